@@ -1,0 +1,5 @@
+// Every table, for Drizzle's relational queries and for drizzle-kit's migration generator.
+export * from './users.js';
+export * from './sessions.js';
+export * from './outbox.js';
+export * from './programs.js';

@@ -1,0 +1,57 @@
+// The program admin's area. Every route here requires the admin role.
+import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import { Router } from 'express';
+import type { AppContext } from '../server/app.js';
+import { NotFound } from '../server/errors.js';
+import { emlPath } from '../server/mail/transport.js';
+import { requireRole } from '../server/middleware/require-role.js';
+import { findOutboxMessage, listOutbox, outboxCounts } from '../server/services/outbox-admin.js';
+
+function positiveId(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return undefined;
+  const id = Number(value);
+  return id > 0 ? id : undefined;
+}
+
+export function adminRoutes(context: AppContext): Router {
+  const router = Router();
+  router.use(requireRole('admin'));
+  const outboxDir = path.join(context.config.dataDir, 'outbox');
+
+  router.get('/', function showAdminHome(_req, res) {
+    res.render('admin/index', { title: 'Administration' });
+  });
+
+  router.get('/outbox', async function showOutbox(req, res) {
+    const before = positiveId(req.query.before);
+    const [{ messages, nextBefore }, counts] = await Promise.all([
+      listOutbox(context.db, { before }),
+      outboxCounts(context.db),
+    ]);
+    res.render('admin/outbox', { title: 'Outgoing e-mail', messages, nextBefore, counts, isFirstPage: !before });
+  });
+
+  router.get('/outbox/:id', async function showOutboxMessage(req, res) {
+    const id = positiveId(req.params.id);
+    const message = id ? await findOutboxMessage(context.db, id) : undefined;
+    if (!message) throw new NotFound('There is no such message in the outbox.');
+    res.render('admin/outbox-message', {
+      title: message.subject,
+      message,
+      hasEml: existsSync(emlPath(outboxDir, message.id)),
+    });
+  });
+
+  router.get('/outbox/:id/raw', async function downloadOutboxMessage(req, res) {
+    const id = positiveId(req.params.id);
+    const message = id ? await findOutboxMessage(context.db, id) : undefined;
+    const file = message ? emlPath(outboxDir, message.id) : undefined;
+    if (!message || !file || !existsSync(file)) throw new NotFound('This message has no .eml file.');
+    res.set('Content-Type', 'message/rfc822');
+    res.attachment(`message-${message.id}.eml`);
+    createReadStream(file).pipe(res);
+  });
+
+  return router;
+}

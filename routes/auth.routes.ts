@@ -1,0 +1,194 @@
+// Registration, e-mail verification, sign-in and out, password reset.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppContext } from '../server/app.js';
+import type { LoginFailureInfo, PassportInstance } from '../server/auth/passport.js';
+import { checkToken } from '../server/auth/tokens.js';
+import { Invalid, TooManyRequests } from '../server/errors.js';
+import {
+  registerUser,
+  requestPasswordReset,
+  resendVerification,
+  resetPassword,
+  verifyEmail,
+  type TokenOutcome,
+} from '../server/services/accounts.js';
+
+/** Only same-site paths: `next=//evil.example` or `next=https://...` would be an open redirect. */
+export function safeNextPath(value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
+    return '/';
+  }
+  return value.length > 500 ? '/' : value;
+}
+
+const TOKEN_PROBLEMS: Record<Exclude<TokenOutcome, { ok: true }>['reason'], { status: number; text: string }> = {
+  unknown: { status: 404, text: 'This link is not valid. Check that you copied the whole address from the e-mail.' },
+  used: { status: 410, text: 'This link has already been used. Each link works once.' },
+  expired: { status: 410, text: 'This link has expired.' },
+};
+
+function showTokenProblem(res: Response, reason: keyof typeof TOKEN_PROBLEMS, purpose: 'verify' | 'reset') {
+  const problem = TOKEN_PROBLEMS[reason];
+  res.status(problem.status).render('auth/token-problem', {
+    title: 'This link does not work',
+    message: problem.text,
+    isVerify: purpose === 'verify',
+  });
+}
+
+function formField(req: Request, name: string): string {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+export function authRoutes(context: AppContext, passport: PassportInstance): Router {
+  const router = Router();
+
+  router.get('/register', function showRegistration(req, res) {
+    if (req.user) return res.redirect(303, '/');
+    res.render('auth/register', { title: 'Create an account' });
+  });
+
+  router.post('/register', async function register(req, res) {
+    const input = { name: formField(req, 'name'), email: formField(req, 'email'), password: formField(req, 'password') };
+    try {
+      const { email } = await registerUser(context, input);
+      context.mailQueued();
+      res.flash('success', `Thanks! We sent a link to ${email}. Open it to confirm your address, then sign in.`);
+      res.redirect(303, '/login');
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.status(422).render('auth/register', {
+        title: 'Create an account',
+        errors: error.fieldErrors,
+        values: { name: input.name, email: input.email },
+      });
+    }
+  });
+
+  router.get('/verify-email/:token', async function confirmEmail(req, res) {
+    const outcome = await verifyEmail(context, { token: req.params.token });
+    if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'verify');
+    res.flash('success', `Your e-mail address ${outcome.email} is confirmed. You can sign in now.`);
+    res.redirect(303, `/login?email=${encodeURIComponent(outcome.email)}`);
+  });
+
+  router.post('/verify-email/resend', async function resendVerificationLink(req, res) {
+    const email = formField(req, 'email');
+    try {
+      await resendVerification(context, { email });
+      context.mailQueued();
+      res.flash('info', `If ${email.trim()} has an account waiting for confirmation, a new link is on its way.`);
+      res.redirect(303, '/login');
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.status(422).render('auth/login', { title: 'Sign in', errors: error.fieldErrors, values: { email } });
+    }
+  });
+
+  router.get('/login', function showLogin(req, res) {
+    if (req.user) return res.redirect(303, safeNextPath(req.query.next));
+    res.render('auth/login', {
+      title: 'Sign in',
+      values: { email: typeof req.query.email === 'string' ? req.query.email.slice(0, 254) : '' },
+      next: safeNextPath(req.query.next),
+    });
+  });
+
+  router.post('/login', function logIn(req: Request, res: Response, next: NextFunction) {
+    const nextPath = safeNextPath(formField(req, 'next') || '/');
+    const email = formField(req, 'email').slice(0, 254);
+    const authenticateWith = passport.authenticate(
+      'local',
+      (error: unknown, user: Express.User | false, info: LoginFailureInfo | undefined) => {
+        if (error instanceof TooManyRequests) {
+          res.set('Retry-After', String(error.retryAfterSeconds));
+          return res.status(429).render('auth/login', {
+            title: 'Sign in',
+            formError: error.message,
+            values: { email },
+            next: nextPath,
+          });
+        }
+        if (error) return next(error);
+        if (!user) {
+          const unverified = info?.reason === 'unverified';
+          return res.status(unverified ? 403 : 401).render('auth/login', {
+            title: 'Sign in',
+            formError: unverified
+              ? 'Please confirm your e-mail address first: open the link we sent you. You can ask for a new link below.'
+              : 'That e-mail address and password do not match an account.',
+            unverified,
+            values: { email },
+            next: nextPath,
+          });
+        }
+        // passport regenerates the session id here, so a planted session id is useless.
+        req.logIn(user, (loginError) => {
+          if (loginError) return next(loginError);
+          res.flash('success', `Welcome, ${user.name}.`);
+          res.redirect(303, nextPath);
+        });
+      },
+    );
+    authenticateWith(req, res, next);
+  });
+
+  router.post('/logout', function logOut(req, res, next) {
+    req.logOut((error) => {
+      if (error) return next(error);
+      req.session.destroy((destroyError) => {
+        if (destroyError) return next(destroyError);
+        res.clearCookie(context.config.isProduction ? '__Host-laurel.sid' : 'laurel.sid', { path: '/' });
+        res.flash('info', 'You are signed out.');
+        res.redirect(303, '/');
+      });
+    });
+  });
+
+  router.get('/forgot-password', function showForgotPassword(_req, res) {
+    res.render('auth/forgot-password', { title: 'Reset your password' });
+  });
+
+  router.post('/forgot-password', async function sendResetLink(req, res) {
+    const email = formField(req, 'email');
+    try {
+      await requestPasswordReset(context, { email });
+      context.mailQueued();
+      res.flash('info', `If ${email.trim()} has an account, a link to choose a new password is on its way. It works for one hour.`);
+      res.redirect(303, '/login');
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.status(422).render('auth/forgot-password', {
+        title: 'Reset your password',
+        errors: error.fieldErrors,
+        values: { email },
+      });
+    }
+  });
+
+  router.get('/reset-password/:token', async function showResetForm(req, res) {
+    const check = await checkToken(context.db, { token: req.params.token, purpose: 'reset_password', clock: context.clock });
+    if (!check.ok) return showTokenProblem(res, check.reason, 'reset');
+    res.render('auth/reset-password', { title: 'Choose a new password', token: req.params.token });
+  });
+
+  router.post('/reset-password/:token', async function setNewPassword(req, res) {
+    const token = req.params.token;
+    try {
+      const outcome = await resetPassword(context, {
+        token,
+        password: formField(req, 'password'),
+        confirm: formField(req, 'confirm'),
+      });
+      if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'reset');
+      res.flash('success', 'Your password is changed, and you are signed out everywhere. Sign in with the new password.');
+      res.redirect(303, `/login?email=${encodeURIComponent(outcome.email)}`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.status(422).render('auth/reset-password', { title: 'Choose a new password', token, errors: error.fieldErrors });
+    }
+  });
+
+  return router;
+}

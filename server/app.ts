@@ -1,0 +1,150 @@
+// Builds the Express app; never listens. Tests call createApp with their own database, clock
+// and settings; server/index.ts does the same with the real ones.
+import express from 'express';
+import cookieParser from 'cookie-parser';
+import session from 'express-session';
+import helmet from 'helmet';
+import { Passport } from 'passport';
+import { pino, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { configurePassport } from './auth/passport.js';
+import { DatabaseSessionStore } from './auth/session-store.js';
+import { DEFAULT_THROTTLE, type ThrottlePolicy } from './auth/login-throttle.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database, DatabaseKind } from './db/client.js';
+import { createCsrf } from './middleware/csrf.js';
+import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { flashMessages } from './middleware/flash.js';
+import { createViewEngine } from './views.js';
+import { publicDir } from './paths.js';
+import { publicRoutes } from '../routes/public.routes.js';
+import { authRoutes } from '../routes/auth.routes.js';
+import { adminRoutes } from '../routes/admin.routes.js';
+
+export type AppConfig = Pick<
+  Config,
+  'isProduction' | 'baseUrl' | 'mailFrom' | 'sessionSecret' | 'trustProxy' | 'dataDir'
+>;
+
+export interface AppOptions {
+  db: Database;
+  databaseKind: DatabaseKind;
+  config: AppConfig;
+  clock?: Clock;
+  logger?: Logger;
+  throttle?: ThrottlePolicy;
+  /** Called after a request queued e-mail, so the worker sends it now rather than on its next tick. */
+  onMailQueued?: () => void;
+}
+
+/** What route modules receive: the app's collaborators, never the Express app itself. */
+export interface AppContext {
+  db: Database;
+  databaseKind: DatabaseKind;
+  config: AppConfig;
+  clock: Clock;
+  throttle: ThrottlePolicy;
+  mail: { baseUrl: string; mailFrom: string };
+  mailQueued: () => void;
+}
+
+const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
+
+export function createApp(options: AppOptions): express.Express {
+  const { db, config } = options;
+  const context: AppContext = {
+    db,
+    databaseKind: options.databaseKind,
+    config,
+    clock: options.clock ?? systemClock,
+    throttle: options.throttle ?? DEFAULT_THROTTLE,
+    mail: { baseUrl: config.baseUrl, mailFrom: config.mailFrom },
+    mailQueued: options.onMailQueued ?? (() => {}),
+  };
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const secureCookies = config.isProduction;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  createViewEngine(app);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: config.isProduction ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.isProduction,
+    }),
+  );
+  // Static files come before sessions: a stylesheet never touches the session table.
+  app.use('/static', express.static(publicDir, { maxAge: config.isProduction ? '1d' : 0, index: false }));
+
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 1000 }));
+  app.use(
+    session({
+      name: secureCookies ? '__Host-laurel.sid' : 'laurel.sid',
+      store: new DatabaseSessionStore(db),
+      secret: config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: config.trustProxy !== false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: SESSION_MAX_AGE_MS, path: '/' },
+    }),
+  );
+  app.use(cookieParser(config.sessionSecret));
+  app.use(flashMessages({ secureCookies }));
+
+  const passport = new Passport();
+  configurePassport(passport, context);
+  app.use(passport.initialize());
+  app.use(passport.session());
+
+  const csrf = createCsrf({ secret: config.sessionSecret, secureCookies });
+  app.use(csrf.exposeToken);
+  app.use(csrf.protect);
+  app.use((req, res, next) => {
+    res.locals.user = req.user;
+    res.locals.isAdmin = req.user?.roles.includes('admin') ?? false;
+    res.locals.currentPath = req.path;
+    next();
+  });
+
+  app.use(publicRoutes(context));
+  app.use(authRoutes(context, passport));
+  app.use('/admin', adminRoutes(context));
+
+  app.use(notFoundHandler);
+  app.use(
+    errorHandler({
+      showStack: !config.isProduction,
+      isCsrfError: (error) => error === csrf.invalidCsrfTokenError,
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,86 @@
+// The demo program: the real "Schools of Opportunity" rules from ../shared/DOMAIN.md.
+// Criteria 7–10 are worded for the demo; the program has not confirmed their wording.
+
+export const DEMO_PROGRAM = {
+  slug: 'schools-of-opportunity',
+  name: 'Schools of Opportunity',
+  description:
+    'Recognizing public high schools that close opportunity gaps: schools that give every student ' +
+    'rich learning opportunities, a healthy culture, and the support to succeed.',
+};
+
+export const DEMO_CRITERIA = [
+  {
+    title: 'Broadening and enriching learning opportunities',
+    guidance: 'How the school gives every student access to its richest courses and experiences, with less tracking and detracked classes.',
+    evidenceRequested: 'Course guide; enrollment in advanced courses by student group; master schedule.',
+    required: true,
+  },
+  {
+    title: 'A healthy school culture',
+    guidance: 'Fair, restorative discipline; a diverse and welcoming school; students who feel they belong.',
+    evidenceRequested: 'Code of conduct; discipline data by student group; climate survey results.',
+    required: true,
+  },
+  {
+    title: 'More and better learning time',
+    guidance: 'Extended days or years, summer programs, and time used well for students who need it most.',
+    evidenceRequested: 'Bell schedule; calendar; participation in extended-learning programs.',
+    required: false,
+  },
+  {
+    title: 'A variety of assessments that respond to students',
+    guidance: 'Portfolios, performance tasks and exhibitions alongside tests, used to adapt teaching.',
+    evidenceRequested: 'Sample performance tasks; grading policy; examples of student work.',
+    required: false,
+  },
+  {
+    title: 'Supporting teachers as professionals',
+    guidance: 'Collaboration time, mentoring, and a voice for teachers in decisions.',
+    evidenceRequested: 'Professional learning calendar; teacher retention data.',
+    required: false,
+  },
+  {
+    title: 'Students with disabilities: challenge and support',
+    guidance: 'Students with IEPs learn in general classrooms with high expectations and real support.',
+    evidenceRequested: 'Placement data for students with IEPs; co-teaching schedule.',
+    required: false,
+  },
+  {
+    title: 'Health and psychological supports',
+    guidance: 'Counselors, nurses and mental-health services that reach every student.',
+    evidenceRequested: 'Staffing ratios; description of services; referral data.',
+    required: false,
+  },
+  {
+    title: 'Language-minority students',
+    guidance: 'Students learning English reach the full curriculum while their home languages are valued.',
+    evidenceRequested: 'Program description; course-taking data for English learners.',
+    required: false,
+  },
+  {
+    title: 'Family and community engagement',
+    guidance: 'Families are partners: welcomed, informed in their languages, and involved in decisions.',
+    evidenceRequested: 'Family-engagement plan; meeting schedule; translated materials.',
+    required: false,
+  },
+  {
+    title: 'Community partnerships and outreach',
+    guidance: 'Partnerships with local organizations that widen what students can do and learn.',
+    evidenceRequested: 'List of partners; agreements; examples of joint programs.',
+    required: false,
+  },
+];
+
+/** Dates around "now" so the demo cycle is always open when someone tries the portal. */
+export function demoCycleDates(now: Date) {
+  const day = 24 * 60 * 60 * 1000;
+  const at = (days: number) => new Date(now.getTime() + days * day);
+  return {
+    opensAt: at(-30),
+    nominationsCloseAt: at(30),
+    applicationsCloseAt: at(60),
+    reviewsDueAt: at(105),
+    announcementAt: at(150),
+  };
+}

@@ -1,0 +1,133 @@
+// Sends what the outbox holds. Each row is claimed by one worker with FOR UPDATE SKIP LOCKED,
+// so several app instances can run workers side by side without sending a message twice.
+// A failed send waits longer each time (30 s, 1 min, 2 min ... up to 1 h) and gives up after
+// MAX_ATTEMPTS; the row keeps the last error for the admin's outbox page.
+import { eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { outbox } from '../../models/schema.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import type { MailTransport } from './transport.js';
+
+export const MAX_ATTEMPTS = 10;
+/** A row left in 'sending' this long belongs to a worker that died mid-send. */
+const STALE_CLAIM_MS = 10 * 60 * 1000;
+
+export function retryDelayMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 60 * 60 * 1000);
+}
+
+export interface OutboxWorkerOptions {
+  db: Database;
+  transport: MailTransport;
+  mailFrom: string;
+  clock: Clock;
+  logger?: Logger;
+}
+
+async function claimNext(db: Database, now: Date) {
+  const [row] = await db
+    .update(outbox)
+    .set({ status: 'sending', claimedAt: now, attempts: sql`${outbox.attempts} + 1` })
+    .where(
+      sql`${outbox.id} = (
+        select id from outbox
+        where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
+        order by next_attempt_at, id
+        limit 1
+        for update skip locked)`,
+    )
+    .returning();
+  return row;
+}
+
+async function releaseStaleClaims(db: Database, now: Date): Promise<void> {
+  const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
+  await db
+    .update(outbox)
+    .set({ status: 'pending', nextAttemptAt: now })
+    .where(sql`${outbox.status} = 'sending' and ${outbox.claimedAt} < ${staleBefore}::timestamptz`);
+}
+
+/** Sends every message that is due, at most `limit`; returns how many were sent. */
+export async function processOutboxOnce(options: OutboxWorkerOptions, limit = 50): Promise<number> {
+  const { db, transport, mailFrom, clock, logger } = options;
+  await releaseStaleClaims(db, clock());
+  let sent = 0;
+  for (let i = 0; i < limit; i += 1) {
+    const row = await claimNext(db, clock());
+    if (!row) break;
+    try {
+      await transport.send({
+        outboxId: row.id,
+        from: mailFrom,
+        to: row.toAddress,
+        subject: row.subject,
+        text: row.textBody,
+        html: row.htmlBody,
+        messageId: row.messageId,
+      });
+      await db
+        .update(outbox)
+        .set({ status: 'sent', sentAt: clock(), lastError: null })
+        .where(eq(outbox.id, row.id));
+      sent += 1;
+      logger?.info({ outboxId: row.id, template: row.template }, 'mail sent');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const giveUp = row.attempts >= MAX_ATTEMPTS;
+      await db
+        .update(outbox)
+        .set({
+          status: giveUp ? 'failed' : 'pending',
+          lastError: message.slice(0, 1000),
+          nextAttemptAt: new Date(clock().getTime() + retryDelayMs(row.attempts)),
+        })
+        .where(eq(outbox.id, row.id));
+      logger?.warn({ outboxId: row.id, attempts: row.attempts, err: message }, giveUp ? 'mail failed for good' : 'mail send failed; will retry');
+      // The server is probably down: leave the rest for the next round rather than fail them all.
+      break;
+    }
+  }
+  return sent;
+}
+
+export interface OutboxWorker {
+  /** Runs a round now (after a message was queued) instead of waiting for the timer. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export function startOutboxWorker(options: OutboxWorkerOptions, intervalMs = 5_000): OutboxWorker {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let again = false;
+  const round = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = processOutboxOnce(options)
+      .then(() => undefined)
+      .catch((error: unknown) => options.logger?.error({ err: error }, 'outbox round failed'))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          round();
+        }
+      });
+  };
+  const timer = setInterval(round, intervalMs);
+  timer.unref();
+  round();
+  return {
+    wake: round,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

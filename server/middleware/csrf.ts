@@ -1,0 +1,35 @@
+// CSRF protection for every state-changing request: csrf-csrf's signed double-submit cookie,
+// with the token in a hidden `_csrf` field of each form. Signed-in requests bind the token to
+// the session id; anonymous forms (sign-in, registration, nomination) use a token bound to no
+// session, so showing them creates no session row.
+import type { NextFunction, Request, Response } from 'express';
+import { doubleCsrf } from 'csrf-csrf';
+
+export function createCsrf(options: { secret: string; secureCookies: boolean }) {
+  const { generateCsrfToken, doubleCsrfProtection, invalidCsrfTokenError } = doubleCsrf({
+    getSecret: () => options.secret,
+    getSessionIdentifier: (req) => (req.isAuthenticated?.() ? req.sessionID : 'anonymous'),
+    cookieName: options.secureCookies ? '__Host-laurel.csrf' : 'laurel.csrf',
+    cookieOptions: { sameSite: 'lax', path: '/', secure: options.secureCookies, httpOnly: true },
+    getCsrfTokenFromRequest: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const field = body?._csrf;
+      return typeof field === 'string' ? field : (req.headers['x-csrf-token'] as string | undefined);
+    },
+  });
+
+  /**
+   * Gives views a `csrfToken()` function (used by the {{csrfField}} helper). The token, and its
+   * cookie, are made only when a page actually has a form.
+   */
+  function exposeToken(req: Request, res: Response, next: NextFunction) {
+    let token: string | undefined;
+    res.locals.csrfToken = () => {
+      token ??= generateCsrfToken(req, res, { overwrite: false, validateOnReuse: false });
+      return token;
+    };
+    next();
+  }
+
+  return { protect: doubleCsrfProtection, exposeToken, invalidCsrfTokenError, generateCsrfToken };
+}

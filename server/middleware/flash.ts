@@ -1,0 +1,51 @@
+// One-time messages shown on the next page ("Check your e-mail", "You are signed out").
+// They travel in a short-lived signed cookie rather than the session, so anonymous visitors
+// need no session row to see them.
+import type { NextFunction, Request, Response } from 'express';
+
+export type FlashKind = 'success' | 'info' | 'error';
+export interface FlashMessage {
+  kind: FlashKind;
+  text: string;
+}
+
+const COOKIE = 'laurel.flash';
+
+declare module 'express-serve-static-core' {
+  interface Response {
+    flash(kind: FlashKind, text: string): void;
+  }
+}
+
+export function flashMessages(options: { secureCookies: boolean }) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const pending: FlashMessage[] = [];
+    res.flash = (kind, text) => {
+      pending.push({ kind, text: text.slice(0, 500) });
+      res.cookie(COOKIE, JSON.stringify(pending), {
+        signed: true,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: options.secureCookies,
+        maxAge: 5 * 60 * 1000,
+      });
+    };
+    const raw: unknown = req.signedCookies?.[COOKIE];
+    if (typeof raw === 'string') {
+      try {
+        const parsed: unknown = JSON.parse(raw);
+        if (Array.isArray(parsed)) {
+          res.locals.flash = parsed.filter(
+            (m): m is FlashMessage =>
+              typeof m?.text === 'string' && ['success', 'info', 'error'].includes(m?.kind),
+          );
+        }
+      } catch {
+        // A tampered or truncated cookie carries no messages.
+      }
+      // Shown once: cleared unless this response sets new ones (res.flash overwrites it).
+      res.clearCookie(COOKIE);
+    }
+    next();
+  };
+}

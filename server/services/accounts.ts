@@ -1,0 +1,264 @@
+// Accounts: registration, e-mail verification, sign-in, password reset, admin creation.
+// Functions take the database and named arguments, never req/res.
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { sessions, userTokens, users, type Role } from '../../models/schema.js';
+import {
+  clearLoginFailures,
+  recordLoginFailure,
+  throttleBeforeLogin,
+  type ThrottlePolicy,
+} from '../auth/login-throttle.js';
+import { hashPassword, passwordWeakness, timingDummyHash, verifyPassword } from '../auth/passwords.js';
+import { consumeToken, issueToken } from '../auth/tokens.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Invalid, type FieldErrors } from '../errors.js';
+import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+
+export interface AccountContext {
+  db: Database;
+  mail: MailSettings;
+  clock: Clock;
+}
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  name: string;
+  roles: Role[];
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const NAME_MAX = 120;
+const EMAIL_MAX = 254;
+/** Password-reset e-mails one account may receive per hour. */
+const RESETS_PER_HOUR = 3;
+
+export function normalizeEmail(email: unknown): string {
+  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+}
+
+function emailProblem(email: string): string | undefined {
+  if (email === '') return 'Enter your e-mail address.';
+  if (email.length > EMAIL_MAX || !EMAIL_PATTERN.test(email)) {
+    return 'Enter an e-mail address like name@school.org.';
+  }
+  return undefined;
+}
+
+export function validateAccountFields(input: { name: unknown; email: unknown; password: unknown }) {
+  const name = typeof input.name === 'string' ? input.name.trim() : '';
+  const email = normalizeEmail(input.email);
+  const password = typeof input.password === 'string' ? input.password : '';
+  const errors: FieldErrors = {};
+  if (name === '') errors.name = 'Enter your name.';
+  else if (name.length > NAME_MAX) errors.name = `Use at most ${NAME_MAX} characters.`;
+  const emailError = emailProblem(email);
+  if (emailError) errors.email = emailError;
+  const weakness = password === '' ? 'Choose a password.' : passwordWeakness(password, { email, name });
+  if (weakness) errors.password = weakness;
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  return { name, email, password };
+}
+
+async function findUserByEmail(db: Database, email: string) {
+  const [user] = await db.select().from(users).where(eq(users.email, email));
+  return user;
+}
+
+/**
+ * Creates an unverified applicant account and e-mails a verification link. Registering an
+ * address that already has an account sends that person a note instead, and the page says the
+ * same thing either way, so the form cannot be used to find out who has an account.
+ */
+export async function registerUser(
+  { db, mail, clock }: AccountContext,
+  input: { name: unknown; email: unknown; password: unknown },
+): Promise<{ email: string }> {
+  const { name, email, password } = validateAccountFields(input);
+  const passwordHash = await hashPassword(password);
+  await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(users)
+      .values({ name, email, passwordHash, roles: ['applicant'] })
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id });
+    if (!created) {
+      const existing = await findUserByEmail(tx, email);
+      await enqueueMail(tx, mail, {
+        to: email,
+        template: 'account-exists',
+        data: { name: existing?.name ?? name, verified: Boolean(existing?.emailVerifiedAt) },
+      });
+      return;
+    }
+    const token = await issueToken(tx, { userId: created.id, purpose: 'verify_email', clock });
+    await enqueueMail(tx, mail, {
+      to: email,
+      template: 'verify-email',
+      data: { name, link: `${mail.baseUrl}/verify-email/${token}` },
+    });
+  });
+  return { email };
+}
+
+/** Sends a fresh verification link if the address has an unverified account; silent otherwise. */
+export async function resendVerification(
+  { db, mail, clock }: AccountContext,
+  input: { email: unknown },
+): Promise<void> {
+  const email = normalizeEmail(input.email);
+  const emailError = emailProblem(email);
+  if (emailError) throw new Invalid({ email: emailError });
+  const user = await findUserByEmail(db, email);
+  if (!user || user.emailVerifiedAt) return;
+  await db.transaction(async (tx) => {
+    const token = await issueToken(tx, { userId: user.id, purpose: 'verify_email', clock });
+    await enqueueMail(tx, mail, {
+      to: email,
+      template: 'verify-email',
+      data: { name: user.name, link: `${mail.baseUrl}/verify-email/${token}` },
+    });
+  });
+}
+
+export type TokenOutcome = { ok: true; email: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+
+export async function verifyEmail(
+  { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
+  { token }: { token: string },
+): Promise<TokenOutcome> {
+  return db.transaction(async (tx) => {
+    const check = await consumeToken(tx, { token, purpose: 'verify_email', clock });
+    if (!check.ok) return check;
+    const [user] = await tx
+      .update(users)
+      .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock().toISOString()}::timestamptz)`, updatedAt: clock() })
+      .where(eq(users.id, check.userId))
+      .returning({ email: users.email });
+    return user ? { ok: true, email: user.email } : { ok: false, reason: 'unknown' };
+  });
+}
+
+export type LoginOutcome =
+  | { ok: true; user: SessionUser }
+  | { ok: false; reason: 'invalid' | 'unverified'; email: string };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Checks a password, counting failures. Throws TooManyRequests while sign-in is paused for the
+ * account or the address.
+ */
+export async function authenticate(
+  { db, clock, throttle }: Pick<AccountContext, 'db' | 'clock'> & { throttle: ThrottlePolicy },
+  input: { email: unknown; password: unknown; address: string },
+): Promise<LoginOutcome> {
+  const email = normalizeEmail(input.email).slice(0, EMAIL_MAX);
+  const password = typeof input.password === 'string' ? input.password.slice(0, 1000) : '';
+  const delay = await throttleBeforeLogin(db, { email, address: input.address, policy: throttle, clock });
+  if (delay > 0) await sleep(delay);
+  const user = email ? await findUserByEmail(db, email) : undefined;
+  const matches = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
+  if (!user || !matches || password === '') {
+    await recordLoginFailure(db, { email, address: input.address, policy: throttle, clock });
+    return { ok: false, reason: 'invalid', email };
+  }
+  if (!user.emailVerifiedAt) return { ok: false, reason: 'unverified', email };
+  await clearLoginFailures(db, email);
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, roles: user.roles } };
+}
+
+export async function findSessionUser(db: Database, id: number): Promise<SessionUser | undefined> {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name, roles: users.roles })
+    .from(users)
+    .where(eq(users.id, id));
+  return user;
+}
+
+/** E-mails a reset link if the address has an account; the caller shows the same page either way. */
+export async function requestPasswordReset(
+  { db, mail, clock }: AccountContext,
+  input: { email: unknown },
+): Promise<void> {
+  const email = normalizeEmail(input.email);
+  const emailError = emailProblem(email);
+  if (emailError) throw new Invalid({ email: emailError });
+  const user = await findUserByEmail(db, email);
+  if (!user) return;
+  const hourAgo = new Date(clock().getTime() - 60 * 60 * 1000);
+  const [recent] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(userTokens)
+    .where(and(eq(userTokens.userId, user.id), eq(userTokens.purpose, 'reset_password'), gt(userTokens.createdAt, hourAgo)));
+  if ((recent?.count ?? 0) >= RESETS_PER_HOUR) return;
+  await db.transaction(async (tx) => {
+    const token = await issueToken(tx, { userId: user.id, purpose: 'reset_password', clock });
+    await enqueueMail(tx, mail, {
+      to: email,
+      template: 'password-reset',
+      data: { name: user.name, link: `${mail.baseUrl}/reset-password/${token}` },
+    });
+  });
+}
+
+/** Sets a new password from a reset link and signs the account out everywhere. */
+export async function resetPassword(
+  { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
+  input: { token: string; password: unknown; confirm: unknown },
+): Promise<TokenOutcome> {
+  const password = typeof input.password === 'string' ? input.password : '';
+  return db.transaction(async (tx) => {
+    const check = await consumeToken(tx, { token: input.token, purpose: 'reset_password', clock });
+    if (!check.ok) return check;
+    const [user] = await tx.select().from(users).where(eq(users.id, check.userId));
+    if (!user) return { ok: false, reason: 'unknown' };
+    const weakness = password === '' ? 'Choose a password.' : passwordWeakness(password, user);
+    const errors: FieldErrors = {};
+    if (weakness) errors.password = weakness;
+    else if (input.confirm !== password) errors.confirm = 'The two passwords do not match.';
+    // Throwing rolls the transaction back, so the link still works for a second try.
+    if (Object.keys(errors).length > 0) throw new Invalid(errors);
+    await tx
+      .update(users)
+      .set({
+        passwordHash: await hashPassword(password),
+        // Whoever can read the inbox owns the address: a reset also proves it.
+        emailVerifiedAt: user.emailVerifiedAt ?? clock(),
+        updatedAt: clock(),
+      })
+      .where(eq(users.id, user.id));
+    await tx.delete(sessions).where(sql`(${sessions.data} -> 'passport' ->> 'user') = ${String(user.id)}`);
+    await clearLoginFailures(tx, user.email);
+    return { ok: true, email: user.email };
+  });
+}
+
+/** Creates a verified admin, or promotes and re-passwords an existing account. */
+export async function createOrPromoteAdmin(
+  db: Database,
+  input: { email: unknown; password: unknown; name: unknown },
+  clock: Clock,
+): Promise<{ id: number; created: boolean }> {
+  const { name, email, password } = validateAccountFields(input);
+  const passwordHash = await hashPassword(password);
+  const now = clock();
+  return db.transaction(async (tx) => {
+    const existing = await findUserByEmail(tx, email);
+    if (existing) {
+      const roles = existing.roles.includes('admin') ? existing.roles : [...existing.roles, 'admin' as const];
+      await tx
+        .update(users)
+        .set({ roles, name, passwordHash, emailVerifiedAt: existing.emailVerifiedAt ?? now, updatedAt: now })
+        .where(eq(users.id, existing.id));
+      return { id: existing.id, created: false };
+    }
+    const [created] = await tx
+      .insert(users)
+      .values({ name, email, passwordHash, roles: ['admin'], emailVerifiedAt: now })
+      .returning({ id: users.id });
+    if (!created) throw new Error('The user insert returned no row');
+    return { id: created.id, created: true };
+  });
+}

@@ -1,0 +1,44 @@
+// What the public sees of the program: its description and the current cycle with its criteria.
+import { asc, desc, eq } from 'drizzle-orm';
+import { criteria, cycles, programs } from '../../models/schema.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+
+export type CyclePhase = 'upcoming' | 'open' | 'reviewing' | 'announced';
+
+export function cyclePhase(
+  cycle: { opensAt: Date; applicationsCloseAt: Date; announcementAt: Date },
+  now: Date,
+): CyclePhase {
+  if (now < cycle.opensAt) return 'upcoming';
+  if (now <= cycle.applicationsCloseAt) return 'open';
+  if (now < cycle.announcementAt) return 'reviewing';
+  return 'announced';
+}
+
+/** The first program and its newest cycle (with criteria), or undefined on an empty portal. */
+export async function programOverview(db: Database, clock: Clock) {
+  const [program] = await db.select().from(programs).orderBy(asc(programs.id)).limit(1);
+  if (!program) return undefined;
+  const [cycle] = await db
+    .select()
+    .from(cycles)
+    .where(eq(cycles.programId, program.id))
+    .orderBy(desc(cycles.year))
+    .limit(1);
+  if (!cycle) return { program, cycle: undefined };
+  const cycleCriteria = await db
+    .select()
+    .from(criteria)
+    .where(eq(criteria.cycleId, cycle.id))
+    .orderBy(asc(criteria.position));
+  return {
+    program,
+    cycle: {
+      ...cycle,
+      phase: cyclePhase(cycle, clock()),
+      required: cycleCriteria.filter((c) => c.required),
+      optional: cycleCriteria.filter((c) => !c.required),
+    },
+  };
+}
