@@ -17,6 +17,7 @@ import type { Database, DatabaseKind } from './db/client.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { flashMessages } from './middleware/flash.js';
+import type { MailSettings } from './mail/outbox.js';
 import { createViewEngine } from './views.js';
 import { publicDir } from './paths.js';
 import { publicRoutes } from '../routes/public.routes.js';
@@ -46,7 +47,7 @@ export interface AppContext {
   config: AppConfig;
   clock: Clock;
   throttle: ThrottlePolicy;
-  mail: { baseUrl: string; mailFrom: string };
+  mail: MailSettings;
   mailQueued: () => void;
 }
 
@@ -60,7 +61,7 @@ export function createApp(options: AppOptions): express.Express {
     config,
     clock: options.clock ?? systemClock,
     throttle: options.throttle ?? DEFAULT_THROTTLE,
-    mail: { baseUrl: config.baseUrl, mailFrom: config.mailFrom },
+    mail: { baseUrl: config.baseUrl, mailFrom: config.mailFrom, clock: options.clock ?? systemClock },
     mailQueued: options.onMailQueued ?? (() => {}),
   };
   const logger = options.logger ?? pino({ level: 'silent' });

@@ -24,6 +24,7 @@ export async function issueToken(
     userId,
     purpose,
     tokenHash: hashToken(token),
+    createdAt: clock(),
     expiresAt: new Date(clock().getTime() + TOKEN_LIFETIMES_MS[purpose]),
   });
   return token;

@@ -1,0 +1,30 @@
+// Submitting forms the way a browser does: load the page, take its CSRF field, post it back
+// with the same cookies.
+import type supertest from 'supertest';
+
+type Agent = ReturnType<typeof supertest.agent>;
+
+export function csrfTokenFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('The page has no CSRF field');
+  return match[1];
+}
+
+/** GETs `pagePath`, then POSTs `fields` (with that page's CSRF token) to `action`. */
+export async function submitForm(
+  agent: Agent,
+  pagePath: string,
+  action: string,
+  fields: Record<string, string>,
+) {
+  const page = await agent.get(pagePath);
+  const token = csrfTokenFrom(page.text);
+  return agent.post(action).type('form').send({ ...fields, _csrf: token });
+}
+
+/** The first link to `baseUrl` + `pathPrefix` found in a text. */
+export function linkIn(text: string, pathPrefix: string): string {
+  const match = new RegExp(`https?://[^\\s"<>]*${pathPrefix.replace(/[/]/g, '\\/')}[^\\s"<>]*`).exec(text);
+  if (!match) throw new Error(`No ${pathPrefix} link in:\n${text}`);
+  return new URL(match[0]).pathname;
+}
