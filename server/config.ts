@@ -25,9 +25,15 @@ const smtpUrl = z.preprocess(
     .optional(),
 );
 
+const PORT_MESSAGE = 'must be a whole number from 0 to 65535';
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Not z.coerce: it turns an empty PORT (a compose file's `PORT=${PORT}`) into 0, a random port.
+  PORT: z
+    .preprocess(emptyAsUndefined, z.string().regex(/^\d{1,5}$/, PORT_MESSAGE).default('3000'))
+    .transform(Number)
+    .pipe(z.number().max(65535, PORT_MESSAGE)),
   HOST: z.string().min(1).default('0.0.0.0'),
   BASE_URL: optionalString.pipe(
     z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),

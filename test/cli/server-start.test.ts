@@ -1,0 +1,302 @@
+// server/index.ts run as a real process on 127.0.0.1 with an embedded database in a temporary
+// DATA_DIR: the first start with its demo login, signing in through the real form, a clean stop,
+// a restart that keeps sessions, and a second portal refused while one runs.
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEMO_CRITERIA } from '../../server/cli/demo-data.js';
+import { projectRoot } from '../../server/paths.js';
+import { csrfTokenFrom } from '../helpers/forms.js';
+
+const START_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 30_000;
+const RUNNING = /Laurel is running at http:\/\/localhost:(\d+) \(database: (\w+), mail: ([^)]+)\)/;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface ServerProcess {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  closed: Promise<Exit>;
+}
+
+const started: ServerProcess[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(dataDir: string, port: number): ServerProcess {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    UPLOAD_DIR: path.join(dataDir, 'uploads'),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'development',
+  };
+  delete env.DATABASE_URL;
+  delete env.TEST_DATABASE_URL;
+  delete env.SMTP_URL;
+  delete env.SESSION_SECRET;
+  delete env.BASE_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const server: ServerProcess = {
+    child,
+    stdout: '',
+    stderr: '',
+    closed: new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal }))),
+  };
+  child.stdout?.on('data', (chunk: Buffer) => (server.stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (server.stderr += chunk.toString()));
+  started.push(server);
+  return server;
+}
+
+function describeOutput(server: ServerProcess): string {
+  return `\n--- stdout ---\n${server.stdout}\n--- stderr ---\n${server.stderr}`;
+}
+
+/** Resolves with the first match of `pattern` in the server's stdout; fails if it exits first. */
+function waitForOutput(server: ServerProcess, pattern: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      server.child.stdout?.off('data', check);
+      outcome();
+    };
+    const check = () => {
+      const match = pattern.exec(server.stdout);
+      if (match) finish(() => resolve(match));
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`No ${pattern} within ${timeoutMs} ms${describeOutput(server)}`))),
+      timeoutMs,
+    );
+    server.child.stdout?.on('data', check);
+    void server.closed.then((exit) => {
+      check();
+      finish(() => reject(new Error(`The server exited (${JSON.stringify(exit)}) before printing ${pattern}${describeOutput(server)}`)));
+    });
+    check();
+  });
+}
+
+async function waitForExit(server: ServerProcess, timeoutMs: number): Promise<Exit> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`The server did not exit within ${timeoutMs} ms${describeOutput(server)}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([server.closed, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The cookies a browser would keep for the portal, updated from each response. */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(initial: Record<string, string> = {}) {
+    for (const [name, value] of Object.entries(initial)) this.cookies.set(name, value);
+  }
+
+  store(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+      const separator = pair.indexOf('=');
+      const name = pair.slice(0, separator);
+      const expires = attributes.find((attribute) => /^expires=/i.test(attribute));
+      const expired = expires !== undefined && Date.parse(expires.slice('expires='.length)) <= Date.now();
+      if (expired || attributes.some((attribute) => /^max-age=0$/i.test(attribute))) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(separator + 1));
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
+
+describe('starting and stopping the portal (server/index.ts)', function () {
+  this.timeout(120_000);
+  // Each step builds on the one before: after a failure the rest would only add noise.
+  this.bail(true);
+
+  let dataDir: string;
+  let port: number;
+  let first: ServerProcess;
+  let second: ServerProcess;
+  let demoLogin: { email: string; password: string };
+  let sessionCookie: string;
+
+  const url = (pathname: string) => `http://127.0.0.1:${port}${pathname}`;
+  const get = (pathname: string) => fetch(url(pathname), { signal: AbortSignal.timeout(20_000) });
+  async function browse(jar: CookieJar, pathname: string, init: RequestInit = {}): Promise<Response> {
+    const response = await fetch(url(pathname), {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string> | undefined), cookie: jar.header() },
+      signal: AbortSignal.timeout(20_000),
+    });
+    jar.store(response);
+    return response;
+  }
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'laurel-server-start-'));
+    port = await freePort();
+  });
+
+  after(async () => {
+    for (const server of started) {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    }
+    await Promise.all(started.map((server) => waitForExit(server, 10_000).catch(() => undefined)));
+    started.length = 0;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the demo admin login on the first start of an empty DATA_DIR, then listens', async () => {
+    first = startServer(dataDir, port);
+    const running = await waitForOutput(first, RUNNING);
+    expect(running.slice(1)).to.deep.equal([String(port), 'pglite', 'files in DATA_DIR/outbox']);
+
+    const lines = first.stdout.split('\n');
+    expect(lines).to.include('Sign in as the demo administrator (shown only this once):');
+    const email = /^ {2}e-mail: {3}(\S+)$/m.exec(first.stdout)?.[1];
+    const password = /^ {2}password: (\S+)$/m.exec(first.stdout)?.[1];
+    expect(email).to.equal('admin@laurel.localhost');
+    expect(password).to.match(/^[A-Za-z0-9]{24}$/);
+    demoLogin = { email: email!, password: password! };
+    expect(first.stdout.indexOf('password:')).to.be.below(first.stdout.indexOf('Laurel is running'));
+    expect(first.stderr).to.equal('');
+    expect(readFileSync(path.join(dataDir, 'laurel.lock'), 'utf8')).to.equal(String(first.child.pid));
+  });
+
+  it('answers the health check and shows the demo program with its criteria', async () => {
+    const health = await get('/healthz');
+    expect(health.status).to.equal(200);
+    const body = (await health.json()) as Record<string, unknown>;
+    expect(body).to.include({ status: 'ok', database: 'pglite' });
+    expect(body.latencyMs).to.be.a('number');
+
+    const home = await get('/');
+    expect(home.status).to.equal(200);
+    const html = await home.text();
+    expect(html).to.contain('<h1>Schools of Opportunity</h1>');
+    expect(html).to.contain('Applications are open until');
+    expect(html).to.contain('Every school answers the required criteria, then chooses 4 of the others.');
+    const [required = '', optional = ''] = [...html.matchAll(/<[ou]l class="criteria">([\s\S]*?)<\/[ou]l>/g)].map((m) => m[1]);
+    const titles = (list: string) => [...list.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1]);
+    expect(titles(required)).to.deep.equal([
+      'Broadening and enriching learning opportunities',
+      'A healthy school culture',
+    ]);
+    expect(titles(optional)).to.have.length(8);
+    expect(titles(optional)).to.deep.equal(DEMO_CRITERIA.filter((c) => !c.required).map((c) => c.title));
+  });
+
+  it('signs the demo admin in through the login form and opens /admin', async () => {
+    const jar = new CookieJar();
+    const guarded = await browse(jar, '/admin');
+    expect(guarded.status).to.equal(303);
+    expect(guarded.headers.get('location')).to.equal('/login?next=%2Fadmin');
+
+    const loginPage = await browse(jar, '/login?next=%2Fadmin');
+    expect(loginPage.status).to.equal(200);
+    const loginHtml = await loginPage.text();
+    expect(loginHtml).to.contain('<input type="hidden" name="next" value="/admin">');
+    expect(jar.get('laurel.csrf')).to.be.a('string');
+
+    const signedIn = await browse(jar, '/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...demoLogin, next: '/admin', _csrf: csrfTokenFrom(loginHtml) }).toString(),
+    });
+    expect(signedIn.status).to.equal(303);
+    expect(signedIn.headers.get('location')).to.equal('/admin');
+    expect(jar.get('laurel.sid')).to.match(/^s%3A/);
+    sessionCookie = jar.get('laurel.sid')!;
+
+    const admin = await browse(jar, '/admin');
+    expect(admin.status).to.equal(200);
+    const adminHtml = await admin.text();
+    expect(adminHtml).to.contain('<h1>Administration</h1>');
+    expect(adminHtml).to.contain('Signed in as Demo Administrator');
+    expect(adminHtml).to.contain('Welcome, Demo Administrator.');
+  });
+
+  it('stops cleanly on SIGTERM: exit code 0, a goodbye line, the lock released', async () => {
+    first.child.kill('SIGTERM');
+    const exit = await waitForExit(first, STOP_TIMEOUT_MS);
+    expect(exit).to.deep.equal({ code: 0, signal: null });
+    expect(first.stdout.trimEnd().split('\n').at(-1)).to.equal('Laurel stopped cleanly.');
+    expect(first.stderr).to.equal('');
+    expect(existsSync(path.join(dataDir, 'laurel.lock'))).to.equal(false);
+    let refused: unknown;
+    await get('/healthz').catch((error: unknown) => (refused = (error as { cause?: { code?: string } }).cause?.code));
+    expect(refused, 'the port should be closed').to.equal('ECONNREFUSED');
+  });
+
+  it('restarts on the same DATA_DIR without a demo login, and keeps sessions from before', async () => {
+    second = startServer(dataDir, port);
+    await waitForOutput(second, RUNNING);
+    expect(second.stdout).not.to.contain('e-mail:');
+    expect(second.stdout).not.to.contain('password:');
+    expect(second.stdout).not.to.contain('seeded a demo');
+
+    const jar = new CookieJar({ 'laurel.sid': sessionCookie });
+    const admin = await browse(jar, '/admin');
+    expect(admin.status).to.equal(200);
+    expect(await admin.text()).to.contain('Signed in as Demo Administrator');
+    expect(await (await get('/')).text()).to.contain('<h1>Schools of Opportunity</h1>');
+  });
+
+  it('refuses a second portal on the same DATA_DIR while one runs, and leaves the first running', async () => {
+    const intruder = startServer(dataDir, await freePort());
+    const exit = await waitForExit(intruder, START_TIMEOUT_MS);
+    expect(exit.code).to.equal(1);
+    expect(intruder.stdout).not.to.contain('Laurel is running');
+    expect(intruder.stderr).to.contain(
+      `The embedded database in ${dataDir} is in use by another Laurel process (pid ${second.child.pid}).`,
+    );
+    expect(readFileSync(path.join(dataDir, 'laurel.lock'), 'utf8')).to.equal(String(second.child.pid));
+
+    const health = await get('/healthz');
+    expect(health.status).to.equal(200);
+    expect(await health.json()).to.include({ status: 'ok', database: 'pglite' });
+
+    second.child.kill('SIGINT');
+    expect(await waitForExit(second, STOP_TIMEOUT_MS)).to.deep.equal({ code: 0, signal: null });
+    expect(second.stdout).to.contain('Laurel stopped cleanly.');
+  });
+});

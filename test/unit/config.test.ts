@@ -1,0 +1,156 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../server/config.js';
+import { projectRoot } from '../../server/paths.js';
+
+const SECRET = 'a-session-secret-of-at-least-thirty-two-characters';
+
+/** The problems a ConfigError lists for `env`; fails the test if loadConfig accepts it. */
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    const configError = error as ConfigError;
+    expect(configError.message).to.match(/^Laurel cannot start: the configuration has problems:\n {2}- /);
+    return configError.problems;
+  }
+  expect.fail(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'laurel-config-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  // SESSION_SECRET is given so that development does not write a secret into the project's data/.
+  it('uses the documented defaults when nothing else is set', () => {
+    const config = loadConfig({ SESSION_SECRET: SECRET });
+    expect(config).to.deep.equal({
+      env: 'development',
+      isProduction: false,
+      port: 3000,
+      host: '0.0.0.0',
+      baseUrl: 'http://localhost:3000',
+      databaseUrl: undefined,
+      dataDir: path.join(projectRoot, 'data'),
+      uploadDir: path.join(projectRoot, 'uploads'),
+      smtpUrl: undefined,
+      mailFrom: 'Laurel <no-reply@localhost>',
+      sessionSecret: SECRET,
+      trustProxy: false,
+      logLevel: 'info',
+    });
+  });
+
+  it('derives the base URL from PORT, treats empty values as unset and reads the other settings', () => {
+    const config = loadConfig({
+      SESSION_SECRET: SECRET,
+      PORT: '8081',
+      DATABASE_URL: '',
+      SMTP_URL: 'smtps://mailer:p%40ss@mail.example.org:465',
+      DATA_DIR: dataDir,
+      TRUST_PROXY: '1',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config.port).to.equal(8081);
+    expect(config.baseUrl).to.equal('http://localhost:8081');
+    expect(config.databaseUrl).to.equal(undefined);
+    expect(config.smtpUrl).to.equal('smtps://mailer:p%40ss@mail.example.org:465');
+    expect(config.dataDir).to.equal(dataDir);
+    expect(config.trustProxy).to.equal(1);
+    expect(config.logLevel).to.equal('warn');
+
+    expect(loadConfig({ SESSION_SECRET: SECRET, PORT: '' }).port).to.equal(3000);
+    expect(loadConfig({ SESSION_SECRET: SECRET, BASE_URL: 'https://awards.example.org///' }).baseUrl).to.equal(
+      'https://awards.example.org',
+    );
+    expect(loadConfig({ SESSION_SECRET: SECRET, DATABASE_URL: 'postgres://laurel@db/laurel' }).databaseUrl).to.equal(
+      'postgres://laurel@db/laurel',
+    );
+    expect(loadConfig({ SESSION_SECRET: SECRET, TRUST_PROXY: 'loopback' }).trustProxy).to.equal('loopback');
+  });
+
+  it('refuses a PORT that is not a port number', () => {
+    for (const port of ['abc', '70000', '-1', '3.5', ' ']) {
+      expect(problemsOf({ SESSION_SECRET: SECRET, PORT: port }), `PORT=${JSON.stringify(port)}`).to.deep.equal([
+        'PORT: must be a whole number from 0 to 65535',
+      ]);
+    }
+  });
+
+  it('refuses a DATABASE_URL that is not a PostgreSQL address', () => {
+    expect(problemsOf({ SESSION_SECRET: SECRET, DATABASE_URL: 'mysql://laurel@db/laurel' })).to.deep.equal([
+      'DATABASE_URL: must start with postgres:// or postgresql://',
+    ]);
+  });
+
+  it('refuses an SMTP_URL that is not smtp:// or smtps://', () => {
+    expect(problemsOf({ SESSION_SECRET: SECRET, SMTP_URL: 'https://mail.example.org' })).to.deep.equal([
+      'SMTP_URL: must start with smtp:// or smtps://',
+    ]);
+  });
+
+  it('refuses a short SESSION_SECRET and a BASE_URL that is not http(s)', () => {
+    expect(problemsOf({ SESSION_SECRET: 'too-short' })).to.deep.equal([
+      'SESSION_SECRET: must be at least 32 characters long',
+    ]);
+    expect(problemsOf({ SESSION_SECRET: SECRET, BASE_URL: 'ftp://awards.example.org' })).to.deep.equal([
+      'BASE_URL: must be an http:// or https:// address',
+    ]);
+  });
+
+  it('lists every bad variable at once', () => {
+    const problems = problemsOf({ PORT: 'x', DATABASE_URL: 'mysql://db', SMTP_URL: 'mail.example.org' });
+    expect(problems.map((problem) => problem.split(':')[0])).to.have.members(['PORT', 'DATABASE_URL', 'SMTP_URL']);
+  });
+
+  it('requires SESSION_SECRET and BASE_URL in production, and writes no secret file', () => {
+    const env = { NODE_ENV: 'production', DATA_DIR: dataDir };
+    expect(problemsOf(env)).to.deep.equal([
+      'SESSION_SECRET: required when NODE_ENV=production (at least 32 random characters)',
+      'BASE_URL: required when NODE_ENV=production (the address people use, for e-mailed links)',
+    ]);
+    expect(problemsOf({ ...env, BASE_URL: 'https://awards.example.org' })).to.deep.equal([
+      'SESSION_SECRET: required when NODE_ENV=production (at least 32 random characters)',
+    ]);
+    expect(problemsOf({ ...env, SESSION_SECRET: SECRET })).to.deep.equal([
+      'BASE_URL: required when NODE_ENV=production (the address people use, for e-mailed links)',
+    ]);
+    expect(existsSync(path.join(dataDir, 'session-secret'))).to.equal(false);
+
+    const config = loadConfig({ ...env, SESSION_SECRET: SECRET, BASE_URL: 'https://awards.example.org/' });
+    expect(config.isProduction).to.equal(true);
+    expect(config.baseUrl).to.equal('https://awards.example.org');
+    expect(config.sessionSecret).to.equal(SECRET);
+    expect(existsSync(path.join(dataDir, 'session-secret'))).to.equal(false);
+  });
+
+  it('generates a development session secret once in DATA_DIR and reuses it', () => {
+    const nested = path.join(dataDir, 'not', 'yet', 'there');
+    const first = loadConfig({ DATA_DIR: nested });
+    const file = path.join(nested, 'session-secret');
+    expect(first.sessionSecret).to.match(/^[A-Za-z0-9_-]{64}$/);
+    expect(readFileSync(file, 'utf8')).to.equal(`${first.sessionSecret}\n`);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
+
+    const second = loadConfig({ DATA_DIR: nested, PORT: '4000' });
+    expect(second.sessionSecret).to.equal(first.sessionSecret);
+    expect(loadConfig({ DATA_DIR: dataDir }).sessionSecret).not.to.equal(first.sessionSecret);
+  });
+
+  it('replaces a development secret file that is too short, and prefers SESSION_SECRET over the file', () => {
+    const file = path.join(dataDir, 'session-secret');
+    writeFileSync(file, 'short\n');
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.sessionSecret).to.have.length(64);
+    expect(readFileSync(file, 'utf8')).to.equal(`${config.sessionSecret}\n`);
+
+    expect(loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: SECRET }).sessionSecret).to.equal(SECRET);
+    expect(readFileSync(file, 'utf8')).to.equal(`${config.sessionSecret}\n`);
+  });
+});
