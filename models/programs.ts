@@ -46,11 +46,16 @@ export const cycles = pgTable(
     blindReview: boolean('blind_review').notNull().default(false),
     /** How many of the optional criteria an applicant must choose (the real program: 4 of 8). */
     optionalChoiceCount: integer('optional_choice_count').notNull().default(0),
+    /** Evidence limits, per file and for all of one application's files together. */
+    maxFileBytes: bigint('max_file_bytes', { mode: 'number' }).notNull().default(20 * 1024 * 1024),
+    maxApplicationBytes: bigint('max_application_bytes', { mode: 'number' }).notNull().default(100 * 1024 * 1024),
+    maxFilesPerCriterion: integer('max_files_per_criterion').notNull().default(10),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex('cycles_program_year_key').on(table.programId, table.year),
     check('cycles_score_scale', sql`${table.scoreMin} < ${table.scoreMax}`),
+    check('cycles_limits_positive', sql`${table.maxFileBytes} > 0 and ${table.maxApplicationBytes} >= ${table.maxFileBytes} and ${table.maxFilesPerCriterion} > 0`),
     check(
       'cycles_dates_in_order',
       sql`${table.opensAt} <= ${table.applicationsCloseAt} and ${table.applicationsCloseAt} <= ${table.reviewsDueAt}`,
@@ -76,5 +81,61 @@ export const criteria = pgTable(
   (table) => [
     index('criteria_cycle_idx').on(table.cycleId, table.position),
     check('criteria_weight_positive', sql`${table.weight} > 0`),
+  ],
+);
+
+export const ELIGIBILITY_KINDS = ['choice', 'number', 'yes_no'] as const;
+export type EligibilityKind = (typeof ELIGIBILITY_KINDS)[number];
+
+/** A question of a cycle's eligibility section; `key` names its answer in rules. */
+export const eligibilityQuestions = pgTable(
+  'eligibility_questions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    cycleId: bigint('cycle_id', { mode: 'number' })
+      .notNull()
+      .references(() => cycles.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    key: text('key').notNull(),
+    prompt: text('prompt').notNull(),
+    help: text('help').notNull().default(''),
+    kind: text('kind').$type<EligibilityKind>().notNull(),
+    /** For 'choice' questions. */
+    options: text('options').array().notNull().default(sql`'{}'::text[]`),
+  },
+  (table) => [
+    uniqueIndex('eligibility_questions_cycle_key').on(table.cycleId, table.key),
+    check('eligibility_questions_kind_known', sql`${table.kind} in ('choice','number','yes_no')`),
+  ],
+);
+
+export const RULE_OPERATORS = ['one_of', 'at_least', 'at_most', 'equals', 'not_below'] as const;
+export type RuleOperator = (typeof RULE_OPERATORS)[number];
+
+/**
+ * An automatic eligibility rule. `subject` and `other` name a value: "answer.<key>" for an
+ * eligibility answer, "school.<field>" for a school profile fact (frlPercent, iepPercent, level,
+ * enrollment). Failing a rule does not block submission; it marks the application for screening.
+ */
+export const eligibilityRules = pgTable(
+  'eligibility_rules',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    cycleId: bigint('cycle_id', { mode: 'number' })
+      .notNull()
+      .references(() => cycles.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    subject: text('subject').notNull(),
+    operator: text('operator').$type<RuleOperator>().notNull(),
+    /** one_of: allowed values; equals: one value; at_least/at_most: one number. */
+    values: text('values').array().notNull().default(sql`'{}'::text[]`),
+    /** not_below: subject >= other - margin. */
+    other: text('other'),
+    margin: numeric('margin', { precision: 8, scale: 2, mode: 'number' }),
+    message: text('message').notNull(),
+  },
+  (table) => [
+    index('eligibility_rules_cycle_idx').on(table.cycleId, table.position),
+    check('eligibility_rules_operator_known', sql`${table.operator} in ('one_of','at_least','at_most','equals','not_below')`),
   ],
 );

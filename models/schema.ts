@@ -3,3 +3,5 @@ export * from './users.js';
 export * from './sessions.js';
 export * from './outbox.js';
 export * from './programs.js';
+export * from './schools.js';
+export * from './applications.js';

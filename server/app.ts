@@ -23,10 +23,12 @@ import { publicDir } from './paths.js';
 import { publicRoutes } from '../routes/public.routes.js';
 import { authRoutes } from '../routes/auth.routes.js';
 import { adminRoutes } from '../routes/admin.routes.js';
+import { applicationRoutes } from '../routes/applications.routes.js';
+import { schoolRoutes } from '../routes/schools.routes.js';
 
 export type AppConfig = Pick<
   Config,
-  'isProduction' | 'baseUrl' | 'mailFrom' | 'sessionSecret' | 'trustProxy' | 'dataDir'
+  'isProduction' | 'baseUrl' | 'mailFrom' | 'sessionSecret' | 'trustProxy' | 'dataDir' | 'uploadDir'
 >;
 
 export interface AppOptions {
@@ -82,6 +84,13 @@ export function createApp(options: AppOptions): express.Express {
         return id;
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      // Upload forms carry their CSRF token in the query string; keep it out of the logs.
+      serializers: {
+        req: (req: { url?: string }) => {
+          if (req.url) req.url = req.url.replace(/([?&]_csrf=)[^&]*/g, '$1[redacted]');
+          return req;
+        },
+      },
     }),
   );
   app.use(
@@ -138,6 +147,8 @@ export function createApp(options: AppOptions): express.Express {
 
   app.use(publicRoutes(context));
   app.use(authRoutes(context, passport));
+  app.use(schoolRoutes(context));
+  app.use(applicationRoutes(context));
   app.use('/admin', adminRoutes(context));
 
   app.use(notFoundHandler);

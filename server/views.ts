@@ -16,6 +16,10 @@ export const viewHelpers = {
       `<input type="hidden" name="_csrf" value="${Handlebars.escapeExpression(token)}">`,
     );
   },
+  /** The CSRF token alone, for the action URL of multipart (upload) forms. */
+  csrfToken(this: unknown, options: Handlebars.HelperOptions) {
+    return (options.data.root as { csrfToken?: () => string }).csrfToken?.() ?? '';
+  },
   formatDate(value: unknown) {
     return value instanceof Date ? dateFormat.format(value) : '';
   },
@@ -28,6 +32,23 @@ export const viewHelpers = {
   eq(a: unknown, b: unknown) {
     return a === b;
   },
+  and(...args: unknown[]) {
+    return args.slice(0, -1).every(Boolean);
+  },
+  concat(...parts: unknown[]) {
+    return parts.slice(0, -1).map(String).join('');
+  },
+  includes(list: unknown, value: unknown) {
+    return Array.isArray(list) && list.map(String).includes(String(value));
+  },
+  bytes(value: unknown) {
+    const n = Number(value);
+    if (!Number.isFinite(n)) return '';
+    if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+    if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+    return `${n} bytes`;
+  },
+
   /** aria-describedby / aria-invalid attributes for a field with an error. */
   fieldErrorAttrs(errors: Record<string, string> | undefined, field: string) {
     return errors?.[field]

@@ -72,6 +72,53 @@ export const DEMO_CRITERIA = [
   },
 ];
 
+/** The real program's eligibility rules (DOMAIN.md), as questions plus automatic rules. */
+export const DEMO_ELIGIBILITY_QUESTIONS = [
+  {
+    key: 'school_type',
+    prompt: 'What kind of school is it?',
+    help: 'Public and public charter high schools are eligible.',
+    kind: 'choice' as const,
+    options: ['public', 'charter', 'private', 'other'],
+  },
+  {
+    key: 'district_iep_percent',
+    prompt: "What share of students in your district have an IEP (in percent)?",
+    help: "Your school's share may be at most 2 points below the district's.",
+    kind: 'number' as const,
+    options: [],
+  },
+  {
+    key: 'zero_tolerance',
+    prompt: 'Does the school use zero-tolerance discipline policies?',
+    help: 'Zero-tolerance discipline disqualifies a school.',
+    kind: 'yes_no' as const,
+    options: [],
+  },
+  {
+    key: 'restricts_access',
+    prompt: 'Does the school restrict access to its most challenging courses (for example by test scores or tracking)?',
+    help: 'Restricting access to the best opportunities disqualifies a school.',
+    kind: 'yes_no' as const,
+    options: [],
+  },
+];
+
+export const DEMO_ELIGIBILITY_RULES = [
+  { subject: 'answer.school_type', operator: 'one_of' as const, values: ['public', 'charter'], message: 'Only public and charter schools are eligible.' },
+  { subject: 'school.level', operator: 'one_of' as const, values: ['high'], message: 'Only high schools are eligible.' },
+  { subject: 'school.frlPercent', operator: 'at_least' as const, values: ['10'], message: 'At least 10% of students must qualify for free or reduced-price lunch.' },
+  {
+    subject: 'school.iepPercent',
+    operator: 'not_below' as const,
+    other: 'answer.district_iep_percent',
+    margin: 2,
+    message: "The school's share of students with IEPs is more than 2 points below the district's.",
+  },
+  { subject: 'answer.zero_tolerance', operator: 'equals' as const, values: ['no'], message: 'Schools with zero-tolerance discipline are not eligible.' },
+  { subject: 'answer.restricts_access', operator: 'equals' as const, values: ['no'], message: 'Schools that restrict access to their best opportunities are not eligible.' },
+];
+
 /** Dates around "now" so the demo cycle is always open when someone tries the portal. */
 export function demoCycleDates(now: Date) {
   const day = 24 * 60 * 60 * 1000;

@@ -1,11 +1,17 @@
 // Seeds the demo program on the first start of an empty embedded database, and creates a
 // one-time admin login that is printed to the console.
 import { randomBytes } from 'node:crypto';
-import { criteria, cycles, programs, users } from '../../models/schema.js';
+import { criteria, cycles, eligibilityQuestions, eligibilityRules, programs, users } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { createOrPromoteAdmin } from '../services/accounts.js';
-import { DEMO_CRITERIA, DEMO_PROGRAM, demoCycleDates } from './demo-data.js';
+import {
+  DEMO_CRITERIA,
+  DEMO_ELIGIBILITY_QUESTIONS,
+  DEMO_ELIGIBILITY_RULES,
+  DEMO_PROGRAM,
+  demoCycleDates,
+} from './demo-data.js';
 
 export const DEMO_ADMIN_EMAIL = 'admin@laurel.localhost';
 
@@ -20,10 +26,10 @@ export interface DemoLogin {
   password: string;
 }
 
-export async function seedDemo(db: Database, clock: Clock): Promise<DemoLogin> {
-  const now = clock();
+/** The demo program with its open cycle, criteria and eligibility rules; returns the cycle id. */
+export async function seedDemoProgram(db: Database, now: Date): Promise<number> {
   const year = now.getUTCFullYear();
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [program] = await tx.insert(programs).values(DEMO_PROGRAM).returning({ id: programs.id });
     if (!program) throw new Error('The program insert returned no row');
     const [cycle] = await tx
@@ -43,7 +49,18 @@ export async function seedDemo(db: Database, clock: Clock): Promise<DemoLogin> {
     await tx.insert(criteria).values(
       DEMO_CRITERIA.map((criterion, index) => ({ ...criterion, cycleId: cycle.id, position: index + 1 })),
     );
+    await tx.insert(eligibilityQuestions).values(
+      DEMO_ELIGIBILITY_QUESTIONS.map((question, index) => ({ ...question, cycleId: cycle.id, position: index + 1 })),
+    );
+    await tx.insert(eligibilityRules).values(
+      DEMO_ELIGIBILITY_RULES.map((rule, index) => ({ ...rule, cycleId: cycle.id, position: index + 1 })),
+    );
+    return cycle.id;
   });
+}
+
+export async function seedDemo(db: Database, clock: Clock): Promise<DemoLogin> {
+  await seedDemoProgram(db, clock());
   // Letters and digits only, so it can be copied from a terminal without surprises.
   const password = randomBytes(18).toString('base64url').replace(/[-_]/g, 'x');
   await createOrPromoteAdmin(db, { email: DEMO_ADMIN_EMAIL, password, name: 'Demo Administrator' }, clock);

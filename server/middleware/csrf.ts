@@ -12,9 +12,11 @@ export function createCsrf(options: { secret: string; secureCookies: boolean }) 
     cookieName: options.secureCookies ? '__Host-laurel.csrf' : 'laurel.csrf',
     cookieOptions: { sameSite: 'lax', path: '/', secure: options.secureCookies, httpOnly: true },
     getCsrfTokenFromRequest: (req) => {
-      const body = req.body as Record<string, unknown> | undefined;
-      const field = body?._csrf;
-      return typeof field === 'string' ? field : (req.headers['x-csrf-token'] as string | undefined);
+      // A multipart body (evidence uploads) is parsed only after this check, so that a forged
+      // request never writes a file: such forms carry the token in their action's query string.
+      const source = req.is('multipart/form-data') ? req.query : (req.body as Record<string, unknown> | undefined);
+      const field = source?._csrf;
+      return typeof field === 'string' ? field : undefined;
     },
   });
 

@@ -15,11 +15,15 @@ export async function submitForm(
   agent: Agent,
   pagePath: string,
   action: string,
-  fields: Record<string, string>,
+  fields: Record<string, string | string[]>,
 ) {
   const page = await agent.get(pagePath);
-  const token = csrfTokenFrom(page.text);
-  return agent.post(action).type('form').send({ ...fields, _csrf: token });
+  const form = new URLSearchParams({ _csrf: csrfTokenFrom(page.text) });
+  // Repeated keys for lists, as a browser sends checkboxes of one name.
+  for (const [name, value] of Object.entries(fields)) {
+    for (const item of ([] as string[]).concat(value)) form.append(name, item);
+  }
+  return agent.post(action).type('form').send(form.toString());
 }
 
 /** The first link to `baseUrl` + `pathPrefix` found in a text. */

@@ -63,6 +63,7 @@ export async function startHarness(
     sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
     trustProxy: false,
     dataDir,
+    uploadDir: path.join(dataDir, 'uploads'),
     ...options.config,
   };
   const app = createApp({

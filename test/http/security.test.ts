@@ -85,6 +85,7 @@ describe('security middleware and error pages', () => {
       sessionSecret: 'production-secret-production-secret-123456',
       trustProxy: true,
       dataDir: '/nonexistent',
+      uploadDir: '/nonexistent',
     };
 
     it('sets Secure, host-only session cookies behind an HTTPS proxy', async () => {

@@ -68,6 +68,7 @@ describe('signing in and out', () => {
         sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
         trustProxy: false,
         dataDir: h.dataDir,
+        uploadDir: h.dataDir,
       },
     });
     const res = await supertest(secondInstance).get('/admin').set('Cookie', cookie);

@@ -1,0 +1,79 @@
+// Schools and the people who speak for them. A school profile outlives cycles; its contacts
+// share its applications.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+import { users } from './users.js';
+
+export const SCHOOL_LEVELS = ['high', 'middle', 'elementary', 'k12', 'other'] as const;
+export type SchoolLevel = (typeof SCHOOL_LEVELS)[number];
+
+export const schools = pgTable(
+  'schools',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    district: text('district').notNull().default(''),
+    city: text('city').notNull(),
+    /** Two-letter postal code. */
+    state: text('state').notNull(),
+    level: text('level').$type<SchoolLevel>().notNull(),
+    website: text('website').notNull().default(''),
+    enrollment: integer('enrollment'),
+    /** Share of students eligible for free or reduced-price lunch, in percent. */
+    frlPercent: numeric('frl_percent', { precision: 5, scale: 2, mode: 'number' }),
+    /** Share of students with an IEP, in percent. */
+    iepPercent: numeric('iep_percent', { precision: 5, scale: 2, mode: 'number' }),
+    /** Name, city and state folded (case, punctuation, "High School"/"HS"): finds duplicates. */
+    matchKey: text('match_key').notNull(),
+    createdBy: bigint('created_by', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('schools_match_key_idx').on(table.matchKey),
+    index('schools_state_idx').on(table.state),
+    index('schools_name_search_idx').on(sql`lower(${table.name})`),
+    check('schools_level_known', sql`${table.level} in ('high','middle','elementary','k12','other')`),
+    check('schools_state_code', sql`${table.state} ~ '^[A-Z]{2}$'`),
+    check('schools_percents', sql`(${table.frlPercent} is null or ${table.frlPercent} between 0 and 100) and (${table.iepPercent} is null or ${table.iepPercent} between 0 and 100)`),
+    check('schools_enrollment', sql`${table.enrollment} is null or ${table.enrollment} >= 0`),
+  ],
+);
+
+export const CONTACT_STATUSES = ['active', 'pending'] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+
+/**
+ * A person who may act for a school. Creating a school makes you its active contact; claiming
+ * an existing one waits for an admin, unless your e-mail domain is the school website's.
+ */
+export const schoolContacts = pgTable(
+  'school_contacts',
+  {
+    schoolId: bigint('school_id', { mode: 'number' })
+      .notNull()
+      .references(() => schools.id, { onDelete: 'cascade' }),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status').$type<ContactStatus>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.schoolId, table.userId] }),
+    index('school_contacts_user_idx').on(table.userId),
+    check('school_contacts_status_known', sql`${table.status} in ('active','pending')`),
+  ],
+);

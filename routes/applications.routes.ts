@@ -1,0 +1,321 @@
+// The applicant's pages: "My applications", and each section of one application.
+import { createReadStream, existsSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import path from 'node:path';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppContext } from '../server/app.js';
+import { applicationAccess, cannotEditApplication, type ApplicationAccess } from '../server/auth/permissions.js';
+import { Invalid, NotFound } from '../server/errors.js';
+import { receiveFiles } from '../server/middleware/upload.js';
+import { requireSignedIn } from '../server/middleware/require-role.js';
+import {
+  applicationsOfUser,
+  findOpenCycles,
+  loadApplication,
+  missingItems,
+  reopenApplication,
+  startApplication,
+  STATUS_LABELS,
+  submitApplication,
+  withdrawApplication,
+} from '../server/services/applications.js';
+import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from '../server/services/application-answers.js';
+import { addEvidence, deleteEvidence, findEvidence } from '../server/services/evidence.js';
+import { formatBytes, storedPath } from '../server/services/evidence-storage.js';
+import { LEVEL_LABELS, profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';
+
+const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
+
+export function idParam(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new NotFound();
+  return Number(value);
+}
+
+function access(res: Response): ApplicationAccess {
+  return res.locals.access as ApplicationAccess;
+}
+
+function body(req: Request): Record<string, unknown> {
+  return (req.body as Record<string, unknown> | undefined) ?? {};
+}
+
+export function applicationRoutes(context: AppContext): Router {
+  const router = Router();
+  const { db, clock } = context;
+  const tmpDir = path.join(context.config.uploadDir, 'tmp');
+
+  async function loadAccess(req: Request, res: Response, next: NextFunction) {
+    res.locals.access = await applicationAccess(db, req.user, idParam(req.params.id));
+    next();
+  }
+
+  async function renderSection(res: Response, view: string, extra: Record<string, unknown> = {}, status = 200) {
+    const a = access(res);
+    const application = await loadApplication(db, a);
+    const lockedReason = cannotEditApplication(a, clock());
+    res.status(status).render(view, {
+      title: `${application.school.name} — ${application.cycle.name}`,
+      app: application,
+      statusLabel: STATUS_LABELS[application.application.status],
+      editable: !lockedReason,
+      lockedReason: a.role === 'contact' ? lockedReason : undefined,
+      base: `/applications/${application.application.id}`,
+      ...extra,
+    });
+    return application;
+  }
+
+  router.get('/my/applications', requireSignedIn, async function showMyApplications(req, res) {
+    const user = req.user!;
+    const now = clock();
+    const [mine, schools, openCycles] = await Promise.all([
+      applicationsOfUser(db, user.id, now),
+      schoolsOfUser(db, user.id),
+      findOpenCycles(db, now),
+    ]);
+    const started = new Set(mine.map((a) => `${a.schoolId}:${a.cycleId}`));
+    const canStart = schools
+      .filter((s) => s.status === 'active')
+      .flatMap((s) => openCycles.filter((c) => !started.has(`${s.id}:${c.id}`)).map((c) => ({ school: s, cycle: c })));
+    res.render('applications/mine', {
+      title: 'My applications',
+      applications: mine,
+      schools: schools.map((s) => ({ ...s, pending: s.status === 'pending' })),
+      canStart,
+      openCycles,
+    });
+  });
+
+  router.use('/applications', requireSignedIn);
+
+  router.post('/applications', async function startNewApplication(req, res) {
+    const fields = body(req);
+    try {
+      const id = await startApplication(context, {
+        userId: req.user!.id,
+        schoolId: idParam(fields.schoolId),
+        cycleId: idParam(fields.cycleId),
+      });
+      res.redirect(303, `/applications/${id}`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.flash('error', Object.values(error.fieldErrors).join(' '));
+      res.redirect(303, '/my/applications');
+    }
+  });
+
+  router.get('/applications/:id', loadAccess, async function showApplication(_req, res) {
+    const a = access(res);
+    const view = await loadApplication(db, a);
+    await renderSection(res, 'applications/overview', {
+      missing: missingItems(view),
+      canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && clock() <= a.cycle.applicationsCloseAt,
+      canReopen: a.role === 'contact' && ['submitted', 'withdrawn'].includes(a.application.status) && clock() <= a.cycle.applicationsCloseAt,
+      levelLabel: LEVEL_LABELS[view.school.level],
+    });
+  });
+
+  /** The eligibility form's questions with their current value, error and options. */
+  async function eligibilityForm(res: Response, values: Record<string, unknown>, errors: Record<string, string> = {}) {
+    const view = await loadApplication(db, access(res));
+    return view.questions.map((q) => {
+      const field = `q_${q.key}`;
+      const value = typeof values[q.key] === 'string' ? (values[q.key] as string) : '';
+      const choices = q.kind === 'yes_no' ? [['yes', 'Yes'], ['no', 'No']] : q.options.map((o) => [o, o]);
+      return {
+        key: q.key,
+        field,
+        prompt: q.prompt,
+        help: q.help,
+        isNumber: q.kind === 'number',
+        value,
+        error: errors[field],
+        options: choices.map(([optionValue, label], i) => ({ id: `${field}-${i}`, value: optionValue, label, checked: optionValue === value })),
+      };
+    });
+  }
+
+  router.get('/applications/:id/eligibility', loadAccess, async function showEligibility(_req, res) {
+    const questions = await eligibilityForm(res, access(res).application.eligibilityAnswers);
+    await renderSection(res, 'applications/eligibility', { questions });
+  });
+
+  router.post('/applications/:id/eligibility', loadAccess, async function saveEligibility(req, res) {
+    const input = body(req);
+    const errors = await saveEligibilityAnswers(context, { access: access(res), input });
+    if (Object.keys(errors).length > 0) {
+      const values = Object.fromEntries(Object.entries(input).filter(([k]) => k.startsWith('q_')).map(([k, v]) => [k.slice(2), v]));
+      const questions = await eligibilityForm(res, values, errors);
+      return renderSection(res, 'applications/eligibility', { errors, questions }, 422);
+    }
+    res.flash('success', 'Eligibility answers saved.');
+    res.redirect(303, `/applications/${access(res).application.id}/profile`);
+  });
+
+  router.get('/applications/:id/profile', loadAccess, async function showProfile(_req, res) {
+    const view = await loadApplication(db, access(res));
+    await renderSection(res, 'applications/profile', { values: profileInputOf(view.school), states: US_STATES, levels: LEVEL_LABELS });
+  });
+
+  router.post('/applications/:id/profile', loadAccess, async function saveProfile(req, res) {
+    const a = access(res);
+    const reason = cannotEditApplication(a, clock());
+    const profile = profileInputFrom(body(req));
+    try {
+      if (reason) throw new Invalid({ name: reason });
+      await updateSchoolProfile(db, { schoolId: a.application.schoolId, userId: req.user!.id, profile, clock });
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return renderSection(res, 'applications/profile', { errors: error.fieldErrors, values: profile, states: US_STATES, levels: LEVEL_LABELS }, 422);
+    }
+    res.flash('success', 'School profile saved.');
+    res.redirect(303, `/applications/${a.application.id}/criteria`);
+  });
+
+  router.get('/applications/:id/criteria', loadAccess, async function showCriteriaChoice(_req, res) {
+    await renderSection(res, 'applications/criteria');
+  });
+
+  router.post('/applications/:id/criteria', loadAccess, async function chooseCriteria(req, res) {
+    const chosenIds = body(req).chosen;
+    const errors = await saveCriteriaChoice(context, { access: access(res), chosenIds });
+    if (Object.keys(errors).length > 0) {
+      const ticked = new Set(([] as unknown[]).concat(chosenIds ?? []).map(String));
+      return renderSection(res, 'applications/criteria', { errors, ticked: [...ticked] }, 422);
+    }
+    res.flash('success', 'Your choice of criteria is saved.');
+    res.redirect(303, `/applications/${access(res).application.id}/criteria`);
+  });
+
+  router.get('/applications/:id/criteria/:criterionId', loadAccess, async function showCriterion(req, res) {
+    await renderCriterion(req, res, {});
+  });
+
+  async function renderCriterion(req: Request, res: Response, extra: { errors?: Record<string, string>; answer?: string; refusals?: string[] }, status = 200) {
+    const a = access(res);
+    const criterionId = idParam(req.params.criterionId);
+    const view = await loadApplication(db, a);
+    const criterion = view.criteria.find((c) => c.id === criterionId);
+    if (!criterion) throw new NotFound('That criterion is not part of this application.');
+    const lockedReason = cannotEditApplication(a, clock());
+    res.status(status).render('applications/criterion', {
+      title: `${criterion.title} — ${view.school.name}`,
+      app: view,
+      statusLabel: STATUS_LABELS[view.application.status],
+      editable: !lockedReason,
+      lockedReason: a.role === 'contact' ? lockedReason : undefined,
+      base: `/applications/${view.application.id}`,
+      criterion,
+      answer: extra.answer ?? criterion.answer,
+      errors: extra.errors,
+      refusals: extra.refusals,
+      accept: ACCEPTED_TYPES,
+      maxFile: formatBytes(a.cycle.maxFileBytes),
+      maxTotal: formatBytes(a.cycle.maxApplicationBytes),
+      used: formatBytes(view.totalBytes),
+      maxFiles: a.cycle.maxFilesPerCriterion,
+    });
+  }
+
+  router.post(
+    '/applications/:id/criteria/:criterionId',
+    loadAccess,
+    receiveFiles({
+      tmpDir,
+      fieldName: 'files',
+      limits: (_req) => {
+        // loadAccess ran first; the cycle's limits apply to this request.
+        const a = (_req.res?.locals.access as ApplicationAccess | undefined)?.cycle;
+        return { maxFileBytes: a?.maxFileBytes ?? 20 * 1024 * 1024, maxFiles: a?.maxFilesPerCriterion ?? 10 };
+      },
+    }),
+    async function saveCriterion(req, res) {
+      const a = access(res);
+      const criterionId = idParam(req.params.criterionId);
+      const fields = body(req);
+      const answer = typeof fields.answer === 'string' ? fields.answer : undefined;
+      const errors: Record<string, string> = {};
+      const refusals: string[] = [];
+      if (req.uploadProblem) refusals.push(req.uploadProblem);
+      if (answer !== undefined) Object.assign(errors, await saveCriterionAnswer(context, { access: a, criterionId, answer }));
+      let added: string[] = [];
+      if (req.uploadedFiles.length > 0) {
+        const outcome = await addEvidence(context, {
+          access: a,
+          criterionId,
+          files: req.uploadedFiles,
+          uploadDir: context.config.uploadDir,
+          userId: req.user!.id,
+        });
+        added = outcome.added;
+        refusals.push(...outcome.refusals);
+      }
+      if (refusals.length > 0 || Object.keys(errors).length > 0) {
+        if (refusals.length > 0) errors.files = refusals.join(' ');
+        return renderCriterion(req, res, { errors, answer, refusals }, 422);
+      }
+      res.flash('success', added.length > 0 ? `Saved, with ${added.length} new file${added.length === 1 ? '' : 's'}.` : 'Answer saved.');
+      res.redirect(303, `/applications/${a.application.id}/criteria/${criterionId}`);
+    },
+  );
+
+  router.post('/applications/:id/files/:publicId/delete', loadAccess, async function removeFile(req, res) {
+    const a = access(res);
+    const name = await deleteEvidence(context, { access: a, publicId: String(req.params.publicId), uploadDir: context.config.uploadDir });
+    res.flash('success', `“${name}” was deleted.`);
+    const back = typeof body(req).criterionId === 'string' ? `/criteria/${idParam(body(req).criterionId)}` : '';
+    res.redirect(303, `/applications/${a.application.id}${back}`);
+  });
+
+  router.get('/applications/:id/files/:publicId', loadAccess, async function downloadFile(req, res) {
+    const file = await findEvidence(db, { access: access(res), publicId: String(req.params.publicId) });
+    const fullPath = storedPath(context.config.uploadDir, file.storedName);
+    if (!existsSync(fullPath)) throw new NotFound('The file is missing from storage. Please tell the program staff.');
+    res.set({
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.sizeBytes),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+    });
+    res.attachment(file.originalName);
+    try {
+      await pipeline(createReadStream(fullPath), res);
+    } catch (error) {
+      // The reader went away mid-download: nothing to answer to.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    }
+  });
+
+  router.get('/applications/:id/review', loadAccess, async function showReview(_req, res) {
+    const view = await loadApplication(db, access(res));
+    await renderSection(res, 'applications/review', { missing: missingItems(view) });
+  });
+
+  router.post('/applications/:id/submit', loadAccess, async function submit(_req, res) {
+    const a = access(res);
+    try {
+      await submitApplication(context, { access: a });
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const view = await loadApplication(db, a);
+      return renderSection(res, 'applications/review', { missing: missingItems(view), formError: error.message }, 422);
+    }
+    context.mailQueued();
+    res.flash('success', 'Your application is submitted. We e-mailed a confirmation to every contact of the school.');
+    res.redirect(303, `/applications/${a.application.id}`);
+  });
+
+  router.post('/applications/:id/withdraw', loadAccess, async function withdraw(_req, res) {
+    await withdrawApplication(context, { access: access(res) });
+    res.flash('info', 'The application is withdrawn. You can reopen it until the deadline.');
+    res.redirect(303, `/applications/${access(res).application.id}`);
+  });
+
+  router.post('/applications/:id/reopen', loadAccess, async function reopen(_req, res) {
+    await reopenApplication(context, { access: access(res) });
+    res.flash('info', 'The application is a draft again. Submit it again before the deadline.');
+    res.redirect(303, `/applications/${access(res).application.id}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,76 @@
+// School profiles: create one (and become its contact), or find an existing one and ask to be
+// its contact.
+import { Router } from 'express';
+import type { AppContext } from '../server/app.js';
+import { Invalid } from '../server/errors.js';
+import { requireSignedIn } from '../server/middleware/require-role.js';
+import {
+  claimSchool,
+  createSchool,
+  EMPTY_PROFILE,
+  LEVEL_LABELS,
+  profileInputFrom,
+  searchSchools,
+  US_STATES,
+} from '../server/services/schools.js';
+import { idParam } from './applications.routes.js';
+
+export function schoolRoutes(context: AppContext): Router {
+  const router = Router();
+  const { db, clock } = context;
+  router.use('/schools', requireSignedIn);
+
+  router.get('/schools/new', function showNewSchool(_req, res) {
+    res.render('schools/new', { title: 'Add your school', values: EMPTY_PROFILE, states: US_STATES, levels: LEVEL_LABELS });
+  });
+
+  router.post('/schools', async function addSchool(req, res) {
+    const profile = profileInputFrom(req.body as Record<string, unknown> | undefined);
+    try {
+      const school = await createSchool(db, { userId: req.user!.id, profile, clock });
+      res.flash('success', `${school.name} is added, and you are its contact.`);
+      res.redirect(303, '/my/applications');
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.status(422).render('schools/new', {
+        title: 'Add your school',
+        errors: error.fieldErrors,
+        values: profile,
+        states: US_STATES,
+        levels: LEVEL_LABELS,
+      });
+    }
+  });
+
+  router.get('/schools/find', async function findSchool(req, res) {
+    const query = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    const state = typeof req.query.state === 'string' && (US_STATES as readonly string[]).includes(req.query.state) ? req.query.state : '';
+    const page = typeof req.query.page === 'string' && /^\d{1,4}$/.test(req.query.page) ? Math.max(1, Number(req.query.page)) : 1;
+    const result = await searchSchools(db, { query, state: state || undefined, page });
+    res.render('schools/find', {
+      title: 'Find your school',
+      query,
+      state,
+      states: US_STATES,
+      searched: query.length > 0,
+      tooShort: query.length > 0 && query.trim().length < 2,
+      ...result,
+      page,
+      prevPage: page > 1 ? page - 1 : undefined,
+      nextPage: result.hasMore ? page + 1 : undefined,
+    });
+  });
+
+  router.post('/schools/:id/claim', async function askToBeContact(req, res) {
+    const status = await claimSchool(db, { schoolId: idParam(req.params.id), user: req.user!, clock });
+    res.flash(
+      status === 'active' ? 'success' : 'info',
+      status === 'active'
+        ? 'You are now a contact of this school.'
+        : 'Your request is sent. The program staff will confirm that you work at this school; until then you cannot see its application.',
+    );
+    res.redirect(303, '/my/applications');
+  });
+
+  return router;
+}

@@ -1,0 +1,53 @@
+// Who may see and change what. Small named questions, each answering with a reason when the
+// answer is no, so the 403 page can say why. Nothing here trusts the browser.
+import { and, eq } from 'drizzle-orm';
+import { applications, cycles, schoolContacts } from '../../models/schema.js';
+import type { Database } from '../db/client.js';
+import { NotFound } from '../errors.js';
+
+export type ApplicationRole = 'contact' | 'admin';
+
+export interface ApplicationAccess {
+  role: ApplicationRole;
+  application: typeof applications.$inferSelect;
+  cycle: typeof cycles.$inferSelect;
+}
+
+/**
+ * The application if this person may open it: an active contact of its school, or an admin.
+ * Anyone else gets "not found", not "forbidden": they learn nothing about which schools applied.
+ */
+export async function applicationAccess(
+  db: Database,
+  user: { id: number; roles: readonly string[] } | undefined,
+  applicationId: number,
+): Promise<ApplicationAccess> {
+  const missing = new NotFound('We could not find that application.');
+  if (!user || !Number.isSafeInteger(applicationId)) throw missing;
+  const [row] = await db
+    .select({ application: applications, cycle: cycles, contactStatus: schoolContacts.status })
+    .from(applications)
+    .innerJoin(cycles, eq(cycles.id, applications.cycleId))
+    .leftJoin(
+      schoolContacts,
+      and(eq(schoolContacts.schoolId, applications.schoolId), eq(schoolContacts.userId, user.id)),
+    )
+    .where(eq(applications.id, applicationId));
+  if (!row) throw missing;
+  if (row.contactStatus === 'active') return { role: 'contact', application: row.application, cycle: row.cycle };
+  if (user.roles.includes('admin')) return { role: 'admin', application: row.application, cycle: row.cycle };
+  throw missing;
+}
+
+/** Why this person cannot change the application now, or undefined when they can. */
+export function cannotEditApplication(access: ApplicationAccess, now: Date): string | undefined {
+  if (access.role !== 'contact') return 'Only the school’s contacts can change its application.';
+  if (access.application.status !== 'draft') {
+    return access.application.status === 'withdrawn'
+      ? 'This application was withdrawn. Reopen it to make changes.'
+      : 'This application has been submitted and can no longer be changed.';
+  }
+  if (now > access.cycle.applicationsCloseAt) return 'The deadline for applications has passed.';
+  if (now < access.cycle.opensAt) return 'Applications for this cycle are not open yet.';
+  return undefined;
+}

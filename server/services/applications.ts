@@ -1,0 +1,312 @@
+// A school's application: starting it, reading it whole, what is still missing, submitting,
+// withdrawing. Answers and evidence have their own modules.
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import {
+  applicationAnswers,
+  applications,
+  criteria,
+  cycles,
+  eligibilityQuestions,
+  eligibilityRules,
+  evidenceFiles,
+  programs,
+  schoolContacts,
+  schools,
+  users,
+} from '../../models/schema.js';
+import { cannotEditApplication, type ApplicationAccess } from '../auth/permissions.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { evaluateEligibility } from './eligibility.js';
+import { isActiveContact } from './schools.js';
+
+export interface ServiceContext {
+  db: Database;
+  clock: Clock;
+  mail: MailSettings;
+}
+
+export async function findOpenCycles(db: Database, now: Date) {
+  return db
+    .select({ id: cycles.id, name: cycles.name, applicationsCloseAt: cycles.applicationsCloseAt, programName: programs.name })
+    .from(cycles)
+    .innerJoin(programs, eq(programs.id, cycles.programId))
+    .where(sql`${cycles.opensAt} <= ${now.toISOString()}::timestamptz and ${cycles.applicationsCloseAt} >= ${now.toISOString()}::timestamptz`)
+    .orderBy(asc(cycles.applicationsCloseAt));
+}
+
+/** Opens the school's application for the cycle, or returns the one a colleague already started. */
+export async function startApplication(
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
+  { userId, schoolId, cycleId }: { userId: number; schoolId: number; cycleId: number },
+): Promise<number> {
+  if (!(await isActiveContact(db, { schoolId, userId }))) {
+    throw new Forbidden('You can start an application only for a school you are a contact of.');
+  }
+  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
+  if (!cycle) throw new NotFound('There is no such cycle.');
+  const now = clock();
+  const [existing] = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(eq(applications.cycleId, cycleId), eq(applications.schoolId, schoolId)));
+  if (existing) return existing.id;
+  if (now < cycle.opensAt) throw new Invalid({ cycle: 'Applications for this cycle are not open yet.' });
+  if (now > cycle.applicationsCloseAt) throw new Invalid({ cycle: 'The deadline for applications has passed.' });
+  const [created] = await db
+    .insert(applications)
+    .values({ cycleId, schoolId, createdBy: userId, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: applications.id });
+  if (created) return created.id;
+  // A colleague started it at the same moment: theirs is ours.
+  const [raced] = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(eq(applications.cycleId, cycleId), eq(applications.schoolId, schoolId)));
+  if (!raced) throw new Error('The application vanished after a conflicting insert');
+  return raced.id;
+}
+
+export function countWords(text: string): number {
+  const trimmed = text.trim();
+  return trimmed === '' ? 0 : trimmed.split(/\s+/u).length;
+}
+
+/** Everything one application page needs, in a handful of queries whatever its size. */
+export async function loadApplication(db: Database, access: ApplicationAccess) {
+  const { application, cycle } = access;
+  const [school] = await db.select().from(schools).where(eq(schools.id, application.schoolId));
+  if (!school) throw new NotFound('We could not find that application.');
+  const [cycleCriteria, answers, questions, rules, files] = await Promise.all([
+    db.select().from(criteria).where(eq(criteria.cycleId, cycle.id)).orderBy(asc(criteria.position)),
+    db.select().from(applicationAnswers).where(eq(applicationAnswers.applicationId, application.id)),
+    db.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.cycleId, cycle.id)).orderBy(asc(eligibilityQuestions.position)),
+    db.select().from(eligibilityRules).where(eq(eligibilityRules.cycleId, cycle.id)).orderBy(asc(eligibilityRules.position)),
+    db
+      .select({
+        id: evidenceFiles.id,
+        publicId: evidenceFiles.publicId,
+        criterionId: evidenceFiles.criterionId,
+        originalName: evidenceFiles.originalName,
+        kind: evidenceFiles.kind,
+        sizeBytes: evidenceFiles.sizeBytes,
+        createdAt: evidenceFiles.createdAt,
+      })
+      .from(evidenceFiles)
+      .where(eq(evidenceFiles.applicationId, application.id))
+      .orderBy(asc(evidenceFiles.id)),
+  ]);
+  const answerByCriterion = new Map(answers.map((a) => [a.criterionId, a]));
+  const items = cycleCriteria.map((criterion, index) => {
+    const answer = answerByCriterion.get(criterion.id);
+    const criterionFiles = files.filter((f) => f.criterionId === criterion.id);
+    return {
+      ...criterion,
+      number: index + 1,
+      chosen: criterion.required || Boolean(answer?.chosen),
+      answer: answer?.answer ?? '',
+      wordCount: answer?.wordCount ?? 0,
+      overLimit: (answer?.wordCount ?? 0) > criterion.wordLimit,
+      files: criterionFiles,
+    };
+  });
+  return {
+    application,
+    cycle,
+    school,
+    role: access.role,
+    criteria: items,
+    questions,
+    rules,
+    files,
+    totalBytes: files.reduce((sum, f) => sum + f.sizeBytes, 0),
+  };
+}
+
+export type ApplicationView = Awaited<ReturnType<typeof loadApplication>>;
+
+export interface MissingItem {
+  section: 'eligibility' | 'profile' | 'criteria';
+  href: string;
+  text: string;
+}
+
+/** What stands between this application and submission, in the order of its sections. */
+export function missingItems(view: ApplicationView): MissingItem[] {
+  const base = `/applications/${view.application.id}`;
+  const items: MissingItem[] = [];
+  for (const question of view.questions) {
+    const value = view.application.eligibilityAnswers[question.key];
+    if (value === undefined || value === '') {
+      items.push({ section: 'eligibility', href: `${base}/eligibility#q-${question.key}`, text: `Eligibility: answer “${question.prompt}”` });
+    }
+  }
+  const { school } = view;
+  if (school.enrollment === null) items.push({ section: 'profile', href: `${base}/profile#enrollment`, text: 'School profile: enter the number of students.' });
+  if (school.frlPercent === null) items.push({ section: 'profile', href: `${base}/profile#frlPercent`, text: 'School profile: enter the share of students on free or reduced-price lunch.' });
+  if (school.iepPercent === null) items.push({ section: 'profile', href: `${base}/profile#iepPercent`, text: 'School profile: enter the share of students with IEPs.' });
+  const optionalChosen = view.criteria.filter((c) => !c.required && c.chosen).length;
+  const needed = view.cycle.optionalChoiceCount;
+  if (optionalChosen !== needed) {
+    items.push({
+      section: 'criteria',
+      href: `${base}/criteria`,
+      text: `Choose ${needed} of the optional criteria (${optionalChosen} chosen).`,
+    });
+  }
+  for (const criterion of view.criteria.filter((c) => c.chosen)) {
+    const label = `Criterion ${criterion.number} “${criterion.title}”`;
+    if (criterion.wordCount === 0) {
+      items.push({ section: 'criteria', href: `${base}/criteria/${criterion.id}`, text: `${label}: write your answer.` });
+    } else if (criterion.overLimit) {
+      items.push({
+        section: 'criteria',
+        href: `${base}/criteria/${criterion.id}`,
+        text: `${label}: the answer has ${criterion.wordCount} words; the limit is ${criterion.wordLimit}.`,
+      });
+    }
+  }
+  return items;
+}
+
+/** Submits a complete draft before the deadline and e-mails every contact a summary. */
+export async function submitApplication(
+  { db, clock, mail }: ServiceContext,
+  { access }: { access: ApplicationAccess },
+): Promise<void> {
+  const now = clock();
+  await db.transaction(async (tx) => {
+    // Lock the row: two contacts pressing "submit" together send one confirmation.
+    const [locked] = await tx
+      .select()
+      .from(applications)
+      .where(eq(applications.id, access.application.id))
+      .for('update');
+    if (!locked) throw new NotFound('We could not find that application.');
+    const current = { ...access, application: locked };
+    const reason = cannotEditApplication(current, now);
+    if (reason) throw new Forbidden(reason);
+    const view = await loadApplication(tx, current);
+    const missing = missingItems(view);
+    if (missing.length > 0) throw new Invalid({ submit: missing.map((m) => m.text).join(' ') }, 'The application is not complete yet.');
+    const flags = evaluateEligibility(view.rules, {
+      answers: locked.eligibilityAnswers,
+      school: view.school,
+    });
+    await tx
+      .update(applications)
+      .set({ status: 'submitted', submittedAt: now, screeningFlags: flags, updatedAt: now })
+      .where(eq(applications.id, locked.id));
+    const contacts = await tx
+      .select({ email: users.email, name: users.name })
+      .from(schoolContacts)
+      .innerJoin(users, eq(users.id, schoolContacts.userId))
+      .where(and(eq(schoolContacts.schoolId, locked.schoolId), eq(schoolContacts.status, 'active')));
+    const chosen = view.criteria.filter((c) => c.chosen);
+    for (const contact of contacts) {
+      await enqueueMail(tx, mail, {
+        to: contact.email,
+        template: 'application-submitted',
+        data: {
+          name: contact.name,
+          schoolName: view.school.name,
+          cycleName: view.cycle.name,
+          applicationId: locked.id,
+          submittedAt: now.toUTCString(),
+          deadline: view.cycle.applicationsCloseAt.toUTCString(),
+          criteria: chosen.map((c) => ({ number: c.number, title: c.title, wordCount: c.wordCount, fileCount: c.files.length })),
+          link: `${mail.baseUrl}/applications/${locked.id}`,
+        },
+      });
+    }
+  });
+}
+
+export async function withdrawApplication(
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
+  { access }: { access: ApplicationAccess },
+): Promise<void> {
+  const now = clock();
+  if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can withdraw its application.');
+  if (now > access.cycle.applicationsCloseAt) throw new Forbidden('The deadline has passed: the application can no longer be withdrawn.');
+  const updated = await db
+    .update(applications)
+    .set({ status: 'withdrawn', withdrawnAt: now, updatedAt: now })
+    .where(and(eq(applications.id, access.application.id), eq(applications.status, 'submitted')))
+    .returning({ id: applications.id });
+  if (updated.length === 0) throw new Forbidden('Only a submitted application can be withdrawn.');
+}
+
+/** A withdrawn application (or a submitted one, to correct it) goes back to draft before the deadline. */
+export async function reopenApplication(
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
+  { access }: { access: ApplicationAccess },
+): Promise<void> {
+  const now = clock();
+  if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can reopen its application.');
+  if (now > access.cycle.applicationsCloseAt) throw new Forbidden('The deadline has passed: the application can no longer be changed.');
+  const updated = await db
+    .update(applications)
+    .set({ status: 'draft', submittedAt: null, withdrawnAt: null, screeningFlags: [], updatedAt: now })
+    .where(and(eq(applications.id, access.application.id), inArray(applications.status, ['submitted', 'withdrawn'])))
+    .returning({ id: applications.id });
+  if (updated.length === 0) throw new Forbidden('Only a submitted or withdrawn application can be reopened.');
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  submitted: 'Submitted',
+  withdrawn: 'Withdrawn',
+  eligible: 'Eligible — in review',
+  ineligible: 'Not eligible',
+};
+
+export function nextStep(status: string, closesAt: Date, now: Date): string {
+  const open = now <= closesAt;
+  switch (status) {
+    case 'draft':
+      return open ? `Finish and submit before ${closesAt.toUTCString()}.` : 'The deadline passed before this application was submitted.';
+    case 'submitted':
+      return open
+        ? 'The program screens applications after the deadline. You can still withdraw or reopen it until then.'
+        : 'The program is checking eligibility; you will hear by e-mail.';
+    case 'withdrawn':
+      return open ? 'You can reopen it before the deadline.' : 'This application was withdrawn.';
+    case 'eligible':
+      return 'Reviewers are reading your application. Honorees are announced together.';
+    case 'ineligible':
+      return 'The program found the school not eligible this cycle.';
+    default:
+      return '';
+  }
+}
+
+/** "My applications": every school the person speaks for, with its applications, newest cycle first. */
+export async function applicationsOfUser(db: Database, userId: number, now: Date) {
+  const rows = await db
+    .select({
+      applicationId: applications.id,
+      schoolId: applications.schoolId,
+      cycleId: applications.cycleId,
+      status: applications.status,
+      updatedAt: applications.updatedAt,
+      schoolName: schools.name,
+      cycleName: cycles.name,
+      closesAt: cycles.applicationsCloseAt,
+    })
+    .from(schoolContacts)
+    .innerJoin(schools, eq(schools.id, schoolContacts.schoolId))
+    .innerJoin(applications, eq(applications.schoolId, schools.id))
+    .innerJoin(cycles, eq(cycles.id, applications.cycleId))
+    .where(and(eq(schoolContacts.userId, userId), eq(schoolContacts.status, 'active')))
+    .orderBy(desc(cycles.applicationsCloseAt), asc(schools.name))
+    .limit(200);
+  return rows.map((row) => ({
+    ...row,
+    statusLabel: STATUS_LABELS[row.status] ?? row.status,
+    nextStep: nextStep(row.status, row.closesAt, now),
+  }));
+}

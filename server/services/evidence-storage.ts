@@ -1,0 +1,288 @@
+// Evidence files on disk. An upload's type is decided from its bytes, never from its name or
+// the browser's claim; it is stored under a random name (UPLOAD_DIR/ab/ab…32 hex) so nothing a
+// school sends can choose where a file lands or guess where another school's file is.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileTypeFromFile } from 'file-type';
+import type { EvidenceKind } from '../../models/applications.js';
+
+/** An upload we will not keep; the message is shown to the person next to the form. */
+export class UploadRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UploadRefused';
+  }
+}
+
+interface KindInfo {
+  contentType: string;
+  /** Extensions a name may already end in; the first is added when it ends in none of them. */
+  extensions: readonly string[];
+}
+
+const KINDS: Record<EvidenceKind, KindInfo> = {
+  pdf: { contentType: 'application/pdf', extensions: ['pdf'] },
+  doc: { contentType: 'application/msword', extensions: ['doc'] },
+  docx: {
+    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    extensions: ['docx'],
+  },
+  xls: { contentType: 'application/vnd.ms-excel', extensions: ['xls'] },
+  xlsx: {
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    extensions: ['xlsx'],
+  },
+  png: { contentType: 'image/png', extensions: ['png'] },
+  jpeg: { contentType: 'image/jpeg', extensions: ['jpg', 'jpeg'] },
+};
+
+/** file-type's extension → our kind; `cfb` (old Office) is settled by the name, see below. */
+const DETECTED_KINDS: Record<string, EvidenceKind> = {
+  pdf: 'pdf',
+  docx: 'docx',
+  xlsx: 'xlsx',
+  png: 'png',
+  jpg: 'jpeg',
+};
+
+export const ACCEPTED_TYPES_TEXT = 'a PDF, Word (.doc, .docx), Excel (.xls, .xlsx), PNG or JPEG file';
+
+/** What a name's extension promises, for "looks like X, not Y". */
+const CLAIMED_BY_EXTENSION: Record<string, string> = {
+  pdf: 'a PDF',
+  doc: 'a Word document',
+  docx: 'a Word document',
+  xls: 'an Excel spreadsheet',
+  xlsx: 'an Excel spreadsheet',
+  png: 'a PNG image',
+  jpg: 'a JPEG image',
+  jpeg: 'a JPEG image',
+};
+
+/** Plain words for what people most often send by mistake; anything else is named by extension. */
+const DESCRIPTIONS: Record<string, string> = {
+  zip: 'a zip archive',
+  exe: 'a Windows program',
+  elf: 'a program',
+  gif: 'a GIF image',
+  webp: 'a WebP image',
+  heic: 'an iPhone photo (HEIC)',
+  avif: 'an AVIF image',
+  tif: 'a TIFF image',
+  bmp: 'a BMP image',
+  svg: 'an SVG drawing',
+  xml: 'an XML file',
+  rtf: 'a Rich Text document',
+  pptx: 'a PowerPoint presentation',
+  ppsx: 'a PowerPoint slide show',
+  docm: 'a Word document with macros',
+  dotx: 'a Word template',
+  xlsm: 'an Excel workbook with macros',
+  xltx: 'an Excel template',
+  odt: 'an OpenDocument text',
+  ods: 'an OpenDocument spreadsheet',
+  odp: 'an OpenDocument presentation',
+  epub: 'an e-book',
+  rar: 'a RAR archive',
+  '7z': 'a 7-Zip archive',
+  gz: 'a compressed (gzip) file',
+  mp4: 'a video',
+  mov: 'a video',
+  mp3: 'an audio file',
+};
+
+/**
+ * Decides what an uploaded temp file really is and the name to show for it.
+ * Throws UploadRefused with a message for the person when we do not accept it.
+ */
+export async function inspectUpload(file: {
+  path: string;
+  originalName: string;
+  size: number;
+}): Promise<{ kind: EvidenceKind; contentType: string; safeName: string }> {
+  const shownName = displayFileName(file.originalName);
+  const quoted = `“${shownName}”`;
+  const { size } = await stat(file.path);
+  if (file.size === 0 || size === 0) {
+    throw new UploadRefused(`${quoted} is empty. Please check the file and choose it again.`);
+  }
+
+  const detected = await fileTypeFromFile(file.path);
+  const nameExtension = extensionOf(shownName);
+  let kind: EvidenceKind | undefined = detected ? DETECTED_KINDS[detected.ext] : undefined;
+
+  if (detected?.ext === 'cfb') {
+    // Word 97-2003 and Excel 97-2003 files share one container; only the name tells them apart.
+    if (nameExtension === 'doc' || nameExtension === 'xls') kind = nameExtension;
+    else {
+      throw new UploadRefused(
+        `${quoted} looks like an older Microsoft Office file, but its name does not end in .doc or .xls, ` +
+          `so we cannot tell what it is. Please upload ${ACCEPTED_TYPES_TEXT}.`,
+      );
+    }
+  }
+
+  if (!kind) {
+    const what = detected ? describeDetected(detected.ext) : await describeUnknown(file.path);
+    const claimed = CLAIMED_BY_EXTENSION[nameExtension];
+    if (detected?.ext === 'zip') {
+      throw new UploadRefused(
+        `${quoted} is a zip archive, not ${claimed ?? 'a Word or Excel document'}. ` +
+          `Please upload the files inside it one by one, as ${ACCEPTED_TYPES_TEXT}.`,
+      );
+    }
+    const not = claimed ? `, not ${claimed}` : '';
+    throw new UploadRefused(
+      what
+        ? `${quoted} looks like ${what}${not}. Please upload ${ACCEPTED_TYPES_TEXT}.`
+        : `We could not recognise the type of ${quoted}. Please upload ${ACCEPTED_TYPES_TEXT}.`,
+    );
+  }
+
+  return { kind, contentType: KINDS[kind].contentType, safeName: safeNameFor(file.originalName, kind) };
+}
+
+function describeDetected(ext: string): string {
+  return DESCRIPTIONS[ext] ?? `a .${ext} file`;
+}
+
+/** file-type only knows binary formats; the usual text ones are told apart here. */
+async function describeUnknown(filePath: string): Promise<string | undefined> {
+  const head = await readHead(filePath, 4096);
+  // Text has no control bytes other than tab, line breaks and form feed.
+  if (head.some((byte) => (byte < 0x20 && ![0x09, 0x0a, 0x0c, 0x0d].includes(byte)) || byte === 0x7f)) {
+    return undefined;
+  }
+  const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  if (/^<!doctype html|^<html[\s>]|^<head[\s>]/.test(text)) return 'an HTML page';
+  if (text.startsWith('{\\rtf')) return 'a Rich Text document';
+  if (text.startsWith('<svg') || (text.startsWith('<?xml') && text.includes('<svg'))) return 'an SVG drawing';
+  if (text.startsWith('<?xml')) return 'an XML file';
+  if (text.startsWith('%!ps')) return 'a PostScript file';
+  return 'plain text';
+}
+
+async function readHead(filePath: string, bytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream(filePath, { start: 0, end: bytes - 1 })) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const MAX_NAME_LENGTH = 200;
+// C0/C1 controls, and the bidirectional marks that can make "evil‮fdp.exe" read as "evil.exe.pdf".
+const UNSAFE_CHARACTERS = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** The last path part of a browser-supplied name, without control characters or leading dots. */
+export function displayFileName(originalName: string): string {
+  const lastPart = originalName.split(/[/\\]/).pop() ?? '';
+  const cleaned = lastPart
+    .normalize('NFC')
+    .replace(UNSAFE_CHARACTERS, '')
+    .replace(/^[\s.]+|[\s.]+$/g, '');
+  return cleaned || 'evidence';
+}
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+/** The name to show and to offer on download: clean, at most 200 characters, with the right extension. */
+function safeNameFor(originalName: string, kind: EvidenceKind): string {
+  const name = displayFileName(originalName);
+  const { extensions } = KINDS[kind];
+  const extension = extensionOf(name);
+  const [stem, suffix] = extensions.includes(extension)
+    ? [name.slice(0, name.length - extension.length - 1), name.slice(name.length - extension.length - 1)]
+    : [name, `.${extensions[0]}`];
+  // Cut by code points so a long name never ends in half an emoji.
+  const room = MAX_NAME_LENGTH - suffix.length;
+  const codePoints = Array.from(stem);
+  const cutStem = codePoints.length > room ? codePoints.slice(0, room).join('').trimEnd() : stem;
+  return (cutStem || 'evidence') + suffix;
+}
+
+/**
+ * Moves an accepted temp file into the evidence store under a random name and returns what the
+ * database keeps about it. The temp file is gone afterwards.
+ */
+export async function storeUpload(
+  tempPath: string,
+  uploadDir: string,
+): Promise<{ storedName: string; sha256: string; sizeBytes: number }> {
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  await pipeline(
+    createReadStream(tempPath),
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        sizeBytes += chunk.length;
+        callback();
+      },
+    }),
+  );
+
+  const random = randomBytes(16).toString('hex');
+  const storedName = `${random.slice(0, 2)}/${random}`;
+  const target = storedPath(uploadDir, storedName);
+  await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+  await moveFile(tempPath, target);
+  await chmod(target, 0o600);
+  return { storedName, sha256: hash.digest('hex'), sizeBytes };
+}
+
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+  }
+  // The temp directory is on another file system: copy, then remove the original.
+  try {
+    await pipeline(createReadStream(from), createWriteStream(to, { flags: 'wx', mode: 0o600 }));
+  } catch (error) {
+    await rm(to, { force: true });
+    throw error;
+  }
+  await unlink(from);
+}
+
+const STORED_NAME = /^([0-9a-f]{2})\/(\1[0-9a-f]{30})$/;
+
+/** Where a stored file lives. Refuses any name storeUpload could not have made. */
+export function storedPath(uploadDir: string, storedName: string): string {
+  const match = STORED_NAME.exec(storedName);
+  if (!match) throw new Error(`Not a stored evidence file name: ${JSON.stringify(storedName)}`);
+  return path.join(uploadDir, match[1]!, match[2]!);
+}
+
+/** Removes a stored file; one that is already gone is not an error. */
+export async function deleteStored(uploadDir: string, storedName: string): Promise<void> {
+  await rm(storedPath(uploadDir, storedName), { force: true });
+}
+
+const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const;
+
+/** A size for people, in 1024-byte units as the limits are set: "20 MB", "512 KB", "1.5 MB". */
+export function formatBytes(n: number): string {
+  if (n === 1) return '1 byte';
+  let value = n;
+  let unit = 0;
+  while (unit < UNITS.length - 1 && Math.abs(value) >= 1024) {
+    value /= 1024;
+    unit += 1;
+  }
+  if (unit === 0) return `${n} bytes`;
+  let rounded = value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
+  if (rounded >= 1024 && unit < UNITS.length - 1) {
+    rounded = 1;
+    unit += 1;
+  }
+  return `${rounded} ${UNITS[unit]}`;
+}

@@ -1,0 +1,130 @@
+// Evidence files of an application: adding them within the cycle's limits, deleting them while
+// the application is a draft, finding one for an authorized download.
+import { rm } from 'node:fs/promises';
+import { and, eq, sql } from 'drizzle-orm';
+import { applications, evidenceFiles } from '../../models/schema.js';
+import { cannotEditApplication, type ApplicationAccess } from '../auth/permissions.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Forbidden, NotFound } from '../errors.js';
+import { findCriterion } from './application-answers.js';
+import { deleteStored, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from './evidence-storage.js';
+
+export interface IncomingFile {
+  path: string;
+  originalName: string;
+  size: number;
+}
+
+export interface EvidenceOutcome {
+  added: string[];
+  refusals: string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Adds files to one criterion; each refused file gets a sentence that says why. */
+export async function addEvidence(
+  { db, clock }: { db: Database; clock: Clock },
+  { access, criterionId, files, uploadDir, userId }: {
+    access: ApplicationAccess;
+    criterionId: number;
+    files: IncomingFile[];
+    uploadDir: string;
+    userId: number;
+  },
+): Promise<EvidenceOutcome> {
+  const outcome: EvidenceOutcome = { added: [], refusals: [] };
+  const discard = (file: IncomingFile) => rm(file.path, { force: true });
+  // Files moved into storage by a transaction that then fails must not stay behind unlisted.
+  const storedThisTime: string[] = [];
+  try {
+    const reason = cannotEditApplication(access, clock());
+    if (reason) throw new Forbidden(reason);
+    const criterion = await findCriterion(db, { access, criterionId });
+    const { cycle } = access;
+    await db.transaction(async (tx) => {
+      // One upload at a time per application, so two at once cannot both slip under a limit.
+      await tx.select({ id: applications.id }).from(applications).where(eq(applications.id, access.application.id)).for('update');
+      const [totals] = await tx
+        .select({
+          bytes: sql<number>`coalesce(sum(${evidenceFiles.sizeBytes}), 0)::bigint`,
+          forCriterion: sql<number>`count(*) filter (where ${evidenceFiles.criterionId} = ${criterionId})::int`,
+        })
+        .from(evidenceFiles)
+        .where(eq(evidenceFiles.applicationId, access.application.id));
+      let bytes = Number(totals?.bytes ?? 0);
+      let count = totals?.forCriterion ?? 0;
+      for (const file of files) {
+        const label = `“${displayFileName(file.originalName)}”`;
+        if (count >= cycle.maxFilesPerCriterion) {
+          outcome.refusals.push(`${label} was not added: a criterion can have at most ${cycle.maxFilesPerCriterion} files. Delete one first.`);
+          continue;
+        }
+        if (bytes + file.size > cycle.maxApplicationBytes) {
+          outcome.refusals.push(
+            `${label} was not added: it would take the application's files over their ${formatBytes(cycle.maxApplicationBytes)} limit ` +
+              `(${formatBytes(bytes)} used).`,
+          );
+          continue;
+        }
+        let inspected;
+        try {
+          inspected = await inspectUpload(file);
+        } catch (error) {
+          if (error instanceof UploadRefused) {
+            outcome.refusals.push(error.message);
+            continue;
+          }
+          throw error;
+        }
+        const stored = await storeUpload(file.path, uploadDir);
+        storedThisTime.push(stored.storedName);
+        await tx.insert(evidenceFiles).values({
+          applicationId: access.application.id,
+          criterionId: criterion.id,
+          originalName: inspected.safeName,
+          storedName: stored.storedName,
+          kind: inspected.kind,
+          contentType: inspected.contentType,
+          sizeBytes: stored.sizeBytes,
+          sha256: stored.sha256,
+          uploadedBy: userId,
+          createdAt: clock(),
+        });
+        bytes += stored.sizeBytes;
+        count += 1;
+        outcome.added.push(inspected.safeName);
+      }
+    });
+    return outcome;
+  } catch (error) {
+    await Promise.all(storedThisTime.map((name) => deleteStored(uploadDir, name)));
+    throw error;
+  } finally {
+    // Whatever was not moved into place (refused, or an error) leaves no temp file behind.
+    await Promise.all(files.map(discard));
+  }
+}
+
+export async function findEvidence(db: Database, { access, publicId }: { access: ApplicationAccess; publicId: string }) {
+  if (!UUID.test(publicId)) throw new NotFound('There is no such file.');
+  const [file] = await db
+    .select()
+    .from(evidenceFiles)
+    .where(and(eq(evidenceFiles.publicId, publicId), eq(evidenceFiles.applicationId, access.application.id)));
+  if (!file) throw new NotFound('There is no such file.');
+  return file;
+}
+
+export async function deleteEvidence(
+  { db, clock }: { db: Database; clock: Clock },
+  { access, publicId, uploadDir }: { access: ApplicationAccess; publicId: string; uploadDir: string },
+): Promise<string> {
+  const reason = cannotEditApplication(access, clock());
+  if (reason) throw new Forbidden(reason);
+  const file = await findEvidence(db, { access, publicId });
+  await db.delete(evidenceFiles).where(eq(evidenceFiles.id, file.id));
+  await deleteStored(uploadDir, file.storedName);
+  return file.originalName;
+}

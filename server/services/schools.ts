@@ -1,0 +1,244 @@
+// School profiles and their contacts. Anyone signed in may create a school (becoming its
+// contact) or ask to be a contact of an existing one; a request is granted at once only when
+// the person's e-mail domain is the school website's, otherwise an admin approves it.
+import { and, asc, eq, ilike, sql } from 'drizzle-orm';
+import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel } from '../../models/schema.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
+
+export const US_STATES = [
+  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS',
+  'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC',
+  'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
+  'AS', 'GU', 'MP', 'PR', 'VI',
+] as const;
+
+export const LEVEL_LABELS: Record<SchoolLevel, string> = {
+  high: 'High school',
+  middle: 'Middle school',
+  elementary: 'Elementary school',
+  k12: 'K–12 school',
+  other: 'Other',
+};
+
+const COMMON_WORDS = new Set(['the', 'school', 'high', 'hs', 'senior', 'sr', 'of', 'and', 'at']);
+
+/**
+ * Folds a school's name, city and state so that "Lincoln High School, Portland, OR" and
+ * "lincoln h.s. portland or" match: case, punctuation and common words are dropped.
+ */
+export function schoolMatchKey(name: string, city: string, state: string): string {
+  const fold = (text: string) =>
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/\bh\.\s*s\.?/g, ' hs ')
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()
+      .split(' ')
+      .filter((word) => word && !COMMON_WORDS.has(word))
+      .join(' ');
+  return `${fold(name)}|${fold(city)}|${state.trim().toUpperCase()}`;
+}
+
+export interface SchoolProfileInput {
+  name: string;
+  district: string;
+  city: string;
+  state: string;
+  level: string;
+  website: string;
+  enrollment: string;
+  frlPercent: string;
+  iepPercent: string;
+}
+
+export const EMPTY_PROFILE: SchoolProfileInput = {
+  name: '', district: '', city: '', state: '', level: '', website: '', enrollment: '', frlPercent: '', iepPercent: '',
+};
+
+export function profileInputFrom(body: Record<string, unknown> | undefined): SchoolProfileInput {
+  const field = (name: keyof SchoolProfileInput) => {
+    const value = body?.[name];
+    return typeof value === 'string' ? value : '';
+  };
+  return {
+    name: field('name'), district: field('district'), city: field('city'), state: field('state'), level: field('level'),
+    website: field('website'), enrollment: field('enrollment'), frlPercent: field('frlPercent'), iepPercent: field('iepPercent'),
+  };
+}
+
+function percent(value: string, errors: FieldErrors, field: string, label: string): number | null {
+  const text = value.trim().replace(/%$/, '').trim();
+  if (text === '') return null;
+  const n = Number(text);
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(text) || n > 100) {
+    errors[field] = `Enter ${label} as a number from 0 to 100, like 42 or 12.5.`;
+    return null;
+  }
+  return n;
+}
+
+/** Checks a profile; `complete` also requires the facts eligibility depends on. */
+export function validateSchoolProfile(input: SchoolProfileInput, { complete = false } = {}) {
+  const errors: FieldErrors = {};
+  const name = input.name.trim();
+  const city = input.city.trim();
+  const district = input.district.trim();
+  const state = input.state.trim().toUpperCase();
+  const website = input.website.trim();
+  if (name === '') errors.name = "Enter the school's name.";
+  else if (name.length > 200) errors.name = 'Use at most 200 characters.';
+  if (district.length > 200) errors.district = 'Use at most 200 characters.';
+  if (city === '') errors.city = 'Enter the city or town.';
+  else if (city.length > 120) errors.city = 'Use at most 120 characters.';
+  if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
+  if (!(SCHOOL_LEVELS as readonly string[]).includes(input.level)) errors.level = 'Choose the kind of school.';
+  if (website !== '') {
+    let ok = website.length <= 300;
+    try {
+      const url = new URL(/^https?:\/\//i.test(website) ? website : `https://${website}`);
+      ok &&= url.hostname.includes('.');
+    } catch {
+      ok = false;
+    }
+    if (!ok) errors.website = 'Enter a web address like https://www.school.org, or leave it empty.';
+  }
+  let enrollment: number | null = null;
+  const enrollmentText = input.enrollment.trim().replace(/,/g, '');
+  if (enrollmentText !== '') {
+    if (!/^\d{1,6}$/.test(enrollmentText)) errors.enrollment = 'Enter the number of students, like 1250.';
+    else enrollment = Number(enrollmentText);
+  }
+  const frlPercent = percent(input.frlPercent, errors, 'frlPercent', 'the share of students on free or reduced-price lunch');
+  const iepPercent = percent(input.iepPercent, errors, 'iepPercent', 'the share of students with IEPs');
+  if (complete) {
+    if (enrollment === null && !errors.enrollment) errors.enrollment = 'Enter the number of students.';
+    if (frlPercent === null && !errors.frlPercent) errors.frlPercent = 'Enter the share of students on free or reduced-price lunch.';
+    if (iepPercent === null && !errors.iepPercent) errors.iepPercent = 'Enter the share of students with IEPs.';
+  }
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  return {
+    name,
+    district,
+    city,
+    state,
+    level: input.level as SchoolLevel,
+    website: website === '' || /^https?:\/\//i.test(website) ? website : `https://${website}`,
+    enrollment,
+    frlPercent,
+    iepPercent,
+    matchKey: schoolMatchKey(name, city, state),
+  };
+}
+
+export function profileInputOf(school: typeof schools.$inferSelect): SchoolProfileInput {
+  const text = (value: number | null) => (value === null ? '' : String(value));
+  return {
+    name: school.name, district: school.district, city: school.city, state: school.state, level: school.level,
+    website: school.website, enrollment: text(school.enrollment), frlPercent: text(school.frlPercent), iepPercent: text(school.iepPercent),
+  };
+}
+
+export async function createSchool(
+  db: Database,
+  { userId, profile, clock }: { userId: number; profile: SchoolProfileInput; clock: Clock },
+) {
+  const values = validateSchoolProfile(profile);
+  return db.transaction(async (tx) => {
+    const [school] = await tx.insert(schools).values({ ...values, createdBy: userId }).returning();
+    if (!school) throw new Error('The school insert returned no row');
+    await tx.insert(schoolContacts).values({ schoolId: school.id, userId, status: 'active', approvedAt: clock() });
+    return school;
+  });
+}
+
+export async function isActiveContact(db: Database, { schoolId, userId }: { schoolId: number; userId: number }) {
+  const [row] = await db
+    .select({ status: schoolContacts.status })
+    .from(schoolContacts)
+    .where(and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, userId)));
+  return row?.status === 'active';
+}
+
+export async function updateSchoolProfile(
+  db: Database,
+  { schoolId, userId, profile, clock, complete = false }: { schoolId: number; userId: number; profile: SchoolProfileInput; clock: Clock; complete?: boolean },
+) {
+  if (!(await isActiveContact(db, { schoolId, userId }))) throw new Forbidden('Only the school’s contacts can edit its profile.');
+  const values = validateSchoolProfile(profile, { complete });
+  await db.update(schools).set({ ...values, updatedAt: clock() }).where(eq(schools.id, schoolId));
+}
+
+export const SCHOOL_SEARCH_PAGE = 20;
+
+/** Schools whose name contains the query, optionally in one state; for "find my school". */
+export async function searchSchools(db: Database, { query, state, page = 1 }: { query: string; state?: string; page?: number }) {
+  const text = query.trim().slice(0, 100);
+  if (text.length < 2) return { schools: [], hasMore: false };
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db
+    .select({ id: schools.id, name: schools.name, district: schools.district, city: schools.city, state: schools.state })
+    .from(schools)
+    .where(and(ilike(schools.name, pattern), state ? eq(schools.state, state) : undefined))
+    .orderBy(asc(schools.name), asc(schools.id))
+    .limit(SCHOOL_SEARCH_PAGE + 1)
+    .offset((Math.max(1, page) - 1) * SCHOOL_SEARCH_PAGE);
+  return { schools: rows.slice(0, SCHOOL_SEARCH_PAGE), hasMore: rows.length > SCHOOL_SEARCH_PAGE };
+}
+
+function websiteDomain(website: string): string | undefined {
+  try {
+    return new URL(website).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks to become a contact of an existing school; returns the resulting status. */
+export async function claimSchool(
+  db: Database,
+  { schoolId, user, clock }: { schoolId: number; user: { id: number; email: string }; clock: Clock },
+): Promise<'active' | 'pending'> {
+  const [school] = await db.select().from(schools).where(eq(schools.id, schoolId));
+  if (!school) throw new NotFound('There is no such school.');
+  const domain = websiteDomain(school.website);
+  const emailDomain = user.email.split('@')[1]?.toLowerCase();
+  const status = domain && emailDomain && (emailDomain === domain || emailDomain.endsWith(`.${domain}`)) ? 'active' : 'pending';
+  const [row] = await db
+    .insert(schoolContacts)
+    .values({ schoolId, userId: user.id, status, approvedAt: status === 'active' ? clock() : null })
+    .onConflictDoNothing()
+    .returning({ status: schoolContacts.status });
+  if (row) return row.status;
+  const [existing] = await db
+    .select({ status: schoolContacts.status })
+    .from(schoolContacts)
+    .where(and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, user.id)));
+  return existing?.status ?? 'pending';
+}
+
+export async function schoolsOfUser(db: Database, userId: number) {
+  return db
+    .select({
+      id: schools.id,
+      name: schools.name,
+      city: schools.city,
+      state: schools.state,
+      status: schoolContacts.status,
+    })
+    .from(schoolContacts)
+    .innerJoin(schools, eq(schools.id, schoolContacts.schoolId))
+    .where(eq(schoolContacts.userId, userId))
+    .orderBy(asc(schools.name));
+}
+
+export async function pendingContactCount(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(schoolContacts)
+    .where(eq(schoolContacts.status, 'pending'));
+  return row?.n ?? 0;
+}
