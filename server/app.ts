@@ -23,6 +23,7 @@ import { publicDir } from './paths.js';
 import { publicRoutes } from '../routes/public.routes.js';
 import { authRoutes } from '../routes/auth.routes.js';
 import { adminRoutes } from '../routes/admin.routes.js';
+import { adminScreeningRoutes } from '../routes/admin-screening.routes.js';
 import { applicationRoutes } from '../routes/applications.routes.js';
 import { schoolRoutes } from '../routes/schools.routes.js';
 
@@ -150,6 +151,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(schoolRoutes(context));
   app.use(applicationRoutes(context));
   app.use('/admin', adminRoutes(context));
+  app.use('/admin', adminScreeningRoutes(context));
 
   app.use(notFoundHandler);
   app.use(

@@ -72,3 +72,21 @@ export const words = (n: number, word = 'equity') => Array.from({ length: n }, (
 export function criterionIds(html: string): number[] {
   return [...html.matchAll(/\/criteria\/(\d+)"/g)].map((m) => Number(m[1]));
 }
+
+/** Answers everything (the chosen eligibility answers, 4 optional criteria) and submits. */
+export async function completeAndSubmit(
+  agent: Agent,
+  applicationId: number,
+  criteriaOfCycle: Array<{ id: number; required: boolean }>,
+  eligibility: Record<string, string> = GOOD_ELIGIBILITY,
+) {
+  const base = `/applications/${applicationId}`;
+  expect((await submitForm(agent, `${base}/eligibility`, `${base}/eligibility`, eligibility)).status).to.equal(303);
+  const optional = criteriaOfCycle.filter((c) => !c.required).slice(0, 4);
+  expect((await submitForm(agent, `${base}/criteria`, `${base}/criteria`, { chosen: optional.map((c) => String(c.id)) })).status).to.equal(303);
+  for (const c of criteriaOfCycle.filter((c) => c.required).concat(optional)) {
+    expect((await saveCriterion(agent, applicationId, c.id, { answer: words(40) })).status).to.equal(303);
+  }
+  const res = await submitForm(agent, `${base}/review`, `${base}/submit`, {});
+  expect(res.status, res.text).to.equal(303);
+}

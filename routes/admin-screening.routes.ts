@@ -1,0 +1,105 @@
+// Admins screen submitted applications for eligibility and confirm school contacts.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../server/app.js';
+import { applicationAccess } from '../server/auth/permissions.js';
+import { Invalid } from '../server/errors.js';
+import { requireRole } from '../server/middleware/require-role.js';
+import { loadApplication, STATUS_LABELS } from '../server/services/applications.js';
+import { evaluateEligibility } from '../server/services/eligibility.js';
+import {
+  decideContact,
+  listApplicationsForAdmin,
+  pendingContacts,
+  SCREENABLE,
+  screenApplication,
+} from '../server/services/screening.js';
+import { US_STATES } from '../server/services/schools.js';
+import { APPLICATION_STATUSES, type ApplicationStatus } from '../models/schema.js';
+import { idParam } from './applications.routes.js';
+
+function pageParam(value: unknown): number {
+  return typeof value === 'string' && /^\d{1,5}$/.test(value) ? Math.max(1, Number(value)) : 1;
+}
+
+export function adminScreeningRoutes(context: AppContext): Router {
+  const router = Router();
+  const { db } = context;
+  router.use(requireRole('admin'));
+
+  router.get('/applications', async function showApplicationList(req, res) {
+    const q = req.query;
+    const status = typeof q.status === 'string' && (APPLICATION_STATUSES as readonly string[]).includes(q.status) ? (q.status as ApplicationStatus) : undefined;
+    const state = typeof q.state === 'string' && (US_STATES as readonly string[]).includes(q.state) ? q.state : undefined;
+    const cycleId = typeof q.cycle === 'string' && /^\d{1,15}$/.test(q.cycle) ? Number(q.cycle) : undefined;
+    const needsScreening = q.screening === 'needed';
+    const page = pageParam(q.page);
+    const { rows, hasMore } = await listApplicationsForAdmin(db, { cycleId, status, state, needsScreening, page });
+    const filterQuery = new URLSearchParams(
+      Object.entries({ status, state, cycle: cycleId ? String(cycleId) : undefined, screening: needsScreening ? 'needed' : undefined })
+        .filter((entry): entry is [string, string] => Boolean(entry[1])),
+    ).toString();
+    res.render('admin/applications/list', {
+      title: 'Applications',
+      rows: rows.map((r) => ({ ...r, statusLabel: STATUS_LABELS[r.status], needsScreening: r.status === 'submitted' && r.flagCount > 0 })),
+      statuses: APPLICATION_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === status })),
+      states: US_STATES.map((s) => ({ value: s, selected: s === state })),
+      needsScreening,
+      prevHref: page > 1 ? `/admin/applications?${filterQuery}&page=${page - 1}` : undefined,
+      nextHref: hasMore ? `/admin/applications?${filterQuery}&page=${page + 1}` : undefined,
+    });
+  });
+
+  async function renderScreening(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const access = await applicationAccess(db, req.user, idParam(req.params.id));
+    const view = await loadApplication(db, access);
+    // Rules as they stand now, beside the flags recorded at submission.
+    const current = evaluateEligibility(view.rules, { answers: view.application.eligibilityAnswers, school: view.school });
+    res.status(status).render('admin/applications/screening', {
+      title: `Screening — ${view.school.name}`,
+      app: view,
+      statusLabel: STATUS_LABELS[view.application.status],
+      answers: view.questions.map((q) => ({ prompt: q.prompt, answer: view.application.eligibilityAnswers[q.key] ?? '' })),
+      flags: view.application.screeningFlags,
+      currentFlags: current,
+      screenable: SCREENABLE.includes(view.application.status),
+      ...extra,
+    });
+  }
+
+  router.get('/applications/:id/screening', async function showScreening(req, res) {
+    await renderScreening(req, res);
+  });
+
+  router.post('/applications/:id/screening', async function saveScreening(req, res) {
+    const applicationId = idParam(req.params.id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      await screenApplication(context, { applicationId, adminId: req.user!.id, decision: body.decision, reason: body.reason });
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return renderScreening(req, res, { errors: error.fieldErrors, values: { decision: body.decision, reason: body.reason } }, 422);
+    }
+    res.flash('success', body.decision === 'eligible' ? 'Marked eligible.' : 'Marked not eligible.');
+    res.redirect(303, '/admin/applications?screening=needed');
+  });
+
+  router.get('/contacts', async function showPendingContacts(req, res) {
+    const page = pageParam(req.query.page);
+    const { rows, hasMore } = await pendingContacts(db, page);
+    res.render('admin/contacts', {
+      title: 'People asking to be school contacts',
+      rows,
+      prevPage: page > 1 ? page - 1 : undefined,
+      nextPage: hasMore ? page + 1 : undefined,
+    });
+  });
+
+  router.post('/contacts/:schoolId/:userId', async function decidePendingContact(req, res) {
+    const approve = (req.body as Record<string, unknown> | undefined)?.decision === 'approve';
+    await decideContact(context, { schoolId: idParam(req.params.schoolId), userId: idParam(req.params.userId), approve });
+    res.flash('success', approve ? 'The person is now a contact of the school.' : 'The request was declined.');
+    res.redirect(303, '/admin/contacts');
+  });
+
+  return router;
+}
