@@ -1,21 +1,31 @@
-// The program admin's area. Every route here requires the admin role.
+// The program admin's area. Every route here requires the admin role; someone not signed in is
+// sent to the sign-in page, whether they followed a link (GET) or sent a form (POST).
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../server/app.js';
 import { NotFound } from '../server/errors.js';
 import { emlPath } from '../server/mail/transport.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { findOutboxMessage, listOutbox, outboxCounts } from '../server/services/outbox-admin.js';
+import { adminCriteriaRoutes } from './admin-criteria.routes.js';
+import { adminEligibilityRoutes } from './admin-eligibility.routes.js';
+import { adminProgramRoutes, positiveId } from './admin-programs.routes.js';
 
-function positiveId(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return undefined;
-  const id = Number(value);
-  return id > 0 ? id : undefined;
+/**
+ * A form sent after the session ended cannot be replayed after signing in, so a POST returns
+ * to the admin home; a GET returns to the page asked for.
+ */
+function redirectAnonymousToLogin(req: Request, res: Response, next: NextFunction) {
+  if (req.user) return next();
+  res.flash('info', 'Please sign in to continue.');
+  const back = req.method === 'GET' ? req.originalUrl : '/admin';
+  res.redirect(303, `/login?next=${encodeURIComponent(back)}`);
 }
 
 export function adminRoutes(context: AppContext): Router {
   const router = Router();
+  router.use(redirectAnonymousToLogin);
   router.use(requireRole('admin'));
   const outboxDir = path.join(context.config.dataDir, 'outbox');
 
@@ -52,6 +62,10 @@ export function adminRoutes(context: AppContext): Router {
     res.attachment(`message-${message.id}.eml`);
     createReadStream(file).pipe(res);
   });
+
+  router.use(adminProgramRoutes(context));
+  router.use(adminCriteriaRoutes(context));
+  router.use(adminEligibilityRoutes(context));
 
   return router;
 }

@@ -1,5 +1,5 @@
 // What the public sees of the program: its description and the current cycle with its criteria.
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { criteria, cycles, programs } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
@@ -16,15 +16,23 @@ export function cyclePhase(
   return 'announced';
 }
 
-/** The first program and its newest cycle (with criteria), or undefined on an empty portal. */
+/**
+ * The first program and its current cycle (with criteria): the newest one that has opened, or,
+ * before any has, the first to come. Undefined on an empty portal.
+ */
 export async function programOverview(db: Database, clock: Clock) {
   const [program] = await db.select().from(programs).orderBy(asc(programs.id)).limit(1);
   if (!program) return undefined;
+  const now = clock().toISOString();
   const [cycle] = await db
     .select()
     .from(cycles)
     .where(eq(cycles.programId, program.id))
-    .orderBy(desc(cycles.year))
+    .orderBy(
+      sql`${cycles.opensAt} <= ${now}::timestamptz desc`,
+      sql`case when ${cycles.opensAt} <= ${now}::timestamptz then ${cycles.opensAt} end desc`,
+      asc(cycles.opensAt),
+    )
     .limit(1);
   if (!cycle) return { program, cycle: undefined };
   const cycleCriteria = await db

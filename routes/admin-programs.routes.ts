@@ -1,0 +1,211 @@
+// Admin pages for programs and their yearly cycles. Mounted by admin.routes.ts under /admin,
+// behind requireRole('admin'). Forms post back to their own address: a problem re-renders the
+// form with 422 and a message per field, success redirects (303) with a flash message.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../server/app.js';
+import { Invalid, NotFound } from '../server/errors.js';
+import {
+  copyCycleToNextYear,
+  createCycle,
+  createProgram,
+  cycleFormState,
+  cycleFormValues,
+  cycleOverview,
+  findCycle,
+  findProgram,
+  listPrograms,
+  newCycleFormValues,
+  programWithCycles,
+  updateCycle,
+  updateProgram,
+  type Cycle,
+  type CycleFieldName,
+  type Program,
+} from '../server/services/programs-admin.js';
+
+/** Ids in paths are decimal digits; anything else is a page that does not exist. */
+export function positiveId(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return undefined;
+  const id = Number(value);
+  return id > 0 ? id : undefined;
+}
+
+export function idParam(req: Request, name: string): number {
+  const id = positiveId(req.params[name]);
+  if (id === undefined) throw new NotFound();
+  return id;
+}
+
+/** The named fields of a urlencoded body: strings as sent, anything else (repeated, missing) undefined. */
+export function formFields<K extends string>(req: Request, names: readonly K[]): Record<K, string | undefined> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const result = {} as Record<K, string | undefined>;
+  for (const name of names) {
+    const value = body[name];
+    result[name] = typeof value === 'string' ? value : undefined;
+  }
+  return result;
+}
+
+/** Re-renders `view` with 422 when `error` is an Invalid; rethrows anything else. */
+export function renderInvalid(res: Response, error: unknown, view: string, locals: Record<string, unknown>) {
+  if (!(error instanceof Invalid)) throw error;
+  res.status(422).render(view, { ...locals, errors: error.fieldErrors });
+}
+
+function pageNumber(value: unknown): number {
+  const n = positiveId(value);
+  return n !== undefined && n <= 100000 ? n : 1;
+}
+
+const PROGRAM_FIELDS = ['name', 'slug', 'description'] as const;
+const CYCLE_FIELDS: readonly CycleFieldName[] = [
+  'year',
+  'name',
+  'opensAt',
+  'nominationsCloseAt',
+  'applicationsCloseAt',
+  'reviewsDueAt',
+  'announcementAt',
+  'scoreMin',
+  'scoreMax',
+  'blindReview',
+  'optionalChoiceCount',
+  'maxFileMb',
+  'maxApplicationMb',
+  'maxFilesPerCriterion',
+];
+
+export function adminProgramRoutes(context: AppContext): Router {
+  const router = Router();
+
+  router.get('/programs', async function showPrograms(req, res) {
+    const list = await listPrograms(context.db, { page: pageNumber(req.query.page) });
+    res.render('admin/programs/index', { title: 'Programs', ...list });
+  });
+
+  router.get('/programs/new', function showNewProgramForm(_req, res) {
+    res.render('admin/programs/form', { title: 'New program', isNew: true, action: '/admin/programs/new', values: {} });
+  });
+
+  router.post('/programs/new', async function addProgram(req, res) {
+    const fields = formFields(req, PROGRAM_FIELDS);
+    try {
+      const program = await createProgram(context.db, fields);
+      res.flash('success', `The program “${program.name}” is created. Add its first cycle.`);
+      res.redirect(303, `/admin/programs/${program.id}`);
+    } catch (error) {
+      renderInvalid(res, error, 'admin/programs/form', { title: 'New program', isNew: true, action: '/admin/programs/new', values: fields });
+    }
+  });
+
+  router.get('/programs/:programId', async function showProgram(req, res) {
+    const { program, cycles } = await programWithCycles(context, idParam(req, 'programId'));
+    res.render('admin/programs/show', { title: program.name, program, cycles });
+  });
+
+  const programFormLocals = (program: Program) => ({
+    title: `Edit ${program.name}`,
+    program,
+    action: `/admin/programs/${program.id}/edit`,
+  });
+
+  router.get('/programs/:programId/edit', async function showProgramForm(req, res) {
+    const program = await findProgram(context.db, idParam(req, 'programId'));
+    res.render('admin/programs/form', { ...programFormLocals(program), values: program });
+  });
+
+  router.post('/programs/:programId/edit', async function saveProgram(req, res) {
+    const program = await findProgram(context.db, idParam(req, 'programId'));
+    const fields = formFields(req, PROGRAM_FIELDS);
+    try {
+      await updateProgram(context.db, { programId: program.id, ...fields });
+      res.flash('success', 'The program is saved.');
+      res.redirect(303, `/admin/programs/${program.id}`);
+    } catch (error) {
+      renderInvalid(res, error, 'admin/programs/form', { ...programFormLocals(program), values: fields });
+    }
+  });
+
+  const newCycleLocals = (program: Program) => ({
+    title: `New cycle of ${program.name}`,
+    program,
+    isNew: true,
+    action: `/admin/programs/${program.id}/cycles/new`,
+    lock: { locked: false },
+  });
+
+  router.get('/programs/:programId/cycles/new', async function showNewCycleForm(req, res) {
+    const program = await findProgram(context.db, idParam(req, 'programId'));
+    res.render('admin/cycles/form', { ...newCycleLocals(program), values: newCycleFormValues(context.clock()) });
+  });
+
+  router.post('/programs/:programId/cycles/new', async function addCycle(req, res) {
+    const program = await findProgram(context.db, idParam(req, 'programId'));
+    const fields = formFields(req, CYCLE_FIELDS);
+    try {
+      const cycle = await createCycle(context, { programId: program.id, ...fields });
+      res.flash('success', `The cycle “${cycle.name}” is created. Add its criteria next.`);
+      res.redirect(303, `/admin/cycles/${cycle.id}`);
+    } catch (error) {
+      renderInvalid(res, error, 'admin/cycles/form', { ...newCycleLocals(program), values: fields });
+    }
+  });
+
+  router.get('/cycles/:cycleId', async function showCycle(req, res) {
+    const overview = await cycleOverview(context, idParam(req, 'cycleId'));
+    res.render('admin/cycles/show', { title: overview.cycle.name, ...overview });
+  });
+
+  async function cycleFormLocals(cycle: Cycle) {
+    const program = await findProgram(context.db, cycle.programId);
+    return {
+      title: `Edit ${cycle.name}`,
+      program,
+      cycle,
+      action: `/admin/cycles/${cycle.id}/edit`,
+      ...(await cycleFormState(context, cycle)),
+    };
+  }
+
+  router.get('/cycles/:cycleId/edit', async function showCycleForm(req, res) {
+    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    res.render('admin/cycles/form', { ...(await cycleFormLocals(cycle)), values: cycleFormValues(cycle) });
+  });
+
+  router.post('/cycles/:cycleId/edit', async function saveCycle(req, res) {
+    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const fields = formFields(req, CYCLE_FIELDS);
+    try {
+      await updateCycle(context, { cycleId: cycle.id, ...fields });
+      res.flash('success', 'The cycle is saved.');
+      res.redirect(303, `/admin/cycles/${cycle.id}`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      // Locked settings show their stored value, whatever was posted.
+      const stored = cycleFormValues(cycle);
+      const locals = await cycleFormLocals(cycle);
+      const values = { ...stored, ...fields, blindReview: fields.blindReview ?? '' };
+      if (locals.lock.locked) {
+        values.opensAt = stored.opensAt;
+        values.optionalChoiceCount = stored.optionalChoiceCount;
+      }
+      renderInvalid(res, error, 'admin/cycles/form', { ...locals, values });
+    }
+  });
+
+  router.post('/cycles/:cycleId/copy', async function copyCycle(req, res) {
+    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    try {
+      const copy = await copyCycleToNextYear(context, { cycleId: cycle.id });
+      res.flash('success', `“${copy.name}” is created from “${cycle.name}”, with its criteria, eligibility questions and rules, and every date one year later. Check the dates.`);
+      res.redirect(303, `/admin/cycles/${copy.id}`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.flash('error', Object.values(error.fieldErrors).join(' '));
+      res.redirect(303, `/admin/cycles/${cycle.id}`);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,223 @@
+// A cycle's rubric criteria. Before the cycle opens everything can change. Once it opens (or
+// any school has started an application) applicants answer exactly this set, so only the
+// wording (title, guidance, evidence requested) can change and the word limit can only go up;
+// adding, removing, reordering, reweighting and switching required/optional are refused.
+import { and, asc, eq, max } from 'drizzle-orm';
+import { criteria } from '../../models/schema.js';
+import type { Database } from '../db/client.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
+import {
+  checkDecimal,
+  checkInteger,
+  checkText,
+  choiceCountProblem,
+  countOptionalCriteria,
+  findCycle,
+  isForeignKeyViolation,
+  structureLock,
+  text,
+  type AdminContext,
+  type Cycle,
+  type Fields,
+} from './programs-admin.js';
+
+export type Criterion = typeof criteria.$inferSelect;
+export type CriterionFieldName = 'title' | 'guidance' | 'evidenceRequested' | 'weight' | 'required' | 'wordLimit';
+
+/** The cycle can have at most this many criteria; the real program has ten. */
+export const MAX_CRITERIA = 40;
+
+export async function findCriterion(db: Database, criterionId: number): Promise<{ criterion: Criterion; cycle: Cycle }> {
+  const [criterion] = await db.select().from(criteria).where(eq(criteria.id, criterionId));
+  if (!criterion) throw new NotFound('There is no such criterion.');
+  return { criterion, cycle: await findCycle(db, criterion.cycleId) };
+}
+
+export function criterionFormValues(criterion: Criterion): Record<CriterionFieldName, string> {
+  return {
+    title: criterion.title,
+    guidance: criterion.guidance,
+    evidenceRequested: criterion.evidenceRequested,
+    weight: String(criterion.weight),
+    required: criterion.required ? 'required' : 'optional',
+    wordLimit: String(criterion.wordLimit),
+  };
+}
+
+export const NEW_CRITERION_VALUES: Record<CriterionFieldName, string> = {
+  title: '',
+  guidance: '',
+  evidenceRequested: '',
+  weight: '1',
+  required: 'optional',
+  wordLimit: '500',
+};
+
+function validateWording(errors: FieldErrors, input: Fields<CriterionFieldName>) {
+  return {
+    title: checkText(errors, 'title', input.title, { max: 200, required: 'Enter the criterion’s title.' }),
+    guidance: checkText(errors, 'guidance', input.guidance, { max: 5000 }),
+    evidenceRequested: checkText(errors, 'evidenceRequested', input.evidenceRequested, { max: 2000 }),
+  };
+}
+
+function checkWordLimit(errors: FieldErrors, value: unknown) {
+  return checkInteger(errors, 'wordLimit', value, { min: 10, max: 20000, label: 'the word limit' });
+}
+
+function checkWeight(errors: FieldErrors, value: unknown) {
+  return checkDecimal(errors, 'weight', value, { min: 0, max: 100, decimals: 3, label: 'the weight', minExclusive: true });
+}
+
+/** The required/optional radio buttons send "required" or "optional". */
+function checkRequired(errors: FieldErrors, value: unknown): boolean | undefined {
+  const s = text(value);
+  if (s === 'required') return true;
+  if (s === 'optional') return false;
+  errors.required = 'Choose whether every applicant answers this criterion, or applicants may choose it.';
+  return undefined;
+}
+
+async function assertStructureEditable(context: AdminContext, cycle: Cycle) {
+  const lock = await structureLock(context, cycle);
+  if (lock.locked) throw new Forbidden(lock.reason);
+}
+
+export async function listCriteria(db: Database, cycleId: number): Promise<Criterion[]> {
+  return db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position), asc(criteria.id));
+}
+
+export async function createCriterion(
+  context: AdminContext,
+  input: { cycleId: number } & Fields<CriterionFieldName>,
+): Promise<Criterion> {
+  const cycle = await findCycle(context.db, input.cycleId);
+  await assertStructureEditable(context, cycle);
+  const errors: FieldErrors = {};
+  const wording = validateWording(errors, input);
+  const weight = checkWeight(errors, input.weight);
+  const required = checkRequired(errors, input.required);
+  const wordLimit = checkWordLimit(errors, input.wordLimit);
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  return context.db.transaction(async (tx) => {
+    const existing = await listCriteria(tx, cycle.id);
+    if (existing.length >= MAX_CRITERIA) {
+      throw new Invalid({ title: `A cycle can have at most ${MAX_CRITERIA} criteria.` });
+    }
+    const [last] = await tx.select({ position: max(criteria.position) }).from(criteria).where(eq(criteria.cycleId, cycle.id));
+    const [criterion] = await tx
+      .insert(criteria)
+      .values({ ...wording, weight: weight!, required: required!, wordLimit: wordLimit!, cycleId: cycle.id, position: (last?.position ?? 0) + 1 })
+      .returning();
+    if (!criterion) throw new Error('The criterion insert returned no row');
+    return criterion;
+  });
+}
+
+/**
+ * Saves a criterion. When the structure is locked, weight and required/optional are not part of
+ * the form; if they are sent anyway and differ from what is stored, the edit is refused.
+ */
+export async function updateCriterion(
+  context: AdminContext,
+  input: { criterionId: number } & Fields<CriterionFieldName>,
+): Promise<Criterion> {
+  const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
+  const lock = await structureLock(context, cycle);
+  const errors: FieldErrors = {};
+  const wording = validateWording(errors, input);
+  const wordLimit = checkWordLimit(errors, input.wordLimit);
+  let weight = criterion.weight;
+  let required = criterion.required;
+  if (lock.locked) {
+    if (wordLimit !== undefined && wordLimit < criterion.wordLimit) {
+      errors.wordLimit = `The word limit can only go up now (it is ${criterion.wordLimit}): applicants may already have written that much.`;
+    }
+    if (text(input.weight) !== '' && Number(text(input.weight)) !== criterion.weight) {
+      errors.weight = `The weight cannot change. ${lock.reason}`;
+    }
+    if (text(input.required) !== '' && (text(input.required) === 'required') !== criterion.required) {
+      errors.required = `Whether this criterion is required cannot change. ${lock.reason}`;
+    }
+  } else {
+    weight = checkWeight(errors, input.weight) ?? weight;
+    required = checkRequired(errors, input.required) ?? required;
+    if (criterion.required === false && required && !errors.required) {
+      const optional = await countOptionalCriteria(context.db, cycle.id);
+      const problem = choiceCountProblem(cycle.optionalChoiceCount, optional - 1);
+      if (problem) {
+        errors.required = `Applicants choose ${cycle.optionalChoiceCount} of the optional criteria; making this one required would leave ${optional - 1}. Lower the number to choose in the cycle settings first.`;
+      }
+    }
+  }
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  const [saved] = await context.db
+    .update(criteria)
+    .set({ ...wording, wordLimit: wordLimit!, weight, required })
+    .where(eq(criteria.id, criterion.id))
+    .returning();
+  if (!saved) throw new NotFound('There is no such criterion.');
+  return saved;
+}
+
+/** Deleting an optional criterion must leave enough of them for the rule of choice. */
+async function optionalShortfall(context: AdminContext, criterion: Criterion, cycle: Cycle): Promise<string | undefined> {
+  if (criterion.required) return undefined;
+  const optional = await countOptionalCriteria(context.db, cycle.id);
+  if (!choiceCountProblem(cycle.optionalChoiceCount, optional - 1)) return undefined;
+  return `Applicants choose ${cycle.optionalChoiceCount} of the optional criteria; deleting this one would leave ${optional - 1}. Lower the number to choose in the cycle settings first.`;
+}
+
+/** Why this criterion cannot be deleted now, if it cannot: for the confirmation page. */
+export async function deletionProblem(context: AdminContext, criterion: Criterion, cycle: Cycle): Promise<string | undefined> {
+  const lock = await structureLock(context, cycle);
+  return lock.reason ?? (await optionalShortfall(context, criterion, cycle));
+}
+
+export async function deleteCriterion(context: AdminContext, input: { criterionId: number }): Promise<Cycle> {
+  const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
+  await assertStructureEditable(context, cycle);
+  const problem = await optionalShortfall(context, criterion, cycle);
+  if (problem) throw new Invalid({ criterion: problem });
+  try {
+    await context.db.transaction(async (tx) => {
+      await tx.delete(criteria).where(eq(criteria.id, criterion.id));
+      await renumber(tx, cycle.id);
+    });
+  } catch (error) {
+    // Answers and evidence point at criteria; the lock should have caught it, the database makes sure.
+    if (isForeignKeyViolation(error)) throw new Invalid({ criterion: 'Applications already refer to this criterion, so it cannot be deleted.' });
+    throw error;
+  }
+  return cycle;
+}
+
+async function renumber(db: Database, cycleId: number, order?: Criterion[]) {
+  const rows = order ?? (await listCriteria(db, cycleId));
+  for (const [index, row] of rows.entries()) {
+    if (row.position !== index + 1) {
+      await db.update(criteria).set({ position: index + 1 }).where(and(eq(criteria.id, row.id), eq(criteria.cycleId, cycleId)));
+    }
+  }
+}
+
+/** Moves a criterion one place up or down; a move past either end changes nothing. */
+export async function moveCriterion(
+  context: AdminContext,
+  input: { criterionId: number; direction: unknown },
+): Promise<{ cycle: Cycle; moved: boolean }> {
+  const direction = text(input.direction);
+  if (direction !== 'up' && direction !== 'down') throw new Invalid({ direction: 'Choose to move the criterion up or down.' });
+  const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
+  await assertStructureEditable(context, cycle);
+  const moved = await context.db.transaction(async (tx) => {
+    const rows = await listCriteria(tx, cycle.id);
+    const index = rows.findIndex((r) => r.id === criterion.id);
+    const target = direction === 'up' ? index - 1 : index + 1;
+    if (index < 0 || target < 0 || target >= rows.length) return false;
+    [rows[index], rows[target]] = [rows[target]!, rows[index]!];
+    await renumber(tx, cycle.id, rows);
+    return true;
+  });
+  return { cycle, moved };
+}
