@@ -7,19 +7,21 @@ import { Invalid, NotFound } from '../server/errors.js';
 import {
   copyCycleToNextYear,
   createCycle,
-  createProgram,
   cycleFormState,
   cycleFormValues,
   cycleOverview,
+  newCycleFormValues,
+  updateCycle,
+  type CycleFieldName,
+} from '../server/services/cycles-admin.js';
+import {
+  createProgram,
   findCycle,
   findProgram,
   listPrograms,
-  newCycleFormValues,
   programWithCycles,
-  updateCycle,
   updateProgram,
   type Cycle,
-  type CycleFieldName,
   type Program,
 } from '../server/services/programs-admin.js';
 

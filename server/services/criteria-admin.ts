@@ -6,19 +6,14 @@ import { and, asc, eq, max } from 'drizzle-orm';
 import { criteria } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
+import { checkDecimal, checkInteger, checkText, isForeignKeyViolation, text, type Fields } from './form-input.js';
 import {
-  checkDecimal,
-  checkInteger,
-  checkText,
   choiceCountProblem,
   countOptionalCriteria,
   findCycle,
-  isForeignKeyViolation,
   structureLock,
-  text,
   type AdminContext,
   type Cycle,
-  type Fields,
 } from './programs-admin.js';
 
 export type Criterion = typeof criteria.$inferSelect;

@@ -15,16 +15,8 @@ import {
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import {
-  checkText,
-  findCycle,
-  formatDay,
-  isUniqueViolation,
-  text,
-  type AdminContext,
-  type Cycle,
-  type Fields,
-} from './programs-admin.js';
+import { checkText, formatDay, isUniqueViolation, text, type Fields } from './form-input.js';
+import { findCycle, type AdminContext, type Cycle } from './programs-admin.js';
 
 export type Question = typeof eligibilityQuestions.$inferSelect;
 export type Rule = typeof eligibilityRules.$inferSelect;

@@ -1,0 +1,395 @@
+// A cycle's settings form (create and edit), copying a cycle into the next year, and the cycle
+// overview page. Which settings stay editable once the cycle opens is decided by structureLock
+// in programs-admin.ts; the rating scale is frozen separately, once applications close.
+import { and, asc, count, eq, ne } from 'drizzle-orm';
+import { criteria, cycles, eligibilityQuestions, eligibilityRules } from '../../models/schema.js';
+import type { Database } from '../db/client.js';
+import { Invalid, NotFound, type FieldErrors } from '../errors.js';
+import {
+  MB,
+  checkbox,
+  checkDecimal,
+  checkInteger,
+  checkText,
+  dayString,
+  formatDay,
+  isUniqueViolation,
+  parseDay,
+  startOfDay,
+  text,
+  type Fields,
+} from './form-input.js';
+import {
+  choiceCountProblem,
+  countOptionalCriteria,
+  cyclePhaseLabel,
+  findCycle,
+  findProgram,
+  scaleLocked,
+  structureLock,
+  type AdminContext,
+  type Cycle,
+  type Program,
+  type StructureLock,
+} from './programs-admin.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Applications close at the end of the chosen day, UTC. */
+const END_OF_DAY_MS = DAY_MS - 1000;
+
+export const DATE_FIELDS = [
+  { field: 'opensAt', label: 'Applications open' },
+  { field: 'nominationsCloseAt', label: 'Nominations close' },
+  { field: 'applicationsCloseAt', label: 'Applications close' },
+  { field: 'reviewsDueAt', label: 'Reviews due' },
+  { field: 'announcementAt', label: 'Honorees announced' },
+] as const;
+type DateField = (typeof DATE_FIELDS)[number]['field'];
+
+export type CycleFieldName =
+  | 'year'
+  | 'name'
+  | DateField
+  | 'scoreMin'
+  | 'scoreMax'
+  | 'blindReview'
+  | 'optionalChoiceCount'
+  | 'maxFileMb'
+  | 'maxApplicationMb'
+  | 'maxFilesPerCriterion';
+
+/** A stored cycle as the strings its edit form shows. */
+export function cycleFormValues(cycle: Cycle): Record<CycleFieldName, string> {
+  const mb = (bytes: number) => String(Math.round((bytes / MB) * 100) / 100);
+  return {
+    year: String(cycle.year),
+    name: cycle.name,
+    opensAt: dayString(cycle.opensAt),
+    nominationsCloseAt: dayString(cycle.nominationsCloseAt),
+    applicationsCloseAt: dayString(cycle.applicationsCloseAt),
+    reviewsDueAt: dayString(cycle.reviewsDueAt),
+    announcementAt: dayString(cycle.announcementAt),
+    scoreMin: String(cycle.scoreMin),
+    scoreMax: String(cycle.scoreMax),
+    blindReview: cycle.blindReview ? 'on' : '',
+    optionalChoiceCount: String(cycle.optionalChoiceCount),
+    maxFileMb: mb(cycle.maxFileBytes),
+    maxApplicationMb: mb(cycle.maxApplicationBytes),
+    maxFilesPerCriterion: String(cycle.maxFilesPerCriterion),
+  };
+}
+
+/** Sensible starting values for a new cycle of a program. */
+export function newCycleFormValues(now: Date): Record<CycleFieldName, string> {
+  const year = now.getUTCFullYear() + 1;
+  return {
+    year: String(year),
+    name: '',
+    opensAt: `${year}-01-15`,
+    nominationsCloseAt: `${year}-02-15`,
+    applicationsCloseAt: `${year}-03-15`,
+    reviewsDueAt: `${year}-05-01`,
+    announcementAt: `${year}-06-01`,
+    scoreMin: '1',
+    scoreMax: '5',
+    blindReview: '',
+    optionalChoiceCount: '0',
+    maxFileMb: '20',
+    maxApplicationMb: '100',
+    maxFilesPerCriterion: '10',
+  };
+}
+
+type CycleValues = Omit<typeof cycles.$inferInsert, 'id' | 'programId' | 'createdAt'>;
+
+/**
+ * Validates a cycle form. On an existing cycle, locked settings are taken from the stored row
+ * (the form shows them as text), and evidence limits can only go up once the structure is locked.
+ */
+function validateCycle(
+  input: Fields<CycleFieldName>,
+  ctx: { program: Program; existing?: Cycle; lock: StructureLock; optionalCount: number; now: Date },
+): CycleValues {
+  const { existing, lock, now } = ctx;
+  const errors: FieldErrors = {};
+  const year = checkInteger(errors, 'year', input.year, { min: 2000, max: 2200, label: 'the year' });
+  let name = checkText(errors, 'name', input.name, { max: 160 });
+  if (!name && year !== undefined && !errors.name) name = `${ctx.program.name} ${year}–${year + 1}`;
+
+  const dates: Partial<Record<DateField, Date>> = {};
+  for (const { field, label } of DATE_FIELDS) {
+    if (field === 'opensAt' && existing && lock.locked) {
+      dates.opensAt = existing.opensAt;
+      continue;
+    }
+    const raw = text(input[field]);
+    const day = raw === '' ? undefined : parseDay(raw);
+    if (raw === '') errors[field] = `Enter a date for “${label}”.`;
+    else if (!day || day.getUTCFullYear() < 2000 || day.getUTCFullYear() > 2200) {
+      errors[field] = `Enter a real date for “${label}”, like 2027-03-15.`;
+    } else if (existing && dayString(existing[field]) === raw) {
+      // An unchanged day keeps its stored instant (seeded cycles may use other times of day).
+      dates[field] = existing[field];
+    } else dates[field] = field === 'applicationsCloseAt' ? new Date(day.getTime() + END_OF_DAY_MS) : day;
+  }
+  let previous: { date: Date; label: string } | undefined;
+  for (const { field, label } of DATE_FIELDS) {
+    const date = dates[field];
+    if (!date) continue;
+    if (previous && date < previous.date && !errors[field]) {
+      errors[field] =
+        field === 'reviewsDueAt' && previous.label === 'Applications close'
+          ? `Reviews are due after applications close at the end of ${formatDay(previous.date)}: choose a later day.`
+          : `“${label}” cannot come before “${previous.label}” (${formatDay(previous.date)}).`;
+    }
+    previous = { date, label };
+  }
+  if (!existing && dates.opensAt && dates.opensAt < startOfDay(now)) {
+    errors.opensAt = `The opening date has passed. A cycle opens with its criteria in place, so choose today (${formatDay(now)}) or later.`;
+  }
+  if (existing && !lock.locked && dates.opensAt && dates.opensAt < startOfDay(now) && dates.opensAt.getTime() !== existing.opensAt.getTime()) {
+    errors.opensAt = `Moving the opening date into the past would open the cycle at once. Choose today (${formatDay(now)}) or later.`;
+  }
+  if (
+    existing &&
+    lock.locked &&
+    dates.applicationsCloseAt &&
+    dates.applicationsCloseAt.getTime() !== existing.applicationsCloseAt.getTime() &&
+    dates.applicationsCloseAt < now
+  ) {
+    errors.applicationsCloseAt = 'The cycle is open: a deadline in the past would close applications retroactively. Choose today or a later day.';
+  }
+
+  let scoreMin: number | undefined;
+  let scoreMax: number | undefined;
+  if (existing && scaleLocked(existing, now)) {
+    scoreMin = existing.scoreMin;
+    scoreMax = existing.scoreMax;
+  } else {
+    scoreMin = checkInteger(errors, 'scoreMin', input.scoreMin, { min: 0, max: 100, label: 'the lowest score' });
+    scoreMax = checkInteger(errors, 'scoreMax', input.scoreMax, { min: 0, max: 100, label: 'the highest score' });
+    if (scoreMin !== undefined && scoreMax !== undefined && scoreMin >= scoreMax) {
+      errors.scoreMax = `The highest score must be greater than the lowest (${scoreMin}).`;
+    }
+  }
+
+  let optionalChoiceCount: number | undefined;
+  if (!existing) optionalChoiceCount = 0;
+  else if (lock.locked) optionalChoiceCount = existing.optionalChoiceCount;
+  else {
+    optionalChoiceCount = checkInteger(errors, 'optionalChoiceCount', input.optionalChoiceCount, {
+      min: 0,
+      max: 100,
+      label: 'how many optional criteria applicants choose',
+    });
+    const problem = optionalChoiceCount === undefined ? undefined : choiceCountProblem(optionalChoiceCount, ctx.optionalCount);
+    if (problem) errors.optionalChoiceCount = problem;
+  }
+
+  const fileMb = checkDecimal(errors, 'maxFileMb', input.maxFileMb, { min: 0.1, max: 2048, decimals: 2, label: 'the largest file size in MB' });
+  const applicationMb = checkDecimal(errors, 'maxApplicationMb', input.maxApplicationMb, {
+    min: 0.1,
+    max: 20480,
+    decimals: 2,
+    label: 'the total size in MB',
+  });
+  const maxFilesPerCriterion = checkInteger(errors, 'maxFilesPerCriterion', input.maxFilesPerCriterion, {
+    min: 1,
+    max: 100,
+    label: 'the number of files per criterion',
+  });
+  const maxFileBytes = fileMb === undefined ? undefined : Math.round(fileMb * MB);
+  const maxApplicationBytes = applicationMb === undefined ? undefined : Math.round(applicationMb * MB);
+  if (maxFileBytes !== undefined && maxApplicationBytes !== undefined && maxApplicationBytes < maxFileBytes) {
+    errors.maxApplicationMb = 'The total for one application cannot be smaller than the largest single file.';
+  }
+  if (existing && lock.locked) {
+    const lowered = 'can only go up once the cycle has opened: applicants may already have uploaded that much';
+    const asMb = (bytes: number) => Math.round((bytes / MB) * 100) / 100;
+    if (maxFileBytes !== undefined && maxFileBytes < existing.maxFileBytes && !errors.maxFileMb) {
+      errors.maxFileMb = `The largest file size ${lowered} (it is ${asMb(existing.maxFileBytes)} MB).`;
+    }
+    if (maxApplicationBytes !== undefined && maxApplicationBytes < existing.maxApplicationBytes && !errors.maxApplicationMb) {
+      errors.maxApplicationMb = `The total size ${lowered} (it is ${asMb(existing.maxApplicationBytes)} MB).`;
+    }
+    if (maxFilesPerCriterion !== undefined && maxFilesPerCriterion < existing.maxFilesPerCriterion && !errors.maxFilesPerCriterion) {
+      errors.maxFilesPerCriterion = `The number of files per criterion ${lowered} (it is ${existing.maxFilesPerCriterion}).`;
+    }
+  }
+
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  return {
+    year: year!,
+    name,
+    opensAt: dates.opensAt!,
+    nominationsCloseAt: dates.nominationsCloseAt!,
+    applicationsCloseAt: dates.applicationsCloseAt!,
+    reviewsDueAt: dates.reviewsDueAt!,
+    announcementAt: dates.announcementAt!,
+    scoreMin: scoreMin!,
+    scoreMax: scoreMax!,
+    blindReview: checkbox(input.blindReview),
+    optionalChoiceCount: optionalChoiceCount!,
+    maxFileBytes: maxFileBytes!,
+    maxApplicationBytes: maxApplicationBytes!,
+    maxFilesPerCriterion: maxFilesPerCriterion!,
+  };
+}
+
+function yearTaken(year: number): Invalid {
+  return new Invalid({ year: `This program already has a ${year} cycle. Choose another year, or edit that cycle.` });
+}
+
+async function assertYearFree(db: Database, programId: number, year: number, exceptId?: number) {
+  const conditions = [eq(cycles.programId, programId), eq(cycles.year, year)];
+  if (exceptId) conditions.push(ne(cycles.id, exceptId));
+  const [taken] = await db.select({ id: cycles.id }).from(cycles).where(and(...conditions));
+  if (taken) throw yearTaken(year);
+}
+
+export async function createCycle(
+  context: AdminContext,
+  input: { programId: number } & Fields<CycleFieldName>,
+): Promise<Cycle> {
+  const program = await findProgram(context.db, input.programId);
+  const values = validateCycle(input, { program, lock: { locked: false }, optionalCount: 0, now: context.clock() });
+  await assertYearFree(context.db, program.id, values.year);
+  try {
+    const [cycle] = await context.db.insert(cycles).values({ ...values, programId: program.id }).returning();
+    if (!cycle) throw new Error('The cycle insert returned no row');
+    return cycle;
+  } catch (error) {
+    if (isUniqueViolation(error, 'cycles_program_year_key')) throw yearTaken(values.year);
+    throw error;
+  }
+}
+
+export async function updateCycle(
+  context: AdminContext,
+  input: { cycleId: number } & Fields<CycleFieldName>,
+): Promise<Cycle> {
+  const existing = await findCycle(context.db, input.cycleId);
+  const program = await findProgram(context.db, existing.programId);
+  const lock = await structureLock(context, existing);
+  const optionalCount = await countOptionalCriteria(context.db, existing.id);
+  const values = validateCycle(input, { program, existing, lock, optionalCount, now: context.clock() });
+  await assertYearFree(context.db, program.id, values.year, existing.id);
+  try {
+    const [cycle] = await context.db.update(cycles).set(values).where(eq(cycles.id, existing.id)).returning();
+    if (!cycle) throw new NotFound('There is no such cycle.');
+    return cycle;
+  } catch (error) {
+    if (isUniqueViolation(error, 'cycles_program_year_key')) throw yearTaken(values.year);
+    throw error;
+  }
+}
+
+/** What the cycle form needs besides values: which settings are locked, and why. */
+export async function cycleFormState(context: AdminContext, cycle: Cycle) {
+  const lock = await structureLock(context, cycle);
+  return {
+    lock,
+    scaleLocked: scaleLocked(cycle, context.clock()),
+    optionalCount: await countOptionalCriteria(context.db, cycle.id),
+  };
+}
+
+/** The same day one year later (29 February becomes 1 March). */
+function nextYear(date: Date): Date {
+  const d = new Date(date);
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d;
+}
+
+/** "Schools of Opportunity 2026–2027" → "Schools of Opportunity 2027–2028". */
+function shiftYearsInName(name: string, year: number): string {
+  return name.replace(/\b(\d{4})\b/g, (match) => {
+    const n = Number(match);
+    return n === year || n === year + 1 ? String(n + 1) : match;
+  });
+}
+
+/**
+ * Creates next year's cycle with the same settings, dates one year later, and copies of the
+ * criteria, eligibility questions and rules. Refused when that year already exists.
+ */
+export async function copyCycleToNextYear(context: AdminContext, input: { cycleId: number }): Promise<Cycle> {
+  const source = await findCycle(context.db, input.cycleId);
+  const year = source.year + 1;
+  const refused = () =>
+    new Invalid({ year: `The program already has a ${year} cycle, so this one cannot be copied into it. Edit that cycle instead.` });
+  try {
+    return await context.db.transaction(async (tx) => {
+      const [existing] = await tx
+        .select({ id: cycles.id })
+        .from(cycles)
+        .where(and(eq(cycles.programId, source.programId), eq(cycles.year, year)));
+      if (existing) throw refused();
+      const { id: _id, createdAt: _createdAt, ...settings } = source;
+      const [copy] = await tx
+        .insert(cycles)
+        .values({
+          ...settings,
+          year,
+          name: shiftYearsInName(source.name, source.year),
+          opensAt: nextYear(source.opensAt),
+          nominationsCloseAt: nextYear(source.nominationsCloseAt),
+          applicationsCloseAt: nextYear(source.applicationsCloseAt),
+          reviewsDueAt: nextYear(source.reviewsDueAt),
+          announcementAt: nextYear(source.announcementAt),
+        })
+        .returning();
+      if (!copy) throw new Error('The cycle insert returned no row');
+
+      const sourceCriteria = await tx.select().from(criteria).where(eq(criteria.cycleId, source.id)).orderBy(asc(criteria.position));
+      if (sourceCriteria.length > 0) {
+        await tx.insert(criteria).values(sourceCriteria.map(({ id: _c, ...c }) => ({ ...c, cycleId: copy.id })));
+      }
+      const questions = await tx.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.cycleId, source.id));
+      if (questions.length > 0) {
+        await tx.insert(eligibilityQuestions).values(questions.map(({ id: _q, ...q }) => ({ ...q, cycleId: copy.id })));
+      }
+      const rules = await tx.select().from(eligibilityRules).where(eq(eligibilityRules.cycleId, source.id));
+      if (rules.length > 0) {
+        await tx.insert(eligibilityRules).values(rules.map(({ id: _r, ...r }) => ({ ...r, cycleId: copy.id })));
+      }
+      return copy;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'cycles_program_year_key')) throw refused();
+    throw error;
+  }
+}
+
+/** Everything the cycle overview shows. */
+export async function cycleOverview(context: AdminContext, cycleId: number) {
+  const cycle = await findCycle(context.db, cycleId);
+  const program = await findProgram(context.db, cycle.programId);
+  const rows = await context.db.select().from(criteria).where(eq(criteria.cycleId, cycle.id)).orderBy(asc(criteria.position), asc(criteria.id));
+  const [questionCount] = await context.db.select({ n: count() }).from(eligibilityQuestions).where(eq(eligibilityQuestions.cycleId, cycle.id));
+  const [ruleCount] = await context.db.select({ n: count() }).from(eligibilityRules).where(eq(eligibilityRules.cycleId, cycle.id));
+  const lock = await structureLock(context, cycle);
+  const list = rows.map((c, index) => ({ ...c, number: index + 1, isFirst: index === 0, isLast: index === rows.length - 1 }));
+  const required = list.filter((c) => c.required).length;
+  const now = context.clock();
+  return {
+    program,
+    cycle: {
+      ...cycle,
+      phase: cyclePhaseLabel(cycle, now),
+      maxFileMb: Math.round((cycle.maxFileBytes / MB) * 100) / 100,
+      maxApplicationMb: Math.round((cycle.maxApplicationBytes / MB) * 100) / 100,
+    },
+    criteria: list,
+    requiredCount: required,
+    optionalCount: list.length - required,
+    eligibilityCounts: { questions: questionCount?.n ?? 0, rules: ruleCount?.n ?? 0 },
+    lock,
+    nextYearCycleId: await cycleIdForYear(context.db, cycle.programId, cycle.year + 1),
+  };
+}
+
+async function cycleIdForYear(db: Database, programId: number, year: number): Promise<number | undefined> {
+  const [row] = await db.select({ id: cycles.id }).from(cycles).where(and(eq(cycles.programId, programId), eq(cycles.year, year)));
+  return row?.id;
+}

@@ -1,0 +1,122 @@
+// Reading admin form fields. Fields arrive untrusted (strings, arrays or nothing); the checks
+// record one message per field in a FieldErrors and let the caller throw a single Invalid.
+// Dates are whole days in UTC, and sizes are entered in MB.
+import type { FieldErrors } from '../errors.js';
+
+export type Fields<K extends string> = Partial<Record<K, unknown>>;
+
+export const MB = 1024 * 1024;
+
+/** A trimmed string, or '' for anything that is not a string (a repeated field, nothing). */
+export function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** Checks presence and length; returns the value, or records a message and returns ''. */
+export function checkText(
+  errors: FieldErrors,
+  field: string,
+  value: unknown,
+  rule: { max: number; required?: string },
+): string {
+  const s = text(value);
+  if (s === '' && rule.required) errors[field] = rule.required;
+  else if (s.length > rule.max) errors[field] = `Use at most ${rule.max} characters (this has ${s.length}).`;
+  return s.length > rule.max ? '' : s;
+}
+
+/** A whole number within bounds, or a message in `errors`. */
+export function checkInteger(
+  errors: FieldErrors,
+  field: string,
+  value: unknown,
+  rule: { min: number; max: number; label: string },
+): number | undefined {
+  const s = text(value);
+  if (s === '') {
+    errors[field] = `Enter ${rule.label}.`;
+    return undefined;
+  }
+  if (!/^-?\d{1,9}$/.test(s)) {
+    errors[field] = `Enter ${rule.label} as a whole number, like ${rule.min}.`;
+    return undefined;
+  }
+  const n = Number(s);
+  if (n < rule.min || n > rule.max) {
+    errors[field] = `Enter ${rule.label} between ${rule.min} and ${rule.max}.`;
+    return undefined;
+  }
+  return n;
+}
+
+/** A decimal number with at most `decimals` places, within bounds. */
+export function checkDecimal(
+  errors: FieldErrors,
+  field: string,
+  value: unknown,
+  rule: { min: number; max: number; decimals: number; label: string; minExclusive?: boolean },
+): number | undefined {
+  const s = text(value);
+  if (s === '') {
+    errors[field] = `Enter ${rule.label}.`;
+    return undefined;
+  }
+  const pattern = new RegExp(`^-?\\d{1,9}(\\.\\d{1,${rule.decimals}})?$`);
+  if (!pattern.test(s)) {
+    errors[field] = `Enter ${rule.label} as a number with at most ${rule.decimals} decimal places, like 1.5.`;
+    return undefined;
+  }
+  const n = Number(s);
+  const tooLow = rule.minExclusive ? n <= rule.min : n < rule.min;
+  if (tooLow || n > rule.max) {
+    errors[field] = rule.minExclusive
+      ? `Enter ${rule.label} greater than ${rule.min} and at most ${rule.max}.`
+      : `Enter ${rule.label} between ${rule.min} and ${rule.max}.`;
+    return undefined;
+  }
+  return n;
+}
+
+/** Checkboxes send "on" when ticked and nothing otherwise. */
+export function checkbox(value: unknown): boolean {
+  return typeof value === 'string' && ['on', 'true', 'yes', '1'].includes(value);
+}
+
+/** Postgres unique violations on a named constraint, whichever driver (and Drizzle wrapper) raised them. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  for (let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505') return e.constraint === undefined || e.constraint === constraint;
+  }
+  return false;
+}
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23503') return true;
+  }
+  return false;
+}
+
+const dayFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
+export function formatDay(date: Date): string {
+  return dayFormat.format(date);
+}
+
+/** "2027-03-01" → that day at 00:00 UTC; undefined for anything else, including 2027-02-30. */
+export function parseDay(value: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date;
+}
+
+export function dayString(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+
+export function startOfDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
