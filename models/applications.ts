@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { nominations } from './nominations.js';
 import { criteria, cycles } from './programs.js';
 import { schools } from './schools.js';
 import { users } from './users.js';
@@ -90,6 +91,8 @@ export const evidenceFiles = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     publicId: uuid('public_id').notNull().defaultRandom(),
     applicationId: bigint('application_id', { mode: 'number' }).references(() => applications.id, { onDelete: 'cascade' }),
+    /** Set instead of applicationId for a file sent with a nomination. */
+    nominationId: bigint('nomination_id', { mode: 'number' }).references(() => nominations.id, { onDelete: 'cascade' }),
     criterionId: bigint('criterion_id', { mode: 'number' }).references(() => criteria.id, { onDelete: 'restrict' }),
     originalName: text('original_name').notNull(),
     storedName: text('stored_name').notNull(),
@@ -103,6 +106,8 @@ export const evidenceFiles = pgTable(
   (table) => [
     uniqueIndex('evidence_files_public_id_key').on(table.publicId),
     index('evidence_files_application_idx').on(table.applicationId, table.criterionId),
+    index('evidence_files_nomination_idx').on(table.nominationId),
+    check('evidence_files_one_owner', sql`(${table.applicationId} is null) <> (${table.nominationId} is null)`),
     check('evidence_files_kind_known', sql`${table.kind} in ('pdf','doc','docx','xls','xlsx','png','jpeg')`),
     check('evidence_files_size_positive', sql`${table.sizeBytes} > 0`),
   ],

@@ -27,6 +27,8 @@ export const outbox = pgTable(
     htmlBody: text('html_body').notNull(),
     /** Fixed when the row is created, so a retried message carries the same Message-ID. */
     messageId: text('message_id').notNull(),
+    /** For the List-Unsubscribe header (RFC 8058 one-click). */
+    unsubscribeUrl: text('unsubscribe_url'),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),

@@ -5,3 +5,4 @@ export * from './outbox.js';
 export * from './programs.js';
 export * from './schools.js';
 export * from './applications.js';
+export * from './nominations.js';

@@ -46,11 +46,13 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
 
   router.get('/register', function showRegistration(req, res) {
     if (req.user) return res.redirect(303, '/');
-    res.render('auth/register', { title: 'Create an account' });
+    const email = typeof req.query.email === 'string' ? req.query.email.slice(0, 254) : '';
+    res.render('auth/register', { title: 'Create an account', next: safeNextPath(req.query.next), values: { email } });
   });
 
   router.post('/register', async function register(req, res) {
-    const input = { name: formField(req, 'name'), email: formField(req, 'email'), password: formField(req, 'password') };
+    const next = safeNextPath(formField(req, 'next'));
+    const input = { name: formField(req, 'name'), email: formField(req, 'email'), password: formField(req, 'password'), next };
     try {
       const { email } = await registerUser(context, input);
       context.mailQueued();
@@ -62,6 +64,7 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
         title: 'Create an account',
         errors: error.fieldErrors,
         values: { name: input.name, email: input.email },
+        next,
       });
     }
   });
@@ -70,7 +73,8 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     const outcome = await verifyEmail(context, { token: req.params.token });
     if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'verify');
     res.flash('success', `Your e-mail address ${outcome.email} is confirmed. You can sign in now.`);
-    res.redirect(303, `/login?email=${encodeURIComponent(outcome.email)}`);
+    const next = safeNextPath(req.query.next);
+    res.redirect(303, `/login?email=${encodeURIComponent(outcome.email)}${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`);
   });
 
   router.post('/verify-email/resend', async function resendVerificationLink(req, res) {

@@ -20,22 +20,27 @@ export function schoolRoutes(context: AppContext): Router {
   const { db, clock } = context;
   router.use('/schools', requireSignedIn);
 
-  router.get('/schools/new', function showNewSchool(_req, res) {
-    res.render('schools/new', { title: 'Add your school', values: EMPTY_PROFILE, states: US_STATES, levels: LEVEL_LABELS });
+  router.get('/schools/new', function showNewSchool(req, res) {
+    // An invitation opens this form filled in from the nominations of the school.
+    const prefill = profileInputFrom(req.query as Record<string, unknown>);
+    const invitation = typeof req.query.invitation === 'string' ? req.query.invitation.slice(0, 200) : '';
+    res.render('schools/new', { title: 'Add your school', values: { ...EMPTY_PROFILE, ...prefill }, invitation, states: US_STATES, levels: LEVEL_LABELS });
   });
 
   router.post('/schools', async function addSchool(req, res) {
     const profile = profileInputFrom(req.body as Record<string, unknown> | undefined);
+    const invitation = typeof req.body?.invitation === 'string' ? (req.body.invitation as string).slice(0, 200) : '';
     try {
       const school = await createSchool(db, { userId: req.user!.id, profile, clock });
       res.flash('success', `${school.name} is added, and you are its contact.`);
-      res.redirect(303, '/my/applications');
+      res.redirect(303, invitation ? `/invitations/${encodeURIComponent(invitation)}` : '/my/applications');
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       res.status(422).render('schools/new', {
         title: 'Add your school',
         errors: error.fieldErrors,
         values: profile,
+        invitation,
         states: US_STATES,
         levels: LEVEL_LABELS,
       });

@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { Passport } from 'passport';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { configurePassport } from './auth/passport.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './auth/login-throttle.js';
@@ -26,6 +26,7 @@ import { adminRoutes } from '../routes/admin.routes.js';
 import { adminScreeningRoutes } from '../routes/admin-screening.routes.js';
 import { applicationRoutes } from '../routes/applications.routes.js';
 import { schoolRoutes } from '../routes/schools.routes.js';
+import { nominationRoutes } from '../routes/nominations.routes.js';
 
 export type AppConfig = Pick<
   Config,
@@ -64,7 +65,12 @@ export function createApp(options: AppOptions): express.Express {
     config,
     clock: options.clock ?? systemClock,
     throttle: options.throttle ?? DEFAULT_THROTTLE,
-    mail: { baseUrl: config.baseUrl, mailFrom: config.mailFrom, clock: options.clock ?? systemClock },
+    mail: {
+      baseUrl: config.baseUrl,
+      mailFrom: config.mailFrom,
+      clock: options.clock ?? systemClock,
+      unsubscribeSecret: createHmac('sha256', config.sessionSecret).update('laurel unsubscribe links').digest('base64url'),
+    },
     mailQueued: options.onMailQueued ?? (() => {}),
   };
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -149,6 +155,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(publicRoutes(context));
   app.use(authRoutes(context, passport));
   app.use(schoolRoutes(context));
+  app.use(nominationRoutes(context));
   app.use(applicationRoutes(context));
   app.use('/admin', adminRoutes(context));
   app.use('/admin', adminScreeningRoutes(context));

@@ -5,6 +5,7 @@ import { outbox } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { renderMail } from './templates.js';
+import { isSuppressed, REQUESTED_TEMPLATES, unsubscribeUrl } from './unsubscribe.js';
 
 export interface MailSettings {
   baseUrl: string;
@@ -14,25 +15,35 @@ export interface MailSettings {
    * not by the database's now() (a test clock, or a database server whose time drifts).
    */
   clock?: Clock;
+  /** Signs unsubscribe links; without it messages carry none (tests of the outbox alone). */
+  unsubscribeSecret?: string;
 }
 
+/**
+ * Renders and queues a message. Returns its outbox id, or undefined when the address has
+ * unsubscribed and the message is not one the person just asked for.
+ */
 export async function enqueueMail(
   db: Database,
   settings: MailSettings,
   { to, template, data }: { to: string; template: string; data: Record<string, unknown> },
-): Promise<number> {
-  const rendered = renderMail(template, { ...data, baseUrl: settings.baseUrl });
+): Promise<number | undefined> {
+  const address = to.trim().toLowerCase();
+  const unsubscribe = settings.unsubscribeSecret ? unsubscribeUrl(settings.baseUrl, settings.unsubscribeSecret, address) : undefined;
+  if (unsubscribe && !REQUESTED_TEMPLATES.has(template) && (await isSuppressed(db, address))) return undefined;
+  const rendered = renderMail(template, { ...data, baseUrl: settings.baseUrl, unsubscribeUrl: unsubscribe });
   const domain = new URL(settings.baseUrl).hostname || 'localhost';
   const now = settings.clock?.();
   const [row] = await db
     .insert(outbox)
     .values({
       template,
-      toAddress: to,
+      toAddress: address,
       subject: rendered.subject,
-      textBody: rendered.text,
+      textBody: unsubscribe ? `${rendered.text.trimEnd()}\n\n--\nTo stop e-mail from Laurel: ${unsubscribe}\n` : rendered.text,
       htmlBody: rendered.html,
       messageId: `<${randomUUID()}@${domain}>`,
+      unsubscribeUrl: unsubscribe,
       ...(now ? { nextAttemptAt: now, createdAt: now } : {}),
     })
     .returning({ id: outbox.id });

@@ -13,6 +13,7 @@ export interface OutgoingMessage {
   text: string;
   html: string;
   messageId: string;
+  unsubscribeUrl?: string | null;
 }
 
 export interface MailTransport {
@@ -29,7 +30,12 @@ function toNodemailer(message: OutgoingMessage) {
     text: message.text,
     html: message.html,
     messageId: message.messageId,
-    headers: { 'X-Laurel-Outbox-Id': String(message.outboxId) },
+    headers: {
+      'X-Laurel-Outbox-Id': String(message.outboxId),
+      ...(message.unsubscribeUrl
+        ? { 'List-Unsubscribe': `<${message.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+        : {}),
+    },
   };
 }
 

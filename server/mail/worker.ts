@@ -66,6 +66,7 @@ export async function processOutboxOnce(options: OutboxWorkerOptions, limit = 50
         text: row.textBody,
         html: row.htmlBody,
         messageId: row.messageId,
+        unsubscribeUrl: row.unsubscribeUrl,
       });
       await db
         .update(outbox)

@@ -11,6 +11,9 @@ export function createCsrf(options: { secret: string; secureCookies: boolean }) 
     getSessionIdentifier: (req) => (req.isAuthenticated?.() ? req.sessionID : 'anonymous'),
     cookieName: options.secureCookies ? '__Host-laurel.csrf' : 'laurel.csrf',
     cookieOptions: { sameSite: 'lax', path: '/', secure: options.secureCookies, httpOnly: true },
+    // The unsubscribe link is signed for its address, and mail programs' one-click requests
+    // (RFC 8058) cannot carry a token.
+    skipCsrfProtection: (req) => req.path === '/unsubscribe',
     getCsrfTokenFromRequest: (req) => {
       // A multipart body (evidence uploads) is parsed only after this check, so that a forged
       // request never writes a file: such forms carry the token in their action's query string.

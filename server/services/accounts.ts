@@ -73,8 +73,10 @@ async function findUserByEmail(db: Database, email: string) {
  */
 export async function registerUser(
   { db, mail, clock }: AccountContext,
-  input: { name: unknown; email: unknown; password: unknown },
+  input: { name: unknown; email: unknown; password: unknown; next?: string },
 ): Promise<{ email: string }> {
+  // Where to go after signing in (an invitation link, say), carried through the e-mailed link.
+  const nextQuery = input.next && input.next !== '/' ? `?next=${encodeURIComponent(input.next)}` : '';
   const { name, email, password } = validateAccountFields(input);
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
@@ -96,7 +98,7 @@ export async function registerUser(
     await enqueueMail(tx, mail, {
       to: email,
       template: 'verify-email',
-      data: { name, link: `${mail.baseUrl}/verify-email/${token}` },
+      data: { name, link: `${mail.baseUrl}/verify-email/${token}${nextQuery}` },
     });
   });
   return { email };

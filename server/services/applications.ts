@@ -20,6 +20,7 @@ import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
 import { enqueueMail, type MailSettings } from '../mail/outbox.js';
 import { evaluateEligibility } from './eligibility.js';
+import { attachNominations, notifyNominatorsOfApplication } from './nomination-links.js';
 import { isActiveContact } from './schools.js';
 
 export interface ServiceContext {
@@ -55,11 +56,17 @@ export async function startApplication(
   if (existing) return existing.id;
   if (now < cycle.opensAt) throw new Invalid({ cycle: 'Applications for this cycle are not open yet.' });
   if (now > cycle.applicationsCloseAt) throw new Invalid({ cycle: 'The deadline for applications has passed.' });
-  const [created] = await db
-    .insert(applications)
-    .values({ cycleId, schoolId, createdBy: userId, createdAt: now, updatedAt: now })
-    .onConflictDoNothing()
-    .returning({ id: applications.id });
+  const created = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(applications)
+      .values({ cycleId, schoolId, createdBy: userId, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: applications.id });
+    if (!row) return undefined;
+    const [school] = await tx.select({ matchKey: schools.matchKey }).from(schools).where(eq(schools.id, schoolId));
+    await attachNominations(tx, { applicationId: row.id, cycleId, schoolId, matchKey: school?.matchKey ?? '' });
+    return row;
+  });
   if (created) return created.id;
   // A colleague started it at the same moment: theirs is ours.
   const [raced] = await db
@@ -205,6 +212,7 @@ export async function submitApplication(
       .from(schoolContacts)
       .innerJoin(users, eq(users.id, schoolContacts.userId))
       .where(and(eq(schoolContacts.schoolId, locked.schoolId), eq(schoolContacts.status, 'active')));
+    await notifyNominatorsOfApplication({ db: tx, clock, mail }, locked.id);
     const chosen = view.criteria.filter((c) => c.chosen);
     for (const contact of contacts) {
       await enqueueMail(tx, mail, {

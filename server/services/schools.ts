@@ -6,6 +6,7 @@ import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel } from '../../
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
+import { linkNominationsToSchool } from './nomination-links.js';
 
 export const US_STATES = [
   'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS',
@@ -151,6 +152,7 @@ export async function createSchool(
     const [school] = await tx.insert(schools).values({ ...values, createdBy: userId }).returning();
     if (!school) throw new Error('The school insert returned no row');
     await tx.insert(schoolContacts).values({ schoolId: school.id, userId, status: 'active', approvedAt: clock() });
+    await linkNominationsToSchool(tx, school);
     return school;
   });
 }
@@ -170,6 +172,14 @@ export async function updateSchoolProfile(
   if (!(await isActiveContact(db, { schoolId, userId }))) throw new Forbidden('Only the school’s contacts can edit its profile.');
   const values = validateSchoolProfile(profile, { complete });
   await db.update(schools).set({ ...values, updatedAt: clock() }).where(eq(schools.id, schoolId));
+}
+
+export async function findSchool(db: Database, id: number) {
+  const [row] = await db
+    .select({ id: schools.id, name: schools.name, district: schools.district, city: schools.city, state: schools.state })
+    .from(schools)
+    .where(eq(schools.id, id));
+  return row;
 }
 
 export const SCHOOL_SEARCH_PAGE = 20;

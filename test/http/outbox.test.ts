@@ -36,12 +36,14 @@ function mailSettings(h: Harness): MailSettings {
   return { baseUrl: TEST_BASE_URL, mailFrom: TEST_MAIL_FROM, clock: h.clock };
 }
 
-function queueReset(h: Harness, to: string, name = 'Ana Reyes', db: Database = h.db): Promise<number> {
-  return enqueueMail(db, mailSettings(h), {
+async function queueReset(h: Harness, to: string, name = 'Ana Reyes', db: Database = h.db): Promise<number> {
+  const id = await enqueueMail(db, mailSettings(h), {
     to,
     template: 'password-reset',
     data: { name, link: `${TEST_BASE_URL}/reset-password/token-for-${name.replace(/\W/g, '')}` },
   });
+  if (id === undefined) throw new Error('The message was not queued');
+  return id;
 }
 
 function runWorker(h: Harness, transport: MailTransport, limit?: number): Promise<number> {

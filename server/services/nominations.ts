@@ -1,0 +1,310 @@
+// Nominations from the public: the form's rules, submitting (counted only once confirmed from
+// the nominator's inbox), confirming, and forgetting those never confirmed.
+import { createHash, randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import {
+  criteria,
+  cycles,
+  evidenceFiles,
+  nominations,
+  programs,
+  RELATIONSHIPS,
+  schools,
+  type Relationship,
+} from '../../models/schema.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
+import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { countWords } from './applications.js';
+import { deleteStored, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from './evidence-storage.js';
+import { onNominationConfirmed } from './nomination-links.js';
+import { takeRateLimit } from './rate-limit.js';
+import { schoolMatchKey, US_STATES } from './schools.js';
+
+export const NOMINATION_WORD_LIMIT = 300;
+export const NOMINATION_MAX_FILES = 5;
+const CONFIRM_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+const PER_ADDRESS_PER_DAY = 5;
+const PER_NETWORK_PER_HOUR = 30;
+
+export const RELATIONSHIP_LABELS: Record<Relationship, string> = {
+  parent: 'Parent or guardian',
+  student: 'Student or former student',
+  teacher: 'Teacher at the school',
+  school_staff: 'Other school staff',
+  district_staff: 'District staff',
+  community: 'Community member',
+  other: 'Other',
+};
+
+export interface NominationContext {
+  db: Database;
+  clock: Clock;
+  mail: MailSettings;
+  uploadDir: string;
+}
+
+/** The cycle taking nominations now (the one whose nominations close soonest), with its criteria. */
+export async function openNominationCycle(db: Database, now: Date) {
+  const iso = now.toISOString();
+  const [cycle] = await db
+    .select({ id: cycles.id, name: cycles.name, nominationsCloseAt: cycles.nominationsCloseAt, programName: programs.name, maxFileBytes: cycles.maxFileBytes, maxApplicationBytes: cycles.maxApplicationBytes })
+    .from(cycles)
+    .innerJoin(programs, eq(programs.id, cycles.programId))
+    .where(sql`${cycles.opensAt} <= ${iso}::timestamptz and ${cycles.nominationsCloseAt} >= ${iso}::timestamptz`)
+    .orderBy(asc(cycles.nominationsCloseAt))
+    .limit(1);
+  if (!cycle) return undefined;
+  const cycleCriteria = await db
+    .select({ id: criteria.id, title: criteria.title })
+    .from(criteria)
+    .where(eq(criteria.cycleId, cycle.id))
+    .orderBy(asc(criteria.position));
+  return { ...cycle, criteria: cycleCriteria };
+}
+
+export type OpenNominationCycle = NonNullable<Awaited<ReturnType<typeof openNominationCycle>>>;
+
+export interface NominationInput {
+  nominatorName: string;
+  nominatorEmail: string;
+  relationship: string;
+  schoolId: string;
+  schoolName: string;
+  district: string;
+  city: string;
+  state: string;
+  contactEmail: string;
+  reason: string;
+  criterionIds: string[];
+  /** The honeypot: people never see it, so only robots fill it in. */
+  website: string;
+}
+
+export function nominationInputFrom(body: Record<string, unknown> | undefined): NominationInput {
+  const text = (name: string) => {
+    const value = body?.[name];
+    return typeof value === 'string' ? value : '';
+  };
+  return {
+    nominatorName: text('nominatorName'),
+    nominatorEmail: text('nominatorEmail'),
+    relationship: text('relationship'),
+    schoolId: text('schoolId'),
+    schoolName: text('schoolName'),
+    district: text('district'),
+    city: text('city'),
+    state: text('state'),
+    contactEmail: text('contactEmail'),
+    reason: text('reason'),
+    criterionIds: ([] as unknown[]).concat(body?.criterionIds ?? []).filter((v): v is string => typeof v === 'string'),
+    website: text('website'),
+  };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+async function validate(db: Database, cycle: OpenNominationCycle, input: NominationInput) {
+  const errors: FieldErrors = {};
+  const nominatorName = input.nominatorName.trim();
+  const nominatorEmail = input.nominatorEmail.trim().toLowerCase();
+  const contactEmail = input.contactEmail.trim().toLowerCase();
+  const reason = input.reason.replace(/\r\n/g, '\n').trim();
+  if (nominatorName === '') errors.nominatorName = 'Enter your name.';
+  else if (nominatorName.length > 120) errors.nominatorName = 'Use at most 120 characters.';
+  if (!EMAIL.test(nominatorEmail) || nominatorEmail.length > 254) errors.nominatorEmail = 'Enter your e-mail address, like name@example.org. We send a link to confirm it.';
+  if (!(RELATIONSHIPS as readonly string[]).includes(input.relationship)) errors.relationship = 'Choose how you know the school.';
+  if (contactEmail !== '' && (!EMAIL.test(contactEmail) || contactEmail.length > 254)) errors.contactEmail = 'Enter an e-mail address like principal@school.org, or leave it empty.';
+
+  let school: { id: number | null; name: string; district: string; city: string; state: string; matchKey: string } | undefined;
+  if (/^\d{1,15}$/.test(input.schoolId)) {
+    const [profile] = await db.select().from(schools).where(eq(schools.id, Number(input.schoolId)));
+    if (!profile) errors.schoolName = 'That school is no longer listed; type its name, city and state instead.';
+    else school = { id: profile.id, name: profile.name, district: profile.district, city: profile.city, state: profile.state, matchKey: profile.matchKey };
+  } else {
+    const name = input.schoolName.trim();
+    const city = input.city.trim();
+    const state = input.state.trim().toUpperCase();
+    const district = input.district.trim();
+    if (name === '') errors.schoolName = "Enter the school's name.";
+    else if (name.length > 200) errors.schoolName = 'Use at most 200 characters.';
+    if (district.length > 200) errors.district = 'Use at most 200 characters.';
+    if (city === '') errors.city = 'Enter the city or town.';
+    else if (city.length > 120) errors.city = 'Use at most 120 characters.';
+    if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
+    school = { id: null, name, district, city, state, matchKey: schoolMatchKey(name, city, state) };
+  }
+
+  const words = countWords(reason);
+  if (words === 0) errors.reason = 'Tell us why this school deserves recognition.';
+  else if (words > NOMINATION_WORD_LIMIT || reason.length > 20_000) errors.reason = `Use at most ${NOMINATION_WORD_LIMIT} words; you wrote ${words}.`;
+  const known = new Set(cycle.criteria.map((c) => c.id));
+  const criterionIds = [...new Set(input.criterionIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number))].filter((id) => known.has(id));
+  if (Object.keys(errors).length > 0 || !school) throw new Invalid(errors);
+  return { nominatorName, nominatorEmail, relationship: input.relationship as Relationship, contactEmail: contactEmail || null, reason, criterionIds, school };
+}
+
+export interface IncomingNominationFile {
+  path: string;
+  originalName: string;
+  size: number;
+}
+
+/**
+ * Records an unconfirmed nomination and e-mails the confirmation link. Nothing is kept when
+ * any part is refused (a field, a file, a limit): the form comes back with everything typed.
+ */
+export async function submitNomination(
+  context: NominationContext,
+  { cycle, input, files, address }: { cycle: OpenNominationCycle; input: NominationInput; files: IncomingNominationFile[]; address: string },
+): Promise<{ email: string; discarded: boolean }> {
+  const { db, clock, mail, uploadDir } = context;
+  if (input.website.trim() !== '') {
+    // A robot filled the hidden field: it is told what a person would be told, and nothing is kept.
+    return { email: input.nominatorEmail.trim().toLowerCase(), discarded: true };
+  }
+  const values = await validate(db, cycle, input);
+  if (files.length > NOMINATION_MAX_FILES) throw new Invalid({ files: `Attach at most ${NOMINATION_MAX_FILES} files.` });
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  if (total > cycle.maxApplicationBytes) throw new Invalid({ files: `The files together are larger than ${formatBytes(cycle.maxApplicationBytes)}.` });
+  const inspected: Array<{ file: IncomingNominationFile } & Awaited<ReturnType<typeof inspectUpload>>> = [];
+  for (const file of files) {
+    try {
+      inspected.push({ file, ...(await inspectUpload(file)) });
+    } catch (error) {
+      if (error instanceof UploadRefused) throw new Invalid({ files: `${error.message} Choose your files again.` });
+      throw error;
+    }
+  }
+  const dayAgo = { windowMs: 24 * 60 * 60 * 1000, clock };
+  if (!(await takeRateLimit(db, { key: `nominate:email:${values.nominatorEmail}`, limit: PER_ADDRESS_PER_DAY, ...dayAgo }))) {
+    throw new TooManyRequests(`You have sent ${PER_ADDRESS_PER_DAY} nominations from this e-mail address today. Please try again tomorrow.`, 24 * 60 * 60);
+  }
+  if (!(await takeRateLimit(db, { key: `nominate:address:${address}`, limit: PER_NETWORK_PER_HOUR, windowMs: 60 * 60 * 1000, clock }))) {
+    throw new TooManyRequests('Many nominations came from your network in the last hour. Please try again later.', 60 * 60);
+  }
+
+  const token = randomBytes(32).toString('base64url');
+  const now = clock();
+  const stored: string[] = [];
+  try {
+    await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(nominations)
+        .values({
+          cycleId: cycle.id,
+          schoolId: values.school.id,
+          schoolName: values.school.name,
+          district: values.school.district,
+          city: values.school.city,
+          state: values.school.state,
+          matchKey: values.school.matchKey,
+          nominatorName: values.nominatorName,
+          nominatorEmail: values.nominatorEmail,
+          relationship: values.relationship,
+          contactEmail: values.contactEmail,
+          reason: values.reason,
+          criterionIds: values.criterionIds,
+          confirmTokenHash: createHash('sha256').update(token).digest('hex'),
+          confirmExpiresAt: new Date(now.getTime() + CONFIRM_LIFETIME_MS),
+          createdAt: now,
+        })
+        .returning({ id: nominations.id });
+      if (!row) throw new Error('The nomination insert returned no row');
+      for (const item of inspected) {
+        const saved = await storeUpload(item.file.path, uploadDir);
+        stored.push(saved.storedName);
+        await tx.insert(evidenceFiles).values({
+          nominationId: row.id,
+          originalName: item.safeName,
+          storedName: saved.storedName,
+          kind: item.kind,
+          contentType: item.contentType,
+          sizeBytes: saved.sizeBytes,
+          sha256: saved.sha256,
+          createdAt: now,
+        });
+      }
+      await enqueueMail(tx, mail, {
+        to: values.nominatorEmail,
+        template: 'nomination-confirm',
+        data: {
+          name: values.nominatorName,
+          schoolName: values.school.name,
+          cycleName: cycle.name,
+          link: `${mail.baseUrl}/nominations/confirm/${token}`,
+          fileCount: inspected.length,
+        },
+      });
+    });
+  } catch (error) {
+    await Promise.all(stored.map((name) => deleteStored(uploadDir, name)));
+    throw error;
+  } finally {
+    await Promise.all(files.map((f) => rm(f.path, { force: true })));
+  }
+  return { email: values.nominatorEmail, discarded: false };
+}
+
+export function displayNames(files: IncomingNominationFile[]): string[] {
+  return files.map((f) => displayFileName(f.originalName));
+}
+
+export type ConfirmOutcome =
+  | { outcome: 'confirmed' | 'already'; schoolName: string }
+  | { outcome: 'unknown' | 'expired' };
+
+function tokenHash(token: string) {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** What the confirmation page shows before the nominator presses the button. */
+export async function findNominationByToken(db: Database, token: string, now: Date) {
+  if (token.length === 0 || token.length > 200) return { outcome: 'unknown' as const };
+  const [row] = await db.select().from(nominations).where(eq(nominations.confirmTokenHash, tokenHash(token)));
+  if (!row) return { outcome: 'unknown' as const };
+  if (row.status !== 'unconfirmed') return { outcome: 'already' as const, schoolName: row.schoolName };
+  if (row.confirmExpiresAt <= now) return { outcome: 'expired' as const };
+  return { outcome: 'pending' as const, schoolName: row.schoolName, nominatorName: row.nominatorName };
+}
+
+/**
+ * Confirms a nomination from its e-mailed link (a POST from the page the link opens, so a mail
+ * scanner fetching the link confirms nothing). The first confirmation may invite the school.
+ */
+export async function confirmNomination(context: NominationContext, { token }: { token: string }): Promise<ConfirmOutcome> {
+  const { db, clock } = context;
+  const now = clock();
+  const found = await findNominationByToken(db, token, now);
+  if (found.outcome !== 'pending') return found.outcome === 'already' ? { outcome: 'already', schoolName: found.schoolName } : { outcome: found.outcome };
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(nominations)
+      .set({ status: 'confirmed', confirmedAt: now })
+      .where(and(eq(nominations.confirmTokenHash, tokenHash(token)), eq(nominations.status, 'unconfirmed')))
+      .returning();
+    if (!row) return { outcome: 'already', schoolName: found.schoolName };
+    await onNominationConfirmed({ ...context, db: tx }, row);
+    return { outcome: 'confirmed', schoolName: row.schoolName };
+  });
+}
+
+/** Forgets nominations never confirmed within their week, with their files. */
+export async function purgeUnconfirmedNominations(db: Database, uploadDir: string, now: Date): Promise<number> {
+  const expired = await db
+    .select({ id: nominations.id })
+    .from(nominations)
+    .where(and(eq(nominations.status, 'unconfirmed'), lt(nominations.confirmExpiresAt, now)))
+    .limit(1000);
+  if (expired.length === 0) return 0;
+  const ids = expired.map((e) => e.id);
+  const files = await db
+    .delete(evidenceFiles)
+    .where(inArray(evidenceFiles.nominationId, ids))
+    .returning({ storedName: evidenceFiles.storedName });
+  await db.delete(nominations).where(inArray(nominations.id, ids));
+  await Promise.all(files.map((f) => deleteStored(uploadDir, f.storedName)));
+  return ids.length;
+}
