@@ -11,6 +11,8 @@ import { DataDirLockedError } from './db/lock.js';
 import { createMailTransport } from './mail/transport.js';
 import { startOutboxWorker } from './mail/worker.js';
 import { isEmptyDatabase, seedDemo } from './cli/seed-demo.js';
+import { purgeUnconfirmedNominations } from './services/nominations.js';
+import { pruneRateCounters } from './services/rate-limit.js';
 
 const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -46,8 +48,14 @@ async function main(): Promise<void> {
     onMailQueued: worker.wake,
   });
   const sessionStore = new DatabaseSessionStore(database.db);
+  // Hourly housekeeping: expired sessions, nominations never confirmed, old rate counters.
   const pruneTimer = setInterval(() => {
-    sessionStore.prune().catch((error: unknown) => logger.warn({ err: error }, 'session pruning failed'));
+    const now = systemClock();
+    Promise.all([
+      sessionStore.prune(now),
+      purgeUnconfirmedNominations(database.db, config.uploadDir, now),
+      pruneRateCounters(database.db, new Date(now.getTime() - 2 * 24 * 60 * 60 * 1000)),
+    ]).catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
   }, SESSION_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
 
