@@ -6,3 +6,4 @@ export * from './programs.js';
 export * from './schools.js';
 export * from './applications.js';
 export * from './nominations.js';
+export * from './reviews.js';

@@ -24,6 +24,7 @@ import { publicRoutes } from '../routes/public.routes.js';
 import { authRoutes } from '../routes/auth.routes.js';
 import { adminRoutes } from '../routes/admin.routes.js';
 import { adminScreeningRoutes } from '../routes/admin-screening.routes.js';
+import { adminNominationRoutes } from '../routes/admin-nominations.routes.js';
 import { applicationRoutes } from '../routes/applications.routes.js';
 import { schoolRoutes } from '../routes/schools.routes.js';
 import { nominationRoutes } from '../routes/nominations.routes.js';
@@ -159,6 +160,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(applicationRoutes(context));
   app.use('/admin', adminRoutes(context));
   app.use('/admin', adminScreeningRoutes(context));
+  app.use('/admin', adminNominationRoutes(context));
 
   app.use(notFoundHandler);
   app.use(

@@ -1,7 +1,8 @@
 // Who may see and change what. Small named questions, each answering with a reason when the
 // answer is no, so the 403 page can say why. Nothing here trusts the browser.
 import { and, eq } from 'drizzle-orm';
-import { applications, cycles, schoolContacts } from '../../models/schema.js';
+import { applications, assignments, cycles, reviewRounds, schoolContacts } from '../../models/schema.js';
+import { conflictReason } from '../services/conflicts.js';
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
 
@@ -49,5 +50,43 @@ export function cannotEditApplication(access: ApplicationAccess, now: Date): str
   }
   if (now > access.cycle.applicationsCloseAt) return 'The deadline for applications has passed.';
   if (now < access.cycle.opensAt) return 'Applications for this cycle are not open yet.';
+  return undefined;
+}
+
+export interface ReviewerAccess {
+  assignment: typeof assignments.$inferSelect;
+  round: typeof reviewRounds.$inferSelect;
+  application: typeof applications.$inferSelect;
+  cycle: typeof cycles.$inferSelect;
+  /** Blind review: the reviewer sees an application number, never the school. */
+  blind: boolean;
+}
+
+/**
+ * A reviewer's own assignment, if they may open it. A conflict found after assigning (declared
+ * later, a new contact) closes it at once: "not found", as for anyone else.
+ */
+export async function reviewerAccess(
+  db: Database,
+  user: { id: number } | undefined,
+  assignmentId: number,
+): Promise<ReviewerAccess> {
+  const missing = new NotFound('We could not find that review.');
+  if (!user || !Number.isSafeInteger(assignmentId)) throw missing;
+  const [row] = await db
+    .select({ assignment: assignments, round: reviewRounds, application: applications, cycle: cycles })
+    .from(assignments)
+    .innerJoin(reviewRounds, eq(reviewRounds.id, assignments.roundId))
+    .innerJoin(applications, eq(applications.id, assignments.applicationId))
+    .innerJoin(cycles, eq(cycles.id, applications.cycleId))
+    .where(and(eq(assignments.id, assignmentId), eq(assignments.reviewerId, user.id)));
+  if (!row) throw missing;
+  if (await conflictReason(db, { reviewerId: user.id, applicationId: row.application.id })) throw missing;
+  return { ...row, blind: row.cycle.blindReview };
+}
+
+/** Why the reviewer cannot change this review now, or undefined when they can. */
+export function cannotEditReview(access: ReviewerAccess, now: Date): string | undefined {
+  if (now > access.round.dueAt) return 'The due date of this round has passed; reviews can no longer be changed.';
   return undefined;
 }
