@@ -87,25 +87,25 @@ export async function loadApplication(db: Database, access: ApplicationAccess) {
   const { application, cycle } = access;
   const [school] = await db.select().from(schools).where(eq(schools.id, application.schoolId));
   if (!school) throw new NotFound('We could not find that application.');
-  const [cycleCriteria, answers, questions, rules, files] = await Promise.all([
-    db.select().from(criteria).where(eq(criteria.cycleId, cycle.id)).orderBy(asc(criteria.position)),
-    db.select().from(applicationAnswers).where(eq(applicationAnswers.applicationId, application.id)),
-    db.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.cycleId, cycle.id)).orderBy(asc(eligibilityQuestions.position)),
-    db.select().from(eligibilityRules).where(eq(eligibilityRules.cycleId, cycle.id)).orderBy(asc(eligibilityRules.position)),
-    db
-      .select({
-        id: evidenceFiles.id,
-        publicId: evidenceFiles.publicId,
-        criterionId: evidenceFiles.criterionId,
-        originalName: evidenceFiles.originalName,
-        kind: evidenceFiles.kind,
-        sizeBytes: evidenceFiles.sizeBytes,
-        createdAt: evidenceFiles.createdAt,
-      })
-      .from(evidenceFiles)
-      .where(eq(evidenceFiles.applicationId, application.id))
-      .orderBy(asc(evidenceFiles.id)),
-  ]);
+  // One after another, not Promise.all: inside a transaction they share one connection, and
+  // node-postgres does not allow overlapping queries on one client.
+  const cycleCriteria = await db.select().from(criteria).where(eq(criteria.cycleId, cycle.id)).orderBy(asc(criteria.position));
+  const answers = await db.select().from(applicationAnswers).where(eq(applicationAnswers.applicationId, application.id));
+  const questions = await db.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.cycleId, cycle.id)).orderBy(asc(eligibilityQuestions.position));
+  const rules = await db.select().from(eligibilityRules).where(eq(eligibilityRules.cycleId, cycle.id)).orderBy(asc(eligibilityRules.position));
+  const files = await db
+    .select({
+      id: evidenceFiles.id,
+      publicId: evidenceFiles.publicId,
+      criterionId: evidenceFiles.criterionId,
+      originalName: evidenceFiles.originalName,
+      kind: evidenceFiles.kind,
+      sizeBytes: evidenceFiles.sizeBytes,
+      createdAt: evidenceFiles.createdAt,
+    })
+    .from(evidenceFiles)
+    .where(eq(evidenceFiles.applicationId, application.id))
+    .orderBy(asc(evidenceFiles.id));
   const answerByCriterion = new Map(answers.map((a) => [a.criterionId, a]));
   const items = cycleCriteria.map((criterion, index) => {
     const answer = answerByCriterion.get(criterion.id);

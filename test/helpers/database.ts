@@ -17,26 +17,53 @@ function migratedTemplate(): Promise<PGlite> {
   return template;
 }
 
+/** Runs one statement on the server's own database (create and drop cannot run inside the new one). */
+async function onServer(baseUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The pool's end() resolves before its connections have finished closing. A plain drop waits
+ * (up to 5 s) for those backends to go; forcing it at once would kill them mid-goodbye and the
+ * pool would throw "terminating connection due to administrator command" as an uncaught error.
+ * Force only when a connection really stays open (a test that kept a client checked out).
+ */
+async function dropDatabase(baseUrl: string, name: string): Promise<void> {
+  try {
+    await onServer(baseUrl, `drop database if exists ${name}`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '55006') throw error; // object_in_use
+    await onServer(baseUrl, `drop database if exists ${name} with (force)`);
+  }
+}
+
 async function freshPostgres(baseUrl: string): Promise<DatabaseHandle> {
   const name = `laurel_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await onServer(baseUrl, `create database ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   const handle = postgresHandle(url.toString(), 5);
-  await handle.migrate();
-  return {
-    ...handle,
-    close: async () => {
+  let closing: Promise<void> | undefined;
+  // Idempotent like the PGlite handle's close: a test may close a database it broke on purpose.
+  const close = () =>
+    (closing ??= (async () => {
       await handle.close();
-      const dropper = new pg.Client({ connectionString: baseUrl });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
+      await dropDatabase(baseUrl, name);
+    })());
+  try {
+    await handle.migrate();
+  } catch (error) {
+    // A failed migration would otherwise leave the database behind on the shared server.
+    await close().catch(() => {});
+    throw error;
+  }
+  return { ...handle, close };
 }
 
 export async function createTestDatabase(): Promise<DatabaseHandle> {
