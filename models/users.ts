@@ -32,6 +32,8 @@ export const users = pgTable(
   (table) => [
     uniqueIndex('users_email_key').on(table.email),
     index('users_roles_idx').using('gin', table.roles),
+    // Conflict detection compares e-mail domains of reviewers and school contacts.
+    index('users_email_domain_idx').on(sql`split_part(${table.email}, '@', 2)`),
     check('users_email_lowercase', sql`${table.email} = lower(${table.email})`),
     check('users_roles_known', sql`${table.roles} <@ array['admin','reviewer','applicant']::text[]`),
   ],

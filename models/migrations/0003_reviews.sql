@@ -124,4 +124,5 @@ CREATE INDEX "reviewer_conflicts_school_idx" ON "reviewer_conflicts" USING btree
 CREATE UNIQUE INDEX "reviewer_invitations_cycle_email_key" ON "reviewer_invitations" USING btree ("cycle_id","email");--> statement-breakpoint
 CREATE UNIQUE INDEX "reviewer_invitations_token_key" ON "reviewer_invitations" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "round_applications_app_idx" ON "round_applications" USING btree ("application_id");--> statement-breakpoint
-CREATE INDEX "round_reviewers_user_idx" ON "round_reviewers" USING btree ("user_id");
+CREATE INDEX "round_reviewers_user_idx" ON "round_reviewers" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "users_email_domain_idx" ON "users" USING btree (split_part("email", '@', 2));

@@ -1,0 +1,166 @@
+// Reviewers joining the panel from their invitation, keeping their profile, declaring conflicts.
+import { Router, type Request, type Response } from 'express';
+import { and, eq } from 'drizzle-orm';
+import type { AppContext } from '../server/app.js';
+import { Invalid } from '../server/errors.js';
+import { requireRole } from '../server/middleware/require-role.js';
+import { findSessionUser } from '../server/services/accounts.js';
+import { applyingSchools, recordConflict, removeConflict } from '../server/services/conflicts.js';
+import {
+  acceptReviewerInvitation,
+  findReviewerInvitation,
+  profileFormFrom,
+  reviewerProfileOf,
+  updateReviewerProfile,
+  type ProfileInput,
+} from '../server/services/reviewers.js';
+import { US_STATES } from '../server/services/schools.js';
+import { GRADE_LEVELS, reviewerConflicts } from '../models/schema.js';
+import { idParam } from './applications.routes.js';
+
+const GRADE_LABELS: Record<string, string> = { elementary: 'Elementary', middle: 'Middle', high: 'High school' };
+
+function profileView(values: Partial<ProfileInput>) {
+  return {
+    values,
+    states: US_STATES.map((s) => ({ value: s, selected: values.state === s })),
+    grades: GRADE_LEVELS.map((g) => ({ value: g, label: GRADE_LABELS[g], checked: values.gradeLevels?.includes(g) ?? false })),
+  };
+}
+
+export function reviewerRoutes(context: AppContext): Router {
+  const router = Router();
+  const { db, clock } = context;
+
+  async function renderInvitation(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const token = String(req.params.token);
+    const found = await findReviewerInvitation(db, token, clock());
+    if (!found || found.expired) {
+      return res.status(found ? 410 : 404).render('reviewers/invitation-problem', {
+        title: 'This link does not work',
+        message: found ? 'This invitation has expired. Ask the program staff for a new one.' : 'This invitation link is not valid. Check that you copied the whole address.',
+      });
+    }
+    const user = req.user;
+    res.status(status).render('reviewers/invitation', {
+      title: `Join the review panel — ${found.cycleName}`,
+      cycleName: found.cycleName,
+      email: found.invitation.email,
+      token,
+      signedInAsOther: user && user.email !== found.invitation.email,
+      needsSignIn: !user && found.hasAccount,
+      needsAccount: !user && !found.hasAccount,
+      next: `/reviewer-invitations/${token}`,
+      ...profileView({ maxLoad: '8', ...(extra.values as Partial<ProfileInput> | undefined) }),
+      ...extra,
+    });
+  }
+
+  router.get('/reviewer-invitations/:token', async function showReviewerInvitation(req, res) {
+    await renderInvitation(req, res);
+  });
+
+  router.post('/reviewer-invitations/:token', async function joinReviewPanel(req, res, next) {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const profileInput = profileFormFrom(body);
+    const account = { name: typeof body.name === 'string' ? body.name : '', password: typeof body.password === 'string' ? body.password : '' };
+    let outcome;
+    try {
+      outcome = await acceptReviewerInvitation(context, { token: String(req.params.token), signedIn: req.user, account, profileInput });
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return renderInvitation(req, res, { errors: error.fieldErrors, values: { ...profileInput, name: account.name } }, 422);
+    }
+    const user = await findSessionUser(db, outcome.userId);
+    if (!user) return next(new Error('The new reviewer vanished'));
+    const done = () => {
+      res.flash('success', 'Welcome to the review panel. Please tell us about any conflicts of interest now.');
+      res.redirect(303, '/reviewer/conflicts');
+    };
+    if (req.user) return done();
+    req.logIn(user, (error) => (error ? next(error) : done()));
+  });
+
+  router.use('/reviewer', requireRole('reviewer'));
+
+  router.get('/reviewer/profile', async function showReviewerProfile(req, res) {
+    const { profile, panels } = await reviewerProfileOf(db, req.user!.id);
+    const panel = panels[panels.length - 1];
+    res.render('reviewers/profile', {
+      title: 'Your reviewer profile',
+      panel,
+      ...profileView({
+        affiliation: profile?.affiliation ?? '',
+        district: profile?.district ?? '',
+        state: profile?.state ?? '',
+        expertise: profile?.expertise.join(', ') ?? '',
+        gradeLevels: profile?.gradeLevels ?? [],
+        maxLoad: panel ? String(panel.maxLoad) : '8',
+      }),
+    });
+  });
+
+  router.post('/reviewer/profile', async function saveReviewerProfile(req, res) {
+    const input = profileFormFrom(req.body as Record<string, unknown> | undefined);
+    const { panels } = await reviewerProfileOf(db, req.user!.id);
+    const panel = panels[panels.length - 1];
+    try {
+      if (!panel) throw new Invalid({ maxLoad: 'You are not on a review panel.' });
+      await updateReviewerProfile(context, { userId: req.user!.id, cycleId: panel.cycleId, input });
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return res.status(422).render('reviewers/profile', { title: 'Your reviewer profile', panel, errors: error.fieldErrors, ...profileView(input) });
+    }
+    res.flash('success', 'Your profile is saved.');
+    res.redirect(303, '/reviewer/profile');
+  });
+
+  async function renderConflicts(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const { panels } = await reviewerProfileOf(db, req.user!.id);
+    const panel = panels[panels.length - 1];
+    const schools = panel ? await applyingSchools(db, panel.cycleId) : [];
+    const mine = await db.select().from(reviewerConflicts).where(eq(reviewerConflicts.reviewerId, req.user!.id));
+    const bySchool = new Map(mine.map((c) => [c.schoolId, c]));
+    res.status(status).render('reviewers/conflicts', {
+      title: 'Conflicts of interest',
+      panel,
+      schools: schools.map((s) => ({ ...s, conflict: bySchool.get(s.schoolId), declared: bySchool.get(s.schoolId)?.source === 'declared' })),
+      ...extra,
+    });
+  }
+
+  router.get('/reviewer/conflicts', async function showConflicts(req, res) {
+    await renderConflicts(req, res);
+  });
+
+  router.post('/reviewer/conflicts', async function declareConflict(req, res) {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const schoolId = idParam(body.schoolId);
+    const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
+    const { panels } = await reviewerProfileOf(db, req.user!.id);
+    const panel = panels[panels.length - 1];
+    const schools = panel ? await applyingSchools(db, panel.cycleId) : [];
+    if (!schools.some((s) => s.schoolId === schoolId)) {
+      return renderConflicts(req, res, { formError: 'That school has not applied to your cycle.' }, 422);
+    }
+    if (reason === '' || reason.length > 500) {
+      return renderConflicts(req, res, { formError: 'Say in a few words why you have a conflict (at most 500 characters).', failedSchoolId: schoolId }, 422);
+    }
+    await recordConflict(db, { reviewerId: req.user!.id, schoolId, source: 'declared', reason, createdBy: req.user!.id });
+    res.flash('success', 'Conflict recorded. You will not be assigned this school, and cannot open its application.');
+    res.redirect(303, '/reviewer/conflicts');
+  });
+
+  router.post('/reviewer/conflicts/:schoolId/remove', async function withdrawConflict(req, res) {
+    const schoolId = idParam(req.params.schoolId);
+    const [own] = await db
+      .select()
+      .from(reviewerConflicts)
+      .where(and(eq(reviewerConflicts.reviewerId, req.user!.id), eq(reviewerConflicts.schoolId, schoolId), eq(reviewerConflicts.source, 'declared')));
+    if (own) await removeConflict(db, { reviewerId: req.user!.id, schoolId });
+    res.flash('info', own ? 'Your conflict declaration was withdrawn.' : 'Only conflicts you declared yourself can be withdrawn; ask the program staff.');
+    res.redirect(303, '/reviewer/conflicts');
+  });
+
+  return router;
+}

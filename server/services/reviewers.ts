@@ -1,0 +1,226 @@
+// The review panel: admins invite reviewers by e-mail; the link lets a reviewer set a password
+// (or sign in) and describe themself; reviewers declare their conflicts.
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import {
+  cycleReviewers,
+  cycles,
+  GRADE_LEVELS,
+  reviewerInvitations,
+  reviewerProfiles,
+  users,
+} from '../../models/schema.js';
+import { hashPassword, passwordWeakness } from '../auth/passwords.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Invalid, type FieldErrors } from '../errors.js';
+import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { US_STATES } from './schools.js';
+
+const INVITATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MAX_INVITES_AT_ONCE = 300;
+
+interface ReviewerContext {
+  db: Database;
+  clock: Clock;
+  mail: MailSettings;
+}
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Invites every address in a pasted list (commas, semicolons, spaces or lines). Addresses
+ * already on the panel are skipped; an invitation not yet accepted is sent again with a new link.
+ */
+export async function inviteReviewers(
+  { db, clock, mail }: ReviewerContext,
+  { cycleId, emailsText, adminId }: { cycleId: number; emailsText: string; adminId: number },
+) {
+  const candidates = [...new Set(emailsText.split(/[\s,;]+/).map((e) => e.trim().toLowerCase().replace(/^<|>$/g, '')).filter(Boolean))];
+  if (candidates.length === 0) throw new Invalid({ emails: 'Enter at least one e-mail address.' });
+  if (candidates.length > MAX_INVITES_AT_ONCE) throw new Invalid({ emails: `Invite at most ${MAX_INVITES_AT_ONCE} people at once.` });
+  const invalid = candidates.filter((e) => !EMAIL.test(e) || e.length > 254);
+  if (invalid.length > 0) throw new Invalid({ emails: `These are not e-mail addresses: ${invalid.slice(0, 10).join(', ')}. Nobody was invited.` });
+  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
+  if (!cycle) throw new Invalid({ emails: 'There is no such cycle.' });
+  const onPanel = new Set(
+    (
+      await db
+        .select({ email: users.email })
+        .from(cycleReviewers)
+        .innerJoin(users, eq(users.id, cycleReviewers.userId))
+        .where(eq(cycleReviewers.cycleId, cycleId))
+    ).map((r) => r.email),
+  );
+  const invited: string[] = [];
+  const skipped: string[] = [];
+  const now = clock();
+  await db.transaction(async (tx) => {
+    for (const email of candidates) {
+      if (onPanel.has(email)) {
+        skipped.push(email);
+        continue;
+      }
+      const token = randomBytes(32).toString('base64url');
+      const values = { tokenHash: hashOf(token), expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS), invitedBy: adminId, createdAt: now, acceptedAt: null, acceptedBy: null };
+      await tx
+        .insert(reviewerInvitations)
+        .values({ cycleId, email, ...values })
+        .onConflictDoUpdate({ target: [reviewerInvitations.cycleId, reviewerInvitations.email], set: values });
+      await enqueueMail(tx, mail, {
+        to: email,
+        template: 'reviewer-invitation',
+        data: { cycleName: cycle.name, link: `${mail.baseUrl}/reviewer-invitations/${token}`, deadline: cycle.reviewsDueAt.toUTCString() },
+      });
+      invited.push(email);
+    }
+  });
+  return { invited, skipped };
+}
+
+export async function findReviewerInvitation(db: Database, token: string, now: Date) {
+  if (token.length === 0 || token.length > 200) return undefined;
+  const [row] = await db
+    .select({ invitation: reviewerInvitations, cycleName: cycles.name })
+    .from(reviewerInvitations)
+    .innerJoin(cycles, eq(cycles.id, reviewerInvitations.cycleId))
+    .where(eq(reviewerInvitations.tokenHash, hashOf(token)));
+  if (!row) return undefined;
+  const [account] = await db.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email));
+  return { ...row, expired: row.invitation.expiresAt <= now, hasAccount: Boolean(account) };
+}
+
+export interface ProfileInput {
+  affiliation: string;
+  district: string;
+  state: string;
+  expertise: string;
+  gradeLevels: string[];
+  maxLoad: string;
+}
+
+export function profileFormFrom(body: Record<string, unknown> | undefined): ProfileInput {
+  const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : '');
+  return {
+    affiliation: text('affiliation'),
+    district: text('district'),
+    state: text('state'),
+    expertise: text('expertise'),
+    gradeLevels: ([] as unknown[]).concat(body?.gradeLevels ?? []).filter((v): v is string => typeof v === 'string'),
+    maxLoad: text('maxLoad'),
+  };
+}
+
+export function validateProfile(input: ProfileInput, errors: FieldErrors) {
+  const affiliation = input.affiliation.trim();
+  const district = input.district.trim();
+  const state = input.state.trim().toUpperCase();
+  if (affiliation.length > 200) errors.affiliation = 'Use at most 200 characters.';
+  if (district.length > 200) errors.district = 'Use at most 200 characters.';
+  if (state !== '' && !(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose a state, or leave it empty.';
+  const expertise = [...new Set(input.expertise.split(/[,;\n]+/).map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  if (expertise.length > 20 || expertise.some((t) => t.length > 40)) errors.expertise = 'Use at most 20 topics of up to 40 characters each.';
+  const gradeLevels = input.gradeLevels.filter((g) => (GRADE_LEVELS as readonly string[]).includes(g));
+  const maxLoadText = input.maxLoad.trim();
+  if (!/^\d{1,3}$/.test(maxLoadText) || Number(maxLoadText) > 100) errors.maxLoad = 'Enter how many applications you can review, from 0 to 100.';
+  return { affiliation, district, state: state || null, expertise, gradeLevels, maxLoad: Number(maxLoadText) };
+}
+
+async function joinPanel(db: Database, { userId, cycleId, profile, now }: { userId: number; cycleId: number; profile: ReturnType<typeof validateProfile>; now: Date }) {
+  const { maxLoad, ...details } = profile;
+  await db
+    .insert(reviewerProfiles)
+    .values({ userId, ...details, updatedAt: now })
+    .onConflictDoUpdate({ target: reviewerProfiles.userId, set: { ...details, updatedAt: now } });
+  await db
+    .insert(cycleReviewers)
+    .values({ cycleId, userId, maxLoad, joinedAt: now })
+    .onConflictDoUpdate({ target: [cycleReviewers.cycleId, cycleReviewers.userId], set: { maxLoad } });
+  await db
+    .update(users)
+    .set({ roles: sql`(select array_agg(distinct r) from unnest(${users.roles} || array['reviewer']::text[]) r)`, updatedAt: now })
+    .where(eq(users.id, userId));
+}
+
+export type AcceptOutcome = { userId: number; created: boolean };
+
+/**
+ * Accepts an invitation: with a new account (name and password from the form) when the address
+ * has none, or for the signed-in owner of the address. The link proves the address.
+ */
+export async function acceptReviewerInvitation(
+  { db, clock }: Pick<ReviewerContext, 'db' | 'clock'>,
+  { token, signedIn, account, profileInput }: {
+    token: string;
+    signedIn?: { id: number; email: string };
+    account?: { name: string; password: string };
+    profileInput: ProfileInput;
+  },
+): Promise<AcceptOutcome> {
+  const now = clock();
+  const found = await findReviewerInvitation(db, token, now);
+  if (!found || found.expired) throw new Invalid({ token: 'This invitation link is not valid any more. Ask the program staff for a new one.' });
+  const { invitation } = found;
+  const errors: FieldErrors = {};
+  if (signedIn && signedIn.email !== invitation.email) {
+    throw new Invalid({ token: `This invitation was sent to ${invitation.email}. Sign out, then open the link again.` });
+  }
+  let name = '';
+  if (!signedIn) {
+    name = account?.name.trim() ?? '';
+    if (name === '') errors.name = 'Enter your name.';
+    else if (name.length > 120) errors.name = 'Use at most 120 characters.';
+    const weakness = account?.password ? passwordWeakness(account.password, { email: invitation.email, name }) : 'Choose a password.';
+    if (weakness) errors.password = weakness;
+  }
+  const profile = validateProfile(profileInput, errors);
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  const passwordHash = !signedIn && account ? await hashPassword(account.password) : undefined;
+  return db.transaction(async (tx) => {
+    let userId = signedIn?.id;
+    let created = false;
+    if (!userId) {
+      const [row] = await tx
+        .insert(users)
+        .values({ email: invitation.email, name, passwordHash: passwordHash!, roles: ['reviewer'], emailVerifiedAt: now })
+        .onConflictDoNothing({ target: users.email })
+        .returning({ id: users.id });
+      if (!row) throw new Invalid({ token: `${invitation.email} already has an account: sign in first, then open the link again.` });
+      userId = row.id;
+      created = true;
+    }
+    await joinPanel(tx, { userId, cycleId: invitation.cycleId, profile, now });
+    await tx
+      .update(reviewerInvitations)
+      .set({ acceptedAt: sql`coalesce(${reviewerInvitations.acceptedAt}, ${now.toISOString()}::timestamptz)`, acceptedBy: userId })
+      .where(eq(reviewerInvitations.id, invitation.id));
+    return { userId, created };
+  });
+}
+
+export async function reviewerProfileOf(db: Database, userId: number) {
+  const [profile] = await db.select().from(reviewerProfiles).where(eq(reviewerProfiles.userId, userId));
+  const panels = await db
+    .select({ cycleId: cycleReviewers.cycleId, cycleName: cycles.name, maxLoad: cycleReviewers.maxLoad })
+    .from(cycleReviewers)
+    .innerJoin(cycles, eq(cycles.id, cycleReviewers.cycleId))
+    .where(eq(cycleReviewers.userId, userId))
+    .orderBy(asc(cycles.opensAt));
+  return { profile, panels };
+}
+
+export async function updateReviewerProfile(
+  { db, clock }: Pick<ReviewerContext, 'db' | 'clock'>,
+  { userId, cycleId, input }: { userId: number; cycleId: number; input: ProfileInput },
+): Promise<void> {
+  const errors: FieldErrors = {};
+  const profile = validateProfile(input, errors);
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  const [onPanel] = await db
+    .select({ userId: cycleReviewers.userId })
+    .from(cycleReviewers)
+    .where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, userId)));
+  if (!onPanel) throw new Invalid({ maxLoad: 'You are not on the review panel of this cycle.' });
+  await joinPanel(db, { userId, cycleId, profile, now: clock() });
+}
