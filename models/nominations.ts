@@ -78,6 +78,10 @@ export const schoolInvitations = pgTable(
     matchKey: text('match_key').notNull(),
     schoolId: bigint('school_id', { mode: 'number' }).references(() => schools.id, { onDelete: 'set null' }),
     email: text('email').notNull(),
+    /** As the inviter named the school, to fill in its profile when it has none yet. */
+    schoolName: text('school_name').notNull().default(''),
+    city: text('city').notNull().default(''),
+    state: text('state').notNull().default(''),
     tokenHash: text('token_hash').notNull(),
     invitedBy: bigint('invited_by', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
     acceptedBy: bigint('accepted_by', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),

@@ -50,6 +50,13 @@ export const cycles = pgTable(
     maxFileBytes: bigint('max_file_bytes', { mode: 'number' }).notNull().default(20 * 1024 * 1024),
     maxApplicationBytes: bigint('max_application_bytes', { mode: 'number' }).notNull().default(100 * 1024 * 1024),
     maxFilesPerCriterion: integer('max_files_per_criterion').notNull().default(10),
+    /** Reviewers disagree when the spread of their scores for an application exceeds this. */
+    disagreementThreshold: numeric('disagreement_threshold', { precision: 6, scale: 2, mode: 'number' }).notNull().default(1.5),
+    /** Whether decision e-mails to applicants include the reviewers' comments. */
+    shareReviewComments: boolean('share_review_comments').notNull().default(false),
+    /** Set by the explicit act of publishing; before it nothing about decisions is public. */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    publishedBy: bigint('published_by', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

@@ -7,3 +7,4 @@ export * from './schools.js';
 export * from './applications.js';
 export * from './nominations.js';
 export * from './reviews.js';
+export * from './decisions.js';

@@ -21,6 +21,7 @@ import {
 } from '../server/services/applications.js';
 import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from '../server/services/application-answers.js';
 import { addEvidence, deleteEvidence, findEvidence } from '../server/services/evidence.js';
+import { nominationsForApplication } from '../server/services/nominations-admin.js';
 import { formatBytes, storedPath } from '../server/services/evidence-storage.js';
 import { LEVEL_LABELS, profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';
 
@@ -112,6 +113,8 @@ export function applicationRoutes(context: AppContext): Router {
       canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && clock() <= a.cycle.applicationsCloseAt,
       canReopen: a.role === 'contact' && ['submitted', 'withdrawn'].includes(a.application.status) && clock() <= a.cycle.applicationsCloseAt,
       levelLabel: LEVEL_LABELS[view.school.level],
+      // Nominations are private to the program: admins see them here, reviewers beside their review.
+      nominations: a.role === 'admin' ? await nominationsForApplication(db, a.application.id) : undefined,
     });
   });
 

@@ -36,8 +36,9 @@ async function confirmedCount(db: Database, cycleId: number, matchKey: string): 
  */
 export async function inviteSchool(
   { db, clock, mail }: LinkContext,
-  { cycleId, matchKey, schoolId, schoolName, email, invitedBy }: {
+  { cycleId, matchKey, schoolId, schoolName, email, invitedBy, city = '', state = '' }: {
     cycleId: number; matchKey: string; schoolId: number | null; schoolName: string; email: string; invitedBy: number | null;
+    city?: string; state?: string;
   },
 ): Promise<boolean> {
   const token = randomBytes(32).toString('base64url');
@@ -48,6 +49,9 @@ export async function inviteSchool(
       matchKey,
       schoolId,
       email: email.trim().toLowerCase(),
+      schoolName,
+      city,
+      state,
       tokenHash: createHash('sha256').update(token).digest('hex'),
       invitedBy,
       createdAt: clock(),
@@ -126,6 +130,8 @@ export async function onNominationConfirmed(context: LinkContext, row: typeof no
     schoolName: row.schoolName,
     email: withContact.email,
     invitedBy: null,
+    city: row.city,
+    state: row.state,
   });
 }
 
@@ -195,7 +201,12 @@ export async function acceptInvitation(
   if (!school) {
     return {
       outcome: 'new-school',
-      prefill: { name: nomination?.schoolName ?? '', district: nomination?.district ?? '', city: nomination?.city ?? '', state: nomination?.state ?? '' },
+      prefill: {
+        name: nomination?.schoolName ?? invitation.schoolName,
+        district: nomination?.district ?? '',
+        city: nomination?.city ?? invitation.city,
+        state: nomination?.state ?? invitation.state,
+      },
     };
   }
   const now = clock();

@@ -1,0 +1,71 @@
+// Decisions, the honoree profiles that publishing makes public, and the audit log of admin acts.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { applications } from './applications.js';
+import { cycles } from './programs.js';
+import { users } from './users.js';
+
+export const DECISION_LEVELS = ['gold', 'silver', 'not_selected'] as const;
+export type DecisionLevel = (typeof DECISION_LEVELS)[number];
+
+export interface CriterionHighlight {
+  criterionId: number;
+  title: string;
+  text: string;
+}
+
+/** The program's decision on an application; for honorees, the public citation and profile. */
+export const decisions = pgTable(
+  'decisions',
+  {
+    applicationId: bigint('application_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    cycleId: bigint('cycle_id', { mode: 'number' })
+      .notNull()
+      .references(() => cycles.id, { onDelete: 'cascade' }),
+    level: text('level').$type<DecisionLevel>().notNull(),
+    decidedBy: bigint('decided_by', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
+    /** URL part of the public page: /honorees/<year>/<slug>. */
+    slug: text('slug').notNull(),
+    citation: text('citation').notNull().default(''),
+    profile: text('profile').notNull().default(''),
+    highlights: jsonb('highlights').$type<CriterionHighlight[]>().notNull().default([]),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('decisions_cycle_slug_key').on(table.cycleId, table.slug),
+    index('decisions_cycle_level_idx').on(table.cycleId, table.level),
+    check('decisions_level_known', sql`${table.level} in ('gold','silver','not_selected')`),
+  ],
+);
+
+/** Who did what, for the admins: decisions, publishing, criteria edits, assignments. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: bigint('actor_id', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    summary: text('summary').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('audit_log_created_idx').on(table.createdAt),
+    index('audit_log_subject_idx').on(table.subjectType, table.subjectId),
+  ],
+);

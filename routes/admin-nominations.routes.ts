@@ -1,0 +1,187 @@
+// Admins' side of nominations: the list grouped by school, a school's nominations, spam,
+// invitations by hand, the CSV export and nomination evidence. Mounted under /admin.
+import { createReadStream, existsSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../server/app.js';
+import { Invalid, NotFound } from '../server/errors.js';
+import { requireRole } from '../server/middleware/require-role.js';
+import { csvFileName, csvStream } from '../server/services/csv.js';
+import { storedPath } from '../server/services/evidence-storage.js';
+import { formatDay } from '../server/services/form-input.js';
+import {
+  cycleChoices,
+  findNominationFile,
+  inviteSchoolByHand,
+  listNominationGroups,
+  markSpam,
+  NOMINATION_CSV_HEADER,
+  NOMINATION_STATUS_LABELS,
+  nominationExportRows,
+  nominationGroup,
+  unmarkSpam,
+  type NominationFilters,
+} from '../server/services/nominations-admin.js';
+import { US_STATES } from '../server/services/schools.js';
+import { STATUS_LABELS } from '../server/services/applications.js';
+import { NOMINATION_STATUSES, type NominationStatus } from '../models/schema.js';
+import { idParam } from './applications.routes.js';
+
+/** The group page's address: the match key is folded text ("lincoln|portland|OR"), so encoded. */
+export function groupPath(cycleId: number, matchKey: string): string {
+  return `/admin/nominations/groups/${cycleId}/${encodeURIComponent(matchKey)}`;
+}
+
+function filtersFrom(query: Request['query']): NominationFilters & { page: number } {
+  const { cycle, status, state, page } = query;
+  return {
+    cycleId: typeof cycle === 'string' && /^\d{1,15}$/.test(cycle) ? Number(cycle) : undefined,
+    status: typeof status === 'string' && (NOMINATION_STATUSES as readonly string[]).includes(status) ? (status as NominationStatus) : undefined,
+    state: typeof state === 'string' && (US_STATES as readonly string[]).includes(state) ? state : undefined,
+    page: typeof page === 'string' && /^\d{1,5}$/.test(page) ? Math.max(1, Number(page)) : 1,
+  };
+}
+
+function filterQuery(filters: NominationFilters): string {
+  return new URLSearchParams(
+    Object.entries({ cycle: filters.cycleId ? String(filters.cycleId) : undefined, status: filters.status, state: filters.state })
+      .filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
+}
+
+function body(req: Request): Record<string, unknown> {
+  return (req.body as Record<string, unknown> | undefined) ?? {};
+}
+
+export function adminNominationRoutes(context: AppContext): Router {
+  const router = Router();
+  const { db, clock } = context;
+  const inviteContext = { db, clock, mail: context.mail };
+  router.use(requireRole('admin'));
+
+  router.get('/nominations', async function showNominationList(req, res) {
+    const filters = filtersFrom(req.query);
+    const [{ rows, hasMore, total }, cycles] = await Promise.all([listNominationGroups(db, filters), cycleChoices(db)]);
+    const query = filterQuery(filters);
+    res.render('admin/nominations/list', {
+      title: 'Nominations',
+      total,
+      rows: rows.map((r) => ({
+        ...r,
+        href: groupPath(r.cycleId, r.matchKey),
+        applicationStatusLabel: r.applicationStatus ? STATUS_LABELS[r.applicationStatus] : undefined,
+      })),
+      cycles: cycles.map((c) => ({ ...c, selected: c.id === filters.cycleId })),
+      statuses: NOMINATION_STATUSES.map((s) => ({ value: s, label: NOMINATION_STATUS_LABELS[s], selected: s === filters.status })),
+      states: US_STATES.map((s) => ({ value: s, selected: s === filters.state })),
+      csvHref: `/admin/nominations.csv${query ? `?${query}` : ''}`,
+      prevHref: filters.page > 1 ? `/admin/nominations?${query}${query ? '&' : ''}page=${filters.page - 1}` : undefined,
+      nextHref: hasMore ? `/admin/nominations?${query}${query ? '&' : ''}page=${filters.page + 1}` : undefined,
+      page: filters.page,
+    });
+  });
+
+  router.get('/nominations.csv', async function downloadNominationsCsv(req, res) {
+    const filters = filtersFrom(req.query);
+    res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
+    res.attachment(csvFileName('nominations', clock()));
+    try {
+      await pipeline(csvStream(NOMINATION_CSV_HEADER, nominationExportRows(db, filters)), res);
+    } catch (error) {
+      // The admin cancelled the download: the remaining batches are simply not read.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    }
+  });
+
+  async function renderGroup(res: Response, { cycleId, matchKey }: { cycleId: number; matchKey: string }, extra: Record<string, unknown> = {}, status = 200) {
+    const { group, nominations } = await nominationGroup(db, { cycleId, matchKey });
+    res.status(status).render('admin/nominations/group', {
+      title: `Nominations — ${group.schoolName}`,
+      group,
+      href: groupPath(cycleId, matchKey),
+      applicationStatusLabel: group.applicationStatus ? STATUS_LABELS[group.applicationStatus] : undefined,
+      nominations: nominations.map((nomination) => ({ ...nomination, isSpam: nomination.status === 'spam' })),
+      values: { email: group.contactEmail ?? '' },
+      ...extra,
+    });
+  }
+
+  router.get('/nominations/groups/:cycleId/:matchKey', async function showNominationGroup(req, res) {
+    await renderGroup(res, { cycleId: idParam(req.params.cycleId), matchKey: String(req.params.matchKey) });
+  });
+
+  router.post('/nominations/:id/spam', async function markNominationSpam(req, res) {
+    const row = await markSpam(db, { nominationId: idParam(req.params.id), adminId: req.user!.id });
+    res.flash('success', `The nomination by ${row.nominatorName} is marked as spam. It no longer counts.`);
+    res.redirect(303, groupPath(row.cycleId, row.matchKey));
+  });
+
+  router.post('/nominations/:id/unspam', async function unmarkNominationSpam(req, res) {
+    const row = await unmarkSpam(db, { nominationId: idParam(req.params.id) });
+    res.flash('success', `The nomination by ${row.nominatorName} is no longer marked as spam.`);
+    res.redirect(303, groupPath(row.cycleId, row.matchKey));
+  });
+
+  async function renderInviteForm(res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const values = (extra.values ?? {}) as Record<string, unknown>;
+    const now = clock();
+    const cycles = (await cycleChoices(db)).filter((c) => c.applicationsCloseAt >= now);
+    res.status(status).render('admin/nominations/invite', {
+      title: 'Invite a school to apply',
+      cycles: cycles.map((c) => ({ ...c, selected: String(c.id) === values.cycleId })),
+      states: US_STATES.map((s) => ({ value: s, selected: s === values.state })),
+      ...extra,
+    });
+  }
+
+  router.get('/nominations/invite', async function showInviteForm(_req, res) {
+    await renderInviteForm(res);
+  });
+
+  router.post('/nominations/invite', async function inviteSchoolNow(req, res) {
+    const fields = body(req);
+    const fromGroup = typeof fields.matchKey === 'string';
+    let outcome;
+    try {
+      outcome = await inviteSchoolByHand(inviteContext, { adminId: req.user!.id, fields });
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      if (!fromGroup) return renderInviteForm(res, { errors: error.fieldErrors, values: fields }, 422);
+      // The group page's form has only the e-mail field; anything else is said above the form.
+      const { email, ...others } = error.fieldErrors;
+      return renderGroup(res, { cycleId: idParam(fields.cycleId), matchKey: String(fields.matchKey) }, {
+        errors: email ? { email } : undefined,
+        formError: Object.values(others).join(' ') || undefined,
+        values: { email: fields.email },
+      }, 422);
+    }
+    if (outcome.invited) {
+      context.mailQueued();
+      res.flash('success', `${outcome.schoolName} is invited to apply. We e-mailed ${outcome.email}.`);
+    } else {
+      const by = outcome.invitedByName ? ` by ${outcome.invitedByName}` : ' automatically, after a confirmed nomination';
+      res.flash('info', `${outcome.schoolName} was already invited${by} on ${formatDay(outcome.invitedAt)} (to ${outcome.email}). No new e-mail was sent: a school is invited once per cycle.`);
+    }
+    res.redirect(303, outcome.hasNominations ? groupPath(outcome.cycleId, outcome.matchKey) : '/admin/nominations/invite');
+  });
+
+  router.get('/nominations/:id/files/:publicId', async function downloadNominationFile(req, res) {
+    const file = await findNominationFile(db, { nominationId: idParam(req.params.id), publicId: String(req.params.publicId) });
+    const fullPath = storedPath(context.config.uploadDir, file.storedName);
+    if (!existsSync(fullPath)) throw new NotFound('The file is missing from storage.');
+    res.set({
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.sizeBytes),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+    });
+    res.attachment(file.originalName);
+    try {
+      await pipeline(createReadStream(fullPath), res);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    }
+  });
+
+  return router;
+}

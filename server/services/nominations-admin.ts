@@ -1,0 +1,389 @@
+// The admins' side of nominations. A "group" is every nomination of one school in one cycle
+// (same cycle and matchKey, see nomination-links.ts); the admin sees each group with the number
+// of distinct confirmed nominators. Spam never counts and is never attached to an application.
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import {
+  applications,
+  criteria,
+  cycles,
+  evidenceFiles,
+  nominations,
+  schoolInvitations,
+  schools,
+  users,
+  type NominationStatus,
+} from '../../models/schema.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Invalid, NotFound, type FieldErrors } from '../errors.js';
+import type { MailSettings } from '../mail/outbox.js';
+import type { CsvValue } from './csv.js';
+import { checkText, text } from './form-input.js';
+import { inviteSchool } from './nomination-links.js';
+import { RELATIONSHIP_LABELS } from './nominations.js';
+import { schoolMatchKey, US_STATES } from './schools.js';
+
+export const NOMINATION_PAGE_SIZE = 50;
+export const EXPORT_BATCH_SIZE = 1000;
+
+export const NOMINATION_STATUS_LABELS: Record<NominationStatus, string> = {
+  confirmed: 'Confirmed',
+  unconfirmed: 'Not confirmed yet',
+  spam: 'Spam',
+};
+
+export interface NominationFilters {
+  cycleId?: number;
+  /** A group matches when any of its nominations has this status. */
+  status?: NominationStatus;
+  state?: string;
+}
+
+const n = nominations;
+const count = (where: SQL) => sql<number>`cast(count(*) filter (where ${where}) as int)`;
+
+/**
+ * One page of groups, most confirmed nominators first, in a single query: the groups are
+ * aggregated in a CTE, then joined once to their school, invitation and application.
+ */
+export async function listNominationGroups(db: Database, filters: NominationFilters & { matchKey?: string; page: number }) {
+  const where: SQL[] = [];
+  if (filters.cycleId) where.push(eq(n.cycleId, filters.cycleId));
+  if (filters.matchKey !== undefined) where.push(eq(n.matchKey, filters.matchKey));
+  if (filters.state) where.push(eq(n.state, filters.state));
+  const grouped = db.$with('nomination_groups').as(
+    db
+      .select({
+        cycleId: n.cycleId,
+        matchKey: n.matchKey,
+        schoolId: sql<number | null>`max(${n.schoolId})`.mapWith(Number).as('group_school_id'),
+        // The spelling most nominators used, spam aside when there is anything else.
+        typedName: sql<string>`coalesce(mode() within group (order by ${n.schoolName}) filter (where ${n.status} <> 'spam'), min(${n.schoolName}))`.as('typed_name'),
+        typedDistrict: sql<string>`coalesce(mode() within group (order by ${n.district}) filter (where ${n.status} <> 'spam'), min(${n.district}))`.as('typed_district'),
+        typedCity: sql<string>`coalesce(mode() within group (order by ${n.city}) filter (where ${n.status} <> 'spam'), min(${n.city}))`.as('typed_city'),
+        typedState: sql<string>`min(${n.state})`.as('typed_state'),
+        confirmed: sql<number>`cast(count(distinct ${n.nominatorEmail}) filter (where ${n.status} = 'confirmed') as int)`.as('confirmed_count'),
+        unconfirmed: count(sql`${n.status} = 'unconfirmed'`).as('unconfirmed_count'),
+        spam: count(sql`${n.status} = 'spam'`).as('spam_count'),
+        contactEmail: sql<string | null>`max(${n.contactEmail}) filter (where ${n.status} <> 'spam')`.as('group_contact_email'),
+      })
+      .from(n)
+      .where(where.length > 0 ? and(...where) : undefined)
+      .groupBy(n.cycleId, n.matchKey)
+      .having(filters.status ? sql`bool_or(${n.status} = ${filters.status})` : undefined),
+  );
+  const schoolName = sql<string>`coalesce(${schools.name}, ${grouped.typedName})`;
+  const rows = await db
+    .with(grouped)
+    .select({
+      cycleId: grouped.cycleId,
+      cycleName: cycles.name,
+      matchKey: grouped.matchKey,
+      schoolId: grouped.schoolId,
+      schoolName,
+      district: sql<string>`coalesce(${schools.district}, ${grouped.typedDistrict})`,
+      city: sql<string>`coalesce(${schools.city}, ${grouped.typedCity})`,
+      state: sql<string>`coalesce(${schools.state}, ${grouped.typedState})`,
+      confirmed: grouped.confirmed,
+      unconfirmed: grouped.unconfirmed,
+      spam: grouped.spam,
+      contactEmail: grouped.contactEmail,
+      invitedAt: schoolInvitations.createdAt,
+      invitedEmail: schoolInvitations.email,
+      invitedById: schoolInvitations.invitedBy,
+      invitedByName: users.name,
+      invitationAcceptedAt: schoolInvitations.acceptedAt,
+      applicationId: applications.id,
+      applicationStatus: applications.status,
+      total: sql<number>`cast(count(*) over () as int)`,
+    })
+    .from(grouped)
+    .innerJoin(cycles, eq(cycles.id, grouped.cycleId))
+    .leftJoin(schools, eq(schools.id, grouped.schoolId))
+    .leftJoin(schoolInvitations, and(eq(schoolInvitations.cycleId, grouped.cycleId), eq(schoolInvitations.matchKey, grouped.matchKey)))
+    .leftJoin(users, eq(users.id, schoolInvitations.invitedBy))
+    .leftJoin(applications, and(eq(applications.cycleId, grouped.cycleId), eq(applications.schoolId, grouped.schoolId)))
+    .orderBy(desc(grouped.confirmed), asc(sql`lower(${schoolName})`), asc(grouped.cycleId), asc(grouped.matchKey))
+    .limit(NOMINATION_PAGE_SIZE + 1)
+    .offset((filters.page - 1) * NOMINATION_PAGE_SIZE);
+  return {
+    rows: rows.slice(0, NOMINATION_PAGE_SIZE),
+    hasMore: rows.length > NOMINATION_PAGE_SIZE,
+    total: rows[0]?.total ?? 0,
+  };
+}
+
+export type NominationGroup = Awaited<ReturnType<typeof listNominationGroups>>['rows'][number];
+
+/** Criteria titles by id, and each nomination's files, for a set of nominations of known cycles. */
+async function titlesAndFiles(db: Database, cycleIds: number[], nominationIds: number[]) {
+  const [titles, files] = await Promise.all([
+    cycleIds.length === 0
+      ? []
+      : db.select({ id: criteria.id, title: criteria.title, position: criteria.position }).from(criteria).where(inArray(criteria.cycleId, cycleIds)),
+    nominationIds.length === 0
+      ? []
+      : db
+          .select({
+            nominationId: evidenceFiles.nominationId,
+            publicId: evidenceFiles.publicId,
+            originalName: evidenceFiles.originalName,
+            sizeBytes: evidenceFiles.sizeBytes,
+            kind: evidenceFiles.kind,
+          })
+          .from(evidenceFiles)
+          .where(inArray(evidenceFiles.nominationId, nominationIds))
+          .orderBy(asc(evidenceFiles.id)),
+  ]);
+  const byId = new Map(titles.map((t) => [t.id, t]));
+  return {
+    criteriaTitles: (ids: number[]) =>
+      ids
+        .map((id) => byId.get(id))
+        .filter((c): c is NonNullable<typeof c> => c !== undefined)
+        .sort((a, b) => a.position - b.position)
+        .map((c) => c.title),
+    filesOf: (nominationId: number) => files.filter((f) => f.nominationId === nominationId),
+  };
+}
+
+/** Every nomination of one school in one cycle, with its files and the criteria it names. */
+export async function nominationGroup(db: Database, { cycleId, matchKey }: { cycleId: number; matchKey: string }) {
+  const [group] = (await listNominationGroups(db, { cycleId, matchKey, page: 1 })).rows;
+  if (!group) throw new NotFound('No one has nominated that school in that cycle.');
+  const markedBy = sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${n.markedSpamBy})`;
+  const rows = await db
+    .select({
+      id: n.id,
+      status: n.status,
+      schoolName: n.schoolName,
+      nominatorName: n.nominatorName,
+      nominatorEmail: n.nominatorEmail,
+      relationship: n.relationship,
+      contactEmail: n.contactEmail,
+      reason: n.reason,
+      criterionIds: n.criterionIds,
+      createdAt: n.createdAt,
+      confirmedAt: n.confirmedAt,
+      applicationId: n.applicationId,
+      markedSpamByName: markedBy,
+    })
+    .from(n)
+    .where(and(eq(n.cycleId, cycleId), eq(n.matchKey, matchKey)))
+    .orderBy(sql`case ${n.status} when 'confirmed' then 0 when 'unconfirmed' then 1 else 2 end`, asc(n.createdAt), asc(n.id));
+  const { criteriaTitles, filesOf } = await titlesAndFiles(db, [cycleId], rows.map((r) => r.id));
+  return {
+    group,
+    nominations: rows.map((r) => ({
+      ...r,
+      relationshipLabel: RELATIONSHIP_LABELS[r.relationship],
+      statusLabel: NOMINATION_STATUS_LABELS[r.status],
+      criteria: criteriaTitles(r.criterionIds),
+      files: filesOf(r.id),
+    })),
+  };
+}
+
+/** Marks a nomination as spam: it stops counting and leaves any application it was attached to. */
+export async function markSpam(db: Database, { nominationId, adminId }: { nominationId: number; adminId: number }) {
+  const [row] = await db
+    .update(n)
+    .set({ status: 'spam', markedSpamBy: adminId, applicationId: null })
+    .where(eq(n.id, nominationId))
+    .returning({ cycleId: n.cycleId, matchKey: n.matchKey, nominatorName: n.nominatorName });
+  if (!row) throw new NotFound('We could not find that nomination.');
+  return row;
+}
+
+/**
+ * Takes a nomination out of spam: confirmed again if it had been confirmed, and attached to the
+ * school's application in that cycle if there is one, as it would have been all along.
+ */
+export async function unmarkSpam(db: Database, { nominationId }: { nominationId: number }) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(n)
+      .set({ status: sql`case when ${n.confirmedAt} is null then 'unconfirmed' else 'confirmed' end`, markedSpamBy: null })
+      .where(and(eq(n.id, nominationId), eq(n.status, 'spam')))
+      .returning({ cycleId: n.cycleId, matchKey: n.matchKey, schoolId: n.schoolId, nominatorName: n.nominatorName });
+    if (!row) {
+      const [exists] = await tx.select({ cycleId: n.cycleId, matchKey: n.matchKey, nominatorName: n.nominatorName }).from(n).where(eq(n.id, nominationId));
+      if (!exists) throw new NotFound('We could not find that nomination.');
+      return exists;
+    }
+    const [application] = await tx
+      .select({ id: applications.id, schoolId: applications.schoolId })
+      .from(applications)
+      .innerJoin(schools, eq(schools.id, applications.schoolId))
+      .where(
+        and(
+          eq(applications.cycleId, row.cycleId),
+          row.schoolId ? eq(schools.id, row.schoolId) : eq(schools.matchKey, row.matchKey),
+        ),
+      )
+      .limit(1);
+    if (application) await tx.update(n).set({ applicationId: application.id, schoolId: application.schoolId }).where(eq(n.id, nominationId));
+    return row;
+  });
+}
+
+export interface InviteContext {
+  db: Database;
+  clock: Clock;
+  mail: MailSettings;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function checkEmail(errors: FieldErrors, value: unknown): string {
+  const email = text(value).toLowerCase();
+  if (!EMAIL.test(email) || email.length > 254) errors.email = "Enter the school contact's e-mail address, like principal@school.org.";
+  return email;
+}
+
+export type ManualInviteOutcome =
+  | { invited: true; cycleId: number; matchKey: string; schoolName: string; email: string; hasNominations: boolean }
+  | { invited: false; cycleId: number; matchKey: string; schoolName: string; email: string; hasNominations: boolean; invitedAt: Date; invitedByName: string | null };
+
+/**
+ * An admin invites a school by hand: a nominated school (fields cycleId and matchKey) or one
+ * typed in (cycleId, name, city, state). Either way the one invitation per school and cycle
+ * holds: when it exists already the outcome says when and to whom, and nothing is sent.
+ */
+export async function inviteSchoolByHand(context: InviteContext, { adminId, fields }: { adminId: number; fields: Record<string, unknown> }): Promise<ManualInviteOutcome> {
+  const { db, clock } = context;
+  const errors: FieldErrors = {};
+  const cycleId = /^\d{1,15}$/.test(text(fields.cycleId)) ? Number(text(fields.cycleId)) : undefined;
+  const [cycle] = cycleId ? await db.select().from(cycles).where(eq(cycles.id, cycleId)) : [];
+  if (!cycle) errors.cycleId = 'Choose the cycle the school is invited to.';
+  else if (clock() > cycle.applicationsCloseAt) errors.cycleId = `Applications for ${cycle.name} are closed; choose an open cycle.`;
+
+  let target: { matchKey: string; schoolId: number | null; schoolName: string; hasNominations: boolean; city?: string; state?: string } | undefined;
+  const email = checkEmail(errors, fields.email);
+  if (typeof fields.matchKey === 'string') {
+    const [group] = cycleId ? (await listNominationGroups(db, { cycleId, matchKey: fields.matchKey, page: 1 })).rows : [];
+    if (!group) throw new NotFound('No one has nominated that school in that cycle.');
+    target = { matchKey: group.matchKey, schoolId: group.schoolId, schoolName: group.schoolName, hasNominations: true };
+  } else {
+    const name = checkText(errors, 'schoolName', fields.schoolName, { max: 200, required: "Enter the school's name." });
+    const city = checkText(errors, 'city', fields.city, { max: 120, required: 'Enter the city or town.' });
+    const state = text(fields.state).toUpperCase();
+    if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
+    if (Object.keys(errors).length === 0) {
+      const matchKey = schoolMatchKey(name, city, state);
+      const [profile] = await db.select({ id: schools.id, name: schools.name }).from(schools).where(eq(schools.matchKey, matchKey)).limit(1);
+      const [nominated] = await db.select({ id: n.id }).from(n).where(and(eq(n.cycleId, cycleId!), eq(n.matchKey, matchKey))).limit(1);
+      target = { matchKey, schoolId: profile?.id ?? null, schoolName: profile?.name ?? name, hasNominations: nominated !== undefined, city, state };
+    }
+  }
+  if (Object.keys(errors).length > 0 || !target || !cycle) throw new Invalid(errors);
+
+  const base = { cycleId: cycle.id, matchKey: target.matchKey, schoolName: target.schoolName, hasNominations: target.hasNominations };
+  const sent = await db.transaction((tx) =>
+    inviteSchool({ ...context, db: tx }, { cycleId: cycle.id, matchKey: target.matchKey, schoolId: target.schoolId, schoolName: target.schoolName, email, invitedBy: adminId, city: target.city, state: target.state }),
+  );
+  if (sent) return { invited: true, ...base, email };
+  const [existing] = await db
+    .select({ email: schoolInvitations.email, createdAt: schoolInvitations.createdAt, invitedByName: users.name })
+    .from(schoolInvitations)
+    .leftJoin(users, eq(users.id, schoolInvitations.invitedBy))
+    .where(and(eq(schoolInvitations.cycleId, cycle.id), eq(schoolInvitations.matchKey, target.matchKey)));
+  if (!existing) throw new Error('inviteSchool found an invitation that is not there');
+  return { invited: false, ...base, email: existing.email, invitedAt: existing.createdAt, invitedByName: existing.invitedByName };
+}
+
+/** The cycles an admin may pick from, newest first. */
+export async function cycleChoices(db: Database) {
+  return db.select({ id: cycles.id, name: cycles.name, applicationsCloseAt: cycles.applicationsCloseAt }).from(cycles).orderBy(desc(cycles.year), desc(cycles.id));
+}
+
+/** What reviewers and admins see beside an application: its confirmed nominations only. */
+export async function nominationsForApplication(db: Database, applicationId: number) {
+  const rows = await db
+    .select({
+      id: n.id,
+      cycleId: n.cycleId,
+      nominatorName: n.nominatorName,
+      nominatorEmail: n.nominatorEmail,
+      relationship: n.relationship,
+      reason: n.reason,
+      criterionIds: n.criterionIds,
+      confirmedAt: n.confirmedAt,
+    })
+    .from(n)
+    .where(and(eq(n.applicationId, applicationId), eq(n.status, 'confirmed')))
+    .orderBy(asc(n.confirmedAt), asc(n.id));
+  const { criteriaTitles, filesOf } = await titlesAndFiles(db, [...new Set(rows.map((r) => r.cycleId))], rows.map((r) => r.id));
+  return {
+    /** People, not nominations: one person nominating twice counts once. */
+    count: new Set(rows.map((r) => r.nominatorEmail)).size,
+    nominations: rows.map(({ nominatorEmail: _email, criterionIds, ...r }) => ({
+      ...r,
+      relationshipLabel: RELATIONSHIP_LABELS[r.relationship],
+      criteria: criteriaTitles(criterionIds),
+      files: filesOf(r.id),
+    })),
+  };
+}
+
+/** A nomination's file, for the admin download route. */
+export async function findNominationFile(db: Database, { nominationId, publicId }: { nominationId: number; publicId: string }) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(publicId)) throw new NotFound('There is no such file.');
+  const [file] = await db
+    .select()
+    .from(evidenceFiles)
+    .where(and(eq(evidenceFiles.publicId, publicId), eq(evidenceFiles.nominationId, nominationId)));
+  if (!file) throw new NotFound('There is no such file.');
+  return file;
+}
+
+export const NOMINATION_CSV_HEADER = [
+  'id', 'cycle', 'status', 'school', 'district', 'city', 'state', 'nominator name', 'nominator e-mail',
+  'relationship', 'criteria', 'reason', 'confirmed at', 'application id',
+] as const;
+
+/**
+ * Every nomination matching the filters (each by its own status), as CSV rows, read in batches
+ * by id so that 100,000 nominations never sit in memory at once.
+ */
+export async function* nominationExportRows(db: Database, filters: NominationFilters, batchSize = EXPORT_BATCH_SIZE): AsyncGenerator<CsvValue[]> {
+  const where: SQL[] = [];
+  if (filters.cycleId) where.push(eq(n.cycleId, filters.cycleId));
+  if (filters.status) where.push(eq(n.status, filters.status));
+  if (filters.state) where.push(eq(n.state, filters.state));
+  const criteriaTitles = sql<string>`coalesce((select string_agg(${criteria.title}, '; ' order by ${criteria.position}) from ${criteria} where ${criteria.id} = any(${n.criterionIds})), '')`;
+  let after = 0;
+  for (;;) {
+    const batch = await db
+      .select({
+        id: n.id,
+        cycleName: cycles.name,
+        status: n.status,
+        school: sql<string>`coalesce(${schools.name}, ${n.schoolName})`,
+        district: sql<string>`coalesce(${schools.district}, ${n.district})`,
+        city: sql<string>`coalesce(${schools.city}, ${n.city})`,
+        state: sql<string>`coalesce(${schools.state}, ${n.state})`,
+        nominatorName: n.nominatorName,
+        nominatorEmail: n.nominatorEmail,
+        relationship: n.relationship,
+        criteria: criteriaTitles,
+        reason: n.reason,
+        confirmedAt: n.confirmedAt,
+        applicationId: n.applicationId,
+      })
+      .from(n)
+      .innerJoin(cycles, eq(cycles.id, n.cycleId))
+      .leftJoin(schools, eq(schools.id, n.schoolId))
+      .where(and(gt(n.id, after), ...where))
+      .orderBy(asc(n.id))
+      .limit(batchSize);
+    for (const r of batch) {
+      yield [
+        r.id, r.cycleName, r.status, r.school, r.district, r.city, r.state, r.nominatorName, r.nominatorEmail,
+        RELATIONSHIP_LABELS[r.relationship], r.criteria, r.reason, r.confirmedAt, r.applicationId,
+      ];
+    }
+    if (batch.length < batchSize) return;
+    after = batch[batch.length - 1]!.id;
+  }
+}
