@@ -9,23 +9,34 @@
 // Objective, in strict priority order:
 // 1. coverage: as many added assignments as possible (a maximum flow);
 // 2. evenness: the total loads are as equal as the maxima allow. Precisely, the plan minimises
-//    the sum of squared total loads. Over the load vectors a flow can reach (an M-convex set),
-//    that minimiser is unique and is also the "decreasingly minimal" one: no other plan with
-//    the same coverage has a lighter heaviest reviewer, and so on down the sorted loads. In
-//    words: nobody gets an extra review while a reviewer who could take it, directly or by a
-//    chain of swaps, has two fewer. Absolute loads are equalised (capped by each maximum), not
-//    loads in proportion to the maxima: a maximum is a ceiling a volunteer accepted, not a
-//    request for more work. Maxima 10, 10, 2 and 12 reviews give 5, 5, 2.
-// 3. match: the sum of match scores of the added assignments is as high as possible.
+//    the sum of squared total loads. Over the load vectors a maximum flow can reach (an
+//    M-convex set) the minimisers are exactly the "decreasingly minimal" vectors: no other plan
+//    with the same coverage has a lighter heaviest reviewer, nor the same heaviest and a
+//    lighter second-heaviest, and so on. In words: nobody gets an extra review while a reviewer
+//    who could take it, directly or by a chain of swaps, has two fewer. Absolute loads are
+//    equalised, each capped by its maximum, not loads in proportion to the maxima: a maximum is
+//    a ceiling a volunteer accepted, not a request for more work. Maxima 10, 10, 2 and 12
+//    reviews give loads 5, 5, 2.
+// 3. match: among the most even plans (there can be several: loads 2, 1 or 1, 2), the sum of
+//    match scores of the added assignments is as high as possible.
 //
 // Algorithm: the network source → reviewer → application → sink. Reviewer r has one unit arc
-// per review of room, the j-th (0-based) costing 2·(existingLoad + j) + 1, so a load ℓ costs
-// ℓ² in total (convex: the optimum fills the cheap units first). Reviewer → application arcs
-// (capacity 1) exist only when not conflicted and not already assigned; application → sink
-// carries the need. Dinic gives a maximum flow; cost scaling then minimises the unit-arc cost
-// (evenness) keeping the flow maximum; then the unused unit arcs are closed, which fixes every
-// reviewer's load (their sum is the flow), and cost scaling minimises −score. Two passes
-// instead of one weighted sum keep every cost small, so prices stay exact in doubles.
+// per review of room; the j-th (0-based) costs M·(2·(existingLoad + j) + 1), so a load ℓ costs
+// M·ℓ² in total (convex: an optimum fills the cheap units first). Reviewer → application arcs
+// (capacity 1, cost −score) exist only when not conflicted and not already assigned;
+// application → sink carries the need. Dinic gives a maximum flow, then cost scaling makes it
+// a minimum-cost one of the same value. Why M = 100·R + 1 makes evenness dominate: if a plan
+// with the same coverage were more even, or as even and better matched, its difference from
+// the optimum would split into residual cycles, one of them of negative cost, and a minimum-
+// cost flow has none. A cycle changes the unit-arc cost by a multiple of 2M (unit costs are odd
+// multiples of M and a cycle passes the source at most once) and crosses at most 2R reviewer–
+// application arcs, so its score change, at most 200·R, never outweighs an evenness change.
+//
+// Speed: the solve starts on a shortlist of pairs (each application's 4k best-scoring
+// candidates and 2k hashed ones, each reviewer's best 2·room); pricing then checks every other
+// pair against the prices and adds those that could still lower the cost, until none can (see
+// min-cost-flow.ts), so the result is optimal over all pairs. 10,000 applications × 300
+// reviewers × k = 3 take a few seconds (bench/assignment.bench.ts).
 //
 // Existing assignments are never removed, even when they are conflicted or push a reviewer
 // over their maximum; such cases are reported in `warnings`, and an overloaded reviewer simply
@@ -51,8 +62,11 @@ export interface AssignmentWarning {
 }
 
 export interface AssignmentPlan {
+  /** The new assignments, by application id then reviewer id. */
   added: Array<{ reviewerId: number; applicationId: number; score: number }>;
+  /** Applications left with fewer than k reviewers (existing + added), in input order. */
   uncovered: Array<{ applicationId: number; assigned: number; missing: number; reason: string }>;
+  /** Every reviewer's load after the plan (existing + added), in input order. */
   loads: Array<{ reviewerId: number; load: number; maxLoad: number }>;
   /** Sum of the scores of the added assignments. */
   totalScore: number;
@@ -62,10 +76,18 @@ export interface AssignmentPlan {
 
 /** Above this many reviewer–application pairs the dense pair table would not fit comfortably. */
 const MAX_PAIRS = 50_000_000;
-/** Arcs per application in the first subset solved; pricing adds any others that matter. */
-const SHORTLIST_PER_NEED = 4;
+/** Arcs per application and per unit of k in the first subset solved; pricing adds any others that matter. */
+const SHORTLIST_BEST = 4;
+const SHORTLIST_SPREAD = 2;
 const CONFLICT = 1;
 const ASSIGNED = 2;
+
+/** Candidate reviewer–application pairs, listed reviewer by reviewer. */
+interface Pairs {
+  reviewer: Int32Array;
+  app: Int32Array;
+  score: Uint8Array;
+}
 
 interface Prepared {
   k: number;
@@ -81,6 +103,11 @@ interface Prepared {
   warnings: AssignmentWarning[];
 }
 
+/** Bad input, with the field at fault, as the services report it (server/errors.ts). */
+function invalid(field: string, problem: string): Invalid {
+  return new Invalid({ [field]: problem }, `Cannot plan reviewer assignments: ${problem}.`);
+}
+
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -88,8 +115,8 @@ function plural(n: number, one: string, many: string): string {
 function indexIds(items: Array<{ id: number }>, field: string): Map<number, number> {
   const index = new Map<number, number>();
   items.forEach((item, i) => {
-    if (!Number.isSafeInteger(item.id)) throw new Invalid({ [field]: `id ${String(item.id)} is not an integer` });
-    if (index.has(item.id)) throw new Invalid({ [field]: `id ${item.id} appears twice` });
+    if (!Number.isSafeInteger(item.id)) throw invalid(field, `id ${String(item.id)} is not an integer`);
+    if (index.has(item.id)) throw invalid(field, `id ${item.id} appears twice`);
     index.set(item.id, i);
   });
   return index;
@@ -97,17 +124,17 @@ function indexIds(items: Array<{ id: number }>, field: string): Map<number, numb
 
 function prepare(problem: AssignmentProblem): Prepared {
   const { k } = problem;
-  if (!Number.isInteger(k) || k < 1) throw new Invalid({ k: `k must be a whole number of at least 1 (got ${k})` });
+  if (!Number.isInteger(k) || k < 1) throw invalid('k', `k must be a whole number of at least 1 (got ${k})`);
   const appIndex = indexIds(problem.applications, 'applications');
   const reviewerIndex = indexIds(problem.reviewers, 'reviewers');
   for (const r of problem.reviewers) {
     if (!Number.isInteger(r.maxLoad) || r.maxLoad < 0) {
-      throw new Invalid({ reviewers: `reviewer ${r.id} has maximum load ${r.maxLoad}; it must be a whole number ≥ 0` });
+      throw invalid('reviewers', `reviewer ${r.id} has maximum load ${r.maxLoad}; it must be a whole number ≥ 0`);
     }
   }
   const A = problem.applications.length;
   const R = problem.reviewers.length;
-  if (A * R > MAX_PAIRS) throw new Invalid({ applications: `${A} applications × ${R} reviewers is more than this solver handles` });
+  if (A * R > MAX_PAIRS) throw invalid('applications', `${A} applications × ${R} reviewers is more than this solver handles`);
   const pairs = new Uint8Array(A * R);
   const conflictCount = new Int32Array(A);
   for (const c of problem.conflicts) {
@@ -125,17 +152,17 @@ function prepare(problem: AssignmentProblem): Prepared {
   for (const e of problem.existing) {
     const ri = reviewerIndex.get(e.reviewerId);
     if (ri === undefined) {
-      throw new Invalid({ existing: `an existing assignment names reviewer ${e.reviewerId}, who is not among the reviewers` });
+      throw invalid('existing', `an existing assignment names reviewer ${e.reviewerId}, who is not among the reviewers`);
     }
     const duplicate = `existing assignment of reviewer ${e.reviewerId} to application ${e.applicationId} appears twice`;
     const ai = appIndex.get(e.applicationId);
     if (ai === undefined) {
       const key = `${e.reviewerId}:${e.applicationId}`;
-      if (seenOutside.has(key)) throw new Invalid({ existing: duplicate });
+      if (seenOutside.has(key)) throw invalid('existing', duplicate);
       seenOutside.add(key);
     } else {
       const p = ri * A + ai;
-      if (pairs[p]! & ASSIGNED) throw new Invalid({ existing: duplicate });
+      if (pairs[p]! & ASSIGNED) throw invalid('existing', duplicate);
       pairs[p]! |= ASSIGNED;
       existingCount[ai]!++;
       if (pairs[p]! & CONFLICT) {
@@ -200,7 +227,7 @@ export function planAssignments(problem: AssignmentProblem): AssignmentPlan {
       if (need[ai] === 0 || p.pairs[ri * A + ai] !== 0) continue;
       const s = problem.score(p.reviewerIds[ri]!, p.appIds[ai]!);
       if (!Number.isInteger(s) || s < 0 || s > 100) {
-        throw new Invalid({ score: `score(${p.reviewerIds[ri]}, ${p.appIds[ai]}) returned ${s}; scores are whole numbers from 0 to 100` });
+        throw invalid('score', `score(${p.reviewerIds[ri]}, ${p.appIds[ai]}) returned ${s}; scores are whole numbers from 0 to 100`);
       }
       pairReviewer[c] = ri;
       pairApp[c] = ai;
@@ -213,27 +240,22 @@ export function planAssignments(problem: AssignmentProblem): AssignmentPlan {
   const units = Int32Array.from(room, (r, ri) => Math.min(r, candidateCount[ri]!, totalNeed));
   const unitTotal = units.reduce((sum, u) => sum + u, 0);
   const arcs = new ArcList(2 + R + A, unitTotal + A + candidates);
+  const evenness = 100 * R + 1; // M in the module note
   for (let ri = 0; ri < R; ri++) {
-    for (let j = 0; j < units[ri]!; j++) arcs.add(0, 2 + ri, 1, 2 * (p.existingLoad[ri]! + j) + 1);
+    for (let j = 0; j < units[ri]!; j++) arcs.add(0, 2 + ri, 1, evenness * (2 * (p.existingLoad[ri]! + j) + 1));
   }
   for (let ai = 0; ai < A; ai++) if (need[ai]! > 0) arcs.add(appNode(ai), 1, need[ai]!, 0);
   const firstPairArc = arcs.count;
-  for (let i = 0; i < candidates; i++) arcs.add(2 + pairReviewer[i]!, appNode(pairApp[i]!), 1, 0);
+  for (let i = 0; i < candidates; i++) arcs.add(2 + pairReviewer[i]!, appNode(pairApp[i]!), 1, -pairScore[i]!);
 
   // The shortlist usually carries a full assignment; only when it does not is the whole
   // network searched (a maximum flow of the shortlist is a valid start for that search).
-  const active = shortlist(firstPairArc, pairApp, pairScore, A, SHORTLIST_PER_NEED * p.k);
+  const active = shortlist({ reviewer: pairReviewer, app: pairApp, score: pairScore }, firstPairArc, units, A, SHORTLIST_BEST * p.k, SHORTLIST_SPREAD * p.k);
   if (maximizeFlow(arcs, 0, 1, active) < totalNeed) {
     maximizeFlow(arcs, 0, 1);
     for (let i = firstPairArc; i < arcs.count; i++) if (arcs.flow[i] !== 0) active[i] = 1;
   }
-  minimizeCost(arcs, active); // evenness
-  for (let arc = 0; arc < unitTotal; arc++) {
-    if (arcs.flow[arc] === 0) arcs.capacity[arc] = 0; // fixes each reviewer's load: they sum to the flow
-    arcs.setCost(arc, 0);
-  }
-  for (let i = 0; i < candidates; i++) arcs.setCost(firstPairArc + i, -pairScore[i]!);
-  minimizeCost(arcs, active); // match
+  minimizeCost(arcs, { active });
 
   const added: AssignmentPlan['added'] = [];
   const addedLoad = new Int32Array(R);
@@ -268,27 +290,53 @@ export function planAssignments(problem: AssignmentProblem): AssignmentPlan {
 }
 
 /**
- * The arcs to solve on first: the supply and demand arcs and each application's `perApp`
- * best-scoring candidates (ties in reviewer order).
+ * The arcs to solve on first: the supply and demand arcs; for each application its `perApp`
+ * best-scoring candidates plus `spread` picked by a hash, so that the loads can be balanced
+ * within the subset; and for each reviewer twice their possible new load of best-scoring
+ * applications, which matters when some reviewers score high everywhere. Ties in score are
+ * broken from a hashed starting point, again to spread the load.
  */
-function shortlist(firstPairArc: number, pairApp: Int32Array, pairScore: Uint8Array, A: number, perApp: number): Uint8Array {
+function shortlist(pairs: Pairs, firstPairArc: number, units: Int32Array, A: number, perApp: number, spread: number): Uint8Array {
+  const { reviewer: pairReviewer, app: pairApp, score: pairScore } = pairs;
   const active = new Uint8Array(firstPairArc + pairApp.length);
   active.fill(1, 0, firstPairArc);
-  const histogram = new Int32Array(A * 101);
-  for (let i = 0; i < pairApp.length; i++) histogram[pairApp[i]! * 101 + pairScore[i]!]!++;
-  const threshold = new Int32Array(A);
-  const tiesLeft = new Int32Array(A);
-  for (let ai = 0; ai < A; ai++) {
+  const histogram = new Int32Array(101);
+  const hash = (x: number): number => Math.imul(x + 1, 0x9e3779b1) >>> 0;
+  /** Marks the `best` highest-scoring of the pairs `list[from .. from + degree)`. */
+  const markBest = (list: Int32Array, from: number, degree: number, best: number, seed: number): void => {
+    histogram.fill(0);
+    for (let j = from; j < from + degree; j++) histogram[pairScore[list[j]!]!]!++;
     let taken = 0;
-    let s = 100;
-    while (s > 0 && taken + histogram[ai * 101 + s]! < perApp) taken += histogram[ai * 101 + s--]!;
-    threshold[ai] = s;
-    tiesLeft[ai] = perApp - taken;
+    let threshold = 100;
+    while (threshold > 0 && taken + histogram[threshold]! < best) taken += histogram[threshold--]!;
+    let ties = best - taken;
+    const offset = hash(seed) % degree;
+    for (let t = 0; t < degree; t++) {
+      const i = list[from + ((offset + t) % degree)]!;
+      if (pairScore[i]! > threshold || (pairScore[i] === threshold && ties-- > 0)) active[firstPairArc + i] = 1;
+    }
+  };
+  const identity = new Int32Array(pairApp.length);
+  for (let i = 0; i < identity.length; i++) identity[i] = i;
+  for (let i = 0; i < pairReviewer.length; ) {
+    const ri = pairReviewer[i]!;
+    let end = i;
+    while (end < pairReviewer.length && pairReviewer[end] === ri) end++;
+    markBest(identity, i, end - i, 2 * units[ri]!, ri + A);
+    i = end;
   }
-  for (let i = 0; i < pairApp.length; i++) {
-    const ai = pairApp[i]!;
-    const s = pairScore[i]!;
-    if (s > threshold[ai]! || (s === threshold[ai] && tiesLeft[ai]!-- > 0)) active[firstPairArc + i] = 1;
+  // The pairs of each application, in reviewer order (pairs are listed reviewer by reviewer).
+  const start = new Int32Array(A + 1);
+  for (let i = 0; i < pairApp.length; i++) start[pairApp[i]! + 1]!++;
+  for (let ai = 0; ai < A; ai++) start[ai + 1]! += start[ai]!;
+  const fill = start.slice(0, A);
+  const byApp = new Int32Array(pairApp.length);
+  for (let i = 0; i < pairApp.length; i++) byApp[fill[pairApp[i]!]!++] = i;
+  for (let ai = 0; ai < A; ai++) {
+    const degree = start[ai + 1]! - start[ai]!;
+    if (degree === 0) continue;
+    markBest(byApp, start[ai]!, degree, perApp, ai);
+    for (let t = 0; t < spread; t++) active[firstPairArc + byApp[start[ai]! + (hash(ai * spread + t + A) % degree)]!] = 1;
   }
   return active;
 }

@@ -12,9 +12,10 @@
 // log(n·C)/log(α) refine passes.
 //
 // Pricing (column generation): minimizeCost may solve on an `active` subset of the arcs, then
-// checks every inactive arc's reduced cost against the final prices; violators join the
-// subset and the solve resumes from the same prices. It stops only when no arc of the whole
-// list violates, so the answer is optimal for the whole list, not just the subset.
+// checks every inactive arc's reduced cost against the final prices; the worst violators
+// (a few per head node) join the subset and the solve resumes from the same prices, with ε
+// set to the worst violation. It stops only when no arc of the whole list violates, so the
+// answer is optimal for the whole list, not just the subset.
 //
 // Exactness: costs are integers multiplied by n + 1, so a 1-optimal flow (every residual arc's
 // reduced cost ≥ −1) is optimal in the original units (≥ −1/(n+1) > −1/n). Prices are integers
@@ -24,7 +25,7 @@ export class ArcList {
   from: Int32Array;
   to: Int32Array;
   capacity: Int32Array;
-  cost: Int32Array;
+  cost: Float64Array;
   flow: Int32Array;
   count = 0;
 
@@ -36,7 +37,7 @@ export class ArcList {
     this.from = new Int32Array(size);
     this.to = new Int32Array(size);
     this.capacity = new Int32Array(size);
-    this.cost = new Int32Array(size);
+    this.cost = new Float64Array(size);
     this.flow = new Int32Array(size);
   }
 
@@ -58,14 +59,14 @@ export class ArcList {
   }
 
   setCost(arc: number, cost: number): void {
-    if (!Number.isInteger(cost) || Math.abs(cost) > 0x3fffffff) throw new RangeError(`cost ${cost} is not a small integer`);
+    if (!Number.isSafeInteger(cost)) throw new RangeError(`cost ${cost} is not an integer`);
     this.cost[arc] = cost;
   }
 
   private grow(): void {
     const size = this.from.length * 2;
-    const grown = (old: Int32Array): Int32Array => {
-      const fresh = new Int32Array(size);
+    const grown = <T extends Int32Array | Float64Array>(old: T): T => {
+      const fresh = new (old.constructor as new (length: number) => T)(size);
       fresh.set(old);
       return fresh;
     };
@@ -134,9 +135,14 @@ class Residual {
 
 /**
  * Augments the arcs' flow to a maximum s–t flow (Dinic) over the arcs marked in `subset` (all
- * when null); returns how much was added.
+ * when null; arcs outside it must carry no flow); returns how much was added.
  */
 export function maximizeFlow(arcs: ArcList, s: number, t: number, subset: Uint8Array | null = null): number {
+  if (subset) {
+    for (let i = 0; i < arcs.count; i++) {
+      if (subset[i] === 0 && arcs.flow[i] !== 0) throw new Error(`max flow: arc ${i} carries flow but is outside the subset`);
+    }
+  }
   const net = new Residual(arcs, subset && idsOf(subset, arcs.count));
   const { first, head, residual, mate } = net;
   const n = arcs.nodeCount;
@@ -260,7 +266,9 @@ function refine(net: Residual, price: Float64Array, eps: number): void {
   }
 }
 
-const PRICE_LIMIT = 2 ** 50;
+/** Prices and scaled costs stay below these, so every reduced cost is an exact integer. */
+const PRICE_LIMIT = 2 ** 51;
+const COST_LIMIT = 2 ** 50;
 
 function idsOf(subset: Uint8Array, count: number): Int32Array {
   let size = 0;
@@ -270,12 +278,22 @@ function idsOf(subset: Uint8Array, count: number): Int32Array {
   return ids;
 }
 
+export interface CostOptions {
+  /**
+   * The arcs to solve on first, one byte per arc, updated in place; every arc carrying flow
+   * must be among them. Default: all arcs.
+   */
+  active?: Uint8Array;
+  /** How many violating arcs pricing adds per head node and round (the most violated first). */
+  addPerHead?: number;
+  alpha?: number;
+}
+
 /**
  * Makes the arcs' flow a minimum-cost one among the flows with the same node balances.
- * `active` (one byte per arc, updated in place) names the arcs to solve on first; every arc
- * carrying flow must be active. Returns the number of pricing rounds.
+ * Returns the number of pricing rounds.
  */
-export function minimizeCost(arcs: ArcList, active: Uint8Array | null = null, alpha = 10): number {
+export function minimizeCost(arcs: ArcList, { active, addPerHead = 4, alpha = 10 }: CostOptions = {}): number {
   const n = arcs.nodeCount;
   const scale = n + 1;
   const inUse = active ?? new Uint8Array(arcs.count).fill(1);
@@ -285,8 +303,10 @@ export function minimizeCost(arcs: ArcList, active: Uint8Array | null = null, al
     if (arcs.flow[i] !== 0 && inUse[i] === 0) throw new Error(`min-cost flow: arc ${i} carries flow but is not active`);
   }
   if (maxAbs === 0) return 0;
-  if (maxAbs * n * 4 > PRICE_LIMIT) throw new RangeError('min-cost flow: costs too large to price exactly');
+  if (maxAbs > COST_LIMIT) throw new RangeError('min-cost flow: costs too large to price exactly');
   const price = new Float64Array(n);
+  const chosen = new Int32Array(n * addPerHead);
+  const chosenCost = new Float64Array(n * addPerHead);
   let eps = maxAbs;
   for (let round = 1; ; round++) {
     const net = new Residual(arcs, idsOf(inUse, arcs.count), scale);
@@ -296,16 +316,27 @@ export function minimizeCost(arcs: ArcList, active: Uint8Array | null = null, al
     }
     net.writeFlows();
     // Price the inactive arcs: any with reduced cost below −1 could still lower the cost.
+    // Keep the `addPerHead` most violated ones into each node.
     let worst = 0;
+    chosen.fill(-1);
+    chosenCost.fill(Infinity);
     for (let i = 0; i < arcs.count; i++) {
-      if (inUse[i] === 1) continue;
+      if (inUse[i] === 1 || arcs.capacity[i] === 0) continue;
       const reduced = arcs.cost[i]! * scale + price[arcs.from[i]!]! - price[arcs.to[i]!]!;
-      if (arcs.capacity[i]! > 0 && reduced < -1) {
-        inUse[i] = 1;
-        worst = Math.max(worst, -reduced);
+      if (reduced >= -1) continue;
+      worst = Math.max(worst, -reduced);
+      const base = arcs.to[i]! * addPerHead;
+      let j = addPerHead - 1;
+      if (reduced >= chosenCost[base + j]!) continue;
+      for (; j > 0 && chosenCost[base + j - 1]! > reduced; j--) {
+        chosen[base + j] = chosen[base + j - 1]!;
+        chosenCost[base + j] = chosenCost[base + j - 1]!;
       }
+      chosen[base + j] = i;
+      chosenCost[base + j] = reduced;
     }
     if (worst === 0) return round;
+    for (const i of chosen) if (i >= 0) inUse[i] = 1;
     eps = worst;
   }
 }
