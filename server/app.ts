@@ -25,6 +25,13 @@ import { authRoutes } from '../routes/auth.routes.js';
 import { adminRoutes } from '../routes/admin.routes.js';
 import { adminScreeningRoutes } from '../routes/admin-screening.routes.js';
 import { adminNominationRoutes } from '../routes/admin-nominations.routes.js';
+import { adminReviewRoutes } from '../routes/admin-reviews.routes.js';
+import { adminPanelRoutes } from '../routes/admin-panel.routes.js';
+import { adminRankingRoutes } from '../routes/admin-ranking.routes.js';
+import { adminDecisionRoutes } from '../routes/admin-decisions.routes.js';
+import { honoreeRoutes } from '../routes/honorees.routes.js';
+import { reviewRoutes } from '../routes/reviews.routes.js';
+import { reviewerRoutes } from '../routes/reviewers.routes.js';
 import { applicationRoutes } from '../routes/applications.routes.js';
 import { schoolRoutes } from '../routes/schools.routes.js';
 import { nominationRoutes } from '../routes/nominations.routes.js';
@@ -149,6 +156,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use((req, res, next) => {
     res.locals.user = req.user;
     res.locals.isAdmin = req.user?.roles.includes('admin') ?? false;
+    res.locals.isReviewer = req.user?.roles.includes('reviewer') ?? false;
     res.locals.currentPath = req.path;
     next();
   });
@@ -161,6 +169,13 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/admin', adminRoutes(context));
   app.use('/admin', adminScreeningRoutes(context));
   app.use('/admin', adminNominationRoutes(context));
+  app.use('/admin', adminReviewRoutes(context));
+  app.use('/admin', adminPanelRoutes(context));
+  app.use('/admin', adminRankingRoutes(context));
+  app.use('/admin', adminDecisionRoutes(context));
+  app.use(honoreeRoutes(context));
+  app.use(reviewRoutes(context));
+  app.use(reviewerRoutes(context));
 
   app.use(notFoundHandler);
   app.use(

@@ -1,0 +1,187 @@
+// The reviewer's pages: their assigned applications, one application beside the review form,
+// and its evidence. Everything under /reviews/:assignmentId asks reviewerAccess first: someone
+// else's assignment, or one the reviewer is conflicted on, is "not found" (never "forbidden"),
+// in blind and open cycles alike.
+import { createReadStream, existsSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { RECOMMENDATIONS } from '../models/schema.js';
+import type { AppContext } from '../server/app.js';
+import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../server/auth/permissions.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../server/errors.js';
+import { requireRole } from '../server/middleware/require-role.js';
+import { storedPath } from '../server/services/evidence-storage.js';
+import {
+  findReviewFile,
+  loadReviewView,
+  MAX_COMMENT_CHARS,
+  MAX_NOTE_CHARS,
+  MAX_SITE_VISIT_CHARS,
+  othersReviews,
+  RECOMMENDATION_LABELS,
+  reviewerDashboard,
+  saveReview,
+  type ReviewView,
+} from '../server/services/reviewing.js';
+import { idParam } from './applications.routes.js';
+
+function access(res: Response): ReviewerAccess {
+  return res.locals.access as ReviewerAccess;
+}
+
+function body(req: Request): Record<string, unknown> {
+  return (req.body as Record<string, unknown> | undefined) ?? {};
+}
+
+/** The posted fields that can be shown again: strings only, whatever else was sent. */
+function typedValues(input: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(input).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+/** The radio buttons of one criterion's score: the scale, and "no score yet" for drafts. */
+function scoreOptions(view: ReviewView, field: string, value: string | undefined) {
+  const { min, max } = view.scale;
+  const chosen = (value ?? '').trim();
+  const options = [];
+  for (let score = min; score <= max; score += 1) {
+    const label = score === min ? `${score} (lowest)` : score === max ? `${score} (highest)` : String(score);
+    options.push({ id: score === min ? field : `${field}_${score}`, value: String(score), label, checked: chosen === String(score) });
+  }
+  const inScale = options.some((o) => o.checked);
+  options.push({ id: `${field}_none`, value: '', label: 'No score yet', checked: !inScale && chosen === '' });
+  return options;
+}
+
+export function reviewRoutes(context: AppContext): Router {
+  const router = Router();
+  const { db, clock } = context;
+
+  router.use('/reviews', requireRole('reviewer'));
+
+  router.get('/reviews', async function showReviewDashboard(req, res) {
+    const rows = await reviewerDashboard(db, req.user!.id, clock());
+    res.render('reviews/dashboard', {
+      title: 'Your reviews',
+      rows,
+      open: rows.filter((r) => r.status !== 'submitted').length,
+    });
+  });
+
+  async function loadAccess(req: Request, res: Response, next: NextFunction) {
+    res.locals.access = await reviewerAccess(db, req.user, idParam(req.params.assignmentId));
+    next();
+  }
+
+  async function renderReview(
+    res: Response,
+    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: string } = {},
+    status = 200,
+  ) {
+    const a = access(res);
+    const [view, others] = await Promise.all([loadReviewView(db, a), othersReviews(db, a)]);
+    const lockedReason = cannotEditReview(a, clock());
+    const values = { ...view.saved, ...extra.values };
+    const errors = extra.errors ?? {};
+    res.status(status).render('reviews/review', {
+      title: `${view.heading} — ${view.round.name}`,
+      view,
+      base: `/reviews/${view.assignmentId}`,
+      nominationFilesBase: `/reviews/${view.assignmentId}/nominations`,
+      editable: !lockedReason,
+      lockedReason,
+      submitted: view.status === 'submitted',
+      errors: extra.errors,
+      formError: extra.formError,
+      criteria: view.criteria.map((c) => {
+        const scoreField = `score_${c.id}`;
+        const commentField = `comment_${c.id}`;
+        return {
+          ...c,
+          scoreField,
+          commentField,
+          options: scoreOptions(view, scoreField, values[scoreField]),
+          comment: values[commentField] ?? '',
+          scoreError: errors[scoreField],
+          commentError: errors[commentField],
+        };
+      }),
+      recommendations: RECOMMENDATIONS.map((value, index) => ({
+        value,
+        label: RECOMMENDATION_LABELS[value],
+        id: index === 0 ? 'recommendation' : `recommendation_${value}`,
+        checked: values.recommendation === value,
+      })),
+      values,
+      limits: {
+        comment: MAX_COMMENT_CHARS,
+        note: MAX_NOTE_CHARS,
+        siteVisit: MAX_SITE_VISIT_CHARS,
+        commentText: MAX_COMMENT_CHARS.toLocaleString('en-US'),
+        noteText: MAX_NOTE_CHARS.toLocaleString('en-US'),
+        siteVisitText: MAX_SITE_VISIT_CHARS.toLocaleString('en-US'),
+      },
+      othersVisible: others !== undefined,
+      others: others ?? [],
+    });
+  }
+
+  router.get('/reviews/:assignmentId', loadAccess, async function showReviewForm(_req, res) {
+    await renderReview(res);
+  });
+
+  router.post('/reviews/:assignmentId', loadAccess, async function saveReviewForm(req, res) {
+    const a = access(res);
+    const input = body(req);
+    const submit = input.action === 'submit';
+    let status;
+    try {
+      status = await saveReview(context, { access: a, input, submit });
+    } catch (error) {
+      // Shown again with what was typed, so nothing is lost, past the due date included.
+      if (error instanceof Invalid) return renderReview(res, { values: typedValues(input), errors: error.fieldErrors, formError: error.message }, 422);
+      if (error instanceof Forbidden) return renderReview(res, { values: typedValues(input), formError: error.message }, 403);
+      throw error;
+    }
+    const wasSubmitted = a.assignment.status === 'submitted';
+    res.flash(
+      'success',
+      wasSubmitted
+        ? 'Your changes to the submitted review are saved.'
+        : status === 'submitted'
+          ? 'Your review is submitted. You can still change it until the due date; the other reviews are below.'
+          : 'Your draft is saved. Nothing is sent to the program until you submit it.',
+    );
+    res.redirect(303, `/reviews/${a.assignment.id}`);
+  });
+
+  async function sendFile(req: Request, res: Response, nominationId?: number) {
+    const file = await findReviewFile(db, access(res), { publicId: String(req.params.publicId), nominationId });
+    const fullPath = storedPath(context.config.uploadDir, file.storedName);
+    if (!existsSync(fullPath)) throw new NotFound('The file is missing from storage. Please tell the program staff.');
+    // In a blind cycle the name offered is the neutral one the page shows ("Evidence 3.pdf").
+    res.attachment(file.displayName);
+    res.set({
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.sizeBytes),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+    });
+    try {
+      await pipeline(createReadStream(fullPath), res);
+    } catch (error) {
+      // The reader went away mid-download: nothing to answer to.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    }
+  }
+
+  router.get('/reviews/:assignmentId/files/:publicId', loadAccess, async function downloadReviewFile(req, res) {
+    await sendFile(req, res);
+  });
+
+  // The nominations partial links files as <base>/<nominationId>/files/<publicId>.
+  router.get('/reviews/:assignmentId/nominations/:nominationId/files/:publicId', loadAccess, async function downloadNominationFile(req, res) {
+    await sendFile(req, res, idParam(req.params.nominationId));
+  });
+
+  return router;
+}

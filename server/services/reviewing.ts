@@ -1,0 +1,396 @@
+// The reviewer's side of a round: their assigned applications, one application as they read it,
+// their review (draft, submitted, edited until the round's due date), and the other reviews of
+// the same application once theirs is in. In a blind cycle no school field reaches a reviewer:
+// the dashboard query leaves them out, and the application's texts and file names are redacted.
+import { and, asc, eq, getTableColumns, gte, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import {
+  applicationAnswers,
+  applications,
+  assignments,
+  criteria,
+  cycles,
+  evidenceFiles,
+  nominations,
+  reviewRounds,
+  reviewScores,
+  schools,
+  RECOMMENDATIONS,
+  type AssignmentStatus,
+  type EvidenceKind,
+  type Recommendation,
+} from '../../models/schema.js';
+import { cannotEditReview, type ReviewerAccess } from '../auth/permissions.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
+import { conflictPairs } from './conflicts.js';
+import { nominationsForApplication } from './nominations-admin.js';
+import { createRedactor, type Redactor } from './redaction.js';
+
+export const REVIEW_STATUS_LABELS: Record<AssignmentStatus, string> = {
+  assigned: 'Not started',
+  draft: 'Draft saved',
+  submitted: 'Submitted',
+};
+
+export const RECOMMENDATION_LABELS: Record<Recommendation, string> = {
+  gold: 'Gold',
+  silver: 'Silver',
+  not_recommended: 'Not recommended',
+};
+
+export const MAX_COMMENT_CHARS = 5000;
+export const MAX_NOTE_CHARS = 5000;
+export const MAX_SITE_VISIT_CHARS = 10000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EXTENSIONS: Record<EvidenceKind, string> = { pdf: 'pdf', doc: 'doc', docx: 'docx', xls: 'xls', xlsx: 'xlsx', png: 'png', jpeg: 'jpg' };
+
+/** What the reviewer sees in place of the school in a blind cycle. */
+export function applicationLabel(applicationId: number): string {
+  return `Application no. ${applicationId}`;
+}
+
+/**
+ * The reviewer's assignments in rounds that are still open, soonest due first, with how far each
+ * review has got. Conflicts found after assigning take an assignment off the list.
+ */
+export async function reviewerDashboard(db: Database, userId: number, now: Date) {
+  // In a blind cycle the database itself answers null: the school never leaves the query.
+  const unlessBlind = (column: typeof schools.name | typeof schools.city | typeof schools.state) =>
+    sql<string | null>`case when ${cycles.blindReview} then null else ${column} end`;
+  const rows = await db
+    .select({
+      assignmentId: assignments.id,
+      applicationId: assignments.applicationId,
+      status: assignments.status,
+      submittedAt: assignments.submittedAt,
+      roundName: reviewRounds.name,
+      dueAt: reviewRounds.dueAt,
+      siteVisit: reviewRounds.siteVisit,
+      cycleName: cycles.name,
+      blind: cycles.blindReview,
+      schoolName: unlessBlind(schools.name),
+      city: unlessBlind(schools.city),
+      state: unlessBlind(schools.state),
+      scored: sql<number>`(select cast(count(*) as int) from ${reviewScores}
+        where ${reviewScores.assignmentId} = ${assignments.id} and ${reviewScores.score} is not null)`,
+      toScore: sql<number>`(select cast(count(*) as int) from ${criteria}
+        left join ${applicationAnswers} on ${applicationAnswers.criterionId} = ${criteria.id}
+          and ${applicationAnswers.applicationId} = ${assignments.applicationId}
+        where ${criteria.cycleId} = ${cycles.id} and (${criteria.required} or ${applicationAnswers.chosen}))`,
+    })
+    .from(assignments)
+    .innerJoin(reviewRounds, eq(reviewRounds.id, assignments.roundId))
+    .innerJoin(applications, eq(applications.id, assignments.applicationId))
+    .innerJoin(cycles, eq(cycles.id, applications.cycleId))
+    .innerJoin(schools, eq(schools.id, applications.schoolId))
+    .where(and(eq(assignments.reviewerId, userId), gte(reviewRounds.dueAt, now)))
+    .orderBy(asc(reviewRounds.dueAt), asc(assignments.id));
+  const conflicted = new Set(
+    (await conflictPairs(db, { reviewerIds: [userId], applicationIds: [...new Set(rows.map((r) => r.applicationId))] })).map((p) => p.applicationId),
+  );
+  return rows
+    .filter((row) => !conflicted.has(row.applicationId))
+    .map((row) => ({
+      ...row,
+      label: row.schoolName ?? applicationLabel(row.applicationId),
+      place: row.city === null ? undefined : `${row.city}, ${row.state}`,
+      statusLabel: REVIEW_STATUS_LABELS[row.status],
+    }));
+}
+
+/**
+ * The evidence a reviewer may open, numbered as the page shows it: the application's files of
+ * its chosen criteria, then the files of its confirmed nominations. The download route serves
+ * nothing else, so a file of an unchosen criterion or of another application is "not found".
+ */
+async function reviewableFiles(db: Database, access: ReviewerAccess) {
+  const applicationId = access.application.id;
+  const confirmedNominations = db
+    .select({ id: nominations.id })
+    .from(nominations)
+    .where(and(eq(nominations.applicationId, applicationId), eq(nominations.status, 'confirmed')));
+  const rows = await db
+    .select(getTableColumns(evidenceFiles))
+    .from(evidenceFiles)
+    .leftJoin(criteria, eq(criteria.id, evidenceFiles.criterionId))
+    .leftJoin(
+      applicationAnswers,
+      and(eq(applicationAnswers.applicationId, evidenceFiles.applicationId), eq(applicationAnswers.criterionId, evidenceFiles.criterionId)),
+    )
+    .where(
+      or(
+        and(
+          eq(evidenceFiles.applicationId, applicationId),
+          or(isNull(evidenceFiles.criterionId), eq(criteria.required, true), eq(applicationAnswers.chosen, true)),
+        ),
+        inArray(evidenceFiles.nominationId, confirmedNominations),
+      ),
+    )
+    .orderBy(sql`${evidenceFiles.nominationId} is not null`, asc(evidenceFiles.id));
+  return rows.map((file, index) => ({
+    ...file,
+    // Blind: a file name like "Lincoln HS budget.pdf" would give the school away.
+    displayName: access.blind ? `Evidence ${index + 1}.${EXTENSIONS[file.kind]}` : file.originalName,
+  }));
+}
+
+/** One file of the application or its nominations, for the download route; anything else is "not found". */
+export async function findReviewFile(db: Database, access: ReviewerAccess, { publicId, nominationId }: { publicId: string; nominationId?: number }) {
+  if (!UUID.test(publicId)) throw new NotFound('There is no such file.');
+  const file = (await reviewableFiles(db, access)).find(
+    (f) => f.publicId.toLowerCase() === publicId.toLowerCase() && (nominationId === undefined || f.nominationId === nominationId),
+  );
+  if (!file) throw new NotFound('There is no such file.');
+  return file;
+}
+
+/** The school, for display when the cycle is open, and a redactor of it when it is blind. */
+async function schoolAndRedactor(db: Database, access: ReviewerAccess): Promise<{ school?: { name: string; district: string; city: string; state: string }; redact: Redactor }> {
+  const [school] = await db
+    .select({ name: schools.name, district: schools.district, city: schools.city, state: schools.state })
+    .from(schools)
+    .where(eq(schools.id, access.application.schoolId));
+  if (!school) throw new NotFound('We could not find that review.');
+  return access.blind ? { redact: createRedactor(school) } : { school, redact: (text) => text };
+}
+
+/** The cycle's criteria with the application's answers; the chosen ones are what a reviewer scores. */
+async function chosenCriteria(db: Database, access: ReviewerAccess) {
+  const rows = await db
+    .select({
+      id: criteria.id,
+      title: criteria.title,
+      guidance: criteria.guidance,
+      evidenceRequested: criteria.evidenceRequested,
+      required: criteria.required,
+      answer: applicationAnswers.answer,
+      chosen: applicationAnswers.chosen,
+    })
+    .from(criteria)
+    .leftJoin(applicationAnswers, and(eq(applicationAnswers.criterionId, criteria.id), eq(applicationAnswers.applicationId, access.application.id)))
+    .where(eq(criteria.cycleId, access.cycle.id))
+    .orderBy(asc(criteria.position), asc(criteria.id));
+  return rows
+    .map((row, index) => ({ ...row, number: index + 1, answer: row.answer ?? '', chosen: row.required || row.chosen === true }))
+    .filter((row) => row.chosen);
+}
+
+/**
+ * Everything the review page shows about the application, and the reviewer's own review so far.
+ * In a blind cycle the view holds no school field at all, only redacted text.
+ */
+export async function loadReviewView(db: Database, access: ReviewerAccess) {
+  const { application, assignment, round, cycle, blind } = access;
+  const [{ school, redact }, chosen, files, nominated, scores] = await Promise.all([
+    schoolAndRedactor(db, access),
+    chosenCriteria(db, access),
+    reviewableFiles(db, access),
+    nominationsForApplication(db, application.id),
+    db.select().from(reviewScores).where(eq(reviewScores.assignmentId, assignment.id)),
+  ]);
+  const view = (file: (typeof files)[number]) => ({ publicId: file.publicId, originalName: file.displayName, kind: file.kind, sizeBytes: file.sizeBytes });
+  const chosenIds = new Set(chosen.map((c) => c.id));
+  const scoreOf = new Map(scores.map((s) => [s.criterionId, s]));
+  return {
+    assignmentId: assignment.id,
+    applicationId: application.id,
+    heading: school?.name ?? applicationLabel(application.id),
+    school,
+    blind,
+    cycleName: cycle.name,
+    scale: { min: cycle.scoreMin, max: cycle.scoreMax },
+    round: { name: round.name, number: round.number, dueAt: round.dueAt, siteVisit: round.siteVisit },
+    status: assignment.status,
+    statusLabel: REVIEW_STATUS_LABELS[assignment.status],
+    submittedAt: assignment.submittedAt,
+    criteria: chosen.map((c) => ({
+      id: c.id,
+      number: c.number,
+      title: c.title,
+      guidance: c.guidance,
+      evidenceRequested: c.evidenceRequested,
+      required: c.required,
+      answer: redact(c.answer),
+      files: files.filter((f) => f.nominationId === null && f.criterionId === c.id).map(view),
+    })),
+    otherFiles: files.filter((f) => f.nominationId === null && (f.criterionId === null || !chosenIds.has(f.criterionId))).map(view),
+    nominations: {
+      count: nominated.count,
+      nominations: nominated.nominations.map((n, index) => ({
+        ...n,
+        nominatorName: blind ? `Nominator ${index + 1}` : n.nominatorName,
+        reason: redact(n.reason),
+        files: files.filter((f) => f.nominationId === n.id).map(view),
+      })),
+    },
+    /** The saved review in the shape the form posts it. */
+    saved: {
+      ...Object.fromEntries(
+        chosen.flatMap((c) => [
+          [`score_${c.id}`, scoreOf.get(c.id)?.score?.toString() ?? ''],
+          [`comment_${c.id}`, scoreOf.get(c.id)?.comment ?? ''],
+        ]),
+      ),
+      recommendation: assignment.recommendation ?? '',
+      confidentialNote: assignment.confidentialNote,
+      siteVisitNotes: assignment.siteVisitNotes,
+    } as Record<string, string>,
+  };
+}
+
+export type ReviewView = Awaited<ReturnType<typeof loadReviewView>>;
+
+/** Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in a review. */
+const CONTROL = /(?![\t\n\r])\p{Cc}/gu;
+
+function longText(errors: FieldErrors, field: string, value: unknown, { max, label }: { max: number; label: string }): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') {
+    errors[field] = `Send ${label} once.`;
+    return '';
+  }
+  const cleaned = value.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+  if (cleaned.length > max) errors[field] = `Keep ${label} to ${max.toLocaleString('en-US')} characters (this has ${cleaned.length.toLocaleString('en-US')}).`;
+  return cleaned;
+}
+
+interface ParsedReview {
+  scores: Array<{ criterionId: number; score: number | null; comment: string }>;
+  recommendation: Recommendation | null;
+  confidentialNote: string;
+  siteVisitNotes: string | undefined;
+}
+
+/** Reads the posted form; `complete` asks for everything a submitted review needs. */
+function parseReview(
+  input: Record<string, unknown>,
+  { chosen, access, complete }: { chosen: Array<{ id: number; number: number; title: string }>; access: ReviewerAccess; complete: boolean },
+): ParsedReview {
+  const errors: FieldErrors = {};
+  const { scoreMin: min, scoreMax: max } = access.cycle;
+  const scores = chosen.map((c) => {
+    const field = `score_${c.id}`;
+    const raw = input[field];
+    let score: number | null = null;
+    if (typeof raw === 'string' && /^\s*-?\d{1,9}\s*$/.test(raw)) score = Number(raw);
+    if (raw !== undefined && raw !== '' && (score === null || score < min || score > max)) {
+      errors[field] = `Criterion ${c.number}: choose one score from ${min} to ${max}.`;
+      score = null;
+    } else if (score === null && complete) {
+      errors[field] = `Criterion ${c.number} “${c.title}”: choose a score.`;
+    }
+    const comment = longText(errors, `comment_${c.id}`, input[`comment_${c.id}`], { max: MAX_COMMENT_CHARS, label: `the comment on criterion ${c.number}` });
+    return { criterionId: c.id, score, comment };
+  });
+  let recommendation: Recommendation | null = null;
+  const rawRecommendation = input.recommendation;
+  if ((RECOMMENDATIONS as readonly unknown[]).includes(rawRecommendation)) recommendation = rawRecommendation as Recommendation;
+  else if (rawRecommendation !== undefined && rawRecommendation !== '') errors.recommendation = 'Choose Gold, Silver or Not recommended.';
+  else if (complete) errors.recommendation = 'Choose your overall recommendation.';
+  const confidentialNote = longText(errors, 'confidentialNote', input.confidentialNote, { max: MAX_NOTE_CHARS, label: 'the note to the program staff' });
+  let siteVisitNotes: string | undefined;
+  if (access.round.siteVisit) {
+    siteVisitNotes = longText(errors, 'siteVisitNotes', input.siteVisitNotes, { max: MAX_SITE_VISIT_CHARS, label: 'the site-visit notes' });
+    if (complete && siteVisitNotes === '' && !errors.siteVisitNotes) errors.siteVisitNotes = 'Write your notes from the site visit.';
+  }
+  if (Object.keys(errors).length > 0) {
+    throw new Invalid(errors, complete ? 'The review cannot be submitted yet.' : 'The draft was not saved.');
+  }
+  return { scores, recommendation, confidentialNote, siteVisitNotes };
+}
+
+/**
+ * Saves the reviewer's draft, or submits it. Drafts may be partial; a submitted review needs a
+ * score for every chosen criterion and a recommendation (and, in a finalist round, site-visit
+ * notes). A submitted review stays editable until the round's due date and stays submitted, so
+ * every later save is checked as a submission.
+ */
+export async function saveReview(
+  { db, clock }: { db: Database; clock: Clock },
+  { access, input, submit }: { access: ReviewerAccess; input: Record<string, unknown>; submit: boolean },
+): Promise<AssignmentStatus> {
+  const now = clock();
+  const chosen = await chosenCriteria(db, access);
+  return db.transaction(async (tx) => {
+    // Lock the row: a save racing a submit in another tab ends in one state, not a mix.
+    const [locked] = await tx.select().from(assignments).where(eq(assignments.id, access.assignment.id)).for('update');
+    const [round] = await tx.select().from(reviewRounds).where(eq(reviewRounds.id, access.round.id));
+    if (!locked || !round) throw new NotFound('We could not find that review.');
+    const current = { ...access, assignment: locked, round };
+    const reason = cannotEditReview(current, now);
+    if (reason) throw new Forbidden(reason);
+    const complete = submit || locked.status === 'submitted';
+    const parsed = parseReview(input, { chosen, access: current, complete });
+    if (parsed.scores.length > 0) {
+      await tx
+        .insert(reviewScores)
+        .values(parsed.scores.map((s) => ({ assignmentId: locked.id, ...s })))
+        .onConflictDoUpdate({
+          target: [reviewScores.assignmentId, reviewScores.criterionId],
+          set: { score: sql`excluded.score`, comment: sql`excluded.comment` },
+        });
+    }
+    const status: AssignmentStatus = complete ? 'submitted' : 'draft';
+    await tx
+      .update(assignments)
+      .set({
+        status,
+        recommendation: parsed.recommendation,
+        confidentialNote: parsed.confidentialNote,
+        ...(parsed.siteVisitNotes === undefined ? {} : { siteVisitNotes: parsed.siteVisitNotes }),
+        submittedAt: locked.submittedAt ?? (complete ? now : null),
+        updatedAt: now,
+      })
+      .where(eq(assignments.id, locked.id));
+    return status;
+  });
+}
+
+function reviewerLetter(index: number): string {
+  return index < 26 ? `Reviewer ${String.fromCharCode(65 + index)}` : `Reviewer ${index + 1}`;
+}
+
+/**
+ * The other submitted reviews of this application in this round, once the reviewer has submitted
+ * their own; undefined before. Reviewers are "Reviewer A, B…" by the order they were assigned,
+ * so a letter keeps meaning one person. Confidential notes to the staff are never read here.
+ */
+export async function othersReviews(db: Database, access: ReviewerAccess) {
+  if (access.assignment.status !== 'submitted') return undefined;
+  const others = await db
+    .select({
+      id: assignments.id,
+      status: assignments.status,
+      recommendation: assignments.recommendation,
+      siteVisitNotes: assignments.siteVisitNotes,
+      submittedAt: assignments.submittedAt,
+    })
+    .from(assignments)
+    .where(
+      and(
+        eq(assignments.applicationId, access.application.id),
+        eq(assignments.roundId, access.round.id),
+        ne(assignments.id, access.assignment.id),
+      ),
+    )
+    .orderBy(asc(assignments.id));
+  const lettered = others.map((o, index) => ({ ...o, reviewer: reviewerLetter(index) })).filter((o) => o.status === 'submitted');
+  if (lettered.length === 0) return [];
+  const [{ redact }, chosen, scores] = await Promise.all([
+    schoolAndRedactor(db, access),
+    chosenCriteria(db, access),
+    db.select().from(reviewScores).where(inArray(reviewScores.assignmentId, lettered.map((o) => o.id))),
+  ]);
+  return lettered.map((o) => ({
+    reviewer: o.reviewer,
+    submittedAt: o.submittedAt,
+    recommendationLabel: o.recommendation ? RECOMMENDATION_LABELS[o.recommendation] : 'None',
+    siteVisitNotes: access.round.siteVisit ? redact(o.siteVisitNotes) : '',
+    scores: chosen.map((c) => {
+      const s = scores.find((row) => row.assignmentId === o.id && row.criterionId === c.id);
+      return { number: c.number, title: c.title, score: s?.score ?? null, comment: redact(s?.comment ?? '') };
+    }),
+  }));
+}
