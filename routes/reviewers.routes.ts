@@ -8,6 +8,7 @@ import { findSessionUser } from '../server/services/accounts.js';
 import { applyingSchools, recordConflict, removeConflict } from '../server/services/conflicts.js';
 import {
   acceptReviewerInvitation,
+  expertiseChoices,
   findReviewerInvitation,
   profileFormFrom,
   reviewerProfileOf,
@@ -20,9 +21,16 @@ import { idParam } from './applications.routes.js';
 
 const GRADE_LABELS: Record<string, string> = { elementary: 'Elementary', middle: 'Middle', high: 'High school' };
 
-function profileView(values: Partial<ProfileInput>) {
+function profileView(values: Partial<ProfileInput>, areas: string[]) {
+  const known = new Set(areas);
   return {
     values,
+    // The cycle's criteria, plus any area the reviewer chose in an earlier cycle.
+    areas: [...areas, ...(values.expertise ?? []).filter((e) => !known.has(e))].map((title, i) => ({
+      id: `expertise-${i}`,
+      title,
+      checked: values.expertise?.includes(title) ?? false,
+    })),
     states: US_STATES.map((s) => ({ value: s, selected: values.state === s })),
     grades: GRADE_LEVELS.map((g) => ({ value: g, label: GRADE_LABELS[g], checked: values.gradeLevels?.includes(g) ?? false })),
   };
@@ -51,7 +59,7 @@ export function reviewerRoutes(context: AppContext): Router {
       needsSignIn: !user && found.hasAccount,
       needsAccount: !user && !found.hasAccount,
       next: `/reviewer-invitations/${token}`,
-      ...profileView({ maxLoad: '8', ...(extra.values as Partial<ProfileInput> | undefined) }),
+      ...profileView({ maxLoad: '8', ...(extra.values as Partial<ProfileInput> | undefined) }, await expertiseChoices(db, found.invitation.cycleId)),
       ...extra,
     });
   }
@@ -89,14 +97,17 @@ export function reviewerRoutes(context: AppContext): Router {
     res.render('reviewers/profile', {
       title: 'Your reviewer profile',
       panel,
-      ...profileView({
-        affiliation: profile?.affiliation ?? '',
-        district: profile?.district ?? '',
-        state: profile?.state ?? '',
-        expertise: profile?.expertise.join(', ') ?? '',
-        gradeLevels: profile?.gradeLevels ?? [],
-        maxLoad: panel ? String(panel.maxLoad) : '8',
-      }),
+      ...profileView(
+        {
+          affiliation: profile?.affiliation ?? '',
+          district: profile?.district ?? '',
+          state: profile?.state ?? '',
+          expertise: profile?.expertise ?? [],
+          gradeLevels: profile?.gradeLevels ?? [],
+          maxLoad: panel ? String(panel.maxLoad) : '8',
+        },
+        panel ? await expertiseChoices(db, panel.cycleId) : [],
+      ),
     });
   });
 
@@ -109,7 +120,8 @@ export function reviewerRoutes(context: AppContext): Router {
       await updateReviewerProfile(context, { userId: req.user!.id, cycleId: panel.cycleId, input });
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      return res.status(422).render('reviewers/profile', { title: 'Your reviewer profile', panel, errors: error.fieldErrors, ...profileView(input) });
+      const areas = panel ? await expertiseChoices(db, panel.cycleId) : [];
+      return res.status(422).render('reviewers/profile', { title: 'Your reviewer profile', panel, errors: error.fieldErrors, ...profileView(input, areas) });
     }
     res.flash('success', 'Your profile is saved.');
     res.redirect(303, '/reviewer/profile');

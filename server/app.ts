@@ -65,6 +65,16 @@ export interface AppContext {
 
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
+/** How services write mail; background jobs in server/index.ts build the same. */
+export function mailSettingsFor(config: Pick<Config, 'baseUrl' | 'mailFrom' | 'sessionSecret'>, clock: Clock): MailSettings {
+  return {
+    baseUrl: config.baseUrl,
+    mailFrom: config.mailFrom,
+    clock,
+    unsubscribeSecret: createHmac('sha256', config.sessionSecret).update('laurel unsubscribe links').digest('base64url'),
+  };
+}
+
 export function createApp(options: AppOptions): express.Express {
   const { db, config } = options;
   const context: AppContext = {
@@ -73,12 +83,7 @@ export function createApp(options: AppOptions): express.Express {
     config,
     clock: options.clock ?? systemClock,
     throttle: options.throttle ?? DEFAULT_THROTTLE,
-    mail: {
-      baseUrl: config.baseUrl,
-      mailFrom: config.mailFrom,
-      clock: options.clock ?? systemClock,
-      unsubscribeSecret: createHmac('sha256', config.sessionSecret).update('laurel unsubscribe links').digest('base64url'),
-    },
+    mail: mailSettingsFor(config, options.clock ?? systemClock),
     mailQueued: options.onMailQueued ?? (() => {}),
   };
   const logger = options.logger ?? pino({ level: 'silent' });

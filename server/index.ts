@@ -2,7 +2,7 @@
 // worker, the HTTP server; and a clean shutdown on SIGINT/SIGTERM.
 import { createServer } from 'node:http';
 import { pino } from 'pino';
-import { createApp } from './app.js';
+import { createApp, mailSettingsFor } from './app.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -13,9 +13,11 @@ import { startOutboxWorker } from './mail/worker.js';
 import { isEmptyDatabase, seedDemo } from './cli/seed-demo.js';
 import { purgeUnconfirmedNominations } from './services/nominations.js';
 import { pruneRateCounters } from './services/rate-limit.js';
+import { runDueReminders } from './services/review-progress.js';
 
 const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 10_000;
+const REMINDER_INTERVAL_MS = 15 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -58,6 +60,14 @@ async function main(): Promise<void> {
     ]).catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
   }, SESSION_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
+  // Review reminders go out N days before each round's due date; every instance may run this:
+  // the round row is locked and its reminderSentAt checked inside the transaction.
+  const reminderTimer = setInterval(() => {
+    runDueReminders({ db: database.db, clock: systemClock, mail: mailSettingsFor(config, systemClock), mailQueued: worker.wake }).catch(
+      (error: unknown) => logger.warn({ err: error }, 'review reminders failed'),
+    );
+  }, REMINDER_INTERVAL_MS);
+  reminderTimer.unref();
 
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -82,6 +92,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearInterval(pruneTimer);
+    clearInterval(reminderTimer);
     await worker.stop();
     transport.close();
     await database.close();

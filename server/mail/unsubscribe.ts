@@ -5,8 +5,13 @@ import { eq } from 'drizzle-orm';
 import { mailSuppressions } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 
-/** Messages a person asks for at that moment; they are sent even after unsubscribing. */
-export const REQUESTED_TEMPLATES = new Set(['verify-email', 'password-reset', 'account-exists', 'nomination-confirm']);
+/**
+ * Messages sent even after unsubscribing: those a person asks for at that moment, and the work
+ * a reviewer agreed to do (their assignments and reminders of them).
+ */
+export const REQUESTED_TEMPLATES = new Set([
+  'verify-email', 'password-reset', 'account-exists', 'nomination-confirm', 'review-assignments', 'review-reminder',
+]);
 
 function signature(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`unsubscribe:${email}`).digest('base64url');

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import {
+  criteria,
   cycleReviewers,
   cycles,
   GRADE_LEVELS,
@@ -95,7 +96,8 @@ export interface ProfileInput {
   affiliation: string;
   district: string;
   state: string;
-  expertise: string;
+  /** Titles of the cycle's criteria the reviewer knows well: matched against schools' choices. */
+  expertise: string[];
   gradeLevels: string[];
   maxLoad: string;
 }
@@ -106,7 +108,7 @@ export function profileFormFrom(body: Record<string, unknown> | undefined): Prof
     affiliation: text('affiliation'),
     district: text('district'),
     state: text('state'),
-    expertise: text('expertise'),
+    expertise: ([] as unknown[]).concat(body?.expertise ?? []).filter((v): v is string => typeof v === 'string'),
     gradeLevels: ([] as unknown[]).concat(body?.gradeLevels ?? []).filter((v): v is string => typeof v === 'string'),
     maxLoad: text('maxLoad'),
   };
@@ -119,8 +121,8 @@ export function validateProfile(input: ProfileInput, errors: FieldErrors) {
   if (affiliation.length > 200) errors.affiliation = 'Use at most 200 characters.';
   if (district.length > 200) errors.district = 'Use at most 200 characters.';
   if (state !== '' && !(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose a state, or leave it empty.';
-  const expertise = [...new Set(input.expertise.split(/[,;\n]+/).map((t) => t.trim().toLowerCase()).filter(Boolean))];
-  if (expertise.length > 20 || expertise.some((t) => t.length > 40)) errors.expertise = 'Use at most 20 topics of up to 40 characters each.';
+  const expertise = [...new Set(input.expertise.map((t) => t.trim()).filter(Boolean))];
+  if (expertise.length > 20 || expertise.some((t) => t.length > 300)) errors.expertise = 'Choose at most 20 areas.';
   const gradeLevels = input.gradeLevels.filter((g) => (GRADE_LEVELS as readonly string[]).includes(g));
   const maxLoadText = input.maxLoad.trim();
   if (!/^\d{1,3}$/.test(maxLoadText) || Number(maxLoadText) > 100) errors.maxLoad = 'Enter how many applications you can review, from 0 to 100.';
@@ -197,6 +199,12 @@ export async function acceptReviewerInvitation(
       .where(eq(reviewerInvitations.id, invitation.id));
     return { userId, created };
   });
+}
+
+/** The criteria titles a reviewer can claim expertise in, for a cycle. */
+export async function expertiseChoices(db: Database, cycleId: number): Promise<string[]> {
+  const rows = await db.select({ title: criteria.title }).from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+  return rows.map((r) => r.title);
 }
 
 export async function reviewerProfileOf(db: Database, userId: number) {

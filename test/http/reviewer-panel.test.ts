@@ -63,7 +63,7 @@ describe('the review panel: invitations, profiles and conflicts', () => {
 
     const joined = await submitForm(reviewer, link, link, {
       name: 'Rosa Researcher', password: STRONG_PASSWORD, affiliation: 'State University', district: '', state: 'CA',
-      expertise: 'Tracking, discipline ,  tracking', gradeLevels: ['high', 'bogus'], maxLoad: '6',
+      expertise: ['A healthy school culture', 'More and better learning time', 'A healthy school culture'], gradeLevels: ['high', 'bogus'], maxLoad: '6',
     });
     expect(joined.status, joined.text).to.equal(303);
     expect(joined.headers.location).to.equal('/reviewer/conflicts');
@@ -75,7 +75,7 @@ describe('the review panel: invitations, profiles and conflicts', () => {
     expect(user?.roles).to.deep.equal(['reviewer']);
     expect(user?.emailVerifiedAt).not.to.equal(null);
     const [profile] = await h.db.select().from(reviewerProfiles).where(eq(reviewerProfiles.userId, user!.id));
-    expect(profile?.expertise).to.deep.equal(['tracking', 'discipline']);
+    expect(profile?.expertise).to.deep.equal(['A healthy school culture', 'More and better learning time']);
     expect(profile?.gradeLevels).to.deep.equal(['high']);
     const [seat] = await h.db.select().from(cycleReviewers).where(eq(cycleReviewers.userId, user!.id));
     expect(seat?.maxLoad).to.equal(6);

@@ -1,0 +1,302 @@
+// Who reads which application in a review round. Automatic assignment hands the round, read in
+// a fixed number of queries, to the pure planner (assignment-solver.ts): each eligible
+// application of the round gets k reviewers, never a conflicted one, within every reviewer's
+// maximum load in this round, loads as even as possible, the best match among those, and the
+// assignments already made kept. The admin sees the plan first; confirming plans again inside
+// a transaction that holds the round, and refuses if the plan is no longer the one previewed.
+// Manual assignment follows the same rules one pair at a time.
+import { createHash } from 'node:crypto';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { assignments, reviewRounds, type AssignmentStatus } from '../../models/schema.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Invalid, NotFound } from '../errors.js';
+import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { matchScore, type ReviewerMatchProfile } from './assignment-match.js';
+import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './assignment-solver.js';
+import { conflictPairs, conflictReason, type ConflictPair } from './conflicts.js';
+import { formatDay } from './form-input.js';
+
+export interface AssignmentContext {
+  db: Database;
+  clock: Clock;
+  mail: MailSettings;
+}
+
+export const ASSIGNMENT_PAGE_SIZE = 100;
+
+type Rows<T> = { rows: T[] };
+const rowsOf = <T>(result: unknown): T[] => (result as Rows<T>).rows;
+
+interface ProblemApplication {
+  id: number;
+  schoolName: string;
+  state: string;
+  level: string;
+  focus: string[];
+}
+
+interface ProblemReviewer extends ReviewerMatchProfile {
+  id: number;
+  name: string;
+  maxLoad: number;
+}
+
+/** Reads a round into the planner's terms, in five queries whatever its size. */
+export async function buildProblem(db: Database, roundId: number) {
+  const [round] = await db.select().from(reviewRounds).where(eq(reviewRounds.id, roundId));
+  if (!round) throw new NotFound('We could not find that review round.');
+  // Focus: the titles of the criteria the school answers (required, or chosen among the optional).
+  const apps = rowsOf<{ id: string | number; school_name: string; state: string; level: string; focus: string[] | null }>(await db.execute(sql`
+    select a.id, s.name as school_name, s.state, s.level,
+      array(select c.title from criteria c
+        left join application_answers aa on aa.criterion_id = c.id and aa.application_id = a.id
+        where c.cycle_id = a.cycle_id and (c.required or coalesce(aa.chosen, false)) order by c.position) as focus
+    from round_applications ra
+    join applications a on a.id = ra.application_id
+    join schools s on s.id = a.school_id
+    where ra.round_id = ${roundId} and a.status = 'eligible'
+    order by a.id`)).map((r): ProblemApplication => ({ id: Number(r.id), schoolName: r.school_name, state: r.state, level: r.level, focus: r.focus ?? [] }));
+  const reviewers = rowsOf<{ id: string | number; name: string; max_load: number; expertise: string[] | null; grade_levels: string[] | null; state: string | null }>(await db.execute(sql`
+    select u.id, u.name, rr.max_load, p.expertise, p.grade_levels, p.state
+    from round_reviewers rr
+    join users u on u.id = rr.user_id
+    left join reviewer_profiles p on p.user_id = rr.user_id
+    where rr.round_id = ${roundId}
+    order by u.name, u.id`)).map((r): ProblemReviewer => ({
+    id: Number(r.id),
+    name: r.name,
+    maxLoad: r.max_load,
+    expertise: r.expertise ?? [],
+    gradeLevels: r.grade_levels ?? [],
+    state: r.state,
+  }));
+  const reviewerById = new Map(reviewers.map((r) => [r.id, r]));
+  const appById = new Map(apps.map((a) => [a.id, a]));
+  // Existing assignments in this round count toward loads, including ones to applications that
+  // have left the problem (no longer eligible); the planner keeps them all.
+  const existing = (await db
+    .select({ reviewerId: assignments.reviewerId, applicationId: assignments.applicationId })
+    .from(assignments)
+    .where(eq(assignments.roundId, roundId))).filter((e) => reviewerById.has(e.reviewerId));
+  const conflicts = await conflictPairs(db, { reviewerIds: reviewers.map((r) => r.id), applicationIds: apps.map((a) => a.id) });
+  const problem: AssignmentProblem = {
+    k: round.reviewersPerApplication,
+    applications: apps.map((a) => ({ id: a.id })),
+    reviewers: reviewers.map((r) => ({ id: r.id, maxLoad: r.maxLoad })),
+    existing,
+    conflicts,
+    score: (reviewerId, applicationId) => matchScore(reviewerById.get(reviewerId)!, appById.get(applicationId)!),
+  };
+  return { round, problem, apps: appById, reviewers: reviewerById, conflicts };
+}
+
+type Built = Awaited<ReturnType<typeof buildProblem>>;
+
+/** A short digest of the pairs a plan adds: the confirm form carries the one the admin saw. */
+function fingerprintOf(plan: AssignmentPlan): string {
+  const pairs = plan.added.map((a) => `${a.applicationId}:${a.reviewerId}`).join(',');
+  return createHash('sha256').update(pairs).digest('hex').slice(0, 24);
+}
+
+function explainPlan(built: Built, plan: AssignmentPlan) {
+  const appLabel = (id: number) => `Application ${id} — ${built.apps.get(id)?.schoolName ?? 'not eligible now'}`;
+  const reviewerName = (id: number) => built.reviewers.get(id)?.name ?? `reviewer ${id}`;
+  const conflictsByApp = new Map<number, ConflictPair[]>();
+  for (const c of built.conflicts) conflictsByApp.set(c.applicationId, [...(conflictsByApp.get(c.applicationId) ?? []), c]);
+  const existingLoad = new Map<number, number>();
+  for (const e of built.problem.existing) existingLoad.set(e.reviewerId, (existingLoad.get(e.reviewerId) ?? 0) + 1);
+  return {
+    added: plan.added.map((a) => ({ ...a, application: appLabel(a.applicationId), reviewer: reviewerName(a.reviewerId) })),
+    loads: plan.loads.map((l) => ({ ...l, reviewer: reviewerName(l.reviewerId), before: existingLoad.get(l.reviewerId) ?? 0, full: l.load >= l.maxLoad })),
+    uncovered: plan.uncovered.map((u) => ({
+      ...u,
+      application: appLabel(u.applicationId),
+      conflicts: (conflictsByApp.get(u.applicationId) ?? []).map((c) => `${reviewerName(c.reviewerId)} (${c.reason})`),
+    })),
+    warnings: plan.warnings.map((w) =>
+      w.kind === 'conflicted-existing'
+        ? `${reviewerName(w.reviewerId)} is already assigned to application ${w.applicationId} despite a conflict of interest; unassign them by hand.`
+        : `${reviewerName(w.reviewerId)} already has more assignments than their maximum load; none was added.`,
+    ),
+  };
+}
+
+/** The plan automatic assignment would carry out now, in words an admin can check. */
+export async function previewAutomatic(db: Database, roundId: number) {
+  const built = await buildProblem(db, roundId);
+  const plan = planAssignments(built.problem);
+  return {
+    round: built.round,
+    fingerprint: fingerprintOf(plan),
+    totalScore: plan.totalScore,
+    counts: { applications: built.apps.size, reviewers: built.reviewers.size, existing: built.problem.existing.length, added: plan.added.length },
+    ...explainPlan(built, plan),
+  };
+}
+
+async function lockRound(db: Database, roundId: number) {
+  const [round] = await db.select().from(reviewRounds).where(eq(reviewRounds.id, roundId)).for('update');
+  if (!round) throw new NotFound('We could not find that review round.');
+  return round;
+}
+
+/**
+ * Carries out the automatic plan. Holding the round row serializes confirmations and manual
+ * changes; the unique index on (round, application, reviewer) makes a repeat harmless.
+ */
+export async function confirmAutomatic(
+  { db, clock }: { db: Database; clock: Clock },
+  { roundId, adminId, fingerprint }: { roundId: number; adminId: number; fingerprint?: unknown },
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const txDb = tx as unknown as Database;
+    await lockRound(txDb, roundId);
+    const plan = planAssignments((await buildProblem(txDb, roundId)).problem);
+    if (fingerprint !== undefined && fingerprint !== fingerprintOf(plan)) {
+      throw new Invalid({ plan: 'The round changed since you looked at the preview (assignments, reviewers or conflicts). Check the new preview and confirm again.' });
+    }
+    if (plan.added.length === 0) return 0;
+    const now = clock();
+    const inserted = await tx
+      .insert(assignments)
+      .values(plan.added.map((a) => ({ roundId, applicationId: a.applicationId, reviewerId: a.reviewerId, assignedBy: adminId, assignedAt: now, updatedAt: now })))
+      .onConflictDoNothing()
+      .returning({ id: assignments.id });
+    return inserted.length;
+  });
+}
+
+/** Assigns one reviewer to one application of the round, by the same rules as the planner. */
+export async function assignManually(
+  { db, clock }: { db: Database; clock: Clock },
+  { roundId, applicationId, reviewerId, adminId }: { roundId: number; applicationId: number; reviewerId: number; adminId: number },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const txDb = tx as unknown as Database;
+    await lockRound(txDb, roundId);
+    const [app] = rowsOf<{ status: string }>(await tx.execute(sql`
+      select a.status from round_applications ra join applications a on a.id = ra.application_id
+      where ra.round_id = ${roundId} and ra.application_id = ${applicationId}`));
+    if (!app) throw new Invalid({ applicationId: 'Choose an application of this round.' });
+    if (app.status !== 'eligible') throw new Invalid({ applicationId: `Application ${applicationId} is no longer eligible, so it gets no new reviewers.` });
+    const [reviewer] = rowsOf<{ name: string; max_load: number; load: number; already: boolean }>(await tx.execute(sql`
+      select u.name, rr.max_load,
+        (select count(*)::int from assignments x where x.round_id = ${roundId} and x.reviewer_id = rr.user_id) as load,
+        exists (select 1 from assignments x where x.round_id = ${roundId} and x.reviewer_id = rr.user_id and x.application_id = ${applicationId}) as already
+      from round_reviewers rr join users u on u.id = rr.user_id
+      where rr.round_id = ${roundId} and rr.user_id = ${reviewerId}`));
+    if (!reviewer) throw new Invalid({ reviewerId: 'Choose a reviewer of this round.' });
+    if (reviewer.already) throw new Invalid({ reviewerId: `${reviewer.name} already reviews application ${applicationId} in this round.` });
+    const conflict = await conflictReason(txDb, { reviewerId, applicationId });
+    if (conflict) throw new Invalid({ reviewerId: `${reviewer.name} has a conflict of interest with application ${applicationId}: ${conflict}.` });
+    if (reviewer.load >= reviewer.max_load) {
+      throw new Invalid({ reviewerId: `${reviewer.name} already has ${reviewer.load} of at most ${reviewer.max_load} reviews in this round; raise their maximum load first.` });
+    }
+    const now = clock();
+    await tx.insert(assignments).values({ roundId, applicationId, reviewerId, assignedBy: adminId, assignedAt: now, updatedAt: now });
+  });
+}
+
+/** Removes an assignment whose review is not submitted (a draft is discarded with it). */
+export async function unassign(db: Database, { roundId, assignmentId }: { roundId: number; assignmentId: number }): Promise<void> {
+  const removed = await db
+    .delete(assignments)
+    .where(and(eq(assignments.id, assignmentId), eq(assignments.roundId, roundId), ne(assignments.status, 'submitted')))
+    .returning({ id: assignments.id });
+  if (removed.length > 0) return;
+  const [row] = await db.select({ status: assignments.status }).from(assignments).where(and(eq(assignments.id, assignmentId), eq(assignments.roundId, roundId)));
+  if (!row) throw new NotFound('That assignment was already removed.');
+  throw new Invalid({ assignment: 'This review has been submitted; a submitted review cannot be unassigned.' });
+}
+
+/** The round's assignments, a page at a time, for the manual page. */
+export async function listAssignments(db: Database, roundId: number, page: number) {
+  const rows = rowsOf<{ id: string | number; application_id: string | number; school_name: string; reviewer_name: string; status: AssignmentStatus; notified_at: Date | string | null }>(await db.execute(sql`
+    select x.id, x.application_id, s.name as school_name, u.name as reviewer_name, x.status, x.notified_at
+    from assignments x
+    join applications a on a.id = x.application_id
+    join schools s on s.id = a.school_id
+    join users u on u.id = x.reviewer_id
+    where x.round_id = ${roundId}
+    order by x.application_id, u.name, x.id
+    limit ${ASSIGNMENT_PAGE_SIZE + 1} offset ${(page - 1) * ASSIGNMENT_PAGE_SIZE}`)).map((r) => ({
+    id: Number(r.id),
+    applicationId: Number(r.application_id),
+    schoolName: r.school_name,
+    reviewerName: r.reviewer_name,
+    status: r.status,
+    submitted: r.status === 'submitted',
+    notified: r.notified_at !== null,
+  }));
+  return { rows: rows.slice(0, ASSIGNMENT_PAGE_SIZE), hasMore: rows.length > ASSIGNMENT_PAGE_SIZE };
+}
+
+/** The choices of the manual form: the round's eligible applications, its reviewers and their loads. */
+export async function manualChoices(db: Database, roundId: number) {
+  const apps = rowsOf<{ id: string | number; school_name: string; assigned: number }>(await db.execute(sql`
+    select a.id, s.name as school_name, (select count(*)::int from assignments x where x.round_id = ${roundId} and x.application_id = a.id) as assigned
+    from round_applications ra join applications a on a.id = ra.application_id join schools s on s.id = a.school_id
+    where ra.round_id = ${roundId} and a.status = 'eligible' order by a.id`)).map((r) => ({ id: Number(r.id), schoolName: r.school_name, assigned: r.assigned }));
+  const reviewers = rowsOf<{ id: string | number; name: string; max_load: number; load: number }>(await db.execute(sql`
+    select u.id, u.name, rr.max_load, (select count(*)::int from assignments x where x.round_id = ${roundId} and x.reviewer_id = u.id) as load
+    from round_reviewers rr join users u on u.id = rr.user_id
+    where rr.round_id = ${roundId} order by u.name, u.id`)).map((r) => ({ id: Number(r.id), name: r.name, maxLoad: r.max_load, load: r.load }));
+  return { apps, reviewers };
+}
+
+/**
+ * E-mails every reviewer with assignments they have not been told about their list in this
+ * round (school names only when the cycle is not blind), and records that they were told.
+ * Returns how many reviewers were written to.
+ */
+export async function notifyReviewers({ db, clock, mail }: AssignmentContext, roundId: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    const txDb = tx as unknown as Database;
+    const round = await lockRound(txDb, roundId);
+    const rows = rowsOf<{ id: string | number; reviewer_id: string | number; email: string; name: string; application_id: string | number; school_name: string; is_new: boolean; status: AssignmentStatus; blind: boolean; cycle_name: string }>(await tx.execute(sql`
+      select x.id, x.reviewer_id, u.email, u.name, x.application_id, s.name as school_name, x.notified_at is null as is_new, x.status,
+        c.blind_review as blind, c.name as cycle_name
+      from assignments x
+      join users u on u.id = x.reviewer_id
+      join applications a on a.id = x.application_id
+      join schools s on s.id = a.school_id
+      join cycles c on c.id = a.cycle_id
+      where x.round_id = ${roundId}
+        and x.reviewer_id in (select y.reviewer_id from assignments y where y.round_id = ${roundId} and y.notified_at is null)
+      order by x.reviewer_id, x.application_id`));
+    const byReviewer = new Map<number, typeof rows>();
+    for (const row of rows) byReviewer.set(Number(row.reviewer_id), [...(byReviewer.get(Number(row.reviewer_id)) ?? []), row]);
+    for (const list of byReviewer.values()) {
+      const first = list[0]!;
+      const items = list.map((r) => ({
+        number: Number(r.application_id),
+        schoolName: r.blind ? undefined : r.school_name,
+        isNew: r.is_new,
+        submitted: r.status === 'submitted',
+      }));
+      await enqueueMail(txDb, mail, {
+        to: first.email,
+        template: 'review-assignments',
+        data: {
+          name: first.name,
+          roundName: round.name,
+          cycleName: first.cycle_name,
+          blind: first.blind,
+          items,
+          newCount: items.filter((i) => i.isNew).length,
+          total: items.length,
+          dueDate: formatDay(round.dueAt),
+          siteVisit: round.siteVisit,
+          link: `${mail.baseUrl}/reviews`,
+        },
+      });
+    }
+    const ids = rows.filter((r) => r.is_new).map((r) => Number(r.id));
+    if (ids.length > 0) {
+      await tx.execute(sql`update assignments set notified_at = ${clock().toISOString()}::timestamptz
+        where id = any(${`{${ids.join(',')}}`}::bigint[])`);
+    }
+    return byReviewer.size;
+  });
+}

@@ -1,0 +1,323 @@
+// Review rounds of a cycle. Round 1 reads every eligible application with the whole cycle panel
+// (cycle_reviewers and their maximum loads); a later round (finalists, site visits) reads a
+// chosen subset of eligible applications with reviewers and loads of its own. A round's members
+// are rows (round_applications, round_reviewers) so that later changes of eligibility or of the
+// panel never silently change a round under way: round 1 takes them in on an admin's request.
+import { and, asc, count, eq, inArray, max, notInArray, sql } from 'drizzle-orm';
+import { applications, assignments, cycleReviewers, reviewRounds, roundApplications, roundReviewers, schools, users } from '../../models/schema.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { Invalid, NotFound, type FieldErrors } from '../errors.js';
+import { checkbox, checkInteger, checkText, dayString, isUniqueViolation, parseDay, startOfDay, text, type Fields } from './form-input.js';
+
+export interface RoundContext {
+  db: Database;
+  clock: Clock;
+}
+
+export type Round = typeof reviewRounds.$inferSelect;
+export type RoundField = 'name' | 'k' | 'dueAt' | 'reminderDaysBefore' | 'siteVisit';
+
+/** What a later round is made of: chosen applications, and chosen reviewers with their loads. */
+export interface RoundMembers {
+  applicationIds?: unknown;
+  reviewerIds?: unknown;
+  /** Maximum load by reviewer id, as typed in the form. */
+  maxLoads?: Record<string, unknown>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A round is due at the end of the chosen day, UTC. */
+const END_OF_DAY_MS = DAY_MS - 1000;
+export const DEFAULT_K = 3;
+export const DEFAULT_REMINDER_DAYS = 3;
+
+/** When the automatic reminder of a round may go out: reminderDaysBefore days before it is due. */
+export function reminderFrom(round: { dueAt: Date; reminderDaysBefore: number }): Date {
+  return new Date(round.dueAt.getTime() - round.reminderDaysBefore * DAY_MS);
+}
+
+export async function findRound(db: Database, roundId: number): Promise<Round> {
+  const [round] = await db.select().from(reviewRounds).where(eq(reviewRounds.id, roundId));
+  if (!round) throw new NotFound('We could not find that review round.');
+  return round;
+}
+
+export async function listRounds(db: Database, cycleId: number) {
+  return db
+    .select({
+      id: reviewRounds.id,
+      number: reviewRounds.number,
+      name: reviewRounds.name,
+      k: reviewRounds.reviewersPerApplication,
+      dueAt: reviewRounds.dueAt,
+      siteVisit: reviewRounds.siteVisit,
+      applicationCount: sql<number>`(select count(*)::int from round_applications ra where ra.round_id = ${reviewRounds.id})`,
+      reviewerCount: sql<number>`(select count(*)::int from round_reviewers rr where rr.round_id = ${reviewRounds.id})`,
+    })
+    .from(reviewRounds)
+    .where(eq(reviewRounds.cycleId, cycleId))
+    .orderBy(asc(reviewRounds.number));
+}
+
+/** The form values of a new round, or of a stored one. */
+export function roundFormValues(round?: Round): Record<RoundField, string> {
+  return {
+    name: round?.name ?? '',
+    k: String(round?.reviewersPerApplication ?? DEFAULT_K),
+    dueAt: round ? dayString(round.dueAt) : '',
+    reminderDaysBefore: String(round?.reminderDaysBefore ?? DEFAULT_REMINDER_DAYS),
+    siteVisit: round?.siteVisit ? 'on' : '',
+  };
+}
+
+function validateSettings(errors: FieldErrors, input: Fields<RoundField>, now: Date, existing?: Round) {
+  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Name the round, like “Round 1” or “Finalists”.' });
+  const k = checkInteger(errors, 'k', input.k, { min: 1, max: 20, label: 'the number of reviewers per application' });
+  const reminderDaysBefore = checkInteger(errors, 'reminderDaysBefore', input.reminderDaysBefore, {
+    min: 0,
+    max: 60,
+    label: 'the number of days before the due date',
+  });
+  const raw = text(input.dueAt);
+  const day = raw === '' ? undefined : parseDay(raw);
+  let dueAt: Date | undefined;
+  if (raw === '') errors.dueAt = 'Enter the date reviews are due.';
+  else if (!day || day.getUTCFullYear() > 2200) errors.dueAt = 'Enter a real date, like 2027-04-30.';
+  else if (existing && dayString(existing.dueAt) === raw) dueAt = existing.dueAt;
+  else if (day < startOfDay(now)) errors.dueAt = 'The due date cannot be in the past.';
+  else dueAt = new Date(day.getTime() + END_OF_DAY_MS);
+  return { name, k, reminderDaysBefore, dueAt, siteVisit: checkbox(input.siteVisit) };
+}
+
+function idList(value: unknown): number[] {
+  const ids = ([] as unknown[]).concat(value ?? []).filter((v): v is string => typeof v === 'string' && /^\d{1,15}$/.test(v));
+  return [...new Set(ids.map(Number))];
+}
+
+/** Checks a later round's chosen applications and reviewers against the cycle. */
+async function validateMembers(db: Database, cycleId: number, members: RoundMembers, errors: FieldErrors) {
+  const applicationIds = idList(members.applicationIds);
+  const reviewerIds = idList(members.reviewerIds);
+  if (applicationIds.length === 0) errors.applicationIds = 'Choose the applications this round reviews.';
+  if (reviewerIds.length === 0) errors.reviewerIds = 'Choose the reviewers of this round.';
+  const eligible = applicationIds.length === 0 ? [] : await db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(eq(applications.cycleId, cycleId), eq(applications.status, 'eligible'), inArray(applications.id, applicationIds)));
+  if (eligible.length < applicationIds.length) {
+    const found = new Set(eligible.map((a) => a.id));
+    const bad = applicationIds.filter((id) => !found.has(id));
+    errors.applicationIds = `Only eligible applications of this cycle can be reviewed; not application ${bad.join(', ')}.`;
+  }
+  const panel = reviewerIds.length === 0 ? [] : await db
+    .select({ userId: cycleReviewers.userId })
+    .from(cycleReviewers)
+    .where(and(eq(cycleReviewers.cycleId, cycleId), inArray(cycleReviewers.userId, reviewerIds)));
+  if (panel.length < reviewerIds.length) errors.reviewerIds = 'Choose reviewers from this cycle’s panel.';
+  const reviewers = reviewerIds.map((userId) => {
+    const field = `maxLoad-${userId}`;
+    const maxLoad = checkInteger(errors, field, members.maxLoads?.[String(userId)], { min: 0, max: 1000, label: 'a maximum load' });
+    return { userId, maxLoad: maxLoad ?? 0 };
+  });
+  return { applicationIds, reviewers };
+}
+
+/**
+ * Creates the cycle's next round. The first takes every eligible application and the whole
+ * panel; later ones take `members`. Field errors come back together in one Invalid.
+ */
+export async function createRound(context: RoundContext, cycleId: number, input: Fields<RoundField>, members: RoundMembers = {}): Promise<Round> {
+  const { db, clock } = context;
+  const [last] = await db.select({ number: max(reviewRounds.number) }).from(reviewRounds).where(eq(reviewRounds.cycleId, cycleId));
+  const number = (last?.number ?? 0) + 1;
+  const errors: FieldErrors = {};
+  const settings = validateSettings(errors, input, clock());
+  const chosen = number === 1 ? undefined : await validateMembers(db, cycleId, members, errors);
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  try {
+    return await db.transaction(async (tx) => {
+      const [round] = await tx
+        .insert(reviewRounds)
+        .values({
+          cycleId,
+          number,
+          name: settings.name,
+          reviewersPerApplication: settings.k!,
+          dueAt: settings.dueAt!,
+          reminderDaysBefore: settings.reminderDaysBefore!,
+          siteVisit: settings.siteVisit,
+        })
+        .returning();
+      if (!round) throw new Error('The round insert returned no row');
+      if (chosen) {
+        await tx.insert(roundApplications).values(chosen.applicationIds.map((applicationId) => ({ roundId: round.id, applicationId })));
+        await tx.insert(roundReviewers).values(chosen.reviewers.map((r) => ({ roundId: round.id, ...r })));
+      } else {
+        await addNewMembersOfFirstRound(tx as unknown as Database, round);
+      }
+      return round;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'review_rounds_cycle_number_key')) {
+      throw new Invalid({ name: 'Another admin created a round of this cycle just now. Reload the page and check the rounds.' });
+    }
+    throw error;
+  }
+}
+
+async function addNewMembersOfFirstRound(db: Database, round: Round) {
+  const apps = await db.execute(sql`
+    insert into round_applications (round_id, application_id)
+    select ${round.id}, a.id from applications a
+    where a.cycle_id = ${round.cycleId} and a.status = 'eligible'
+    on conflict do nothing
+    returning application_id`);
+  const reviewers = await db.execute(sql`
+    insert into round_reviewers (round_id, user_id, max_load)
+    select ${round.id}, cr.user_id, cr.max_load from cycle_reviewers cr
+    where cr.cycle_id = ${round.cycleId}
+    on conflict do nothing
+    returning user_id`);
+  const added = (result: unknown) => (result as { rows: unknown[] }).rows.length;
+  return { applications: added(apps), reviewers: added(reviewers) };
+}
+
+/** Round 1: takes in applications found eligible, and panel members who joined, since it began. */
+export async function refreshRoundApplications(db: Database, roundId: number) {
+  const round = await findRound(db, roundId);
+  if (round.number !== 1) throw new Invalid({ round: 'Only the first round takes in new eligible applications; choose a later round’s applications when editing it.' });
+  return addNewMembersOfFirstRound(db, round);
+}
+
+/** How many eligible applications and panel members round 1 has not taken in yet. */
+export async function firstRoundBacklog(db: Database, round: Round) {
+  if (round.number !== 1) return { applications: 0, reviewers: 0 };
+  const result = (await db.execute(sql`
+    select
+      (select count(*)::int from applications a where a.cycle_id = ${round.cycleId} and a.status = 'eligible'
+        and not exists (select 1 from round_applications ra where ra.round_id = ${round.id} and ra.application_id = a.id)) as applications,
+      (select count(*)::int from cycle_reviewers cr where cr.cycle_id = ${round.cycleId}
+        and not exists (select 1 from round_reviewers rr where rr.round_id = ${round.id} and rr.user_id = cr.user_id)) as reviewers
+  `)) as unknown as { rows: Array<{ applications: number; reviewers: number }> };
+  return result.rows[0] ?? { applications: 0, reviewers: 0 };
+}
+
+/**
+ * Changes a round's settings (a due date extension, k, reminders) and, for a later round, its
+ * members. A member with assignments stays. A new reminder window (a later due date) lets the
+ * automatic reminder go out once more.
+ */
+export async function editRound(context: RoundContext, roundId: number, input: Fields<RoundField>, members?: RoundMembers): Promise<Round> {
+  const { db, clock } = context;
+  const round = await findRound(db, roundId);
+  const errors: FieldErrors = {};
+  const settings = validateSettings(errors, input, clock(), round);
+  const chosen = round.number === 1 || !members ? undefined : await validateMembers(db, round.cycleId, members, errors);
+  if (chosen) {
+    const busy = await db
+      .selectDistinct({ applicationId: assignments.applicationId, reviewerId: assignments.reviewerId })
+      .from(assignments)
+      .where(eq(assignments.roundId, roundId));
+    const keptApps = new Set(chosen.applicationIds);
+    const keptReviewers = new Set(chosen.reviewers.map((r) => r.userId));
+    const droppedApps = [...new Set(busy.map((b) => b.applicationId))].filter((id) => !keptApps.has(id));
+    const droppedReviewers = [...new Set(busy.map((b) => b.reviewerId))].filter((id) => !keptReviewers.has(id));
+    if (droppedApps.length > 0) errors.applicationIds = `Application ${droppedApps.join(', ')} already has reviewers in this round; unassign them first.`;
+    if (droppedReviewers.length > 0) errors.reviewerIds = 'A reviewer with assignments in this round cannot be removed; unassign them first.';
+  }
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  const dueAt = settings.dueAt!;
+  const windowOpens = reminderFrom({ dueAt, reminderDaysBefore: settings.reminderDaysBefore! });
+  const reminderSentAt = round.reminderSentAt && round.reminderSentAt < windowOpens ? null : round.reminderSentAt;
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(reviewRounds)
+      .set({ name: settings.name, reviewersPerApplication: settings.k!, dueAt, reminderDaysBefore: settings.reminderDaysBefore!, siteVisit: settings.siteVisit, reminderSentAt })
+      .where(eq(reviewRounds.id, roundId))
+      .returning();
+    if (chosen) {
+      await tx.delete(roundApplications).where(and(eq(roundApplications.roundId, roundId), notInArray(roundApplications.applicationId, chosen.applicationIds)));
+      await tx.insert(roundApplications).values(chosen.applicationIds.map((applicationId) => ({ roundId, applicationId }))).onConflictDoNothing();
+      await tx.delete(roundReviewers).where(and(eq(roundReviewers.roundId, roundId), notInArray(roundReviewers.userId, chosen.reviewers.map((r) => r.userId))));
+      await tx
+        .insert(roundReviewers)
+        .values(chosen.reviewers.map((r) => ({ roundId, ...r })))
+        .onConflictDoUpdate({ target: [roundReviewers.roundId, roundReviewers.userId], set: { maxLoad: sql`excluded.max_load` } });
+    }
+    return updated!;
+  });
+}
+
+/** What a later round's form offers: the cycle's eligible applications and its panel. */
+export async function roundChoices(db: Database, cycleId: number, roundId?: number) {
+  const apps = await db
+    .select({
+      id: applications.id,
+      schoolName: schools.name,
+      city: schools.city,
+      state: schools.state,
+      inRound: roundId === undefined ? sql<boolean>`false` : sql<boolean>`exists (select 1 from round_applications ra where ra.round_id = ${roundId} and ra.application_id = ${applications.id})`,
+    })
+    .from(applications)
+    .innerJoin(schools, eq(schools.id, applications.schoolId))
+    .where(and(eq(applications.cycleId, cycleId), eq(applications.status, 'eligible')))
+    .orderBy(asc(applications.id));
+  const reviewers = await db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      cycleMaxLoad: cycleReviewers.maxLoad,
+      roundMaxLoad: roundId === undefined ? sql<number | null>`null` : sql<number | null>`(select rr.max_load from round_reviewers rr where rr.round_id = ${roundId} and rr.user_id = ${users.id})`,
+    })
+    .from(cycleReviewers)
+    .innerJoin(users, eq(users.id, cycleReviewers.userId))
+    .where(eq(cycleReviewers.cycleId, cycleId))
+    .orderBy(asc(users.name), asc(users.id));
+  return { apps, reviewers };
+}
+
+export const PANEL_PAGE_SIZE = 50;
+
+/** The cycle's panel with each reviewer's maximum load and their profile, a page at a time. */
+export async function cyclePanel(db: Database, cycleId: number, page: number) {
+  const rows = await db.execute(sql`
+    select u.id as user_id, u.name, u.email, cr.max_load, p.affiliation, p.state, p.expertise, p.grade_levels
+    from cycle_reviewers cr
+    join users u on u.id = cr.user_id
+    left join reviewer_profiles p on p.user_id = cr.user_id
+    where cr.cycle_id = ${cycleId}
+    order by u.name, u.id
+    limit ${PANEL_PAGE_SIZE + 1} offset ${(page - 1) * PANEL_PAGE_SIZE}`);
+  const list = (rows as unknown as { rows: Array<Record<string, unknown>> }).rows.map((r) => ({
+    userId: Number(r.user_id),
+    name: String(r.name),
+    email: String(r.email),
+    maxLoad: Number(r.max_load),
+    affiliation: (r.affiliation as string | null) ?? '',
+    state: (r.state as string | null) ?? '',
+    expertise: (r.expertise as string[] | null) ?? [],
+    gradeLevels: (r.grade_levels as string[] | null) ?? [],
+  }));
+  const [total] = await db.select({ n: count() }).from(cycleReviewers).where(eq(cycleReviewers.cycleId, cycleId));
+  return { rows: list.slice(0, PANEL_PAGE_SIZE), hasMore: list.length > PANEL_PAGE_SIZE, total: total?.n ?? 0 };
+}
+
+/** Sets a panel member's maximum load for the cycle, and in round 1, which uses the panel's. */
+export async function setCycleMaxLoad(db: Database, { cycleId, userId, maxLoad }: { cycleId: number; userId: number; maxLoad: unknown }) {
+  const errors: FieldErrors = {};
+  const value = checkInteger(errors, 'maxLoad', maxLoad, { min: 0, max: 1000, label: 'a maximum load' });
+  if (value === undefined) throw new Invalid(errors);
+  await db.transaction(async (tx) => {
+    const changed = await tx
+      .update(cycleReviewers)
+      .set({ maxLoad: value })
+      .where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, userId)))
+      .returning({ userId: cycleReviewers.userId });
+    if (changed.length === 0) throw new NotFound('That person is not on this cycle’s panel.');
+    await tx.execute(sql`
+      update round_reviewers rr set max_load = ${value}
+      from review_rounds r where r.id = rr.round_id and r.cycle_id = ${cycleId} and r.number = 1 and rr.user_id = ${userId}`);
+  });
+}
