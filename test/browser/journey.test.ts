@@ -1,0 +1,189 @@
+// The whole journey as people do it, in a real browser, with axe on every page visited.
+import { expect } from 'chai';
+import { asc, eq } from 'drizzle-orm';
+import type { BrowserContext, Page } from 'playwright-core';
+import { applications, criteria } from '../../models/schema.js';
+import { seedDemoProgram } from '../../server/cli/seed-demo.js';
+import { createUser } from '../helpers/factories.js';
+import { fixture } from '../helpers/applicant.js';
+import { accessibilityViolations, mailLink, screenshots, startLivePortal, type LivePortal } from './helpers.js';
+import { tabAndCheck, tabAndSelect, tabAndType, tabTo } from './keyboard.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+describe('the journey in a real browser', function () {
+  this.timeout(180_000);
+  let live: LivePortal;
+  let cycleId: number;
+  const visited: string[] = [];
+
+  /** Checks the page with axe and saves screenshots; every visited page goes through here. */
+  async function check(page: Page, name: string) {
+    const violations = await accessibilityViolations(page);
+    expect(violations, `${name} (${page.url()}):\n${violations.join('\n')}`).to.deep.equal([]);
+    await screenshots(page, name);
+    visited.push(name);
+  }
+
+  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await live.browser.newContext({ baseURL: live.baseUrl });
+    return { context, page: await context.newPage() };
+  }
+
+  before(async () => {
+    live = await startLivePortal();
+    cycleId = await seedDemoProgram(live.harness.db, live.harness.clock());
+    await createUser(live.harness.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'], password: PASSWORD });
+  });
+  after(async () => {
+    await live?.close();
+  });
+
+  it('shows the program to the public', async () => {
+    const { context, page } = await newPage();
+    await page.goto('/');
+    expect(await page.getByRole('heading', { level: 1, name: 'Schools of Opportunity' }).isVisible()).to.equal(true);
+    await check(page, '01-home');
+    await page.goto('/no-such-page');
+    await check(page, '02-not-found');
+    await context.close();
+  });
+
+  it('lets a parent nominate a school with the keyboard alone and confirm it from the e-mail', async () => {
+    const { context, page } = await newPage();
+    await page.goto('/nominate');
+    await check(page, '03-nominate');
+
+    // A first try with nothing filled in: the errors are listed at the top, which has focus.
+    await page.getByRole('button', { name: 'Send my nomination' }).click();
+    expect(await page.locator('#error-summary').evaluate((el) => el === document.activeElement)).to.equal(true);
+    expect(await page.getByRole('link', { name: "Enter the school's name." }).isVisible()).to.equal(true);
+    await check(page, '04-nominate-errors');
+
+    await page.goto('/nominate');
+    await tabAndType(page, 'School name (required)', 'Lincoln High School');
+    await tabAndType(page, 'District', 'Portland Public Schools');
+    await tabAndType(page, 'City or town', 'Portland');
+    await tabAndSelect(page, 'State', 'OR');
+    await tabAndType(page, 'E-mail of the principal', 'principal@lincoln.pps.example.org');
+    await tabAndCheck(page, '1. Broadening');
+    await tabAndType(page, 'In your words', 'Every student can take the advanced courses, and the teachers make sure they succeed.');
+    await tabAndType(page, 'Your name', 'Maria Parent');
+    await tabAndType(page, 'Your e-mail address', 'maria@example.com');
+    await tabAndSelect(page, 'How do you know the school?', 'Parent');
+    await tabTo(page, 'Send my nomination');
+    await Promise.all([page.waitForURL('**/nominate/sent'), page.keyboard.press('Enter')]);
+    expect(await page.getByText('We sent a link to maria@example.com').isVisible()).to.equal(true);
+    await check(page, '05-nomination-sent');
+
+    const confirmPath = await mailLink(live.harness, (s, to) => s.startsWith('Please confirm') && to.includes('maria@example.com'), '/nominations/confirm/');
+    await page.goto(confirmPath);
+    await check(page, '06-confirm-nomination');
+    await page.getByRole('button', { name: 'Confirm my nomination' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.contain('your nomination counts');
+    await context.close();
+  });
+
+  it('lets the principal follow the invitation, register, fill the application by keyboard, upload and submit', async () => {
+    const { context, page } = await newPage();
+    const invitation = await mailLink(live.harness, (s, to) => s.includes('is invited to apply') && to.includes('principal@lincoln.pps.example.org'), '/invitations/');
+    await page.goto(invitation);
+    await check(page, '07-invitation');
+    await page.locator('#main').getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Your name').fill('Pat Principal');
+    await page.getByLabel('E-mail address').fill('principal@lincoln.pps.example.org');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await check(page, '08-register');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await check(page, '09-login-after-register');
+
+    const verify = await mailLink(live.harness, (s, to) => s.startsWith('Confirm your e-mail') && to.includes('principal@lincoln.pps.example.org'), '/verify-email/');
+    await page.goto(verify);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/schools/new?**');
+    await check(page, '10-add-school');
+    expect(await page.getByLabel('School name').inputValue()).to.equal('Lincoln High School');
+    await page.getByLabel('Kind of school').selectOption('high');
+    await page.getByLabel('Website').fill('https://lincoln.pps.example.org');
+    await page.getByLabel('Number of students').fill('1540');
+    await page.getByLabel('Students eligible for free or reduced-price lunch (%)').fill('38');
+    await page.getByLabel('Students with an IEP (%)').fill('12');
+    await page.getByRole('button', { name: 'Add the school' }).click();
+    await page.waitForURL(/\/applications\/\d+$/);
+    const applicationPath = new URL(page.url()).pathname;
+    await check(page, '11-application-overview');
+
+    // Eligibility, with the keyboard alone.
+    await page.goto(`${applicationPath}/eligibility`);
+    await check(page, '12-eligibility');
+    await tabTo(page, 'public');
+    await page.keyboard.press('Space');
+    await tabAndType(page, "What share of students in your district", '13');
+    await tabTo(page, 'Yes');
+    await page.keyboard.press('ArrowRight');
+    await tabTo(page, 'Yes');
+    await page.keyboard.press('ArrowRight');
+    await tabTo(page, 'Save and continue');
+    await Promise.all([page.waitForURL('**/profile'), page.keyboard.press('Enter')]);
+    await check(page, '13-profile');
+    await tabTo(page, 'Save and continue');
+    await Promise.all([page.waitForURL(/\/criteria$/), page.keyboard.press('Enter')]);
+    await check(page, '14-criteria-choice');
+    const rows = await live.harness.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    for (const c of rows.filter((r) => !r.required).slice(0, 4)) await tabAndCheck(page, new RegExp(`^${c.position}\\. `));
+    await tabTo(page, 'Save my choice');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+
+    const chosen = rows.filter((r) => r.required).concat(rows.filter((r) => !r.required).slice(0, 4));
+    for (const [index, c] of chosen.entries()) {
+      await page.goto(`${applicationPath}/criteria/${c.id}`);
+      if (index === 0) {
+        await check(page, '15-criterion');
+        await page.getByLabel('Add evidence files').setInputFiles([fixture('sample.pdf'), fixture('sample.docx')]);
+      }
+      await tabAndType(page, 'Your answer', `Our school ${c.title.toLowerCase()} for every student, with evidence from our course guide.`);
+      expect(await page.locator('#answer-count').textContent()).to.match(/^\d+ of 500 words/);
+      await tabTo(page, 'Save');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    }
+    expect(await page.getByRole('link', { name: 'sample.pdf' }).isVisible()).to.equal(false);
+    await page.goto(`${applicationPath}/criteria/${chosen[0]!.id}`);
+    expect(await page.getByRole('link', { name: 'sample.pdf' }).isVisible()).to.equal(true);
+
+    await page.goto(`${applicationPath}/review`);
+    await check(page, '16-review');
+    expect(await page.getByText('Everything needed is here.').isVisible()).to.equal(true);
+    await tabTo(page, 'Submit the application');
+    await Promise.all([page.waitForURL(/\/applications\/\d+$/), page.keyboard.press('Enter')]);
+    expect(await page.getByText('Your application is submitted.').isVisible()).to.equal(true);
+    await check(page, '17-submitted');
+    await page.goto('/my/applications');
+    await check(page, '18-my-applications');
+    const [row] = await live.harness.db.select().from(applications);
+    expect(row?.status).to.equal('submitted');
+    await context.close();
+  });
+
+  it('lets the admin screen the application', async () => {
+    const { context, page } = await newPage();
+    await page.goto('/login');
+    await check(page, '19-login');
+    await page.getByLabel('E-mail address').fill('admin@program.example.org');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto('/admin');
+    await check(page, '20-admin');
+    await page.goto('/admin/applications');
+    await check(page, '21-admin-applications');
+    await page.getByRole('link', { name: 'Screening' }).first().click();
+    await check(page, '22-screening');
+    await page.getByLabel('Eligible', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save the decision' }).click();
+    const [row] = await live.harness.db.select().from(applications);
+    expect(row?.status).to.equal('eligible');
+    await page.goto('/admin/nominations');
+    await check(page, '23-admin-nominations');
+    await context.close();
+  });
+});
