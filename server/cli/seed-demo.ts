@@ -1,10 +1,12 @@
 // Seeds the demo program on the first start of an empty embedded database, and creates a
 // one-time admin login that is printed to the console.
+import { eq } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { criteria, cycles, eligibilityQuestions, eligibilityRules, programs, users } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { createOrPromoteAdmin } from '../services/accounts.js';
+import { seedDemoActivity } from './seed-demo-activity.js';
 import {
   DEMO_CRITERIA,
   DEMO_ELIGIBILITY_QUESTIONS,
@@ -60,7 +62,9 @@ export async function seedDemoProgram(db: Database, now: Date): Promise<number> 
 }
 
 export async function seedDemo(db: Database, clock: Clock): Promise<DemoLogin> {
-  await seedDemoProgram(db, clock());
+  const cycleId = await seedDemoProgram(db, clock());
+  const [cycle] = await db.select({ programId: cycles.programId }).from(cycles).where(eq(cycles.id, cycleId));
+  await seedDemoActivity(db, { programId: cycle!.programId, cycleId, now: clock() });
   // Letters and digits only, so it can be copied from a terminal without surprises.
   const password = randomBytes(18).toString('base64url').replace(/[-_]/g, 'x');
   await createOrPromoteAdmin(db, { email: DEMO_ADMIN_EMAIL, password, name: 'Demo Administrator' }, clock);
