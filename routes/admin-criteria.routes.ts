@@ -1,8 +1,9 @@
 // Admin pages for a cycle's criteria: add, edit, delete (with a confirmation page), move.
 // Structural changes after the cycle opens are refused by the service with a 403 that says why.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { AppContext } from '../server/app.js';
 import { Invalid } from '../server/errors.js';
+import { recordAudit } from '../server/services/audit.js';
 import {
   NEW_CRITERION_VALUES,
   createCriterion,
@@ -38,6 +39,10 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     };
   }
 
+  /** Criteria edits go to the audit log with the admin who made them. */
+  const audit = (req: Request, action: string, criterionId: number, summary: string, details?: Record<string, unknown>) =>
+    recordAudit(context.db, context.clock, { actorId: req.user!.id, action, subjectType: 'criterion', subjectId: criterionId, summary, details });
+
   router.get('/cycles/:cycleId/criteria/new', async function showNewCriterionForm(req, res) {
     const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
     res.render('admin/criteria/form', { ...(await formLocals(cycle)), values: NEW_CRITERION_VALUES });
@@ -48,6 +53,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     const fields = formFields(req, CRITERION_FIELDS);
     try {
       const criterion = await createCriterion(context, { cycleId: cycle.id, ...fields });
+      await audit(req, 'criterion.create', criterion.id, `Added criterion “${criterion.title}” to ${cycle.name}`);
       res.flash('success', `The criterion “${criterion.title}” is added.`);
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
@@ -64,7 +70,8 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     const { criterion, cycle } = await findCriterion(context.db, idParam(req, 'criterionId'));
     const fields = formFields(req, CRITERION_FIELDS);
     try {
-      await updateCriterion(context, { criterionId: criterion.id, ...fields });
+      const saved = await updateCriterion(context, { criterionId: criterion.id, ...fields });
+      await audit(req, 'criterion.edit', criterion.id, `Edited criterion “${saved.title}” of ${cycle.name}`, { before: criterionFormValues(criterion), after: criterionFormValues(saved) });
       res.flash('success', 'The criterion is saved.');
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
@@ -96,6 +103,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     const { criterion, cycle } = await findCriterion(context.db, idParam(req, 'criterionId'));
     try {
       await deleteCriterion(context, { criterionId: criterion.id });
+      await audit(req, 'criterion.delete', criterion.id, `Deleted criterion “${criterion.title}” of ${cycle.name}`);
       res.flash('success', `The criterion “${criterion.title}” is deleted.`);
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
@@ -112,6 +120,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     const { direction } = formFields(req, ['direction']);
     try {
       const { cycle, moved } = await moveCriterion(context, { criterionId, direction });
+      if (moved) await audit(req, 'criterion.move', criterionId, `Moved a criterion of ${cycle.name} ${String(direction)}`);
       if (moved) res.flash('success', `The criterion moved ${direction}.`);
       else res.flash('info', `The criterion is already ${direction === 'up' ? 'first' : 'last'}.`);
       res.redirect(303, `/admin/cycles/${cycle.id}#criterion-${criterionId}`);

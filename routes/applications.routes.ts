@@ -22,6 +22,7 @@ import {
 import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from '../server/services/application-answers.js';
 import { addEvidence, deleteEvidence, findEvidence } from '../server/services/evidence.js';
 import { nominationsForApplication } from '../server/services/nominations-admin.js';
+import { publishedOutcomes } from '../server/services/honorees.js';
 import { formatBytes, storedPath } from '../server/services/evidence-storage.js';
 import { LEVEL_LABELS, profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';
 
@@ -75,12 +76,13 @@ export function applicationRoutes(context: AppContext): Router {
       findOpenCycles(db, now),
     ]);
     const started = new Set(mine.map((a) => `${a.schoolId}:${a.cycleId}`));
+    const outcomes = await publishedOutcomes(db, mine.map((a) => a.applicationId));
     const canStart = schools
       .filter((s) => s.status === 'active')
       .flatMap((s) => openCycles.filter((c) => !started.has(`${s.id}:${c.id}`)).map((c) => ({ school: s, cycle: c })));
     res.render('applications/mine', {
       title: 'My applications',
-      applications: mine,
+      applications: mine.map((a) => ({ ...a, outcome: outcomes.get(a.applicationId) })),
       schools: schools.map((s) => ({ ...s, pending: s.status === 'pending' })),
       canStart,
       openCycles,

@@ -14,6 +14,7 @@ import { Invalid, NotFound } from '../errors.js';
 import { enqueueMail, type MailSettings } from '../mail/outbox.js';
 import { matchScore, type ReviewerMatchProfile } from './assignment-match.js';
 import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './assignment-solver.js';
+import { recordAudit } from './audit.js';
 import { conflictPairs, conflictReason, type ConflictPair } from './conflicts.js';
 import { formatDay } from './form-input.js';
 
@@ -163,6 +164,11 @@ export async function confirmAutomatic(
       .values(plan.added.map((a) => ({ roundId, applicationId: a.applicationId, reviewerId: a.reviewerId, assignedBy: adminId, assignedAt: now, updatedAt: now })))
       .onConflictDoNothing()
       .returning({ id: assignments.id });
+    await recordAudit(txDb, clock, {
+      actorId: adminId, action: 'assignment.automatic', subjectType: 'round', subjectId: roundId,
+      summary: `Assigned reviewers automatically: ${inserted.length} assignments in round ${roundId}`,
+      details: { added: plan.added.length, uncovered: plan.uncovered.map((u) => u.applicationId) },
+    });
     return inserted.length;
   });
 }
@@ -195,6 +201,10 @@ export async function assignManually(
     }
     const now = clock();
     await tx.insert(assignments).values({ roundId, applicationId, reviewerId, assignedBy: adminId, assignedAt: now, updatedAt: now });
+    await recordAudit(txDb, clock, {
+      actorId: adminId, action: 'assignment.manual', subjectType: 'application', subjectId: applicationId,
+      summary: `Assigned ${reviewer.name} to application ${applicationId} in round ${roundId}`,
+    });
   });
 }
 

@@ -4,6 +4,7 @@ import { applications, cycles, schoolContacts, schools, users, type ApplicationS
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
+import { recordAudit } from './audit.js';
 
 export const ADMIN_PAGE_SIZE = 50;
 
@@ -70,16 +71,23 @@ export async function screenApplication(
   if (text.length > 2000) errors.reason = 'Use at most 2,000 characters.';
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   const now = clock();
-  await db
-    .update(applications)
-    .set({
-      status: decision as 'eligible' | 'ineligible',
-      screeningReason: text === '' ? null : text,
-      screenedBy: adminId,
-      screenedAt: now,
-      updatedAt: now,
-    })
-    .where(eq(applications.id, applicationId));
+  await db.transaction(async (tx) => {
+    await recordAudit(tx, clock, {
+      actorId: adminId, action: 'application.screen', subjectType: 'application', subjectId: applicationId,
+      summary: `Marked application ${applicationId} ${decision === 'eligible' ? 'eligible' : 'not eligible'}`,
+      details: { reason: text, flags: application.screeningFlags.length },
+    });
+    await tx
+      .update(applications)
+      .set({
+        status: decision as 'eligible' | 'ineligible',
+        screeningReason: text === '' ? null : text,
+        screenedBy: adminId,
+        screenedAt: now,
+        updatedAt: now,
+      })
+      .where(eq(applications.id, applicationId));
+  });
 }
 
 export async function pendingContacts(db: Database, page: number) {

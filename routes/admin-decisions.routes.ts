@@ -1,0 +1,179 @@
+// Admins decide eligible applications, edit honoree profiles, publish or unpublish a cycle
+// after a preview, and read the audit log of admin acts.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../server/app.js';
+import { Invalid } from '../server/errors.js';
+import { requireRole } from '../server/middleware/require-role.js';
+import { listAudit } from '../server/services/audit.js';
+import {
+  auditActionNames,
+  CITATION_MAX,
+  decide,
+  editProfile,
+  HIGHLIGHT_MAX,
+  LEVEL_LABELS,
+  listDecisions,
+  loadDecision,
+  parseLevel,
+  PROFILE_MAX,
+  type DecisionFilter,
+} from '../server/services/decisions.js';
+import { publish, publishPreview, unpublish } from '../server/services/publishing.js';
+import { DECISION_LEVELS } from '../models/schema.js';
+import { idParam } from './applications.routes.js';
+
+function pageParam(value: unknown): number {
+  return typeof value === 'string' && /^\d{1,5}$/.test(value) ? Math.max(1, Number(value)) : 1;
+}
+
+function filterParam(value: unknown): DecisionFilter {
+  return value === 'undecided' ? 'undecided' : parseLevel(value);
+}
+
+function decisionsHref(cycleId: number, filter: DecisionFilter, page: number): string {
+  const query = new URLSearchParams();
+  if (filter) query.set('filter', filter);
+  if (page > 1) query.set('page', String(page));
+  const qs = query.toString();
+  return `/admin/cycles/${cycleId}/decisions${qs ? `?${qs}` : ''}`;
+}
+
+export function adminDecisionRoutes(context: AppContext): Router {
+  const router = Router();
+  const { db } = context;
+  router.use(requireRole('admin'));
+
+  router.get('/cycles/:cycleId/decisions', async function showDecisions(req, res) {
+    const cycleId = idParam(req.params.cycleId);
+    const filter = filterParam(req.query.filter);
+    const page = pageParam(req.query.page);
+    const { cycle, rows, hasMore, counts } = await listDecisions(db, { cycleId, page, filter });
+    res.render('admin/decisions/list', {
+      title: `Decisions — ${cycle.name}`,
+      cycle,
+      rows: rows.map((r) => ({ ...r, levels: DECISION_LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l], checked: l === r.level })) })),
+      counts,
+      filter,
+      page,
+      filters: [
+        { value: '', label: 'All', selected: !filter },
+        { value: 'undecided', label: 'Undecided', selected: filter === 'undecided' },
+        ...DECISION_LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l], selected: l === filter })),
+      ],
+      prevHref: page > 1 ? decisionsHref(cycleId, filter, page - 1) : undefined,
+      nextHref: hasMore ? decisionsHref(cycleId, filter, page + 1) : undefined,
+    });
+  });
+
+  router.post('/decisions/:applicationId', async function saveDecision(req, res) {
+    const applicationId = idParam(req.params.applicationId);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const cycleId = typeof body.cycleId === 'string' && /^\d{1,15}$/.test(body.cycleId) ? Number(body.cycleId) : undefined;
+    const back = cycleId ? decisionsHref(cycleId, filterParam(body.filter), pageParam(body.page)) : `/admin/decisions/${applicationId}/profile`;
+    try {
+      const { level } = await decide(context, { applicationId, level: body.level, adminId: req.user!.id });
+      res.flash('success', `Decision saved: ${LEVEL_LABELS[level]}.`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.flash('error', Object.values(error.fieldErrors).join(' '));
+    }
+    res.redirect(303, back);
+  });
+
+  async function renderProfileForm(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const view = await loadDecision(db, idParam(req.params.applicationId));
+    const values = (extra.values ?? {}) as Record<string, string>;
+    res.status(status).render('admin/decisions/profile', {
+      title: `Profile — ${view.school.name}`,
+      view,
+      citationMax: CITATION_MAX,
+      profileMax: PROFILE_MAX,
+      highlightMax: HIGHLIGHT_MAX,
+      values: { citation: view.decision.citation, profile: view.decision.profile, ...values },
+      criteria: view.criteria.map((c) => ({ ...c, field: `highlight_${c.id}`, value: values[`highlight_${c.id}`] ?? c.highlight })),
+      publicPath: view.cycle.publishedAt && view.isHonoree ? `/honorees/${view.cycle.year}/${view.decision.slug}` : undefined,
+      ...extra,
+    });
+  }
+
+  router.get('/decisions/:applicationId/profile', async function showProfileForm(req, res) {
+    await renderProfileForm(req, res);
+  });
+
+  router.post('/decisions/:applicationId/profile', async function saveProfile(req, res) {
+    const applicationId = idParam(req.params.applicationId);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const highlights = Object.fromEntries(
+      Object.entries(body)
+        .filter(([key]) => /^highlight_\d{1,15}$/.test(key))
+        .map(([key, value]) => [key.slice('highlight_'.length), value]),
+    );
+    try {
+      await editProfile(context, { applicationId, adminId: req.user!.id, citation: body.citation, profile: body.profile, highlights });
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      return renderProfileForm(req, res, { errors: error.fieldErrors, values }, 422);
+    }
+    res.flash('success', 'The profile is saved.');
+    res.redirect(303, `/admin/decisions/${applicationId}/profile`);
+  });
+
+  async function renderPreview(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const preview = await publishPreview(db, idParam(req.params.cycleId));
+    res.status(status).render('admin/decisions/publish', {
+      title: `Publish — ${preview.cycle.name}`,
+      preview,
+      ...extra,
+    });
+  }
+
+  router.get('/cycles/:cycleId/publish', async function showPublishPreview(req, res) {
+    await renderPreview(req, res);
+  });
+
+  router.post('/cycles/:cycleId/publish', async function publishCycle(req, res) {
+    const cycleId = idParam(req.params.cycleId);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    let sent;
+    try {
+      sent = await publish(context, { cycleId, adminId: req.user!.id, fingerprint: typeof body.fingerprint === 'string' ? body.fingerprint : '' });
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      return renderPreview(req, res, { errors: error.fieldErrors }, 409);
+    }
+    context.mailQueued();
+    res.flash('success', `Published. ${sent.contactMails} decision e-mail(s) to school contacts and ${sent.nominatorMails} to nominators are on their way.`);
+    res.redirect(303, `/admin/cycles/${cycleId}/publish`);
+  });
+
+  router.post('/cycles/:cycleId/unpublish', async function unpublishCycle(req, res) {
+    const cycleId = idParam(req.params.cycleId);
+    try {
+      await unpublish(context, { cycleId, adminId: req.user!.id });
+      res.flash('success', 'Unpublished: the honorees of this cycle are no longer public.');
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.flash('error', Object.values(error.fieldErrors).join(' '));
+    }
+    res.redirect(303, `/admin/cycles/${cycleId}/publish`);
+  });
+
+  router.get('/audit', async function showAuditLog(req, res) {
+    const action = typeof req.query.action === 'string' && /^[a-z0-9_.-]{1,100}$/.test(req.query.action) ? req.query.action : undefined;
+    const before = typeof req.query.before === 'string' && /^\d{1,15}$/.test(req.query.before) ? Number(req.query.before) : undefined;
+    const { entries, nextBefore } = await listAudit(db, { before, action });
+    const actions = await auditActionNames(db);
+    const query = (extra: Record<string, string>) => new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString();
+    res.render('admin/decisions/audit', {
+      title: 'Audit log',
+      entries,
+      actions: actions.map((a) => ({ value: a, selected: a === action })),
+      action,
+      firstHref: before ? `/admin/audit${action ? `?${query({})}` : ''}` : undefined,
+      nextHref: nextBefore ? `/admin/audit?${query({ before: String(nextBefore) })}` : undefined,
+    });
+  });
+
+  return router;
+}
