@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import type { BrowserContext, Page } from 'playwright-core';
-import { applications, criteria } from '../../models/schema.js';
+import { applications, assignments, criteria, cycleReviewers, reviewerProfiles, reviewRounds } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
 import { createUser } from '../helpers/factories.js';
 import { fixture } from '../helpers/applicant.js';
@@ -23,6 +23,13 @@ describe('the journey in a real browser', function () {
     expect(violations, `${name} (${page.url()}):\n${violations.join('\n')}`).to.deep.equal([]);
     await screenshots(page, name);
     visited.push(name);
+  }
+
+  async function signInAs(page: Page, email: string) {
+    await page.goto('/login');
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
   }
 
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
@@ -185,5 +192,79 @@ describe('the journey in a real browser', function () {
     await page.goto('/admin/nominations');
     await check(page, '23-admin-nominations');
     await context.close();
+  });
+
+  it('lets the admin open round 1 and assign two reviewers automatically', async () => {
+    const db = live.harness.db;
+    for (const [email, name] of [['rosa@uni.example.edu', 'Rosa Researcher'], ['ben@college.example.edu', 'Ben Scholar']] as const) {
+      const user = await createUser(db, { email, name, roles: ['reviewer'], password: PASSWORD });
+      await db.insert(reviewerProfiles).values({ userId: user.id, state: 'OR', gradeLevels: ['high'], expertise: ['A healthy school culture'] });
+      await db.insert(cycleReviewers).values({ cycleId, userId: user.id, maxLoad: 5 });
+    }
+    const { context, page } = await newPage();
+    await signInAs(page, 'admin@program.example.org');
+    await page.goto(`/admin/cycles/${cycleId}/rounds`);
+    await check(page, '24-rounds');
+    await page.getByLabel('Name (required)', { exact: true }).fill('Round 1');
+    await page.getByLabel('Reviewers per application').fill('2');
+    await page.getByLabel('Reviews due').fill('2027-03-01');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create round' }).click()]);
+    expect(await page.getByText('Round 1 was created.').isVisible()).to.equal(true);
+    const roundPath = new URL(page.url()).pathname;
+    await check(page, '25-round');
+    await page.goto(`${roundPath}/auto`);
+    await check(page, '26-auto-preview');
+    await page.getByRole('button', { name: /Confirm these 2 assignments/ }).click();
+    await page.getByRole('button', { name: 'E-mail reviewers their lists' }).click();
+    expect(await db.select().from(assignments)).to.have.length(2);
+    await context.close();
+  });
+
+  it('lets two reviewers score the application', async () => {
+    for (const [email, score, recommendation] of [['rosa@uni.example.edu', '5 (highest)', 'Gold'], ['ben@college.example.edu', '4', 'Gold']] as const) {
+      const { context, page } = await newPage();
+      await signInAs(page, email);
+      await page.goto('/reviews');
+      await check(page, `27-reviews-${email.split('@')[0]}`);
+      await page.getByRole('link', { name: /Lincoln High School/ }).first().click();
+      await check(page, `28-review-form-${email.split('@')[0]}`);
+      for (const group of await page.getByRole('group', { name: /Your score for criterion/ }).all()) {
+        await group.getByLabel(score, { exact: true }).check();
+      }
+      await page.getByRole('group', { name: 'Your recommendation' }).getByLabel(recommendation, { exact: true }).check();
+      await page.getByRole('button', { name: 'Submit review' }).click();
+      expect(await page.getByText('Reviewer A').first().isVisible()).to.equal(email.startsWith('ben'));
+      await context.close();
+    }
+    const rows = await live.harness.db.select().from(assignments);
+    expect(rows.map((r) => r.status)).to.deep.equal(['submitted', 'submitted']);
+  });
+
+  it('lets the admin decide Gold and publish; the public page shows the school', async () => {
+    const { context, page } = await newPage();
+    await signInAs(page, 'admin@program.example.org');
+    const [round] = await live.harness.db.select().from(reviewRounds);
+    await page.goto(`/admin/rounds/${round!.id}/ranking`);
+    await check(page, '29-ranking');
+    await page.goto(`/admin/cycles/${cycleId}/decisions`);
+    await check(page, '30-decisions');
+    await page.getByRole('group', { name: 'Decision for Lincoln High School' }).getByLabel('Gold').check();
+    await page.getByRole('button', { name: 'Save the decision for Lincoln High School' }).click();
+    await page.goto(`/admin/cycles/${cycleId}/publish`);
+    await check(page, '31-publish-preview');
+    await page.getByRole('button', { name: /^Publish and send/ }).click();
+    await page.goto('/admin/audit');
+    await check(page, '32-audit');
+    await context.close();
+
+    const visitor = await newPage();
+    await visitor.page.goto('/honorees');
+    await check(visitor.page, '33-honorees');
+    await visitor.page.getByRole('link', { name: /Lincoln High School/ }).first().click();
+    expect(await visitor.page.getByRole('heading', { level: 1 }).textContent()).to.contain('Lincoln High School');
+    expect(await visitor.page.locator('meta[property="og:title"]').getAttribute('content')).to.contain('Lincoln High School');
+    await check(visitor.page, '34-honoree');
+    await visitor.context.close();
+    expect(visited.length).to.be.greaterThan(30);
   });
 });

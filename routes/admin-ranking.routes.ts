@@ -1,0 +1,201 @@
+// The ranking of a review round for admins: scores, normalized scores, disagreement, charts of
+// the distribution and of each reviewer's leniency, advancing finalists, and the CSV exports.
+// Mounted under /admin. The definitions are in server/services/scoring.ts and on the page.
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../server/app.js';
+import { Invalid } from '../server/errors.js';
+import { requireRole } from '../server/middleware/require-role.js';
+import { STATUS_LABELS } from '../server/services/applications.js';
+import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../server/services/charts.js';
+import { csvFileName, csvStream, type CsvValue } from '../server/services/csv.js';
+import { LEVEL_LABELS, US_STATES } from '../server/services/schools.js';
+import {
+  advanceToRound,
+  RANK_SORTS,
+  rankRound,
+  reviewExport,
+  round4,
+  type RankedApplication,
+  type RankFilters,
+  type RankSort,
+} from '../server/services/scoring.js';
+import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel } from '../models/schema.js';
+import { idParam } from './applications.routes.js';
+
+export const RANKING_PAGE_SIZE = 100;
+
+interface RankingQuery {
+  sort: RankSort;
+  dir: 'asc' | 'desc';
+  filters: RankFilters;
+  page: number;
+}
+
+const defaultDir = (sort: RankSort) => (sort === 'name' ? 'asc' : 'desc');
+const oneOf = <T extends string>(list: readonly T[], value: unknown): T | undefined =>
+  typeof value === 'string' && (list as readonly string[]).includes(value) ? (value as T) : undefined;
+
+function rankingQuery(query: Record<string, unknown>): RankingQuery {
+  const sort = oneOf(RANK_SORTS, query.sort) ?? 'mean';
+  const { flagged, page } = query;
+  return {
+    sort,
+    dir: oneOf(['asc', 'desc'] as const, query.dir) ?? defaultDir(sort),
+    filters: {
+      state: oneOf(US_STATES, query.state),
+      level: oneOf<SchoolLevel>(SCHOOL_LEVELS, query.level),
+      status: oneOf<ApplicationStatus>(APPLICATION_STATUSES, query.status),
+      flagged: flagged === 'yes' ? true : flagged === 'no' ? false : undefined,
+    },
+    page: typeof page === 'string' && /^\d{1,5}$/.test(page) ? Math.max(1, Number(page)) : 1,
+  };
+}
+
+/** The query string of a ranking view; the page only when past the first. */
+function queryString({ sort, dir, filters, page }: RankingQuery): string {
+  const flagged = filters.flagged === undefined ? undefined : filters.flagged ? 'yes' : 'no';
+  return new URLSearchParams(
+    Object.entries({ state: filters.state, level: filters.level, status: filters.status, flagged, sort, dir, page: page > 1 ? String(page) : undefined })
+      .filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
+}
+
+export const RANKING_CSV_HEADER = [
+  'Rank', 'Application no.', 'School', 'City', 'State', 'Level', 'Status', 'Reviews in', 'Reviews expected',
+  'Weighted mean', 'Normalized', 'Spread', 'Gold', 'Silver', 'Not recommended', 'Disagreement flag',
+];
+
+function rankingCsvRows(rows: readonly RankedApplication[]): CsvValue[][] {
+  return rows.map((r, i) => [
+    i + 1, r.applicationId, r.schoolName, r.city, r.state, r.level, r.status, r.reviewsIn, r.reviewsExpected,
+    round4(r.mean), round4(r.normalized), round4(r.spread), r.gold, r.silver, r.notRecommended, r.flagged ? 'yes' : 'no',
+  ]);
+}
+
+const COLUMN_LABELS: Record<RankSort, string> = {
+  name: 'School', reviews: 'Reviews in', mean: 'Weighted mean', normalized: 'Normalized', spread: 'Spread',
+};
+
+async function sendCsv(res: Response, fileName: string, header: readonly string[], rows: AsyncIterable<readonly CsvValue[]> | Iterable<readonly CsvValue[]>) {
+  res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.attachment(fileName);
+  try {
+    await pipeline(csvStream(header, rows), res);
+  } catch (error) {
+    // The admin cancelled the download: the rest is simply not read.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+  }
+}
+
+export function adminRankingRoutes(context: AppContext): Router {
+  const router = Router();
+  const { db, clock } = context;
+  router.use(requireRole('admin'));
+
+  router.get('/rounds/:roundId/ranking', async function showRanking(req, res) {
+    const roundId = idParam(req.params.roundId);
+    const view = rankingQuery(req.query);
+    const ranking = await rankRound(db, roundId, view);
+    const { round, cycle, rows } = ranking;
+    const scale = { scoreMin: cycle.scoreMin, scoreMax: cycle.scoreMax };
+    const pageCount = Math.max(1, Math.ceil(rows.length / RANKING_PAGE_SIZE));
+    const page = Math.min(view.page, pageCount);
+    const offset = (page - 1) * RANKING_PAGE_SIZE;
+    const base = `/admin/rounds/${roundId}`;
+    const href = (changes: Partial<RankingQuery>) => `${base}/ranking?${queryString({ ...view, page: 1, ...changes })}`;
+    const columns = Object.fromEntries(
+      RANK_SORTS.map((sort) => {
+        const current = view.sort === sort;
+        const dir = current ? (view.dir === 'asc' ? 'desc' : 'asc') : defaultDir(sort);
+        return [sort, {
+          label: COLUMN_LABELS[sort],
+          href: href({ sort, dir }),
+          ariaSort: current ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined,
+          arrow: current ? (view.dir === 'asc' ? '▲' : '▼') : '',
+        }];
+      }),
+    );
+    const exportQuery = queryString({ ...view, page: 1 });
+    res.render('admin/ranking/show', {
+      title: `Ranking — ${round.name}`,
+      round,
+      cycle,
+      nextRound: ranking.nextRound,
+      threshold: cycle.disagreementThreshold.toFixed(2),
+      midpoint: (scale.scoreMin + scale.scoreMax) / 2,
+      quarterRange: (scale.scoreMax - scale.scoreMin) / 4,
+      total: rows.length,
+      reviewCount: ranking.reviewCount,
+      roundMean: formatScore(ranking.roundMean),
+      rows: rows.slice(offset, offset + RANKING_PAGE_SIZE).map((r, i) => ({
+        ...r,
+        rank: offset + i + 1,
+        statusLabel: STATUS_LABELS[r.status] ?? r.status,
+        levelLabel: LEVEL_LABELS[r.level],
+        mean: formatScore(r.mean),
+        normalized: formatScore(r.normalized),
+        spread: formatScore(r.spread),
+        short: r.reviewsIn < r.reviewsExpected,
+        canAdvance: r.status === 'eligible',
+      })),
+      columns,
+      states: US_STATES.map((s) => ({ value: s, selected: s === view.filters.state })),
+      levels: SCHOOL_LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l], selected: l === view.filters.level })),
+      statuses: APPLICATION_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === view.filters.status })),
+      flagged: { yes: view.filters.flagged === true, no: view.filters.flagged === false },
+      sorts: RANK_SORTS.map((s) => ({ value: s, label: COLUMN_LABELS[s], selected: s === view.sort })),
+      dirAsc: view.dir === 'asc',
+      histogramSvg: scoreHistogramSvg({ id: 'score-histogram', bins: ranking.histogram }),
+      histogramRows: ranking.histogram.map((b) => ({ label: `${b.from.toFixed(1)}–${b.to.toFixed(1)}`, count: b.count })),
+      reviewersSvg: reviewerSpreadSvg({ id: 'reviewer-spread', reviewers: ranking.reviewers, roundMean: ranking.roundMean, scale }),
+      reviewers: ranking.reviewers.map((r) => ({
+        ...r,
+        mean: formatScore(r.mean),
+        sd: formatScore(r.sd),
+        difference: ranking.roundMean === null ? '—' : `${r.mean >= ranking.roundMean ? '+' : '−'}${Math.abs(r.mean - ranking.roundMean).toFixed(2)}`,
+      })),
+      returnTo: queryString({ ...view, page }),
+      rankingCsvHref: `${base}/ranking.csv${exportQuery ? `?${exportQuery}` : ''}`,
+      reviewsCsvHref: `${base}/reviews.csv`,
+      page,
+      pageCount,
+      prevHref: page > 1 ? href({ page: page - 1 }) : undefined,
+      nextHref: page < pageCount ? href({ page: page + 1 }) : undefined,
+    });
+  });
+
+  router.get('/rounds/:roundId/ranking.csv', async function downloadRankingCsv(req, res) {
+    const view = rankingQuery(req.query);
+    const { round, rows } = await rankRound(db, idParam(req.params.roundId), view);
+    await sendCsv(res, csvFileName(`ranking ${round.name}`, clock()), RANKING_CSV_HEADER, rankingCsvRows(rows));
+  });
+
+  router.get('/rounds/:roundId/reviews.csv', async function downloadReviewsCsv(req, res) {
+    const { round, header, rows } = await reviewExport(db, idParam(req.params.roundId));
+    await sendCsv(res, csvFileName(`reviews ${round.name}`, clock()), header, rows);
+  });
+
+  router.post('/rounds/:roundId/advance', async function advanceSelected(req: Request, res) {
+    const fromRoundId = idParam(req.params.roundId);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    // The filters and page the admin was on, rebuilt from known values only.
+    const back = `/admin/rounds/${fromRoundId}/ranking?${queryString(
+      rankingQuery(Object.fromEntries(new URLSearchParams(typeof body.returnTo === 'string' ? body.returnTo : ''))),
+    )}`.replace(/\?$/, '');
+    const applicationIds = ([] as unknown[]).concat(body.applicationIds ?? [])
+      .filter((v): v is string => typeof v === 'string' && /^\d{1,15}$/.test(v))
+      .map(Number);
+    try {
+      const outcome = await advanceToRound(context, { fromRoundId, toRoundId: idParam(body.toRoundId), applicationIds, adminId: req.user!.id });
+      const already = outcome.alreadyThere ? ` ${outcome.alreadyThere} ${outcome.alreadyThere === 1 ? 'was' : 'were'} already there.` : '';
+      res.flash('success', `${outcome.added} application${outcome.added === 1 ? '' : 's'} added to ${outcome.toRound.name}.${already}`);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      res.flash('error', Object.values(error.fieldErrors).join(' '));
+    }
+    res.redirect(303, back);
+  });
+
+  return router;
+}
