@@ -1,13 +1,10 @@
 // Admins' side of nominations: the list grouped by school, a school's nominations, spam,
 // invitations by hand, the CSV export and nomination evidence. Mounted under /admin.
-import { createReadStream, existsSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/app.js';
-import { Invalid, NotFound } from '../server/errors.js';
+import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { csvFileName, csvStream } from '../server/services/csv.js';
-import { storedPath } from '../server/services/evidence-storage.js';
+import { csvFileName } from '../server/services/csv.js';
 import { formatDay } from '../server/services/form-input.js';
 import {
   cycleChoices,
@@ -26,6 +23,7 @@ import { US_STATES } from '../server/services/schools.js';
 import { STATUS_LABELS } from '../server/services/applications.js';
 import { NOMINATION_STATUSES, type NominationStatus } from '../models/schema.js';
 import { idParam } from './applications.routes.js';
+import { sendCsv, sendStoredFile } from './downloads.js';
 
 /** The group page's address: the match key is folded text ("lincoln|portland|OR"), so encoded. */
 export function groupPath(cycleId: number, matchKey: string): string {
@@ -83,14 +81,7 @@ export function adminNominationRoutes(context: AppContext): Router {
 
   router.get('/nominations.csv', async function downloadNominationsCsv(req, res) {
     const filters = filtersFrom(req.query);
-    res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
-    res.attachment(csvFileName('nominations', clock()));
-    try {
-      await pipeline(csvStream(NOMINATION_CSV_HEADER, nominationExportRows(db, filters)), res);
-    } catch (error) {
-      // The admin cancelled the download: the remaining batches are simply not read.
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-    }
+    await sendCsv(res, { fileName: csvFileName('nominations', clock()), header: NOMINATION_CSV_HEADER, rows: nominationExportRows(db, filters) });
   });
 
   async function renderGroup(res: Response, { cycleId, matchKey }: { cycleId: number; matchKey: string }, extra: Record<string, unknown> = {}, status = 200) {
@@ -167,20 +158,7 @@ export function adminNominationRoutes(context: AppContext): Router {
 
   router.get('/nominations/:id/files/:publicId', async function downloadNominationFile(req, res) {
     const file = await findNominationFile(db, { nominationId: idParam(req.params.id), publicId: String(req.params.publicId) });
-    const fullPath = storedPath(context.config.uploadDir, file.storedName);
-    if (!existsSync(fullPath)) throw new NotFound('The file is missing from storage.');
-    res.set({
-      'Content-Type': file.contentType,
-      'Content-Length': String(file.sizeBytes),
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-store',
-    });
-    res.attachment(file.originalName);
-    try {
-      await pipeline(createReadStream(fullPath), res);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-    }
+    await sendStoredFile(res, { uploadDir: context.config.uploadDir, file, downloadName: file.originalName });
   });
 
   return router;

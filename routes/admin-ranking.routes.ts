@@ -1,14 +1,13 @@
 // The ranking of a review round for admins: scores, normalized scores, disagreement, charts of
 // the distribution and of each reviewer's leniency, advancing finalists, and the CSV exports.
 // Mounted under /admin. The definitions are in server/services/scoring.ts and on the page.
-import { pipeline } from 'node:stream/promises';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { AppContext } from '../server/app.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { STATUS_LABELS } from '../server/services/applications.js';
 import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../server/services/charts.js';
-import { csvFileName, csvStream, type CsvValue } from '../server/services/csv.js';
+import { csvFileName, type CsvValue } from '../server/services/csv.js';
 import { LEVEL_LABELS, US_STATES } from '../server/services/schools.js';
 import {
   advanceToRound,
@@ -22,6 +21,7 @@ import {
 } from '../server/services/scoring.js';
 import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel } from '../models/schema.js';
 import { idParam } from './applications.routes.js';
+import { sendCsv } from './downloads.js';
 
 export const RANKING_PAGE_SIZE = 100;
 
@@ -76,17 +76,6 @@ function rankingCsvRows(rows: readonly RankedApplication[]): CsvValue[][] {
 const COLUMN_LABELS: Record<RankSort, string> = {
   name: 'School', reviews: 'Reviews in', mean: 'Weighted mean', normalized: 'Normalized', spread: 'Spread',
 };
-
-async function sendCsv(res: Response, fileName: string, header: readonly string[], rows: AsyncIterable<readonly CsvValue[]> | Iterable<readonly CsvValue[]>) {
-  res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
-  res.attachment(fileName);
-  try {
-    await pipeline(csvStream(header, rows), res);
-  } catch (error) {
-    // The admin cancelled the download: the rest is simply not read.
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-  }
-}
 
 export function adminRankingRoutes(context: AppContext): Router {
   const router = Router();
@@ -168,12 +157,12 @@ export function adminRankingRoutes(context: AppContext): Router {
   router.get('/rounds/:roundId/ranking.csv', async function downloadRankingCsv(req, res) {
     const view = rankingQuery(req.query);
     const { round, rows } = await rankRound(db, idParam(req.params.roundId), view);
-    await sendCsv(res, csvFileName(`ranking ${round.name}`, clock()), RANKING_CSV_HEADER, rankingCsvRows(rows));
+    await sendCsv(res, { fileName: csvFileName(`ranking ${round.name}`, clock()), header: RANKING_CSV_HEADER, rows: rankingCsvRows(rows) });
   });
 
   router.get('/rounds/:roundId/reviews.csv', async function downloadReviewsCsv(req, res) {
     const { round, header, rows } = await reviewExport(db, idParam(req.params.roundId));
-    await sendCsv(res, csvFileName(`reviews ${round.name}`, clock()), header, rows);
+    await sendCsv(res, { fileName: csvFileName(`reviews ${round.name}`, clock()), header, rows });
   });
 
   router.post('/rounds/:roundId/advance', async function advanceSelected(req: Request, res) {

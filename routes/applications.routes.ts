@@ -1,6 +1,4 @@
 // The applicant's pages: "My applications", and each section of one application.
-import { createReadStream, existsSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../server/app.js';
@@ -23,7 +21,8 @@ import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from 
 import { addEvidence, deleteEvidence, findEvidence } from '../server/services/evidence.js';
 import { nominationsForApplication } from '../server/services/nominations-admin.js';
 import { publishedOutcomes } from '../server/services/honorees.js';
-import { formatBytes, storedPath } from '../server/services/evidence-storage.js';
+import { formatBytes } from '../server/services/evidence-storage.js';
+import { sendStoredFile } from './downloads.js';
 import { LEVEL_LABELS, profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
@@ -274,21 +273,7 @@ export function applicationRoutes(context: AppContext): Router {
 
   router.get('/applications/:id/files/:publicId', loadAccess, async function downloadFile(req, res) {
     const file = await findEvidence(db, { access: access(res), publicId: String(req.params.publicId) });
-    const fullPath = storedPath(context.config.uploadDir, file.storedName);
-    if (!existsSync(fullPath)) throw new NotFound('The file is missing from storage. Please tell the program staff.');
-    res.set({
-      'Content-Type': file.contentType,
-      'Content-Length': String(file.sizeBytes),
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-store',
-    });
-    res.attachment(file.originalName);
-    try {
-      await pipeline(createReadStream(fullPath), res);
-    } catch (error) {
-      // The reader went away mid-download: nothing to answer to.
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-    }
+    await sendStoredFile(res, { uploadDir: context.config.uploadDir, file, downloadName: file.originalName });
   });
 
   router.get('/applications/:id/review', loadAccess, async function showReview(_req, res) {

@@ -1,11 +1,10 @@
 // The public face of decisions: the honorees of published cycles (list, one page each, open
 // data as JSON and CSV) and each cycle's criteria. Pages carry a title, a description and
 // Open Graph tags so links shared elsewhere preview well.
-import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import type { AppContext } from '../server/app.js';
 import { NotFound } from '../server/errors.js';
-import { csvFileName, csvStream } from '../server/services/csv.js';
+import { csvFileName } from '../server/services/csv.js';
 import {
   filterQuery,
   findHonoree,
@@ -20,6 +19,7 @@ import {
 } from '../server/services/honorees.js';
 import { US_STATES } from '../server/services/schools.js';
 import { idParam } from './applications.routes.js';
+import { sendCsv } from './downloads.js';
 
 const LEVEL_NAMES = { gold: 'Gold', silver: 'Silver' } as const;
 
@@ -85,14 +85,7 @@ export function honoreeRoutes(context: AppContext): Router {
   router.get('/honorees.csv', async function downloadHonoreesCsv(req, res) {
     const { page: _page, ...filters } = parseHonoreeFilters(req.query);
     openDataHeaders(res);
-    res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
-    res.attachment(csvFileName('honorees', clock()));
-    try {
-      await pipeline(csvStream(HONOREE_CSV_HEADER, honoreeCsvRows(db, filters, config.baseUrl)), res);
-    } catch (error) {
-      // The reader went away: the remaining batches are simply not read.
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-    }
+    await sendCsv(res, { fileName: csvFileName('honorees', clock()), header: HONOREE_CSV_HEADER, rows: honoreeCsvRows(db, filters, config.baseUrl), cache: 'no-cache' });
   });
 
   router.get('/honorees/:year/:slug', async function showHonoree(req, res) {

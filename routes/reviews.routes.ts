@@ -2,15 +2,12 @@
 // and its evidence. Everything under /reviews/:assignmentId asks reviewerAccess first: someone
 // else's assignment, or one the reviewer is conflicted on, is "not found" (never "forbidden"),
 // in blind and open cycles alike.
-import { createReadStream, existsSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { RECOMMENDATIONS } from '../models/schema.js';
 import type { AppContext } from '../server/app.js';
 import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../server/auth/permissions.js';
-import { Forbidden, Invalid, NotFound, type FieldErrors } from '../server/errors.js';
+import { Forbidden, Invalid, type FieldErrors } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { storedPath } from '../server/services/evidence-storage.js';
 import {
   findReviewFile,
   loadReviewView,
@@ -24,6 +21,7 @@ import {
   type ReviewView,
 } from '../server/services/reviewing.js';
 import { idParam } from './applications.routes.js';
+import { sendStoredFile } from './downloads.js';
 
 function access(res: Response): ReviewerAccess {
   return res.locals.access as ReviewerAccess;
@@ -156,22 +154,8 @@ export function reviewRoutes(context: AppContext): Router {
 
   async function sendFile(req: Request, res: Response, nominationId?: number) {
     const file = await findReviewFile(db, access(res), { publicId: String(req.params.publicId), nominationId });
-    const fullPath = storedPath(context.config.uploadDir, file.storedName);
-    if (!existsSync(fullPath)) throw new NotFound('The file is missing from storage. Please tell the program staff.');
     // In a blind cycle the name offered is the neutral one the page shows ("Evidence 3.pdf").
-    res.attachment(file.displayName);
-    res.set({
-      'Content-Type': file.contentType,
-      'Content-Length': String(file.sizeBytes),
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-store',
-    });
-    try {
-      await pipeline(createReadStream(fullPath), res);
-    } catch (error) {
-      // The reader went away mid-download: nothing to answer to.
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-    }
+    await sendStoredFile(res, { uploadDir: context.config.uploadDir, file, downloadName: file.displayName });
   }
 
   router.get('/reviews/:assignmentId/files/:publicId', loadAccess, async function downloadReviewFile(req, res) {

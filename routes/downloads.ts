@@ -1,0 +1,49 @@
+// Sending files and CSV exports: one place for the headers and for a reader who leaves early.
+import { createReadStream, existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Response } from 'express';
+import { NotFound } from '../server/errors.js';
+import { csvStream, type CsvValue } from '../server/services/csv.js';
+import { storedPath } from '../server/services/evidence-storage.js';
+
+/** Streams to the response; a reader who cancels mid-download is not an error. */
+export async function streamTo(res: Response, source: Readable): Promise<void> {
+  try {
+    await pipeline(source, res);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+  }
+}
+
+/** An evidence file, always as an attachment that browsers may not sniff or cache. */
+export async function sendStoredFile(
+  res: Response,
+  { uploadDir, file, downloadName }: { uploadDir: string; file: { storedName: string; contentType: string; sizeBytes: number }; downloadName: string },
+): Promise<void> {
+  const fullPath = storedPath(uploadDir, file.storedName);
+  if (!existsSync(fullPath)) throw new NotFound('The file is missing from storage. Please tell the program staff.');
+  res.attachment(downloadName);
+  res.set({
+    'Content-Type': file.contentType,
+    'Content-Length': String(file.sizeBytes),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'private, no-store',
+  });
+  await streamTo(res, createReadStream(fullPath));
+}
+
+/** A CSV export, streamed row by row (formula-safe cells: see server/services/csv.ts). */
+export async function sendCsv(
+  res: Response,
+  { fileName, header, rows, cache = 'private, no-store' }: {
+    fileName: string;
+    header: readonly string[];
+    rows: AsyncIterable<readonly CsvValue[]> | Iterable<readonly CsvValue[]>;
+    cache?: string;
+  },
+): Promise<void> {
+  res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
+  res.attachment(fileName);
+  await streamTo(res, csvStream(header, rows));
+}
