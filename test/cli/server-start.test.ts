@@ -223,6 +223,14 @@ describe('starting and stopping the portal (server/index.ts)', function () {
     ]);
     expect(titles(optional)).to.have.length(8);
     expect(titles(optional)).to.deep.equal(DEMO_CRITERIA.filter((c) => !c.required).map((c) => c.title));
+
+    // The demo also has last year's published honorees, from several states.
+    const honorees = await (await get('/honorees')).text();
+    expect(honorees).to.contain('Roosevelt High School');
+    expect(honorees).to.contain('Rainier Beach High School');
+    const data = (await (await get('/honorees.json')).json()) as { honorees?: unknown[] } | unknown[];
+    const list = Array.isArray(data) ? data : (data.honorees ?? []);
+    expect(list).to.have.length(12);
   });
 
   it('signs the demo admin in through the login form and opens /admin', async () => {

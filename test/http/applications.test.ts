@@ -154,6 +154,21 @@ describe('a school applies', () => {
     expect(answerRow?.answer).to.equal(text);
   });
 
+  it('refuses a file that would take the application over its total limit', async () => {
+    const { cycles } = await import('../../models/schema.js');
+    const used = (await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId))).reduce((n, f) => n + f.sizeBytes, 0);
+    await h.db.update(cycles).set({ maxFileBytes: 2000, maxApplicationBytes: used + 700 }).where(eq(cycles.id, cycleId));
+    try {
+      const res = await saveCriterion(agent(), applicationId, required[1]!, { answer: 'kept text', files: [{ name: 'sample.xlsx' }] });
+      expect(res.status).to.equal(422);
+      expect(res.text).to.contain('would take the application');
+      expect(res.text).to.contain('kept text');
+      expect(await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId))).to.have.length(4);
+    } finally {
+      await h.db.update(cycles).set({ maxFileBytes: 20 * 1024 * 1024, maxApplicationBytes: 100 * 1024 * 1024 }).where(eq(cycles.id, cycleId));
+    }
+  });
+
   it('refuses an upload whose form has no CSRF token, and writes no file', async () => {
     const before = await h.db.select().from(evidenceFiles);
     const res = await agent().post(`/applications/${applicationId}/criteria/${required[1]}`).field('answer', 'x').attach('files', fixtureBytes('sample.pdf'), 'x.pdf');
