@@ -17,6 +17,7 @@ import type { Database, DatabaseKind } from './db/client.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { flashMessages } from './middleware/flash.js';
+import { parseQuery, stripNullsFromBody } from './middleware/sanitize.js';
 import type { MailSettings } from './mail/outbox.js';
 import { createViewEngine } from './views.js';
 import { publicDir } from './paths.js';
@@ -92,6 +93,7 @@ export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.set('query parser', parseQuery);
   createViewEngine(app);
 
   app.use(
@@ -135,6 +137,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/static', express.static(publicDir, { maxAge: config.isProduction ? '1d' : 0, index: false }));
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 1000 }));
+  app.use(stripNullsFromBody);
   app.use(
     session({
       name: secureCookies ? '__Host-laurel.sid' : 'laurel.sid',

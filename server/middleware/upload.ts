@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { displayFileName, formatBytes } from '../services/evidence-storage.js';
+import { withoutNulls } from './sanitize.js';
 
 export interface UploadedFile {
   /** The temp file; it is removed when the response ends unless the route moved it away. */
@@ -97,9 +98,10 @@ export function receiveFiles(options: {
             .then(() => next(error));
         }
         req.uploadProblem = problem;
-        req.body ??= {};
+        req.body = withoutNulls(req.body ?? {});
         return void removeTempFiles().then(() => next(), next);
       }
+      req.body = withoutNulls(req.body ?? {});
       req.uploadedFiles = files.map((file) => ({
         path: file.path,
         originalName: file.originalname,
