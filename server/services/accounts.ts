@@ -94,12 +94,7 @@ export async function registerUser(
       });
       return;
     }
-    const token = await issueToken(tx, { userId: created.id, purpose: 'verify_email', clock });
-    await enqueueMail(tx, mail, {
-      to: email,
-      template: 'verify-email',
-      data: { name, link: `${mail.baseUrl}/verify-email/${token}${nextQuery}` },
-    });
+    await sendVerificationLink({ db: tx, mail, clock }, { user: { id: created.id, email, name }, nextQuery });
   });
   return { email };
 }
@@ -114,13 +109,19 @@ export async function resendVerification(
   if (emailError) throw new Invalid({ email: emailError });
   const user = await findUserByEmail(db, email);
   if (!user || user.emailVerifiedAt) return;
-  await db.transaction(async (tx) => {
-    const token = await issueToken(tx, { userId: user.id, purpose: 'verify_email', clock });
-    await enqueueMail(tx, mail, {
-      to: email,
-      template: 'verify-email',
-      data: { name: user.name, link: `${mail.baseUrl}/verify-email/${token}` },
-    });
+  await db.transaction((tx) => sendVerificationLink({ db: tx, mail, clock }, { user }));
+}
+
+/** Issues a verification token and e-mails its link; call inside the transaction that needs it. */
+async function sendVerificationLink(
+  { db, mail, clock }: AccountContext,
+  { user, nextQuery = '' }: { user: { id: number; email: string; name: string }; nextQuery?: string },
+): Promise<void> {
+  const token = await issueToken(db, { userId: user.id, purpose: 'verify_email', clock });
+  await enqueueMail(db, mail, {
+    to: user.email,
+    template: 'verify-email',
+    data: { name: user.name, link: `${mail.baseUrl}/verify-email/${token}${nextQuery}` },
   });
 }
 
