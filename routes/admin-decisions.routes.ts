@@ -20,11 +20,7 @@ import {
 } from '../server/services/decisions.js';
 import { publish, publishPreview, unpublish } from '../server/services/publishing.js';
 import { DECISION_LEVELS } from '../models/schema.js';
-import { idParam } from './applications.routes.js';
-
-function pageParam(value: unknown): number {
-  return typeof value === 'string' && /^\d{1,5}$/.test(value) ? Math.max(1, Number(value)) : 1;
-}
+import { idParam, optionalId, pageParam } from './params.js';
 
 function filterParam(value: unknown): DecisionFilter {
   return value === 'undecided' ? 'undecided' : parseLevel(value);
@@ -68,7 +64,7 @@ export function adminDecisionRoutes(context: AppContext): Router {
   router.post('/decisions/:applicationId', async function saveDecision(req, res) {
     const applicationId = idParam(req.params.applicationId);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const cycleId = typeof body.cycleId === 'string' && /^\d{1,15}$/.test(body.cycleId) ? Number(body.cycleId) : undefined;
+    const cycleId = optionalId(body.cycleId);
     const back = cycleId ? decisionsHref(cycleId, filterParam(body.filter), pageParam(body.page)) : `/admin/decisions/${applicationId}/profile`;
     try {
       const { level } = await decide(context, { applicationId, level: body.level, adminId: req.user!.id });
@@ -161,7 +157,7 @@ export function adminDecisionRoutes(context: AppContext): Router {
 
   router.get('/audit', async function showAuditLog(req, res) {
     const action = typeof req.query.action === 'string' && /^[a-z0-9_.-]{1,100}$/.test(req.query.action) ? req.query.action : undefined;
-    const before = typeof req.query.before === 'string' && /^\d{1,15}$/.test(req.query.before) ? Number(req.query.before) : undefined;
+    const before = optionalId(req.query.before);
     const { entries, nextBefore } = await listAudit(db, { before, action });
     const actions = await auditActionNames(db);
     const query = (extra: Record<string, string>) => new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString();

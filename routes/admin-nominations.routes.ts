@@ -22,7 +22,7 @@ import {
 import { US_STATES } from '../server/services/schools.js';
 import { STATUS_LABELS } from '../server/services/applications.js';
 import { NOMINATION_STATUSES, type NominationStatus } from '../models/schema.js';
-import { idParam } from './applications.routes.js';
+import { idParam, optionalId, pageParam } from './params.js';
 import { sendCsv, sendStoredFile } from './downloads.js';
 
 /** The group page's address: the match key is folded text ("lincoln|portland|OR"), so encoded. */
@@ -33,10 +33,10 @@ export function groupPath(cycleId: number, matchKey: string): string {
 function filtersFrom(query: Request['query']): NominationFilters & { page: number } {
   const { cycle, status, state, page } = query;
   return {
-    cycleId: typeof cycle === 'string' && /^\d{1,15}$/.test(cycle) ? Number(cycle) : undefined,
+    cycleId: optionalId(cycle),
     status: typeof status === 'string' && (NOMINATION_STATUSES as readonly string[]).includes(status) ? (status as NominationStatus) : undefined,
     state: typeof state === 'string' && (US_STATES as readonly string[]).includes(state) ? state : undefined,
-    page: typeof page === 'string' && /^\d{1,5}$/.test(page) ? Math.max(1, Number(page)) : 1,
+    page: pageParam(page),
   };
 }
 

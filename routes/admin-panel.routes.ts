@@ -7,7 +7,7 @@ import { requireRole } from '../server/middleware/require-role.js';
 import { applyingSchools, conflictPairs, recordConflict, removeConflict } from '../server/services/conflicts.js';
 import { inviteReviewers } from '../server/services/reviewers.js';
 import { applications, cycleReviewers, cycles, reviewerConflicts, reviewerInvitations, schools, users } from '../models/schema.js';
-import { idParam } from './applications.routes.js';
+import { idParam, optionalId, pageParam } from './params.js';
 
 const CONFLICTS_PAGE = 100;
 
@@ -70,7 +70,7 @@ export function adminPanelRoutes(context: AppContext): Router {
     const stored = panel.length
       ? await db.select().from(reviewerConflicts).where(inArray(reviewerConflicts.reviewerId, panel.map((p) => p.id)))
       : [];
-    const page = typeof req.query.page === 'string' && /^\d{1,5}$/.test(req.query.page) ? Math.max(1, Number(req.query.page)) : 1;
+    const page = pageParam(req.query.page);
     const shown = pairs.slice((page - 1) * CONFLICTS_PAGE, page * CONFLICTS_PAGE);
     const storedKey = new Set(stored.map((c) => `${c.reviewerId}:${c.schoolId}`));
     res.status(status).render('admin/panel/conflicts', {
@@ -105,8 +105,8 @@ export function adminPanelRoutes(context: AppContext): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
     const errors: Record<string, string> = {};
-    const reviewerId = typeof body.reviewerId === 'string' && /^\d{1,15}$/.test(body.reviewerId) ? Number(body.reviewerId) : undefined;
-    const schoolId = typeof body.schoolId === 'string' && /^\d{1,15}$/.test(body.schoolId) ? Number(body.schoolId) : undefined;
+    const reviewerId = optionalId(body.reviewerId);
+    const schoolId = optionalId(body.schoolId);
     const [onPanel] = reviewerId
       ? await db.select().from(cycleReviewers).where(and(eq(cycleReviewers.cycleId, cycle.id), eq(cycleReviewers.userId, reviewerId)))
       : [];

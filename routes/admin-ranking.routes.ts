@@ -20,7 +20,7 @@ import {
   type RankSort,
 } from '../server/services/scoring.js';
 import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel } from '../models/schema.js';
-import { idParam } from './applications.routes.js';
+import { idParam, pageParam } from './params.js';
 import { sendCsv } from './downloads.js';
 
 export const RANKING_PAGE_SIZE = 100;
@@ -48,7 +48,7 @@ function rankingQuery(query: Record<string, unknown>): RankingQuery {
       status: oneOf<ApplicationStatus>(APPLICATION_STATUSES, query.status),
       flagged: flagged === 'yes' ? true : flagged === 'no' ? false : undefined,
     },
-    page: typeof page === 'string' && /^\d{1,5}$/.test(page) ? Math.max(1, Number(page)) : 1,
+    page: pageParam(page),
   };
 }
 

@@ -31,13 +31,9 @@ import {
   type Round,
   type RoundMembers,
 } from '../server/services/rounds.js';
-import { idParam } from './applications.routes.js';
+import { idParam, pageParam } from './params.js';
 
 type Body = Record<string, unknown>;
-
-function pageParam(value: unknown): number {
-  return typeof value === 'string' && /^\d{1,5}$/.test(value) ? Math.max(1, Number(value)) : 1;
-}
 
 function body(req: Request): Body {
   return (req.body as Body | undefined) ?? {};

@@ -15,11 +15,7 @@ import {
 } from '../server/services/screening.js';
 import { US_STATES } from '../server/services/schools.js';
 import { APPLICATION_STATUSES, type ApplicationStatus } from '../models/schema.js';
-import { idParam } from './applications.routes.js';
-
-function pageParam(value: unknown): number {
-  return typeof value === 'string' && /^\d{1,5}$/.test(value) ? Math.max(1, Number(value)) : 1;
-}
+import { idParam, optionalId, pageParam } from './params.js';
 
 export function adminScreeningRoutes(context: AppContext): Router {
   const router = Router();
@@ -30,7 +26,7 @@ export function adminScreeningRoutes(context: AppContext): Router {
     const q = req.query;
     const status = typeof q.status === 'string' && (APPLICATION_STATUSES as readonly string[]).includes(q.status) ? (q.status as ApplicationStatus) : undefined;
     const state = typeof q.state === 'string' && (US_STATES as readonly string[]).includes(q.state) ? q.state : undefined;
-    const cycleId = typeof q.cycle === 'string' && /^\d{1,15}$/.test(q.cycle) ? Number(q.cycle) : undefined;
+    const cycleId = optionalId(q.cycle);
     const needsScreening = q.screening === 'needed';
     const page = pageParam(q.page);
     const { rows, hasMore } = await listApplicationsForAdmin(db, { cycleId, status, state, needsScreening, page });

@@ -23,14 +23,10 @@ import { nominationsForApplication } from '../server/services/nominations-admin.
 import { publishedOutcomes } from '../server/services/honorees.js';
 import { formatBytes } from '../server/services/evidence-storage.js';
 import { sendStoredFile } from './downloads.js';
+import { idParam } from './params.js';
 import { LEVEL_LABELS, profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
-
-export function idParam(value: unknown): number {
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new NotFound();
-  return Number(value);
-}
 
 function access(res: Response): ApplicationAccess {
   return res.locals.access as ApplicationAccess;

@@ -18,7 +18,7 @@ import {
   type HonoreeFilters,
 } from '../server/services/honorees.js';
 import { US_STATES } from '../server/services/schools.js';
-import { idParam } from './applications.routes.js';
+import { idParam } from './params.js';
 import { sendCsv } from './downloads.js';
 
 const LEVEL_NAMES = { gold: 'Gold', silver: 'Silver' } as const;

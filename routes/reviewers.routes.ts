@@ -17,7 +17,7 @@ import {
 } from '../server/services/reviewers.js';
 import { US_STATES } from '../server/services/schools.js';
 import { GRADE_LEVELS, reviewerConflicts } from '../models/schema.js';
-import { idParam } from './applications.routes.js';
+import { idParam } from './params.js';
 
 const GRADE_LABELS: Record<string, string> = { elementary: 'Elementary', middle: 'Middle', high: 'High school' };
 

@@ -20,7 +20,7 @@ import {
   saveReview,
   type ReviewView,
 } from '../server/services/reviewing.js';
-import { idParam } from './applications.routes.js';
+import { idParam } from './params.js';
 import { sendStoredFile } from './downloads.js';
 
 function access(res: Response): ReviewerAccess {

@@ -13,7 +13,7 @@ import {
   searchSchools,
   US_STATES,
 } from '../server/services/schools.js';
-import { idParam } from './applications.routes.js';
+import { idParam } from './params.js';
 
 export function schoolRoutes(context: AppContext): Router {
   const router = Router();
