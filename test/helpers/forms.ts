@@ -32,3 +32,8 @@ export function linkIn(text: string, pathPrefix: string): string {
   if (!match) throw new Error(`No ${pathPrefix} link in:\n${text}`);
   return new URL(match[0]).pathname;
 }
+
+/** Decodes the few entities Handlebars writes, so tests can look for the text a person reads. */
+export function readable(html: string): string {
+  return html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+}

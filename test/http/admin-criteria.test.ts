@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { applications, criteria, cycles, programs, schools } from '../../models/schema.js';
 import { DEMO_CRITERIA } from '../../server/cli/demo-data.js';
 import { createUser, signIn } from '../helpers/factories.js';
-import { submitForm } from '../helpers/forms.js';
+import { readable, submitForm } from '../helpers/forms.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -25,10 +25,6 @@ const CYCLE_FIELDS = {
   maxApplicationMb: '100',
   maxFilesPerCriterion: '10',
 };
-
-function readable(html: string): string {
-  return html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
-}
 
 describe('admin: criteria and the rule of choice', () => {
   let h: Harness;

@@ -1,17 +1,13 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
-import { cycles, eligibilityQuestions, eligibilityRules, programs } from '../../models/schema.js';
-import { createUser, signIn } from '../helpers/factories.js';
-import { submitForm } from '../helpers/forms.js';
+import { eligibilityQuestions, eligibilityRules } from '../../models/schema.js';
+import { createCycle2027, createUser, signIn } from '../helpers/factories.js';
+import { readable, submitForm } from '../helpers/forms.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 type Agent = ReturnType<Harness['agent']>;
 
 const AFTER_OPENING = new Date('2027-02-01T12:00:00Z');
-
-function readable(html: string): string {
-  return html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
-}
 
 describe('admin: eligibility questions and rules', () => {
   let h: Harness;
@@ -31,20 +27,7 @@ describe('admin: eligibility questions and rules', () => {
     await createUser(h.db, { email: 'admin@example.org', name: 'Ada Admin', roles: ['admin'] });
     admin = h.agent();
     await signIn(admin, 'admin@example.org');
-    const [program] = await h.db.insert(programs).values({ name: 'Schools of Opportunity', slug: 'schools-of-opportunity' }).returning();
-    const [cycle] = await h.db
-      .insert(cycles)
-      .values({
-        programId: program!.id,
-        year: 2027,
-        name: 'Schools of Opportunity 2027',
-        opensAt: new Date('2027-01-15T00:00:00Z'),
-        nominationsCloseAt: new Date('2027-02-15T00:00:00Z'),
-        applicationsCloseAt: new Date('2027-03-15T23:59:59Z'),
-        reviewsDueAt: new Date('2027-05-01T00:00:00Z'),
-        announcementAt: new Date('2027-06-01T00:00:00Z'),
-      })
-      .returning();
+    const { cycle } = await createCycle2027(h.db, 'schools-of-opportunity');
     cycleId = cycle!.id;
     questionsPage = `/admin/cycles/${cycleId}/eligibility/questions/new`;
     rulesPage = `/admin/cycles/${cycleId}/eligibility/rules/new`;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { criteria, cycles, eligibilityQuestions, eligibilityRules, programs } from '../../models/schema.js';
-import { createUser, signIn } from '../helpers/factories.js';
+import { createCycle2027, createUser, signIn } from '../helpers/factories.js';
 import { csrfTokenFrom } from '../helpers/forms.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -16,20 +16,7 @@ describe('admin programs, cycles, criteria and eligibility: who may use them', (
     h = await startHarness();
     await createUser(h.db, { email: 'principal@lincoln.example.org', roles: ['applicant'] });
     await createUser(h.db, { email: 'reviewer@example.org', roles: ['reviewer'] });
-    const [program] = await h.db.insert(programs).values({ name: 'Schools of Opportunity', slug: 'soo' }).returning();
-    const [cycle] = await h.db
-      .insert(cycles)
-      .values({
-        programId: program!.id,
-        year: 2027,
-        name: 'Schools of Opportunity 2027',
-        opensAt: new Date('2027-01-15T00:00:00Z'),
-        nominationsCloseAt: new Date('2027-02-15T00:00:00Z'),
-        applicationsCloseAt: new Date('2027-03-15T23:59:59Z'),
-        reviewsDueAt: new Date('2027-05-01T00:00:00Z'),
-        announcementAt: new Date('2027-06-01T00:00:00Z'),
-      })
-      .returning();
+    const { program, cycle } = await createCycle2027(h.db, 'soo');
     const [criterion] = await h.db.insert(criteria).values({ cycleId: cycle!.id, position: 1, title: 'Culture' }).returning();
     const [question] = await h.db
       .insert(eligibilityQuestions)

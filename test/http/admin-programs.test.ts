@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { criteria, cycles, eligibilityQuestions, eligibilityRules, programs } from '../../models/schema.js';
 import { createUser, signIn } from '../helpers/factories.js';
-import { csrfTokenFrom, submitForm } from '../helpers/forms.js';
+import { csrfTokenFrom, readable, submitForm } from '../helpers/forms.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -22,11 +22,6 @@ const CYCLE_2027 = {
   maxApplicationMb: '100',
   maxFilesPerCriterion: '10',
 };
-
-/** Decodes the few entities Handlebars writes, so tests can look for the text a person reads. */
-function readable(html: string): string {
-  return html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
-}
 
 describe('admin: programs and cycles', () => {
   let h: Harness;
