@@ -1,11 +1,11 @@
 // The program admin's area. Every route here requires the admin role; someone not signed in is
 // sent to the sign-in page, whether they followed a link (GET) or sent a form (POST).
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../server/app.js';
 import { NotFound } from '../server/errors.js';
-import { emlPath } from '../server/mail/transport.js';
+import { buildEml, emlPath } from '../server/mail/transport.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { findOutboxMessage, listOutbox, outboxCounts } from '../server/services/outbox-admin.js';
 import { adminCriteriaRoutes } from './admin-criteria.routes.js';
@@ -53,14 +53,25 @@ export function adminRoutes(context: AppContext): Router {
     });
   });
 
+  // The file in DATA_DIR/outbox is the recipient's copy, working links and all; the admin gets
+  // the same message rebuilt from the outbox row, whose secret links are hidden.
   router.get('/outbox/:id/raw', async function downloadOutboxMessage(req, res) {
     const id = positiveId(req.params.id);
     const message = id ? await findOutboxMessage(context.db, id) : undefined;
-    const file = message ? emlPath(outboxDir, message.id) : undefined;
-    if (!message || !file || !existsSync(file)) throw new NotFound('This message has no .eml file.');
+    if (!message || !existsSync(emlPath(outboxDir, message.id))) throw new NotFound('This message has no .eml file.');
+    const eml = await buildEml({
+      outboxId: message.id,
+      from: context.config.mailFrom,
+      to: message.toAddress,
+      subject: message.subject,
+      text: message.textBody,
+      html: message.htmlBody,
+      messageId: message.messageId,
+      unsubscribeUrl: message.unsubscribeUrl,
+    });
     res.set('Content-Type', 'message/rfc822');
     res.attachment(`message-${message.id}.eml`);
-    createReadStream(file).pipe(res);
+    res.send(eml);
   });
 
   router.use(adminProgramRoutes(context));

@@ -1,9 +1,13 @@
 // E-mails are Handlebars templates in views/emails/: NAME.text.hbs (its first line is
-// "Subject: ...") and NAME.html.hbs, wrapped in views/emails/layout.html.hbs.
+// "Subject: ...", then a blank line, then the body) and NAME.html.hbs, wrapped in
+// views/emails/layout.html.hbs. The subject line is split from the body in the template's source,
+// before any data is rendered, so no value (a school name with a line break, say) can move the
+// boundary; the rendered subject is then folded to one line.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { viewsDir } from '../paths.js';
+import { subjectLine } from './headers.js';
 
 export interface RenderedMail {
   subject: string;
@@ -14,28 +18,45 @@ export interface RenderedMail {
 const emailsDir = path.join(viewsDir, 'emails');
 const handlebars = Handlebars.create();
 type Template = (data: unknown) => string;
-const cache = new Map<string, Template>();
 
-function compiled(file: string, options: { noEscape: boolean }): Template {
-  const key = `${file}:${options.noEscape}`;
-  let template = cache.get(key);
-  if (!template) {
-    template = handlebars.compile(readFileSync(path.join(emailsDir, file), 'utf8'), {
-      noEscape: options.noEscape,
-      strict: true,
-    });
-    cache.set(key, template);
+interface MailTemplates {
+  subject: Template;
+  text: Template;
+  html: Template;
+}
+
+const cache = new Map<string, MailTemplates>();
+let layout: Template | undefined;
+
+function compile(source: string, noEscape: boolean): Template {
+  return handlebars.compile(source, { noEscape, strict: true });
+}
+
+function read(file: string): string {
+  return readFileSync(path.join(emailsDir, file), 'utf8');
+}
+
+function templatesFor(name: string): MailTemplates {
+  let templates = cache.get(name);
+  if (!templates) {
+    const source = read(`${name}.text.hbs`);
+    const header = /^Subject: ([^\r\n]+)\r?\n\r?\n/.exec(source);
+    if (!header?.[1]) throw new Error(`views/emails/${name}.text.hbs must start with "Subject: ..." and a blank line`);
+    templates = {
+      subject: compile(header[1], true),
+      text: compile(source.slice(header[0].length), true),
+      html: compile(read(`${name}.html.hbs`), false),
+    };
+    cache.set(name, templates);
   }
-  return template;
+  return templates;
 }
 
 export function renderMail(name: string, data: Record<string, unknown>): RenderedMail {
   if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`Bad e-mail template name: ${name}`);
-  const textWithSubject = compiled(`${name}.text.hbs`, { noEscape: true })(data);
-  const match = /^Subject: (.+)\r?\n\r?\n/.exec(textWithSubject);
-  if (!match?.[1]) throw new Error(`views/emails/${name}.text.hbs must start with "Subject: ..." and a blank line`);
-  const subject = match[1].trim();
-  const body = compiled(`${name}.html.hbs`, { noEscape: false })(data);
-  const html = compiled('layout.html.hbs', { noEscape: false })({ ...data, subject, body });
-  return { subject, text: textWithSubject.slice(match[0].length), html };
+  const templates = templatesFor(name);
+  const subject = subjectLine(templates.subject(data));
+  const body = templates.html(data);
+  layout ??= compile(read('layout.html.hbs'), false);
+  return { subject, text: templates.text(data), html: layout({ ...data, subject, body }) };
 }

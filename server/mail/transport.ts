@@ -1,9 +1,11 @@
 // Where messages go: a real SMTP server when SMTP_URL is set; otherwise .eml files under
-// DATA_DIR/outbox, readable by admins at /admin/outbox (development, demos, tests).
+// DATA_DIR/outbox (development, demos). Those files are the delivered mail, working links and
+// all; /admin/outbox never serves them, only a copy rebuilt from the masked outbox row.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
+import { listUnsubscribeHeader, oneLine, senderAddress, subjectLine } from './headers.js';
 
 export interface OutgoingMessage {
   outboxId: number;
@@ -22,19 +24,27 @@ export interface MailTransport {
   close(): void;
 }
 
+/**
+ * How long an SMTP send may wait: for the connection (DNS included), for the greeting, and for
+ * each reply while the connection is silent. Each is well under the worker's STALE_CLAIM_MS, so a
+ * server that stops answering ends the send long before another worker could take the message
+ * back; a send that keeps making progress renews its claim (see worker.ts).
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as const;
+
+/** Every header value is folded to one line here, whatever the outbox row holds. */
 function toNodemailer(message: OutgoingMessage) {
+  const listUnsubscribe = listUnsubscribeHeader(message.unsubscribeUrl);
   return {
-    from: message.from,
-    to: message.to,
-    subject: message.subject,
+    from: senderAddress(message.from),
+    to: oneLine(message.to),
+    subject: subjectLine(message.subject),
     text: message.text,
     html: message.html,
-    messageId: message.messageId,
+    messageId: oneLine(message.messageId),
     headers: {
       'X-Laurel-Outbox-Id': String(message.outboxId),
-      ...(message.unsubscribeUrl
-        ? { 'List-Unsubscribe': `<${message.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
-        : {}),
+      ...(listUnsubscribe ? { 'List-Unsubscribe': listUnsubscribe, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
     },
   };
 }
@@ -47,9 +57,7 @@ export function smtpTransport(smtpUrl: string): MailTransport {
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
+    ...SMTP_TIMEOUTS,
   });
   return {
     kind: 'smtp',
@@ -64,16 +72,23 @@ export function emlPath(outboxDir: string, outboxId: number): string {
   return path.join(outboxDir, `${outboxId}.eml`);
 }
 
+const emlBuilder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+
+/** The message as an .eml file: what the file transport writes, and the admin's download. */
+export async function buildEml(message: OutgoingMessage): Promise<Buffer> {
+  const info = await emlBuilder.sendMail(toNodemailer(message));
+  return info.message as Buffer;
+}
+
 export function fileTransport(outboxDir: string): MailTransport {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     kind: 'files',
     send: async (message) => {
-      const info = await transporter.sendMail(toNodemailer(message));
+      const eml = await buildEml(message);
       mkdirSync(outboxDir, { recursive: true });
-      writeFileSync(emlPath(outboxDir, message.outboxId), info.message as Buffer);
+      writeFileSync(emlPath(outboxDir, message.outboxId), eml);
     },
-    close: () => transporter.close(),
+    close: () => {},
   };
 }
 

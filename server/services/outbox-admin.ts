@@ -1,7 +1,10 @@
 // The admin's view of the mail outbox: every message with its delivery state, newest first.
+// Admins read messages with their secret links hidden, whether or not they are sent yet: a reset
+// or invitation link works for whoever opens it, and only the recipient should have it.
 import { desc, eq, lt, sql } from 'drizzle-orm';
 import { outbox } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
+import { hideMailSecrets, withSecretsHidden } from '../mail/secret-links.js';
 
 export const OUTBOX_PAGE_SIZE = 50;
 
@@ -25,7 +28,9 @@ export async function listOutbox(db: Database, { before }: { before?: number }) 
     .orderBy(desc(outbox.id))
     .limit(OUTBOX_PAGE_SIZE + 1);
   const hasMore = rows.length > OUTBOX_PAGE_SIZE;
-  const page = rows.slice(0, OUTBOX_PAGE_SIZE);
+  const page = rows
+    .slice(0, OUTBOX_PAGE_SIZE)
+    .map((row) => ({ ...row, subject: hideMailSecrets(row.subject), lastError: row.lastError === null ? null : hideMailSecrets(row.lastError) }));
   return { messages: page, nextBefore: hasMore ? page[page.length - 1]?.id : undefined };
 }
 
@@ -39,5 +44,5 @@ export async function outboxCounts(db: Database) {
 
 export async function findOutboxMessage(db: Database, id: number) {
   const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
-  return row;
+  return row ? withSecretsHidden(row) : undefined;
 }

@@ -1,6 +1,7 @@
 // Submitting forms the way a browser does: load the page, take its CSRF field, post it back
 // with the same cookies.
 import type supertest from 'supertest';
+import type { Response } from 'superagent';
 
 type Agent = ReturnType<typeof supertest.agent>;
 
@@ -36,4 +37,24 @@ export function linkIn(text: string, pathPrefix: string): string {
 /** Decodes the few entities Handlebars writes, so tests can look for the text a person reads. */
 export function readable(html: string): string {
   return html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+}
+
+/** Reads a non-text response body (message/rfc822) as a string: supertest's `.buffer(true).parse(asText)`. */
+export function asText(res: Response, callback: (error: Error | null, body: string) => void) {
+  let body = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    body += chunk;
+  });
+  res.on('end', () => callback(null, body));
+}
+
+/**
+ * Opens an e-mailed confirmation link and presses its button, as a person does: the link alone
+ * changes nothing. Carries a `next=` from the link's query string into the form, as the page does.
+ */
+export async function followConfirmLink(agent: Agent, link: string) {
+  const url = new URL(link, 'http://laurel.test');
+  const next = url.searchParams.get('next');
+  return submitForm(agent, link, url.pathname, next ? { next } : {});
 }

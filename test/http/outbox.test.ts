@@ -3,7 +3,6 @@ import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import { eq, sql } from 'drizzle-orm';
-import type { Response } from 'superagent';
 import { outbox } from '../../models/schema.js';
 import type { Database } from '../../server/db/client.js';
 import { enqueueMail, type MailSettings } from '../../server/mail/outbox.js';
@@ -12,8 +11,10 @@ import { MAX_ATTEMPTS, processOutboxOnce } from '../../server/mail/worker.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { TEST_BASE_URL, TEST_MAIL_FROM, startHarness, type Harness } from '../helpers/harness.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { asText } from '../helpers/forms.js';
 
 const START = new Date('2026-11-22T12:00:00Z');
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
@@ -65,6 +66,7 @@ describe('the mail outbox worker', () => {
     const port = await closedPort();
     const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
     const id = await queueReset(h, 'ana@example.org');
+    const queued = await outboxRow(h.db, id);
     let sink: Awaited<ReturnType<typeof startSmtpSink>> | undefined;
     try {
       expect(await runWorker(h, transport)).to.equal(0);
@@ -93,7 +95,7 @@ describe('the mail outbox worker', () => {
       expect(mail?.to).to.deep.equal(['ana@example.org']);
       expect(mail?.from).to.equal('no-reply@laurel.test');
       expect(mail?.subject).to.equal('Choose a new Laurel password');
-      expect(mail?.text.trim()).to.equal(sent.textBody.trim());
+      expect(mail?.text.trim()).to.equal(queued.textBody.trim());
       expect(mail?.text).to.contain('Hello Ana Reyes,');
       expect(mail?.text).to.contain(`${TEST_BASE_URL}/reset-password/token-for-AnaReyes`);
       expect(mail?.headers.get('x-laurel-outbox-id')).to.equal(String(id));
@@ -155,16 +157,16 @@ describe('the mail outbox worker', () => {
     }
   });
 
-  it('takes back a message a dead worker left in "sending" for over 10 minutes, with the same Message-ID', async () => {
+  it('takes back a message a dead worker left in "sending" over a minute ago, with the same Message-ID', async () => {
     const staleId = await queueReset(h, 'stale@example.org', 'Stale Claim');
     const busyId = await queueReset(h, 'busy@example.org', 'Busy Claim');
-    const claim = (id: number, minutesAgo: number) =>
+    const claim = (id: number, secondsAgo: number) =>
       h.db
         .update(outbox)
-        .set({ status: 'sending', attempts: 1, claimedAt: new Date(h.clock().getTime() - minutesAgo * MINUTE) })
+        .set({ status: 'sending', attempts: 1, claimedAt: new Date(h.clock().getTime() - secondsAgo * SECOND) })
         .where(eq(outbox.id, id));
-    await claim(staleId, 11);
-    await claim(busyId, 5);
+    await claim(staleId, 61);
+    await claim(busyId, 20);
 
     expect(await h.deliverMail()).to.equal(1);
     const stale = await outboxRow(h.db, staleId);
@@ -175,8 +177,68 @@ describe('the mail outbox worker', () => {
     expect(copies[0]?.text).to.contain('Hello Stale Claim,');
 
     const busy = await outboxRow(h.db, busyId);
-    expect(busy.status, 'a claim 5 minutes old may still be in progress').to.equal('sending');
+    expect(busy.status, 'a claim 20 seconds old may still be in progress').to.equal('sending');
+    expect(busy.attempts).to.equal(1);
     expect(h.sink.messages.some((m) => m.messageId === busy.messageId)).to.equal(false);
+  });
+
+  it('delivers each message exactly once when the SMTP server goes down and comes back on the same port', async () => {
+    const ids: number[] = [];
+    for (let n = 1; n <= 3; n += 1) ids.push(await queueReset(h, `outage-${n}@example.org`, `Outage ${n}`));
+    const before = h.sink.messages.length;
+    await h.sink.stop();
+    try {
+      expect(await h.deliverMail()).to.equal(0);
+      const first = await outboxRow(h.db, ids[0]!);
+      expect(first.status).to.equal('pending');
+      expect(first.attempts).to.equal(1);
+      expect(first.lastError).to.contain('ECONNREFUSED');
+      expect(first.nextAttemptAt.toISOString()).to.equal(new Date(START.getTime() + 30 * SECOND).toISOString());
+      for (const id of ids.slice(1)) {
+        expect((await outboxRow(h.db, id)).attempts, 'the round stops at the first failure').to.equal(0);
+      }
+      h.clock.advance(10 * SECOND);
+      expect(await h.deliverMail(), 'still down').to.equal(0);
+      expect((await outboxRow(h.db, ids[1]!)).attempts).to.equal(1);
+    } finally {
+      await h.sink.restart();
+    }
+    h.clock.advance(31 * SECOND);
+    expect(await h.deliverMail()).to.equal(3);
+    h.clock.advance(2 * MINUTE);
+    expect(await h.deliverMail(), 'nothing is sent twice').to.equal(0);
+    const arrived = h.sink.messages.slice(before);
+    for (const id of ids) {
+      const row = await outboxRow(h.db, id);
+      expect(row.status).to.equal('sent');
+      expect(arrived.filter((m) => m.messageId === row.messageId).map((m) => m.to), `message ${id}`).to.deep.equal([[row.toAddress]]);
+    }
+    expect(arrived).to.have.length(3);
+  });
+
+  it('keeps a slow send alive by renewing its claim, so another worker never sends it a second time', async () => {
+    const slowSink = await startSmtpSink(0, { replyDelayMs: 1_500 });
+    const slow = smtpTransport(slowSink.url);
+    const id = await queueReset(h, 'slow@example.org', 'Slow Server');
+    try {
+      const sending = processOutboxOnce({ db: h.db, transport: slow, mailFrom: TEST_MAIL_FROM, clock: h.clock, claimRenewMs: 50 });
+      for (let i = 0; i < 100 && (await outboxRow(h.db, id)).status !== 'sending'; i += 1) await delay(10);
+      // Longer than any stale time passes while the server takes its time answering.
+      h.clock.advance(11 * MINUTE);
+      for (let i = 0; i < 100 && (await outboxRow(h.db, id)).claimedAt?.getTime() !== h.clock().getTime(); i += 1) await delay(10);
+      expect((await outboxRow(h.db, id)).claimedAt?.toISOString(), 'the claim was renewed').to.equal(h.clock().toISOString());
+      expect(await h.deliverMail(), 'another worker leaves the message alone').to.equal(0);
+      expect((await outboxRow(h.db, id)).status).to.equal('sending');
+      expect(await sending).to.equal(1);
+    } finally {
+      slow.close();
+      await slowSink.close();
+    }
+    const row = await outboxRow(h.db, id);
+    expect(row.status).to.equal('sent');
+    expect(row.attempts).to.equal(1);
+    expect(slowSink.messages.filter((m) => m.messageId === row.messageId)).to.have.length(1);
+    expect(h.sink.messages.some((m) => m.messageId === row.messageId)).to.equal(false);
   });
 
   it('queues no e-mail when the transaction that asked for it is rolled back', async () => {
@@ -216,16 +278,6 @@ describe('the mail outbox worker', () => {
     expect(eml).to.contain('Hello File Reader,');
   });
 });
-
-/** Reads a non-text response body (message/rfc822) as a string. */
-function asText(res: Response, callback: (error: Error | null, body: string) => void) {
-  let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => {
-    body += chunk;
-  });
-  res.on('end', () => callback(null, body));
-}
 
 function outboxLinks(html: string): string[] {
   return [...html.matchAll(/href="\/admin\/outbox\/(\d+)"/g)].map((m) => m[1]!);
@@ -295,12 +347,14 @@ describe('/admin/outbox', () => {
     expect(sentPage.status).to.equal(200);
     expect(sentPage.text).to.contain('<h1>Choose a new Laurel password</h1>');
     expect(sentPage.text).to.contain('Hello Delivered Person,');
-    expect(sentPage.text).to.contain(`${TEST_BASE_URL}/reset-password/token-for-DeliveredPerson`);
+    expect(sentPage.text).to.contain(`${TEST_BASE_URL}/reset-password/[hidden]`);
+    expect(sentPage.text).not.to.contain('token-for-DeliveredPerson');
     expect(sentPage.text).to.contain(`href="/admin/outbox/${sentId}/raw"`);
 
     const pendingPage = await admin.get(`/admin/outbox/${pendingId}`);
     expect(pendingPage.text, 'the text part is shown escaped').to.contain('Hello Waiting &lt;b&gt;Person&lt;/b&gt;,');
     expect(pendingPage.text).not.to.contain('/raw"');
+    expect(pendingPage.text, 'a link not sent yet is hidden too').to.contain(`${TEST_BASE_URL}/verify-email/[hidden]`);
 
     const raw = await admin.get(`/admin/outbox/${sentId}/raw`).buffer(true).parse(asText);
     expect(raw.status).to.equal(200);
@@ -309,6 +363,10 @@ describe('/admin/outbox', () => {
     const eml = raw.body as string;
     expect(eml).to.match(/^To: delivered@example\.org$/m);
     expect(eml).to.match(/^Subject: Choose a new Laurel password$/m);
+    expect(eml).to.contain('Hello Delivered Person,');
+    expect(eml).not.to.contain('token-for-DeliveredPerson');
+    const delivered = readFileSync(emlPath(path.join(h.dataDir, 'outbox'), sentId), 'utf8');
+    expect(delivered, 'the file is the recipient\'s copy').to.contain('token-for-DeliveredPerson');
 
     const failedPage = await admin.get(`/admin/outbox/${failedId}`);
     expect(failedPage.text).to.contain('<dt>Last error</dt><dd>550 Mailbox unavailable</dd>');

@@ -1,0 +1,12 @@
+// Text rules shared by every layer: what a one-line value (a name, a title, a subject) may hold.
+
+// Control characters (C0, DEL, C1: CR, LF, tab, NUL, NEL ...) and the Unicode line and paragraph
+// separators, which mail programs and JavaScript also treat as line ends. Nobody types one into a
+// one-line field on purpose (they arrive pasted or forged), and one in a name breaks the e-mail
+// subjects, CSV rows and page titles it is put in.
+const LINE_BREAKING = /[\p{Cc}\u2028\u2029]+/gu;
+
+/** One line: every control character or line separator becomes a space, runs of spaces one space. */
+export function oneLine(value: string): string {
+  return value.replace(LINE_BREAKING, ' ').replace(/\s+/g, ' ').trim();
+}
