@@ -1,19 +1,21 @@
 // Runs the portal: configuration, database and migrations, the demo on a first start, the mail
 // worker, the HTTP server; and a clean shutdown on SIGINT/SIGTERM.
 import { createServer } from 'node:http';
-import { pino } from 'pino';
+import path from 'node:path';
 import { createApp, mailSettingsFor } from './app.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/lock.js';
+import { createLogger } from './logging.js';
 import { createMailTransport } from './mail/transport.js';
 import { startOutboxWorker } from './mail/worker.js';
 import { isEmptyDatabase, seedDemo } from './cli/seed-demo.js';
 import { purgeUnconfirmedNominations } from './services/nominations.js';
 import { pruneRateCounters } from './services/rate-limit.js';
 import { runDueReminders } from './services/review-progress.js';
+import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './services/storage-sweep.js';
 
 const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -21,7 +23,14 @@ const REMINDER_INTERVAL_MS = 15 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
+  // No request, background job or sweep may end the portal for everyone. Node's default for an
+  // error nothing caught is to exit, and one hostile upload once did exactly that (a library
+  // callback throwing after its request was gone, see middleware/upload.ts). What escapes is
+  // logged at error level and the process keeps serving: the request it came from is already
+  // lost, and everything that must stay consistent is inside database transactions, which roll back.
+  process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception; still serving'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection; still serving'));
   const database = await openDatabase(config);
   await database.migrate();
 
@@ -38,6 +47,18 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+  }
+
+  // Leftovers of a crash (temp files, stored files whose row never committed) go before anyone
+  // can upload; see storage-sweep.ts for why the embedded database may remove them all.
+  const tmpDir = path.join(config.uploadDir, 'tmp');
+  try {
+    const policy = sweepPolicyFor(database.kind, systemClock());
+    const temp = await sweepTempUploads(tmpDir, policy);
+    const orphans = await sweepOrphanEvidence(database.db, config.uploadDir, policy);
+    if (temp + orphans > 0) logger.info({ temp, orphans }, 'removed upload files left by an interrupted run');
+  } catch (error) {
+    logger.error({ err: error }, 'could not sweep leftover upload files; starting anyway');
   }
 
   const transport = createMailTransport(config);
@@ -57,6 +78,7 @@ async function main(): Promise<void> {
       sessionStore.prune(now),
       purgeUnconfirmedNominations(database.db, config.uploadDir, now),
       pruneRateCounters(database.db, new Date(now.getTime() - 2 * 24 * 60 * 60 * 1000)),
+      sweepTempUploads(tmpDir, { olderThan: new Date(now.getTime() - SHARED_UPLOAD_DIR_GRACE_MS) }),
     ]).catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
   }, SESSION_PRUNE_INTERVAL_MS);
   pruneTimer.unref();

@@ -1,9 +1,16 @@
-// Receives a multipart form with evidence files into a temp directory. Problems with the upload
-// itself (too large, too many files) never become an error page: they are put on
-// req.uploadProblem so the route can show the form again with everything the person typed.
+// Receives a multipart form with evidence files into a temp directory. Three kinds of trouble,
+// told apart in describeFailure:
+// - a limit the person hit (too large, too many files, a full disk): req.uploadProblem is set and
+//   the route shows the form again with everything the person typed;
+// - a body cut off or malformed (a dropped connection, a robot): a 400 page;
+// - a failure of ours (a permission, a bug): the error handler's 500 page.
+// Whatever happens, no temp file outlives the request, and nothing here can end the process.
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { displayFileName, formatBytes } from '../services/evidence-storage.js';
@@ -31,25 +38,55 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const FORM_LIMITS = { fields: 100, fieldSize: 200 * 1024, parts: 200 } as const;
+/**
+ * Marks every middleware receiveFiles returns, so tests can list the routes that take uploads
+ * from the app itself (test/helpers/upload-routes.ts) and a new upload route is never missed.
+ */
+export const RECEIVES_FILES = Symbol.for('laurel.receiveFiles');
+
+// No form of ours has a field name near 100 characters; a longer one is not a browser's.
+const FORM_LIMITS = { fields: 100, fieldSize: 200 * 1024, parts: 200, fieldNameSize: 100 } as const;
+/** busboy takes "boundary=" as a boundary that matches nothing and reads an empty form. */
+const BOUNDARY = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;"]+))/i;
+
+export const DISK_FULL_MESSAGE =
+  'The portal’s disk is full, so your files could not be saved. Please try again later.';
 
 /** An upload problem of our own making, raised from the file filter. */
 class UploadProblem extends Error {}
+
+/** A body that cut off or does not follow the multipart format: the error handler's 400 page. */
+export class MalformedUpload extends Error {
+  readonly status = 400;
+  constructor(public readonly reason: unknown) {
+    super('The upload was cut off or could not be read.');
+    this.name = 'MalformedUpload';
+  }
+}
+
+/** Opens a temp file for writing; replaced in tests to play a full disk. */
+export type OpenTempFile = (filePath: string) => Writable;
+
+const openTempFileOnDisk: OpenTempFile = (filePath) => createWriteStream(filePath, { flags: 'wx', mode: 0o600 });
 
 export function receiveFiles(options: {
   tmpDir: string;
   fieldName: string;
   limits: (req: Request) => Promise<UploadLimits> | UploadLimits;
+  openTempFile?: OpenTempFile;
 }): RequestHandler {
   const { tmpDir, fieldName } = options;
+  const openTempFile = options.openTempFile ?? openTempFileOnDisk;
 
-  return async (req: Request, res: Response, next: NextFunction) => {
+  const handler = async (req: Request, res: Response, next: NextFunction) => {
     req.uploadedFiles = [];
     if (!req.is('multipart/form-data')) return next();
+    if (!BOUNDARY.test(req.headers['content-type'] ?? '')) return next(new MalformedUpload('no boundary'));
 
     let limits: UploadLimits;
     try {
       limits = await options.limits(req);
+      await mkdir(tmpDir, { recursive: true, mode: 0o700 });
     } catch (error) {
       return next(error);
     }
@@ -58,22 +95,49 @@ export function receiveFiles(options: {
     const written: string[] = [];
     const removeTempFiles = () => Promise.all(written.map((file) => rm(file, { force: true })));
     res.once('close', () => void removeTempFiles().catch(() => undefined));
+    // Which side an error started on: the temp file's ('write': ours or the disk's) or the
+    // request's ('read': the sender's). pipeline passes one side's error on to the other, so
+    // only the first stream to report an error names its origin.
+    const origins = new WeakMap<object, 'read' | 'write'>();
+    const noteOrigin = (side: 'read' | 'write') => (error: unknown) => {
+      if (error instanceof Object && !origins.has(error)) origins.set(error, side);
+    };
+
+    const storage: multer.StorageEngine = {
+      _handleFile(_req, file, callback) {
+        const target = path.join(tmpDir, randomBytes(16).toString('hex'));
+        written.push(target);
+        file.stream.once('error', noteOrigin('read'));
+        let out: Writable;
+        try {
+          out = openTempFile(target);
+        } catch (error) {
+          noteOrigin('write')(error);
+          return callback(error as Error);
+        }
+        out.once('error', noteOrigin('write'));
+        let size = 0;
+        const counter = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            size += chunk.length;
+            done(null, chunk);
+          },
+        });
+        pipeline(file.stream, counter, out).then(
+          () => callback(null, { path: target, size }),
+          // A part cut short leaves half a file: it goes now, not when the response ends. A file
+          // still being opened would appear after an early rm, so wait for it to close first.
+          (error: Error) => void closed(out).then(() => rm(target, { force: true })).finally(() => callback(error)),
+        );
+      },
+      _removeFile(_req, file, callback) {
+        rm(file.path, { force: true }).then(() => callback(null), callback);
+      },
+    };
 
     let accepted = 0;
     const upload = multer({
-      storage: multer.diskStorage({
-        destination: (_req, _file, callback) => {
-          mkdir(tmpDir, { recursive: true, mode: 0o700 }).then(
-            () => callback(null, tmpDir),
-            (error: Error) => callback(error, tmpDir),
-          );
-        },
-        filename: (_req, _file, callback) => {
-          const name = randomBytes(16).toString('hex');
-          written.push(path.join(tmpDir, name));
-          callback(null, name);
-        },
-      }),
+      storage,
       limits: { ...FORM_LIMITS, fileSize: limits.maxFileBytes },
       // Browsers send file names as UTF-8; busboy's default (latin1) would garble "Écoles.pdf".
       defParamCharset: 'utf8',
@@ -88,54 +152,80 @@ export function receiveFiles(options: {
     }).array(fieldName);
 
     upload(req, res, (error?: unknown) => {
+      // req.files is multer's own list; it keeps using it after an aborted request calls back here
+      // (files still being written remove their placeholders from it), so it is left as it is.
       const files = (req.files ?? []) as Express.Multer.File[];
-      req.files = undefined;
-      if (error) {
-        const problem = describeProblem(error, limits);
-        if (problem === undefined) {
-          return void removeTempFiles()
-            .catch(() => undefined)
-            .then(() => next(error));
-        }
-        req.uploadProblem = problem;
-        req.body = withoutNulls(req.body ?? {});
-        return void removeTempFiles().then(() => next(), next);
-      }
       req.body = withoutNulls(req.body ?? {});
-      req.uploadedFiles = files.map((file) => ({
-        path: file.path,
-        originalName: file.originalname,
-        size: file.size,
-      }));
-      next();
+      if (!error) {
+        req.uploadedFiles = files.map((file) => ({ path: file.path, originalName: file.originalname, size: file.size }));
+        return next();
+      }
+      const failure = describeFailure(error, limits, origins);
+      const carryOn = () => {
+        if (failure.kind === 'ours') return next(error);
+        if (failure.kind === 'malformed') return next(new MalformedUpload(error));
+        if (failure.kind === 'disk full') req.log?.error({ err: error }, 'upload refused: the disk is full');
+        req.uploadProblem = failure.message;
+        next();
+      };
+      removeTempFiles().then(carryOn, carryOn);
     });
   };
+  return Object.assign(handler, { [RECEIVES_FILES]: { fieldName } });
 }
 
-/** The message for a problem the person can fix, or undefined for a failure of ours (disk, bug). */
-function describeProblem(error: unknown, limits: UploadLimits): string | undefined {
-  if (error instanceof UploadProblem) return error.message;
+function closed(stream: Writable): Promise<void> {
+  return stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
+}
+
+type Failure =
+  | { kind: 'problem' | 'disk full'; message: string }
+  | { kind: 'malformed' }
+  | { kind: 'ours' };
+
+/** busboy's limits the person can fix by sending less; every other multer code is a malformed body. */
+const LIMIT_CODES = new Set([
+  'LIMIT_FILE_SIZE',
+  'LIMIT_FILE_COUNT',
+  'LIMIT_UNEXPECTED_FILE',
+  'LIMIT_FIELD_COUNT',
+  'LIMIT_PART_COUNT',
+  'LIMIT_FIELD_VALUE',
+]);
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+/** A connection dropped by the sender or on the way. */
+const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+function describeFailure(error: unknown, limits: UploadLimits, origins: WeakMap<object, 'read' | 'write'>): Failure {
+  if (error instanceof UploadProblem) return { kind: 'problem', message: error.message };
   if (error instanceof multer.MulterError) {
-    switch (error.code) {
-      case 'LIMIT_FILE_SIZE': {
-        const { filename } = error as multer.MulterError & { filename?: string };
-        const which = filename ? `“${displayFileName(filename)}”` : 'One of the files';
-        return `${which} is larger than the ${formatBytes(limits.maxFileBytes)} limit for one file.`;
-      }
-      case 'LIMIT_UNEXPECTED_FILE':
-        return 'The form sent a file where none was expected. Please reload the page and try again.';
-      case 'LIMIT_FIELD_COUNT':
-      case 'LIMIT_PART_COUNT':
-        return 'The form sent too many fields at once. Please reload the page and try again.';
-      case 'LIMIT_FIELD_VALUE':
-        return `One of the answers is longer than ${formatBytes(FORM_LIMITS.fieldSize)}. Please shorten it.`;
-      default:
-        return 'The form could not be read. Please reload the page and try again.';
-    }
+    if (!LIMIT_CODES.has(error.code)) return { kind: 'malformed' };
+    return { kind: 'problem', message: limitMessage(error, limits) };
   }
-  // Node's own errors (a full disk, a missing permission) carry a syscall; those are ours to fix.
-  if (error instanceof Error && 'syscall' in error) return undefined;
-  // Anything else comes from parsing the body: a cut-off or malformed upload.
-  if (error instanceof Error) return 'The upload did not arrive complete. Please try again.';
-  return undefined;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return { kind: 'disk full', message: DISK_FULL_MESSAGE };
+  const origin = error instanceof Object ? origins.get(error) : undefined;
+  if (origin === 'write') return { kind: 'ours' };
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return { kind: 'malformed' };
+  // busboy reports a cut-off or garbled body ("Unexpected end of form", "Malformed part header",
+  // "Boundary not found") and multer a dropped request ("Request aborted") as plain Errors;
+  // Node's system errors (a permission, a missing directory) and a bug's TypeError are ours.
+  if (error instanceof Error && error.constructor === Error && !('syscall' in error)) return { kind: 'malformed' };
+  return { kind: 'ours' };
+}
+
+function limitMessage(error: multer.MulterError, limits: UploadLimits): string {
+  switch (error.code) {
+    case 'LIMIT_FILE_SIZE': {
+      const { filename } = error as multer.MulterError & { filename?: string };
+      const which = filename ? `“${displayFileName(filename)}”` : 'One of the files';
+      return `${which} is larger than the ${formatBytes(limits.maxFileBytes)} limit for one file.`;
+    }
+    case 'LIMIT_UNEXPECTED_FILE':
+      return 'The form sent a file where none was expected. Please reload the page and try again.';
+    case 'LIMIT_FIELD_VALUE':
+      return `One of the answers is longer than ${formatBytes(FORM_LIMITS.fieldSize)}. Please shorten it.`;
+    default:
+      return 'The form sent too many fields at once. Please reload the page and try again.';
+  }
 }

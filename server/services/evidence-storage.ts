@@ -2,13 +2,12 @@
 // the browser's claim; it is stored under a random name (UPLOAD_DIR/ab/ab…32 hex) so nothing a
 // school sends can choose where a file lands or guess where another school's file is.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { constants as fsConstants, createReadStream } from 'node:fs';
+import { chmod, copyFile, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileTypeFromFile } from 'file-type';
 import type { EvidenceKind } from '../../models/applications.js';
+import { OFFICE_ARCHIVE_LIMITS, officeArchiveProblem } from './office-archive.js';
 
 /** An upload we will not keep; the message is shown to the person next to the form. */
 export class UploadRefused extends Error {
@@ -143,7 +142,30 @@ export async function inspectUpload(file: {
     );
   }
 
+  if (kind === 'docx' || kind === 'xlsx') await refuseHostileArchive(file.path, quoted, kind);
   return { kind, contentType: KINDS[kind].contentType, safeName: safeNameFor(file.originalName, kind) };
+}
+
+async function refuseHostileArchive(filePath: string, quoted: string, kind: 'docx' | 'xlsx'): Promise<void> {
+  const found = await officeArchiveProblem(filePath);
+  if (!found) return;
+  const what = kind === 'docx' ? 'Word document' : 'Excel spreadsheet';
+  const saveAgain = `Please open it, save it again as a new ${what}, and upload that copy, or upload it as a PDF.`;
+  const { maxEntries, maxUnpackedBytes, maxRatio } = OFFICE_ARCHIVE_LIMITS;
+  switch (found.problem) {
+    case 'damaged':
+      throw new UploadRefused(`${quoted} looks damaged: we could not open it as a ${what}. ${saveAgain}`);
+    case 'too many parts':
+      throw new UploadRefused(`${quoted} is made of more than ${maxEntries} parts, far more than a real ${what} has. ${saveAgain}`);
+    case 'too large unpacked':
+      throw new UploadRefused(
+        `${quoted} would take more than ${formatBytes(maxUnpackedBytes)} once opened, far more than a real ${what} needs. ${saveAgain}`,
+      );
+    case 'packed too tightly':
+      throw new UploadRefused(
+        `${quoted} is packed in a way real documents never are (one part grows more than ${maxRatio} times when opened). ${saveAgain}`,
+      );
+  }
 }
 
 function describeDetected(ext: string): string {
@@ -209,32 +231,78 @@ function safeNameFor(originalName: string, kind: EvidenceKind): string {
 /**
  * Moves an accepted temp file into the evidence store under a random name and returns what the
  * database keeps about it. The temp file is gone afterwards.
+ *
+ * Callers insert the evidence_files row in a transaction after this returns, so by then the file
+ * must be whole and durable: its bytes are flushed to disk before it gets its stored name (a
+ * rename, which is atomic), and the directory entry is flushed after. A crash before the commit
+ * leaves at worst a file no row names, which sweepOrphanEvidence removes at the next start.
  */
 export async function storeUpload(
   tempPath: string,
   uploadDir: string,
 ): Promise<{ storedName: string; sha256: string; sizeBytes: number }> {
-  const hash = createHash('sha256');
-  let sizeBytes = 0;
-  await pipeline(
-    createReadStream(tempPath),
-    new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        sizeBytes += chunk.length;
-        callback();
-      },
-    }),
-  );
-
-  const random = randomBytes(16).toString('hex');
-  const storedName = `${random.slice(0, 2)}/${random}`;
-  const target = storedPath(uploadDir, storedName);
-  await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-  await moveFile(tempPath, target);
-  await chmod(target, 0o600);
-  return { storedName, sha256: hash.digest('hex'), sizeBytes };
+  try {
+    const { sha256, sizeBytes } = await hashAndFlush(tempPath);
+    const random = randomBytes(16).toString('hex');
+    const storedName = `${random.slice(0, 2)}/${random}`;
+    const target = storedPath(uploadDir, storedName);
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    await moveFile(tempPath, target);
+    await chmod(target, 0o600);
+    await flushDirectory(path.dirname(target));
+    return { storedName, sha256, sizeBytes };
+  } catch (error) {
+    if (DISK_FULL.has((error as NodeJS.ErrnoException).code ?? '')) throw new DiskFull();
+    throw error;
+  }
 }
+
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * The disk holding UPLOAD_DIR is full (a new shard folder, or the copy from a temp folder on
+ * another disk): the person is told plainly, and the caller's transaction rolls the row back.
+ */
+export class DiskFull extends UploadRefused {
+  constructor() {
+    super('The portal’s disk is full, so your file could not be saved. Nothing was added; please try again later.');
+    this.name = 'DiskFull';
+  }
+}
+
+/** The file's SHA-256 and size, read through the descriptor that then flushes it to disk. */
+async function hashAndFlush(filePath: string): Promise<{ sha256: string; sizeBytes: number }> {
+  const handle = await open(filePath, 'r+');
+  try {
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    for await (const chunk of handle.createReadStream({ autoClose: false })) {
+      hash.update(chunk as Buffer);
+      sizeBytes += (chunk as Buffer).length;
+    }
+    await handle.sync();
+    return { sha256: hash.digest('hex'), sizeBytes };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Codes of file systems that cannot flush a directory; the file's own bytes are flushed already. */
+const NO_DIRECTORY_SYNC = new Set(['EINVAL', 'EISDIR', 'EPERM', 'ENOTSUP', 'EBADF']);
+
+async function flushDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (error) {
+    if (!NO_DIRECTORY_SYNC.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Suffix of a copy still being written; never a stored name, so the start-up sweep removes it. */
+export const PARTIAL_SUFFIX = '.partial';
 
 async function moveFile(from: string, to: string): Promise<void> {
   try {
@@ -243,11 +311,20 @@ async function moveFile(from: string, to: string): Promise<void> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
   }
-  // The temp directory is on another file system: copy, then remove the original.
+  // The temp directory is on another file system: copy beside the target, flush, then rename, so
+  // the stored name never points at half a file.
+  const partial = to + PARTIAL_SUFFIX;
   try {
-    await pipeline(createReadStream(from), createWriteStream(to, { flags: 'wx', mode: 0o600 }));
+    await copyFile(from, partial, fsConstants.COPYFILE_EXCL);
+    const copy = await open(partial, 'r+');
+    try {
+      await copy.sync();
+    } finally {
+      await copy.close();
+    }
+    await rename(partial, to);
   } catch (error) {
-    await rm(to, { force: true });
+    await rm(partial, { force: true });
     throw error;
   }
   await unlink(from);

@@ -8,7 +8,8 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, NotFound } from '../errors.js';
 import { findCriterion } from './application-answers.js';
-import { deleteStored, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from './evidence-storage.js';
+import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from './evidence-storage.js';
+import { discardUnreferenced } from './storage-sweep.js';
 
 export interface IncomingFile {
   path: string;
@@ -78,7 +79,15 @@ export async function addEvidence(
           }
           throw error;
         }
-        const stored = await storeUpload(file.path, uploadDir);
+        let stored;
+        try {
+          stored = await storeUpload(file.path, uploadDir);
+        } catch (error) {
+          // A full disk refuses this file and every one after it; those already stored stay.
+          if (!(error instanceof DiskFull)) throw error;
+          outcome.refusals.push(error.message);
+          break;
+        }
         storedThisTime.push(stored.storedName);
         await tx.insert(evidenceFiles).values({
           applicationId: access.application.id,
@@ -99,7 +108,7 @@ export async function addEvidence(
     });
     return outcome;
   } catch (error) {
-    await Promise.all(storedThisTime.map((name) => deleteStored(uploadDir, name)));
+    await discardUnreferenced(db, uploadDir, storedThisTime);
     throw error;
   } finally {
     // Whatever was not moved into place (refused, or an error) leaves no temp file behind.
