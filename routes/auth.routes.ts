@@ -9,8 +9,9 @@ import {
   requestPasswordReset,
   resendVerification,
   resetPassword,
+  checkVerificationLink,
   verifyEmail,
-  type TokenOutcome,
+  type TokenProblem,
 } from '../server/services/accounts.js';
 
 /** Only same-site paths: `next=//evil.example` or `next=https://...` would be an open redirect. */
@@ -21,9 +22,13 @@ export function safeNextPath(value: unknown): string {
   return value.length > 500 ? '/' : value;
 }
 
-const TOKEN_PROBLEMS: Record<Exclude<TokenOutcome, { ok: true }>['reason'], { status: number; text: string }> = {
+const TOKEN_PROBLEMS: Record<TokenProblem['reason'], { status: number; text: string }> = {
   unknown: { status: 404, text: 'This link is not valid. Check that you copied the whole address from the e-mail.' },
-  used: { status: 410, text: 'This link has already been used. Each link works once.' },
+  // Used, or retired because a newer link was sent or another link was used: the same to the reader.
+  used: {
+    status: 410,
+    text: 'This link is no longer valid: it has been used, or a newer link replaced it. Each link works once.',
+  },
   expired: { status: 410, text: 'This link has expired.' },
 };
 
@@ -41,6 +46,12 @@ function formField(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** Shows a form again with the reason nothing was sent, and when to try again. */
+function showTooMany(res: Response, error: TooManyRequests, view: string, locals: Record<string, unknown>) {
+  res.set('Retry-After', String(error.retryAfterSeconds));
+  res.status(429).render(view, { ...locals, formError: error.message });
+}
+
 export function authRoutes(context: AppContext, passport: PassportInstance): Router {
   const router = Router();
 
@@ -54,11 +65,14 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     const next = safeNextPath(formField(req, 'next'));
     const input = { name: formField(req, 'name'), email: formField(req, 'email'), password: formField(req, 'password'), next };
     try {
-      const { email } = await registerUser(context, input);
+      const { email } = await registerUser(context, { ...input, address: req.ip ?? 'unknown' });
       context.mailQueued();
       res.flash('success', `Thanks! We sent a link to ${email}. Open it to confirm your address, then sign in.`);
       res.redirect(303, '/login');
     } catch (error) {
+      if (error instanceof TooManyRequests) {
+        return showTooMany(res, error, 'auth/register', { title: 'Create an account', values: { name: input.name, email: input.email }, next });
+      }
       if (!(error instanceof Invalid)) throw error;
       res.status(422).render('auth/register', {
         title: 'Create an account',
@@ -69,25 +83,34 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     }
   });
 
-  router.get('/verify-email/:token', async function confirmEmail(req, res) {
-    const outcome = await verifyEmail(context, { token: req.params.token });
+  // Opening the link shows a button; only pressing it (a POST) confirms the address. Mail
+  // scanners that fetch every link in an inbox must not verify an account for someone else.
+  router.get('/verify-email/:token', async function showConfirmEmail(req, res) {
+    const outcome = await checkVerificationLink(context, { token: req.params.token });
     if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'verify');
-    res.flash('success', `Your e-mail address ${outcome.email} is confirmed. You can sign in now.`);
-    const next = safeNextPath(req.query.next);
-    res.redirect(303, `/login?email=${encodeURIComponent(outcome.email)}${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`);
+    res.render('auth/verify-email', { title: 'Confirm your e-mail address', email: outcome.email, token: req.params.token, next: safeNextPath(req.query.next) });
   });
 
   router.post('/verify-email/resend', async function resendVerificationLink(req, res) {
     const email = formField(req, 'email');
     try {
-      await resendVerification(context, { email });
+      await resendVerification(context, { email, address: req.ip ?? 'unknown' });
       context.mailQueued();
       res.flash('info', `If ${email.trim()} has an account waiting for confirmation, a new link is on its way.`);
       res.redirect(303, '/login');
     } catch (error) {
+      if (error instanceof TooManyRequests) return showTooMany(res, error, 'auth/login', { title: 'Sign in', values: { email } });
       if (!(error instanceof Invalid)) throw error;
       res.status(422).render('auth/login', { title: 'Sign in', errors: error.fieldErrors, values: { email } });
     }
+  });
+
+  router.post('/verify-email/:token', async function confirmEmail(req, res) {
+    const outcome = await verifyEmail(context, { token: req.params.token });
+    if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'verify');
+    res.flash('success', `Your e-mail address ${outcome.email} is confirmed. You can sign in now.`);
+    const next = safeNextPath(formField(req, 'next'));
+    res.redirect(303, `/login?email=${encodeURIComponent(outcome.email)}${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`);
   });
 
   router.get('/login', function showLogin(req, res) {
@@ -177,21 +200,29 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     res.render('auth/reset-password', { title: 'Choose a new password', token: req.params.token });
   });
 
-  router.post('/reset-password/:token', async function setNewPassword(req, res) {
+  // The link proves who this is, so the person is signed in here: a sign-in paused by someone
+  // else's guessing (or a network's) must not keep the owner out after a reset.
+  router.post('/reset-password/:token', async function setNewPassword(req, res, next) {
     const token = req.params.token;
+    let outcome: Awaited<ReturnType<typeof resetPassword>>;
     try {
-      const outcome = await resetPassword(context, {
+      outcome = await resetPassword(context, {
         token,
         password: formField(req, 'password'),
         confirm: formField(req, 'confirm'),
       });
-      if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'reset');
-      res.flash('success', 'Your password is changed, and you are signed out everywhere. Sign in with the new password.');
-      res.redirect(303, `/login?email=${encodeURIComponent(outcome.email)}`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      res.status(422).render('auth/reset-password', { title: 'Choose a new password', token, errors: error.fieldErrors });
+      return res.status(422).render('auth/reset-password', { title: 'Choose a new password', token, errors: error.fieldErrors });
     }
+    if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'reset');
+    const { user } = outcome;
+    // passport regenerates the session id here, as at any sign-in.
+    req.logIn(user, (loginError) => {
+      if (loginError) return next(loginError);
+      res.flash('success', `Your password is changed, and you are signed in, ${user.name}. Every other session was signed out.`);
+      res.redirect(303, '/');
+    });
   });
 
   return router;

@@ -1,5 +1,7 @@
 // Single-use tokens sent by e-mail (address verification, password reset). The token travels
 // in the link; only its SHA-256 is stored, so the table alone cannot be used to take over accounts.
+// A token that can no longer be used (used, or retired because another link replaced it) keeps
+// its row with `used_at` set, so an old link says "no longer valid" rather than "not valid".
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { userTokens, type TokenPurpose } from '../../models/schema.js';
@@ -15,19 +17,39 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A fresh random token for a link, and the hash that is stored in its place. */
+export function newToken(): { token: string; tokenHash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, tokenHash: hashToken(token) };
+}
+
 export async function issueToken(
   db: Database,
   { userId, purpose, clock }: { userId: number; purpose: TokenPurpose; clock: Clock },
 ): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
+  const { token, tokenHash } = newToken();
   await db.insert(userTokens).values({
     userId,
     purpose,
-    tokenHash: hashToken(token),
+    tokenHash,
     createdAt: clock(),
     expiresAt: new Date(clock().getTime() + TOKEN_LIFETIMES_MS[purpose]),
   });
   return token;
+}
+
+/**
+ * Makes the account's unused links of this purpose unusable: an old link lying in a mailbox
+ * should not outlive a newer one, nor the change it was sent for.
+ */
+export async function retireTokens(
+  db: Database,
+  { userId, purpose, clock }: { userId: number; purpose: TokenPurpose; clock: Clock },
+): Promise<void> {
+  await db
+    .update(userTokens)
+    .set({ usedAt: clock() })
+    .where(and(eq(userTokens.userId, userId), eq(userTokens.purpose, purpose), isNull(userTokens.usedAt)));
 }
 
 export type TokenCheck =
@@ -53,8 +75,9 @@ export async function checkToken(
 }
 
 /**
- * Marks the token used; the conditional update makes a second, concurrent use fail.
- * Call it inside the transaction that does the token's work.
+ * Marks the token used and retires the account's other links of the same purpose; the
+ * conditional update makes a second, concurrent use fail. Call it inside the transaction that
+ * does the token's work.
  */
 export async function consumeToken(
   db: Database,
@@ -70,5 +93,7 @@ export async function consumeToken(
       and(eq(userTokens.id, check.tokenId), isNull(userTokens.usedAt), gt(userTokens.expiresAt, now)),
     )
     .returning({ id: userTokens.id });
-  return updated.length === 1 ? check : { ok: false, reason: 'used' };
+  if (updated.length !== 1) return { ok: false, reason: 'used' };
+  await retireTokens(db, { userId: check.userId, purpose, clock });
+  return check;
 }

@@ -9,8 +9,6 @@ export interface FlashMessage {
   text: string;
 }
 
-const COOKIE = 'laurel.flash';
-
 declare module 'express-serve-static-core' {
   interface Response {
     flash(kind: FlashKind, text: string): void;
@@ -18,19 +16,17 @@ declare module 'express-serve-static-core' {
 }
 
 export function flashMessages(options: { secureCookies: boolean }) {
+  // Like the session and CSRF cookies: in production the __Host- prefix makes browsers insist
+  // on Secure, Path=/ and no Domain, so no sibling subdomain can plant or overwrite messages.
+  const cookie = options.secureCookies ? '__Host-laurel.flash' : 'laurel.flash';
+  const attributes = { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, path: '/' } as const;
   return (req: Request, res: Response, next: NextFunction) => {
     const pending: FlashMessage[] = [];
     res.flash = (kind, text) => {
       pending.push({ kind, text: text.slice(0, 500) });
-      res.cookie(COOKIE, JSON.stringify(pending), {
-        signed: true,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: options.secureCookies,
-        maxAge: 5 * 60 * 1000,
-      });
+      res.cookie(cookie, JSON.stringify(pending), { ...attributes, signed: true, maxAge: 5 * 60 * 1000 });
     };
-    const raw: unknown = req.signedCookies?.[COOKIE];
+    const raw: unknown = req.signedCookies?.[cookie];
     if (typeof raw === 'string') {
       try {
         const parsed: unknown = JSON.parse(raw);
@@ -44,7 +40,8 @@ export function flashMessages(options: { secureCookies: boolean }) {
         // A tampered or truncated cookie carries no messages.
       }
       // Shown once: cleared unless this response sets new ones (res.flash overwrites it).
-      res.clearCookie(COOKIE);
+      // Browsers ignore a __Host- cookie, even a clearing one, without the same attributes.
+      res.clearCookie(cookie, attributes);
     }
     next();
   };

@@ -1,7 +1,7 @@
 // Accounts: registration, e-mail verification, sign-in, password reset, admin creation.
 // Functions take the database and named arguments, never req/res.
-import { and, eq, gt, sql } from 'drizzle-orm';
-import { sessions, userTokens, users, type Role } from '../../models/schema.js';
+import { eq, sql } from 'drizzle-orm';
+import { sessions, users, type Role } from '../../models/schema.js';
 import {
   clearLoginFailures,
   recordLoginFailure,
@@ -9,11 +9,14 @@ import {
   type ThrottlePolicy,
 } from '../auth/login-throttle.js';
 import { hashPassword, passwordWeakness, timingDummyHash, verifyPassword } from '../auth/passwords.js';
-import { consumeToken, issueToken } from '../auth/tokens.js';
+import { checkToken, consumeToken, issueToken, newToken, retireTokens } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { Invalid, type FieldErrors } from '../errors.js';
+import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
 import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { isSuppressed } from '../mail/unsubscribe.js';
+import { takeRateLimitSlot } from './rate-limit.js';
+import { oneLine } from '../text.js';
 
 export interface AccountContext {
   db: Database;
@@ -31,8 +34,12 @@ export interface SessionUser {
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX = 120;
 const EMAIL_MAX = 254;
+const HOUR_MS = 60 * 60 * 1000;
 /** Password-reset e-mails one account may receive per hour. */
 const RESETS_PER_HOUR = 3;
+/** Verification and "you already have an account" e-mails, per address and per network, per hour. */
+const ACCOUNT_MAILS_PER_ADDRESS = 3;
+const ACCOUNT_MAILS_PER_NETWORK = 20;
 
 export function normalizeEmail(email: unknown): string {
   return typeof email === 'string' ? email.trim().toLowerCase() : '';
@@ -47,7 +54,7 @@ function emailProblem(email: string): string | undefined {
 }
 
 export function validateAccountFields(input: { name: unknown; email: unknown; password: unknown }) {
-  const name = typeof input.name === 'string' ? input.name.trim() : '';
+  const name = typeof input.name === 'string' ? oneLine(input.name) : '';
   const email = normalizeEmail(input.email);
   const password = typeof input.password === 'string' ? input.password : '';
   const errors: FieldErrors = {};
@@ -66,6 +73,49 @@ async function findUserByEmail(db: Database, email: string) {
   return user;
 }
 
+function inMinutes(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/**
+ * Registration and "send the link again" e-mail whatever address is typed in, so they are
+ * limited per address and per network (in the database, so the limits hold across instances).
+ * Every request counts, whether or not the address has an account, so reaching the limit says
+ * nothing about who has one. Throws TooManyRequests; nothing is sent then.
+ */
+async function limitAccountMail(
+  { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
+  { email, address }: { email: string; address: string },
+): Promise<void> {
+  const perAddress = await takeRateLimitSlot(db, {
+    key: `account-mail:email:${email}`,
+    limit: ACCOUNT_MAILS_PER_ADDRESS,
+    windowMs: HOUR_MS,
+    clock,
+  });
+  if (!perAddress.allowed) {
+    throw new TooManyRequests(
+      `Several e-mails to ${email} were asked for in the last hour, so we are not sending another one yet. ` +
+        `Please look for them in that inbox (and its spam folder), or try again in ${inMinutes(perAddress.retryAfterSeconds)}.`,
+      perAddress.retryAfterSeconds,
+    );
+  }
+  const perNetwork = await takeRateLimitSlot(db, {
+    key: `account-mail:address:${address}`,
+    limit: ACCOUNT_MAILS_PER_NETWORK,
+    windowMs: HOUR_MS,
+    clock,
+  });
+  if (!perNetwork.allowed) {
+    throw new TooManyRequests(
+      'Many accounts and confirmation links were asked for from your network in the last hour. ' +
+        `Please try again in ${inMinutes(perNetwork.retryAfterSeconds)}.`,
+      perNetwork.retryAfterSeconds,
+    );
+  }
+}
+
 /**
  * Creates an unverified applicant account and e-mails a verification link. Registering an
  * address that already has an account sends that person a note instead, and the page says the
@@ -73,11 +123,13 @@ async function findUserByEmail(db: Database, email: string) {
  */
 export async function registerUser(
   { db, mail, clock }: AccountContext,
-  input: { name: unknown; email: unknown; password: unknown; next?: string },
+  input: { name: unknown; email: unknown; password: unknown; next?: string; address: string },
 ): Promise<{ email: string }> {
   // Where to go after signing in (an invitation link, say), carried through the e-mailed link.
   const nextQuery = input.next && input.next !== '/' ? `?next=${encodeURIComponent(input.next)}` : '';
   const { name, email, password } = validateAccountFields(input);
+  // Before hashing: a flood of registrations should not cost a hash each.
+  await limitAccountMail({ db, clock }, { email, address: input.address });
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
     const [created] = await tx
@@ -102,11 +154,12 @@ export async function registerUser(
 /** Sends a fresh verification link if the address has an unverified account; silent otherwise. */
 export async function resendVerification(
   { db, mail, clock }: AccountContext,
-  input: { email: unknown },
+  input: { email: unknown; address: string },
 ): Promise<void> {
   const email = normalizeEmail(input.email);
   const emailError = emailProblem(email);
   if (emailError) throw new Invalid({ email: emailError });
+  await limitAccountMail({ db, clock }, { email, address: input.address });
   const user = await findUserByEmail(db, email);
   if (!user || user.emailVerifiedAt) return;
   await db.transaction((tx) => sendVerificationLink({ db: tx, mail, clock }, { user }));
@@ -125,7 +178,24 @@ async function sendVerificationLink(
   });
 }
 
-export type TokenOutcome = { ok: true; email: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+export type TokenProblem = { ok: false; reason: 'unknown' | 'used' | 'expired' };
+export type TokenOutcome = { ok: true; email: string } | TokenProblem;
+
+/** Confirms the address; the account's other verification links stop working. */
+/**
+ * Whether a verification link still works, and for which address, without using it: the page
+ * the link opens asks for a press of a button, so a mail scanner fetching every link in an inbox
+ * confirms nothing.
+ */
+export async function checkVerificationLink(
+  { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
+  { token }: { token: string },
+): Promise<TokenOutcome> {
+  const check = await checkToken(db, { token, purpose: 'verify_email', clock });
+  if (!check.ok) return check;
+  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, check.userId));
+  return user ? { ok: true, email: user.email } : { ok: false, reason: 'unknown' };
+}
 
 export async function verifyEmail(
   { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
@@ -180,7 +250,12 @@ export async function findSessionUser(db: Database, id: number): Promise<Session
   return user;
 }
 
-/** E-mails a reset link if the address has an account; the caller shows the same page either way. */
+/**
+ * E-mails a reset link if the address has an account (and has not had three this hour); the
+ * caller shows the same page either way. Both ways do the same work, one transaction with a
+ * rate-counter write and the same number of statements, so the time taken does not tell an
+ * outsider which addresses have accounts.
+ */
 export async function requestPasswordReset(
   { db, mail, clock }: AccountContext,
   input: { email: unknown },
@@ -189,28 +264,51 @@ export async function requestPasswordReset(
   const emailError = emailProblem(email);
   if (emailError) throw new Invalid({ email: emailError });
   const user = await findUserByEmail(db, email);
-  if (!user) return;
-  const hourAgo = new Date(clock().getTime() - 60 * 60 * 1000);
-  const [recent] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(userTokens)
-    .where(and(eq(userTokens.userId, user.id), eq(userTokens.purpose, 'reset_password'), gt(userTokens.createdAt, hourAgo)));
-  if ((recent?.count ?? 0) >= RESETS_PER_HOUR) return;
   await db.transaction(async (tx) => {
-    const token = await issueToken(tx, { userId: user.id, purpose: 'reset_password', clock });
-    await enqueueMail(tx, mail, {
-      to: email,
-      template: 'password-reset',
-      data: { name: user.name, link: `${mail.baseUrl}/reset-password/${token}` },
-    });
+    // Counted for unknown addresses too, so that every request commits one write.
+    const { allowed } = await takeRateLimitSlot(tx, { key: `reset-password:${email}`, limit: RESETS_PER_HOUR, windowMs: HOUR_MS, clock });
+    if (user && allowed) await sendResetLink({ db: tx, mail, clock }, user);
+    else await imitateResetLink({ db: tx, clock }, email);
   });
 }
 
-/** Sets a new password from a reset link and signs the account out everywhere. */
+/** A new link replaces the ones sent before: only the latest e-mail's link works. */
+async function sendResetLink(
+  { db, mail, clock }: AccountContext,
+  user: { id: number; email: string; name: string },
+): Promise<void> {
+  await retireTokens(db, { userId: user.id, purpose: 'reset_password', clock });
+  const token = await issueToken(db, { userId: user.id, purpose: 'reset_password', clock });
+  await enqueueMail(db, mail, {
+    to: user.email,
+    template: 'password-reset',
+    data: { name: user.name, link: `${mail.baseUrl}/reset-password/${token}` },
+  });
+}
+
+/** No account has this id: ids start at 1. */
+const NO_ACCOUNT = 0;
+
+/**
+ * What sendResetLink does, step for step, changing nothing: a token is made, and each of its
+ * three statements has a counterpart that finds no row.
+ */
+async function imitateResetLink({ db, clock }: Pick<AccountContext, 'db' | 'clock'>, email: string): Promise<void> {
+  const { token } = newToken();
+  await retireTokens(db, { userId: NO_ACCOUNT, purpose: 'reset_password', clock });
+  await checkToken(db, { token, purpose: 'reset_password', clock });
+  await isSuppressed(db, email);
+}
+
+/**
+ * Sets a new password from a reset link and signs the account out everywhere. The link proves
+ * the person owns the address, so it also confirms the address (retiring its verification
+ * links) and clears the count of failed sign-ins: the new password works at once.
+ */
 export async function resetPassword(
   { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
   input: { token: string; password: unknown; confirm: unknown },
-): Promise<TokenOutcome> {
+): Promise<{ ok: true; user: SessionUser } | TokenProblem> {
   const password = typeof input.password === 'string' ? input.password : '';
   return db.transaction(async (tx) => {
     const check = await consumeToken(tx, { token: input.token, purpose: 'reset_password', clock });
@@ -232,9 +330,10 @@ export async function resetPassword(
         updatedAt: clock(),
       })
       .where(eq(users.id, user.id));
+    await retireTokens(tx, { userId: user.id, purpose: 'verify_email', clock });
     await tx.delete(sessions).where(sql`(${sessions.data} -> 'passport' ->> 'user') = ${String(user.id)}`);
     await clearLoginFailures(tx, user.email);
-    return { ok: true, email: user.email };
+    return { ok: true, user: { id: user.id, email: user.email, name: user.name, roles: user.roles } };
   });
 }
 
@@ -255,6 +354,8 @@ export async function createOrPromoteAdmin(
         .update(users)
         .set({ roles, name, passwordHash, emailVerifiedAt: existing.emailVerifiedAt ?? now, updatedAt: now })
         .where(eq(users.id, existing.id));
+      // A new password set from the server retires reset links already e-mailed, as a reset does.
+      await retireTokens(tx, { userId: existing.id, purpose: 'reset_password', clock });
       return { id: existing.id, created: false };
     }
     const [created] = await tx

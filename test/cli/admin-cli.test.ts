@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { users } from '../../models/schema.js';
+import { users, userTokens } from '../../models/schema.js';
 import { verifyPassword } from '../../server/auth/passwords.js';
 import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 import { projectRoot } from '../../server/paths.js';
@@ -167,9 +167,11 @@ describe('npm run admin -- create', function () {
       'ada@example.org already had an account: it is now an administrator, with the new password.',
     );
 
-    await withDatabase(dataDir, (database) =>
-      createUser(database.db, { email: 'grace@example.org', name: 'Grace Hopper', roles: ['applicant'], verified: false }),
-    );
+    await withDatabase(dataDir, async (database) => {
+      const grace = await createUser(database.db, { email: 'grace@example.org', name: 'Grace Hopper', roles: ['applicant'], verified: false });
+      // A reset link e-mailed before the new password is set from the server.
+      await database.db.insert(userTokens).values({ userId: grace.id, purpose: 'reset_password', tokenHash: 'f'.repeat(64), expiresAt: new Date(Date.now() + 3_600_000) });
+    });
     const promoted = await runAdmin(dataDir, ['create', '--email', 'grace@example.org', '--password', 'compilers are friends', '--name', 'Grace Hopper']);
     expect(promoted.code).to.equal(0);
     expect(promoted.stdout.trim()).to.equal(
@@ -185,6 +187,8 @@ describe('npm run admin -- create', function () {
 
       const grace = await findUser(database, 'grace@example.org');
       expect(grace?.roles).to.deep.equal(['applicant', 'admin']);
+      const [oldLink] = await database.db.select().from(userTokens).where(eq(userTokens.userId, grace!.id));
+      expect(oldLink?.usedAt, 'the reset link e-mailed before still works').to.be.instanceOf(Date);
       expect(grace?.emailVerifiedAt).to.be.instanceOf(Date);
       expect(await verifyPassword(grace!.passwordHash, 'compilers are friends')).to.equal(true);
       expect((await database.db.select().from(users)).length).to.equal(2);

@@ -90,4 +90,25 @@ describe('hostile input on every route', function () {
     }
     expect(failures).to.deep.equal([]);
   });
+
+  it('answers 404 to a NUL in any path parameter, for everyone, before a route or the database sees it', async () => {
+    const wrong: string[] = [];
+    const routes = routesFromSources().filter((r) => r.path.includes('/:'));
+    expect(routes.length).to.be.greaterThan(50);
+    for (const { who, agent } of agents) {
+      const token = csrfTokenFrom((await agent.get('/login')).text.concat((await agent.get('/')).text));
+      for (const route of routes) {
+        for (const value of ['\u0000', 'a\u0000b']) {
+          const url = fill(route.path, value);
+          const res = route.method === 'get' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: token });
+          if (res.status !== 404 || !res.text.includes('Page not found')) wrong.push(`${who} ${route.method.toUpperCase()} ${url} → ${res.status}`);
+        }
+      }
+    }
+    for (const url of ['/%00', '/static/%00.css', '/reset-password/%00', '/applications/1%00']) {
+      const res = await h.agent().get(url);
+      if (res.status !== 404) wrong.push(`GET ${url} → ${res.status}`);
+    }
+    expect(wrong).to.deep.equal([]);
+  });
 });

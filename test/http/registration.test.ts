@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { sessions, users } from '../../models/schema.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { STRONG_PASSWORD, createUser, signIn } from '../helpers/factories.js';
-import { linkIn, submitForm } from '../helpers/forms.js';
+import { linkIn, submitForm, followConfirmLink } from '../helpers/forms.js';
 
 describe('registration and e-mail verification', () => {
   let h: Harness;
@@ -36,7 +36,12 @@ describe('registration and e-mail verification', () => {
     expect(early.text).to.contain('Please confirm your e-mail address first');
     expect(early.text).to.contain('Send a new link to maria.lopez@example.org');
 
-    const verified = await agent.get(link);
+    // Opening the link (as a mail scanner would) confirms nothing.
+    const opened = await agent.get(link);
+    expect(opened.status).to.equal(200);
+    expect(opened.text).to.contain('Confirm my address');
+    expect((await h.db.select().from(users).where(eq(users.email, 'maria.lopez@example.org')))[0]!.emailVerifiedAt).to.equal(null);
+    const verified = await followConfirmLink(agent, link);
     expect(verified.status).to.equal(303);
     expect(verified.headers.location).to.equal('/login?email=maria.lopez%40example.org');
     expect((await agent.get(verified.headers.location!)).text).to.contain('is confirmed. You can sign in now.');
@@ -57,11 +62,11 @@ describe('registration and e-mail verification', () => {
     await submitForm(agent, '/register', '/register', { name: 'Sam Okafor', email: 'sam@example.org', password: STRONG_PASSWORD });
     await h.deliverMail();
     const link = linkIn((await h.sink.waitFor((m) => m.to.includes('sam@example.org'))).text, '/verify-email/');
-    expect((await agent.get(link)).status).to.equal(303);
+    expect((await followConfirmLink(agent, link)).status).to.equal(303);
 
     const again = await agent.get(link);
     expect(again.status).to.equal(410);
-    expect(again.text).to.contain('This link has already been used');
+    expect(again.text).to.contain('This link is no longer valid: it has been used, or a newer link replaced it.');
 
     const unknown = await agent.get('/verify-email/not-a-real-token');
     expect(unknown.status).to.equal(404);
@@ -88,6 +93,37 @@ describe('registration and e-mail verification', () => {
     const mail = await h.sink.waitFor((m) => m.to.includes('unverified@example.org'));
     expect(mail.subject).to.equal('Confirm your e-mail address for Laurel');
     expect(h.sink.messages.some((m) => m.to.includes('nobody@example.org'))).to.equal(false);
+  });
+
+  it('retires every other confirmation link once the address is confirmed', async () => {
+    const agent = h.agent();
+    await submitForm(agent, '/register', '/register', { name: 'Noor Twolinks', email: 'noor@example.org', password: STRONG_PASSWORD });
+    await submitForm(agent, '/login', '/verify-email/resend', { email: 'noor@example.org' });
+    await h.deliverMail();
+    const links = h.sink.messages.filter((m) => m.to.includes('noor@example.org')).map((m) => linkIn(m.text, '/verify-email/'));
+    expect(links).to.have.length(2);
+    const [older, newer] = links as [string, string];
+
+    expect((await followConfirmLink(agent, newer)).status).to.equal(303);
+    const stale = await h.agent().get(older);
+    expect(stale.status).to.equal(410);
+    expect(stale.text).to.contain('This link is no longer valid');
+  });
+
+  it('retires the confirmation link when a password reset confirms the address', async () => {
+    await createUser(h.db, { email: 'forgetful@example.org', name: 'Fran Forgetful', verified: false });
+    await submitForm(h.agent(), '/login', '/verify-email/resend', { email: 'forgetful@example.org' });
+    await submitForm(h.agent(), '/forgot-password', '/forgot-password', { email: 'forgetful@example.org' });
+    await h.deliverMail();
+    const mails = h.sink.messages.filter((m) => m.to.includes('forgetful@example.org'));
+    const verifyLink = linkIn(mails.find((m) => m.subject === 'Confirm your e-mail address for Laurel')!.text, '/verify-email/');
+    const resetLink = linkIn(mails.find((m) => m.subject === 'Choose a new Laurel password')!.text, '/reset-password/');
+
+    const reset = await submitForm(h.agent(), resetLink, resetLink, { password: 'maple syrup on thursdays', confirm: 'maple syrup on thursdays' });
+    expect(reset.status).to.equal(303);
+    const stale = await h.agent().get(verifyLink);
+    expect(stale.status).to.equal(410);
+    expect(stale.text).to.contain('This link is no longer valid');
   });
 
   it('shows the form again with a message beside each wrong field, keeping what was typed', async () => {
