@@ -105,6 +105,8 @@ export const evidenceFiles = pgTable(
   },
   (table) => [
     uniqueIndex('evidence_files_public_id_key').on(table.publicId),
+    // The crash sweeps and failed saves ask "does a row name this file?" by stored name.
+    index('evidence_files_stored_name_idx').on(table.storedName),
     index('evidence_files_application_idx').on(table.applicationId, table.criterionId),
     index('evidence_files_nomination_idx').on(table.nominationId),
     check('evidence_files_one_owner', sql`(${table.applicationId} is null) <> (${table.nominationId} is null)`),

@@ -5,7 +5,9 @@ import {
   bigserial,
   check,
   index,
+  integer,
   jsonb,
+  numeric,
   pgTable,
   text,
   timestamp,
@@ -42,6 +44,18 @@ export const decisions = pgTable(
     citation: text('citation').notNull().default(''),
     profile: text('profile').notNull().default(''),
     highlights: jsonb('highlights').$type<CriterionHighlight[]>().notNull().default([]),
+    // The school as it stood when the cycle was published: public pages show these, so a later
+    // edit of the live profile (by anyone who became a contact since) never changes a published
+    // honoree. Set by publishing, refreshed by republishing; null until then.
+    schoolName: text('school_name'),
+    schoolDistrict: text('school_district'),
+    schoolCity: text('school_city'),
+    schoolState: text('school_state'),
+    schoolLevel: text('school_level'),
+    schoolWebsite: text('school_website'),
+    schoolEnrollment: integer('school_enrollment'),
+    schoolFrlPercent: numeric('school_frl_percent', { precision: 5, scale: 2, mode: 'number' }),
+    schoolIepPercent: numeric('school_iep_percent', { precision: 5, scale: 2, mode: 'number' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

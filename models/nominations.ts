@@ -52,11 +52,17 @@ export const nominations = pgTable(
     applicationId: bigint('application_id', { mode: 'number' }).references(() => applications.id, { onDelete: 'set null' }),
     appliedNoticeSentAt: timestamp('applied_notice_sent_at', { withTimezone: true }),
     resultNoticeSentAt: timestamp('result_notice_sent_at', { withTimezone: true }),
+    /**
+     * A random key the form carries, so a double-clicked or re-sent form stores one nomination.
+     * Null for nominations made before the key existed.
+     */
+    submissionKey: text('submission_key'),
     markedSpamBy: bigint('marked_spam_by', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex('nominations_confirm_token_key').on(table.confirmTokenHash),
+    uniqueIndex('nominations_submission_key').on(table.submissionKey),
     index('nominations_cycle_group_idx').on(table.cycleId, table.matchKey),
     index('nominations_cycle_status_idx').on(table.cycleId, table.status, table.state),
     index('nominations_school_idx').on(table.schoolId),

@@ -188,6 +188,8 @@ export const assignments = pgTable(
     confidentialNote: text('confidential_note').notNull().default(''),
     siteVisitNotes: text('site_visit_notes').notNull().default(''),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    /** Counts saves; the review form carries it, so a save from a stale page is caught, not lost. */
+    version: integer('version').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

@@ -51,12 +51,21 @@ export const schools = pgTable(
   ],
 );
 
-export const CONTACT_STATUSES = ['active', 'pending'] as const;
+/**
+ * active: acts for the school. pending: asked to join, waiting for a contact or an admin.
+ * declined / revoked: asked and was refused, or was removed by an admin; kept so that asking
+ * again, the web-domain rule or an old invitation cannot bring the person back unseen. Only an
+ * admin can reinstate them.
+ */
+export const CONTACT_STATUSES = ['active', 'pending', 'declined', 'revoked'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
 /**
- * A person who may act for a school. Creating a school makes you its active contact; claiming
- * an existing one waits for an admin, unless your e-mail domain is the school website's.
+ * A person who may act for a school. Creating a school makes you its active contact. Asking to
+ * join an existing one (from "find your school" or from an invitation a nomination caused) makes
+ * a pending request that one of its active contacts or an admin approves, unless your e-mail
+ * domain is the school website's. Only active contacts act for the school or count as its
+ * people anywhere else (conflicts of interest included).
  */
 export const schoolContacts = pgTable(
   'school_contacts',
@@ -70,10 +79,13 @@ export const schoolContacts = pgTable(
     status: text('status').$type<ContactStatus>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     approvedAt: timestamp('approved_at', { withTimezone: true }),
+    /** Who approved the request: a contact of the school or an admin; null when granted by rule. */
+    approvedBy: bigint('approved_by', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
   },
   (table) => [
     primaryKey({ columns: [table.schoolId, table.userId] }),
     index('school_contacts_user_idx').on(table.userId),
-    check('school_contacts_status_known', sql`${table.status} in ('active','pending')`),
+    index('school_contacts_pending_idx').on(table.createdAt).where(sql`${table.status} = 'pending'`),
+    check('school_contacts_status_known', sql`${table.status} in ('active','pending','declined','revoked')`),
   ],
 );

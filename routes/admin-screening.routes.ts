@@ -1,4 +1,4 @@
-// Admins screen submitted applications for eligibility and confirm school contacts.
+// Admins screen submitted applications for eligibility.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/app.js';
 import { applicationAccess } from '../server/auth/permissions.js';
@@ -6,13 +6,7 @@ import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { loadApplication, STATUS_LABELS } from '../server/services/applications.js';
 import { evaluateEligibility } from '../server/services/eligibility.js';
-import {
-  decideContact,
-  listApplicationsForAdmin,
-  pendingContacts,
-  SCREENABLE,
-  screenApplication,
-} from '../server/services/screening.js';
+import { listApplicationsForAdmin, SCREENABLE, screenApplication } from '../server/services/screening.js';
 import { US_STATES } from '../server/services/schools.js';
 import { APPLICATION_STATUSES, type ApplicationStatus } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
@@ -77,24 +71,6 @@ export function adminScreeningRoutes(context: AppContext): Router {
     }
     res.flash('success', body.decision === 'eligible' ? 'Marked eligible.' : 'Marked not eligible.');
     res.redirect(303, '/admin/applications?screening=needed');
-  });
-
-  router.get('/contacts', async function showPendingContacts(req, res) {
-    const page = pageParam(req.query.page);
-    const { rows, hasMore } = await pendingContacts(db, page);
-    res.render('admin/contacts', {
-      title: 'People asking to be school contacts',
-      rows,
-      prevPage: page > 1 ? page - 1 : undefined,
-      nextPage: hasMore ? page + 1 : undefined,
-    });
-  });
-
-  router.post('/contacts/:schoolId/:userId', async function decidePendingContact(req, res) {
-    const approve = (req.body as Record<string, unknown> | undefined)?.decision === 'approve';
-    await decideContact(context, { schoolId: idParam(req.params.schoolId), userId: idParam(req.params.userId), approve });
-    res.flash('success', approve ? 'The person is now a contact of the school.' : 'The request was declined.');
-    res.redirect(303, '/admin/contacts');
   });
 
   return router;

@@ -5,14 +5,16 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/app.js';
 import { Invalid, TooManyRequests } from '../server/errors.js';
 import { suppress, verifyUnsubscribe } from '../server/mail/unsubscribe.js';
+import { requireSignedIn } from '../server/middleware/require-role.js';
 import { receiveFiles } from '../server/middleware/upload.js';
 import { startApplication } from '../server/services/applications.js';
-import { acceptInvitation } from '../server/services/nomination-links.js';
+import { acceptInvitation, describeInvitation } from '../server/services/nomination-links.js';
 import {
   confirmNomination,
   findNominationByToken,
   NOMINATION_MAX_FILES,
   NOMINATION_WORD_LIMIT,
+  newSubmissionKey,
   nominationInputFrom,
   openNominationCycle,
   RELATIONSHIP_LABELS,
@@ -20,7 +22,8 @@ import {
   type NominationInput,
   type OpenNominationCycle,
 } from '../server/services/nominations.js';
-import { findSchool, searchSchools, US_STATES } from '../server/services/schools.js';
+import { JOIN_MESSAGES } from '../server/services/school-contacts.js';
+import { findListedSchool, searchSchools, US_STATES } from '../server/services/schools.js';
 import { formatBytes } from '../server/services/evidence-storage.js';
 
 export function nominationRoutes(context: AppContext): Router {
@@ -31,9 +34,9 @@ export function nominationRoutes(context: AppContext): Router {
 
   async function renderForm(req: Request, res: Response, cycle: OpenNominationCycle, extra: { values?: NominationInput; errors?: Record<string, string>; formError?: string } = {}, status = 200) {
     const values = extra.values;
-    let picked: Awaited<ReturnType<typeof findSchool>>;
+    let picked: Awaited<ReturnType<typeof findListedSchool>>;
     const pickedId = values?.schoolId ?? (typeof req.query.school === 'string' ? req.query.school : '');
-    if (/^\d{1,15}$/.test(pickedId)) picked = await findSchool(db, Number(pickedId));
+    if (/^\d{1,15}$/.test(pickedId)) picked = await findListedSchool(db, Number(pickedId));
     const query = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
     const found = query ? (await searchSchools(db, { query, page: 1 })).schools : [];
     res.status(status).render('nominations/form', {
@@ -50,6 +53,8 @@ export function nominationRoutes(context: AppContext): Router {
       relationships: Object.entries(RELATIONSHIP_LABELS).map(([value, label]) => ({ value, label, selected: values?.relationship === value })),
       states: US_STATES.map((s) => ({ value: s, selected: values?.state === s })),
       criteria: cycle.criteria.map((c, i) => ({ ...c, number: i + 1, checked: values?.criterionIds.includes(String(c.id)) ?? false })),
+      // Kept across a re-shown form, so the eventual successful send is still one nomination.
+      submissionKey: values?.submissionKey && /^[A-Za-z0-9_-]{16,64}$/.test(values.submissionKey) ? values.submissionKey : newSubmissionKey(),
       wordLimit: NOMINATION_WORD_LIMIT,
       maxFiles: NOMINATION_MAX_FILES,
       maxFile: formatBytes(cycle.maxFileBytes),
@@ -126,32 +131,56 @@ export function nominationRoutes(context: AppContext): Router {
     res.render('nominations/confirm', { title: 'Nomination confirmed', schoolName: result.schoolName, already: true, justConfirmed: result.outcome === 'confirmed' });
   });
 
-  router.get('/invitations/:token', async function openInvitation(req, res) {
+  const UNKNOWN_INVITATION = 'This invitation link is not valid. Check that you copied the whole address from the e-mail.';
+
+  // Opening the link changes nothing (mail scanners and forwarded links open it too): the page
+  // says what the button will do, and only the button acts.
+  router.get('/invitations/:token', async function showInvitation(req, res) {
     const token = req.params.token;
     if (!req.user) {
       return res.render('nominations/invitation-sign-in', { title: 'Your school is invited to apply', next: `/invitations/${token}` });
     }
-    const result = await acceptInvitation(nominationContext, { token, user: req.user });
+    const view = await describeInvitation(db, { token, user: req.user, now: clock() });
+    switch (view.outcome) {
+      case 'unknown':
+        return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: UNKNOWN_INVITATION });
+      case 'new-school': {
+        const query = new URLSearchParams({ ...view.prefill, invitation: token }).toString();
+        res.flash('info', 'Check the details of your school and add it; then you can start its application.');
+        return res.redirect(303, `/schools/new?${query}`);
+      }
+      case 'application':
+        return res.redirect(303, `/applications/${view.applicationId}`);
+      default:
+        return res.render('nominations/invitation', { title: 'Your school is invited to apply', view, token });
+    }
+  });
+
+  router.post('/invitations/:token', requireSignedIn, async function acceptSchoolInvitation(req, res) {
+    const token = String(req.params.token);
+    const result = await acceptInvitation(nominationContext, { token, user: req.user! });
+    context.mailQueued();
     switch (result.outcome) {
       case 'unknown':
-        return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: 'This invitation link is not valid. Check that you copied the whole address from the e-mail.' });
+        return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: UNKNOWN_INVITATION });
       case 'pending':
-        res.flash('info', `You asked to be a contact of ${result.schoolName}. The program staff will confirm it; this invitation was sent to another address.`);
+        res.flash('info', JOIN_MESSAGES.pending);
+        return res.redirect(303, '/my/applications');
+      case 'refused':
+        res.flash('info', JOIN_MESSAGES.refused);
         return res.redirect(303, '/my/applications');
       case 'closed':
         res.flash('info', `Applications for this cycle are closed, so ${result.schoolName} cannot start one now.`);
         return res.redirect(303, '/my/applications');
-      case 'new-school': {
-        const query = new URLSearchParams({ ...result.prefill, invitation: token }).toString();
-        res.flash('info', 'Check the details of your school and add it; then you can start its application.');
-        return res.redirect(303, `/schools/new?${query}`);
-      }
       case 'start': {
-        const id = await startApplication(context, { userId: req.user.id, schoolId: result.schoolId, cycleId: result.cycleId });
+        const id = await startApplication(context, { userId: req.user!.id, schoolId: result.schoolId, cycleId: result.cycleId });
         return res.redirect(303, `/applications/${id}`);
       }
       case 'application':
         return res.redirect(303, `/applications/${result.applicationId}`);
+      default:
+        // A new school to add first, or a join the page did not offer: show the page again.
+        return res.redirect(303, `/invitations/${encodeURIComponent(token)}`);
     }
   });
 

@@ -3,10 +3,10 @@
 // else's assignment, or one the reviewer is conflicted on, is "not found" (never "forbidden"),
 // in blind and open cycles alike.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { RECOMMENDATIONS } from '../models/schema.js';
+import { RECOMMENDATIONS, type Recommendation } from '../models/schema.js';
 import type { AppContext } from '../server/app.js';
 import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../server/auth/permissions.js';
-import { Forbidden, Invalid, type FieldErrors } from '../server/errors.js';
+import { Forbidden, Invalid, StaleEdit, type FieldErrors } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import {
   findReviewFile,
@@ -72,7 +72,7 @@ export function reviewRoutes(context: AppContext): Router {
 
   async function renderReview(
     res: Response,
-    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: string } = {},
+    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: string; staleSince?: Date } = {},
     status = 200,
   ) {
     const a = access(res);
@@ -80,6 +80,21 @@ export function reviewRoutes(context: AppContext): Router {
     const lockedReason = cannotEditReview(a, clock());
     const values = { ...view.saved, ...extra.values };
     const errors = extra.errors ?? {};
+    // After a stale save: what is saved now, beside the person's own text in the form.
+    const savedVersion = extra.staleSince
+      ? {
+          changedAt: extra.staleSince,
+          criteria: view.criteria.map((c) => ({
+            number: c.number,
+            title: c.title,
+            score: view.saved[`score_${c.id}`] || 'no score',
+            comment: view.saved[`comment_${c.id}`] ?? '',
+          })),
+          recommendation: RECOMMENDATION_LABELS[view.saved.recommendation as Recommendation] ?? 'none yet',
+          confidentialNote: view.saved.confidentialNote ?? '',
+          siteVisitNotes: view.saved.siteVisitNotes ?? '',
+        }
+      : undefined;
     res.status(status).render('reviews/review', {
       title: `${view.heading} — ${view.round.name}`,
       view,
@@ -118,6 +133,7 @@ export function reviewRoutes(context: AppContext): Router {
         noteText: MAX_NOTE_CHARS.toLocaleString('en-US'),
         siteVisitText: MAX_SITE_VISIT_CHARS.toLocaleString('en-US'),
       },
+      savedVersion,
       othersVisible: others !== undefined,
       others: others ?? [],
     });
@@ -138,6 +154,9 @@ export function reviewRoutes(context: AppContext): Router {
       // Shown again with what was typed, so nothing is lost, past the due date included.
       if (error instanceof Invalid) return renderReview(res, { values: typedValues(input), errors: error.fieldErrors, formError: error.message }, 422);
       if (error instanceof Forbidden) return renderReview(res, { values: typedValues(input), formError: error.message }, 403);
+      if (error instanceof StaleEdit) {
+        return renderReview(res, { values: typedValues(input), formError: error.message, staleSince: error.changedAt }, 409);
+      }
       throw error;
     }
     const wasSubmitted = a.assignment.status === 'submitted';

@@ -2,18 +2,20 @@
 // its contact.
 import { Router } from 'express';
 import type { AppContext } from '../server/app.js';
-import { Invalid } from '../server/errors.js';
+import { Invalid, NotFound } from '../server/errors.js';
 import { requireSignedIn } from '../server/middleware/require-role.js';
+import { contactsOfSchool, decideContactRequest, decisionMessage, JOIN_MESSAGES, requestToJoinSchool } from '../server/services/school-contacts.js';
 import {
-  claimSchool,
   createSchool,
+  findListedSchool,
+  schoolById,
   EMPTY_PROFILE,
   LEVEL_LABELS,
   profileInputFrom,
   searchSchools,
   US_STATES,
 } from '../server/services/schools.js';
-import { idParam } from './params.js';
+import { approveOrDecline, idParam } from './params.js';
 
 export function schoolRoutes(context: AppContext): Router {
   const router = Router();
@@ -67,14 +69,30 @@ export function schoolRoutes(context: AppContext): Router {
   });
 
   router.post('/schools/:id/claim', async function askToBeContact(req, res) {
-    const status = await claimSchool(db, { schoolId: idParam(req.params.id), user: req.user!, clock });
-    res.flash(
-      status === 'active' ? 'success' : 'info',
-      status === 'active'
-        ? 'You are now a contact of this school.'
-        : 'Your request is sent. The program staff will confirm that you work at this school; until then you cannot see its application.',
-    );
+    // Only a school the public search lists can be asked to join.
+    const school = await findListedSchool(db, idParam(req.params.id));
+    if (!school) throw new NotFound('We could not find that school.');
+    const status = await requestToJoinSchool(context, { schoolId: school.id, user: req.user! });
+    context.mailQueued();
+    res.flash(status === 'active' ? 'success' : 'info', JOIN_MESSAGES[status]);
     res.redirect(303, '/my/applications');
+  });
+
+  /** The school's contacts and the requests to join it; only its active contacts see them. */
+  router.get('/schools/:id/contacts', async function showSchoolContacts(req, res) {
+    const schoolId = idParam(req.params.id);
+    const contacts = await contactsOfSchool(db, { schoolId, actor: { id: req.user!.id, isAdmin: false } });
+    const school = await schoolById(db, schoolId);
+    res.render('schools/contacts', { title: `Contacts of ${school.name}`, school, ...contacts });
+  });
+
+  router.post('/schools/:id/contacts/:userId', async function decideSchoolContact(req, res) {
+    const schoolId = idParam(req.params.id);
+    const approve = approveOrDecline(req.body);
+    const decision = await decideContactRequest(context, { schoolId, userId: idParam(req.params.userId), approve, actor: { id: req.user!.id, isAdmin: false } });
+    context.mailQueued();
+    res.flash(decision.outcome === 'decided' ? 'success' : 'info', decisionMessage(decision, approve));
+    res.redirect(303, `/schools/${schoolId}/contacts`);
   });
 
   return router;

@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { Passport } from 'passport';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { configurePassport } from './auth/passport.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './auth/login-throttle.js';
@@ -17,14 +17,16 @@ import type { Database, DatabaseKind } from './db/client.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { flashMessages } from './middleware/flash.js';
-import { parseQuery, stripNullsFromBody } from './middleware/sanitize.js';
+import { parseQuery, refuseNulInPath, stripNullsFromBody, unstorableTextIsBadRequest } from './middleware/sanitize.js';
 import type { MailSettings } from './mail/outbox.js';
+import { requestLogOptions } from './logging.js';
 import { createViewEngine } from './views.js';
 import { publicDir } from './paths.js';
 import { publicRoutes } from '../routes/public.routes.js';
 import { authRoutes } from '../routes/auth.routes.js';
 import { adminRoutes } from '../routes/admin.routes.js';
 import { adminScreeningRoutes } from '../routes/admin-screening.routes.js';
+import { adminSchoolRoutes } from '../routes/admin-schools.routes.js';
 import { adminNominationRoutes } from '../routes/admin-nominations.routes.js';
 import { adminReviewRoutes } from '../routes/admin-reviews.routes.js';
 import { adminPanelRoutes } from '../routes/admin-panel.routes.js';
@@ -96,25 +98,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('query parser', parseQuery);
   createViewEngine(app);
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      // Upload forms carry their CSRF token in the query string; keep it out of the logs.
-      serializers: {
-        req: (req: { url?: string }) => {
-          if (req.url) req.url = req.url.replace(/([?&]_csrf=)[^&]*/g, '$1[redacted]');
-          return req;
-        },
-      },
-    }),
-  );
+  app.use(pinoHttp(requestLogOptions(logger)));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -133,6 +117,7 @@ export function createApp(options: AppOptions): express.Express {
       strictTransportSecurity: config.isProduction,
     }),
   );
+  app.use(refuseNulInPath);
   // Static files come before sessions: a stylesheet never touches the session table.
   app.use('/static', express.static(publicDir, { maxAge: config.isProduction ? '1d' : 0, index: false }));
 
@@ -176,6 +161,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(applicationRoutes(context));
   app.use('/admin', adminRoutes(context));
   app.use('/admin', adminScreeningRoutes(context));
+  app.use('/admin', adminSchoolRoutes(context));
   app.use('/admin', adminNominationRoutes(context));
   app.use('/admin', adminReviewRoutes(context));
   app.use('/admin', adminPanelRoutes(context));
@@ -186,6 +172,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(reviewerRoutes(context));
 
   app.use(notFoundHandler);
+  app.use(unstorableTextIsBadRequest);
   app.use(
     errorHandler({
       showStack: !config.isProduction,

@@ -39,3 +39,18 @@ export class TooManyRequests extends Error {
     this.name = 'TooManyRequests';
   }
 }
+
+/**
+ * Someone saved the same record after this form was opened: saving it as it stands would
+ * silently undo their change. The form is shown again with both versions.
+ */
+export class StaleEdit extends Error {
+  readonly status = 409;
+  constructor(
+    message: string,
+    public readonly changedAt: Date,
+  ) {
+    super(message);
+    this.name = 'StaleEdit';
+  }
+}

@@ -24,6 +24,7 @@ import {
 } from '../../models/schema.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Database } from '../db/client.js';
+import { snapshotHonoreeSchools } from '../services/publishing.js';
 import { schoolMatchKey } from '../services/schools.js';
 import { DEMO_CRITERIA } from './demo-data.js';
 
@@ -124,6 +125,7 @@ async function seedPastCycle(db: Database, programId: number, now: Date) {
       highlights: chosen.slice(0, 3).map((c) => ({ criterionId: c.id, title: c.title, text: answerFor(c.title, entry[0]).split('. ')[0] + '.' })),
     });
   }
+  await snapshotHonoreeSchools(db, cycle!.id);
 }
 
 /** This year's open cycle: applicants, nominations, a panel, a round and reviews. */

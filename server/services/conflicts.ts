@@ -1,7 +1,9 @@
 // Conflicts of interest between reviewers and schools. Declared and admin-added conflicts are
 // rows; detected ones are computed from the data every time, so they can never go stale:
 // the reviewer is a contact of the school, works in its district, or shares an e-mail domain
-// with one of its contacts (public mail services such as gmail.com do not count).
+// with one of its contacts (public mail services such as gmail.com do not count). Only active
+// (approved) contacts count: anyone can ask to join a school, and a request must not be a way
+// to knock a reviewer off an application.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { applications, reviewerConflicts, schools, type ConflictSource } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
@@ -45,6 +47,7 @@ export async function conflictPairs(
            union all
            select r.id, a.id, 2, 'a contact of the school'
              from school_contacts sc join r on r.id = sc.user_id join a on a.school_id = sc.school_id
+             where sc.status = 'active'
            union all
            select r.id, a.id, 3, 'works in the school''s district'
              from r join a on r.district <> '' and lower(trim(r.district)) = lower(trim(a.district))
@@ -54,7 +57,7 @@ export async function conflictPairs(
              from r join users cu on split_part(cu.email, '@', 2) = r.domain and cu.id <> r.id
                     join school_contacts sc on sc.user_id = cu.id
                     join a on a.school_id = sc.school_id
-             where r.domain not in (${domainList}))
+             where r.domain not in (${domainList}) and sc.status = 'active')
     select distinct on (reviewer_id, application_id) reviewer_id, application_id, reason
     from found order by reviewer_id, application_id, rank
   `)) as unknown as { rows: Array<{ reviewer_id: string | number; application_id: string | number; reason: string | null }> };

@@ -50,7 +50,7 @@ export const NEW_CRITERION_VALUES: Record<CriterionFieldName, string> = {
 
 function validateWording(errors: FieldErrors, input: Fields<CriterionFieldName>) {
   return {
-    title: checkText(errors, 'title', input.title, { max: 200, required: 'Enter the criterion’s title.' }),
+    title: checkText(errors, 'title', input.title, { max: 200, required: 'Enter the criterion’s title.', singleLine: true }),
     guidance: checkText(errors, 'guidance', input.guidance, { max: 5000 }),
     evidenceRequested: checkText(errors, 'evidenceRequested', input.evidenceRequested, { max: 2000 }),
   };

@@ -113,7 +113,7 @@ function validateCycle(
   const { existing, lock, now } = ctx;
   const errors: FieldErrors = {};
   const year = checkInteger(errors, 'year', input.year, { min: 2000, max: 2200, label: 'the year' });
-  let name = checkText(errors, 'name', input.name, { max: 160 });
+  let name = checkText(errors, 'name', input.name, { max: 160, singleLine: true });
   if (!name && year !== undefined && !errors.name) name = `${ctx.program.name} ${year}–${year + 1}`;
 
   const dates: Partial<Record<DateField, Date>> = {};

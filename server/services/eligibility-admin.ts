@@ -99,7 +99,7 @@ function validateQuestion(input: Fields<QuestionFieldName>) {
   if (key && !KEY_PATTERN.test(key)) {
     errors.key = 'Use lowercase letters a–z, digits and underscores, starting with a letter, like school_type.';
   }
-  const prompt = checkText(errors, 'prompt', input.prompt, { max: 500, required: 'Enter the question as applicants will read it.' });
+  const prompt = checkText(errors, 'prompt', input.prompt, { max: 500, required: 'Enter the question as applicants will read it.', singleLine: true });
   const help = checkText(errors, 'help', input.help, { max: 1000 });
   const kindText = text(input.kind);
   const kind = ELIGIBILITY_KINDS.find((k) => k === kindText);

@@ -2,6 +2,7 @@
 // record one message per field in a FieldErrors and let the caller throw a single Invalid.
 // Dates are whole days in UTC, and sizes are entered in MB.
 import type { FieldErrors } from '../errors.js';
+import { oneLine } from '../text.js';
 
 export type Fields<K extends string> = Partial<Record<K, unknown>>;
 
@@ -12,14 +13,22 @@ export function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** Checks presence and length; returns the value, or records a message and returns ''. */
+/** A one-line field (a name, a city, a title) as it should be stored; '' for a non-string. */
+export function singleLine(value: unknown): string {
+  return typeof value === 'string' ? oneLine(value) : '';
+}
+
+/**
+ * Checks presence and length; returns the value, or records a message and returns ''.
+ * `singleLine` folds line breaks first (names and titles; see singleLine).
+ */
 export function checkText(
   errors: FieldErrors,
   field: string,
   value: unknown,
-  rule: { max: number; required?: string },
+  rule: { max: number; required?: string; singleLine?: boolean },
 ): string {
-  const s = text(value);
+  const s = rule.singleLine ? singleLine(value) : text(value);
   if (s === '' && rule.required) errors[field] = rule.required;
   else if (s.length > rule.max) errors[field] = `Use at most ${rule.max} characters (this has ${s.length}).`;
   return s.length > rule.max ? '' : s;

@@ -1,9 +1,11 @@
 // What the public may read of decisions: only Gold and Silver honorees of cycles that have been
 // published. Every query here is filtered by publicConditions(), so an unpublished cycle, or a
-// school that was not selected, can never leak through a filter, a page or an export.
+// school that was not selected, can never leak through a filter, a page or an export. The school
+// is shown as it stood at publishing (the decision's school_* copy, see snapshotHonoreeSchools),
+// never the live profile, which its contacts may edit.
 import { and, asc, desc, eq, gt, ilike, inArray, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgSelect } from 'drizzle-orm/pg-core';
-import { applications, criteria, cycles, decisions, programs, schools, type DecisionLevel } from '../../models/schema.js';
+import { criteria, cycles, decisions, programs, type DecisionLevel } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
 import type { CsvValue } from './csv.js';
@@ -43,13 +45,13 @@ function escapeLike(text: string): string {
 }
 
 function publicConditions(filters: HonoreeFilters): SQL[] {
-  const conditions: SQL[] = [isNotNull(cycles.publishedAt), inArray(decisions.level, [...HONOREE_LEVELS])];
+  const conditions: SQL[] = [isNotNull(cycles.publishedAt), inArray(decisions.level, [...HONOREE_LEVELS]), isNotNull(decisions.schoolName)];
   if (filters.year) conditions.push(eq(cycles.year, filters.year));
-  if (filters.state) conditions.push(eq(schools.state, filters.state));
+  if (filters.state) conditions.push(eq(decisions.schoolState, filters.state));
   if (filters.level) conditions.push(eq(decisions.level, filters.level));
   if (filters.q) {
     const pattern = `%${escapeLike(filters.q)}%`;
-    const match = or(ilike(schools.name, pattern), ilike(schools.city, pattern));
+    const match = or(ilike(decisions.schoolName, pattern), ilike(decisions.schoolCity, pattern));
     if (match) conditions.push(match);
   }
   return conditions;
@@ -65,19 +67,15 @@ const honoreeColumns = {
   cycleName: cycles.name,
   publishedAt: cycles.publishedAt,
   programName: programs.name,
-  schoolName: schools.name,
-  district: schools.district,
-  city: schools.city,
-  state: schools.state,
+  schoolName: sql<string>`coalesce(${decisions.schoolName}, '')`,
+  district: sql<string>`coalesce(${decisions.schoolDistrict}, '')`,
+  city: sql<string>`coalesce(${decisions.schoolCity}, '')`,
+  state: sql<string>`coalesce(${decisions.schoolState}, '')`,
 };
 
-/** Joins a query over decisions to the cycle, program, application and school. */
+/** Joins a query over decisions to the cycle and program (the school is the decision's copy). */
 function withHonoreeJoins<Q extends PgSelect>(query: Q) {
-  return query
-    .innerJoin(cycles, eq(cycles.id, decisions.cycleId))
-    .innerJoin(programs, eq(programs.id, cycles.programId))
-    .innerJoin(applications, eq(applications.id, decisions.applicationId))
-    .innerJoin(schools, eq(schools.id, applications.schoolId));
+  return query.innerJoin(cycles, eq(cycles.id, decisions.cycleId)).innerJoin(programs, eq(programs.id, cycles.programId));
 }
 
 function decorate<T extends { level: DecisionLevel; year: number; slug: string }>(row: T) {
@@ -92,7 +90,7 @@ export async function listHonorees(db: Database, filters: HonoreeFilters, page =
   const pageCount = Math.max(1, Math.ceil(total / HONOREES_PAGE_SIZE));
   const rows = await withHonoreeJoins(db.select(honoreeColumns).from(decisions).$dynamic())
     .where(where)
-    .orderBy(desc(cycles.year), sql`case when ${decisions.level} = 'gold' then 0 else 1 end`, asc(schools.name), asc(decisions.applicationId))
+    .orderBy(desc(cycles.year), sql`case when ${decisions.level} = 'gold' then 0 else 1 end`, asc(decisions.schoolName), asc(decisions.applicationId))
     .limit(HONOREES_PAGE_SIZE)
     .offset((page - 1) * HONOREES_PAGE_SIZE);
   return { rows: rows.map(decorate), total, page, pageCount };
@@ -115,11 +113,11 @@ export async function findHonoree(db: Database, { year, slug }: { year: number; 
     highlights: decisions.highlights,
     updatedAt: decisions.updatedAt,
     level: decisions.level,
-    schoolLevel: schools.level,
-    website: schools.website,
-    enrollment: schools.enrollment,
-    frlPercent: schools.frlPercent,
-    iepPercent: schools.iepPercent,
+    schoolLevel: decisions.schoolLevel,
+    website: sql<string>`coalesce(${decisions.schoolWebsite}, '')`,
+    enrollment: decisions.schoolEnrollment,
+    frlPercent: decisions.schoolFrlPercent,
+    iepPercent: decisions.schoolIepPercent,
   }).from(decisions).$dynamic())
     .where(and(...publicConditions({ year }), eq(decisions.slug, slug)))
     .orderBy(asc(programs.id))

@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { emailMatchesSchoolDomain, requestToJoinSchool } from './school-contacts.js';
 
 interface LinkContext {
   db: Database;
@@ -32,7 +33,7 @@ async function confirmedCount(db: Database, cycleId: number, matchKey: string): 
 
 /**
  * Invites a school to apply, once per school and cycle. Returns false when it was invited
- * already (by a nomination or an admin).
+ * already (by an admin, or by a nomination whose invitation was accepted).
  */
 export async function inviteSchool(
   { db, clock, mail }: LinkContext,
@@ -42,22 +43,29 @@ export async function inviteSchool(
   },
 ): Promise<boolean> {
   const token = randomBytes(32).toString('base64url');
-  const [created] = await db
-    .insert(schoolInvitations)
-    .values({
-      cycleId,
-      matchKey,
-      schoolId,
-      email: email.trim().toLowerCase(),
-      schoolName,
-      city,
-      state,
-      tokenHash: createHash('sha256').update(token).digest('hex'),
-      invitedBy,
-      createdAt: clock(),
-    })
-    .onConflictDoNothing()
-    .returning({ id: schoolInvitations.id });
+  const values = {
+    cycleId,
+    matchKey,
+    schoolId,
+    email: email.trim().toLowerCase(),
+    schoolName,
+    city,
+    state,
+    tokenHash: createHash('sha256').update(token).digest('hex'),
+    invitedBy,
+    createdAt: clock(),
+  };
+  let [created] = await db.insert(schoolInvitations).values(values).onConflictDoNothing().returning({ id: schoolInvitations.id });
+  if (!created && invitedBy !== null) {
+    // An admin's invitation replaces an automatic one nobody has acted on: that one went to an
+    // address a nominator typed, which must not keep the program from inviting the school itself.
+    // Its link stops working (the token changes).
+    [created] = await db
+      .update(schoolInvitations)
+      .set({ email: values.email, tokenHash: values.tokenHash, invitedBy, createdAt: values.createdAt, schoolName, city, state })
+      .where(and(eq(schoolInvitations.cycleId, cycleId), eq(schoolInvitations.matchKey, matchKey), isNull(schoolInvitations.invitedBy), isNull(schoolInvitations.acceptedAt)))
+      .returning({ id: schoolInvitations.id });
+  }
   if (!created) return false;
   const [cycle] = await db.select({ name: cycles.name, closesAt: cycles.applicationsCloseAt }).from(cycles).where(eq(cycles.id, cycleId));
   await enqueueMail(db, mail, {
@@ -168,37 +176,71 @@ export async function notifyNominatorsOfApplication(context: LinkContext, applic
   await sendAppliedNotices(context, rows);
 }
 
-export type InvitationOutcome =
+export type InvitationView =
   | { outcome: 'unknown' }
-  | { outcome: 'application'; applicationId: number }
-  | { outcome: 'start'; schoolId: number; cycleId: number }
-  | { outcome: 'pending'; schoolName: string }
   | { outcome: 'new-school'; prefill: { name: string; district: string; city: string; state: string } }
-  | { outcome: 'closed'; schoolName: string };
+  | { outcome: 'join'; schoolName: string; cycleName: string; grantedAtOnce: boolean }
+  | { outcome: 'pending' | 'refused' | 'closed'; schoolName: string }
+  | { outcome: 'application'; applicationId: number }
+  | { outcome: 'start'; schoolName: string; cycleName: string; schoolId: number; cycleId: number };
 
-/**
- * Opens an invitation for a signed-in person. The person the invitation was sent to becomes a
- * contact of the school at once; anyone else who has the link asks like everyone else.
- */
-export async function acceptInvitation(
-  { db, clock }: LinkContext,
-  { token, user }: { token: string; user: { id: number; email: string } },
-): Promise<InvitationOutcome> {
-  if (token.length === 0 || token.length > 200) return { outcome: 'unknown' };
+interface FoundInvitation {
+  invitation: typeof schoolInvitations.$inferSelect;
+  school: typeof schools.$inferSelect | undefined;
+  cycle: typeof cycles.$inferSelect | undefined;
+}
+
+async function findInvitation(db: Database, token: string): Promise<FoundInvitation | undefined> {
+  if (token.length === 0 || token.length > 200) return undefined;
   const [invitation] = await db
     .select()
     .from(schoolInvitations)
     .where(eq(schoolInvitations.tokenHash, createHash('sha256').update(token).digest('hex')));
-  if (!invitation) return { outcome: 'unknown' };
+  if (!invitation) return undefined;
   const [school] = invitation.schoolId
     ? await db.select().from(schools).where(eq(schools.id, invitation.schoolId))
     : await db.select().from(schools).where(eq(schools.matchKey, invitation.matchKey)).limit(1);
-  const [nomination] = await db
-    .select()
-    .from(nominations)
-    .where(and(eq(nominations.cycleId, invitation.cycleId), eq(nominations.matchKey, invitation.matchKey)))
-    .limit(1);
+  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, invitation.cycleId));
+  return { invitation, school, cycle };
+}
+
+/**
+ * An admin typed this address for this school, so the person holding the link and the address
+ * joins at once, once. A nomination's invitation was addressed by an anonymous nominator: it can
+ * start a new school, but joining an existing one is a request the school or an admin approves.
+ */
+function vouchedFor(invitation: typeof schoolInvitations.$inferSelect, user: { id: number; email: string }): boolean {
+  return invitation.invitedBy !== null && user.email.toLowerCase() === invitation.email && (invitation.acceptedBy ?? user.id) === user.id;
+}
+
+async function contactStatus(db: Database, schoolId: number, userId: number) {
+  const [row] = await db
+    .select({ status: schoolContacts.status })
+    .from(schoolContacts)
+    .where(and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, userId)));
+  return row?.status;
+}
+
+/** For an active contact: the application to go to, one to start, or the cycle is closed. */
+async function nextForContact(db: Database, { school, cycle, now }: { school: typeof schools.$inferSelect; cycle: typeof cycles.$inferSelect | undefined; now: Date }): Promise<InvitationView> {
+  if (!cycle) return { outcome: 'closed', schoolName: school.name };
+  const [existing] = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(eq(applications.cycleId, cycle.id), eq(applications.schoolId, school.id)));
+  if (existing) return { outcome: 'application', applicationId: existing.id };
+  if (now < cycle.opensAt || now > cycle.applicationsCloseAt) return { outcome: 'closed', schoolName: school.name };
+  return { outcome: 'start', schoolName: school.name, cycleName: cycle.name, schoolId: school.id, cycleId: cycle.id };
+}
+
+async function viewOf(db: Database, found: FoundInvitation, user: { id: number; email: string }, now: Date): Promise<InvitationView> {
+  const { invitation, school, cycle } = found;
   if (!school) {
+    const [nomination] = await db
+      .select()
+      .from(nominations)
+      .where(and(eq(nominations.cycleId, invitation.cycleId), eq(nominations.matchKey, invitation.matchKey)))
+      .limit(1);
     return {
       outcome: 'new-school',
       prefill: {
@@ -209,29 +251,49 @@ export async function acceptInvitation(
       },
     };
   }
-  const now = clock();
-  const invitee = user.email.toLowerCase() === invitation.email;
-  await db
-    .insert(schoolContacts)
-    .values({ schoolId: school.id, userId: user.id, status: invitee ? 'active' : 'pending', approvedAt: invitee ? now : null })
-    .onConflictDoUpdate({
-      target: [schoolContacts.schoolId, schoolContacts.userId],
-      set: invitee ? { status: 'active', approvedAt: now } : { status: sql`${schoolContacts.status}` },
-    });
-  if (invitee && !invitation.acceptedAt) {
-    await db.update(schoolInvitations).set({ acceptedBy: user.id, acceptedAt: now, schoolId: school.id }).where(eq(schoolInvitations.id, invitation.id));
+  const status = await contactStatus(db, school.id, user.id);
+  if (status === 'active') return nextForContact(db, { school, cycle, now });
+  if (status === 'pending') return { outcome: 'pending', schoolName: school.name };
+  if (status === 'declined' || status === 'revoked') return { outcome: 'refused', schoolName: school.name };
+  const grantedAtOnce = vouchedFor(invitation, user) || emailMatchesSchoolDomain(user.email, school.website);
+  return { outcome: 'join', schoolName: school.name, cycleName: cycle?.name ?? '', grantedAtOnce };
+}
+
+/**
+ * What opening an invitation would do for the signed-in person, changing nothing: the page the
+ * link opens shows this and a button, and only that button (a POST) acts. Mail scanners and
+ * people who were forwarded the link can open it without creating anything.
+ */
+export async function describeInvitation(
+  db: Database,
+  { token, user, now }: { token: string; user: { id: number; email: string }; now: Date },
+): Promise<InvitationView> {
+  const found = await findInvitation(db, token);
+  return found ? viewOf(db, found, user, now) : { outcome: 'unknown' };
+}
+
+/**
+ * Acts on an invitation for the signed-in person (the page's button): joining an existing school
+ * (see requestToJoinSchool and vouchedFor), then on to the application for an active contact.
+ * Every other outcome is what the page already showed.
+ */
+export async function acceptInvitation(
+  context: LinkContext,
+  { token, user }: { token: string; user: { id: number; email: string } },
+): Promise<InvitationView> {
+  const { db, clock } = context;
+  const found = await findInvitation(db, token);
+  if (!found) return { outcome: 'unknown' };
+  const view = await viewOf(db, found, user, clock());
+  const { invitation, school, cycle } = found;
+  if (!school || !['join', 'start', 'application', 'closed'].includes(view.outcome)) return view;
+  if (view.outcome === 'join') {
+    const status = await requestToJoinSchool(context, { schoolId: school.id, user, vouched: vouchedFor(invitation, user) });
+    if (status !== 'active') return { outcome: status, schoolName: school.name };
   }
-  const [contact] = await db
-    .select({ status: schoolContacts.status })
-    .from(schoolContacts)
-    .where(and(eq(schoolContacts.schoolId, school.id), eq(schoolContacts.userId, user.id)));
-  if (contact?.status !== 'active') return { outcome: 'pending', schoolName: school.name };
-  const [existing] = await db
-    .select({ id: applications.id })
-    .from(applications)
-    .where(and(eq(applications.cycleId, invitation.cycleId), eq(applications.schoolId, school.id)));
-  if (existing) return { outcome: 'application', applicationId: existing.id };
-  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, invitation.cycleId));
-  if (!cycle || now < cycle.opensAt || now > cycle.applicationsCloseAt) return { outcome: 'closed', schoolName: school.name };
-  return { outcome: 'start', schoolId: school.id, cycleId: cycle.id };
+  // The person it was sent to now acts for the school: the invitation has done its work.
+  if (user.email.toLowerCase() === invitation.email && !invitation.acceptedAt) {
+    await db.update(schoolInvitations).set({ acceptedBy: user.id, acceptedAt: clock(), schoolId: school.id }).where(eq(schoolInvitations.id, invitation.id));
+  }
+  return nextForContact(db, { school, cycle, now: clock() });
 }

@@ -265,8 +265,8 @@ export async function inviteSchoolByHand(context: InviteContext, { adminId, fiel
     if (!group) throw new NotFound('No one has nominated that school in that cycle.');
     target = { matchKey: group.matchKey, schoolId: group.schoolId, schoolName: group.schoolName, hasNominations: true };
   } else {
-    const name = checkText(errors, 'schoolName', fields.schoolName, { max: 200, required: "Enter the school's name." });
-    const city = checkText(errors, 'city', fields.city, { max: 120, required: 'Enter the city or town.' });
+    const name = checkText(errors, 'schoolName', fields.schoolName, { max: 200, required: "Enter the school's name.", singleLine: true });
+    const city = checkText(errors, 'city', fields.city, { max: 120, required: 'Enter the city or town.', singleLine: true });
     const state = text(fields.state).toUpperCase();
     if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
     if (Object.keys(errors).length === 0) {

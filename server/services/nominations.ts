@@ -18,10 +18,12 @@ import type { Database } from '../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
 import { enqueueMail, type MailSettings } from '../mail/outbox.js';
 import { countWords } from './applications.js';
-import { deleteStored, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from './evidence-storage.js';
+import { isUniqueViolation, singleLine } from './form-input.js';
+import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from './evidence-storage.js';
+import { discardUnreferenced } from './storage-sweep.js';
 import { onNominationConfirmed } from './nomination-links.js';
 import { takeRateLimit } from './rate-limit.js';
-import { schoolMatchKey, US_STATES } from './schools.js';
+import { findListedSchool, schoolMatchKey, US_STATES } from './schools.js';
 
 export const NOMINATION_WORD_LIMIT = 300;
 export const NOMINATION_MAX_FILES = 5;
@@ -81,7 +83,16 @@ export interface NominationInput {
   criterionIds: string[];
   /** The honeypot: people never see it, so only robots fill it in. */
   website: string;
+  /** The form's own random key (see newSubmissionKey): a second send of one form is the same nomination. */
+  submissionKey: string;
 }
+
+/** A fresh key for a nomination form; sending the form twice (a double click) stores it once. */
+export function newSubmissionKey(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+const SUBMISSION_KEY = /^[A-Za-z0-9_-]{16,64}$/;
 
 export function nominationInputFrom(body: Record<string, unknown> | undefined): NominationInput {
   const text = (name: string) => {
@@ -101,6 +112,7 @@ export function nominationInputFrom(body: Record<string, unknown> | undefined): 
     reason: text('reason'),
     criterionIds: ([] as unknown[]).concat(body?.criterionIds ?? []).filter((v): v is string => typeof v === 'string'),
     website: text('website'),
+    submissionKey: text('submissionKey'),
   };
 }
 
@@ -108,7 +120,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 async function validate(db: Database, cycle: OpenNominationCycle, input: NominationInput) {
   const errors: FieldErrors = {};
-  const nominatorName = input.nominatorName.trim();
+  const nominatorName = singleLine(input.nominatorName);
   const nominatorEmail = input.nominatorEmail.trim().toLowerCase();
   const contactEmail = input.contactEmail.trim().toLowerCase();
   const reason = input.reason.replace(/\r\n/g, '\n').trim();
@@ -120,14 +132,15 @@ async function validate(db: Database, cycle: OpenNominationCycle, input: Nominat
 
   let school: { id: number | null; name: string; district: string; city: string; state: string; matchKey: string } | undefined;
   if (/^\d{1,15}$/.test(input.schoolId)) {
-    const [profile] = await db.select().from(schools).where(eq(schools.id, Number(input.schoolId)));
+    const listed = await findListedSchool(db, Number(input.schoolId));
+    const [profile] = listed ? await db.select().from(schools).where(eq(schools.id, listed.id)) : [];
     if (!profile) errors.schoolName = 'That school is no longer listed; type its name, city and state instead.';
     else school = { id: profile.id, name: profile.name, district: profile.district, city: profile.city, state: profile.state, matchKey: profile.matchKey };
   } else {
-    const name = input.schoolName.trim();
-    const city = input.city.trim();
+    const name = singleLine(input.schoolName);
+    const city = singleLine(input.city);
     const state = input.state.trim().toUpperCase();
-    const district = input.district.trim();
+    const district = singleLine(input.district);
     if (name === '') errors.schoolName = "Enter the school's name.";
     else if (name.length > 200) errors.schoolName = 'Use at most 200 characters.';
     if (district.length > 200) errors.district = 'Use at most 200 characters.';
@@ -166,6 +179,16 @@ export async function submitNomination(
     return { email: input.nominatorEmail.trim().toLowerCase(), discarded: true };
   }
   const values = await validate(db, cycle, input);
+  let submissionKey = SUBMISSION_KEY.test(input.submissionKey) ? input.submissionKey : null;
+  const earlier = submissionKey ? await nominationWithKey(db, submissionKey) : undefined;
+  if (earlier && earlier.nominatorEmail === values.nominatorEmail && earlier.matchKey === values.school.matchKey) {
+    // The same form again (a double click, a resent page): it is already stored and its
+    // confirmation e-mail queued; the person is told the same thing once more.
+    await Promise.all(files.map((f) => rm(f.path, { force: true })));
+    return { email: values.nominatorEmail, discarded: false };
+  }
+  // The same form sent again for another school or address (back, edit, send): a new nomination.
+  if (earlier) submissionKey = null;
   if (files.length > NOMINATION_MAX_FILES) throw new Invalid({ files: `Attach at most ${NOMINATION_MAX_FILES} files.` });
   const total = files.reduce((sum, f) => sum + f.size, 0);
   if (total > cycle.maxApplicationBytes) throw new Invalid({ files: `The files together are larger than ${formatBytes(cycle.maxApplicationBytes)}.` });
@@ -207,6 +230,7 @@ export async function submitNomination(
           contactEmail: values.contactEmail,
           reason: values.reason,
           criterionIds: values.criterionIds,
+          submissionKey,
           confirmTokenHash: createHash('sha256').update(token).digest('hex'),
           confirmExpiresAt: new Date(now.getTime() + CONFIRM_LIFETIME_MS),
           createdAt: now,
@@ -214,7 +238,13 @@ export async function submitNomination(
         .returning({ id: nominations.id });
       if (!row) throw new Error('The nomination insert returned no row');
       for (const item of inspected) {
-        const saved = await storeUpload(item.file.path, uploadDir);
+        let saved;
+        try {
+          saved = await storeUpload(item.file.path, uploadDir);
+        } catch (error) {
+          if (error instanceof DiskFull) throw new Invalid({ files: `${error.message} Choose your files again.` });
+          throw error;
+        }
         stored.push(saved.storedName);
         await tx.insert(evidenceFiles).values({
           nominationId: row.id,
@@ -240,12 +270,22 @@ export async function submitNomination(
       });
     });
   } catch (error) {
-    await Promise.all(stored.map((name) => deleteStored(uploadDir, name)));
+    await discardUnreferenced(db, uploadDir, stored);
+    // The same form sent twice at the same moment: the other request stored it.
+    if (submissionKey && isUniqueViolation(error, 'nominations_submission_key')) return { email: values.nominatorEmail, discarded: false };
     throw error;
   } finally {
     await Promise.all(files.map((f) => rm(f.path, { force: true })));
   }
   return { email: values.nominatorEmail, discarded: false };
+}
+
+async function nominationWithKey(db: Database, key: string) {
+  const [row] = await db
+    .select({ nominatorEmail: nominations.nominatorEmail, matchKey: nominations.matchKey })
+    .from(nominations)
+    .where(eq(nominations.submissionKey, key));
+  return row;
 }
 
 export function displayNames(files: IncomingNominationFile[]): string[] {

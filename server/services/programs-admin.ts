@@ -28,7 +28,7 @@ const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 function validateProgram(input: Fields<'name' | 'slug' | 'description'>) {
   const errors: FieldErrors = {};
-  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Enter the program’s name.' });
+  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Enter the program’s name.', singleLine: true });
   const slug = checkText(errors, 'slug', input.slug, { max: 60, required: 'Enter a short name for web addresses, like schools-of-opportunity.' });
   if (slug && !SLUG_PATTERN.test(slug)) {
     errors.slug = 'Use only lowercase letters a–z, digits and single hyphens between them, like schools-of-opportunity.';

@@ -99,6 +99,7 @@ async function planPublication(db: Database, cycleId: number, lock = false) {
       schoolName: schools.name,
       city: schools.city,
       state: schools.state,
+      schoolUpdatedAt: schools.updatedAt,
     })
     .from(decisions)
     .innerJoin(applications, eq(applications.id, decisions.applicationId))
@@ -144,7 +145,9 @@ async function planPublication(db: Database, cycleId: number, lock = false) {
   // One message per person and school, however many times they nominated it.
   const nominatorMails = [...new Map(nominationRows.map((n) => [`${n.email.toLowerCase()}|${n.applicationId}`, n])).values()];
   const fingerprint = createHash('sha256')
-    .update(decided.map((d) => `${d.applicationId}:${d.level}:${d.updatedAt.toISOString()}`).join(','))
+    // The school profiles too: publishing freezes them onto the honoree pages (snapshotHonoreeSchools),
+    // so a rename after the preview must send the admin back to look.
+    .update(decided.map((d) => `${d.applicationId}:${d.level}:${d.updatedAt.toISOString()}:${d.schoolUpdatedAt.toISOString()}`).join(','))
     .update(`|${contactMails.length}|${nominatorMails.length}`)
     .digest('hex')
     .slice(0, 32);
@@ -188,6 +191,20 @@ export async function publishPreview(db: Database, cycleId: number) {
 export type PublishPreview = Awaited<ReturnType<typeof publishPreview>>;
 
 /**
+ * Copies each decided school's profile, as it stands now, onto its decision: the public pages
+ * show that copy, so what a contact edits later never changes a published honoree page.
+ */
+export async function snapshotHonoreeSchools(db: Database, cycleId: number): Promise<void> {
+  await db.execute(sql`
+    update decisions d set
+      school_name = s.name, school_district = s.district, school_city = s.city, school_state = s.state,
+      school_level = s.level, school_website = s.website, school_enrollment = s.enrollment,
+      school_frl_percent = s.frl_percent, school_iep_percent = s.iep_percent
+    from applications a join schools s on s.id = a.school_id
+    where a.id = d.application_id and d.cycle_id = ${cycleId}`);
+}
+
+/**
  * Publishes the cycle in one transaction: the honorees become public and every e-mail is
  * queued, or nothing happens. `fingerprint` is the preview's: if decisions or recipients
  * changed since the admin read it, nothing is published and they are asked to look again.
@@ -208,6 +225,7 @@ export async function publish(
     }
     const now = clock();
     await tx.update(cycles).set({ publishedAt: now, publishedBy: adminId }).where(eq(cycles.id, cycleId));
+    await snapshotHonoreeSchools(tx, cycleId);
     const comments = cycle.shareReviewComments ? await reviewComments(tx, [...new Set(plan.contactMails.map((m) => m.decision.applicationId))]) : new Map();
     const honoreeUrl = (slug: string | null) => (slug ? `${mail.baseUrl}/honorees/${cycle.year}/${slug}` : '');
     for (const { email, name, decision } of plan.contactMails) {

@@ -16,6 +16,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, type FieldErrors } from '../errors.js';
 import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { singleLine } from './form-input.js';
 import { US_STATES } from './schools.js';
 
 const INVITATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -115,8 +116,8 @@ export function profileFormFrom(body: Record<string, unknown> | undefined): Prof
 }
 
 export function validateProfile(input: ProfileInput, errors: FieldErrors) {
-  const affiliation = input.affiliation.trim();
-  const district = input.district.trim();
+  const affiliation = singleLine(input.affiliation);
+  const district = singleLine(input.district);
   const state = input.state.trim().toUpperCase();
   if (affiliation.length > 200) errors.affiliation = 'Use at most 200 characters.';
   if (district.length > 200) errors.district = 'Use at most 200 characters.';
@@ -170,7 +171,7 @@ export async function acceptReviewerInvitation(
   }
   let name = '';
   if (!signedIn) {
-    name = account?.name.trim() ?? '';
+    name = singleLine(account?.name);
     if (name === '') errors.name = 'Enter your name.';
     else if (name.length > 120) errors.name = 'Use at most 120 characters.';
     const weakness = account?.password ? passwordWeakness(account.password, { email: invitation.email, name }) : 'Choose a password.';

@@ -22,7 +22,7 @@ import {
 import { cannotEditReview, type ReviewerAccess } from '../auth/permissions.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
+import { Forbidden, Invalid, NotFound, StaleEdit, type FieldErrors } from '../errors.js';
 import { conflictPairs } from './conflicts.js';
 import { nominationsForApplication } from './nominations-admin.js';
 import { createRedactor, type Redactor } from './redaction.js';
@@ -203,6 +203,8 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
     scale: { min: cycle.scoreMin, max: cycle.scoreMax },
     round: { name: round.name, number: round.number, dueAt: round.dueAt, siteVisit: round.siteVisit },
     status: assignment.status,
+    /** Carried by the form, so a save from a page opened before another save is caught. */
+    version: assignment.version,
     statusLabel: REVIEW_STATUS_LABELS[assignment.status],
     submittedAt: assignment.submittedAt,
     criteria: chosen.map((c) => ({
@@ -321,6 +323,14 @@ export async function saveReview(
     const current = { ...access, assignment: locked, round };
     const reason = cannotEditReview(current, now);
     if (reason) throw new Forbidden(reason);
+    const openedVersion = typeof input.version === 'string' && /^\d{1,9}$/.test(input.version) ? Number(input.version) : undefined;
+    if (openedVersion !== undefined && openedVersion !== locked.version) {
+      throw new StaleEdit(
+        'This review changed since you opened it (it was saved from another window or device). Nothing of yours was saved: ' +
+          'your text is in the form below, and the saved version is shown above it. Combine them as you wish, then save again.',
+        locked.updatedAt,
+      );
+    }
     const complete = submit || locked.status === 'submitted';
     const parsed = parseReview(input, { chosen, access: current, complete });
     if (parsed.scores.length > 0) {
@@ -341,6 +351,7 @@ export async function saveReview(
         confidentialNote: parsed.confidentialNote,
         ...(parsed.siteVisitNotes === undefined ? {} : { siteVisitNotes: parsed.siteVisitNotes }),
         submittedAt: locked.submittedAt ?? (complete ? now : null),
+        version: sql`${assignments.version} + 1`,
         updatedAt: now,
       })
       .where(eq(assignments.id, locked.id));

@@ -72,7 +72,7 @@ export function roundFormValues(round?: Round): Record<RoundField, string> {
 }
 
 function validateSettings(errors: FieldErrors, input: Fields<RoundField>, now: Date, existing?: Round) {
-  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Name the round, like “Round 1” or “Finalists”.' });
+  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Name the round, like “Round 1” or “Finalists”.', singleLine: true });
   const k = checkInteger(errors, 'k', input.k, { min: 1, max: 20, label: 'the number of reviewers per application' });
   const reminderDaysBefore = checkInteger(errors, 'reminderDaysBefore', input.reminderDaysBefore, {
     min: 0,

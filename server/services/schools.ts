@@ -1,11 +1,12 @@
-// School profiles and their contacts. Anyone signed in may create a school (becoming its
-// contact) or ask to be a contact of an existing one; a request is granted at once only when
-// the person's e-mail domain is the school website's, otherwise an admin approves it.
-import { and, asc, eq, ilike, sql } from 'drizzle-orm';
+// School profiles. Anyone signed in may create a school (becoming its contact); joining an
+// existing one is in school-contacts.ts.
+import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
+import { recordAudit } from './audit.js';
+import { singleLine } from './form-input.js';
 import { linkNominationsToSchool } from './nomination-links.js';
 
 export const US_STATES = [
@@ -85,11 +86,11 @@ function percent(value: string, errors: FieldErrors, field: string, label: strin
 /** Checks a profile; `complete` also requires the facts eligibility depends on. */
 export function validateSchoolProfile(input: SchoolProfileInput, { complete = false } = {}) {
   const errors: FieldErrors = {};
-  const name = input.name.trim();
-  const city = input.city.trim();
-  const district = input.district.trim();
+  const name = singleLine(input.name);
+  const city = singleLine(input.city);
+  const district = singleLine(input.district);
   const state = input.state.trim().toUpperCase();
-  const website = input.website.trim();
+  const website = singleLine(input.website);
   if (name === '') errors.name = "Enter the school's name.";
   else if (name.length > 200) errors.name = 'Use at most 200 characters.';
   if (district.length > 200) errors.district = 'Use at most 200 characters.';
@@ -174,11 +175,20 @@ export async function updateSchoolProfile(
   await db.update(schools).set({ ...values, updatedAt: clock() }).where(eq(schools.id, schoolId));
 }
 
-export async function findSchool(db: Database, id: number) {
-  const [row] = await db
-    .select({ id: schools.id, name: schools.name, district: schools.district, city: schools.city, state: schools.state })
-    .from(schools)
-    .where(eq(schools.id, id));
+/** What the public "is the school listed?" search shows of a school, and nothing more. */
+const listedColumns = { id: schools.id, name: schools.name, district: schools.district, city: schools.city, state: schools.state };
+
+/**
+ * A school is listed (found by the searches, pickable by id on the nomination form) while
+ * someone acts for it or it has applied: a profile whose contacts an admin removed (a made-up
+ * school, a duplicate) drops out of every public list at once.
+ */
+const isListed = sql`(exists (select 1 from school_contacts c where c.school_id = ${schools.id} and c.status = 'active')
+  or exists (select 1 from applications a where a.school_id = ${schools.id}))`;
+
+/** A listed school by id, as the public search shows it (the nomination form's picked school). */
+export async function findListedSchool(db: Database, id: number) {
+  const [row] = await db.select(listedColumns).from(schools).where(and(eq(schools.id, id), isListed));
   return row;
 }
 
@@ -190,44 +200,13 @@ export async function searchSchools(db: Database, { query, state, page = 1 }: { 
   if (text.length < 2) return { schools: [], hasMore: false };
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await db
-    .select({ id: schools.id, name: schools.name, district: schools.district, city: schools.city, state: schools.state })
+    .select(listedColumns)
     .from(schools)
-    .where(and(ilike(schools.name, pattern), state ? eq(schools.state, state) : undefined))
+    .where(and(ilike(schools.name, pattern), state ? eq(schools.state, state) : undefined, isListed))
     .orderBy(asc(schools.name), asc(schools.id))
     .limit(SCHOOL_SEARCH_PAGE + 1)
     .offset((Math.max(1, page) - 1) * SCHOOL_SEARCH_PAGE);
   return { schools: rows.slice(0, SCHOOL_SEARCH_PAGE), hasMore: rows.length > SCHOOL_SEARCH_PAGE };
-}
-
-function websiteDomain(website: string): string | undefined {
-  try {
-    return new URL(website).hostname.toLowerCase().replace(/^www\./, '');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Asks to become a contact of an existing school; returns the resulting status. */
-export async function claimSchool(
-  db: Database,
-  { schoolId, user, clock }: { schoolId: number; user: { id: number; email: string }; clock: Clock },
-): Promise<'active' | 'pending'> {
-  const [school] = await db.select().from(schools).where(eq(schools.id, schoolId));
-  if (!school) throw new NotFound('There is no such school.');
-  const domain = websiteDomain(school.website);
-  const emailDomain = user.email.split('@')[1]?.toLowerCase();
-  const status = domain && emailDomain && (emailDomain === domain || emailDomain.endsWith(`.${domain}`)) ? 'active' : 'pending';
-  const [row] = await db
-    .insert(schoolContacts)
-    .values({ schoolId, userId: user.id, status, approvedAt: status === 'active' ? clock() : null })
-    .onConflictDoNothing()
-    .returning({ status: schoolContacts.status });
-  if (row) return row.status;
-  const [existing] = await db
-    .select({ status: schoolContacts.status })
-    .from(schoolContacts)
-    .where(and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, user.id)));
-  return existing?.status ?? 'pending';
 }
 
 export async function schoolsOfUser(db: Database, userId: number) {
@@ -241,7 +220,7 @@ export async function schoolsOfUser(db: Database, userId: number) {
     })
     .from(schoolContacts)
     .innerJoin(schools, eq(schools.id, schoolContacts.schoolId))
-    .where(eq(schoolContacts.userId, userId))
+    .where(and(eq(schoolContacts.userId, userId), inArray(schoolContacts.status, ['active', 'pending'])))
     .orderBy(asc(schools.name));
 }
 
@@ -251,4 +230,56 @@ export async function pendingContactCount(db: Database): Promise<number> {
     .from(schoolContacts)
     .where(eq(schoolContacts.status, 'pending'));
   return row?.n ?? 0;
+}
+
+export const ADMIN_SCHOOLS_PAGE = 50;
+
+/** Schools for the admins' list, by name or city, with how many contacts each has and asks. */
+export async function listSchoolsForAdmin(db: Database, { query, page }: { query: string; page: number }) {
+  const text = singleLine(query).slice(0, 100);
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db
+    .select({
+      ...listedColumns,
+      active: sql<number>`(select count(*)::int from school_contacts c where c.school_id = ${schools.id} and c.status = 'active')`,
+      pending: sql<number>`(select count(*)::int from school_contacts c where c.school_id = ${schools.id} and c.status = 'pending')`,
+    })
+    .from(schools)
+    .where(text === '' ? undefined : or(ilike(schools.name, pattern), ilike(schools.city, pattern)))
+    .orderBy(asc(schools.name), asc(schools.id))
+    .limit(ADMIN_SCHOOLS_PAGE + 1)
+    .offset((Math.max(1, page) - 1) * ADMIN_SCHOOLS_PAGE);
+  return { rows: rows.slice(0, ADMIN_SCHOOLS_PAGE), hasMore: rows.length > ADMIN_SCHOOLS_PAGE, query: text };
+}
+
+export async function schoolById(db: Database, id: number) {
+  const [school] = await db.select().from(schools).where(eq(schools.id, id));
+  if (!school) throw new NotFound('We could not find that school.');
+  return school;
+}
+
+/**
+ * An admin corrects a school's name or profile (a typo, a line break pasted into the name, a
+ * closed school renamed). Logged with the fields that changed. Published honoree pages keep the
+ * profile they were published with until the cycle is published again.
+ */
+export async function updateSchoolByAdmin(
+  { db, clock }: { db: Database; clock: Clock },
+  { schoolId, adminId, profile }: { schoolId: number; adminId: number; profile: SchoolProfileInput },
+): Promise<void> {
+  const values = validateSchoolProfile(profile);
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select().from(schools).where(eq(schools.id, schoolId)).for('update');
+    if (!before) throw new NotFound('We could not find that school.');
+    const changed = (Object.keys(values) as Array<keyof typeof values>).filter((key) => key !== 'matchKey' && values[key] !== before[key]);
+    await tx.update(schools).set({ ...values, updatedAt: clock() }).where(eq(schools.id, schoolId));
+    await recordAudit(tx, clock, {
+      actorId: adminId,
+      action: 'school.edit',
+      subjectType: 'school',
+      subjectId: schoolId,
+      summary: `Edited the profile of ${values.name}${changed.length > 0 ? ` (${changed.join(', ')})` : ' (no change)'}`,
+      details: { before: Object.fromEntries(changed.map((key) => [key, before[key]])) },
+    });
+  });
 }

@@ -1,6 +1,6 @@
-// Eligibility screening by admins, and confirming people who asked to be a school's contact.
+// Eligibility screening by admins.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { applications, cycles, schoolContacts, schools, users, type ApplicationStatus } from '../../models/schema.js';
+import { applications, cycles, schools, type ApplicationStatus } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
@@ -88,38 +88,4 @@ export async function screenApplication(
       })
       .where(eq(applications.id, applicationId));
   });
-}
-
-export async function pendingContacts(db: Database, page: number) {
-  const rows = await db
-    .select({
-      schoolId: schools.id,
-      schoolName: schools.name,
-      city: schools.city,
-      state: schools.state,
-      website: schools.website,
-      userId: users.id,
-      userName: users.name,
-      email: users.email,
-      requestedAt: schoolContacts.createdAt,
-    })
-    .from(schoolContacts)
-    .innerJoin(schools, eq(schools.id, schoolContacts.schoolId))
-    .innerJoin(users, eq(users.id, schoolContacts.userId))
-    .where(eq(schoolContacts.status, 'pending'))
-    .orderBy(asc(schoolContacts.createdAt))
-    .limit(ADMIN_PAGE_SIZE + 1)
-    .offset((page - 1) * ADMIN_PAGE_SIZE);
-  return { rows: rows.slice(0, ADMIN_PAGE_SIZE), hasMore: rows.length > ADMIN_PAGE_SIZE };
-}
-
-export async function decideContact(
-  { db, clock }: { db: Database; clock: Clock },
-  { schoolId, userId, approve }: { schoolId: number; userId: number; approve: boolean },
-): Promise<void> {
-  const where = and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, userId), eq(schoolContacts.status, 'pending'));
-  const changed = approve
-    ? await db.update(schoolContacts).set({ status: 'active', approvedAt: clock() }).where(where).returning({ id: schoolContacts.userId })
-    : await db.delete(schoolContacts).where(where).returning({ id: schoolContacts.userId });
-  if (changed.length === 0) throw new NotFound('That request was already handled.');
 }

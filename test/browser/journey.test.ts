@@ -109,6 +109,8 @@ describe('the journey in a real browser', function () {
 
     const verify = await mailLink(live.harness, (s, to) => s.startsWith('Confirm your e-mail') && to.includes('principal@lincoln.pps.example.org'), '/verify-email/');
     await page.goto(verify);
+    await check(page, '09b-confirm-address');
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/schools/new?**');
@@ -120,6 +122,9 @@ describe('the journey in a real browser', function () {
     await page.getByLabel('Students eligible for free or reduced-price lunch (%)').fill('38');
     await page.getByLabel('Students with an IEP (%)').fill('12');
     await page.getByRole('button', { name: 'Add the school' }).click();
+    await page.waitForURL('**/invitations/**');
+    await check(page, '11-invitation-start');
+    await page.getByRole('button', { name: 'Start the application' }).click();
     await page.waitForURL(/\/applications\/\d+$/);
     const applicationPath = new URL(page.url()).pathname;
     await check(page, '11-application-overview');

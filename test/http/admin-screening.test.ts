@@ -97,8 +97,10 @@ describe('admins screen eligibility and confirm school contacts', () => {
     const approved = await submitForm(admin, '/admin/contacts', `/admin/contacts/${pending!.schoolId}/${pending!.userId}`, { decision: 'approve' });
     expect(approved.status).to.equal(303);
     expect((await someone.get(`/applications/${cleanId}`)).status).to.equal(200);
+    // Answered already (by a colleague or the school itself): said plainly, nothing changes.
     const again = await submitForm(admin, '/admin/contacts', `/admin/contacts/${pending!.schoolId}/${pending!.userId}`, { decision: 'approve' });
-    expect(again.status).to.equal(404);
+    expect(again.status).to.equal(303);
+    expect((await admin.get(again.headers.location!)).text).to.contain('Sam Someone’s request was already answered by someone else.');
   });
 
   it('keeps screening and contact pages for admins only', async () => {

@@ -78,7 +78,7 @@ describe('who may open an application and its files', () => {
     await signIn(parent, 'parent@gmail.example.com');
     const claimed = await submitForm(parent, '/schools/find?q=lincoln', `/schools/${schoolId}/claim`, {});
     expect(claimed.status).to.equal(303);
-    expect((await parent.get('/my/applications')).text).to.contain('waiting for the program staff to confirm you work here');
+    expect((await parent.get('/my/applications')).text).to.contain('waiting for one of its contacts or the program staff to confirm you work here');
     for (const url of pages()) expect((await parent.get(url)).status, url).to.equal(404);
     const [contact] = await h.db.select().from(schoolContacts).where(eq(schoolContacts.status, 'pending'));
     expect(contact?.schoolId).to.equal(schoolId);

@@ -5,6 +5,7 @@ import { schools } from '../../models/schema.js';
 import { DEMO_CRITERIA, demoCycleDates } from '../../server/cli/demo-data.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
 import { honoreeExportRows } from '../../server/services/honorees.js';
+import { snapshotHonoreeSchools } from '../../server/services/publishing.js';
 import { schoolMatchKey } from '../../server/services/schools.js';
 import { startHarness, TEST_BASE_URL, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';
@@ -65,6 +66,9 @@ describe('the public honorees: list, pages, criteria and open data', () => {
     await addHonoree(cycle2024, { name: '100% Open_Access Academy', city: 'Salem', state: 'OR' }, 'silver', '100-open-access-academy');
     // Decided in the current cycle, which is not published: never public.
     await addHonoree(currentCycle, { name: 'Secret Prep', city: 'Bend', state: 'OR' }, 'gold', 'secret-prep');
+    // What publishing does: the schools as they stand become the honorees' public profiles.
+    await snapshotHonoreeSchools(h.db, cycle2025);
+    await snapshotHonoreeSchools(h.db, cycle2024);
   });
   after(() => h.close());
 

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { STRONG_PASSWORD, createUser, signIn } from '../helpers/factories.js';
-import { linkIn, submitForm } from '../helpers/forms.js';
+import { linkIn, submitForm, followConfirmLink } from '../helpers/forms.js';
 import { LINCOLN, saveCriterion, words } from '../helpers/applicant.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -158,7 +158,7 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     const mail = await h.sink.waitFor((m) => m.to.includes(PRINCIPAL.email));
     expect(mail.subject).to.equal('Confirm your e-mail address for Laurel');
     expect(mail.text).to.contain(`Hello ${PRINCIPAL.name}`);
-    const verified = await principal.get(linkIn(mail.text, '/verify-email/'));
+    const verified = await followConfirmLink(principal, linkIn(mail.text, '/verify-email/'));
     expect(verified.status).to.equal(303);
     expect((await principal.get(verified.headers.location!)).text).to.contain(`Your e-mail address ${PRINCIPAL.email} is confirmed.`);
 
@@ -176,7 +176,7 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     const added = await submitAndFollow(principal, '/schools/new', withoutFigures, '/schools');
     expect(added.location).to.equal('/my/applications');
     expect(added.text).to.contain('Lincoln High School is added, and you are its contact.');
-    expect(added.text).to.contain('<li>Lincoln High School, Portland, OR</li>');
+    expect(added.text).to.match(/<li>Lincoln High School, Portland, OR · <a href="\/schools\/\d+\/contacts">Contacts/);
     expect(added.text).to.contain(`<strong>Lincoln High School</strong> — ${CYCLE} (deadline February 15, 2027)`);
 
     const schoolId = firstNumber(/name="schoolId" value="(\d+)"/, added.text);

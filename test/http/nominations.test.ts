@@ -4,44 +4,9 @@ import { criteria, evidenceFiles, nominations, schoolInvitations } from '../../m
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { STRONG_PASSWORD, createUser } from '../helpers/factories.js';
-import { csrfTokenFrom, linkIn, submitForm } from '../helpers/forms.js';
-import { completeAndSubmit, fixtureBytes } from '../helpers/applicant.js';
-
-type Agent = ReturnType<Harness['agent']>;
-
-const NOMINATION = {
-  schoolName: 'Lincoln H.S.',
-  district: 'Portland Public Schools',
-  city: 'Portland',
-  state: 'OR',
-  contactEmail: 'principal@lincoln.pps.example.org',
-  reason: 'Lincoln opened its advanced courses to every student and the results show it.',
-  nominatorName: 'Maria Parent',
-  nominatorEmail: 'maria@example.com',
-  relationship: 'parent',
-};
-
-async function nominate(agent: Agent, fields: Record<string, string | string[]>, files: Array<{ name: string; as?: string }> = []) {
-  const page = await agent.get('/nominate');
-  const token = csrfTokenFrom(page.text.replace(/\?_csrf=([^"]+)"/, ' name="_csrf" value="$1"'));
-  let request = agent.post(`/nominate?_csrf=${encodeURIComponent(token)}`);
-  for (const [name, value] of Object.entries(fields)) {
-    for (const item of ([] as string[]).concat(value)) request = request.field(name, item);
-  }
-  for (const file of files) request = request.attach('files', fixtureBytes(file.name), file.as ?? file.name);
-  return request;
-}
-
-async function confirmLinkFor(h: Harness, email: string, nth = 0): Promise<string> {
-  await h.deliverMail();
-  const mails = h.sink.messages.filter((m) => m.to.includes(email) && m.subject.startsWith('Please confirm your nomination'));
-  const mail = mails[nth] ?? (await h.sink.waitFor((m) => m.to.includes(email) && m.subject.startsWith('Please confirm')));
-  return linkIn(mail.text, '/nominations/confirm/');
-}
-
-async function confirm(agent: Agent, link: string) {
-  return submitForm(agent, link, link, {});
-}
+import { csrfTokenFrom, linkIn, submitForm, followConfirmLink } from '../helpers/forms.js';
+import { completeAndSubmit } from '../helpers/applicant.js';
+import { confirm, confirmLinkFor, nominate, NOMINATION } from '../helpers/nominator.js';
 
 describe('nominations', () => {
   let h: Harness;
@@ -107,7 +72,7 @@ describe('nominations', () => {
     });
     await h.deliverMail();
     const verify = await h.sink.waitFor((m) => m.to.includes('principal@lincoln.pps.example.org') && m.subject.startsWith('Confirm your e-mail'));
-    const verified = await principal.get(linkIn(verify.text, '/verify-email/').concat(`?next=${encodeURIComponent(link)}`));
+    const verified = await followConfirmLink(principal, linkIn(verify.text, '/verify-email/').concat(`?next=${encodeURIComponent(link)}`));
     expect(verified.headers.location).to.contain(`next=${encodeURIComponent(link)}`);
     const signedIn = await submitForm(principal, verified.headers.location!, '/login', {
       email: 'principal@lincoln.pps.example.org', password: STRONG_PASSWORD, next: link,
@@ -125,7 +90,11 @@ describe('nominations', () => {
       website: 'https://lincoln.pps.example.org', enrollment: '1540', frlPercent: '38', iepPercent: '12', invitation: invitationToken,
     });
     expect(added.headers.location).to.equal(link);
-    const started = await principal.get(link);
+    // Opening the link again shows what the button will do, and changes nothing by itself.
+    const offer = await principal.get(link);
+    expect(offer.status).to.equal(200);
+    expect(offer.text).to.contain('Start the application');
+    const started = await submitForm(principal, link, link, {});
     const applicationId = Number(/^\/applications\/(\d+)$/.exec(started.headers.location ?? '')?.[1]);
     expect(applicationId).to.be.greaterThan(0);
 

@@ -158,8 +158,23 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     expect((await h.db.select().from(cycles).where(eq(cycles.id, cycleId)))[0]!.publishedAt).to.equal(null);
   });
 
+  it('refuses a preview made before a school changed its profile: publishing freezes the profile', async () => {
+    const page = await admin.get(`/admin/cycles/${cycleId}/publish`);
+    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page.text)![1]!;
+    const [harbor] = await h.db.select().from(applications).where(eq(applications.id, app.harbor!));
+    h.clock.advance(1000);
+    await h.db.update(schools).set({ name: 'Harbor High School', website: 'https://harbor.example.org', updatedAt: h.clock() }).where(eq(schools.id, harbor!.schoolId));
+    const res = await submitForm(admin, `/admin/cycles/${cycleId}/publish`, `/admin/cycles/${cycleId}/publish`, { fingerprint });
+    expect(res.status).to.equal(409);
+    expect(res.text).to.contain('changed since you opened this preview');
+    expect((await h.db.select().from(cycles).where(eq(cycles.id, cycleId)))[0]!.publishedAt).to.equal(null);
+  });
+
   it('publishes: honorees become public, schools and nominators are e-mailed once', async () => {
     expect((await h.agent().get('/honorees')).text).not.to.contain('Lincoln High School');
+    // A name stored with line breaks (from before names were folded at input) must not stop
+    // publishing: every subject that names it is built on one line.
+    await h.db.update(schools).set({ name: 'Vista\r\nAcademy' }).where(eq(schools.name, 'Vista Academy'));
     h.clock.advance(3_600_000);
     const res = await submitForm(admin, `/admin/cycles/${cycleId}/publish`, `/admin/cycles/${cycleId}/publish`, {
       fingerprint: /name="fingerprint" value="([^"]+)"/.exec((await admin.get(`/admin/cycles/${cycleId}/publish`)).text)![1]!,
@@ -199,8 +214,21 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     expect(noticed.map((n) => n.nominatorEmail).sort()).to.deep.equal(['nia@neighbors.example.net', 'nia@neighbors.example.net', 'omar@neighbors.example.net']);
 
     const list = await h.agent().get('/honorees');
-    for (const name of ['Lincoln High School', 'Vista Academy', 'Harbor High School']) expect(list.text).to.contain(name);
+    for (const name of ['Lincoln High School', 'Harbor High School']) expect(list.text).to.contain(name);
     expect(list.text).not.to.contain('Rivera High School');
+  });
+
+  it('shows each honoree as it stood when published, not as its contacts edit it later', async () => {
+    const [decision] = await h.db.select().from(decisions).where(eq(decisions.applicationId, app.lincoln!));
+    expect(decision!.schoolName).to.equal('Lincoln High School');
+    expect(decision!.schoolCity).to.equal('Portland');
+    const [lincoln] = await h.db.select().from(applications).where(eq(applications.id, app.lincoln!));
+    await h.db.update(schools).set({ name: 'Lincoln Edited Later', city: 'Elsewhere' }).where(eq(schools.id, lincoln!.schoolId));
+    const page = await h.agent().get('/honorees/2026/lincoln-high-school');
+    expect(page.text).to.contain('Lincoln High School');
+    expect(page.text).not.to.contain('Lincoln Edited Later');
+    expect((await h.agent().get('/honorees?q=Edited')).text).not.to.contain('lincoln-high-school');
+    await h.db.update(schools).set({ name: 'Lincoln High School', city: 'Portland' }).where(eq(schools.id, lincoln!.schoolId));
   });
 
   it('refuses to publish twice and to change a decision while published', async () => {
