@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'uploads/', 'models/migrations/', 'server/public/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'uploads/', 'models/migrations/', 'server/public/', '.dependency-cruiser.cjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
