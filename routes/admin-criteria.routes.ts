@@ -1,7 +1,7 @@
 // Admin pages for a cycle's criteria: add, edit, delete (with a confirmation page), move.
 // Structural changes after the cycle opens are refused by the service with a 403 that says why.
 import { Router, type Request } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { recordAudit } from '../server/services/audit.js';
 import {

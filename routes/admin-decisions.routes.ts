@@ -1,7 +1,7 @@
 // Admins decide eligible applications, edit honoree profiles, publish or unpublish a cycle
 // after a preview, and read the audit log of admin acts.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { listAudit } from '../server/services/audit.js';

@@ -1,7 +1,7 @@
 // Admin pages for a cycle's eligibility questions and automatic rules: list, add, edit, delete
 // (each deletion behind a confirmation page).
 import { Router } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { ELIGIBILITY_KINDS } from '../models/schema.js';
 import {

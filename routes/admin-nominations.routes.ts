@@ -1,7 +1,7 @@
 // Admins' side of nominations: the list grouped by school, a school's nominations, spam,
 // invitations by hand, the CSV export and nomination evidence. Mounted under /admin.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { csvFileName } from '../server/services/csv.js';

@@ -1,7 +1,7 @@
 // Admins invite reviewers to a cycle's panel and see and manage every conflict of interest.
 import { Router, type Request, type Response } from 'express';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid, NotFound } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { applyingSchools, conflictPairs, recordConflict, removeConflict } from '../server/services/conflicts.js';

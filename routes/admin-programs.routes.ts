@@ -2,7 +2,7 @@
 // behind requireRole('admin'). Forms post back to their own address: a problem re-renders the
 // form with 422 and a message per field, success redirects (303) with a flash message.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid, NotFound } from '../server/errors.js';
 import {
   copyCycleToNextYear,

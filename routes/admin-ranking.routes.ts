@@ -2,7 +2,7 @@
 // the distribution and of each reviewer's leniency, advancing finalists, and the CSV exports.
 // Mounted under /admin. The definitions are in server/services/scoring.ts and on the page.
 import { Router, type Request } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { STATUS_LABELS } from '../server/services/applications.js';

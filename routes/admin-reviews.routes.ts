@@ -2,7 +2,7 @@
 // preview), e-mail reviewers their lists, follow progress and send reminders; and set the
 // cycle panel's maximum loads.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { findCycle } from '../server/services/programs-admin.js';

@@ -1,7 +1,7 @@
 // Admins look after schools: find one, correct its name and profile, and see, approve and revoke
 // the people who act for it (the queue of requests to join is /admin/contacts).
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { contactsOfSchool, decideContactRequest, decisionMessage, pendingContacts, revokeContact } from '../server/services/school-contacts.js';

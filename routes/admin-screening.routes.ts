@@ -1,6 +1,6 @@
 // Admins screen submitted applications for eligibility.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { applicationAccess } from '../server/auth/permissions.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';

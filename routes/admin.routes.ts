@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { NotFound } from '../server/errors.js';
 import { buildEml, emlPath } from '../server/mail/transport.js';
 import { requireRole } from '../server/middleware/require-role.js';

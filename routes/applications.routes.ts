@@ -1,7 +1,7 @@
 // The applicant's pages: "My applications", and each section of one application.
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { applicationAccess, cannotEditApplication, type ApplicationAccess } from '../server/auth/permissions.js';
 import { Invalid, NotFound } from '../server/errors.js';
 import { receiveFiles } from '../server/middleware/upload.js';

@@ -1,6 +1,6 @@
 // Registration, e-mail verification, sign-in and out, password reset.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import type { LoginFailureInfo, PassportInstance } from '../server/auth/passport.js';
 import { checkToken } from '../server/auth/tokens.js';
 import { Invalid, TooManyRequests } from '../server/errors.js';

@@ -2,7 +2,7 @@
 // data as JSON and CSV) and each cycle's criteria. Pages carry a title, a description and
 // Open Graph tags so links shared elsewhere preview well.
 import { Router, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { NotFound } from '../server/errors.js';
 import { csvFileName } from '../server/services/csv.js';
 import {

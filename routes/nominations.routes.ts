@@ -2,7 +2,7 @@
 // unsubscribe link every e-mail carries.
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid, TooManyRequests } from '../server/errors.js';
 import { suppress, verifyUnsubscribe } from '../server/mail/unsubscribe.js';
 import { requireSignedIn } from '../server/middleware/require-role.js';

@@ -1,7 +1,7 @@
 // Pages anyone can read, and the health check for load balancers and monitors.
 import { Router } from 'express';
 import { sql } from 'drizzle-orm';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { programOverview } from '../server/services/programs.js';
 
 export function publicRoutes(context: AppContext): Router {

@@ -1,7 +1,7 @@
 // Reviewers joining the panel from their invitation, keeping their profile, declaring conflicts.
 import { Router, type Request, type Response } from 'express';
 import { and, eq } from 'drizzle-orm';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { findSessionUser } from '../server/services/accounts.js';

@@ -4,7 +4,7 @@
 // in blind and open cycles alike.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { RECOMMENDATIONS, type Recommendation } from '../models/schema.js';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../server/auth/permissions.js';
 import { Forbidden, Invalid, StaleEdit, type FieldErrors } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';

@@ -1,7 +1,7 @@
 // School profiles: create one (and become its contact), or find an existing one and ask to be
 // its contact.
 import { Router } from 'express';
-import type { AppContext } from '../server/app.js';
+import type { AppContext } from '../server/context.js';
 import { Invalid, NotFound } from '../server/errors.js';
 import { requireSignedIn } from '../server/middleware/require-role.js';
 import { contactsOfSchool, decideContactRequest, decisionMessage, JOIN_MESSAGES, requestToJoinSchool } from '../server/services/school-contacts.js';

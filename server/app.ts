@@ -7,18 +7,16 @@ import helmet from 'helmet';
 import { Passport } from 'passport';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { createHmac } from 'node:crypto';
 import { configurePassport } from './auth/passport.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './auth/login-throttle.js';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { mailSettingsFor, type AppConfig, type AppContext } from './context.js';
 import type { Database, DatabaseKind } from './db/client.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { flashMessages } from './middleware/flash.js';
 import { parseQuery, refuseNulInPath, stripNullsFromBody, unstorableTextIsBadRequest } from './middleware/sanitize.js';
-import type { MailSettings } from './mail/outbox.js';
 import { requestLogOptions } from './logging.js';
 import { createViewEngine } from './views.js';
 import { publicDir } from './paths.js';
@@ -39,11 +37,7 @@ import { applicationRoutes } from '../routes/applications.routes.js';
 import { schoolRoutes } from '../routes/schools.routes.js';
 import { nominationRoutes } from '../routes/nominations.routes.js';
 
-export type AppConfig = Pick<
-  Config,
-  'isProduction' | 'baseUrl' | 'mailFrom' | 'sessionSecret' | 'trustProxy' | 'dataDir' | 'uploadDir'
->;
-
+/** The app's collaborators, as server/index.ts and the tests hand them over. */
 export interface AppOptions {
   db: Database;
   databaseKind: DatabaseKind;
@@ -55,28 +49,7 @@ export interface AppOptions {
   onMailQueued?: () => void;
 }
 
-/** What route modules receive: the app's collaborators, never the Express app itself. */
-export interface AppContext {
-  db: Database;
-  databaseKind: DatabaseKind;
-  config: AppConfig;
-  clock: Clock;
-  throttle: ThrottlePolicy;
-  mail: MailSettings;
-  mailQueued: () => void;
-}
-
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
-
-/** How services write mail; background jobs in server/index.ts build the same. */
-export function mailSettingsFor(config: Pick<Config, 'baseUrl' | 'mailFrom' | 'sessionSecret'>, clock: Clock): MailSettings {
-  return {
-    baseUrl: config.baseUrl,
-    mailFrom: config.mailFrom,
-    clock,
-    unsubscribeSecret: createHmac('sha256', config.sessionSecret).update('laurel unsubscribe links').digest('base64url'),
-  };
-}
 
 export function createApp(options: AppOptions): express.Express {
   const { db, config } = options;

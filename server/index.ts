@@ -2,7 +2,8 @@
 // worker, the HTTP server; and a clean shutdown on SIGINT/SIGTERM.
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { createApp, mailSettingsFor } from './app.js';
+import { createApp } from './app.js';
+import { mailSettingsFor } from './context.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';

@@ -2,7 +2,7 @@
 // throttles failures); the session keeps only the user id, reloaded on each signed-in request.
 import type { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { authenticate, findSessionUser, type SessionUser } from '../services/accounts.js';
 
 declare global {

@@ -13,16 +13,11 @@ import { checkToken, consumeToken, issueToken, newToken, retireTokens } from '..
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
-import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { enqueueMail } from '../mail/outbox.js';
 import { isSuppressed } from '../mail/unsubscribe.js';
 import { takeRateLimitSlot } from './rate-limit.js';
 import { oneLine } from '../text.js';
-
-export interface AccountContext {
-  db: Database;
-  mail: MailSettings;
-  clock: Clock;
-}
+import type { ServiceContext } from '../context.js';
 
 export interface SessionUser {
   id: number;
@@ -85,7 +80,7 @@ function inMinutes(seconds: number): string {
  * nothing about who has one. Throws TooManyRequests; nothing is sent then.
  */
 async function limitAccountMail(
-  { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { email, address }: { email: string; address: string },
 ): Promise<void> {
   const perAddress = await takeRateLimitSlot(db, {
@@ -122,7 +117,7 @@ async function limitAccountMail(
  * same thing either way, so the form cannot be used to find out who has an account.
  */
 export async function registerUser(
-  { db, mail, clock }: AccountContext,
+  { db, mail, clock }: ServiceContext,
   input: { name: unknown; email: unknown; password: unknown; next?: string; address: string },
 ): Promise<{ email: string }> {
   // Where to go after signing in (an invitation link, say), carried through the e-mailed link.
@@ -153,7 +148,7 @@ export async function registerUser(
 
 /** Sends a fresh verification link if the address has an unverified account; silent otherwise. */
 export async function resendVerification(
-  { db, mail, clock }: AccountContext,
+  { db, mail, clock }: ServiceContext,
   input: { email: unknown; address: string },
 ): Promise<void> {
   const email = normalizeEmail(input.email);
@@ -167,7 +162,7 @@ export async function resendVerification(
 
 /** Issues a verification token and e-mails its link; call inside the transaction that needs it. */
 async function sendVerificationLink(
-  { db, mail, clock }: AccountContext,
+  { db, mail, clock }: ServiceContext,
   { user, nextQuery = '' }: { user: { id: number; email: string; name: string }; nextQuery?: string },
 ): Promise<void> {
   const token = await issueToken(db, { userId: user.id, purpose: 'verify_email', clock });
@@ -188,7 +183,7 @@ export type TokenOutcome = { ok: true; email: string } | TokenProblem;
  * confirms nothing.
  */
 export async function checkVerificationLink(
-  { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { token }: { token: string },
 ): Promise<TokenOutcome> {
   const check = await checkToken(db, { token, purpose: 'verify_email', clock });
@@ -198,7 +193,7 @@ export async function checkVerificationLink(
 }
 
 export async function verifyEmail(
-  { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { token }: { token: string },
 ): Promise<TokenOutcome> {
   return db.transaction(async (tx) => {
@@ -224,7 +219,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * account or the address.
  */
 export async function authenticate(
-  { db, clock, throttle }: Pick<AccountContext, 'db' | 'clock'> & { throttle: ThrottlePolicy },
+  { db, clock, throttle }: Pick<ServiceContext, 'db' | 'clock'> & { throttle: ThrottlePolicy },
   input: { email: unknown; password: unknown; address: string },
 ): Promise<LoginOutcome> {
   const email = normalizeEmail(input.email).slice(0, EMAIL_MAX);
@@ -257,7 +252,7 @@ export async function findSessionUser(db: Database, id: number): Promise<Session
  * outsider which addresses have accounts.
  */
 export async function requestPasswordReset(
-  { db, mail, clock }: AccountContext,
+  { db, mail, clock }: ServiceContext,
   input: { email: unknown },
 ): Promise<void> {
   const email = normalizeEmail(input.email);
@@ -274,7 +269,7 @@ export async function requestPasswordReset(
 
 /** A new link replaces the ones sent before: only the latest e-mail's link works. */
 async function sendResetLink(
-  { db, mail, clock }: AccountContext,
+  { db, mail, clock }: ServiceContext,
   user: { id: number; email: string; name: string },
 ): Promise<void> {
   await retireTokens(db, { userId: user.id, purpose: 'reset_password', clock });
@@ -293,7 +288,7 @@ const NO_ACCOUNT = 0;
  * What sendResetLink does, step for step, changing nothing: a token is made, and each of its
  * three statements has a counterpart that finds no row.
  */
-async function imitateResetLink({ db, clock }: Pick<AccountContext, 'db' | 'clock'>, email: string): Promise<void> {
+async function imitateResetLink({ db, clock }: Pick<ServiceContext, 'db' | 'clock'>, email: string): Promise<void> {
   const { token } = newToken();
   await retireTokens(db, { userId: NO_ACCOUNT, purpose: 'reset_password', clock });
   await checkToken(db, { token, purpose: 'reset_password', clock });
@@ -306,7 +301,7 @@ async function imitateResetLink({ db, clock }: Pick<AccountContext, 'db' | 'cloc
  * links) and clears the count of failed sign-ins: the new password works at once.
  */
 export async function resetPassword(
-  { db, clock }: Pick<AccountContext, 'db' | 'clock'>,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   input: { token: string; password: unknown; confirm: unknown },
 ): Promise<{ ok: true; user: SessionUser } | TokenProblem> {
   const password = typeof input.password === 'string' ? input.password : '';

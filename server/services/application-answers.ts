@@ -4,18 +4,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { applicationAnswers, applications, criteria, eligibilityQuestions } from '../../models/schema.js';
 import { cannotEditApplication, type ApplicationAccess } from '../auth/permissions.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, NotFound, type FieldErrors } from '../errors.js';
 import { countWords } from './applications.js';
+import type { ServiceContext } from '../context.js';
 
 /** Far above any word limit; it only stops a pasted novel from filling the database. */
 export const ANSWER_MAX_CHARS = 60_000;
-
-interface EditContext {
-  db: Database;
-  clock: Clock;
-}
 
 function assertEditable(access: ApplicationAccess, now: Date) {
   const reason = cannotEditApplication(access, now);
@@ -23,7 +18,7 @@ function assertEditable(access: ApplicationAccess, now: Date) {
 }
 
 export async function saveEligibilityAnswers(
-  { db, clock }: EditContext,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { access, input }: { access: ApplicationAccess; input: Record<string, unknown> },
 ): Promise<FieldErrors> {
   const now = clock();
@@ -60,7 +55,7 @@ export async function saveEligibilityAnswers(
 
 /** Records which optional criteria the school answers; required ones are always answered. */
 export async function saveCriteriaChoice(
-  { db, clock }: EditContext,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { access, chosenIds }: { access: ApplicationAccess; chosenIds: unknown },
 ): Promise<FieldErrors> {
   const now = clock();
@@ -105,7 +100,7 @@ export async function findCriterion(db: Database, { access, criterionId }: { acc
  * lost) and reported; submission refuses it until it is shortened.
  */
 export async function saveCriterionAnswer(
-  { db, clock }: EditContext,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { access, criterionId, answer }: { access: ApplicationAccess; criterionId: number; answer: unknown },
 ): Promise<FieldErrors> {
   const now = clock();

@@ -15,19 +15,13 @@ import {
   users,
 } from '../../models/schema.js';
 import { cannotEditApplication, type ApplicationAccess } from '../auth/permissions.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
-import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { enqueueMail } from '../mail/outbox.js';
 import { evaluateEligibility } from './eligibility.js';
 import { attachNominations, notifyNominatorsOfApplication } from './nomination-links.js';
 import { isActiveContact } from './schools.js';
-
-export interface ServiceContext {
-  db: Database;
-  clock: Clock;
-  mail: MailSettings;
-}
+import type { ServiceContext } from '../context.js';
 
 export async function findOpenCycles(db: Database, now: Date) {
   return db

@@ -11,18 +11,13 @@ import { assignments, reviewRounds, type AssignmentStatus } from '../../models/s
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound } from '../errors.js';
-import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { enqueueMail } from '../mail/outbox.js';
 import { matchScore, type ReviewerMatchProfile } from './assignment-match.js';
 import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './assignment-solver.js';
 import { recordAudit } from './audit.js';
 import { conflictPairs, conflictReason, type ConflictPair } from './conflicts.js';
 import { formatDay } from './form-input.js';
-
-export interface AssignmentContext {
-  db: Database;
-  clock: Clock;
-  mail: MailSettings;
-}
+import type { ServiceContext } from '../context.js';
 
 export const ASSIGNMENT_PAGE_SIZE = 100;
 
@@ -260,7 +255,7 @@ export async function manualChoices(db: Database, roundId: number) {
  * round (school names only when the cycle is not blind), and records that they were told.
  * Returns how many reviewers were written to.
  */
-export async function notifyReviewers({ db, clock, mail }: AssignmentContext, roundId: number): Promise<number> {
+export async function notifyReviewers({ db, clock, mail }: ServiceContext, roundId: number): Promise<number> {
   return db.transaction(async (tx) => {
     const txDb = tx as unknown as Database;
     const round = await lockRound(txDb, roundId);

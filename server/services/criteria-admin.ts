@@ -12,9 +12,9 @@ import {
   countOptionalCriteria,
   findCycle,
   structureLock,
-  type AdminContext,
   type Cycle,
 } from './programs-admin.js';
+import type { ServiceContext } from '../context.js';
 
 export type Criterion = typeof criteria.$inferSelect;
 export type CriterionFieldName = 'title' | 'guidance' | 'evidenceRequested' | 'weight' | 'required' | 'wordLimit';
@@ -73,7 +73,7 @@ function checkRequired(errors: FieldErrors, value: unknown): boolean | undefined
   return undefined;
 }
 
-async function assertStructureEditable(context: AdminContext, cycle: Cycle) {
+async function assertStructureEditable(context: Pick<ServiceContext, 'db' | 'clock'>, cycle: Cycle) {
   const lock = await structureLock(context, cycle);
   if (lock.locked) throw new Forbidden(lock.reason);
 }
@@ -83,7 +83,7 @@ export async function listCriteria(db: Database, cycleId: number): Promise<Crite
 }
 
 export async function createCriterion(
-  context: AdminContext,
+  context: Pick<ServiceContext, 'db' | 'clock'>,
   input: { cycleId: number } & Fields<CriterionFieldName>,
 ): Promise<Criterion> {
   const cycle = await findCycle(context.db, input.cycleId);
@@ -114,7 +114,7 @@ export async function createCriterion(
  * the form; if they are sent anyway and differ from what is stored, the edit is refused.
  */
 export async function updateCriterion(
-  context: AdminContext,
+  context: Pick<ServiceContext, 'db' | 'clock'>,
   input: { criterionId: number } & Fields<CriterionFieldName>,
 ): Promise<Criterion> {
   const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
@@ -156,7 +156,7 @@ export async function updateCriterion(
 }
 
 /** Deleting an optional criterion must leave enough of them for the rule of choice. */
-async function optionalShortfall(context: AdminContext, criterion: Criterion, cycle: Cycle): Promise<string | undefined> {
+async function optionalShortfall(context: Pick<ServiceContext, 'db' | 'clock'>, criterion: Criterion, cycle: Cycle): Promise<string | undefined> {
   if (criterion.required) return undefined;
   const optional = await countOptionalCriteria(context.db, cycle.id);
   if (!choiceCountProblem(cycle.optionalChoiceCount, optional - 1)) return undefined;
@@ -164,12 +164,12 @@ async function optionalShortfall(context: AdminContext, criterion: Criterion, cy
 }
 
 /** Why this criterion cannot be deleted now, if it cannot: for the confirmation page. */
-export async function deletionProblem(context: AdminContext, criterion: Criterion, cycle: Cycle): Promise<string | undefined> {
+export async function deletionProblem(context: Pick<ServiceContext, 'db' | 'clock'>, criterion: Criterion, cycle: Cycle): Promise<string | undefined> {
   const lock = await structureLock(context, cycle);
   return lock.reason ?? (await optionalShortfall(context, criterion, cycle));
 }
 
-export async function deleteCriterion(context: AdminContext, input: { criterionId: number }): Promise<Cycle> {
+export async function deleteCriterion(context: Pick<ServiceContext, 'db' | 'clock'>, input: { criterionId: number }): Promise<Cycle> {
   const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
   await assertStructureEditable(context, cycle);
   const problem = await optionalShortfall(context, criterion, cycle);
@@ -198,7 +198,7 @@ async function renumber(db: Database, cycleId: number, order?: Criterion[]) {
 
 /** Moves a criterion one place up or down; a move past either end changes nothing. */
 export async function moveCriterion(
-  context: AdminContext,
+  context: Pick<ServiceContext, 'db' | 'clock'>,
   input: { criterionId: number; direction: unknown },
 ): Promise<{ cycle: Cycle; moved: boolean }> {
   const direction = text(input.direction);

@@ -27,11 +27,11 @@ import {
   findProgram,
   scaleLocked,
   structureLock,
-  type AdminContext,
   type Cycle,
   type Program,
   type StructureLock,
 } from './programs-admin.js';
+import type { ServiceContext } from '../context.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Applications close at the end of the chosen day, UTC. */
@@ -248,7 +248,7 @@ async function assertYearFree(db: Database, programId: number, year: number, exc
 }
 
 export async function createCycle(
-  context: AdminContext,
+  context: Pick<ServiceContext, 'db' | 'clock'>,
   input: { programId: number } & Fields<CycleFieldName>,
 ): Promise<Cycle> {
   const program = await findProgram(context.db, input.programId);
@@ -265,7 +265,7 @@ export async function createCycle(
 }
 
 export async function updateCycle(
-  context: AdminContext,
+  context: Pick<ServiceContext, 'db' | 'clock'>,
   input: { cycleId: number } & Fields<CycleFieldName>,
 ): Promise<Cycle> {
   const existing = await findCycle(context.db, input.cycleId);
@@ -285,7 +285,7 @@ export async function updateCycle(
 }
 
 /** What the cycle form needs besides values: which settings are locked, and why. */
-export async function cycleFormState(context: AdminContext, cycle: Cycle) {
+export async function cycleFormState(context: Pick<ServiceContext, 'db' | 'clock'>, cycle: Cycle) {
   const lock = await structureLock(context, cycle);
   return {
     lock,
@@ -313,7 +313,7 @@ function shiftYearsInName(name: string, year: number): string {
  * Creates next year's cycle with the same settings, dates one year later, and copies of the
  * criteria, eligibility questions and rules. Refused when that year already exists.
  */
-export async function copyCycleToNextYear(context: AdminContext, input: { cycleId: number }): Promise<Cycle> {
+export async function copyCycleToNextYear(context: Pick<ServiceContext, 'db' | 'clock'>, input: { cycleId: number }): Promise<Cycle> {
   const source = await findCycle(context.db, input.cycleId);
   const year = source.year + 1;
   const refused = () =>
@@ -362,7 +362,7 @@ export async function copyCycleToNextYear(context: AdminContext, input: { cycleI
 }
 
 /** Everything the cycle overview shows. */
-export async function cycleOverview(context: AdminContext, cycleId: number) {
+export async function cycleOverview(context: Pick<ServiceContext, 'db' | 'clock'>, cycleId: number) {
   const cycle = await findCycle(context.db, cycleId);
   const program = await findProgram(context.db, cycle.programId);
   const rows = await context.db.select().from(criteria).where(eq(criteria.cycleId, cycle.id)).orderBy(asc(criteria.position), asc(criteria.id));

@@ -17,10 +17,10 @@ import {
   type DecisionLevel,
   type SchoolLevel,
 } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
 import { recordAudit } from './audit.js';
+import type { ServiceContext } from '../context.js';
 
 export const LEVEL_LABELS: Record<DecisionLevel, string> = {
   gold: 'Gold',
@@ -42,11 +42,6 @@ export const PROFILE_MAX = 5000;
 export const HIGHLIGHT_MAX = 1000;
 export const HIGHLIGHT_DRAFT_WORDS = 60;
 export const DECISIONS_PAGE_SIZE = 50;
-
-interface DecisionContext {
-  db: Database;
-  clock: Clock;
-}
 
 /** "Lincoln High School" → "lincoln-high-school"; accents folded, at most 80 characters. */
 export function slugify(text: string): string {
@@ -139,7 +134,7 @@ export function parseLevel(value: unknown): DecisionLevel | undefined {
  * changes of level keep what the admin wrote. Refused once the cycle is published.
  */
 export async function decide(
-  { db, clock }: DecisionContext,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { applicationId, level, adminId }: { applicationId: number; level: unknown; adminId: number },
 ): Promise<{ level: DecisionLevel; previous: DecisionLevel | undefined }> {
   const chosenLevel = parseLevel(level);
@@ -220,7 +215,7 @@ export type DecisionView = Awaited<ReturnType<typeof loadDecision>>;
  * left out). Allowed after publishing: corrections show on the public page at once.
  */
 export async function editProfile(
-  { db, clock }: DecisionContext,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { applicationId, adminId, citation, profile, highlights }: {
     applicationId: number;
     adminId: number;

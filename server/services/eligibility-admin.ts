@@ -15,7 +15,7 @@ import {
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
 import { checkText, formatDay, isUniqueViolation, text, type Fields } from './form-input.js';
-import { findCycle, type AdminContext, type Cycle } from './programs-admin.js';
+import { findCycle, type Cycle } from './programs-admin.js';
 import {
   OPERATOR_LABELS,
   checkRuleShape,
@@ -25,6 +25,7 @@ import {
   subjectsFor,
   type Subject,
 } from './eligibility-rule-shape.js';
+import type { ServiceContext } from '../context.js';
 
 export { OPERATOR_LABELS, describeRule, splitValues, subjectsFor, type Subject };
 
@@ -51,7 +52,7 @@ async function listRules(db: Database, cycleId: number): Promise<Rule[]> {
 }
 
 /** Said on every eligibility page once the cycle is open. */
-export function openedNote(context: AdminContext, cycle: Cycle): string | undefined {
+export function openedNote(context: Pick<ServiceContext, 'db' | 'clock'>, cycle: Cycle): string | undefined {
   if (context.clock() < cycle.opensAt) return undefined;
   return (
     `This cycle opened on ${formatDay(cycle.opensAt)}. Questions and rules can still change, but applications ` +
@@ -60,7 +61,7 @@ export function openedNote(context: AdminContext, cycle: Cycle): string | undefi
   );
 }
 
-export async function eligibilityOverview(context: AdminContext, cycleId: number) {
+export async function eligibilityOverview(context: Pick<ServiceContext, 'db' | 'clock'>, cycleId: number) {
   const cycle = await findCycle(context.db, cycleId);
   const questions = await listQuestions(context.db, cycle.id);
   const subjects = subjectsFor(questions);
@@ -129,7 +130,7 @@ async function assertKeyFree(db: Database, cycleId: number, key: string, exceptI
 }
 
 export async function createQuestion(
-  context: AdminContext,
+  context: Pick<ServiceContext, 'db' | 'clock'>,
   input: { cycleId: number } & Fields<QuestionFieldName>,
 ): Promise<Question> {
   const cycle = await findCycle(context.db, input.cycleId);
@@ -164,7 +165,7 @@ function rulesUsing(rules: Rule[], subject: string): Rule[] {
  * a change of key.
  */
 export async function updateQuestion(
-  context: AdminContext,
+  context: Pick<ServiceContext, 'db' | 'clock'>,
   input: { questionId: number } & Fields<QuestionFieldName>,
 ): Promise<Question> {
   const { question, cycle } = await findQuestion(context.db, input.questionId);
@@ -222,7 +223,7 @@ export async function questionDeletionProblem(db: Database, question: Question):
   return `${using.length === 1 ? 'A rule uses' : `${using.length} rules use`} this question (${names}). Change or delete ${using.length === 1 ? 'it' : 'them'} first.`;
 }
 
-export async function deleteQuestion(context: AdminContext, input: { questionId: number }): Promise<Cycle> {
+export async function deleteQuestion(context: Pick<ServiceContext, 'db' | 'clock'>, input: { questionId: number }): Promise<Cycle> {
   const { question, cycle } = await findQuestion(context.db, input.questionId);
   const problem = await questionDeletionProblem(context.db, question);
   if (problem) throw new Invalid({ question: problem });
@@ -286,7 +287,7 @@ async function validateRule(db: Database, cycleId: number, input: Fields<RuleFie
   return { subject, operator: operator as RuleOperator, message, ...shape };
 }
 
-export async function createRule(context: AdminContext, input: { cycleId: number } & Fields<RuleFieldName>): Promise<Rule> {
+export async function createRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { cycleId: number } & Fields<RuleFieldName>): Promise<Rule> {
   const cycle = await findCycle(context.db, input.cycleId);
   const values = await validateRule(context.db, cycle.id, input);
   return context.db.transaction(async (tx) => {
@@ -299,7 +300,7 @@ export async function createRule(context: AdminContext, input: { cycleId: number
   });
 }
 
-export async function updateRule(context: AdminContext, input: { ruleId: number } & Fields<RuleFieldName>): Promise<Rule> {
+export async function updateRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { ruleId: number } & Fields<RuleFieldName>): Promise<Rule> {
   const { rule, cycle } = await findRule(context.db, input.ruleId);
   const values = await validateRule(context.db, cycle.id, input);
   const [saved] = await context.db.update(eligibilityRules).set(values).where(eq(eligibilityRules.id, rule.id)).returning();
@@ -307,7 +308,7 @@ export async function updateRule(context: AdminContext, input: { ruleId: number 
   return saved;
 }
 
-export async function deleteRule(context: AdminContext, input: { ruleId: number }): Promise<Cycle> {
+export async function deleteRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { ruleId: number }): Promise<Cycle> {
   const { rule, cycle } = await findRule(context.db, input.ruleId);
   await context.db.delete(eligibilityRules).where(eq(eligibilityRules.id, rule.id));
   return cycle;

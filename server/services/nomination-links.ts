@@ -10,16 +10,10 @@ import {
   schoolInvitations,
   schools,
 } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { enqueueMail } from '../mail/outbox.js';
 import { emailMatchesSchoolDomain, requestToJoinSchool } from './school-contacts.js';
-
-interface LinkContext {
-  db: Database;
-  clock: Clock;
-  mail: MailSettings;
-}
+import type { ServiceContext } from '../context.js';
 
 const SUBMITTED = ['submitted', 'eligible', 'ineligible'] as const;
 
@@ -36,7 +30,7 @@ async function confirmedCount(db: Database, cycleId: number, matchKey: string): 
  * already (by an admin, or by a nomination whose invitation was accepted).
  */
 export async function inviteSchool(
-  { db, clock, mail }: LinkContext,
+  { db, clock, mail }: ServiceContext,
   { cycleId, matchKey, schoolId, schoolName, email, invitedBy, city = '', state = '' }: {
     cycleId: number; matchKey: string; schoolId: number | null; schoolName: string; email: string; invitedBy: number | null;
     city?: string; state?: string;
@@ -83,7 +77,7 @@ export async function inviteSchool(
 }
 
 async function sendAppliedNotices(
-  { db, clock, mail }: LinkContext,
+  { db, clock, mail }: ServiceContext,
   rows: Array<{ id: number; nominatorEmail: string; nominatorName: string; schoolName: string }>,
 ) {
   for (const row of rows) {
@@ -99,7 +93,7 @@ async function sendAppliedNotices(
 }
 
 /** Called in the confirming transaction: link the school and its application, or invite it. */
-export async function onNominationConfirmed(context: LinkContext, row: typeof nominations.$inferSelect): Promise<void> {
+export async function onNominationConfirmed(context: ServiceContext, row: typeof nominations.$inferSelect): Promise<void> {
   const { db } = context;
   let schoolId = row.schoolId;
   if (!schoolId) {
@@ -167,7 +161,7 @@ export async function attachNominations(
 }
 
 /** On submission: every confirmed nominator of the school not yet told hears that it applied. */
-export async function notifyNominatorsOfApplication(context: LinkContext, applicationId: number): Promise<void> {
+export async function notifyNominatorsOfApplication(context: ServiceContext, applicationId: number): Promise<void> {
   const rows = await context.db
     .select({ id: nominations.id, nominatorEmail: nominations.nominatorEmail, nominatorName: nominations.nominatorName, schoolName: schools.name })
     .from(nominations)
@@ -278,7 +272,7 @@ export async function describeInvitation(
  * Every other outcome is what the page already showed.
  */
 export async function acceptInvitation(
-  context: LinkContext,
+  context: ServiceContext,
   { token, user }: { token: string; user: { id: number; email: string } },
 ): Promise<InvitationView> {
   const { db, clock } = context;

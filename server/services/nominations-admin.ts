@@ -13,15 +13,14 @@ import {
   users,
   type NominationStatus,
 } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import type { MailSettings } from '../mail/outbox.js';
 import type { CsvValue } from './csv.js';
 import { checkText, text } from './form-input.js';
 import { inviteSchool } from './nomination-links.js';
 import { RELATIONSHIP_LABELS } from './nominations.js';
 import { schoolMatchKey, US_STATES } from './schools.js';
+import type { ServiceContext } from '../context.js';
 
 export const NOMINATION_PAGE_SIZE = 50;
 export const EXPORT_BATCH_SIZE = 1000;
@@ -227,12 +226,6 @@ export async function unmarkSpam(db: Database, { nominationId }: { nominationId:
   });
 }
 
-export interface InviteContext {
-  db: Database;
-  clock: Clock;
-  mail: MailSettings;
-}
-
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function checkEmail(errors: FieldErrors, value: unknown): string {
@@ -250,7 +243,7 @@ export type ManualInviteOutcome =
  * typed in (cycleId, name, city, state). Either way the one invitation per school and cycle
  * holds: when it exists already the outcome says when and to whom, and nothing is sent.
  */
-export async function inviteSchoolByHand(context: InviteContext, { adminId, fields }: { adminId: number; fields: Record<string, unknown> }): Promise<ManualInviteOutcome> {
+export async function inviteSchoolByHand(context: ServiceContext, { adminId, fields }: { adminId: number; fields: Record<string, unknown> }): Promise<ManualInviteOutcome> {
   const { db, clock } = context;
   const errors: FieldErrors = {};
   const cycleId = /^\d{1,15}$/.test(text(fields.cycleId)) ? Number(text(fields.cycleId)) : undefined;

@@ -13,10 +13,9 @@ import {
   schools,
   type Relationship,
 } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
-import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { enqueueMail } from '../mail/outbox.js';
 import { countWords } from './applications.js';
 import { isUniqueViolation, singleLine } from './form-input.js';
 import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from './evidence-storage.js';
@@ -24,6 +23,7 @@ import { discardUnreferenced } from './storage-sweep.js';
 import { onNominationConfirmed } from './nomination-links.js';
 import { takeRateLimit } from './rate-limit.js';
 import { findListedSchool, schoolMatchKey, US_STATES } from './schools.js';
+import type { ServiceContext } from '../context.js';
 
 export const NOMINATION_WORD_LIMIT = 300;
 export const NOMINATION_MAX_FILES = 5;
@@ -40,13 +40,6 @@ export const RELATIONSHIP_LABELS: Record<Relationship, string> = {
   community: 'Community member',
   other: 'Other',
 };
-
-export interface NominationContext {
-  db: Database;
-  clock: Clock;
-  mail: MailSettings;
-  uploadDir: string;
-}
 
 /** The cycle taking nominations now (the one whose nominations close soonest), with its criteria. */
 export async function openNominationCycle(db: Database, now: Date) {
@@ -170,7 +163,7 @@ export interface IncomingNominationFile {
  * any part is refused (a field, a file, a limit): the form comes back with everything typed.
  */
 export async function submitNomination(
-  context: NominationContext,
+  context: ServiceContext & { uploadDir: string },
   { cycle, input, files, address }: { cycle: OpenNominationCycle; input: NominationInput; files: IncomingNominationFile[]; address: string },
 ): Promise<{ email: string; discarded: boolean }> {
   const { db, clock, mail, uploadDir } = context;
@@ -314,7 +307,7 @@ export async function findNominationByToken(db: Database, token: string, now: Da
  * Confirms a nomination from its e-mailed link (a POST from the page the link opens, so a mail
  * scanner fetching the link confirms nothing). The first confirmation may invite the school.
  */
-export async function confirmNomination(context: NominationContext, { token }: { token: string }): Promise<ConfirmOutcome> {
+export async function confirmNomination(context: ServiceContext & { uploadDir: string }, { token }: { token: string }): Promise<ConfirmOutcome> {
   const { db, clock } = context;
   const now = clock();
   const found = await findNominationByToken(db, token, now);

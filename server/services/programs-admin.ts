@@ -7,15 +7,10 @@
 // criteria-admin.ts for what stays editable.
 import { and, asc, count, desc, eq, max, ne } from 'drizzle-orm';
 import { applications, criteria, cycles, programs } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
 import { checkText, formatDay, isUniqueViolation, type Fields } from './form-input.js';
-
-export interface AdminContext {
-  db: Database;
-  clock: Clock;
-}
+import type { ServiceContext } from '../context.js';
 
 export type Cycle = typeof cycles.$inferSelect;
 export type Program = typeof programs.$inferSelect;
@@ -109,7 +104,7 @@ export async function listPrograms(db: Database, { page }: { page: number }) {
   };
 }
 
-export async function programWithCycles(context: AdminContext, programId: number) {
+export async function programWithCycles(context: Pick<ServiceContext, 'db' | 'clock'>, programId: number) {
   const program = await findProgram(context.db, programId);
   const rows = await context.db.select().from(cycles).where(eq(cycles.programId, programId)).orderBy(desc(cycles.year));
   const now = context.clock();
@@ -145,7 +140,7 @@ async function cycleHasApplications(db: Database, cycleId: number): Promise<bool
  * Whether the set of criteria (and the rule of choice) is frozen: from the opening date on, or
  * as soon as any application exists, since applicants answer exactly this set.
  */
-export async function structureLock(context: AdminContext, cycle: Cycle): Promise<StructureLock> {
+export async function structureLock(context: Pick<ServiceContext, 'db' | 'clock'>, cycle: Cycle): Promise<StructureLock> {
   const tail =
     'so criteria can no longer be added, removed, reordered, reweighted or switched between required and optional, ' +
     'and the number of optional criteria to choose stays as it is. The wording (title, guidance, evidence requested) ' +

@@ -24,18 +24,12 @@ import {
   users,
   type DecisionLevel,
 } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound } from '../errors.js';
-import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { enqueueMail } from '../mail/outbox.js';
 import { recordAudit } from './audit.js';
 import { decisionCounts, HONOREE_LEVELS, LEVEL_LABELS } from './decisions.js';
-
-interface PublishingContext {
-  db: Database;
-  clock: Clock;
-  mail: MailSettings;
-}
+import type { ServiceContext } from '../context.js';
 
 export const DECISION_TEMPLATES: Record<DecisionLevel, string> = {
   gold: 'decision-gold',
@@ -210,7 +204,7 @@ export async function snapshotHonoreeSchools(db: Database, cycleId: number): Pro
  * changed since the admin read it, nothing is published and they are asked to look again.
  */
 export async function publish(
-  { db, clock, mail }: PublishingContext,
+  { db, clock, mail }: ServiceContext,
   { cycleId, adminId, fingerprint }: { cycleId: number; adminId: number; fingerprint?: unknown },
 ): Promise<{ contactMails: number; nominatorMails: number }> {
   return db.transaction(async (tx) => {
@@ -281,7 +275,7 @@ export async function publish(
 }
 
 /** Hides the cycle's honorees again; decisions and profiles stay, and nobody is e-mailed. */
-export async function unpublish({ db, clock }: Omit<PublishingContext, 'mail'>, { cycleId, adminId }: { cycleId: number; adminId: number }): Promise<void> {
+export async function unpublish({ db, clock }: Omit<ServiceContext, 'mail'>, { cycleId, adminId }: { cycleId: number; adminId: number }): Promise<void> {
   await db.transaction(async (tx) => {
     const { cycle } = await loadCycle(tx, cycleId, { lock: true });
     if (!cycle.publishedAt) throw new Invalid({ publish: 'This cycle is not published.' });

@@ -7,20 +7,12 @@
 // can send one at any time before the due date. Extending the due date opens a new window.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { reviewRounds, type AssignmentStatus } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound } from '../errors.js';
-import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { enqueueMail } from '../mail/outbox.js';
 import { formatDay } from './form-input.js';
 import { reminderFrom } from './rounds.js';
-
-export interface ProgressContext {
-  db: Database;
-  clock: Clock;
-  mail: MailSettings;
-  /** Wakes the outbox worker after reminders were queued. */
-  mailQueued?: () => void;
-}
+import type { ServiceContext } from '../context.js';
 
 export const PROGRESS_PAGE_SIZE = 50;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -119,7 +111,7 @@ const STATUS_WORDS: Partial<Record<AssignmentStatus, string>> = { assigned: 'not
  * request), whenever the round is not past due.
  */
 export async function sendReminders(
-  { db, clock, mail }: ProgressContext,
+  { db, clock, mail }: ServiceContext & { mailQueued?: () => void },
   roundId: number,
   { force }: { force: boolean },
 ): Promise<ReminderResult> {
@@ -175,7 +167,7 @@ export async function sendReminders(
  * Sends the automatic reminders of every round whose window is open; for a timer. A round
  * failing does not stop the others; the first error is rethrown at the end for the log.
  */
-export async function runDueReminders(context: ProgressContext): Promise<{ rounds: number; sent: number }> {
+export async function runDueReminders(context: ServiceContext & { mailQueued?: () => void }): Promise<{ rounds: number; sent: number }> {
   const now = context.clock();
   const due = await context.db
     .select({ id: reviewRounds.id })

@@ -12,22 +12,16 @@ import {
   users,
 } from '../../models/schema.js';
 import { hashPassword, passwordWeakness } from '../auth/passwords.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, type FieldErrors } from '../errors.js';
-import { enqueueMail, type MailSettings } from '../mail/outbox.js';
+import { enqueueMail } from '../mail/outbox.js';
 import { singleLine } from './form-input.js';
 import { US_STATES } from './schools.js';
+import type { ServiceContext } from '../context.js';
 
 const INVITATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_INVITES_AT_ONCE = 300;
-
-interface ReviewerContext {
-  db: Database;
-  clock: Clock;
-  mail: MailSettings;
-}
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -36,7 +30,7 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest('hex
  * already on the panel are skipped; an invitation not yet accepted is sent again with a new link.
  */
 export async function inviteReviewers(
-  { db, clock, mail }: ReviewerContext,
+  { db, clock, mail }: ServiceContext,
   { cycleId, emailsText, adminId }: { cycleId: number; emailsText: string; adminId: number },
 ) {
   const candidates = [...new Set(emailsText.split(/[\s,;]+/).map((e) => e.trim().toLowerCase().replace(/^<|>$/g, '')).filter(Boolean))];
@@ -153,7 +147,7 @@ export type AcceptOutcome = { userId: number; created: boolean };
  * has none, or for the signed-in owner of the address. The link proves the address.
  */
 export async function acceptReviewerInvitation(
-  { db, clock }: Pick<ReviewerContext, 'db' | 'clock'>,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { token, signedIn, account, profileInput }: {
     token: string;
     signedIn?: { id: number; email: string };
@@ -220,7 +214,7 @@ export async function reviewerProfileOf(db: Database, userId: number) {
 }
 
 export async function updateReviewerProfile(
-  { db, clock }: Pick<ReviewerContext, 'db' | 'clock'>,
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { userId, cycleId, input }: { userId: number; cycleId: number; input: ProfileInput },
 ): Promise<void> {
   const errors: FieldErrors = {};

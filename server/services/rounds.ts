@@ -5,15 +5,10 @@
 // panel never silently change a round under way: round 1 takes them in on an admin's request.
 import { and, asc, count, eq, inArray, max, notInArray, sql } from 'drizzle-orm';
 import { applications, assignments, cycleReviewers, reviewRounds, roundApplications, roundReviewers, schools, users } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
 import { checkbox, checkInteger, checkText, dayString, isUniqueViolation, parseDay, startOfDay, text, type Fields } from './form-input.js';
-
-export interface RoundContext {
-  db: Database;
-  clock: Clock;
-}
+import type { ServiceContext } from '../context.js';
 
 export type Round = typeof reviewRounds.$inferSelect;
 export type RoundField = 'name' | 'k' | 'dueAt' | 'reminderDaysBefore' | 'siteVisit';
@@ -127,7 +122,7 @@ async function validateMembers(db: Database, cycleId: number, members: RoundMemb
  * Creates the cycle's next round. The first takes every eligible application and the whole
  * panel; later ones take `members`. Field errors come back together in one Invalid.
  */
-export async function createRound(context: RoundContext, cycleId: number, input: Fields<RoundField>, members: RoundMembers = {}): Promise<Round> {
+export async function createRound(context: Pick<ServiceContext, 'db' | 'clock'>, cycleId: number, input: Fields<RoundField>, members: RoundMembers = {}): Promise<Round> {
   const { db, clock } = context;
   const [last] = await db.select({ number: max(reviewRounds.number) }).from(reviewRounds).where(eq(reviewRounds.cycleId, cycleId));
   const number = (last?.number ?? 0) + 1;
@@ -208,7 +203,7 @@ export async function firstRoundBacklog(db: Database, round: Round) {
  * members. A member with assignments stays. A new reminder window (a later due date) lets the
  * automatic reminder go out once more.
  */
-export async function editRound(context: RoundContext, roundId: number, input: Fields<RoundField>, members?: RoundMembers): Promise<Round> {
+export async function editRound(context: Pick<ServiceContext, 'db' | 'clock'>, roundId: number, input: Fields<RoundField>, members?: RoundMembers): Promise<Round> {
   const { db, clock } = context;
   const round = await findRound(db, roundId);
   const errors: FieldErrors = {};

@@ -6,19 +6,13 @@
 // the domain rule or an old invitation cannot bring them back: only an admin can.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { schoolContacts, schools, users, type ContactStatus } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { NotFound, TooManyRequests } from '../errors.js';
 import { enqueueMail, type MailSettings } from '../mail/outbox.js';
 import { recordAudit } from './audit.js';
 import { PUBLIC_MAIL_DOMAINS } from './conflicts.js';
 import { takeRateLimitSlot } from './rate-limit.js';
-
-export interface ContactContext {
-  db: Database;
-  clock: Clock;
-  mail: MailSettings;
-}
+import type { ServiceContext } from '../context.js';
 
 /** Admins e-mailed about one request; the rest see it in the admins' queue. */
 const ADMINS_EMAILED = 20;
@@ -55,7 +49,7 @@ export type JoinOutcome = 'active' | 'pending' | 'refused';
  * changes nothing and sends nothing; someone declined or removed is refused.
  */
 export async function requestToJoinSchool(
-  { db, clock, mail }: ContactContext,
+  { db, clock, mail }: ServiceContext,
   { schoolId, user, vouched = false }: { schoolId: number; user: { id: number; email: string }; vouched?: boolean },
 ): Promise<JoinOutcome> {
   const [asked] = await db
@@ -177,7 +171,7 @@ export function decisionMessage(decision: Decision, approve: boolean): string {
  * and an admin answer at the same moment, the second learns it was already answered.
  */
 export async function decideContactRequest(
-  { db, clock, mail }: ContactContext,
+  { db, clock, mail }: ServiceContext,
   { schoolId, userId, approve, actor }: { schoolId: number; userId: number; approve: boolean; actor: Actor },
 ): Promise<Decision> {
   return db.transaction(async (tx) => {
@@ -212,7 +206,7 @@ export async function decideContactRequest(
 
 /** Removes a contact, or turns down a request, by an admin; logged, and the person is told. */
 export async function revokeContact(
-  { db, clock, mail }: ContactContext,
+  { db, clock, mail }: ServiceContext,
   { schoolId, userId, adminId }: { schoolId: number; userId: number; adminId: number },
 ): Promise<void> {
   await db.transaction(async (tx) => {

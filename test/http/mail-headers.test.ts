@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { outbox } from '../../models/schema.js';
-import { mailSettingsFor } from '../../server/app.js';
+import { mailSettingsFor } from '../../server/context.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
 import { processOutboxOnce } from '../../server/mail/worker.js';
 import { startHarness, TEST_BASE_URL, TEST_MAIL_FROM, type Harness } from '../helpers/harness.js';

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { desc, eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { outbox } from '../../models/schema.js';
-import { mailSettingsFor } from '../../server/app.js';
+import { mailSettingsFor } from '../../server/context.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
 import { emlPath, fileTransport, smtpTransport } from '../../server/mail/transport.js';
 import { MAX_ATTEMPTS, processOutboxOnce } from '../../server/mail/worker.js';
