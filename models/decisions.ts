@@ -1,8 +1,7 @@
-// Decisions, the honoree profiles that publishing makes public, and the audit log of admin acts.
+// Decisions, and the honoree profiles that publishing makes public.
 import { sql } from 'drizzle-orm';
 import {
   bigint,
-  bigserial,
   check,
   index,
   integer,
@@ -19,6 +18,11 @@ import { users } from './users.js';
 
 export const DECISION_LEVELS = ['gold', 'silver', 'not_selected'] as const;
 export type DecisionLevel = (typeof DECISION_LEVELS)[number];
+export const DECISION_LEVEL_LABELS: Record<DecisionLevel, string> = {
+  gold: 'Gold',
+  silver: 'Silver',
+  not_selected: 'Not selected',
+};
 
 export interface CriterionHighlight {
   criterionId: number;
@@ -65,21 +69,4 @@ export const decisions = pgTable(
   ],
 );
 
-/** Who did what, for the admins: decisions, publishing, criteria edits, assignments. */
-export const auditLog = pgTable(
-  'audit_log',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    actorId: bigint('actor_id', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
-    action: text('action').notNull(),
-    subjectType: text('subject_type').notNull(),
-    subjectId: text('subject_id').notNull(),
-    summary: text('summary').notNull(),
-    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (table) => [
-    index('audit_log_created_idx').on(table.createdAt),
-    index('audit_log_subject_idx').on(table.subjectType, table.subjectId),
-  ],
-);
+export type Decision = typeof decisions.$inferSelect;

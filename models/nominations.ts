@@ -1,12 +1,11 @@
-// Nominations by community members, the invitations they trigger, and the addresses that asked
-// not to be e-mailed. See ../shared/DOMAIN.md: submitted → confirmed → school invited → applied.
+// Nominations by community members and the invitations they trigger. See docs/DOMAIN.md:
+// submitted → confirmed → school invited → applied.
 import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
   check,
   index,
-  integer,
   pgTable,
   text,
   timestamp,
@@ -19,9 +18,23 @@ import { users } from './users.js';
 
 export const NOMINATION_STATUSES = ['unconfirmed', 'confirmed', 'spam'] as const;
 export type NominationStatus = (typeof NOMINATION_STATUSES)[number];
+export const NOMINATION_STATUS_LABELS: Record<NominationStatus, string> = {
+  confirmed: 'Confirmed',
+  unconfirmed: 'Not confirmed yet',
+  spam: 'Spam',
+};
 
 export const RELATIONSHIPS = ['parent', 'student', 'teacher', 'school_staff', 'district_staff', 'community', 'other'] as const;
 export type Relationship = (typeof RELATIONSHIPS)[number];
+export const RELATIONSHIP_LABELS: Record<Relationship, string> = {
+  parent: 'Parent or guardian',
+  student: 'Student or former student',
+  teacher: 'Teacher at the school',
+  school_staff: 'Other school staff',
+  district_staff: 'District staff',
+  community: 'Community member',
+  other: 'Other',
+};
 
 export const nominations = pgTable(
   'nominations',
@@ -100,19 +113,5 @@ export const schoolInvitations = pgTable(
   ],
 );
 
-/** Addresses that followed an unsubscribe link. */
-export const mailSuppressions = pgTable('mail_suppressions', {
-  email: text('email').primaryKey(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
-/** Fixed-window counters for rate limits that must hold across app instances. */
-export const rateCounters = pgTable(
-  'rate_counters',
-  {
-    key: text('key').primaryKey(),
-    count: integer('count').notNull(),
-    windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
-  },
-  (table) => [index('rate_counters_window_idx').on(table.windowStartedAt)],
-);
+export type Nomination = typeof nominations.$inferSelect;
+export type SchoolInvitation = typeof schoolInvitations.$inferSelect;

@@ -45,3 +45,9 @@ export const outbox = pgTable(
     check('outbox_status_known', sql`${table.status} in ('pending','sending','sent','failed')`),
   ],
 );
+
+/** Addresses that followed an unsubscribe link. */
+export const mailSuppressions = pgTable('mail_suppressions', {
+  email: text('email').primaryKey(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

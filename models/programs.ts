@@ -93,6 +93,11 @@ export const criteria = pgTable(
 
 export const ELIGIBILITY_KINDS = ['choice', 'number', 'yes_no'] as const;
 export type EligibilityKind = (typeof ELIGIBILITY_KINDS)[number];
+export const ELIGIBILITY_KIND_LABELS: Record<EligibilityKind, string> = {
+  choice: 'Choice from a list',
+  number: 'Number',
+  yes_no: 'Yes or no',
+};
 
 /** A question of a cycle's eligibility section; `key` names its answer in rules. */
 export const eligibilityQuestions = pgTable(
@@ -118,6 +123,13 @@ export const eligibilityQuestions = pgTable(
 
 export const RULE_OPERATORS = ['one_of', 'at_least', 'at_most', 'equals', 'not_below'] as const;
 export type RuleOperator = (typeof RULE_OPERATORS)[number];
+export const RULE_OPERATOR_LABELS: Record<RuleOperator, string> = {
+  one_of: 'is one of',
+  at_least: 'is at least',
+  at_most: 'is at most',
+  equals: 'equals',
+  not_below: 'is not below another value, minus a margin',
+};
 
 /**
  * An automatic eligibility rule. `subject` and `other` name a value: "answer.<key>" for an
@@ -146,3 +158,11 @@ export const eligibilityRules = pgTable(
     check('eligibility_rules_operator_known', sql`${table.operator} in ('one_of','at_least','at_most','equals','not_below')`),
   ],
 );
+
+export type Program = typeof programs.$inferSelect;
+export type Cycle = typeof cycles.$inferSelect;
+export type Criterion = typeof criteria.$inferSelect;
+export type EligibilityQuestion = typeof eligibilityQuestions.$inferSelect;
+export type EligibilityRule = typeof eligibilityRules.$inferSelect;
+/** A cycle's score scale, which is all the ranking needs of it. */
+export type Scale = Pick<Cycle, 'scoreMin' | 'scoreMax'>;

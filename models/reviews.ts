@@ -20,6 +20,8 @@ import { schools } from './schools.js';
 import { users } from './users.js';
 
 export const GRADE_LEVELS = ['elementary', 'middle', 'high'] as const;
+export type GradeLevel = (typeof GRADE_LEVELS)[number];
+export const GRADE_LEVEL_LABELS: Record<GradeLevel, string> = { elementary: 'Elementary', middle: 'Middle', high: 'High school' };
 
 /** What a reviewer tells the program about themself; matched against schools when assigning. */
 export const reviewerProfiles = pgTable('reviewer_profiles', {
@@ -162,8 +164,18 @@ export const roundReviewers = pgTable(
 
 export const ASSIGNMENT_STATUSES = ['assigned', 'draft', 'submitted'] as const;
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+export const ASSIGNMENT_STATUS_LABELS: Record<AssignmentStatus, string> = {
+  assigned: 'Not started',
+  draft: 'Draft saved',
+  submitted: 'Submitted',
+};
 export const RECOMMENDATIONS = ['gold', 'silver', 'not_recommended'] as const;
 export type Recommendation = (typeof RECOMMENDATIONS)[number];
+export const RECOMMENDATION_LABELS: Record<Recommendation, string> = {
+  gold: 'Gold',
+  silver: 'Silver',
+  not_recommended: 'Not recommended',
+};
 
 /** One reviewer reading one application in one round, and their review of it. */
 export const assignments = pgTable(
@@ -216,3 +228,7 @@ export const reviewScores = pgTable(
   },
   (table) => [primaryKey({ columns: [table.assignmentId, table.criterionId] }), index('review_scores_criterion_idx').on(table.criterionId)],
 );
+
+export type ReviewRound = typeof reviewRounds.$inferSelect;
+export type Assignment = typeof assignments.$inferSelect;
+export type ReviewScore = typeof reviewScores.$inferSelect;

@@ -5,6 +5,8 @@ export * from './outbox.js';
 export * from './programs.js';
 export * from './schools.js';
 export * from './applications.js';
+export * from './evidence.js';
 export * from './nominations.js';
 export * from './reviews.js';
 export * from './decisions.js';
+export * from './audit.js';

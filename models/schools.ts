@@ -17,6 +17,13 @@ import { users } from './users.js';
 
 export const SCHOOL_LEVELS = ['high', 'middle', 'elementary', 'k12', 'other'] as const;
 export type SchoolLevel = (typeof SCHOOL_LEVELS)[number];
+export const SCHOOL_LEVEL_LABELS: Record<SchoolLevel, string> = {
+  high: 'High school',
+  middle: 'Middle school',
+  elementary: 'Elementary school',
+  k12: 'K–12 school',
+  other: 'Other',
+};
 
 export const schools = pgTable(
   'schools',
@@ -89,3 +96,6 @@ export const schoolContacts = pgTable(
     check('school_contacts_status_known', sql`${table.status} in ('active','pending','declined','revoked')`),
   ],
 );
+
+export type School = typeof schools.$inferSelect;
+export type SchoolContact = typeof schoolContacts.$inferSelect;

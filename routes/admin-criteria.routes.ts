@@ -1,5 +1,6 @@
 // Admin pages for a cycle's criteria: add, edit, delete (with a confirmation page), move.
 // Structural changes after the cycle opens are refused by the service with a 403 that says why.
+import type { Criterion, Cycle } from '../models/schema.js';
 import { Router, type Request } from 'express';
 import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
@@ -13,10 +14,9 @@ import {
   findCriterion,
   moveCriterion,
   updateCriterion,
-  type Criterion,
   type CriterionFieldName,
 } from '../server/services/criteria-admin.js';
-import { findCycle, findProgram, structureLock, type Cycle } from '../server/services/programs-admin.js';
+import { findCycle, findProgram, structureLock } from '../server/services/programs-admin.js';
 import { formFields, idParam, renderInvalid } from './admin-programs.routes.js';
 
 const CRITERION_FIELDS: readonly CriterionFieldName[] = ['title', 'guidance', 'evidenceRequested', 'weight', 'required', 'wordLimit'];

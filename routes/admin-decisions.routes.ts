@@ -11,7 +11,6 @@ import {
   decide,
   editProfile,
   HIGHLIGHT_MAX,
-  LEVEL_LABELS,
   listDecisions,
   loadDecision,
   parseLevel,
@@ -19,7 +18,7 @@ import {
   type DecisionFilter,
 } from '../server/services/decisions.js';
 import { publish, publishPreview, unpublish } from '../server/services/publishing.js';
-import { DECISION_LEVELS } from '../models/schema.js';
+import { DECISION_LEVELS, DECISION_LEVEL_LABELS } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
 
 function filterParam(value: unknown): DecisionFilter {
@@ -47,14 +46,14 @@ export function adminDecisionRoutes(context: AppContext): Router {
     res.render('admin/decisions/list', {
       title: `Decisions — ${cycle.name}`,
       cycle,
-      rows: rows.map((r) => ({ ...r, levels: DECISION_LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l], checked: l === r.level })) })),
+      rows: rows.map((r) => ({ ...r, levels: DECISION_LEVELS.map((l) => ({ value: l, label: DECISION_LEVEL_LABELS[l], checked: l === r.level })) })),
       counts,
       filter,
       page,
       filters: [
         { value: '', label: 'All', selected: !filter },
         { value: 'undecided', label: 'Undecided', selected: filter === 'undecided' },
-        ...DECISION_LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l], selected: l === filter })),
+        ...DECISION_LEVELS.map((l) => ({ value: l, label: DECISION_LEVEL_LABELS[l], selected: l === filter })),
       ],
       prevHref: page > 1 ? decisionsHref(cycleId, filter, page - 1) : undefined,
       nextHref: hasMore ? decisionsHref(cycleId, filter, page + 1) : undefined,
@@ -68,7 +67,7 @@ export function adminDecisionRoutes(context: AppContext): Router {
     const back = cycleId ? decisionsHref(cycleId, filterParam(body.filter), pageParam(body.page)) : `/admin/decisions/${applicationId}/profile`;
     try {
       const { level } = await decide(context, { applicationId, level: body.level, adminId: req.user!.id });
-      res.flash('success', `Decision saved: ${LEVEL_LABELS[level]}.`);
+      res.flash('success', `Decision saved: ${DECISION_LEVEL_LABELS[level]}.`);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       res.flash('error', Object.values(error.fieldErrors).join(' '));

@@ -3,9 +3,8 @@
 import { Router } from 'express';
 import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
-import { ELIGIBILITY_KINDS } from '../models/schema.js';
+import { ELIGIBILITY_KINDS, ELIGIBILITY_KIND_LABELS, type Cycle, type EligibilityQuestion, type EligibilityRule } from '../models/schema.js';
 import {
-  KIND_LABELS,
   createQuestion,
   createRule,
   deleteQuestion,
@@ -21,17 +20,15 @@ import {
   ruleFormValues,
   updateQuestion,
   updateRule,
-  type Question,
   type QuestionFieldName,
-  type Rule,
   type RuleFieldName,
 } from '../server/services/eligibility-admin.js';
-import { findCycle, findProgram, type Cycle } from '../server/services/programs-admin.js';
+import { findCycle, findProgram } from '../server/services/programs-admin.js';
 import { formFields, idParam, renderInvalid } from './admin-programs.routes.js';
 
 const QUESTION_FIELDS: readonly QuestionFieldName[] = ['key', 'prompt', 'help', 'kind', 'options'];
 const RULE_FIELDS: readonly RuleFieldName[] = ['subject', 'operator', 'values', 'other', 'margin', 'message'];
-const KINDS = ELIGIBILITY_KINDS.map((value) => ({ value, label: KIND_LABELS[value] }));
+const KINDS = ELIGIBILITY_KINDS.map((value) => ({ value, label: ELIGIBILITY_KIND_LABELS[value] }));
 
 export function adminEligibilityRoutes(context: AppContext): Router {
   const router = Router();
@@ -45,7 +42,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
 
   // ------------------------------------------------------------ questions
 
-  async function questionLocals(cycle: Cycle, question?: Question) {
+  async function questionLocals(cycle: Cycle, question?: EligibilityQuestion) {
     return {
       title: question ? `Edit question: ${question.key}` : `New eligibility question for ${cycle.name}`,
       program: await findProgram(context.db, cycle.programId),
@@ -93,7 +90,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
     }
   });
 
-  async function questionDeleteLocals(question: Question, cycle: Cycle) {
+  async function questionDeleteLocals(question: EligibilityQuestion, cycle: Cycle) {
     return {
       title: `Delete question: ${question.key}`,
       program: await findProgram(context.db, cycle.programId),
@@ -129,7 +126,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
 
   // ------------------------------------------------------------ rules
 
-  async function ruleLocals(cycle: Cycle, rule?: Rule) {
+  async function ruleLocals(cycle: Cycle, rule?: EligibilityRule) {
     return {
       title: rule ? 'Edit eligibility rule' : `New eligibility rule for ${cycle.name}`,
       program: await findProgram(context.db, cycle.programId),

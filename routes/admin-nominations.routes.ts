@@ -13,15 +13,14 @@ import {
   listNominationGroups,
   markSpam,
   NOMINATION_CSV_HEADER,
-  NOMINATION_STATUS_LABELS,
   nominationExportRows,
   nominationGroup,
   unmarkSpam,
   type NominationFilters,
 } from '../server/services/nominations-admin.js';
 import { US_STATES } from '../server/services/schools.js';
-import { STATUS_LABELS } from '../server/services/applications.js';
-import { NOMINATION_STATUSES, type NominationStatus } from '../models/schema.js';
+
+import { NOMINATION_STATUSES, type NominationStatus, APPLICATION_STATUS_LABELS, NOMINATION_STATUS_LABELS } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
 import { sendCsv, sendStoredFile } from './downloads.js';
 
@@ -67,7 +66,7 @@ export function adminNominationRoutes(context: AppContext): Router {
       rows: rows.map((r) => ({
         ...r,
         href: groupPath(r.cycleId, r.matchKey),
-        applicationStatusLabel: r.applicationStatus ? STATUS_LABELS[r.applicationStatus] : undefined,
+        applicationStatusLabel: r.applicationStatus ? APPLICATION_STATUS_LABELS[r.applicationStatus] : undefined,
       })),
       cycles: cycles.map((c) => ({ ...c, selected: c.id === filters.cycleId })),
       statuses: NOMINATION_STATUSES.map((s) => ({ value: s, label: NOMINATION_STATUS_LABELS[s], selected: s === filters.status })),
@@ -90,7 +89,7 @@ export function adminNominationRoutes(context: AppContext): Router {
       title: `Nominations — ${group.schoolName}`,
       group,
       href: groupPath(cycleId, matchKey),
-      applicationStatusLabel: group.applicationStatus ? STATUS_LABELS[group.applicationStatus] : undefined,
+      applicationStatusLabel: group.applicationStatus ? APPLICATION_STATUS_LABELS[group.applicationStatus] : undefined,
       nominations: nominations.map((nomination) => ({ ...nomination, isSpam: nomination.status === 'spam' })),
       values: { email: group.contactEmail ?? '' },
       ...extra,

@@ -1,6 +1,7 @@
 // Admin pages for programs and their yearly cycles. Mounted by admin.routes.ts under /admin,
 // behind requireRole('admin'). Forms post back to their own address: a problem re-renders the
 // form with 422 and a message per field, success redirects (303) with a flash message.
+import type { Cycle, Program } from '../models/schema.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { Invalid, NotFound } from '../server/errors.js';
@@ -21,8 +22,6 @@ import {
   listPrograms,
   programWithCycles,
   updateProgram,
-  type Cycle,
-  type Program,
 } from '../server/services/programs-admin.js';
 
 /** Ids in paths are decimal digits; anything else is a page that does not exist. */

@@ -5,10 +5,10 @@ import { Router, type Request } from 'express';
 import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { STATUS_LABELS } from '../server/services/applications.js';
+
 import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../server/services/charts.js';
 import { csvFileName, type CsvValue } from '../server/services/csv.js';
-import { LEVEL_LABELS, US_STATES } from '../server/services/schools.js';
+import { US_STATES } from '../server/services/schools.js';
 import {
   advanceToRound,
   RANK_SORTS,
@@ -19,7 +19,7 @@ import {
   type RankFilters,
   type RankSort,
 } from '../server/services/scoring.js';
-import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel } from '../models/schema.js';
+import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel, APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../models/schema.js';
 import { idParam, pageParam } from './params.js';
 import { sendCsv } from './downloads.js';
 
@@ -120,8 +120,8 @@ export function adminRankingRoutes(context: AppContext): Router {
       rows: rows.slice(offset, offset + RANKING_PAGE_SIZE).map((r, i) => ({
         ...r,
         rank: offset + i + 1,
-        statusLabel: STATUS_LABELS[r.status] ?? r.status,
-        levelLabel: LEVEL_LABELS[r.level],
+        statusLabel: APPLICATION_STATUS_LABELS[r.status] ?? r.status,
+        levelLabel: SCHOOL_LEVEL_LABELS[r.level],
         mean: formatScore(r.mean),
         normalized: formatScore(r.normalized),
         spread: formatScore(r.spread),
@@ -130,8 +130,8 @@ export function adminRankingRoutes(context: AppContext): Router {
       })),
       columns,
       states: US_STATES.map((s) => ({ value: s, selected: s === view.filters.state })),
-      levels: SCHOOL_LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l], selected: l === view.filters.level })),
-      statuses: APPLICATION_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === view.filters.status })),
+      levels: SCHOOL_LEVELS.map((l) => ({ value: l, label: SCHOOL_LEVEL_LABELS[l], selected: l === view.filters.level })),
+      statuses: APPLICATION_STATUSES.map((s) => ({ value: s, label: APPLICATION_STATUS_LABELS[s], selected: s === view.filters.status })),
       flagged: { yes: view.filters.flagged === true, no: view.filters.flagged === false },
       sorts: RANK_SORTS.map((s) => ({ value: s, label: COLUMN_LABELS[s], selected: s === view.sort })),
       dirAsc: view.dir === 'asc',

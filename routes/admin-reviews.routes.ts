@@ -1,6 +1,7 @@
 // Admins run review rounds: create them, assign reviewers (by hand, or automatically after a
 // preview), e-mail reviewers their lists, follow progress and send reminders; and set the
 // cycle panel's maximum loads.
+import type { ReviewRound } from '../models/schema.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
@@ -28,7 +29,6 @@ import {
   roundChoices,
   roundFormValues,
   setCycleMaxLoad,
-  type Round,
   type RoundMembers,
 } from '../server/services/rounds.js';
 import { idParam, pageParam } from './params.js';
@@ -79,7 +79,7 @@ export function adminReviewRoutes(context: AppContext): Router {
       rounds,
       isFirst,
       nextNumber: rounds.length + 1,
-      values: extra.form ?? { ...roundFormValues(), name: isFirst ? 'Round 1' : `Round ${rounds.length + 1}` },
+      values: extra.form ?? { ...roundFormValues(), name: isFirst ? 'ReviewRound 1' : `ReviewRound ${rounds.length + 1}` },
       errors: extra.errors,
       choices: isFirst ? undefined : await memberChoices(context, cycle.id, extra.form),
     });
@@ -92,7 +92,7 @@ export function adminReviewRoutes(context: AppContext): Router {
   router.post('/cycles/:cycleId/rounds', async function saveNewRound(req, res) {
     const cycle = await findCycle(db, idParam(req.params.cycleId));
     const form = body(req);
-    let round: Round;
+    let round: ReviewRound;
     try {
       round = await createRound(context, cycle.id, form, membersFrom(form));
     } catch (error) {

@@ -1,12 +1,12 @@
 // Admins look after schools: find one, correct its name and profile, and see, approve and revoke
 // the people who act for it (the queue of requests to join is /admin/contacts).
+import { SCHOOL_LEVEL_LABELS } from '../models/schema.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { contactsOfSchool, decideContactRequest, decisionMessage, pendingContacts, revokeContact } from '../server/services/school-contacts.js';
 import {
-  LEVEL_LABELS,
   listSchoolsForAdmin,
   profileInputFrom,
   profileInputOf,
@@ -43,7 +43,7 @@ export function adminSchoolRoutes(context: AppContext): Router {
       values: extra.values ?? profileInputOf(school),
       errors: extra.errors,
       states: US_STATES,
-      levels: LEVEL_LABELS,
+      levels: SCHOOL_LEVEL_LABELS,
       ...(await contactsOfSchool(db, { schoolId: school.id, actor: { id: req.user!.id, isAdmin: true } })),
     });
   }

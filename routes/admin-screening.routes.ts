@@ -4,11 +4,11 @@ import type { AppContext } from '../server/context.js';
 import { applicationAccess } from '../server/auth/permissions.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { loadApplication, STATUS_LABELS } from '../server/services/applications.js';
+import { loadApplication } from '../server/services/applications.js';
 import { evaluateEligibility } from '../server/services/eligibility.js';
 import { listApplicationsForAdmin, SCREENABLE, screenApplication } from '../server/services/screening.js';
 import { US_STATES } from '../server/services/schools.js';
-import { APPLICATION_STATUSES, type ApplicationStatus } from '../models/schema.js';
+import { APPLICATION_STATUSES, type ApplicationStatus, APPLICATION_STATUS_LABELS } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
 
 export function adminScreeningRoutes(context: AppContext): Router {
@@ -30,8 +30,8 @@ export function adminScreeningRoutes(context: AppContext): Router {
     ).toString();
     res.render('admin/applications/list', {
       title: 'Applications',
-      rows: rows.map((r) => ({ ...r, statusLabel: STATUS_LABELS[r.status], needsScreening: r.status === 'submitted' && r.flagCount > 0 })),
-      statuses: APPLICATION_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === status })),
+      rows: rows.map((r) => ({ ...r, statusLabel: APPLICATION_STATUS_LABELS[r.status], needsScreening: r.status === 'submitted' && r.flagCount > 0 })),
+      statuses: APPLICATION_STATUSES.map((s) => ({ value: s, label: APPLICATION_STATUS_LABELS[s], selected: s === status })),
       states: US_STATES.map((s) => ({ value: s, selected: s === state })),
       needsScreening,
       prevHref: page > 1 ? `/admin/applications?${filterQuery}&page=${page - 1}` : undefined,
@@ -47,7 +47,7 @@ export function adminScreeningRoutes(context: AppContext): Router {
     res.status(status).render('admin/applications/screening', {
       title: `Screening — ${view.school.name}`,
       app: view,
-      statusLabel: STATUS_LABELS[view.application.status],
+      statusLabel: APPLICATION_STATUS_LABELS[view.application.status],
       answers: view.questions.map((q) => ({ prompt: q.prompt, answer: view.application.eligibilityAnswers[q.key] ?? '' })),
       flags: view.application.screeningFlags,
       currentFlags: current,

@@ -1,4 +1,5 @@
 // The applicant's pages: "My applications", and each section of one application.
+import { APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../models/schema.js';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
@@ -13,7 +14,6 @@ import {
   missingItems,
   reopenApplication,
   startApplication,
-  STATUS_LABELS,
   submitApplication,
   withdrawApplication,
 } from '../server/services/applications.js';
@@ -24,7 +24,7 @@ import { publishedOutcomes } from '../server/services/honorees.js';
 import { formatBytes } from '../server/services/evidence-storage.js';
 import { sendStoredFile } from './downloads.js';
 import { idParam } from './params.js';
-import { LEVEL_LABELS, profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';
+import { profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
 
@@ -53,7 +53,7 @@ export function applicationRoutes(context: AppContext): Router {
     res.status(status).render(view, {
       title: `${application.school.name} — ${application.cycle.name}`,
       app: application,
-      statusLabel: STATUS_LABELS[application.application.status],
+      statusLabel: APPLICATION_STATUS_LABELS[application.application.status],
       editable: !lockedReason,
       lockedReason: a.role === 'contact' ? lockedReason : undefined,
       base: `/applications/${application.application.id}`,
@@ -109,7 +109,7 @@ export function applicationRoutes(context: AppContext): Router {
       missing: missingItems(view),
       canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && clock() <= a.cycle.applicationsCloseAt,
       canReopen: a.role === 'contact' && ['submitted', 'withdrawn'].includes(a.application.status) && clock() <= a.cycle.applicationsCloseAt,
-      levelLabel: LEVEL_LABELS[view.school.level],
+      levelLabel: SCHOOL_LEVEL_LABELS[view.school.level],
       // Nominations are private to the program: admins see them here, reviewers beside their review.
       nominations: a.role === 'admin' ? await nominationsForApplication(db, a.application.id) : undefined,
     });
@@ -154,7 +154,7 @@ export function applicationRoutes(context: AppContext): Router {
 
   router.get('/applications/:id/profile', loadAccess, async function showProfile(_req, res) {
     const view = await loadApplication(db, access(res));
-    await renderSection(res, 'applications/profile', { values: profileInputOf(view.school), states: US_STATES, levels: LEVEL_LABELS });
+    await renderSection(res, 'applications/profile', { values: profileInputOf(view.school), states: US_STATES, levels: SCHOOL_LEVEL_LABELS });
   });
 
   router.post('/applications/:id/profile', loadAccess, async function saveProfile(req, res) {
@@ -166,7 +166,7 @@ export function applicationRoutes(context: AppContext): Router {
       await updateSchoolProfile(db, { schoolId: a.application.schoolId, userId: req.user!.id, profile, clock });
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      return renderSection(res, 'applications/profile', { errors: error.fieldErrors, values: profile, states: US_STATES, levels: LEVEL_LABELS }, 422);
+      return renderSection(res, 'applications/profile', { errors: error.fieldErrors, values: profile, states: US_STATES, levels: SCHOOL_LEVEL_LABELS }, 422);
     }
     res.flash('success', 'School profile saved.');
     res.redirect(303, `/applications/${a.application.id}/criteria`);
@@ -201,7 +201,7 @@ export function applicationRoutes(context: AppContext): Router {
     res.status(status).render('applications/criterion', {
       title: `${criterion.title} — ${view.school.name}`,
       app: view,
-      statusLabel: STATUS_LABELS[view.application.status],
+      statusLabel: APPLICATION_STATUS_LABELS[view.application.status],
       editable: !lockedReason,
       lockedReason: a.role === 'contact' ? lockedReason : undefined,
       base: `/applications/${view.application.id}`,

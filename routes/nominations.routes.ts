@@ -1,5 +1,6 @@
 // Public nominations (no account needed), their confirmation, invitations to apply, and the
 // unsubscribe link every e-mail carries.
+import { RELATIONSHIP_LABELS } from '../models/schema.js';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
@@ -17,7 +18,6 @@ import {
   newSubmissionKey,
   nominationInputFrom,
   openNominationCycle,
-  RELATIONSHIP_LABELS,
   submitNomination,
   type NominationInput,
   type OpenNominationCycle,

@@ -16,10 +16,8 @@ import {
   type ProfileInput,
 } from '../server/services/reviewers.js';
 import { US_STATES } from '../server/services/schools.js';
-import { GRADE_LEVELS, reviewerConflicts } from '../models/schema.js';
+import { GRADE_LEVELS, reviewerConflicts, GRADE_LEVEL_LABELS } from '../models/schema.js';
 import { idParam } from './params.js';
-
-const GRADE_LABELS: Record<string, string> = { elementary: 'Elementary', middle: 'Middle', high: 'High school' };
 
 function profileView(values: Partial<ProfileInput>, areas: string[]) {
   const known = new Set(areas);
@@ -32,7 +30,7 @@ function profileView(values: Partial<ProfileInput>, areas: string[]) {
       checked: values.expertise?.includes(title) ?? false,
     })),
     states: US_STATES.map((s) => ({ value: s, selected: values.state === s })),
-    grades: GRADE_LEVELS.map((g) => ({ value: g, label: GRADE_LABELS[g], checked: values.gradeLevels?.includes(g) ?? false })),
+    grades: GRADE_LEVELS.map((g) => ({ value: g, label: GRADE_LEVEL_LABELS[g], checked: values.gradeLevels?.includes(g) ?? false })),
   };
 }
 

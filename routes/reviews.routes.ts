@@ -3,7 +3,7 @@
 // else's assignment, or one the reviewer is conflicted on, is "not found" (never "forbidden"),
 // in blind and open cycles alike.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { RECOMMENDATIONS, type Recommendation } from '../models/schema.js';
+import { RECOMMENDATIONS, type Recommendation, RECOMMENDATION_LABELS } from '../models/schema.js';
 import type { AppContext } from '../server/context.js';
 import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../server/auth/permissions.js';
 import { Forbidden, Invalid, StaleEdit, type FieldErrors } from '../server/errors.js';
@@ -15,7 +15,6 @@ import {
   MAX_NOTE_CHARS,
   MAX_SITE_VISIT_CHARS,
   othersReviews,
-  RECOMMENDATION_LABELS,
   reviewerDashboard,
   saveReview,
   type ReviewView,

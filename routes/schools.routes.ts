@@ -1,5 +1,6 @@
 // School profiles: create one (and become its contact), or find an existing one and ask to be
 // its contact.
+import { SCHOOL_LEVEL_LABELS } from '../models/schema.js';
 import { Router } from 'express';
 import type { AppContext } from '../server/context.js';
 import { Invalid, NotFound } from '../server/errors.js';
@@ -10,7 +11,6 @@ import {
   findListedSchool,
   schoolById,
   EMPTY_PROFILE,
-  LEVEL_LABELS,
   profileInputFrom,
   searchSchools,
   US_STATES,
@@ -26,7 +26,7 @@ export function schoolRoutes(context: AppContext): Router {
     // An invitation opens this form filled in from the nominations of the school.
     const prefill = profileInputFrom(req.query as Record<string, unknown>);
     const invitation = typeof req.query.invitation === 'string' ? req.query.invitation.slice(0, 200) : '';
-    res.render('schools/new', { title: 'Add your school', values: { ...EMPTY_PROFILE, ...prefill }, invitation, states: US_STATES, levels: LEVEL_LABELS });
+    res.render('schools/new', { title: 'Add your school', values: { ...EMPTY_PROFILE, ...prefill }, invitation, states: US_STATES, levels: SCHOOL_LEVEL_LABELS });
   });
 
   router.post('/schools', async function addSchool(req, res) {
@@ -44,7 +44,7 @@ export function schoolRoutes(context: AppContext): Router {
         values: profile,
         invitation,
         states: US_STATES,
-        levels: LEVEL_LABELS,
+        levels: SCHOOL_LEVEL_LABELS,
       });
     }
   });

@@ -1,7 +1,7 @@
 // Who may see and change what. Small named questions, each answering with a reason when the
 // answer is no, so the 403 page can say why. Nothing here trusts the browser.
 import { and, eq } from 'drizzle-orm';
-import { applications, assignments, cycles, reviewRounds, schoolContacts } from '../../models/schema.js';
+import { applications, assignments, cycles, reviewRounds, schoolContacts, type Application, type Assignment, type Cycle, type ReviewRound } from '../../models/schema.js';
 import { conflictReason } from '../services/conflicts.js';
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
@@ -10,8 +10,8 @@ export type ApplicationRole = 'contact' | 'admin';
 
 export interface ApplicationAccess {
   role: ApplicationRole;
-  application: typeof applications.$inferSelect;
-  cycle: typeof cycles.$inferSelect;
+  application: Application;
+  cycle: Cycle;
 }
 
 /**
@@ -54,10 +54,10 @@ export function cannotEditApplication(access: ApplicationAccess, now: Date): str
 }
 
 export interface ReviewerAccess {
-  assignment: typeof assignments.$inferSelect;
-  round: typeof reviewRounds.$inferSelect;
-  application: typeof applications.$inferSelect;
-  cycle: typeof cycles.$inferSelect;
+  assignment: Assignment;
+  round: ReviewRound;
+  application: Application;
+  cycle: Cycle;
   /** Blind review: the reviewer sees an application number, never the school. */
   blind: boolean;
 }

@@ -13,6 +13,7 @@ import {
   schoolContacts,
   schools,
   users,
+  APPLICATION_STATUS_LABELS,
 } from '../../models/schema.js';
 import { cannotEditApplication, type ApplicationAccess } from '../auth/permissions.js';
 import type { Database } from '../db/client.js';
@@ -258,14 +259,6 @@ export async function reopenApplication(
   if (updated.length === 0) throw new Forbidden('Only a submitted or withdrawn application can be reopened.');
 }
 
-export const STATUS_LABELS: Record<string, string> = {
-  draft: 'Draft',
-  submitted: 'Submitted',
-  withdrawn: 'Withdrawn',
-  eligible: 'Eligible — in review',
-  ineligible: 'Not eligible',
-};
-
 export function nextStep(status: string, closesAt: Date, now: Date): string {
   const open = now <= closesAt;
   switch (status) {
@@ -308,7 +301,7 @@ export async function applicationsOfUser(db: Database, userId: number, now: Date
     .limit(200);
   return rows.map((row) => ({
     ...row,
-    statusLabel: STATUS_LABELS[row.status] ?? row.status,
+    statusLabel: APPLICATION_STATUS_LABELS[row.status] ?? row.status,
     nextStep: nextStep(row.status, row.closesAt, now),
   }));
 }

@@ -3,7 +3,7 @@
 // wording (title, guidance, evidence requested) can change and the word limit can only go up;
 // adding, removing, reordering, reweighting and switching required/optional are refused.
 import { and, asc, eq, max } from 'drizzle-orm';
-import { criteria } from '../../models/schema.js';
+import { criteria, type Criterion, type Cycle } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
 import { checkDecimal, checkInteger, checkText, isForeignKeyViolation, text, type Fields } from './form-input.js';
@@ -12,11 +12,9 @@ import {
   countOptionalCriteria,
   findCycle,
   structureLock,
-  type Cycle,
 } from './programs-admin.js';
 import type { ServiceContext } from '../context.js';
 
-export type Criterion = typeof criteria.$inferSelect;
 export type CriterionFieldName = 'title' | 'guidance' | 'evidenceRequested' | 'weight' | 'required' | 'wordLimit';
 
 /** The cycle can have at most this many criteria; the real program has ten. */

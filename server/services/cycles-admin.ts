@@ -2,7 +2,7 @@
 // overview page. Which settings stay editable once the cycle opens is decided by structureLock
 // in programs-admin.ts; the rating scale is frozen separately, once applications close.
 import { and, asc, count, eq, ne } from 'drizzle-orm';
-import { criteria, cycles, eligibilityQuestions, eligibilityRules } from '../../models/schema.js';
+import { criteria, cycles, eligibilityQuestions, eligibilityRules, type Cycle, type Program } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
 import {
@@ -27,8 +27,6 @@ import {
   findProgram,
   scaleLocked,
   structureLock,
-  type Cycle,
-  type Program,
   type StructureLock,
 } from './programs-admin.js';
 import type { ServiceContext } from '../context.js';

@@ -16,17 +16,13 @@ import {
   type CriterionHighlight,
   type DecisionLevel,
   type SchoolLevel,
+  DECISION_LEVEL_LABELS,
+  type School,
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
 import { recordAudit } from './audit.js';
 import type { ServiceContext } from '../context.js';
-
-export const LEVEL_LABELS: Record<DecisionLevel, string> = {
-  gold: 'Gold',
-  silver: 'Silver',
-  not_selected: 'Not selected',
-};
 
 const SCHOOL_KIND: Record<SchoolLevel, string> = {
   high: 'a high school',
@@ -93,7 +89,7 @@ async function chosenAnswers(db: Database, applicationId: number, cycleId: numbe
 
 /** First drafts of the honoree texts, for the admin to edit. */
 export function draftHonoreeTexts(
-  school: typeof schools.$inferSelect,
+  school: School,
   answers: Array<{ id: number; title: string; answer: string }>,
 ): { citation: string; profile: string; highlights: CriterionHighlight[] } {
   const highlights = answers
@@ -180,7 +176,7 @@ export async function decide(
       action: 'decision.decide',
       subjectType: 'application',
       subjectId: applicationId,
-      summary: `${LEVEL_LABELS[chosenLevel]} for ${school.name} (${cycle.name})${previous && previous !== chosenLevel ? `, was ${LEVEL_LABELS[previous]}` : ''}`,
+      summary: `${DECISION_LEVEL_LABELS[chosenLevel]} for ${school.name} (${cycle.name})${previous && previous !== chosenLevel ? `, was ${DECISION_LEVEL_LABELS[previous]}` : ''}`,
       details: { cycleId: cycle.id, level: chosenLevel, previous: previous ?? null },
     });
     return { level: chosenLevel, previous };
@@ -202,7 +198,7 @@ export async function loadDecision(db: Database, applicationId: number) {
   const byCriterion = new Map(row.decision.highlights.map((h) => [h.criterionId, h.text]));
   return {
     ...row,
-    levelLabel: LEVEL_LABELS[row.decision.level],
+    levelLabel: DECISION_LEVEL_LABELS[row.decision.level],
     isHonoree: HONOREE_LEVELS.includes(row.decision.level),
     criteria: chosen.map((c) => ({ id: c.id, title: c.title, highlight: byCriterion.get(c.id) ?? '', draft: draftExcerpt(c.answer) })),
   };
@@ -294,7 +290,7 @@ export async function listDecisions(db: Database, { cycleId, page, filter }: { c
     cycle,
     rows: rows.slice(0, DECISIONS_PAGE_SIZE).map((r) => ({
       ...r,
-      levelLabel: r.level ? LEVEL_LABELS[r.level] : undefined,
+      levelLabel: r.level ? DECISION_LEVEL_LABELS[r.level] : undefined,
       isHonoree: r.level ? HONOREE_LEVELS.includes(r.level) : false,
     })),
     hasMore: rows.length > DECISIONS_PAGE_SIZE,

@@ -9,15 +9,18 @@ import {
   RULE_OPERATORS,
   eligibilityQuestions,
   eligibilityRules,
-  type EligibilityKind,
   type RuleOperator,
+  ELIGIBILITY_KIND_LABELS,
+  RULE_OPERATOR_LABELS,
+  type Cycle,
+  type EligibilityQuestion,
+  type EligibilityRule,
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
 import { checkText, formatDay, isUniqueViolation, text, type Fields } from './form-input.js';
-import { findCycle, type Cycle } from './programs-admin.js';
+import { findCycle } from './programs-admin.js';
 import {
-  OPERATOR_LABELS,
   checkRuleShape,
   describeRule,
   joinValues,
@@ -27,27 +30,19 @@ import {
 } from './eligibility-rule-shape.js';
 import type { ServiceContext } from '../context.js';
 
-export { OPERATOR_LABELS, describeRule, splitValues, subjectsFor, type Subject };
+export { RULE_OPERATOR_LABELS, describeRule, splitValues, subjectsFor, type Subject };
 
-export type Question = typeof eligibilityQuestions.$inferSelect;
-export type Rule = typeof eligibilityRules.$inferSelect;
 export type QuestionFieldName = 'key' | 'prompt' | 'help' | 'kind' | 'options';
 export type RuleFieldName = 'subject' | 'operator' | 'values' | 'other' | 'margin' | 'message';
 
 export const MAX_QUESTIONS = 50;
 export const MAX_RULES = 50;
 
-export const KIND_LABELS: Record<EligibilityKind, string> = {
-  choice: 'Choice from a list',
-  number: 'Number',
-  yes_no: 'Yes or no',
-};
-
-async function listQuestions(db: Database, cycleId: number): Promise<Question[]> {
+async function listQuestions(db: Database, cycleId: number): Promise<EligibilityQuestion[]> {
   return db.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.cycleId, cycleId)).orderBy(asc(eligibilityQuestions.position), asc(eligibilityQuestions.id));
 }
 
-async function listRules(db: Database, cycleId: number): Promise<Rule[]> {
+async function listRules(db: Database, cycleId: number): Promise<EligibilityRule[]> {
   return db.select().from(eligibilityRules).where(eq(eligibilityRules.cycleId, cycleId)).orderBy(asc(eligibilityRules.position), asc(eligibilityRules.id));
 }
 
@@ -57,7 +52,7 @@ export function openedNote(context: Pick<ServiceContext, 'db' | 'clock'>, cycle:
   return (
     `This cycle opened on ${formatDay(cycle.opensAt)}. Questions and rules can still change, but applications ` +
     'submitted before a change keep the answers and screening flags they were submitted with: check those by hand ' +
-    'when screening. Question keys cannot change any more, because answers are stored under them.'
+    'when screening. EligibilityQuestion keys cannot change any more, because answers are stored under them.'
   );
 }
 
@@ -68,7 +63,7 @@ export async function eligibilityOverview(context: Pick<ServiceContext, 'db' | '
   const rules = await listRules(context.db, cycle.id);
   return {
     cycle,
-    questions: questions.map((q) => ({ ...q, kindLabel: KIND_LABELS[q.kind] })),
+    questions: questions.map((q) => ({ ...q, kindLabel: ELIGIBILITY_KIND_LABELS[q.kind] })),
     rules: rules.map((r) => ({ ...r, description: describeRule(r, subjects) })),
     note: openedNote(context, cycle),
   };
@@ -76,13 +71,13 @@ export async function eligibilityOverview(context: Pick<ServiceContext, 'db' | '
 
 // ---------------------------------------------------------------- questions
 
-export async function findQuestion(db: Database, questionId: number): Promise<{ question: Question; cycle: Cycle }> {
+export async function findQuestion(db: Database, questionId: number): Promise<{ question: EligibilityQuestion; cycle: Cycle }> {
   const [question] = await db.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.id, questionId));
   if (!question) throw new NotFound('There is no such eligibility question.');
   return { question, cycle: await findCycle(db, question.cycleId) };
 }
 
-export function questionFormValues(question?: Question): Record<QuestionFieldName, string> {
+export function questionFormValues(question?: EligibilityQuestion): Record<QuestionFieldName, string> {
   return {
     key: question?.key ?? '',
     prompt: question?.prompt ?? '',
@@ -132,7 +127,7 @@ async function assertKeyFree(db: Database, cycleId: number, key: string, exceptI
 export async function createQuestion(
   context: Pick<ServiceContext, 'db' | 'clock'>,
   input: { cycleId: number } & Fields<QuestionFieldName>,
-): Promise<Question> {
+): Promise<EligibilityQuestion> {
   const cycle = await findCycle(context.db, input.cycleId);
   const values = validateQuestion(input);
   await assertKeyFree(context.db, cycle.id, values.key);
@@ -156,7 +151,7 @@ export async function createQuestion(
   }
 }
 
-function rulesUsing(rules: Rule[], subject: string): Rule[] {
+function rulesUsing(rules: EligibilityRule[], subject: string): EligibilityRule[] {
   return rules.filter((r) => r.subject === subject || r.other === subject);
 }
 
@@ -167,7 +162,7 @@ function rulesUsing(rules: Rule[], subject: string): Rule[] {
 export async function updateQuestion(
   context: Pick<ServiceContext, 'db' | 'clock'>,
   input: { questionId: number } & Fields<QuestionFieldName>,
-): Promise<Question> {
+): Promise<EligibilityQuestion> {
   const { question, cycle } = await findQuestion(context.db, input.questionId);
   const values = validateQuestion(input);
   if (values.key !== question.key && context.clock() >= cycle.opensAt) {
@@ -216,7 +211,7 @@ export async function updateQuestion(
 }
 
 /** Why this question cannot be deleted, if it cannot: rules that use it. */
-export async function questionDeletionProblem(db: Database, question: Question): Promise<string | undefined> {
+export async function questionDeletionProblem(db: Database, question: EligibilityQuestion): Promise<string | undefined> {
   const using = rulesUsing(await listRules(db, question.cycleId), `answer.${question.key}`);
   if (using.length === 0) return undefined;
   const names = using.map((r) => `“${r.message}”`).join(', ');
@@ -233,13 +228,13 @@ export async function deleteQuestion(context: Pick<ServiceContext, 'db' | 'clock
 
 // ---------------------------------------------------------------- rules
 
-export async function findRule(db: Database, ruleId: number): Promise<{ rule: Rule; cycle: Cycle }> {
+export async function findRule(db: Database, ruleId: number): Promise<{ rule: EligibilityRule; cycle: Cycle }> {
   const [rule] = await db.select().from(eligibilityRules).where(eq(eligibilityRules.id, ruleId));
   if (!rule) throw new NotFound('There is no such eligibility rule.');
   return { rule, cycle: await findCycle(db, rule.cycleId) };
 }
 
-export function ruleFormValues(rule?: Rule): Record<RuleFieldName, string> {
+export function ruleFormValues(rule?: EligibilityRule): Record<RuleFieldName, string> {
   return {
     subject: rule?.subject ?? '',
     operator: rule?.operator ?? 'one_of',
@@ -256,7 +251,7 @@ export async function ruleFormChoices(db: Database, cycleId: number) {
   return {
     subjects,
     numericSubjects: subjects.filter((s) => s.kind === 'number'),
-    operators: RULE_OPERATORS.map((value) => ({ value, label: OPERATOR_LABELS[value] })),
+    operators: RULE_OPERATORS.map((value) => ({ value, label: RULE_OPERATOR_LABELS[value] })),
   };
 }
 
@@ -287,7 +282,7 @@ async function validateRule(db: Database, cycleId: number, input: Fields<RuleFie
   return { subject, operator: operator as RuleOperator, message, ...shape };
 }
 
-export async function createRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { cycleId: number } & Fields<RuleFieldName>): Promise<Rule> {
+export async function createRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { cycleId: number } & Fields<RuleFieldName>): Promise<EligibilityRule> {
   const cycle = await findCycle(context.db, input.cycleId);
   const values = await validateRule(context.db, cycle.id, input);
   return context.db.transaction(async (tx) => {
@@ -300,7 +295,7 @@ export async function createRule(context: Pick<ServiceContext, 'db' | 'clock'>, 
   });
 }
 
-export async function updateRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { ruleId: number } & Fields<RuleFieldName>): Promise<Rule> {
+export async function updateRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { ruleId: number } & Fields<RuleFieldName>): Promise<EligibilityRule> {
   const { rule, cycle } = await findRule(context.db, input.ruleId);
   const values = await validateRule(context.db, cycle.id, input);
   const [saved] = await context.db.update(eligibilityRules).set(values).where(eq(eligibilityRules.id, rule.id)).returning();

@@ -1,16 +1,7 @@
 // What an eligibility rule can check and whether a rule makes sense: pure functions shared by
 // the question and rule forms (a question's change must not break the rules that use it).
-import { RULE_OPERATORS, SCHOOL_LEVELS, type EligibilityKind, type RuleOperator } from '../../models/schema.js';
+import { RULE_OPERATORS, SCHOOL_LEVELS, type EligibilityKind, RULE_OPERATOR_LABELS, type EligibilityQuestion, type EligibilityRule } from '../../models/schema.js';
 import type { FieldErrors } from '../errors.js';
-import type { Question, Rule } from './eligibility-admin.js';
-
-export const OPERATOR_LABELS: Record<RuleOperator, string> = {
-  one_of: 'is one of',
-  at_least: 'is at least',
-  at_most: 'is at most',
-  equals: 'equals',
-  not_below: 'is not below another value, minus a margin',
-};
 
 /** Something a rule can check, with the kind of value it holds. */
 export interface Subject {
@@ -29,7 +20,7 @@ const SCHOOL_SUBJECTS: Subject[] = [
 
 const YES_NO = ['yes', 'no'] as const;
 
-export function subjectsFor(questions: Question[]): Subject[] {
+export function subjectsFor(questions: EligibilityQuestion[]): Subject[] {
   return [
     ...questions.map((q) => ({
       value: `answer.${q.key}`,
@@ -53,9 +44,9 @@ export function joinValues(values: string[]): string {
 
 export const NUMBER_PATTERN = /^-?\d{1,9}(\.\d{1,4})?$/;
 
-export function describeRule(rule: Rule, subjects: Subject[]): string {
+export function describeRule(rule: EligibilityRule, subjects: Subject[]): string {
   const label = (value: string | null) => subjects.find((s) => s.value === value)?.label ?? value ?? '';
-  const operator = OPERATOR_LABELS[rule.operator] ?? rule.operator;
+  const operator = RULE_OPERATOR_LABELS[rule.operator] ?? rule.operator;
   if (rule.operator === 'not_below') {
     return `${label(rule.subject)} is not below ${label(rule.other)}${rule.margin ? ` minus ${rule.margin}` : ''}`;
   }
@@ -90,7 +81,7 @@ export function checkRuleShape(errors: FieldErrors, subjects: Subject[], shape: 
   }
   const numeric = subject.kind === 'number';
   if (['at_least', 'at_most', 'not_below'].includes(operator) && !numeric) {
-    errors.operator = `“${OPERATOR_LABELS[operator]}” compares numbers, and the value checked is not a number. Use “is one of” or “equals”.`;
+    errors.operator = `“${RULE_OPERATOR_LABELS[operator]}” compares numbers, and the value checked is not a number. Use “is one of” or “equals”.`;
     return result;
   }
   if (operator === 'not_below') {
@@ -111,7 +102,7 @@ export function checkRuleShape(errors: FieldErrors, subjects: Subject[], shape: 
     return result;
   }
   if (operator !== 'one_of' && values.length > 1) {
-    errors.values = `“${OPERATOR_LABELS[operator]}” compares with one value; enter only one.`;
+    errors.values = `“${RULE_OPERATOR_LABELS[operator]}” compares with one value; enter only one.`;
     return result;
   }
   if (values.length > 50) errors.values = 'Use at most 50 values.';

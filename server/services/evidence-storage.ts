@@ -6,7 +6,7 @@ import { constants as fsConstants, createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromFile } from 'file-type';
-import type { EvidenceKind } from '../../models/applications.js';
+import type { EvidenceKind } from '../../models/evidence.js';
 import { OFFICE_ARCHIVE_LIMITS, officeArchiveProblem } from './office-archive.js';
 
 /** An upload we will not keep; the message is shown to the person next to the form. */

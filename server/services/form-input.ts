@@ -125,7 +125,6 @@ export function dayString(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-
 export function startOfDay(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
 }

@@ -5,11 +5,11 @@
 // never the live profile, which its contacts may edit.
 import { and, asc, desc, eq, gt, ilike, inArray, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgSelect } from 'drizzle-orm/pg-core';
-import { criteria, cycles, decisions, programs, type DecisionLevel } from '../../models/schema.js';
+import { criteria, cycles, decisions, programs, type DecisionLevel, DECISION_LEVEL_LABELS } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
 import type { CsvValue } from './csv.js';
-import { HONOREE_LEVELS, LEVEL_LABELS } from './decisions.js';
+import { HONOREE_LEVELS } from './decisions.js';
 import { US_STATES } from './schools.js';
 
 export const HONOREES_PAGE_SIZE = 20;
@@ -79,7 +79,7 @@ function withHonoreeJoins<Q extends PgSelect>(query: Q) {
 }
 
 function decorate<T extends { level: DecisionLevel; year: number; slug: string }>(row: T) {
-  return { ...row, levelLabel: LEVEL_LABELS[row.level], path: `/honorees/${row.year}/${row.slug}` };
+  return { ...row, levelLabel: DECISION_LEVEL_LABELS[row.level], path: `/honorees/${row.year}/${row.slug}` };
 }
 
 /** One page of honorees, newest cycle first, Gold before Silver, then by school name. */
@@ -219,7 +219,7 @@ export async function publishedOutcomes(db: Database, applicationIds: number[]):
   for (const r of rows) {
     outcomes.set(r.applicationId, {
       level: r.level,
-      label: LEVEL_LABELS[r.level],
+      label: DECISION_LEVEL_LABELS[r.level],
       path: HONOREE_LEVELS.includes(r.level) ? `/honorees/${r.year}/${r.slug}` : undefined,
     });
   }

@@ -9,6 +9,10 @@ import {
   schoolContacts,
   schoolInvitations,
   schools,
+  type Cycle,
+  type Nomination,
+  type School,
+  type SchoolInvitation,
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { enqueueMail } from '../mail/outbox.js';
@@ -93,7 +97,7 @@ async function sendAppliedNotices(
 }
 
 /** Called in the confirming transaction: link the school and its application, or invite it. */
-export async function onNominationConfirmed(context: ServiceContext, row: typeof nominations.$inferSelect): Promise<void> {
+export async function onNominationConfirmed(context: ServiceContext, row: Nomination): Promise<void> {
   const { db } = context;
   let schoolId = row.schoolId;
   if (!schoolId) {
@@ -179,9 +183,9 @@ export type InvitationView =
   | { outcome: 'start'; schoolName: string; cycleName: string; schoolId: number; cycleId: number };
 
 interface FoundInvitation {
-  invitation: typeof schoolInvitations.$inferSelect;
-  school: typeof schools.$inferSelect | undefined;
-  cycle: typeof cycles.$inferSelect | undefined;
+  invitation: SchoolInvitation;
+  school: School | undefined;
+  cycle: Cycle | undefined;
 }
 
 async function findInvitation(db: Database, token: string): Promise<FoundInvitation | undefined> {
@@ -203,7 +207,7 @@ async function findInvitation(db: Database, token: string): Promise<FoundInvitat
  * joins at once, once. A nomination's invitation was addressed by an anonymous nominator: it can
  * start a new school, but joining an existing one is a request the school or an admin approves.
  */
-function vouchedFor(invitation: typeof schoolInvitations.$inferSelect, user: { id: number; email: string }): boolean {
+function vouchedFor(invitation: SchoolInvitation, user: { id: number; email: string }): boolean {
   return invitation.invitedBy !== null && user.email.toLowerCase() === invitation.email && (invitation.acceptedBy ?? user.id) === user.id;
 }
 
@@ -216,7 +220,7 @@ async function contactStatus(db: Database, schoolId: number, userId: number) {
 }
 
 /** For an active contact: the application to go to, one to start, or the cycle is closed. */
-async function nextForContact(db: Database, { school, cycle, now }: { school: typeof schools.$inferSelect; cycle: typeof cycles.$inferSelect | undefined; now: Date }): Promise<InvitationView> {
+async function nextForContact(db: Database, { school, cycle, now }: { school: School; cycle: Cycle | undefined; now: Date }): Promise<InvitationView> {
   if (!cycle) return { outcome: 'closed', schoolName: school.name };
   const [existing] = await db
     .select({ id: applications.id })

@@ -12,24 +12,20 @@ import {
   schools,
   users,
   type NominationStatus,
+  NOMINATION_STATUS_LABELS,
+  RELATIONSHIP_LABELS,
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
 import type { CsvValue } from './csv.js';
 import { checkText, text } from './form-input.js';
 import { inviteSchool } from './nomination-links.js';
-import { RELATIONSHIP_LABELS } from './nominations.js';
+
 import { schoolMatchKey, US_STATES } from './schools.js';
 import type { ServiceContext } from '../context.js';
 
 export const NOMINATION_PAGE_SIZE = 50;
 export const EXPORT_BATCH_SIZE = 1000;
-
-export const NOMINATION_STATUS_LABELS: Record<NominationStatus, string> = {
-  confirmed: 'Confirmed',
-  unconfirmed: 'Not confirmed yet',
-  spam: 'Spam',
-};
 
 export interface NominationFilters {
   cycleId?: number;

@@ -12,7 +12,7 @@ import {
   RELATIONSHIPS,
   schools,
   type Relationship,
-} from '../../models/schema.js';
+  } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
@@ -30,16 +30,6 @@ export const NOMINATION_MAX_FILES = 5;
 const CONFIRM_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 const PER_ADDRESS_PER_DAY = 5;
 const PER_NETWORK_PER_HOUR = 30;
-
-export const RELATIONSHIP_LABELS: Record<Relationship, string> = {
-  parent: 'Parent or guardian',
-  student: 'Student or former student',
-  teacher: 'Teacher at the school',
-  school_staff: 'Other school staff',
-  district_staff: 'District staff',
-  community: 'Community member',
-  other: 'Other',
-};
 
 /** The cycle taking nominations now (the one whose nominations close soonest), with its criteria. */
 export async function openNominationCycle(db: Database, now: Date) {

@@ -23,12 +23,13 @@ import {
   schools,
   users,
   type DecisionLevel,
+  DECISION_LEVEL_LABELS,
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { recordAudit } from './audit.js';
-import { decisionCounts, HONOREE_LEVELS, LEVEL_LABELS } from './decisions.js';
+import { decisionCounts, HONOREE_LEVELS } from './decisions.js';
 import type { ServiceContext } from '../context.js';
 
 export const DECISION_TEMPLATES: Record<DecisionLevel, string> = {
@@ -155,7 +156,7 @@ export async function publishPreview(db: Database, cycleId: number) {
   const mailsByLevel = (level: DecisionLevel) => plan.contactMails.filter((m) => m.decision.level === level).length;
   const honorees = plan.decided
     .filter((d) => HONOREE_LEVELS.includes(d.level))
-    .map((d) => ({ ...d, levelLabel: LEVEL_LABELS[d.level], path: `/honorees/${plan.cycle.year}/${d.slug}` }));
+    .map((d) => ({ ...d, levelLabel: DECISION_LEVEL_LABELS[d.level], path: `/honorees/${plan.cycle.year}/${d.slug}` }));
   const problems: string[] = [];
   if (plan.cycle.publishedAt) problems.push('This cycle is already published.');
   if (counts.undecided > 0) problems.push(`${counts.undecided} eligible application(s) have no decision yet.`);
@@ -251,7 +252,7 @@ export async function publish(
           cycleName: cycle.name,
           programName: plan.programName,
           recognized,
-          levelLabel: recognized && nominator.level ? LEVEL_LABELS[nominator.level] : '',
+          levelLabel: recognized && nominator.level ? DECISION_LEVEL_LABELS[nominator.level] : '',
           honoreeUrl: recognized ? honoreeUrl(nominator.slug) : '',
           honoreesUrl: `${mail.baseUrl}/honorees?year=${cycle.year}`,
         },

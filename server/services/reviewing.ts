@@ -18,6 +18,8 @@ import {
   type AssignmentStatus,
   type EvidenceKind,
   type Recommendation,
+  ASSIGNMENT_STATUS_LABELS,
+  RECOMMENDATION_LABELS,
 } from '../../models/schema.js';
 import { cannotEditReview, type ReviewerAccess } from '../auth/permissions.js';
 import type { Clock } from '../clock.js';
@@ -26,18 +28,6 @@ import { Forbidden, Invalid, NotFound, StaleEdit, type FieldErrors } from '../er
 import { conflictPairs } from './conflicts.js';
 import { nominationsForApplication } from './nominations-admin.js';
 import { createRedactor, type Redactor } from './redaction.js';
-
-export const REVIEW_STATUS_LABELS: Record<AssignmentStatus, string> = {
-  assigned: 'Not started',
-  draft: 'Draft saved',
-  submitted: 'Submitted',
-};
-
-export const RECOMMENDATION_LABELS: Record<Recommendation, string> = {
-  gold: 'Gold',
-  silver: 'Silver',
-  not_recommended: 'Not recommended',
-};
 
 export const MAX_COMMENT_CHARS = 5000;
 export const MAX_NOTE_CHARS = 5000;
@@ -96,7 +86,7 @@ export async function reviewerDashboard(db: Database, userId: number, now: Date)
       ...row,
       label: row.schoolName ?? applicationLabel(row.applicationId),
       place: row.city === null ? undefined : `${row.city}, ${row.state}`,
-      statusLabel: REVIEW_STATUS_LABELS[row.status],
+      statusLabel: ASSIGNMENT_STATUS_LABELS[row.status],
     }));
 }
 
@@ -205,7 +195,7 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
     status: assignment.status,
     /** Carried by the form, so a save from a page opened before another save is caught. */
     version: assignment.version,
-    statusLabel: REVIEW_STATUS_LABELS[assignment.status],
+    statusLabel: ASSIGNMENT_STATUS_LABELS[assignment.status],
     submittedAt: assignment.submittedAt,
     criteria: chosen.map((c) => ({
       id: c.id,

@@ -1,16 +1,15 @@
-// Review rounds of a cycle. Round 1 reads every eligible application with the whole cycle panel
+// Review rounds of a cycle. ReviewRound 1 reads every eligible application with the whole cycle panel
 // (cycle_reviewers and their maximum loads); a later round (finalists, site visits) reads a
 // chosen subset of eligible applications with reviewers and loads of its own. A round's members
 // are rows (round_applications, round_reviewers) so that later changes of eligibility or of the
 // panel never silently change a round under way: round 1 takes them in on an admin's request.
 import { and, asc, count, eq, inArray, max, notInArray, sql } from 'drizzle-orm';
-import { applications, assignments, cycleReviewers, reviewRounds, roundApplications, roundReviewers, schools, users } from '../../models/schema.js';
+import { applications, assignments, cycleReviewers, reviewRounds, roundApplications, roundReviewers, schools, users, type ReviewRound } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
 import { checkbox, checkInteger, checkText, dayString, isUniqueViolation, parseDay, startOfDay, text, type Fields } from './form-input.js';
 import type { ServiceContext } from '../context.js';
 
-export type Round = typeof reviewRounds.$inferSelect;
 export type RoundField = 'name' | 'k' | 'dueAt' | 'reminderDaysBefore' | 'siteVisit';
 
 /** What a later round is made of: chosen applications, and chosen reviewers with their loads. */
@@ -32,7 +31,7 @@ export function reminderFrom(round: { dueAt: Date; reminderDaysBefore: number })
   return new Date(round.dueAt.getTime() - round.reminderDaysBefore * DAY_MS);
 }
 
-export async function findRound(db: Database, roundId: number): Promise<Round> {
+export async function findRound(db: Database, roundId: number): Promise<ReviewRound> {
   const [round] = await db.select().from(reviewRounds).where(eq(reviewRounds.id, roundId));
   if (!round) throw new NotFound('We could not find that review round.');
   return round;
@@ -56,7 +55,7 @@ export async function listRounds(db: Database, cycleId: number) {
 }
 
 /** The form values of a new round, or of a stored one. */
-export function roundFormValues(round?: Round): Record<RoundField, string> {
+export function roundFormValues(round?: ReviewRound): Record<RoundField, string> {
   return {
     name: round?.name ?? '',
     k: String(round?.reviewersPerApplication ?? DEFAULT_K),
@@ -66,8 +65,8 @@ export function roundFormValues(round?: Round): Record<RoundField, string> {
   };
 }
 
-function validateSettings(errors: FieldErrors, input: Fields<RoundField>, now: Date, existing?: Round) {
-  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Name the round, like “Round 1” or “Finalists”.', singleLine: true });
+function validateSettings(errors: FieldErrors, input: Fields<RoundField>, now: Date, existing?: ReviewRound) {
+  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Name the round, like “ReviewRound 1” or “Finalists”.', singleLine: true });
   const k = checkInteger(errors, 'k', input.k, { min: 1, max: 20, label: 'the number of reviewers per application' });
   const reminderDaysBefore = checkInteger(errors, 'reminderDaysBefore', input.reminderDaysBefore, {
     min: 0,
@@ -122,7 +121,7 @@ async function validateMembers(db: Database, cycleId: number, members: RoundMemb
  * Creates the cycle's next round. The first takes every eligible application and the whole
  * panel; later ones take `members`. Field errors come back together in one Invalid.
  */
-export async function createRound(context: Pick<ServiceContext, 'db' | 'clock'>, cycleId: number, input: Fields<RoundField>, members: RoundMembers = {}): Promise<Round> {
+export async function createRound(context: Pick<ServiceContext, 'db' | 'clock'>, cycleId: number, input: Fields<RoundField>, members: RoundMembers = {}): Promise<ReviewRound> {
   const { db, clock } = context;
   const [last] = await db.select({ number: max(reviewRounds.number) }).from(reviewRounds).where(eq(reviewRounds.cycleId, cycleId));
   const number = (last?.number ?? 0) + 1;
@@ -161,7 +160,7 @@ export async function createRound(context: Pick<ServiceContext, 'db' | 'clock'>,
   }
 }
 
-async function addNewMembersOfFirstRound(db: Database, round: Round) {
+async function addNewMembersOfFirstRound(db: Database, round: ReviewRound) {
   const apps = await db.execute(sql`
     insert into round_applications (round_id, application_id)
     select ${round.id}, a.id from applications a
@@ -178,7 +177,7 @@ async function addNewMembersOfFirstRound(db: Database, round: Round) {
   return { applications: added(apps), reviewers: added(reviewers) };
 }
 
-/** Round 1: takes in applications found eligible, and panel members who joined, since it began. */
+/** ReviewRound 1: takes in applications found eligible, and panel members who joined, since it began. */
 export async function refreshRoundApplications(db: Database, roundId: number) {
   const round = await findRound(db, roundId);
   if (round.number !== 1) throw new Invalid({ round: 'Only the first round takes in new eligible applications; choose a later round’s applications when editing it.' });
@@ -186,7 +185,7 @@ export async function refreshRoundApplications(db: Database, roundId: number) {
 }
 
 /** How many eligible applications and panel members round 1 has not taken in yet. */
-export async function firstRoundBacklog(db: Database, round: Round) {
+export async function firstRoundBacklog(db: Database, round: ReviewRound) {
   if (round.number !== 1) return { applications: 0, reviewers: 0 };
   const result = (await db.execute(sql`
     select
@@ -203,7 +202,7 @@ export async function firstRoundBacklog(db: Database, round: Round) {
  * members. A member with assignments stays. A new reminder window (a later due date) lets the
  * automatic reminder go out once more.
  */
-export async function editRound(context: Pick<ServiceContext, 'db' | 'clock'>, roundId: number, input: Fields<RoundField>, members?: RoundMembers): Promise<Round> {
+export async function editRound(context: Pick<ServiceContext, 'db' | 'clock'>, roundId: number, input: Fields<RoundField>, members?: RoundMembers): Promise<ReviewRound> {
   const { db, clock } = context;
   const round = await findRound(db, roundId);
   const errors: FieldErrors = {};

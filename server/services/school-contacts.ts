@@ -5,7 +5,7 @@
 // invitation you accepted. A declined or removed person stays recorded as such, so asking again,
 // the domain rule or an old invitation cannot bring them back: only an admin can.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { schoolContacts, schools, users, type ContactStatus } from '../../models/schema.js';
+import { schoolContacts, schools, users, type ContactStatus, type School } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { NotFound, TooManyRequests } from '../errors.js';
 import { enqueueMail, type MailSettings } from '../mail/outbox.js';
@@ -102,7 +102,7 @@ export async function requestToJoinSchool(
  */
 async function tellContacts(
   { db, mail }: { db: Database; mail: MailSettings },
-  { school, newcomerId, template }: { school: typeof schools.$inferSelect; newcomerId: number; template: 'contact-request' | 'contact-joined' },
+  { school, newcomerId, template }: { school: School; newcomerId: number; template: 'contact-request' | 'contact-joined' },
 ): Promise<void> {
   const [newcomer] = await db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, newcomerId));
   if (!newcomer) return;

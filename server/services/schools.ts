@@ -1,7 +1,7 @@
 // School profiles. Anyone signed in may create a school (becoming its contact); joining an
 // existing one is in school-contacts.ts.
 import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
-import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel } from '../../models/schema.js';
+import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel, type School } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
@@ -15,14 +15,6 @@ export const US_STATES = [
   'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
   'AS', 'GU', 'MP', 'PR', 'VI',
 ] as const;
-
-export const LEVEL_LABELS: Record<SchoolLevel, string> = {
-  high: 'High school',
-  middle: 'Middle school',
-  elementary: 'Elementary school',
-  k12: 'K–12 school',
-  other: 'Other',
-};
 
 const COMMON_WORDS = new Set(['the', 'school', 'high', 'hs', 'senior', 'sr', 'of', 'and', 'at']);
 
@@ -136,7 +128,7 @@ export function validateSchoolProfile(input: SchoolProfileInput, { complete = fa
   };
 }
 
-export function profileInputOf(school: typeof schools.$inferSelect): SchoolProfileInput {
+export function profileInputOf(school: School): SchoolProfileInput {
   const text = (value: number | null) => (value === null ? '' : String(value));
   return {
     name: school.name, district: school.district, city: school.city, state: school.state, level: school.level,

@@ -22,6 +22,8 @@ import {
   type ApplicationStatus,
   type Recommendation,
   type SchoolLevel,
+  RECOMMENDATION_LABELS,
+  type Scale,
 } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
@@ -30,7 +32,6 @@ import { recordAudit } from './audit.js';
 import { histogram } from './charts.js';
 import type { CsvValue } from './csv.js';
 
-export interface Scale { scoreMin: number; scoreMax: number }
 export interface ReviewerStats { n: number; mean: number; sd: number }
 
 /** Below this a standard deviation is rounding noise of equal scores, not a real spread. */
@@ -328,7 +329,6 @@ export async function advanceToRound(
   });
 }
 
-const RECOMMENDATION_LABELS: Record<Recommendation, string> = { gold: 'Gold', silver: 'Silver', not_recommended: 'Not recommended' };
 export const round4 = (value: number | null) => (value === null ? null : Math.round(value * 1e4) / 1e4);
 
 /**

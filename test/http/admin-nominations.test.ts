@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { and, asc, eq } from 'drizzle-orm';
-import { criteria, evidenceFiles, nominations, schoolInvitations } from '../../models/schema.js';
+import { criteria, evidenceFiles, nominations, schoolInvitations, type Nomination } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
 import { nominationExportRows, nominationsForApplication } from '../../server/services/nominations-admin.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -67,7 +67,7 @@ describe('admins: nominations grouped by school, spam, invitations and the CSV e
   let cycleId: number;
   let admin: Agent;
   let applicant: Agent;
-  let mariaFirst: typeof nominations.$inferSelect;
+  let mariaFirst: Nomination;
   let filePublicId: string;
 
   before(async () => {
