@@ -3,7 +3,6 @@
 import type { Criterion, Cycle } from '../models/schema.js';
 import { Router, type Request } from 'express';
 import type { AppContext } from '../server/context.js';
-import { Invalid } from '../server/errors.js';
 import { recordAudit } from '../server/services/audit.js';
 import {
   NEW_CRITERION_VALUES,
@@ -17,7 +16,8 @@ import {
   type CriterionFieldName,
 } from '../server/services/criteria-admin.js';
 import { findCycle, findProgram, structureLock } from '../server/services/programs-admin.js';
-import { formFields, idParam, renderInvalid } from './admin-programs.routes.js';
+import { idParam } from './params.js';
+import { formFields, renderInvalid, showAgainIfInvalid } from './forms.js';
 
 const CRITERION_FIELDS: readonly CriterionFieldName[] = ['title', 'guidance', 'evidenceRequested', 'weight', 'required', 'wordLimit'];
 
@@ -44,12 +44,12 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     recordAudit(context.db, context.clock, { actorId: req.user!.id, action, subjectType: 'criterion', subjectId: criterionId, summary, details });
 
   router.get('/cycles/:cycleId/criteria/new', async function showNewCriterionForm(req, res) {
-    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     res.render('admin/criteria/form', { ...(await formLocals(cycle)), values: NEW_CRITERION_VALUES });
   });
 
   router.post('/cycles/:cycleId/criteria/new', async function addCriterion(req, res) {
-    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     const fields = formFields(req, CRITERION_FIELDS);
     try {
       const criterion = await createCriterion(context, { cycleId: cycle.id, ...fields });
@@ -62,12 +62,12 @@ export function adminCriteriaRoutes(context: AppContext): Router {
   });
 
   router.get('/criteria/:criterionId/edit', async function showCriterionForm(req, res) {
-    const { criterion, cycle } = await findCriterion(context.db, idParam(req, 'criterionId'));
+    const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
     res.render('admin/criteria/form', { ...(await formLocals(cycle, criterion)), values: criterionFormValues(criterion) });
   });
 
   router.post('/criteria/:criterionId/edit', async function saveCriterion(req, res) {
-    const { criterion, cycle } = await findCriterion(context.db, idParam(req, 'criterionId'));
+    const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
     const fields = formFields(req, CRITERION_FIELDS);
     try {
       const saved = await updateCriterion(context, { criterionId: criterion.id, ...fields });
@@ -92,7 +92,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
   }
 
   router.get('/criteria/:criterionId/delete', async function showDeleteCriterion(req, res) {
-    const { criterion, cycle } = await findCriterion(context.db, idParam(req, 'criterionId'));
+    const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
     res.render('admin/criteria/delete', {
       ...(await deleteLocals(criterion, cycle)),
       problem: await deletionProblem(context, criterion, cycle),
@@ -100,23 +100,24 @@ export function adminCriteriaRoutes(context: AppContext): Router {
   });
 
   router.post('/criteria/:criterionId/delete', async function removeCriterion(req, res) {
-    const { criterion, cycle } = await findCriterion(context.db, idParam(req, 'criterionId'));
+    const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
     try {
       await deleteCriterion(context, { criterionId: criterion.id });
       await audit(req, 'criterion.delete', criterion.id, `Deleted criterion “${criterion.title}” of ${cycle.name}`);
       res.flash('success', `The criterion “${criterion.title}” is deleted.`);
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.status(422).render('admin/criteria/delete', {
-        ...(await deleteLocals(criterion, cycle)),
-        problem: Object.values(error.fieldErrors).join(' '),
+      await showAgainIfInvalid(error, async (invalid) => {
+        res.status(422).render('admin/criteria/delete', {
+          ...(await deleteLocals(criterion, cycle)),
+          problem: Object.values(invalid.fieldErrors).join(' '),
+        });
       });
     }
   });
 
   router.post('/criteria/:criterionId/move', async function reorderCriterion(req, res) {
-    const criterionId = idParam(req, 'criterionId');
+    const criterionId = idParam(req.params.criterionId);
     const { direction } = formFields(req, ['direction']);
     try {
       const { cycle, moved } = await moveCriterion(context, { criterionId, direction });
@@ -125,10 +126,11 @@ export function adminCriteriaRoutes(context: AppContext): Router {
       else res.flash('info', `The criterion is already ${direction === 'up' ? 'first' : 'last'}.`);
       res.redirect(303, `/admin/cycles/${cycle.id}#criterion-${criterionId}`);
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      const { cycle } = await findCriterion(context.db, criterionId);
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
-      res.redirect(303, `/admin/cycles/${cycle.id}`);
+      await showAgainIfInvalid(error, async (invalid) => {
+        const { cycle } = await findCriterion(context.db, criterionId);
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.redirect(303, `/admin/cycles/${cycle.id}`);
+      });
     }
   });
 

@@ -2,7 +2,6 @@
 // after a preview, and read the audit log of admin acts.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
-import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { listAudit } from '../server/services/audit.js';
 import {
@@ -20,6 +19,7 @@ import {
 import { publish, publishPreview, unpublish } from '../server/services/publishing.js';
 import { DECISION_LEVELS, DECISION_LEVEL_LABELS } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
+import { formBody, showAgainIfInvalid, typedValues } from './forms.js';
 
 function filterParam(value: unknown): DecisionFilter {
   return value === 'undecided' ? 'undecided' : parseLevel(value);
@@ -62,15 +62,16 @@ export function adminDecisionRoutes(context: AppContext): Router {
 
   router.post('/decisions/:applicationId', async function saveDecision(req, res) {
     const applicationId = idParam(req.params.applicationId);
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     const cycleId = optionalId(body.cycleId);
     const back = cycleId ? decisionsHref(cycleId, filterParam(body.filter), pageParam(body.page)) : `/admin/decisions/${applicationId}/profile`;
     try {
       const { level } = await decide(context, { applicationId, level: body.level, adminId: req.user!.id });
       res.flash('success', `Decision saved: ${DECISION_LEVEL_LABELS[level]}.`);
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+      });
     }
     res.redirect(303, back);
   });
@@ -97,7 +98,7 @@ export function adminDecisionRoutes(context: AppContext): Router {
 
   router.post('/decisions/:applicationId/profile', async function saveProfile(req, res) {
     const applicationId = idParam(req.params.applicationId);
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     const highlights = Object.fromEntries(
       Object.entries(body)
         .filter(([key]) => /^highlight_\d{1,15}$/.test(key))
@@ -106,9 +107,9 @@ export function adminDecisionRoutes(context: AppContext): Router {
     try {
       await editProfile(context, { applicationId, adminId: req.user!.id, citation: body.citation, profile: body.profile, highlights });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      return renderProfileForm(req, res, { errors: error.fieldErrors, values }, 422);
+      return showAgainIfInvalid(error, (invalid) => {
+        return renderProfileForm(req, res, { errors: invalid.fieldErrors, values: typedValues(body) }, 422);
+      });
     }
     res.flash('success', 'The profile is saved.');
     res.redirect(303, `/admin/decisions/${applicationId}/profile`);
@@ -129,13 +130,12 @@ export function adminDecisionRoutes(context: AppContext): Router {
 
   router.post('/cycles/:cycleId/publish', async function publishCycle(req, res) {
     const cycleId = idParam(req.params.cycleId);
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     let sent;
     try {
       sent = await publish(context, { cycleId, adminId: req.user!.id, fingerprint: typeof body.fingerprint === 'string' ? body.fingerprint : '' });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return renderPreview(req, res, { errors: error.fieldErrors }, 409);
+      return showAgainIfInvalid(error, (invalid) => renderPreview(req, res, { errors: invalid.fieldErrors }, 409));
     }
     context.mailQueued();
     res.flash('success', `Published. ${sent.contactMails} decision e-mail(s) to school contacts and ${sent.nominatorMails} to nominators are on their way.`);
@@ -148,8 +148,9 @@ export function adminDecisionRoutes(context: AppContext): Router {
       await unpublish(context, { cycleId, adminId: req.user!.id });
       res.flash('success', 'Unpublished: the honorees of this cycle are no longer public.');
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+      });
     }
     res.redirect(303, `/admin/cycles/${cycleId}/publish`);
   });

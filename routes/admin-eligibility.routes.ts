@@ -2,7 +2,6 @@
 // (each deletion behind a confirmation page).
 import { Router } from 'express';
 import type { AppContext } from '../server/context.js';
-import { Invalid } from '../server/errors.js';
 import { ELIGIBILITY_KINDS, ELIGIBILITY_KIND_LABELS, type Cycle, type EligibilityQuestion, type EligibilityRule } from '../models/schema.js';
 import {
   createQuestion,
@@ -24,7 +23,8 @@ import {
   type RuleFieldName,
 } from '../server/services/eligibility-admin.js';
 import { findCycle, findProgram } from '../server/services/programs-admin.js';
-import { formFields, idParam, renderInvalid } from './admin-programs.routes.js';
+import { idParam } from './params.js';
+import { formFields, renderInvalid, showAgainIfInvalid } from './forms.js';
 
 const QUESTION_FIELDS: readonly QuestionFieldName[] = ['key', 'prompt', 'help', 'kind', 'options'];
 const RULE_FIELDS: readonly RuleFieldName[] = ['subject', 'operator', 'values', 'other', 'margin', 'message'];
@@ -35,7 +35,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
   const eligibilityPath = (cycle: Cycle) => `/admin/cycles/${cycle.id}/eligibility`;
 
   router.get('/cycles/:cycleId/eligibility', async function showEligibility(req, res) {
-    const overview = await eligibilityOverview(context, idParam(req, 'cycleId'));
+    const overview = await eligibilityOverview(context, idParam(req.params.cycleId));
     const program = await findProgram(context.db, overview.cycle.programId);
     res.render('admin/eligibility/index', { title: `Eligibility: ${overview.cycle.name}`, program, ...overview });
   });
@@ -57,12 +57,12 @@ export function adminEligibilityRoutes(context: AppContext): Router {
   }
 
   router.get('/cycles/:cycleId/eligibility/questions/new', async function showNewQuestionForm(req, res) {
-    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     res.render('admin/eligibility/question-form', { ...(await questionLocals(cycle)), values: questionFormValues() });
   });
 
   router.post('/cycles/:cycleId/eligibility/questions/new', async function addQuestion(req, res) {
-    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     const fields = formFields(req, QUESTION_FIELDS);
     try {
       const question = await createQuestion(context, { cycleId: cycle.id, ...fields });
@@ -74,12 +74,12 @@ export function adminEligibilityRoutes(context: AppContext): Router {
   });
 
   router.get('/eligibility/questions/:questionId/edit', async function showQuestionForm(req, res) {
-    const { question, cycle } = await findQuestion(context.db, idParam(req, 'questionId'));
+    const { question, cycle } = await findQuestion(context.db, idParam(req.params.questionId));
     res.render('admin/eligibility/question-form', { ...(await questionLocals(cycle, question)), values: questionFormValues(question) });
   });
 
   router.post('/eligibility/questions/:questionId/edit', async function saveQuestion(req, res) {
-    const { question, cycle } = await findQuestion(context.db, idParam(req, 'questionId'));
+    const { question, cycle } = await findQuestion(context.db, idParam(req.params.questionId));
     const fields = formFields(req, QUESTION_FIELDS);
     try {
       await updateQuestion(context, { questionId: question.id, ...fields });
@@ -102,7 +102,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
   }
 
   router.get('/eligibility/questions/:questionId/delete', async function showDeleteQuestion(req, res) {
-    const { question, cycle } = await findQuestion(context.db, idParam(req, 'questionId'));
+    const { question, cycle } = await findQuestion(context.db, idParam(req.params.questionId));
     res.render('admin/eligibility/delete', {
       ...(await questionDeleteLocals(question, cycle)),
       problem: await questionDeletionProblem(context.db, question),
@@ -110,16 +110,17 @@ export function adminEligibilityRoutes(context: AppContext): Router {
   });
 
   router.post('/eligibility/questions/:questionId/delete', async function removeQuestion(req, res) {
-    const { question, cycle } = await findQuestion(context.db, idParam(req, 'questionId'));
+    const { question, cycle } = await findQuestion(context.db, idParam(req.params.questionId));
     try {
       await deleteQuestion(context, { questionId: question.id });
       res.flash('success', `The question “${question.key}” is deleted.`);
       res.redirect(303, eligibilityPath(cycle));
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.status(422).render('admin/eligibility/delete', {
-        ...(await questionDeleteLocals(question, cycle)),
-        problem: Object.values(error.fieldErrors).join(' '),
+      await showAgainIfInvalid(error, async (invalid) => {
+        res.status(422).render('admin/eligibility/delete', {
+          ...(await questionDeleteLocals(question, cycle)),
+          problem: Object.values(invalid.fieldErrors).join(' '),
+        });
       });
     }
   });
@@ -140,12 +141,12 @@ export function adminEligibilityRoutes(context: AppContext): Router {
   }
 
   router.get('/cycles/:cycleId/eligibility/rules/new', async function showNewRuleForm(req, res) {
-    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     res.render('admin/eligibility/rule-form', { ...(await ruleLocals(cycle)), values: ruleFormValues() });
   });
 
   router.post('/cycles/:cycleId/eligibility/rules/new', async function addRule(req, res) {
-    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     const fields = formFields(req, RULE_FIELDS);
     try {
       await createRule(context, { cycleId: cycle.id, ...fields });
@@ -157,12 +158,12 @@ export function adminEligibilityRoutes(context: AppContext): Router {
   });
 
   router.get('/eligibility/rules/:ruleId/edit', async function showRuleForm(req, res) {
-    const { rule, cycle } = await findRule(context.db, idParam(req, 'ruleId'));
+    const { rule, cycle } = await findRule(context.db, idParam(req.params.ruleId));
     res.render('admin/eligibility/rule-form', { ...(await ruleLocals(cycle, rule)), values: ruleFormValues(rule) });
   });
 
   router.post('/eligibility/rules/:ruleId/edit', async function saveRule(req, res) {
-    const { rule, cycle } = await findRule(context.db, idParam(req, 'ruleId'));
+    const { rule, cycle } = await findRule(context.db, idParam(req.params.ruleId));
     const fields = formFields(req, RULE_FIELDS);
     try {
       await updateRule(context, { ruleId: rule.id, ...fields });
@@ -174,7 +175,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
   });
 
   router.get('/eligibility/rules/:ruleId/delete', async function showDeleteRule(req, res) {
-    const { rule, cycle } = await findRule(context.db, idParam(req, 'ruleId'));
+    const { rule, cycle } = await findRule(context.db, idParam(req.params.ruleId));
     const { subjects } = await ruleFormChoices(context.db, cycle.id);
     res.render('admin/eligibility/delete', {
       title: 'Delete eligibility rule',
@@ -187,7 +188,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
   });
 
   router.post('/eligibility/rules/:ruleId/delete', async function removeRule(req, res) {
-    const { rule, cycle } = await findRule(context.db, idParam(req, 'ruleId'));
+    const { rule, cycle } = await findRule(context.db, idParam(req.params.ruleId));
     await deleteRule(context, { ruleId: rule.id });
     res.flash('success', `The rule “${rule.message}” is deleted.`);
     res.redirect(303, eligibilityPath(cycle));

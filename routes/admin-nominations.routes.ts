@@ -2,7 +2,6 @@
 // invitations by hand, the CSV export and nomination evidence. Mounted under /admin.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
-import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { csvFileName } from '../server/services/csv.js';
 import { formatDay } from '../server/services/form-input.js';
@@ -23,6 +22,7 @@ import { US_STATES } from '../server/services/schools.js';
 import { NOMINATION_STATUSES, type NominationStatus, APPLICATION_STATUS_LABELS, NOMINATION_STATUS_LABELS } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
 import { sendCsv, sendStoredFile } from './downloads.js';
+import { formBody, showAgainIfInvalid } from './forms.js';
 
 /** The group page's address: the match key is folded text ("lincoln|portland|OR"), so encoded. */
 export function groupPath(cycleId: number, matchKey: string): string {
@@ -46,9 +46,6 @@ function filterQuery(filters: NominationFilters): string {
   ).toString();
 }
 
-function body(req: Request): Record<string, unknown> {
-  return (req.body as Record<string, unknown> | undefined) ?? {};
-}
 
 export function adminNominationRoutes(context: AppContext): Router {
   const router = Router();
@@ -129,21 +126,22 @@ export function adminNominationRoutes(context: AppContext): Router {
   });
 
   router.post('/nominations/invite', async function inviteSchoolNow(req, res) {
-    const fields = body(req);
+    const fields = formBody(req);
     const fromGroup = typeof fields.matchKey === 'string';
     let outcome;
     try {
       outcome = await inviteSchoolByHand(inviteContext, { adminId: req.user!.id, fields });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      if (!fromGroup) return renderInviteForm(res, { errors: error.fieldErrors, values: fields }, 422);
-      // The group page's form has only the e-mail field; anything else is said above the form.
-      const { email, ...others } = error.fieldErrors;
-      return renderGroup(res, { cycleId: idParam(fields.cycleId), matchKey: String(fields.matchKey) }, {
-        errors: email ? { email } : undefined,
-        formError: Object.values(others).join(' ') || undefined,
-        values: { email: fields.email },
-      }, 422);
+      return showAgainIfInvalid(error, (invalid) => {
+        if (!fromGroup) return renderInviteForm(res, { errors: invalid.fieldErrors, values: fields }, 422);
+        // The group page's form has only the e-mail field; anything else is said above the form.
+        const { email, ...others } = invalid.fieldErrors;
+        return renderGroup(res, { cycleId: idParam(fields.cycleId), matchKey: String(fields.matchKey) }, {
+          errors: email ? { email } : undefined,
+          formError: Object.values(others).join(' ') || undefined,
+          values: { email: fields.email },
+        }, 422);
+      });
     }
     if (outcome.invited) {
       context.mailQueued();

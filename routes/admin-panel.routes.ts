@@ -2,12 +2,13 @@
 import { Router, type Request, type Response } from 'express';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../server/context.js';
-import { Invalid, NotFound } from '../server/errors.js';
+import { NotFound } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { applyingSchools, conflictPairs, recordConflict, removeConflict } from '../server/services/conflicts.js';
 import { inviteReviewers } from '../server/services/reviewers.js';
 import { applications, cycleReviewers, cycles, reviewerConflicts, reviewerInvitations, schools, users } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
+import { formBody, formField, showAgainIfInvalid } from './forms.js';
 
 const CONFLICTS_PAGE = 100;
 
@@ -39,15 +40,16 @@ export function adminPanelRoutes(context: AppContext): Router {
 
   router.post('/cycles/:cycleId/reviewer-invitations', async function sendReviewerInvitations(req, res) {
     const cycle = await loadCycle(req);
-    const emailsText = typeof req.body?.emails === 'string' ? (req.body.emails as string) : '';
+    const emailsText = formField(req, 'emails');
     try {
       const { invited, skipped } = await inviteReviewers(context, { cycleId: cycle.id, emailsText, adminId: req.user!.id });
       context.mailQueued();
       res.flash('success', `Invited ${invited.length}.${skipped.length ? ` Already on the panel: ${skipped.join(', ')}.` : ''}`);
       res.redirect(303, `/admin/cycles/${cycle.id}/reviewer-invitations`);
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      await renderInvitations(req, res, { errors: error.fieldErrors, values: { emails: emailsText } }, 422);
+      await showAgainIfInvalid(error, async (invalid) => {
+        await renderInvitations(req, res, { errors: invalid.fieldErrors, values: { emails: emailsText } }, 422);
+      });
     }
   });
 
@@ -102,7 +104,7 @@ export function adminPanelRoutes(context: AppContext): Router {
 
   router.post('/cycles/:cycleId/conflicts', async function addConflict(req, res) {
     const cycle = await loadCycle(req);
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
     const errors: Record<string, string> = {};
     const reviewerId = optionalId(body.reviewerId);

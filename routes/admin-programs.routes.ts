@@ -2,9 +2,8 @@
 // behind requireRole('admin'). Forms post back to their own address: a problem re-renders the
 // form with 422 and a message per field, success redirects (303) with a flash message.
 import type { Cycle, Program } from '../models/schema.js';
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../server/context.js';
-import { Invalid, NotFound } from '../server/errors.js';
 import {
   copyCycleToNextYear,
   createCycle,
@@ -23,41 +22,8 @@ import {
   programWithCycles,
   updateProgram,
 } from '../server/services/programs-admin.js';
-
-/** Ids in paths are decimal digits; anything else is a page that does not exist. */
-export function positiveId(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return undefined;
-  const id = Number(value);
-  return id > 0 ? id : undefined;
-}
-
-export function idParam(req: Request, name: string): number {
-  const id = positiveId(req.params[name]);
-  if (id === undefined) throw new NotFound();
-  return id;
-}
-
-/** The named fields of a urlencoded body: strings as sent, anything else (repeated, missing) undefined. */
-export function formFields<K extends string>(req: Request, names: readonly K[]): Record<K, string | undefined> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const result = {} as Record<K, string | undefined>;
-  for (const name of names) {
-    const value = body[name];
-    result[name] = typeof value === 'string' ? value : undefined;
-  }
-  return result;
-}
-
-/** Re-renders `view` with 422 when `error` is an Invalid; rethrows anything else. */
-export function renderInvalid(res: Response, error: unknown, view: string, locals: Record<string, unknown>) {
-  if (!(error instanceof Invalid)) throw error;
-  res.status(422).render(view, { ...locals, errors: error.fieldErrors });
-}
-
-function pageNumber(value: unknown): number {
-  const n = positiveId(value);
-  return n !== undefined && n <= 100000 ? n : 1;
-}
+import { idParam, pageParam } from './params.js';
+import { formFields, renderInvalid, showAgainIfInvalid } from './forms.js';
 
 const PROGRAM_FIELDS = ['name', 'slug', 'description'] as const;
 const CYCLE_FIELDS: readonly CycleFieldName[] = [
@@ -81,7 +47,7 @@ export function adminProgramRoutes(context: AppContext): Router {
   const router = Router();
 
   router.get('/programs', async function showPrograms(req, res) {
-    const list = await listPrograms(context.db, { page: pageNumber(req.query.page) });
+    const list = await listPrograms(context.db, { page: pageParam(req.query.page) });
     res.render('admin/programs/index', { title: 'Programs', ...list });
   });
 
@@ -101,7 +67,7 @@ export function adminProgramRoutes(context: AppContext): Router {
   });
 
   router.get('/programs/:programId', async function showProgram(req, res) {
-    const { program, cycles } = await programWithCycles(context, idParam(req, 'programId'));
+    const { program, cycles } = await programWithCycles(context, idParam(req.params.programId));
     res.render('admin/programs/show', { title: program.name, program, cycles });
   });
 
@@ -112,12 +78,12 @@ export function adminProgramRoutes(context: AppContext): Router {
   });
 
   router.get('/programs/:programId/edit', async function showProgramForm(req, res) {
-    const program = await findProgram(context.db, idParam(req, 'programId'));
+    const program = await findProgram(context.db, idParam(req.params.programId));
     res.render('admin/programs/form', { ...programFormLocals(program), values: program });
   });
 
   router.post('/programs/:programId/edit', async function saveProgram(req, res) {
-    const program = await findProgram(context.db, idParam(req, 'programId'));
+    const program = await findProgram(context.db, idParam(req.params.programId));
     const fields = formFields(req, PROGRAM_FIELDS);
     try {
       await updateProgram(context.db, { programId: program.id, ...fields });
@@ -137,12 +103,12 @@ export function adminProgramRoutes(context: AppContext): Router {
   });
 
   router.get('/programs/:programId/cycles/new', async function showNewCycleForm(req, res) {
-    const program = await findProgram(context.db, idParam(req, 'programId'));
+    const program = await findProgram(context.db, idParam(req.params.programId));
     res.render('admin/cycles/form', { ...newCycleLocals(program), values: newCycleFormValues(context.clock()) });
   });
 
   router.post('/programs/:programId/cycles/new', async function addCycle(req, res) {
-    const program = await findProgram(context.db, idParam(req, 'programId'));
+    const program = await findProgram(context.db, idParam(req.params.programId));
     const fields = formFields(req, CYCLE_FIELDS);
     try {
       const cycle = await createCycle(context, { programId: program.id, ...fields });
@@ -154,7 +120,7 @@ export function adminProgramRoutes(context: AppContext): Router {
   });
 
   router.get('/cycles/:cycleId', async function showCycle(req, res) {
-    const overview = await cycleOverview(context, idParam(req, 'cycleId'));
+    const overview = await cycleOverview(context, idParam(req.params.cycleId));
     res.render('admin/cycles/show', { title: overview.cycle.name, ...overview });
   });
 
@@ -170,41 +136,43 @@ export function adminProgramRoutes(context: AppContext): Router {
   }
 
   router.get('/cycles/:cycleId/edit', async function showCycleForm(req, res) {
-    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     res.render('admin/cycles/form', { ...(await cycleFormLocals(cycle)), values: cycleFormValues(cycle) });
   });
 
   router.post('/cycles/:cycleId/edit', async function saveCycle(req, res) {
-    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     const fields = formFields(req, CYCLE_FIELDS);
     try {
       await updateCycle(context, { cycleId: cycle.id, ...fields });
       res.flash('success', 'The cycle is saved.');
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      // Locked settings show their stored value, whatever was posted.
-      const stored = cycleFormValues(cycle);
-      const locals = await cycleFormLocals(cycle);
-      const values = { ...stored, ...fields, blindReview: fields.blindReview ?? '' };
-      if (locals.lock.locked) {
-        values.opensAt = stored.opensAt;
-        values.optionalChoiceCount = stored.optionalChoiceCount;
-      }
-      renderInvalid(res, error, 'admin/cycles/form', { ...locals, values });
+      await showAgainIfInvalid(error, async (invalid) => {
+        // Locked settings show their stored value, whatever was posted.
+        const stored = cycleFormValues(cycle);
+        const locals = await cycleFormLocals(cycle);
+        const values = { ...stored, ...fields, blindReview: fields.blindReview ?? '' };
+        if (locals.lock.locked) {
+          values.opensAt = stored.opensAt;
+          values.optionalChoiceCount = stored.optionalChoiceCount;
+        }
+        res.status(422).render('admin/cycles/form', { ...locals, values, errors: invalid.fieldErrors });
+      });
     }
   });
 
   router.post('/cycles/:cycleId/copy', async function copyCycle(req, res) {
-    const cycle = await findCycle(context.db, idParam(req, 'cycleId'));
+    const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     try {
       const copy = await copyCycleToNextYear(context, { cycleId: cycle.id });
       res.flash('success', `“${copy.name}” is created from “${cycle.name}”, with its criteria, eligibility questions and rules, and every date one year later. Check the dates.`);
       res.redirect(303, `/admin/cycles/${copy.id}`);
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
-      res.redirect(303, `/admin/cycles/${cycle.id}`);
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.redirect(303, `/admin/cycles/${cycle.id}`);
+      });
     }
   });
 

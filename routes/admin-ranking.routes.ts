@@ -3,7 +3,6 @@
 // Mounted under /admin. The definitions are in server/services/scoring.ts and on the page.
 import { Router, type Request } from 'express';
 import type { AppContext } from '../server/context.js';
-import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 
 import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../server/services/charts.js';
@@ -22,6 +21,7 @@ import {
 import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel, APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../models/schema.js';
 import { idParam, pageParam } from './params.js';
 import { sendCsv } from './downloads.js';
+import { formBody, showAgainIfInvalid } from './forms.js';
 
 export const RANKING_PAGE_SIZE = 100;
 
@@ -167,7 +167,7 @@ export function adminRankingRoutes(context: AppContext): Router {
 
   router.post('/rounds/:roundId/advance', async function advanceSelected(req: Request, res) {
     const fromRoundId = idParam(req.params.roundId);
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     // The filters and page the admin was on, rebuilt from known values only.
     const back = `/admin/rounds/${fromRoundId}/ranking?${queryString(
       rankingQuery(Object.fromEntries(new URLSearchParams(typeof body.returnTo === 'string' ? body.returnTo : ''))),
@@ -180,8 +180,9 @@ export function adminRankingRoutes(context: AppContext): Router {
       const already = outcome.alreadyThere ? ` ${outcome.alreadyThere} ${outcome.alreadyThere === 1 ? 'was' : 'were'} already there.` : '';
       res.flash('success', `${outcome.added} application${outcome.added === 1 ? '' : 's'} added to ${outcome.toRound.name}.${already}`);
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+      });
     }
     res.redirect(303, back);
   });

@@ -32,12 +32,10 @@ import {
   type RoundMembers,
 } from '../server/services/rounds.js';
 import { idParam, pageParam } from './params.js';
+import { formBody, formField, showAgainIfInvalid } from './forms.js';
 
 type Body = Record<string, unknown>;
 
-function body(req: Request): Body {
-  return (req.body as Body | undefined) ?? {};
-}
 
 function membersFrom(form: Body): RoundMembers {
   const maxLoads: Record<string, unknown> = {};
@@ -91,13 +89,12 @@ export function adminReviewRoutes(context: AppContext): Router {
 
   router.post('/cycles/:cycleId/rounds', async function saveNewRound(req, res) {
     const cycle = await findCycle(db, idParam(req.params.cycleId));
-    const form = body(req);
+    const form = formBody(req);
     let round: ReviewRound;
     try {
       round = await createRound(context, cycle.id, form, membersFrom(form));
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return renderRounds(req, res, { errors: error.fieldErrors, form }, 422);
+      return showAgainIfInvalid(error, (invalid) => renderRounds(req, res, { errors: invalid.fieldErrors, form }, 422));
     }
     res.flash('success', `${round.name} was created. Next: assign reviewers.`);
     res.redirect(303, `/admin/rounds/${round.id}`);
@@ -165,7 +162,7 @@ export function adminReviewRoutes(context: AppContext): Router {
 
   router.post('/rounds/:roundId/assign', async function saveManualAssignment(req, res) {
     const roundId = idParam(req.params.roundId);
-    const form = body(req);
+    const form = formBody(req);
     const id = (value: unknown) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
     try {
       const applicationId = id(form.applicationId);
@@ -174,8 +171,7 @@ export function adminReviewRoutes(context: AppContext): Router {
       if (Number.isNaN(reviewerId)) throw new Invalid({ reviewerId: 'Choose a reviewer.' });
       await assignManually(context, { roundId, applicationId, reviewerId, adminId: req.user!.id });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return renderAssign(req, res, { errors: error.fieldErrors, form }, 422);
+      return showAgainIfInvalid(error, (invalid) => renderAssign(req, res, { errors: invalid.fieldErrors, form }, 422));
     }
     res.flash('success', `Reviewer assigned to application ${String(form.applicationId)}. E-mail reviewers from the round page when you are done.`);
     res.redirect(303, `/admin/rounds/${roundId}/assign`);
@@ -187,8 +183,9 @@ export function adminReviewRoutes(context: AppContext): Router {
       await unassign(db, { roundId, assignmentId: idParam(req.params.assignmentId) });
       res.flash('success', 'The assignment was removed.');
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+      });
     }
     res.redirect(303, `/admin/rounds/${roundId}/assign`);
   });
@@ -210,15 +207,16 @@ export function adminReviewRoutes(context: AppContext): Router {
 
   router.post('/rounds/:roundId/auto', async function confirmAutomaticAssignment(req, res) {
     const roundId = idParam(req.params.roundId);
-    const fingerprint = typeof body(req).plan === 'string' ? body(req).plan : '';
+    const fingerprint = formField(req, 'plan');
     try {
       const added = await confirmAutomatic(context, { roundId, adminId: req.user!.id, fingerprint });
       res.flash('success', `${added} assignment(s) made. Next: e-mail the reviewers their lists.`);
       res.redirect(303, `/admin/rounds/${roundId}`);
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
-      res.redirect(303, `/admin/rounds/${roundId}/auto`);
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.redirect(303, `/admin/rounds/${roundId}/auto`);
+      });
     }
   });
 
@@ -237,8 +235,9 @@ export function adminReviewRoutes(context: AppContext): Router {
       if (result.sent > 0) context.mailQueued();
       res.flash(result.sent > 0 ? 'success' : 'info', result.sent > 0 ? `Reminded ${result.sent} reviewer(s).` : 'No reviewer has unfinished reviews they were told about; nothing was sent.');
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+      });
     }
     res.redirect(303, `/admin/rounds/${roundId}`);
   });
@@ -261,12 +260,11 @@ export function adminReviewRoutes(context: AppContext): Router {
 
   router.post('/rounds/:roundId/edit', async function saveRoundEdit(req, res) {
     const round = await findRound(db, idParam(req.params.roundId));
-    const form = body(req);
+    const form = formBody(req);
     try {
       await editRound(context, round.id, form, round.number === 1 ? undefined : membersFrom(form));
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return renderEdit(req, res, { errors: error.fieldErrors, form }, 422);
+      return showAgainIfInvalid(error, (invalid) => renderEdit(req, res, { errors: invalid.fieldErrors, form }, 422));
     }
     res.flash('success', 'The round was saved.');
     res.redirect(303, `/admin/rounds/${round.id}`);
@@ -290,11 +288,12 @@ export function adminReviewRoutes(context: AppContext): Router {
     const cycleId = idParam(req.params.cycleId);
     const page = pageParam(req.query.page);
     try {
-      await setCycleMaxLoad(db, { cycleId, userId: idParam(req.params.userId), maxLoad: body(req).maxLoad });
+      await setCycleMaxLoad(db, { cycleId, userId: idParam(req.params.userId), maxLoad: formBody(req).maxLoad });
       res.flash('success', 'Maximum load saved (for round 1 too).');
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+      });
     }
     res.redirect(303, `/admin/cycles/${cycleId}/reviewers?page=${page}`);
   });

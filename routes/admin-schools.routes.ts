@@ -3,7 +3,6 @@
 import { SCHOOL_LEVEL_LABELS } from '../models/schema.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
-import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { contactsOfSchool, decideContactRequest, decisionMessage, pendingContacts, revokeContact } from '../server/services/school-contacts.js';
 import {
@@ -16,6 +15,7 @@ import {
   type SchoolProfileInput,
 } from '../server/services/schools.js';
 import { approveOrDecline, idParam, pageParam } from './params.js';
+import { formBody, showAgainIfInvalid } from './forms.js';
 
 export function adminSchoolRoutes(context: AppContext): Router {
   const router = Router();
@@ -54,12 +54,11 @@ export function adminSchoolRoutes(context: AppContext): Router {
 
   router.post('/schools/:id', async function saveSchool(req, res) {
     const schoolId = idParam(req.params.id);
-    const profile = profileInputFrom(req.body as Record<string, unknown> | undefined);
+    const profile = profileInputFrom(formBody(req));
     try {
       await updateSchoolByAdmin(context, { schoolId, adminId: req.user!.id, profile });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return renderSchool(req, res, { values: profile, errors: error.fieldErrors }, 422);
+      return showAgainIfInvalid(error, (invalid) => renderSchool(req, res, { values: profile, errors: invalid.fieldErrors }, 422));
     }
     res.flash('success', 'The school’s profile is saved. Published honoree pages keep the profile they were published with.');
     res.redirect(303, `/admin/schools/${schoolId}`);
@@ -67,7 +66,7 @@ export function adminSchoolRoutes(context: AppContext): Router {
 
   /** One decision, from the school's page or from the queue; back to where it was made. */
   async function decide(req: Request, res: Response, { schoolId, userId, back }: { schoolId: number; userId: number; back: string }) {
-    const approve = approveOrDecline(req.body);
+    const approve = approveOrDecline(formBody(req));
     const decision = await decideContactRequest(context, { schoolId, userId, approve, actor: { id: req.user!.id, isAdmin: true } });
     context.mailQueued();
     res.flash(decision.outcome === 'decided' ? 'success' : 'info', decisionMessage(decision, approve));

@@ -2,7 +2,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { applicationAccess } from '../server/auth/permissions.js';
-import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { loadApplication } from '../server/services/applications.js';
 import { evaluateEligibility } from '../server/services/eligibility.js';
@@ -10,6 +9,7 @@ import { listApplicationsForAdmin, SCREENABLE, screenApplication } from '../serv
 import { US_STATES } from '../server/services/schools.js';
 import { APPLICATION_STATUSES, type ApplicationStatus, APPLICATION_STATUS_LABELS } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
+import { formBody, showAgainIfInvalid } from './forms.js';
 
 export function adminScreeningRoutes(context: AppContext): Router {
   const router = Router();
@@ -62,12 +62,11 @@ export function adminScreeningRoutes(context: AppContext): Router {
 
   router.post('/applications/:id/screening', async function saveScreening(req, res) {
     const applicationId = idParam(req.params.id);
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     try {
       await screenApplication(context, { applicationId, adminId: req.user!.id, decision: body.decision, reason: body.reason });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return renderScreening(req, res, { errors: error.fieldErrors, values: { decision: body.decision, reason: body.reason } }, 422);
+      return showAgainIfInvalid(error, (invalid) => renderScreening(req, res, { errors: invalid.fieldErrors, values: { decision: body.decision, reason: body.reason } }, 422));
     }
     res.flash('success', body.decision === 'eligible' ? 'Marked eligible.' : 'Marked not eligible.');
     res.redirect(303, '/admin/applications?screening=needed');

@@ -10,7 +10,8 @@ import { requireRole } from '../server/middleware/require-role.js';
 import { findOutboxMessage, listOutbox, outboxCounts } from '../server/services/outbox-admin.js';
 import { adminCriteriaRoutes } from './admin-criteria.routes.js';
 import { adminEligibilityRoutes } from './admin-eligibility.routes.js';
-import { adminProgramRoutes, positiveId } from './admin-programs.routes.js';
+import { adminProgramRoutes } from './admin-programs.routes.js';
+import { optionalId } from './params.js';
 
 /**
  * A form sent after the session ended cannot be replayed after signing in, so a POST returns
@@ -34,7 +35,7 @@ export function adminRoutes(context: AppContext): Router {
   });
 
   router.get('/outbox', async function showOutbox(req, res) {
-    const before = positiveId(req.query.before);
+    const before = optionalId(req.query.before);
     const [{ messages, nextBefore }, counts] = await Promise.all([
       listOutbox(context.db, { before }),
       outboxCounts(context.db),
@@ -43,7 +44,7 @@ export function adminRoutes(context: AppContext): Router {
   });
 
   router.get('/outbox/:id', async function showOutboxMessage(req, res) {
-    const id = positiveId(req.params.id);
+    const id = optionalId(req.params.id);
     const message = id ? await findOutboxMessage(context.db, id) : undefined;
     if (!message) throw new NotFound('There is no such message in the outbox.');
     res.render('admin/outbox-message', {
@@ -56,7 +57,7 @@ export function adminRoutes(context: AppContext): Router {
   // The file in DATA_DIR/outbox is the recipient's copy, working links and all; the admin gets
   // the same message rebuilt from the outbox row, whose secret links are hidden.
   router.get('/outbox/:id/raw', async function downloadOutboxMessage(req, res) {
-    const id = positiveId(req.params.id);
+    const id = optionalId(req.params.id);
     const message = id ? await findOutboxMessage(context.db, id) : undefined;
     if (!message || !existsSync(emlPath(outboxDir, message.id))) throw new NotFound('This message has no .eml file.');
     const eml = await buildEml({

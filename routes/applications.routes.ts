@@ -25,6 +25,7 @@ import { formatBytes } from '../server/services/evidence-storage.js';
 import { sendStoredFile } from './downloads.js';
 import { idParam } from './params.js';
 import { profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';
+import { formBody, showAgainIfInvalid } from './forms.js';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
 
@@ -32,9 +33,6 @@ function access(res: Response): ApplicationAccess {
   return res.locals.access as ApplicationAccess;
 }
 
-function body(req: Request): Record<string, unknown> {
-  return (req.body as Record<string, unknown> | undefined) ?? {};
-}
 
 export function applicationRoutes(context: AppContext): Router {
   const router = Router();
@@ -87,7 +85,7 @@ export function applicationRoutes(context: AppContext): Router {
   router.use('/applications', requireSignedIn);
 
   router.post('/applications', async function startNewApplication(req, res) {
-    const fields = body(req);
+    const fields = formBody(req);
     try {
       const id = await startApplication(context, {
         userId: req.user!.id,
@@ -96,9 +94,10 @@ export function applicationRoutes(context: AppContext): Router {
       });
       res.redirect(303, `/applications/${id}`);
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.flash('error', Object.values(error.fieldErrors).join(' '));
-      res.redirect(303, '/my/applications');
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.redirect(303, '/my/applications');
+      });
     }
   });
 
@@ -141,7 +140,7 @@ export function applicationRoutes(context: AppContext): Router {
   });
 
   router.post('/applications/:id/eligibility', loadAccess, async function saveEligibility(req, res) {
-    const input = body(req);
+    const input = formBody(req);
     const errors = await saveEligibilityAnswers(context, { access: access(res), input });
     if (Object.keys(errors).length > 0) {
       const values = Object.fromEntries(Object.entries(input).filter(([k]) => k.startsWith('q_')).map(([k, v]) => [k.slice(2), v]));
@@ -160,13 +159,12 @@ export function applicationRoutes(context: AppContext): Router {
   router.post('/applications/:id/profile', loadAccess, async function saveProfile(req, res) {
     const a = access(res);
     const reason = cannotEditApplication(a, clock());
-    const profile = profileInputFrom(body(req));
+    const profile = profileInputFrom(formBody(req));
     try {
       if (reason) throw new Invalid({ name: reason });
       await updateSchoolProfile(db, { schoolId: a.application.schoolId, userId: req.user!.id, profile, clock });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return renderSection(res, 'applications/profile', { errors: error.fieldErrors, values: profile, states: US_STATES, levels: SCHOOL_LEVEL_LABELS }, 422);
+      return showAgainIfInvalid(error, (invalid) => renderSection(res, 'applications/profile', { errors: invalid.fieldErrors, values: profile, states: US_STATES, levels: SCHOOL_LEVEL_LABELS }, 422));
     }
     res.flash('success', 'School profile saved.');
     res.redirect(303, `/applications/${a.application.id}/criteria`);
@@ -177,7 +175,7 @@ export function applicationRoutes(context: AppContext): Router {
   });
 
   router.post('/applications/:id/criteria', loadAccess, async function chooseCriteria(req, res) {
-    const chosenIds = body(req).chosen;
+    const chosenIds = formBody(req).chosen;
     const errors = await saveCriteriaChoice(context, { access: access(res), chosenIds });
     if (Object.keys(errors).length > 0) {
       const ticked = new Set(([] as unknown[]).concat(chosenIds ?? []).map(String));
@@ -232,7 +230,7 @@ export function applicationRoutes(context: AppContext): Router {
     async function saveCriterion(req, res) {
       const a = access(res);
       const criterionId = idParam(req.params.criterionId);
-      const fields = body(req);
+      const fields = formBody(req);
       const answer = typeof fields.answer === 'string' ? fields.answer : undefined;
       const errors: Record<string, string> = {};
       const refusals: string[] = [];
@@ -263,7 +261,7 @@ export function applicationRoutes(context: AppContext): Router {
     const a = access(res);
     const name = await deleteEvidence(context, { access: a, publicId: String(req.params.publicId), uploadDir: context.config.uploadDir });
     res.flash('success', `“${name}” was deleted.`);
-    const back = typeof body(req).criterionId === 'string' ? `/criteria/${idParam(body(req).criterionId)}` : '';
+    const back = typeof formBody(req).criterionId === 'string' ? `/criteria/${idParam(formBody(req).criterionId)}` : '';
     res.redirect(303, `/applications/${a.application.id}${back}`);
   });
 
@@ -282,9 +280,10 @@ export function applicationRoutes(context: AppContext): Router {
     try {
       await submitApplication(context, { access: a });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      const view = await loadApplication(db, a);
-      return renderSection(res, 'applications/review', { missing: missingItems(view), formError: error.message }, 422);
+      return showAgainIfInvalid(error, async (invalid) => {
+        const view = await loadApplication(db, a);
+        return renderSection(res, 'applications/review', { missing: missingItems(view), formError: invalid.message }, 422);
+      });
     }
     context.mailQueued();
     res.flash('success', 'Your application is submitted. We e-mailed a confirmation to every contact of the school.');

@@ -3,7 +3,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { AppContext } from '../server/context.js';
 import type { LoginFailureInfo, PassportInstance } from '../server/auth/passport.js';
 import { checkToken } from '../server/auth/tokens.js';
-import { Invalid, TooManyRequests } from '../server/errors.js';
+import { TooManyRequests } from '../server/errors.js';
 import {
   registerUser,
   requestPasswordReset,
@@ -13,6 +13,7 @@ import {
   verifyEmail,
   type TokenProblem,
 } from '../server/services/accounts.js';
+import { formField, showAgainIfInvalid } from './forms.js';
 
 /** Only same-site paths: `next=//evil.example` or `next=https://...` would be an open redirect. */
 export function safeNextPath(value: unknown): string {
@@ -41,10 +42,6 @@ function showTokenProblem(res: Response, reason: keyof typeof TOKEN_PROBLEMS, pu
   });
 }
 
-function formField(req: Request, name: string): string {
-  const value = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
 
 /** Shows a form again with the reason nothing was sent, and when to try again. */
 function showTooMany(res: Response, error: TooManyRequests, view: string, locals: Record<string, unknown>) {
@@ -73,12 +70,13 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
       if (error instanceof TooManyRequests) {
         return showTooMany(res, error, 'auth/register', { title: 'Create an account', values: { name: input.name, email: input.email }, next });
       }
-      if (!(error instanceof Invalid)) throw error;
-      res.status(422).render('auth/register', {
-        title: 'Create an account',
-        errors: error.fieldErrors,
-        values: { name: input.name, email: input.email },
-        next,
+      showAgainIfInvalid(error, (invalid) => {
+        res.status(422).render('auth/register', {
+          title: 'Create an account',
+          errors: invalid.fieldErrors,
+          values: { name: input.name, email: input.email },
+          next,
+        });
       });
     }
   });
@@ -100,8 +98,9 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
       res.redirect(303, '/login');
     } catch (error) {
       if (error instanceof TooManyRequests) return showTooMany(res, error, 'auth/login', { title: 'Sign in', values: { email } });
-      if (!(error instanceof Invalid)) throw error;
-      res.status(422).render('auth/login', { title: 'Sign in', errors: error.fieldErrors, values: { email } });
+      showAgainIfInvalid(error, (invalid) => {
+        res.status(422).render('auth/login', { title: 'Sign in', errors: invalid.fieldErrors, values: { email } });
+      });
     }
   });
 
@@ -185,11 +184,12 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
       res.flash('info', `If ${email.trim()} has an account, a link to choose a new password is on its way. It works for one hour.`);
       res.redirect(303, '/login');
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.status(422).render('auth/forgot-password', {
-        title: 'Reset your password',
-        errors: error.fieldErrors,
-        values: { email },
+      showAgainIfInvalid(error, (invalid) => {
+        res.status(422).render('auth/forgot-password', {
+          title: 'Reset your password',
+          errors: invalid.fieldErrors,
+          values: { email },
+        });
       });
     }
   });
@@ -212,8 +212,7 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
         confirm: formField(req, 'confirm'),
       });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return res.status(422).render('auth/reset-password', { title: 'Choose a new password', token, errors: error.fieldErrors });
+      return showAgainIfInvalid(error, (invalid) => res.status(422).render('auth/reset-password', { title: 'Choose a new password', token, errors: invalid.fieldErrors }));
     }
     if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'reset');
     const { user } = outcome;

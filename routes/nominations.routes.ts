@@ -25,6 +25,7 @@ import {
 import { JOIN_MESSAGES } from '../server/services/school-contacts.js';
 import { findListedSchool, searchSchools, US_STATES } from '../server/services/schools.js';
 import { formatBytes } from '../server/services/evidence-storage.js';
+import { formBody } from './forms.js';
 
 export function nominationRoutes(context: AppContext): Router {
   const router = Router();
@@ -80,7 +81,7 @@ export function nominationRoutes(context: AppContext): Router {
     async function sendNomination(req, res) {
       const cycle = await openNominationCycle(db, clock());
       if (!cycle) return res.status(410).render('nominations/closed', { title: 'Nominations are closed' });
-      const input = nominationInputFrom(req.body as Record<string, unknown> | undefined);
+      const input = nominationInputFrom(formBody(req));
       try {
         if (req.uploadProblem) throw new Invalid({ files: `${req.uploadProblem} Nothing was sent; choose your files again.` });
         const { email } = await submitNomination(nominationContext, { cycle, input, files: req.uploadedFiles, address: req.ip ?? 'unknown' });

@@ -2,7 +2,8 @@
 // else is a page that does not exist (idParam) or simply absent (optionalId, pageParam).
 import { Invalid, NotFound } from '../server/errors.js';
 
-const ID = /^\d{1,15}$/;
+/** Ids are positive: 0 is no more an id than 'abc' is. */
+const ID = /^[1-9]\d{0,14}$/;
 
 export function idParam(value: unknown): number {
   if (typeof value !== 'string' || !ID.test(value)) throw new NotFound();

@@ -18,6 +18,7 @@ import {
 import { US_STATES } from '../server/services/schools.js';
 import { GRADE_LEVELS, reviewerConflicts, GRADE_LEVEL_LABELS } from '../models/schema.js';
 import { idParam } from './params.js';
+import { formBody, showAgainIfInvalid } from './forms.js';
 
 function profileView(values: Partial<ProfileInput>, areas: string[]) {
   const known = new Set(areas);
@@ -67,15 +68,14 @@ export function reviewerRoutes(context: AppContext): Router {
   });
 
   router.post('/reviewer-invitations/:token', async function joinReviewPanel(req, res, next) {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     const profileInput = profileFormFrom(body);
     const account = { name: typeof body.name === 'string' ? body.name : '', password: typeof body.password === 'string' ? body.password : '' };
     let outcome;
     try {
       outcome = await acceptReviewerInvitation(context, { token: String(req.params.token), signedIn: req.user, account, profileInput });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      return renderInvitation(req, res, { errors: error.fieldErrors, values: { ...profileInput, name: account.name } }, 422);
+      return showAgainIfInvalid(error, (invalid) => renderInvitation(req, res, { errors: invalid.fieldErrors, values: { ...profileInput, name: account.name } }, 422));
     }
     const user = await findSessionUser(db, outcome.userId);
     if (!user) return next(new Error('The new reviewer vanished'));
@@ -110,16 +110,17 @@ export function reviewerRoutes(context: AppContext): Router {
   });
 
   router.post('/reviewer/profile', async function saveReviewerProfile(req, res) {
-    const input = profileFormFrom(req.body as Record<string, unknown> | undefined);
+    const input = profileFormFrom(formBody(req));
     const { panels } = await reviewerProfileOf(db, req.user!.id);
     const panel = panels[panels.length - 1];
     try {
       if (!panel) throw new Invalid({ maxLoad: 'You are not on a review panel.' });
       await updateReviewerProfile(context, { userId: req.user!.id, cycleId: panel.cycleId, input });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      const areas = panel ? await expertiseChoices(db, panel.cycleId) : [];
-      return res.status(422).render('reviewers/profile', { title: 'Your reviewer profile', panel, errors: error.fieldErrors, ...profileView(input, areas) });
+      return showAgainIfInvalid(error, async (invalid) => {
+        const areas = panel ? await expertiseChoices(db, panel.cycleId) : [];
+        return res.status(422).render('reviewers/profile', { title: 'Your reviewer profile', panel, errors: invalid.fieldErrors, ...profileView(input, areas) });
+      });
     }
     res.flash('success', 'Your profile is saved.');
     res.redirect(303, '/reviewer/profile');
@@ -144,7 +145,7 @@ export function reviewerRoutes(context: AppContext): Router {
   });
 
   router.post('/reviewer/conflicts', async function declareConflict(req, res) {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     const schoolId = idParam(body.schoolId);
     const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
     const { panels } = await reviewerProfileOf(db, req.user!.id);

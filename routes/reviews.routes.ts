@@ -21,19 +21,13 @@ import {
 } from '../server/services/reviewing.js';
 import { idParam } from './params.js';
 import { sendStoredFile } from './downloads.js';
+import { formBody, typedValues } from './forms.js';
 
 function access(res: Response): ReviewerAccess {
   return res.locals.access as ReviewerAccess;
 }
 
-function body(req: Request): Record<string, unknown> {
-  return (req.body as Record<string, unknown> | undefined) ?? {};
-}
 
-/** The posted fields that can be shown again: strings only, whatever else was sent. */
-function typedValues(input: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(input).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
 
 /** The radio buttons of one criterion's score: the scale, and "no score yet" for drafts. */
 function scoreOptions(view: ReviewView, field: string, value: string | undefined) {
@@ -144,7 +138,7 @@ export function reviewRoutes(context: AppContext): Router {
 
   router.post('/reviews/:assignmentId', loadAccess, async function saveReviewForm(req, res) {
     const a = access(res);
-    const input = body(req);
+    const input = formBody(req);
     const submit = input.action === 'submit';
     let status;
     try {

@@ -3,7 +3,7 @@
 import { SCHOOL_LEVEL_LABELS } from '../models/schema.js';
 import { Router } from 'express';
 import type { AppContext } from '../server/context.js';
-import { Invalid, NotFound } from '../server/errors.js';
+import { NotFound } from '../server/errors.js';
 import { requireSignedIn } from '../server/middleware/require-role.js';
 import { contactsOfSchool, decideContactRequest, decisionMessage, JOIN_MESSAGES, requestToJoinSchool } from '../server/services/school-contacts.js';
 import {
@@ -16,6 +16,7 @@ import {
   US_STATES,
 } from '../server/services/schools.js';
 import { approveOrDecline, idParam } from './params.js';
+import { formBody, formField, showAgainIfInvalid } from './forms.js';
 
 export function schoolRoutes(context: AppContext): Router {
   const router = Router();
@@ -30,21 +31,22 @@ export function schoolRoutes(context: AppContext): Router {
   });
 
   router.post('/schools', async function addSchool(req, res) {
-    const profile = profileInputFrom(req.body as Record<string, unknown> | undefined);
-    const invitation = typeof req.body?.invitation === 'string' ? (req.body.invitation as string).slice(0, 200) : '';
+    const profile = profileInputFrom(formBody(req));
+    const invitation = formField(req, 'invitation').slice(0, 200);
     try {
       const school = await createSchool(db, { userId: req.user!.id, profile, clock });
       res.flash('success', `${school.name} is added, and you are its contact.`);
       res.redirect(303, invitation ? `/invitations/${encodeURIComponent(invitation)}` : '/my/applications');
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      res.status(422).render('schools/new', {
-        title: 'Add your school',
-        errors: error.fieldErrors,
-        values: profile,
-        invitation,
-        states: US_STATES,
-        levels: SCHOOL_LEVEL_LABELS,
+      showAgainIfInvalid(error, (invalid) => {
+        res.status(422).render('schools/new', {
+          title: 'Add your school',
+          errors: invalid.fieldErrors,
+          values: profile,
+          invitation,
+          states: US_STATES,
+          levels: SCHOOL_LEVEL_LABELS,
+        });
       });
     }
   });
@@ -88,7 +90,7 @@ export function schoolRoutes(context: AppContext): Router {
 
   router.post('/schools/:id/contacts/:userId', async function decideSchoolContact(req, res) {
     const schoolId = idParam(req.params.id);
-    const approve = approveOrDecline(req.body);
+    const approve = approveOrDecline(formBody(req));
     const decision = await decideContactRequest(context, { schoolId, userId: idParam(req.params.userId), approve, actor: { id: req.user!.id, isAdmin: false } });
     context.mailQueued();
     res.flash(decision.outcome === 'decided' ? 'success' : 'info', decisionMessage(decision, approve));
