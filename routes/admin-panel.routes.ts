@@ -1,36 +1,23 @@
 // Admins invite reviewers to a cycle's panel and see and manage every conflict of interest.
 import { Router, type Request, type Response } from 'express';
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../server/context.js';
-import { NotFound } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { applyingSchools, conflictPairs, recordConflict, removeConflict } from '../server/services/conflicts.js';
-import { inviteReviewers } from '../server/services/reviewers.js';
-import { applications, cycleReviewers, cycles, reviewerConflicts, reviewerInvitations, schools, users } from '../models/schema.js';
+import { applyingSchools, cycleConflicts, recordConflictByAdmin, removeConflict } from '../server/services/conflicts.js';
+import { findCycle } from '../server/services/programs-admin.js';
+import { inviteReviewers, panelInvitations } from '../server/services/reviewers.js';
 import { idParam, optionalId, pageParam } from './params.js';
 import { formBody, formField, showAgainIfInvalid } from './forms.js';
-
-const CONFLICTS_PAGE = 100;
 
 export function adminPanelRoutes(context: AppContext): Router {
   const router = Router();
   const { db } = context;
   router.use(requireRole('admin'));
 
-  async function loadCycle(req: Request) {
-    const [cycle] = await db.select().from(cycles).where(eq(cycles.id, idParam(req.params.cycleId)));
-    if (!cycle) throw new NotFound('There is no such cycle.');
-    return cycle;
-  }
+  const loadCycle = (req: Request) => findCycle(db, idParam(req.params.cycleId));
 
   async function renderInvitations(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const cycle = await loadCycle(req);
-    const invitations = await db
-      .select({ email: reviewerInvitations.email, createdAt: reviewerInvitations.createdAt, acceptedAt: reviewerInvitations.acceptedAt, expiresAt: reviewerInvitations.expiresAt })
-      .from(reviewerInvitations)
-      .where(eq(reviewerInvitations.cycleId, cycle.id))
-      .orderBy(asc(reviewerInvitations.email))
-      .limit(1000);
+    const invitations = await panelInvitations(db, cycle.id);
     res.status(status).render('admin/panel/invitations', { title: `Invite reviewers — ${cycle.name}`, cycle, invitations, ...extra });
   }
 
@@ -55,43 +42,15 @@ export function adminPanelRoutes(context: AppContext): Router {
 
   async function renderConflicts(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const cycle = await loadCycle(req);
-    const panel = await db
-      .select({ id: users.id, name: users.name, email: users.email })
-      .from(cycleReviewers)
-      .innerJoin(users, eq(users.id, cycleReviewers.userId))
-      .where(eq(cycleReviewers.cycleId, cycle.id))
-      .orderBy(asc(users.name));
-    const apps = await db
-      .select({ id: applications.id, schoolId: schools.id, schoolName: schools.name })
-      .from(applications)
-      .innerJoin(schools, eq(schools.id, applications.schoolId))
-      .where(and(eq(applications.cycleId, cycle.id), inArray(applications.status, ['submitted', 'eligible', 'ineligible'])));
-    const pairs = await conflictPairs(db, { reviewerIds: panel.map((p) => p.id), applicationIds: apps.map((a) => a.id) });
-    const reviewerById = new Map(panel.map((p) => [p.id, p]));
-    const appById = new Map(apps.map((a) => [a.id, a]));
-    const stored = panel.length
-      ? await db.select().from(reviewerConflicts).where(inArray(reviewerConflicts.reviewerId, panel.map((p) => p.id)))
-      : [];
     const page = pageParam(req.query.page);
-    const shown = pairs.slice((page - 1) * CONFLICTS_PAGE, page * CONFLICTS_PAGE);
-    const storedKey = new Set(stored.map((c) => `${c.reviewerId}:${c.schoolId}`));
+    const { panel, total, conflicts, hasMore } = await cycleConflicts(db, { cycleId: cycle.id, page });
     res.status(status).render('admin/panel/conflicts', {
       title: `Conflicts of interest — ${cycle.name}`,
       cycle,
-      total: pairs.length,
+      total,
       prevPage: page > 1 ? page - 1 : undefined,
-      nextPage: page * CONFLICTS_PAGE < pairs.length ? page + 1 : undefined,
-      conflicts: shown.map((p) => {
-        const app = appById.get(p.applicationId)!;
-        return {
-          reviewer: reviewerById.get(p.reviewerId),
-          reviewerId: p.reviewerId,
-          schoolName: app.schoolName,
-          schoolId: app.schoolId,
-          reason: p.reason,
-          removable: storedKey.has(`${p.reviewerId}:${app.schoolId}`),
-        };
-      }),
+      nextPage: hasMore ? page + 1 : undefined,
+      conflicts,
       panel,
       schools: await applyingSchools(db, cycle.id),
       ...extra,
@@ -105,18 +64,17 @@ export function adminPanelRoutes(context: AppContext): Router {
   router.post('/cycles/:cycleId/conflicts', async function addConflict(req, res) {
     const cycle = await loadCycle(req);
     const body = formBody(req);
-    const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
-    const errors: Record<string, string> = {};
-    const reviewerId = optionalId(body.reviewerId);
-    const schoolId = optionalId(body.schoolId);
-    const [onPanel] = reviewerId
-      ? await db.select().from(cycleReviewers).where(and(eq(cycleReviewers.cycleId, cycle.id), eq(cycleReviewers.userId, reviewerId)))
-      : [];
-    if (!onPanel) errors.reviewerId = 'Choose a reviewer of this cycle.';
-    if (!schoolId || !(await applyingSchools(db, cycle.id)).some((s) => s.schoolId === schoolId)) errors.schoolId = 'Choose an applying school.';
-    if (reason === '' || reason.length > 500) errors.reason = 'Say why, in at most 500 characters.';
-    if (Object.keys(errors).length > 0) return renderConflicts(req, res, { errors, values: body }, 422);
-    await recordConflict(db, { reviewerId: reviewerId!, schoolId: schoolId!, source: 'admin', reason, createdBy: req.user!.id });
+    try {
+      await recordConflictByAdmin(db, {
+        cycleId: cycle.id,
+        reviewerId: optionalId(body.reviewerId),
+        schoolId: optionalId(body.schoolId),
+        reason: body.reason,
+        adminId: req.user!.id,
+      });
+    } catch (error) {
+      return showAgainIfInvalid(error, (invalid) => renderConflicts(req, res, { errors: invalid.fieldErrors, values: body }, 422));
+    }
     res.flash('success', 'Conflict recorded.');
     res.redirect(303, `/admin/cycles/${cycle.id}/conflicts`);
   });

@@ -1,7 +1,7 @@
 // Admins screen submitted applications for eligibility.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
-import { applicationAccess } from '../server/auth/permissions.js';
+import { applicationAccess } from '../server/services/permissions.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { loadApplication } from '../server/services/applications.js';
 import { evaluateEligibility } from '../server/services/eligibility.js';

@@ -7,7 +7,7 @@ import type { AppContext } from '../server/context.js';
 import { NotFound } from '../server/errors.js';
 import { buildEml, emlPath } from '../server/mail/transport.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { findOutboxMessage, listOutbox, outboxCounts } from '../server/services/outbox-admin.js';
+import { findOutboxMessage, listOutbox, outboxCounts } from '../server/mail/outbox-admin.js';
 import { adminCriteriaRoutes } from './admin-criteria.routes.js';
 import { adminEligibilityRoutes } from './admin-eligibility.routes.js';
 import { adminProgramRoutes } from './admin-programs.routes.js';

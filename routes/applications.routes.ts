@@ -3,7 +3,7 @@ import { APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../models/schema
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
-import { applicationAccess, cannotEditApplication, type ApplicationAccess } from '../server/auth/permissions.js';
+import { applicationAccess, cannotEditApplication, type ApplicationAccess } from '../server/services/permissions.js';
 import { Invalid, NotFound } from '../server/errors.js';
 import { receiveFiles } from '../server/middleware/upload.js';
 import { requireSignedIn } from '../server/middleware/require-role.js';
@@ -21,7 +21,7 @@ import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from 
 import { addEvidence, deleteEvidence, findEvidence } from '../server/services/evidence.js';
 import { nominationsForApplication } from '../server/services/nominations-admin.js';
 import { publishedOutcomes } from '../server/services/honorees.js';
-import { formatBytes } from '../server/services/evidence-storage.js';
+import { formatBytes } from '../server/storage/evidence-files.js';
 import { sendStoredFile } from './downloads.js';
 import { idParam } from './params.js';
 import { profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';

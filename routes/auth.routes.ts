@@ -1,6 +1,7 @@
 // Registration, e-mail verification, sign-in and out, password reset.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
+import { safeNextPath } from '../server/auth/sign-in.js';
 import type { LoginFailureInfo, PassportInstance } from '../server/auth/passport.js';
 import { checkToken } from '../server/auth/tokens.js';
 import { TooManyRequests } from '../server/errors.js';
@@ -14,14 +15,6 @@ import {
   type TokenProblem,
 } from '../server/services/accounts.js';
 import { formField, showAgainIfInvalid } from './forms.js';
-
-/** Only same-site paths: `next=//evil.example` or `next=https://...` would be an open redirect. */
-export function safeNextPath(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
-    return '/';
-  }
-  return value.length > 500 ? '/' : value;
-}
 
 const TOKEN_PROBLEMS: Record<TokenProblem['reason'], { status: number; text: string }> = {
   unknown: { status: 404, text: 'This link is not valid. Check that you copied the whole address from the e-mail.' },

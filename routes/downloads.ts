@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { NotFound } from '../server/errors.js';
 import { csvStream, type CsvValue } from '../server/services/csv.js';
-import { storedPath } from '../server/services/evidence-storage.js';
+import { storedPath } from '../server/storage/evidence-files.js';
 
 /** Streams to the response; a reader who cancels mid-download is not an error. */
 export async function streamTo(res: Response, source: Readable): Promise<void> {

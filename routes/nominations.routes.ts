@@ -24,7 +24,7 @@ import {
 } from '../server/services/nominations.js';
 import { JOIN_MESSAGES } from '../server/services/school-contacts.js';
 import { findListedSchool, searchSchools, US_STATES } from '../server/services/schools.js';
-import { formatBytes } from '../server/services/evidence-storage.js';
+import { formatBytes } from '../server/storage/evidence-files.js';
 import { formBody } from './forms.js';
 
 export function nominationRoutes(context: AppContext): Router {

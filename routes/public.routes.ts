@@ -1,7 +1,7 @@
 // Pages anyone can read, and the health check for load balancers and monitors.
 import { Router } from 'express';
-import { sql } from 'drizzle-orm';
 import type { AppContext } from '../server/context.js';
+import { databaseAnswers } from '../server/db/client.js';
 import { programOverview } from '../server/services/programs.js';
 
 export function publicRoutes(context: AppContext): Router {
@@ -19,7 +19,7 @@ export function publicRoutes(context: AppContext): Router {
   router.get('/healthz', async function showHealth(_req, res) {
     const started = Date.now();
     try {
-      await context.db.execute(sql`select 1`);
+      await databaseAnswers(context.db);
       res.json({ status: 'ok', database: context.databaseKind, latencyMs: Date.now() - started });
     } catch {
       res.status(503).json({ status: 'unavailable', database: context.databaseKind });

@@ -1,11 +1,10 @@
 // Reviewers joining the panel from their invitation, keeping their profile, declaring conflicts.
 import { Router, type Request, type Response } from 'express';
-import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { findSessionUser } from '../server/services/accounts.js';
-import { applyingSchools, recordConflict, removeConflict } from '../server/services/conflicts.js';
+import { findSessionUser } from '../server/auth/sign-in.js';
+import { applyingSchools, declareConflict, recordedConflictsOf, withdrawDeclaredConflict } from '../server/services/conflicts.js';
 import {
   acceptReviewerInvitation,
   expertiseChoices,
@@ -16,7 +15,7 @@ import {
   type ProfileInput,
 } from '../server/services/reviewers.js';
 import { US_STATES } from '../server/services/schools.js';
-import { GRADE_LEVELS, reviewerConflicts, GRADE_LEVEL_LABELS } from '../models/schema.js';
+import { GRADE_LEVELS, GRADE_LEVEL_LABELS } from '../models/schema.js';
 import { idParam } from './params.js';
 import { formBody, showAgainIfInvalid } from './forms.js';
 
@@ -130,7 +129,7 @@ export function reviewerRoutes(context: AppContext): Router {
     const { panels } = await reviewerProfileOf(db, req.user!.id);
     const panel = panels[panels.length - 1];
     const schools = panel ? await applyingSchools(db, panel.cycleId) : [];
-    const mine = await db.select().from(reviewerConflicts).where(eq(reviewerConflicts.reviewerId, req.user!.id));
+    const mine = await recordedConflictsOf(db, req.user!.id);
     const bySchool = new Map(mine.map((c) => [c.schoolId, c]));
     res.status(status).render('reviewers/conflicts', {
       title: 'Conflicts of interest',
@@ -144,31 +143,24 @@ export function reviewerRoutes(context: AppContext): Router {
     await renderConflicts(req, res);
   });
 
-  router.post('/reviewer/conflicts', async function declareConflict(req, res) {
+  router.post('/reviewer/conflicts', async function declareOwnConflict(req, res) {
     const body = formBody(req);
     const schoolId = idParam(body.schoolId);
-    const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
     const { panels } = await reviewerProfileOf(db, req.user!.id);
-    const panel = panels[panels.length - 1];
-    const schools = panel ? await applyingSchools(db, panel.cycleId) : [];
-    if (!schools.some((s) => s.schoolId === schoolId)) {
-      return renderConflicts(req, res, { formError: 'That school has not applied to your cycle.' }, 422);
+    try {
+      await declareConflict(db, { reviewerId: req.user!.id, cycleId: panels[panels.length - 1]?.cycleId, schoolId, reason: body.reason });
+    } catch (error) {
+      return showAgainIfInvalid(error, (invalid) =>
+        renderConflicts(req, res, { formError: Object.values(invalid.fieldErrors).join(' '), failedSchoolId: invalid.fieldErrors.reason ? schoolId : undefined }, 422),
+      );
     }
-    if (reason === '' || reason.length > 500) {
-      return renderConflicts(req, res, { formError: 'Say in a few words why you have a conflict (at most 500 characters).', failedSchoolId: schoolId }, 422);
-    }
-    await recordConflict(db, { reviewerId: req.user!.id, schoolId, source: 'declared', reason, createdBy: req.user!.id });
     res.flash('success', 'Conflict recorded. You will not be assigned this school, and cannot open its application.');
     res.redirect(303, '/reviewer/conflicts');
   });
 
   router.post('/reviewer/conflicts/:schoolId/remove', async function withdrawConflict(req, res) {
     const schoolId = idParam(req.params.schoolId);
-    const [own] = await db
-      .select()
-      .from(reviewerConflicts)
-      .where(and(eq(reviewerConflicts.reviewerId, req.user!.id), eq(reviewerConflicts.schoolId, schoolId), eq(reviewerConflicts.source, 'declared')));
-    if (own) await removeConflict(db, { reviewerId: req.user!.id, schoolId });
+    const own = await withdrawDeclaredConflict(db, { reviewerId: req.user!.id, schoolId });
     res.flash('info', own ? 'Your conflict declaration was withdrawn.' : 'Only conflicts you declared yourself can be withdrawn; ask the program staff.');
     res.redirect(303, '/reviewer/conflicts');
   });

@@ -5,7 +5,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { RECOMMENDATIONS, type Recommendation, RECOMMENDATION_LABELS } from '../models/schema.js';
 import type { AppContext } from '../server/context.js';
-import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../server/auth/permissions.js';
+import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../server/services/permissions.js';
 import { Forbidden, Invalid, StaleEdit, type FieldErrors } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import {

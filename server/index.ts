@@ -16,7 +16,7 @@ import { isEmptyDatabase, seedDemo } from './cli/seed-demo.js';
 import { purgeUnconfirmedNominations } from './services/nominations.js';
 import { pruneRateCounters } from './services/rate-limit.js';
 import { runDueReminders } from './services/review-progress.js';
-import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './services/storage-sweep.js';
+import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './storage/sweep.js';
 
 const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 10_000;

@@ -3,7 +3,7 @@
 import type { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { AppContext } from '../context.js';
-import { authenticate, findSessionUser, type SessionUser } from '../services/accounts.js';
+import { authenticate, findSessionUser, type SessionUser } from './sign-in.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,5 +1,6 @@
 // The Drizzle client. Embedded PGlite (a folder in DATA_DIR) by default, a node-postgres pool
 // when DATABASE_URL is set. Both speak the same PostgreSQL, so the rest of the code sees one type.
+import { sql } from 'drizzle-orm';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -66,4 +67,9 @@ export async function openDatabase(options: {
     release();
     throw error;
   }
+}
+
+/** Whether the database answers at all (the health check): one round trip, nothing read. */
+export async function databaseAnswers(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
 }

@@ -13,7 +13,7 @@ import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { displayFileName, formatBytes } from '../services/evidence-storage.js';
+import { displayFileName, formatBytes } from '../storage/evidence-files.js';
 import { withoutNulls } from './sanitize.js';
 
 export interface UploadedFile {

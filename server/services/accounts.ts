@@ -1,14 +1,11 @@
-// Accounts: registration, e-mail verification, sign-in, password reset, admin creation.
+// Accounts: registration, e-mail verification, password reset, admin creation. Signing in is
+// server/auth/sign-in.ts.
 // Functions take the database and named arguments, never req/res.
 import { eq, sql } from 'drizzle-orm';
-import { sessions, users, type Role } from '../../models/schema.js';
-import {
-  clearLoginFailures,
-  recordLoginFailure,
-  throttleBeforeLogin,
-  type ThrottlePolicy,
-} from '../auth/login-throttle.js';
-import { hashPassword, passwordWeakness, timingDummyHash, verifyPassword } from '../auth/passwords.js';
+import { sessions, users } from '../../models/schema.js';
+import { clearLoginFailures } from '../auth/login-throttle.js';
+import { hashPassword, passwordWeakness } from '../auth/passwords.js';
+import { EMAIL_MAX, findUserByEmail, normalizeEmail, type SessionUser } from '../auth/sign-in.js';
 import { checkToken, consumeToken, issueToken, newToken, retireTokens } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
@@ -19,26 +16,14 @@ import { takeRateLimitSlot } from './rate-limit.js';
 import { oneLine } from '../text.js';
 import type { ServiceContext } from '../context.js';
 
-export interface SessionUser {
-  id: number;
-  email: string;
-  name: string;
-  roles: Role[];
-}
-
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX = 120;
-const EMAIL_MAX = 254;
 const HOUR_MS = 60 * 60 * 1000;
 /** Password-reset e-mails one account may receive per hour. */
 const RESETS_PER_HOUR = 3;
 /** Verification and "you already have an account" e-mails, per address and per network, per hour. */
 const ACCOUNT_MAILS_PER_ADDRESS = 3;
 const ACCOUNT_MAILS_PER_NETWORK = 20;
-
-export function normalizeEmail(email: unknown): string {
-  return typeof email === 'string' ? email.trim().toLowerCase() : '';
-}
 
 function emailProblem(email: string): string | undefined {
   if (email === '') return 'Enter your e-mail address.';
@@ -61,11 +46,6 @@ export function validateAccountFields(input: { name: unknown; email: unknown; pa
   if (weakness) errors.password = weakness;
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   return { name, email, password };
-}
-
-async function findUserByEmail(db: Database, email: string) {
-  const [user] = await db.select().from(users).where(eq(users.email, email));
-  return user;
 }
 
 function inMinutes(seconds: number): string {
@@ -206,43 +186,6 @@ export async function verifyEmail(
       .returning({ email: users.email });
     return user ? { ok: true, email: user.email } : { ok: false, reason: 'unknown' };
   });
-}
-
-export type LoginOutcome =
-  | { ok: true; user: SessionUser }
-  | { ok: false; reason: 'invalid' | 'unverified'; email: string };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Checks a password, counting failures. Throws TooManyRequests while sign-in is paused for the
- * account or the address.
- */
-export async function authenticate(
-  { db, clock, throttle }: Pick<ServiceContext, 'db' | 'clock'> & { throttle: ThrottlePolicy },
-  input: { email: unknown; password: unknown; address: string },
-): Promise<LoginOutcome> {
-  const email = normalizeEmail(input.email).slice(0, EMAIL_MAX);
-  const password = typeof input.password === 'string' ? input.password.slice(0, 1000) : '';
-  const delay = await throttleBeforeLogin(db, { email, address: input.address, policy: throttle, clock });
-  if (delay > 0) await sleep(delay);
-  const user = email ? await findUserByEmail(db, email) : undefined;
-  const matches = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
-  if (!user || !matches || password === '') {
-    await recordLoginFailure(db, { email, address: input.address, policy: throttle, clock });
-    return { ok: false, reason: 'invalid', email };
-  }
-  if (!user.emailVerifiedAt) return { ok: false, reason: 'unverified', email };
-  await clearLoginFailures(db, email);
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, roles: user.roles } };
-}
-
-export async function findSessionUser(db: Database, id: number): Promise<SessionUser | undefined> {
-  const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, roles: users.roles })
-    .from(users)
-    .where(eq(users.id, id));
-  return user;
 }
 
 /**

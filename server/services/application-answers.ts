@@ -3,7 +3,7 @@
 // route shows the form again with everything that was typed.
 import { and, eq, sql } from 'drizzle-orm';
 import { applicationAnswers, applications, criteria, eligibilityQuestions } from '../../models/schema.js';
-import { cannotEditApplication, type ApplicationAccess } from '../auth/permissions.js';
+import { cannotEditApplication, type ApplicationAccess } from './permissions.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, NotFound, type FieldErrors } from '../errors.js';
 import { countWords } from './applications.js';

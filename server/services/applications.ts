@@ -15,7 +15,7 @@ import {
   users,
   APPLICATION_STATUS_LABELS,
 } from '../../models/schema.js';
-import { cannotEditApplication, type ApplicationAccess } from '../auth/permissions.js';
+import { cannotEditApplication, type ApplicationAccess } from './permissions.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';

@@ -4,9 +4,10 @@
 // with one of its contacts (public mail services such as gmail.com do not count). Only active
 // (approved) contacts count: anyone can ask to join a school, and a request must not be a way
 // to knock a reviewer off an application.
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { applications, reviewerConflicts, schools, type ConflictSource } from '../../models/schema.js';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { applications, cycleReviewers, reviewerConflicts, schools, users, type ConflictSource } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
+import { Invalid, type FieldErrors } from '../errors.js';
 
 /** Domains anyone can have an address at: sharing one says nothing about a school. */
 export const PUBLIC_MAIL_DOMAINS = [
@@ -94,4 +95,93 @@ export async function applyingSchools(db: Database, cycleId: number) {
     .innerJoin(schools, eq(schools.id, applications.schoolId))
     .where(and(eq(applications.cycleId, cycleId), inArray(applications.status, ['submitted', 'eligible', 'ineligible'])))
     .orderBy(schools.state, schools.name);
+}
+
+export const CONFLICTS_PAGE_SIZE = 100;
+
+/**
+ * A cycle's conflicts for the admins: every conflicted pair of a panel reviewer and an applying
+ * school (detected or recorded), a page at a time, and which of them are records an admin may
+ * remove (detected ones stay as long as their cause does).
+ */
+export async function cycleConflicts(db: Database, { cycleId, page }: { cycleId: number; page: number }) {
+  const panel = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(cycleReviewers)
+    .innerJoin(users, eq(users.id, cycleReviewers.userId))
+    .where(eq(cycleReviewers.cycleId, cycleId))
+    .orderBy(asc(users.name));
+  const apps = await db
+    .select({ id: applications.id, schoolId: schools.id, schoolName: schools.name })
+    .from(applications)
+    .innerJoin(schools, eq(schools.id, applications.schoolId))
+    .where(and(eq(applications.cycleId, cycleId), inArray(applications.status, ['submitted', 'eligible', 'ineligible'])));
+  const pairs = await conflictPairs(db, { reviewerIds: panel.map((p) => p.id), applicationIds: apps.map((a) => a.id) });
+  const stored = panel.length
+    ? await db.select().from(reviewerConflicts).where(inArray(reviewerConflicts.reviewerId, panel.map((p) => p.id)))
+    : [];
+  const reviewerById = new Map(panel.map((p) => [p.id, p]));
+  const appById = new Map(apps.map((a) => [a.id, a]));
+  const storedKey = new Set(stored.map((c) => `${c.reviewerId}:${c.schoolId}`));
+  const shown = pairs.slice((page - 1) * CONFLICTS_PAGE_SIZE, page * CONFLICTS_PAGE_SIZE).map((p) => {
+    const app = appById.get(p.applicationId)!;
+    return {
+      reviewer: reviewerById.get(p.reviewerId),
+      reviewerId: p.reviewerId,
+      schoolName: app.schoolName,
+      schoolId: app.schoolId,
+      reason: p.reason,
+      removable: storedKey.has(`${p.reviewerId}:${app.schoolId}`),
+    };
+  });
+  return { panel, total: pairs.length, conflicts: shown, hasMore: page * CONFLICTS_PAGE_SIZE < pairs.length };
+}
+
+function checkReason(errors: FieldErrors, field: string, value: unknown, message: string): string {
+  const reason = typeof value === 'string' ? value.trim() : '';
+  if (reason === '' || reason.length > 500) errors[field] = message;
+  return reason;
+}
+
+/** An admin records a conflict between a reviewer of the cycle's panel and an applying school. */
+export async function recordConflictByAdmin(
+  db: Database,
+  { cycleId, reviewerId, schoolId, reason, adminId }: { cycleId: number; reviewerId: number | undefined; schoolId: number | undefined; reason: unknown; adminId: number },
+): Promise<void> {
+  const errors: FieldErrors = {};
+  const [onPanel] = reviewerId
+    ? await db.select().from(cycleReviewers).where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, reviewerId)))
+    : [];
+  if (!onPanel) errors.reviewerId = 'Choose a reviewer of this cycle.';
+  if (!schoolId || !(await applyingSchools(db, cycleId)).some((s) => s.schoolId === schoolId)) errors.schoolId = 'Choose an applying school.';
+  const text = checkReason(errors, 'reason', reason, 'Say why, in at most 500 characters.');
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  await recordConflict(db, { reviewerId: reviewerId!, schoolId: schoolId!, source: 'admin', reason: text, createdBy: adminId });
+}
+
+/** The conflicts recorded for one reviewer (declared by them or added by an admin). */
+export async function recordedConflictsOf(db: Database, reviewerId: number) {
+  return db.select().from(reviewerConflicts).where(eq(reviewerConflicts.reviewerId, reviewerId));
+}
+
+/** A reviewer declares a conflict with a school that applied to their cycle. */
+export async function declareConflict(
+  db: Database,
+  { reviewerId, cycleId, schoolId, reason }: { reviewerId: number; cycleId: number | undefined; schoolId: number; reason: unknown },
+): Promise<void> {
+  const schoolsOfCycle = cycleId ? await applyingSchools(db, cycleId) : [];
+  if (!schoolsOfCycle.some((s) => s.schoolId === schoolId)) throw new Invalid({ schoolId: 'That school has not applied to your cycle.' });
+  const errors: FieldErrors = {};
+  const text = checkReason(errors, 'reason', reason, 'Say in a few words why you have a conflict (at most 500 characters).');
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  await recordConflict(db, { reviewerId, schoolId, source: 'declared', reason: text, createdBy: reviewerId });
+}
+
+/** Withdraws a conflict the reviewer declared themselves; false when there is none to withdraw. */
+export async function withdrawDeclaredConflict(db: Database, { reviewerId, schoolId }: { reviewerId: number; schoolId: number }): Promise<boolean> {
+  const removed = await db
+    .delete(reviewerConflicts)
+    .where(and(eq(reviewerConflicts.reviewerId, reviewerId), eq(reviewerConflicts.schoolId, schoolId), eq(reviewerConflicts.source, 'declared')))
+    .returning({ schoolId: reviewerConflicts.schoolId });
+  return removed.length > 0;
 }

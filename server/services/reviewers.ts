@@ -227,3 +227,13 @@ export async function updateReviewerProfile(
   if (!onPanel) throw new Invalid({ maxLoad: 'You are not on the review panel of this cycle.' });
   await joinPanel(db, { userId, cycleId, profile, now: clock() });
 }
+
+/** The invitations sent for a cycle's panel, for the admins' page (at most 1,000, by address). */
+export async function panelInvitations(db: Database, cycleId: number) {
+  return db
+    .select({ email: reviewerInvitations.email, createdAt: reviewerInvitations.createdAt, acceptedAt: reviewerInvitations.acceptedAt, expiresAt: reviewerInvitations.expiresAt })
+    .from(reviewerInvitations)
+    .where(eq(reviewerInvitations.cycleId, cycleId))
+    .orderBy(asc(reviewerInvitations.email))
+    .limit(1000);
+}

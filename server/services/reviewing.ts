@@ -21,7 +21,7 @@ import {
   ASSIGNMENT_STATUS_LABELS,
   RECOMMENDATION_LABELS,
 } from '../../models/schema.js';
-import { cannotEditReview, type ReviewerAccess } from '../auth/permissions.js';
+import { cannotEditReview, type ReviewerAccess } from './permissions.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, StaleEdit, type FieldErrors } from '../errors.js';

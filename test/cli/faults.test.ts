@@ -25,7 +25,7 @@ import { systemClock } from '../../server/clock.js';
 import { openDatabase } from '../../server/db/client.js';
 import { projectRoot } from '../../server/paths.js';
 import { DISK_FULL_MESSAGE, receiveFiles } from '../../server/middleware/upload.js';
-import { storedPath } from '../../server/services/evidence-storage.js';
+import { storedPath } from '../../server/storage/evidence-files.js';
 import { addSchool, fixture, fixtureBytes, GOOD_ELIGIBILITY, saveCriterion, startApplication, words } from '../helpers/applicant.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { csrfTokenFrom, readable, submitForm } from '../helpers/forms.js';

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { assignments, criteria, cycles, evidenceFiles, nominations, reviewerConflicts, reviewRounds } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { storedPath } from '../../server/services/evidence-storage.js';
+import { storedPath } from '../../server/storage/evidence-files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { submitForm } from '../helpers/forms.js';

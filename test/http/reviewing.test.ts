@@ -13,7 +13,7 @@ import {
   reviewScores,
 } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { storedPath } from '../../server/services/evidence-storage.js';
+import { storedPath } from '../../server/storage/evidence-files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { csrfTokenFrom } from '../helpers/forms.js';

@@ -10,7 +10,7 @@ import {
   inspectUpload,
   storeUpload,
   storedPath,
-} from '../../server/services/evidence-storage.js';
+} from '../../server/storage/evidence-files.js';
 import { projectRoot } from '../../server/paths.js';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures');

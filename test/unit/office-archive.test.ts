@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { constants as zlibConstants, crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
-import { inspectUpload, UploadRefused } from '../../server/services/evidence-storage.js';
-import { OFFICE_ARCHIVE_LIMITS, officeArchiveProblem } from '../../server/services/office-archive.js';
+import { inspectUpload, UploadRefused } from '../../server/storage/evidence-files.js';
+import { OFFICE_ARCHIVE_LIMITS, officeArchiveProblem } from '../../server/storage/office-archive.js';
 import { fixture } from '../helpers/applicant.js';
 
 const MB = 1024 * 1024;

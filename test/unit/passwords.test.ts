@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { hashPassword, passwordWeakness, verifyPassword } from '../../server/auth/passwords.js';
-import { safeNextPath } from '../../routes/auth.routes.js';
+import { safeNextPath } from '../../server/auth/sign-in.js';
 
 describe('passwords', () => {
   it('hashes with argon2id and verifies only the right password', async () => {

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applications, evidenceFiles, schools } from '../../models/schema.js';
 import type { DatabaseHandle } from '../../server/db/client.js';
-import { PARTIAL_SUFFIX, storedPath } from '../../server/services/evidence-storage.js';
+import { PARTIAL_SUFFIX, storedPath } from '../../server/storage/evidence-files.js';
 import {
   SHARED_UPLOAD_DIR_GRACE_MS,
   sweepOrphanEvidence,
   sweepPolicyFor,
   sweepTempUploads,
-} from '../../server/services/storage-sweep.js';
+} from '../../server/storage/sweep.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { createCycle2027 } from '../helpers/factories.js';
 

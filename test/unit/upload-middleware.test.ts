@@ -6,7 +6,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { receiveFiles, type UploadLimits } from '../../server/middleware/upload.js';
-import { storeUpload, storedPath } from '../../server/services/evidence-storage.js';
+import { storeUpload, storedPath } from '../../server/storage/evidence-files.js';
 import { projectRoot } from '../../server/paths.js';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures');

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { inArray } from 'drizzle-orm';
 import { evidenceFiles } from '../../models/schema.js';
 import type { Database, DatabaseKind } from '../db/client.js';
-import { deleteStored, PARTIAL_SUFFIX } from './evidence-storage.js';
+import { deleteStored, PARTIAL_SUFFIX } from './evidence-files.js';
 
 export const SHARED_UPLOAD_DIR_GRACE_MS = 60 * 60 * 1000;
 

@@ -4,7 +4,7 @@
 import { desc, eq, lt, sql } from 'drizzle-orm';
 import { outbox } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
-import { hideMailSecrets, withSecretsHidden } from '../mail/secret-links.js';
+import { hideMailSecrets, withSecretsHidden } from './secret-links.js';
 
 export const OUTBOX_PAGE_SIZE = 50;
 
