@@ -3,7 +3,7 @@
 import type { Criterion, Cycle } from '../models/schema.js';
 import { Router, type Request } from 'express';
 import type { AppContext } from '../server/context.js';
-import { recordAudit } from '../server/services/audit.js';
+import { recordAudit } from '../server/services/shared/audit.js';
 import {
   NEW_CRITERION_VALUES,
   createCriterion,

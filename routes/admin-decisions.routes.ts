@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { listAudit } from '../server/services/audit.js';
+import { listAudit } from '../server/services/shared/audit.js';
 import {
   auditActionNames,
   CITATION_MAX,

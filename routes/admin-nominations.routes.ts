@@ -3,8 +3,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { csvFileName } from '../server/services/csv.js';
-import { formatDay } from '../server/services/form-input.js';
+import { csvFileName } from '../server/services/shared/csv.js';
+import { formatDay } from '../server/services/shared/form-input.js';
 import {
   cycleChoices,
   findNominationFile,

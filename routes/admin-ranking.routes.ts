@@ -6,7 +6,7 @@ import type { AppContext } from '../server/context.js';
 import { requireRole } from '../server/middleware/require-role.js';
 
 import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../server/services/charts.js';
-import { csvFileName, type CsvValue } from '../server/services/csv.js';
+import { csvFileName, type CsvValue } from '../server/services/shared/csv.js';
 import { US_STATES } from '../server/services/schools.js';
 import {
   advanceToRound,

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { NotFound } from '../server/errors.js';
-import { csvStream, type CsvValue } from '../server/services/csv.js';
+import { csvStream, type CsvValue } from '../server/services/shared/csv.js';
 import { storedPath } from '../server/storage/evidence-files.js';
 
 /** Streams to the response; a reader who cancels mid-download is not an error. */

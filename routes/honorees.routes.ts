@@ -4,7 +4,7 @@
 import { Router, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { NotFound } from '../server/errors.js';
-import { csvFileName } from '../server/services/csv.js';
+import { csvFileName } from '../server/services/shared/csv.js';
 import {
   filterQuery,
   findHonoree,

@@ -12,7 +12,7 @@ import type { Database } from '../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { isSuppressed } from '../mail/unsubscribe.js';
-import { takeRateLimitSlot } from './rate-limit.js';
+import { takeRateLimitSlot } from './shared/rate-limit.js';
 import { oneLine } from '../text.js';
 import type { ServiceContext } from '../context.js';
 

@@ -14,9 +14,9 @@ import { Invalid, NotFound } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { matchScore, type ReviewerMatchProfile } from './assignment-match.js';
 import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './assignment-solver.js';
-import { recordAudit } from './audit.js';
+import { recordAudit } from './shared/audit.js';
 import { conflictPairs, conflictReason, type ConflictPair } from './conflicts.js';
-import { formatDay } from './form-input.js';
+import { formatDay } from './shared/form-input.js';
 import type { ServiceContext } from '../context.js';
 
 export const ASSIGNMENT_PAGE_SIZE = 100;

@@ -6,7 +6,7 @@ import { and, asc, eq, max } from 'drizzle-orm';
 import { criteria, type Criterion, type Cycle } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { checkDecimal, checkInteger, checkText, isForeignKeyViolation, text, type Fields } from './form-input.js';
+import { checkDecimal, checkInteger, checkText, isForeignKeyViolation, text, type Fields } from './shared/form-input.js';
 import {
   choiceCountProblem,
   countOptionalCriteria,

@@ -18,7 +18,7 @@ import {
   startOfDay,
   text,
   type Fields,
-} from './form-input.js';
+} from './shared/form-input.js';
 import {
   choiceCountProblem,
   countOptionalCriteria,

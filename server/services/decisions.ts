@@ -21,7 +21,7 @@ import {
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { recordAudit } from './audit.js';
+import { recordAudit } from './shared/audit.js';
 import type { ServiceContext } from '../context.js';
 
 const SCHOOL_KIND: Record<SchoolLevel, string> = {

@@ -18,7 +18,7 @@ import {
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { checkText, formatDay, isUniqueViolation, text, type Fields } from './form-input.js';
+import { checkText, formatDay, isUniqueViolation, text, type Fields } from './shared/form-input.js';
 import { findCycle } from './programs-admin.js';
 import {
   checkRuleShape,

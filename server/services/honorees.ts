@@ -8,7 +8,7 @@ import type { PgSelect } from 'drizzle-orm/pg-core';
 import { criteria, cycles, decisions, programs, type DecisionLevel, DECISION_LEVEL_LABELS } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
-import type { CsvValue } from './csv.js';
+import type { CsvValue } from './shared/csv.js';
 import { HONOREE_LEVELS } from './decisions.js';
 import { US_STATES } from './schools.js';
 

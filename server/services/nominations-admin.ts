@@ -17,8 +17,8 @@ import {
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import type { CsvValue } from './csv.js';
-import { checkText, text } from './form-input.js';
+import type { CsvValue } from './shared/csv.js';
+import { checkText, text } from './shared/form-input.js';
 import { inviteSchool } from './nomination-links.js';
 
 import { schoolMatchKey, US_STATES } from './schools.js';

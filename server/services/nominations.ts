@@ -17,11 +17,11 @@ import type { Database } from '../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { countWords } from './applications.js';
-import { isUniqueViolation, singleLine } from './form-input.js';
+import { isUniqueViolation, singleLine } from './shared/form-input.js';
 import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from '../storage/evidence-files.js';
 import { discardUnreferenced } from '../storage/sweep.js';
 import { onNominationConfirmed } from './nomination-links.js';
-import { takeRateLimit } from './rate-limit.js';
+import { takeRateLimit } from './shared/rate-limit.js';
 import { findListedSchool, schoolMatchKey, US_STATES } from './schools.js';
 import type { ServiceContext } from '../context.js';
 

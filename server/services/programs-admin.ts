@@ -9,7 +9,7 @@ import { and, asc, count, desc, eq, max, ne } from 'drizzle-orm';
 import { applications, criteria, cycles, programs, type Cycle, type Program } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { checkText, formatDay, isUniqueViolation, type Fields } from './form-input.js';
+import { checkText, formatDay, isUniqueViolation, type Fields } from './shared/form-input.js';
 import type { ServiceContext } from '../context.js';
 
 export const PROGRAMS_PAGE_SIZE = 20;

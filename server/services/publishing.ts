@@ -28,7 +28,7 @@ import {
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { recordAudit } from './audit.js';
+import { recordAudit } from './shared/audit.js';
 import { decisionCounts, HONOREE_LEVELS } from './decisions.js';
 import type { ServiceContext } from '../context.js';
 

@@ -10,7 +10,7 @@ import { reviewRounds, type AssignmentStatus } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { formatDay } from './form-input.js';
+import { formatDay } from './shared/form-input.js';
 import { reminderFrom } from './rounds.js';
 import type { ServiceContext } from '../context.js';
 

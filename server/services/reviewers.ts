@@ -15,7 +15,7 @@ import { hashPassword, passwordWeakness } from '../auth/passwords.js';
 import type { Database } from '../db/client.js';
 import { Invalid, type FieldErrors } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { singleLine } from './form-input.js';
+import { singleLine } from './shared/form-input.js';
 import { US_STATES } from './schools.js';
 import type { ServiceContext } from '../context.js';
 

@@ -7,7 +7,7 @@ import { and, asc, count, eq, inArray, max, notInArray, sql } from 'drizzle-orm'
 import { applications, assignments, cycleReviewers, reviewRounds, roundApplications, roundReviewers, schools, users, type ReviewRound } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { checkbox, checkInteger, checkText, dayString, isUniqueViolation, parseDay, startOfDay, text, type Fields } from './form-input.js';
+import { checkbox, checkInteger, checkText, dayString, isUniqueViolation, parseDay, startOfDay, text, type Fields } from './shared/form-input.js';
 import type { ServiceContext } from '../context.js';
 
 export type RoundField = 'name' | 'k' | 'dueAt' | 'reminderDaysBefore' | 'siteVisit';

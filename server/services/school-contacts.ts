@@ -9,9 +9,9 @@ import { schoolContacts, schools, users, type ContactStatus, type School } from 
 import type { Database } from '../db/client.js';
 import { NotFound, TooManyRequests } from '../errors.js';
 import { enqueueMail, type MailSettings } from '../mail/outbox.js';
-import { recordAudit } from './audit.js';
+import { recordAudit } from './shared/audit.js';
 import { PUBLIC_MAIL_DOMAINS } from './conflicts.js';
-import { takeRateLimitSlot } from './rate-limit.js';
+import { takeRateLimitSlot } from './shared/rate-limit.js';
 import type { ServiceContext } from '../context.js';
 
 /** Admins e-mailed about one request; the rest see it in the admins' queue. */

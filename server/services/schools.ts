@@ -5,8 +5,8 @@ import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel, type School }
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { recordAudit } from './audit.js';
-import { singleLine } from './form-input.js';
+import { recordAudit } from './shared/audit.js';
+import { singleLine } from './shared/form-input.js';
 import { linkNominationsToSchool } from './nomination-links.js';
 
 export const US_STATES = [

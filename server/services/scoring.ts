@@ -28,9 +28,9 @@ import {
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Invalid, NotFound } from '../errors.js';
-import { recordAudit } from './audit.js';
+import { recordAudit } from './shared/audit.js';
 import { histogram } from './charts.js';
-import type { CsvValue } from './csv.js';
+import type { CsvValue } from './shared/csv.js';
 
 export interface ReviewerStats { n: number; mean: number; sd: number }
 

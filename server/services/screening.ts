@@ -4,7 +4,7 @@ import { applications, cycles, schools, type ApplicationStatus } from '../../mod
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { recordAudit } from './audit.js';
+import { recordAudit } from './shared/audit.js';
 
 export const ADMIN_PAGE_SIZE = 50;
 

@@ -14,7 +14,7 @@ import {
   type Recommendation,
 } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { csvLine, type CsvValue } from '../../server/services/csv.js';
+import { csvLine, type CsvValue } from '../../server/services/shared/csv.js';
 import { rankRound, reviewExport } from '../../server/services/scoring.js';
 import { schoolMatchKey } from '../../server/services/schools.js';
 import { startHarness, type Harness } from '../helpers/harness.js';

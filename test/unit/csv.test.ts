@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { csvCell, csvFileName, csvLine, csvStream, UTF8_BOM, type CsvValue } from '../../server/services/csv.js';
+import { csvCell, csvFileName, csvLine, csvStream, UTF8_BOM, type CsvValue } from '../../server/services/shared/csv.js';
 
 async function collect(stream: NodeJS.ReadableStream): Promise<{ text: string; chunks: number }> {
   const parts: Buffer[] = [];

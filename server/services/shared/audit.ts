@@ -1,9 +1,9 @@
 // The audit log of admin acts. Call recordAudit inside the transaction of the act it records,
 // so the log never claims something that was rolled back.
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { auditLog, users } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
+import { auditLog, users } from '../../../models/schema.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
 
 export interface AuditEntry {
   actorId: number | null;

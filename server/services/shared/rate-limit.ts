@@ -1,8 +1,8 @@
 // Fixed-window rate limits kept in the database, so they hold across app instances.
 import { sql } from 'drizzle-orm';
-import { rateCounters } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
+import { rateCounters } from '../../../models/schema.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
 
 export interface RateLimitOptions {
   key: string;

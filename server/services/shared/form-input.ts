@@ -1,8 +1,8 @@
 // Reading admin form fields. Fields arrive untrusted (strings, arrays or nothing); the checks
 // record one message per field in a FieldErrors and let the caller throw a single Invalid.
 // Dates are whole days in UTC, and sizes are entered in MB.
-import type { FieldErrors } from '../errors.js';
-import { oneLine } from '../text.js';
+import type { FieldErrors } from '../../errors.js';
+import { oneLine } from '../../text.js';
 
 export type Fields<K extends string> = Partial<Record<K, unknown>>;
 
