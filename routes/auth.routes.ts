@@ -13,7 +13,7 @@ import {
   checkVerificationLink,
   verifyEmail,
   type TokenProblem,
-} from '../server/services/accounts.js';
+} from '../server/services/accounts/accounts.js';
 import { formField, showAgainIfInvalid } from './forms.js';
 
 const TOKEN_PROBLEMS: Record<TokenProblem['reason'], { status: number; text: string }> = {

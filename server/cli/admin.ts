@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { DataDirLockedError } from '../db/lock.js';
 import { Invalid } from '../errors.js';
-import { createOrPromoteAdmin } from '../services/accounts.js';
+import { createOrPromoteAdmin } from '../services/accounts/accounts.js';
 
 const USAGE = `Usage: npm run admin -- create --email EMAIL --password PASSWORD --name "FULL NAME"`;
 

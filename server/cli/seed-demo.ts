@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { criteria, cycles, eligibilityQuestions, eligibilityRules, programs, users } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { createOrPromoteAdmin } from '../services/accounts.js';
+import { createOrPromoteAdmin } from '../services/accounts/accounts.js';
 import { seedDemoActivity } from './seed-demo-activity.js';
 import {
   DEMO_CRITERIA,

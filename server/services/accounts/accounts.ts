@@ -2,19 +2,19 @@
 // server/auth/sign-in.ts.
 // Functions take the database and named arguments, never req/res.
 import { eq, sql } from 'drizzle-orm';
-import { sessions, users } from '../../models/schema.js';
-import { clearLoginFailures } from '../auth/login-throttle.js';
-import { hashPassword, passwordWeakness } from '../auth/passwords.js';
-import { EMAIL_MAX, findUserByEmail, normalizeEmail, type SessionUser } from '../auth/sign-in.js';
-import { checkToken, consumeToken, issueToken, newToken, retireTokens } from '../auth/tokens.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
-import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
-import { enqueueMail } from '../mail/outbox.js';
-import { isSuppressed } from '../mail/unsubscribe.js';
-import { takeRateLimitSlot } from './shared/rate-limit.js';
-import { oneLine } from '../text.js';
-import type { ServiceContext } from '../context.js';
+import { sessions, users } from '../../../models/schema.js';
+import { clearLoginFailures } from '../../auth/login-throttle.js';
+import { hashPassword, passwordWeakness } from '../../auth/passwords.js';
+import { EMAIL_MAX, findUserByEmail, normalizeEmail, type SessionUser } from '../../auth/sign-in.js';
+import { checkToken, consumeToken, issueToken, newToken, retireTokens } from '../../auth/tokens.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, TooManyRequests, type FieldErrors } from '../../errors.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { isSuppressed } from '../../mail/unsubscribe.js';
+import { takeRateLimitSlot } from '../shared/rate-limit.js';
+import { oneLine } from '../../text.js';
+import type { ServiceContext } from '../../context.js';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX = 120;
