@@ -17,7 +17,7 @@ import {
   unmarkSpam,
   type NominationFilters,
 } from '../server/services/nominations-admin.js';
-import { US_STATES } from '../server/services/schools.js';
+import { US_STATES } from '../server/services/schools/schools.js';
 
 import { NOMINATION_STATUSES, type NominationStatus, APPLICATION_STATUS_LABELS, NOMINATION_STATUS_LABELS } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';

@@ -7,7 +7,7 @@ import { requireRole } from '../server/middleware/require-role.js';
 
 import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../server/services/charts.js';
 import { csvFileName, type CsvValue } from '../server/services/shared/csv.js';
-import { US_STATES } from '../server/services/schools.js';
+import { US_STATES } from '../server/services/schools/schools.js';
 import {
   advanceToRound,
   RANK_SORTS,

@@ -4,7 +4,7 @@ import { SCHOOL_LEVEL_LABELS } from '../models/schema.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { contactsOfSchool, decideContactRequest, decisionMessage, pendingContacts, revokeContact } from '../server/services/school-contacts.js';
+import { contactsOfSchool, decideContactRequest, decisionMessage, pendingContacts, revokeContact } from '../server/services/schools/contacts.js';
 import {
   listSchoolsForAdmin,
   profileInputFrom,
@@ -13,7 +13,7 @@ import {
   updateSchoolByAdmin,
   US_STATES,
   type SchoolProfileInput,
-} from '../server/services/schools.js';
+} from '../server/services/schools/schools.js';
 import { approveOrDecline, idParam, pageParam } from './params.js';
 import { formBody, showAgainIfInvalid } from './forms.js';
 

@@ -6,7 +6,7 @@ import { requireRole } from '../server/middleware/require-role.js';
 import { loadApplication } from '../server/services/applications.js';
 import { evaluateEligibility } from '../server/services/eligibility.js';
 import { listApplicationsForAdmin, SCREENABLE, screenApplication } from '../server/services/screening.js';
-import { US_STATES } from '../server/services/schools.js';
+import { US_STATES } from '../server/services/schools/schools.js';
 import { APPLICATION_STATUSES, type ApplicationStatus, APPLICATION_STATUS_LABELS } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
 import { formBody, showAgainIfInvalid } from './forms.js';

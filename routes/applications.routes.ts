@@ -24,7 +24,7 @@ import { publishedOutcomes } from '../server/services/honorees.js';
 import { formatBytes } from '../server/storage/evidence-files.js';
 import { sendStoredFile } from './downloads.js';
 import { idParam } from './params.js';
-import { profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools.js';
+import { profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools/schools.js';
 import { formBody, showAgainIfInvalid } from './forms.js';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';

@@ -22,8 +22,8 @@ import {
   type NominationInput,
   type OpenNominationCycle,
 } from '../server/services/nominations.js';
-import { JOIN_MESSAGES } from '../server/services/school-contacts.js';
-import { findListedSchool, searchSchools, US_STATES } from '../server/services/schools.js';
+import { JOIN_MESSAGES } from '../server/services/schools/contacts.js';
+import { findListedSchool, searchSchools, US_STATES } from '../server/services/schools/schools.js';
 import { formatBytes } from '../server/storage/evidence-files.js';
 import { formBody } from './forms.js';
 

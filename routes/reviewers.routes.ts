@@ -14,7 +14,7 @@ import {
   updateReviewerProfile,
   type ProfileInput,
 } from '../server/services/reviewers.js';
-import { US_STATES } from '../server/services/schools.js';
+import { US_STATES } from '../server/services/schools/schools.js';
 import { GRADE_LEVELS, GRADE_LEVEL_LABELS } from '../models/schema.js';
 import { idParam } from './params.js';
 import { formBody, showAgainIfInvalid } from './forms.js';

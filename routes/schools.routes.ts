@@ -5,7 +5,7 @@ import { Router } from 'express';
 import type { AppContext } from '../server/context.js';
 import { NotFound } from '../server/errors.js';
 import { requireSignedIn } from '../server/middleware/require-role.js';
-import { contactsOfSchool, decideContactRequest, decisionMessage, JOIN_MESSAGES, requestToJoinSchool } from '../server/services/school-contacts.js';
+import { contactsOfSchool, decideContactRequest, decisionMessage, JOIN_MESSAGES, requestToJoinSchool } from '../server/services/schools/contacts.js';
 import {
   createSchool,
   findListedSchool,
@@ -14,7 +14,7 @@ import {
   profileInputFrom,
   searchSchools,
   US_STATES,
-} from '../server/services/schools.js';
+} from '../server/services/schools/schools.js';
 import { approveOrDecline, idParam } from './params.js';
 import { formBody, formField, showAgainIfInvalid } from './forms.js';
 

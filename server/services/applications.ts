@@ -21,7 +21,7 @@ import { Forbidden, Invalid, NotFound } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { evaluateEligibility } from './eligibility.js';
 import { attachNominations, notifyNominatorsOfApplication } from './nomination-links.js';
-import { isActiveContact } from './schools.js';
+import { isActiveContact } from './schools/schools.js';
 import type { ServiceContext } from '../context.js';
 
 export async function findOpenCycles(db: Database, now: Date) {

@@ -10,7 +10,7 @@ import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
 import type { CsvValue } from './shared/csv.js';
 import { HONOREE_LEVELS } from './decisions.js';
-import { US_STATES } from './schools.js';
+import { US_STATES } from './schools/schools.js';
 
 export const HONOREES_PAGE_SIZE = 20;
 export const EXPORT_BATCH_SIZE = 500;

@@ -16,7 +16,7 @@ import {
 } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { emailMatchesSchoolDomain, requestToJoinSchool } from './school-contacts.js';
+import { emailMatchesSchoolDomain, requestToJoinSchool } from './schools/contacts.js';
 import type { ServiceContext } from '../context.js';
 
 const SUBMITTED = ['submitted', 'eligible', 'ineligible'] as const;

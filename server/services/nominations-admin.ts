@@ -21,7 +21,7 @@ import type { CsvValue } from './shared/csv.js';
 import { checkText, text } from './shared/form-input.js';
 import { inviteSchool } from './nomination-links.js';
 
-import { schoolMatchKey, US_STATES } from './schools.js';
+import { schoolMatchKey, US_STATES } from './schools/schools.js';
 import type { ServiceContext } from '../context.js';
 
 export const NOMINATION_PAGE_SIZE = 50;

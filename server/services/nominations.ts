@@ -22,7 +22,7 @@ import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, st
 import { discardUnreferenced } from '../storage/sweep.js';
 import { onNominationConfirmed } from './nomination-links.js';
 import { takeRateLimit } from './shared/rate-limit.js';
-import { findListedSchool, schoolMatchKey, US_STATES } from './schools.js';
+import { findListedSchool, schoolMatchKey, US_STATES } from './schools/schools.js';
 import type { ServiceContext } from '../context.js';
 
 export const NOMINATION_WORD_LIMIT = 300;

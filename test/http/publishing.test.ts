@@ -16,7 +16,7 @@ import {
 } from '../../models/schema.js';
 import { DEMO_CRITERIA, demoCycleDates } from '../../server/cli/demo-data.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { schoolMatchKey } from '../../server/services/schools.js';
+import { schoolMatchKey } from '../../server/services/schools/schools.js';
 import { startHarness, TEST_BASE_URL, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { submitForm } from '../helpers/forms.js';

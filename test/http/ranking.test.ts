@@ -16,7 +16,7 @@ import {
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
 import { csvLine, type CsvValue } from '../../server/services/shared/csv.js';
 import { rankRound, reviewExport } from '../../server/services/scoring.js';
-import { schoolMatchKey } from '../../server/services/schools.js';
+import { schoolMatchKey } from '../../server/services/schools/schools.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { submitForm } from '../helpers/forms.js';

@@ -1,7 +1,7 @@
 // The one rule that lets someone join a school without anyone approving: an address at the
 // school website's own domain. A website on a shared public domain proves nothing.
 import { expect } from 'chai';
-import { emailMatchesSchoolDomain } from '../../server/services/school-contacts.js';
+import { emailMatchesSchoolDomain } from '../../server/services/schools/contacts.js';
 
 describe('joining a school by its web domain', () => {
   it('matches the website’s domain and its subdomains, with or without www', () => {

@@ -1,13 +1,13 @@
 // School profiles. Anyone signed in may create a school (becoming its contact); joining an
 // existing one is in school-contacts.ts.
 import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
-import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel, type School } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
-import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { recordAudit } from './shared/audit.js';
-import { singleLine } from './shared/form-input.js';
-import { linkNominationsToSchool } from './nomination-links.js';
+import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel, type School } from '../../../models/schema.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { recordAudit } from '../shared/audit.js';
+import { singleLine } from '../shared/form-input.js';
+import { linkNominationsToSchool } from '../nomination-links.js';
 
 export const US_STATES = [
   'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS',

@@ -5,14 +5,14 @@
 // invitation you accepted. A declined or removed person stays recorded as such, so asking again,
 // the domain rule or an old invitation cannot bring them back: only an admin can.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { schoolContacts, schools, users, type ContactStatus, type School } from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { NotFound, TooManyRequests } from '../errors.js';
-import { enqueueMail, type MailSettings } from '../mail/outbox.js';
-import { recordAudit } from './shared/audit.js';
-import { PUBLIC_MAIL_DOMAINS } from './conflicts.js';
-import { takeRateLimitSlot } from './shared/rate-limit.js';
-import type { ServiceContext } from '../context.js';
+import { schoolContacts, schools, users, type ContactStatus, type School } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { NotFound, TooManyRequests } from '../../errors.js';
+import { enqueueMail, type MailSettings } from '../../mail/outbox.js';
+import { recordAudit } from '../shared/audit.js';
+import { PUBLIC_MAIL_DOMAINS } from '../conflicts.js';
+import { takeRateLimitSlot } from '../shared/rate-limit.js';
+import type { ServiceContext } from '../../context.js';
 
 /** Admins e-mailed about one request; the rest see it in the admins' queue. */
 const ADMINS_EMAILED = 20;
