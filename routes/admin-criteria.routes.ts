@@ -14,8 +14,8 @@ import {
   moveCriterion,
   updateCriterion,
   type CriterionFieldName,
-} from '../server/services/criteria-admin.js';
-import { findCycle, findProgram, structureLock } from '../server/services/programs-admin.js';
+} from '../server/services/programs/criteria.js';
+import { findCycle, findProgram, structureLock } from '../server/services/programs/programs.js';
 import { idParam } from './params.js';
 import { formFields, renderInvalid, showAgainIfInvalid } from './forms.js';
 

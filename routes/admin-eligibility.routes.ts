@@ -21,8 +21,8 @@ import {
   updateRule,
   type QuestionFieldName,
   type RuleFieldName,
-} from '../server/services/eligibility-admin.js';
-import { findCycle, findProgram } from '../server/services/programs-admin.js';
+} from '../server/services/programs/eligibility-setup.js';
+import { findCycle, findProgram } from '../server/services/programs/programs.js';
 import { idParam } from './params.js';
 import { formFields, renderInvalid, showAgainIfInvalid } from './forms.js';
 

@@ -13,7 +13,7 @@ import {
   newCycleFormValues,
   updateCycle,
   type CycleFieldName,
-} from '../server/services/cycles-admin.js';
+} from '../server/services/programs/cycles.js';
 import {
   createProgram,
   findCycle,
@@ -21,7 +21,7 @@ import {
   listPrograms,
   programWithCycles,
   updateProgram,
-} from '../server/services/programs-admin.js';
+} from '../server/services/programs/programs.js';
 import { idParam, pageParam } from './params.js';
 import { formFields, renderInvalid, showAgainIfInvalid } from './forms.js';
 

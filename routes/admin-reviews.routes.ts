@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { findCycle } from '../server/services/programs-admin.js';
+import { findCycle } from '../server/services/programs/programs.js';
 import {
   ASSIGNMENT_PAGE_SIZE,
   assignManually,

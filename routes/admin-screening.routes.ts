@@ -4,7 +4,7 @@ import type { AppContext } from '../server/context.js';
 import { applicationAccess } from '../server/services/permissions.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { loadApplication } from '../server/services/applications.js';
-import { evaluateEligibility } from '../server/services/eligibility.js';
+import { evaluateEligibility } from '../server/services/programs/eligibility.js';
 import { listApplicationsForAdmin, SCREENABLE, screenApplication } from '../server/services/screening.js';
 import { US_STATES } from '../server/services/schools/schools.js';
 import { APPLICATION_STATUSES, type ApplicationStatus, APPLICATION_STATUS_LABELS } from '../models/schema.js';

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../server/context.js';
 import { databaseAnswers } from '../server/db/client.js';
-import { programOverview } from '../server/services/programs.js';
+import { programOverview } from '../server/services/programs/overview.js';
 
 export function publicRoutes(context: AppContext): Router {
   const router = Router();

@@ -1,7 +1,7 @@
 // Automatic eligibility rules. A failed rule never blocks submission: it becomes a screening
 // flag that an admin confirms or overrides with a reason.
-import type { ScreeningFlag } from '../../models/applications.js';
-import type { RuleOperator } from '../../models/programs.js';
+import type { ScreeningFlag } from '../../../models/applications.js';
+import type { RuleOperator } from '../../../models/programs.js';
 
 export interface RuleDefinition {
   id: number;

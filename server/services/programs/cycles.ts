@@ -2,9 +2,9 @@
 // overview page. Which settings stay editable once the cycle opens is decided by structureLock
 // in programs-admin.ts; the rating scale is frozen separately, once applications close.
 import { and, asc, count, eq, ne } from 'drizzle-orm';
-import { criteria, cycles, eligibilityQuestions, eligibilityRules, type Cycle, type Program } from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Invalid, NotFound, type FieldErrors } from '../errors.js';
+import { criteria, cycles, eligibilityQuestions, eligibilityRules, type Cycle, type Program } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import {
   MB,
   checkbox,
@@ -18,7 +18,7 @@ import {
   startOfDay,
   text,
   type Fields,
-} from './shared/form-input.js';
+} from '../shared/form-input.js';
 import {
   choiceCountProblem,
   countOptionalCriteria,
@@ -28,8 +28,8 @@ import {
   scaleLocked,
   structureLock,
   type StructureLock,
-} from './programs-admin.js';
-import type { ServiceContext } from '../context.js';
+} from './programs.js';
+import type { ServiceContext } from '../../context.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Applications close at the end of the chosen day, UTC. */

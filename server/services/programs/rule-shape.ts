@@ -1,7 +1,7 @@
 // What an eligibility rule can check and whether a rule makes sense: pure functions shared by
 // the question and rule forms (a question's change must not break the rules that use it).
-import { RULE_OPERATORS, SCHOOL_LEVELS, type EligibilityKind, RULE_OPERATOR_LABELS, type EligibilityQuestion, type EligibilityRule } from '../../models/schema.js';
-import type { FieldErrors } from '../errors.js';
+import { RULE_OPERATORS, SCHOOL_LEVELS, type EligibilityKind, RULE_OPERATOR_LABELS, type EligibilityQuestion, type EligibilityRule } from '../../../models/schema.js';
+import type { FieldErrors } from '../../errors.js';
 
 /** Something a rule can check, with the kind of value it holds. */
 export interface Subject {

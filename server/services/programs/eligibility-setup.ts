@@ -15,11 +15,11 @@ import {
   type Cycle,
   type EligibilityQuestion,
   type EligibilityRule,
-} from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { checkText, formatDay, isUniqueViolation, text, type Fields } from './shared/form-input.js';
-import { findCycle } from './programs-admin.js';
+} from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { checkText, formatDay, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
+import { findCycle } from './programs.js';
 import {
   checkRuleShape,
   describeRule,
@@ -27,8 +27,8 @@ import {
   splitValues,
   subjectsFor,
   type Subject,
-} from './eligibility-rule-shape.js';
-import type { ServiceContext } from '../context.js';
+} from './rule-shape.js';
+import type { ServiceContext } from '../../context.js';
 
 export { RULE_OPERATOR_LABELS, describeRule, splitValues, subjectsFor, type Subject };
 

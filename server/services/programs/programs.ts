@@ -6,11 +6,11 @@
 // its criteria, so the structure of the rubric (and the rule of choice) is frozen. See
 // criteria-admin.ts for what stays editable.
 import { and, asc, count, desc, eq, max, ne } from 'drizzle-orm';
-import { applications, criteria, cycles, programs, type Cycle, type Program } from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { checkText, formatDay, isUniqueViolation, type Fields } from './shared/form-input.js';
-import type { ServiceContext } from '../context.js';
+import { applications, criteria, cycles, programs, type Cycle, type Program } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { checkText, formatDay, isUniqueViolation, type Fields } from '../shared/form-input.js';
+import type { ServiceContext } from '../../context.js';
 
 export const PROGRAMS_PAGE_SIZE = 20;
 

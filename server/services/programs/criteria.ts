@@ -3,17 +3,17 @@
 // wording (title, guidance, evidence requested) can change and the word limit can only go up;
 // adding, removing, reordering, reweighting and switching required/optional are refused.
 import { and, asc, eq, max } from 'drizzle-orm';
-import { criteria, type Criterion, type Cycle } from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { checkDecimal, checkInteger, checkText, isForeignKeyViolation, text, type Fields } from './shared/form-input.js';
+import { criteria, type Criterion, type Cycle } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { checkDecimal, checkInteger, checkText, isForeignKeyViolation, text, type Fields } from '../shared/form-input.js';
 import {
   choiceCountProblem,
   countOptionalCriteria,
   findCycle,
   structureLock,
-} from './programs-admin.js';
-import type { ServiceContext } from '../context.js';
+} from './programs.js';
+import type { ServiceContext } from '../../context.js';
 
 export type CriterionFieldName = 'title' | 'guidance' | 'evidenceRequested' | 'weight' | 'required' | 'wordLimit';
 

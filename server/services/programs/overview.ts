@@ -1,8 +1,8 @@
 // What the public sees of the program: its description and the current cycle with its criteria.
 import { asc, eq, sql } from 'drizzle-orm';
-import { criteria, cycles, programs } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
+import { criteria, cycles, programs } from '../../../models/schema.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
 
 export type CyclePhase = 'upcoming' | 'open' | 'reviewing' | 'announced';
 
