@@ -16,9 +16,9 @@ import {
   startApplication,
   submitApplication,
   withdrawApplication,
-} from '../server/services/applications.js';
-import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from '../server/services/application-answers.js';
-import { addEvidence, deleteEvidence, findEvidence } from '../server/services/evidence.js';
+} from '../server/services/applications/applications.js';
+import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from '../server/services/applications/answers.js';
+import { addEvidence, deleteEvidence, findEvidence } from '../server/services/applications/evidence.js';
 import { nominationsForApplication } from '../server/services/nominations-admin.js';
 import { publishedOutcomes } from '../server/services/honorees.js';
 import { formatBytes } from '../server/storage/evidence-files.js';

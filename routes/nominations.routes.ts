@@ -8,7 +8,7 @@ import { Invalid, TooManyRequests } from '../server/errors.js';
 import { suppress, verifyUnsubscribe } from '../server/mail/unsubscribe.js';
 import { requireSignedIn } from '../server/middleware/require-role.js';
 import { receiveFiles } from '../server/middleware/upload.js';
-import { startApplication } from '../server/services/applications.js';
+import { startApplication } from '../server/services/applications/applications.js';
 import { acceptInvitation, describeInvitation } from '../server/services/nomination-links.js';
 import {
   confirmNomination,

@@ -16,7 +16,7 @@ import {
 import type { Database } from '../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { countWords } from './applications.js';
+import { countWords } from './applications/applications.js';
 import { isUniqueViolation, singleLine } from './shared/form-input.js';
 import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from '../storage/evidence-files.js';
 import { discardUnreferenced } from '../storage/sweep.js';

@@ -2,12 +2,12 @@
 // to one criterion. Valid parts are always saved; problems come back as field messages, and the
 // route shows the form again with everything that was typed.
 import { and, eq, sql } from 'drizzle-orm';
-import { applicationAnswers, applications, criteria, eligibilityQuestions } from '../../models/schema.js';
-import { cannotEditApplication, type ApplicationAccess } from './permissions.js';
-import type { Database } from '../db/client.js';
-import { Forbidden, NotFound, type FieldErrors } from '../errors.js';
+import { applicationAnswers, applications, criteria, eligibilityQuestions } from '../../../models/schema.js';
+import { cannotEditApplication, type ApplicationAccess } from '../permissions.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden, NotFound, type FieldErrors } from '../../errors.js';
 import { countWords } from './applications.js';
-import type { ServiceContext } from '../context.js';
+import type { ServiceContext } from '../../context.js';
 
 /** Far above any word limit; it only stops a pasted novel from filling the database. */
 export const ANSWER_MAX_CHARS = 60_000;

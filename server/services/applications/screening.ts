@@ -1,10 +1,10 @@
 // Eligibility screening by admins.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { applications, cycles, schools, type ApplicationStatus } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
-import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { recordAudit } from './shared/audit.js';
+import { applications, cycles, schools, type ApplicationStatus } from '../../../models/schema.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { recordAudit } from '../shared/audit.js';
 
 export const ADMIN_PAGE_SIZE = 50;
 

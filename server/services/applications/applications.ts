@@ -14,15 +14,15 @@ import {
   schools,
   users,
   APPLICATION_STATUS_LABELS,
-} from '../../models/schema.js';
-import { cannotEditApplication, type ApplicationAccess } from './permissions.js';
-import type { Database } from '../db/client.js';
-import { Forbidden, Invalid, NotFound } from '../errors.js';
-import { enqueueMail } from '../mail/outbox.js';
-import { evaluateEligibility } from './programs/eligibility.js';
-import { attachNominations, notifyNominatorsOfApplication } from './nomination-links.js';
-import { isActiveContact } from './schools/schools.js';
-import type { ServiceContext } from '../context.js';
+} from '../../../models/schema.js';
+import { cannotEditApplication, type ApplicationAccess } from '../permissions.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden, Invalid, NotFound } from '../../errors.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { evaluateEligibility } from '../programs/eligibility.js';
+import { attachNominations, notifyNominatorsOfApplication } from '../nomination-links.js';
+import { isActiveContact } from '../schools/schools.js';
+import type { ServiceContext } from '../../context.js';
 
 export async function findOpenCycles(db: Database, now: Date) {
   return db

@@ -2,14 +2,14 @@
 // the application is a draft, finding one for an authorized download.
 import { rm } from 'node:fs/promises';
 import { and, eq, sql } from 'drizzle-orm';
-import { applications, evidenceFiles } from '../../models/schema.js';
-import { cannotEditApplication, type ApplicationAccess } from './permissions.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
-import { Forbidden, NotFound } from '../errors.js';
-import { findCriterion } from './application-answers.js';
-import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from '../storage/evidence-files.js';
-import { discardUnreferenced } from '../storage/sweep.js';
+import { applications, evidenceFiles } from '../../../models/schema.js';
+import { cannotEditApplication, type ApplicationAccess } from '../permissions.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden, NotFound } from '../../errors.js';
+import { findCriterion } from './answers.js';
+import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from '../../storage/evidence-files.js';
+import { discardUnreferenced } from '../../storage/sweep.js';
 
 export interface IncomingFile {
   path: string;
