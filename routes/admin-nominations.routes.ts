@@ -16,7 +16,7 @@ import {
   nominationGroup,
   unmarkSpam,
   type NominationFilters,
-} from '../server/services/nominations-admin.js';
+} from '../server/services/nominations/groups.js';
 import { US_STATES } from '../server/services/schools/schools.js';
 
 import { NOMINATION_STATUSES, type NominationStatus, APPLICATION_STATUS_LABELS, NOMINATION_STATUS_LABELS } from '../models/schema.js';

@@ -9,7 +9,7 @@ import { suppress, verifyUnsubscribe } from '../server/mail/unsubscribe.js';
 import { requireSignedIn } from '../server/middleware/require-role.js';
 import { receiveFiles } from '../server/middleware/upload.js';
 import { startApplication } from '../server/services/applications/applications.js';
-import { acceptInvitation, describeInvitation } from '../server/services/nomination-links.js';
+import { acceptInvitation, describeInvitation } from '../server/services/nominations/links.js';
 import {
   confirmNomination,
   findNominationByToken,
@@ -21,7 +21,7 @@ import {
   submitNomination,
   type NominationInput,
   type OpenNominationCycle,
-} from '../server/services/nominations.js';
+} from '../server/services/nominations/nominations.js';
 import { JOIN_MESSAGES } from '../server/services/schools/contacts.js';
 import { findListedSchool, searchSchools, US_STATES } from '../server/services/schools/schools.js';
 import { formatBytes } from '../server/storage/evidence-files.js';

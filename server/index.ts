@@ -13,7 +13,7 @@ import { createLogger } from './logging.js';
 import { createMailTransport } from './mail/transport.js';
 import { startOutboxWorker } from './mail/worker.js';
 import { isEmptyDatabase, seedDemo } from './cli/seed-demo.js';
-import { purgeUnconfirmedNominations } from './services/nominations.js';
+import { purgeUnconfirmedNominations } from './services/nominations/nominations.js';
 import { pruneRateCounters } from './services/shared/rate-limit.js';
 import { runDueReminders } from './services/review-progress.js';
 import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './storage/sweep.js';

@@ -26,7 +26,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { Forbidden, Invalid, NotFound, StaleEdit, type FieldErrors } from '../errors.js';
 import { conflictPairs } from './conflicts.js';
-import { nominationsForApplication } from './nominations-admin.js';
+import { nominationsForApplication } from './nominations/groups.js';
 import { createRedactor, type Redactor } from './redaction.js';
 
 export const MAX_COMMENT_CHARS = 5000;

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { and, asc, eq } from 'drizzle-orm';
 import { criteria, evidenceFiles, nominations, schoolInvitations, type Nomination } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { nominationExportRows, nominationsForApplication } from '../../server/services/nominations-admin.js';
+import { nominationExportRows, nominationsForApplication } from '../../server/services/nominations/groups.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { csrfTokenFrom, linkIn, submitForm } from '../helpers/forms.js';

@@ -120,7 +120,7 @@ describe('nominations', () => {
       expect(page.status).to.equal(410);
       expect(page.text).to.contain('This confirmation link has expired');
       expect((await confirm(agent, '/nominations/confirm/nonsense').catch(() => undefined))?.status ?? 404).to.equal(404);
-      const { purgeUnconfirmedNominations } = await import('../../server/services/nominations.js');
+      const { purgeUnconfirmedNominations } = await import('../../server/services/nominations/nominations.js');
       expect(await purgeUnconfirmedNominations(h.db, h.dataDir, h.clock())).to.equal(1);
       expect(await h.db.select().from(nominations).where(eq(nominations.schoolName, 'Jefferson High'))).to.have.length(0);
     } finally {

@@ -20,7 +20,7 @@ import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { evaluateEligibility } from '../programs/eligibility.js';
-import { attachNominations, notifyNominatorsOfApplication } from '../nomination-links.js';
+import { attachNominations, notifyNominatorsOfApplication } from '../nominations/links.js';
 import { isActiveContact } from '../schools/schools.js';
 import type { ServiceContext } from '../../context.js';
 

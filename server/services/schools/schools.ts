@@ -7,7 +7,7 @@ import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { recordAudit } from '../shared/audit.js';
 import { singleLine } from '../shared/form-input.js';
-import { linkNominationsToSchool } from '../nomination-links.js';
+import { linkNominationsToSchool } from '../nominations/links.js';
 
 export const US_STATES = [
   'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS',

@@ -12,18 +12,18 @@ import {
   RELATIONSHIPS,
   schools,
   type Relationship,
-  } from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Invalid, TooManyRequests, type FieldErrors } from '../errors.js';
-import { enqueueMail } from '../mail/outbox.js';
-import { countWords } from './applications/applications.js';
-import { isUniqueViolation, singleLine } from './shared/form-input.js';
-import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from '../storage/evidence-files.js';
-import { discardUnreferenced } from '../storage/sweep.js';
-import { onNominationConfirmed } from './nomination-links.js';
-import { takeRateLimit } from './shared/rate-limit.js';
-import { findListedSchool, schoolMatchKey, US_STATES } from './schools/schools.js';
-import type { ServiceContext } from '../context.js';
+  } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, TooManyRequests, type FieldErrors } from '../../errors.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { countWords } from '../applications/applications.js';
+import { isUniqueViolation, singleLine } from '../shared/form-input.js';
+import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from '../../storage/evidence-files.js';
+import { discardUnreferenced } from '../../storage/sweep.js';
+import { onNominationConfirmed } from './links.js';
+import { takeRateLimit } from '../shared/rate-limit.js';
+import { findListedSchool, schoolMatchKey, US_STATES } from '../schools/schools.js';
+import type { ServiceContext } from '../../context.js';
 
 export const NOMINATION_WORD_LIMIT = 300;
 export const NOMINATION_MAX_FILES = 5;

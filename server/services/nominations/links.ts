@@ -13,11 +13,11 @@ import {
   type Nomination,
   type School,
   type SchoolInvitation,
-} from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { enqueueMail } from '../mail/outbox.js';
-import { emailMatchesSchoolDomain, requestToJoinSchool } from './schools/contacts.js';
-import type { ServiceContext } from '../context.js';
+} from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { emailMatchesSchoolDomain, requestToJoinSchool } from '../schools/contacts.js';
+import type { ServiceContext } from '../../context.js';
 
 const SUBMITTED = ['submitted', 'eligible', 'ineligible'] as const;
 

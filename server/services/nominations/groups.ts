@@ -14,15 +14,15 @@ import {
   type NominationStatus,
   NOMINATION_STATUS_LABELS,
   RELATIONSHIP_LABELS,
-} from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import type { CsvValue } from './shared/csv.js';
-import { checkText, text } from './shared/form-input.js';
-import { inviteSchool } from './nomination-links.js';
+} from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import type { CsvValue } from '../shared/csv.js';
+import { checkText, text } from '../shared/form-input.js';
+import { inviteSchool } from './links.js';
 
-import { schoolMatchKey, US_STATES } from './schools/schools.js';
-import type { ServiceContext } from '../context.js';
+import { schoolMatchKey, US_STATES } from '../schools/schools.js';
+import type { ServiceContext } from '../../context.js';
 
 export const NOMINATION_PAGE_SIZE = 50;
 export const EXPORT_BATCH_SIZE = 1000;
