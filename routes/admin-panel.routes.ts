@@ -2,9 +2,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../server/context.js';
 import { requireRole } from '../server/middleware/require-role.js';
-import { applyingSchools, cycleConflicts, recordConflictByAdmin, removeConflict } from '../server/services/conflicts.js';
+import { applyingSchools, cycleConflicts, recordConflictByAdmin, removeConflict } from '../server/services/review/conflicts.js';
 import { findCycle } from '../server/services/programs/programs.js';
-import { inviteReviewers, panelInvitations } from '../server/services/reviewers.js';
+import { inviteReviewers, panelInvitations } from '../server/services/review/reviewers.js';
 import { idParam, optionalId, pageParam } from './params.js';
 import { formBody, formField, showAgainIfInvalid } from './forms.js';
 

@@ -17,7 +17,7 @@ import {
   previewAutomatic,
   unassign,
 } from '../server/services/assignment.js';
-import { applicationProgress, reviewerProgress, roundSummary, sendReminders } from '../server/services/review-progress.js';
+import { applicationProgress, reviewerProgress, roundSummary, sendReminders } from '../server/services/review/progress.js';
 import {
   createRound,
   cyclePanel,
@@ -30,7 +30,7 @@ import {
   roundFormValues,
   setCycleMaxLoad,
   type RoundMembers,
-} from '../server/services/rounds.js';
+} from '../server/services/review/rounds.js';
 import { idParam, pageParam } from './params.js';
 import { formBody, formField, showAgainIfInvalid } from './forms.js';
 

@@ -4,7 +4,7 @@ import type { AppContext } from '../server/context.js';
 import { Invalid } from '../server/errors.js';
 import { requireRole } from '../server/middleware/require-role.js';
 import { findSessionUser } from '../server/auth/sign-in.js';
-import { applyingSchools, declareConflict, recordedConflictsOf, withdrawDeclaredConflict } from '../server/services/conflicts.js';
+import { applyingSchools, declareConflict, recordedConflictsOf, withdrawDeclaredConflict } from '../server/services/review/conflicts.js';
 import {
   acceptReviewerInvitation,
   expertiseChoices,
@@ -13,7 +13,7 @@ import {
   reviewerProfileOf,
   updateReviewerProfile,
   type ProfileInput,
-} from '../server/services/reviewers.js';
+} from '../server/services/review/reviewers.js';
 import { US_STATES } from '../server/services/schools/schools.js';
 import { GRADE_LEVELS, GRADE_LEVEL_LABELS } from '../models/schema.js';
 import { idParam } from './params.js';

@@ -18,7 +18,7 @@ import {
   reviewerDashboard,
   saveReview,
   type ReviewView,
-} from '../server/services/reviewing.js';
+} from '../server/services/review/reviewing.js';
 import { idParam } from './params.js';
 import { sendStoredFile } from './downloads.js';
 import { formBody, typedValues } from './forms.js';

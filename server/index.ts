@@ -15,7 +15,7 @@ import { startOutboxWorker } from './mail/worker.js';
 import { isEmptyDatabase, seedDemo } from './cli/seed-demo.js';
 import { purgeUnconfirmedNominations } from './services/nominations/nominations.js';
 import { pruneRateCounters } from './services/shared/rate-limit.js';
-import { runDueReminders } from './services/review-progress.js';
+import { runDueReminders } from './services/review/progress.js';
 import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './storage/sweep.js';
 
 const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;

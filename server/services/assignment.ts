@@ -15,7 +15,7 @@ import { enqueueMail } from '../mail/outbox.js';
 import { matchScore, type ReviewerMatchProfile } from './assignment-match.js';
 import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './assignment-solver.js';
 import { recordAudit } from './shared/audit.js';
-import { conflictPairs, conflictReason, type ConflictPair } from './conflicts.js';
+import { conflictPairs, conflictReason, type ConflictPair } from './review/conflicts.js';
 import { formatDay } from './shared/form-input.js';
 import type { ServiceContext } from '../context.js';
 

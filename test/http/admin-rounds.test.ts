@@ -12,7 +12,7 @@ import {
   schools,
 } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { runDueReminders } from '../../server/services/review-progress.js';
+import { runDueReminders } from '../../server/services/review/progress.js';
 import { startHarness, TEST_BASE_URL, TEST_MAIL_FROM, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { csrfTokenFrom, submitForm } from '../helpers/forms.js';

@@ -13,7 +13,7 @@ import {
   schools,
 } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { conflictPairs } from '../../server/services/conflicts.js';
+import { conflictPairs } from '../../server/services/review/conflicts.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { csrfTokenFrom, submitForm } from '../helpers/forms.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { applications, criteria, cycleReviewers, reviewerConflicts, reviewerProfiles, users } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { conflictPairs } from '../../server/services/conflicts.js';
+import { conflictPairs } from '../../server/services/review/conflicts.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { STRONG_PASSWORD, createUser, signIn } from '../helpers/factories.js';
 import { linkIn, submitForm } from '../helpers/forms.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createRedactor, redactionTerms } from '../../server/services/redaction.js';
+import { createRedactor, redactionTerms } from '../../server/services/review/redaction.js';
 
 const lincoln = createRedactor({ name: 'Lincoln High School', district: 'Portland Public Schools', city: 'Portland' });
 

@@ -20,13 +20,13 @@ import {
   type Recommendation,
   ASSIGNMENT_STATUS_LABELS,
   RECOMMENDATION_LABELS,
-} from '../../models/schema.js';
-import { cannotEditReview, type ReviewerAccess } from './permissions.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
-import { Forbidden, Invalid, NotFound, StaleEdit, type FieldErrors } from '../errors.js';
+} from '../../../models/schema.js';
+import { cannotEditReview, type ReviewerAccess } from '../permissions.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden, Invalid, NotFound, StaleEdit, type FieldErrors } from '../../errors.js';
 import { conflictPairs } from './conflicts.js';
-import { nominationsForApplication } from './nominations/groups.js';
+import { nominationsForApplication } from '../nominations/groups.js';
 import { createRedactor, type Redactor } from './redaction.js';
 
 export const MAX_COMMENT_CHARS = 5000;

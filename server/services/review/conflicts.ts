@@ -5,9 +5,9 @@
 // (approved) contacts count: anyone can ask to join a school, and a request must not be a way
 // to knock a reviewer off an application.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { applications, cycleReviewers, reviewerConflicts, schools, users, type ConflictSource } from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Invalid, type FieldErrors } from '../errors.js';
+import { applications, cycleReviewers, reviewerConflicts, schools, users, type ConflictSource } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, type FieldErrors } from '../../errors.js';
 
 /** Domains anyone can have an address at: sharing one says nothing about a school. */
 export const PUBLIC_MAIL_DOMAINS = [

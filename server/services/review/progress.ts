@@ -6,13 +6,13 @@
 // before the due date until the due date (after it, reviews can no longer be changed); an admin
 // can send one at any time before the due date. Extending the due date opens a new window.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { reviewRounds, type AssignmentStatus } from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Invalid, NotFound } from '../errors.js';
-import { enqueueMail } from '../mail/outbox.js';
-import { formatDay } from './shared/form-input.js';
+import { reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, NotFound } from '../../errors.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { formatDay } from '../shared/form-input.js';
 import { reminderFrom } from './rounds.js';
-import type { ServiceContext } from '../context.js';
+import type { ServiceContext } from '../../context.js';
 
 export const PROGRESS_PAGE_SIZE = 50;
 const DAY_MS = 24 * 60 * 60 * 1000;

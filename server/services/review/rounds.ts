@@ -4,11 +4,11 @@
 // are rows (round_applications, round_reviewers) so that later changes of eligibility or of the
 // panel never silently change a round under way: round 1 takes them in on an admin's request.
 import { and, asc, count, eq, inArray, max, notInArray, sql } from 'drizzle-orm';
-import { applications, assignments, cycleReviewers, reviewRounds, roundApplications, roundReviewers, schools, users, type ReviewRound } from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { checkbox, checkInteger, checkText, dayString, isUniqueViolation, parseDay, startOfDay, text, type Fields } from './shared/form-input.js';
-import type { ServiceContext } from '../context.js';
+import { applications, assignments, cycleReviewers, reviewRounds, roundApplications, roundReviewers, schools, users, type ReviewRound } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { checkbox, checkInteger, checkText, dayString, isUniqueViolation, parseDay, startOfDay, text, type Fields } from '../shared/form-input.js';
+import type { ServiceContext } from '../../context.js';
 
 export type RoundField = 'name' | 'k' | 'dueAt' | 'reminderDaysBefore' | 'siteVisit';
 
