@@ -2,7 +2,7 @@
 // k = 3, random match scores and about 1% conflicts. No assertions; run with
 // `npx tsx bench/assignment.bench.ts [applications] [reviewers] [k]`.
 import { performance } from 'node:perf_hooks';
-import { planAssignments, type AssignmentProblem } from '../server/services/assignment-solver.js';
+import { planAssignments, type AssignmentProblem } from '../server/services/assignment/solver.js';
 
 /** mulberry32: a small seeded generator, so every run solves the same instance. */
 function prng(seed: number): () => number {

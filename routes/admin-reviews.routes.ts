@@ -16,7 +16,7 @@ import {
   notifyReviewers,
   previewAutomatic,
   unassign,
-} from '../server/services/assignment.js';
+} from '../server/services/assignment/assignment.js';
 import { applicationProgress, reviewerProgress, roundSummary, sendReminders } from '../server/services/review/progress.js';
 import {
   createRound,

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { performance } from 'node:perf_hooks';
 import { Invalid } from '../../server/errors.js';
-import { CENSUS_REGIONS, censusRegionOf, matchScore } from '../../server/services/assignment-match.js';
-import { planAssignments, type AssignmentPlan, type AssignmentProblem } from '../../server/services/assignment-solver.js';
-import { ArcList, maximizeFlow, minimizeCost } from '../../server/services/min-cost-flow.js';
+import { CENSUS_REGIONS, censusRegionOf, matchScore } from '../../server/services/assignment/match.js';
+import { planAssignments, type AssignmentPlan, type AssignmentProblem } from '../../server/services/assignment/solver.js';
+import { ArcList, maximizeFlow, minimizeCost } from '../../server/services/assignment/min-cost-flow.js';
 
 type Pair = { reviewerId: number; applicationId: number };
 type Objective = { coverage: number; squares: number; score: number };

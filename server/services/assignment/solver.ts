@@ -41,7 +41,7 @@
 // Existing assignments are never removed, even when they are conflicted or push a reviewer
 // over their maximum; such cases are reported in `warnings`, and an overloaded reviewer simply
 // gets nothing new. Conflicts naming unknown reviewers or applications are ignored.
-import { Invalid } from '../errors.js';
+import { Invalid } from '../../errors.js';
 import { ArcList, maximizeFlow, minimizeCost } from './min-cost-flow.js';
 
 export interface AssignmentProblem {

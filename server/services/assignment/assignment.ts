@@ -7,17 +7,17 @@
 // Manual assignment follows the same rules one pair at a time.
 import { createHash } from 'node:crypto';
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { assignments, reviewRounds, type AssignmentStatus } from '../../models/schema.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
-import { Invalid, NotFound } from '../errors.js';
-import { enqueueMail } from '../mail/outbox.js';
-import { matchScore, type ReviewerMatchProfile } from './assignment-match.js';
-import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './assignment-solver.js';
-import { recordAudit } from './shared/audit.js';
-import { conflictPairs, conflictReason, type ConflictPair } from './review/conflicts.js';
-import { formatDay } from './shared/form-input.js';
-import type { ServiceContext } from '../context.js';
+import { assignments, reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, NotFound } from '../../errors.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { matchScore, type ReviewerMatchProfile } from './match.js';
+import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './solver.js';
+import { recordAudit } from '../shared/audit.js';
+import { conflictPairs, conflictReason, type ConflictPair } from '../review/conflicts.js';
+import { formatDay } from '../shared/form-input.js';
+import type { ServiceContext } from '../../context.js';
 
 export const ASSIGNMENT_PAGE_SIZE = 100;
 
