@@ -15,8 +15,8 @@ import {
   parseLevel,
   PROFILE_MAX,
   type DecisionFilter,
-} from '../server/services/decisions.js';
-import { publish, publishPreview, unpublish } from '../server/services/publishing.js';
+} from '../server/services/decisions/decisions.js';
+import { publish, publishPreview, unpublish } from '../server/services/decisions/publishing.js';
 import { DECISION_LEVELS, DECISION_LEVEL_LABELS } from '../models/schema.js';
 import { idParam, optionalId, pageParam } from './params.js';
 import { formBody, showAgainIfInvalid, typedValues } from './forms.js';

@@ -5,7 +5,7 @@ import { Router, type Request } from 'express';
 import type { AppContext } from '../server/context.js';
 import { requireRole } from '../server/middleware/require-role.js';
 
-import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../server/services/charts.js';
+import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../server/services/decisions/charts.js';
 import { csvFileName, type CsvValue } from '../server/services/shared/csv.js';
 import { US_STATES } from '../server/services/schools/schools.js';
 import {
@@ -17,7 +17,7 @@ import {
   type RankedApplication,
   type RankFilters,
   type RankSort,
-} from '../server/services/scoring.js';
+} from '../server/services/decisions/ranking.js';
 import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel, APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../models/schema.js';
 import { idParam, pageParam } from './params.js';
 import { sendCsv } from './downloads.js';

@@ -24,7 +24,7 @@ import {
 } from '../../models/schema.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Database } from '../db/client.js';
-import { snapshotHonoreeSchools } from '../services/publishing.js';
+import { snapshotHonoreeSchools } from '../services/decisions/publishing.js';
 import { schoolMatchKey } from '../services/schools/schools.js';
 import { DEMO_CRITERIA } from './demo-data.js';
 

@@ -9,7 +9,7 @@ import { criteria, cycles, decisions, programs, type DecisionLevel, DECISION_LEV
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
 import type { CsvValue } from './shared/csv.js';
-import { HONOREE_LEVELS } from './decisions.js';
+import { HONOREE_LEVELS } from './decisions/decisions.js';
 import { US_STATES } from './schools/schools.js';
 
 export const HONOREES_PAGE_SIZE = 20;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { applicationAnswers, applications, auditLog, criteria, decisions, schoolContacts, schools } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { draftExcerpt, slugify } from '../../server/services/decisions.js';
+import { draftExcerpt, slugify } from '../../server/services/decisions/decisions.js';
 import { schoolMatchKey } from '../../server/services/schools/schools.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';

@@ -9,7 +9,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { applications, assignments, auditLog, criteria, cycles, decisions, reviewRounds, schoolContacts, schools, users } from '../../models/schema.js';
 import { DEMO_CRITERIA, demoCycleDates } from '../../server/cli/demo-data.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { snapshotHonoreeSchools } from '../../server/services/publishing.js';
+import { snapshotHonoreeSchools } from '../../server/services/decisions/publishing.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { linkIn, readable, submitForm } from '../helpers/forms.js';

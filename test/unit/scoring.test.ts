@@ -11,8 +11,8 @@ import {
   zScore,
   zScores,
   type RankedApplication,
-} from '../../server/services/scoring.js';
-import { escapeXml, histogram, reviewerSpreadSvg, scoreHistogramSvg } from '../../server/services/charts.js';
+} from '../../server/services/decisions/ranking.js';
+import { escapeXml, histogram, reviewerSpreadSvg, scoreHistogramSvg } from '../../server/services/decisions/charts.js';
 
 const EPS = 1e-9;
 const SCALE = { scoreMin: 1, scoreMax: 5 };

@@ -24,13 +24,13 @@ import {
   type SchoolLevel,
   RECOMMENDATION_LABELS,
   type Scale,
-} from '../../models/schema.js';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/client.js';
-import { Invalid, NotFound } from '../errors.js';
-import { recordAudit } from './shared/audit.js';
+} from '../../../models/schema.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, NotFound } from '../../errors.js';
+import { recordAudit } from '../shared/audit.js';
 import { histogram } from './charts.js';
-import type { CsvValue } from './shared/csv.js';
+import type { CsvValue } from '../shared/csv.js';
 
 export interface ReviewerStats { n: number; mean: number; sd: number }
 

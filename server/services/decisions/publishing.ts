@@ -24,13 +24,13 @@ import {
   users,
   type DecisionLevel,
   DECISION_LEVEL_LABELS,
-} from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Invalid, NotFound } from '../errors.js';
-import { enqueueMail } from '../mail/outbox.js';
-import { recordAudit } from './shared/audit.js';
+} from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Invalid, NotFound } from '../../errors.js';
+import { enqueueMail } from '../../mail/outbox.js';
+import { recordAudit } from '../shared/audit.js';
 import { decisionCounts, HONOREE_LEVELS } from './decisions.js';
-import type { ServiceContext } from '../context.js';
+import type { ServiceContext } from '../../context.js';
 
 export const DECISION_TEMPLATES: Record<DecisionLevel, string> = {
   gold: 'decision-gold',

@@ -18,11 +18,11 @@ import {
   type SchoolLevel,
   DECISION_LEVEL_LABELS,
   type School,
-} from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { Forbidden, Invalid, NotFound, type FieldErrors } from '../errors.js';
-import { recordAudit } from './shared/audit.js';
-import type { ServiceContext } from '../context.js';
+} from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { recordAudit } from '../shared/audit.js';
+import type { ServiceContext } from '../../context.js';
 
 const SCHOOL_KIND: Record<SchoolLevel, string> = {
   high: 'a high school',

@@ -2,7 +2,7 @@
 // to assistive technology (role="img" with a <title> and a <desc> that states what it shows);
 // the page puts a table with the same numbers beside it. Only SVG presentation attributes
 // (fill, stroke, font-size): the CSP forbids style attributes.
-import type { Scale } from '../../models/schema.js';
+import type { Scale } from '../../../models/schema.js';
 
 const INK = '#1b1b1b';
 const MUTED = '#595959';
