@@ -20,7 +20,7 @@ import {
 import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from '../server/services/applications/answers.js';
 import { addEvidence, deleteEvidence, findEvidence } from '../server/services/applications/evidence.js';
 import { nominationsForApplication } from '../server/services/nominations/groups.js';
-import { publishedOutcomes } from '../server/services/honorees.js';
+import { publishedOutcomes } from '../server/services/honorees/honorees.js';
 import { formatBytes } from '../server/storage/evidence-files.js';
 import { sendStoredFile } from './downloads.js';
 import { idParam } from './params.js';

@@ -16,7 +16,7 @@ import {
   parseHonoreeFilters,
   publicCriteria,
   type HonoreeFilters,
-} from '../server/services/honorees.js';
+} from '../server/services/honorees/honorees.js';
 import { US_STATES } from '../server/services/schools/schools.js';
 import { idParam } from './params.js';
 import { sendCsv } from './downloads.js';

@@ -4,7 +4,7 @@ import { applications, criteria, cycles, decisions, type DecisionLevel } from '.
 import { schools } from '../../models/schema.js';
 import { DEMO_CRITERIA, demoCycleDates } from '../../server/cli/demo-data.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { honoreeExportRows } from '../../server/services/honorees.js';
+import { honoreeExportRows } from '../../server/services/honorees/honorees.js';
 import { snapshotHonoreeSchools } from '../../server/services/decisions/publishing.js';
 import { schoolMatchKey } from '../../server/services/schools/schools.js';
 import { startHarness, TEST_BASE_URL, type Harness } from '../helpers/harness.js';

@@ -5,12 +5,12 @@
 // never the live profile, which its contacts may edit.
 import { and, asc, desc, eq, gt, ilike, inArray, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgSelect } from 'drizzle-orm/pg-core';
-import { criteria, cycles, decisions, programs, type DecisionLevel, DECISION_LEVEL_LABELS } from '../../models/schema.js';
-import type { Database } from '../db/client.js';
-import { NotFound } from '../errors.js';
-import type { CsvValue } from './shared/csv.js';
-import { HONOREE_LEVELS } from './decisions/decisions.js';
-import { US_STATES } from './schools/schools.js';
+import { criteria, cycles, decisions, programs, type DecisionLevel, DECISION_LEVEL_LABELS } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { NotFound } from '../../errors.js';
+import type { CsvValue } from '../shared/csv.js';
+import { HONOREE_LEVELS } from '../decisions/decisions.js';
+import { US_STATES } from '../schools/schools.js';
 
 export const HONOREES_PAGE_SIZE = 20;
 export const EXPORT_BATCH_SIZE = 500;
