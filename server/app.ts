@@ -19,23 +19,8 @@ import { flashMessages } from './middleware/flash.js';
 import { parseQuery, refuseNulInPath, stripNullsFromBody, unstorableTextIsBadRequest } from './middleware/sanitize.js';
 import { requestLogOptions } from './logging.js';
 import { createViewEngine } from './views.js';
+import { mountRoutes } from '../routes/index.js';
 import { publicDir } from './paths.js';
-import { publicRoutes } from '../routes/public.routes.js';
-import { authRoutes } from '../routes/auth.routes.js';
-import { adminRoutes } from '../routes/admin.routes.js';
-import { adminScreeningRoutes } from '../routes/admin-screening.routes.js';
-import { adminSchoolRoutes } from '../routes/admin-schools.routes.js';
-import { adminNominationRoutes } from '../routes/admin-nominations.routes.js';
-import { adminReviewRoutes } from '../routes/admin-reviews.routes.js';
-import { adminPanelRoutes } from '../routes/admin-panel.routes.js';
-import { adminRankingRoutes } from '../routes/admin-ranking.routes.js';
-import { adminDecisionRoutes } from '../routes/admin-decisions.routes.js';
-import { honoreeRoutes } from '../routes/honorees.routes.js';
-import { reviewRoutes } from '../routes/reviews.routes.js';
-import { reviewerRoutes } from '../routes/reviewers.routes.js';
-import { applicationRoutes } from '../routes/applications.routes.js';
-import { schoolRoutes } from '../routes/schools.routes.js';
-import { nominationRoutes } from '../routes/nominations.routes.js';
 
 /** The app's collaborators, as server/index.ts and the tests hand them over. */
 export interface AppOptions {
@@ -127,22 +112,7 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
 
-  app.use(publicRoutes(context));
-  app.use(authRoutes(context, passport));
-  app.use(schoolRoutes(context));
-  app.use(nominationRoutes(context));
-  app.use(applicationRoutes(context));
-  app.use('/admin', adminRoutes(context));
-  app.use('/admin', adminScreeningRoutes(context));
-  app.use('/admin', adminSchoolRoutes(context));
-  app.use('/admin', adminNominationRoutes(context));
-  app.use('/admin', adminReviewRoutes(context));
-  app.use('/admin', adminPanelRoutes(context));
-  app.use('/admin', adminRankingRoutes(context));
-  app.use('/admin', adminDecisionRoutes(context));
-  app.use(honoreeRoutes(context));
-  app.use(reviewRoutes(context));
-  app.use(reviewerRoutes(context));
+  mountRoutes(app, context, passport);
 
   app.use(notFoundHandler);
   app.use(unstorableTextIsBadRequest);

@@ -12,7 +12,8 @@ const token = () => randomBytes(32).toString('base64url');
 function tokenRoutesInRoutes(): string[] {
   const routesDir = path.join(import.meta.dirname, '../../routes');
   const found = new Set<string>();
-  for (const file of readdirSync(routesDir).filter((name) => name.endsWith('.ts'))) {
+  // Every file below routes/, in whichever domain folder it sits.
+  for (const file of readdirSync(routesDir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
     const source = readFileSync(path.join(routesDir, file), 'utf8');
     for (const match of source.matchAll(/['`]\/([\w/-]+)\/:token\b/g)) found.add(match[1]!);
   }

@@ -6,7 +6,6 @@ import { and, asc, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import {
   applicationAnswers,
   applications,
-  auditLog,
   criteria,
   cycles,
   decisions,
@@ -311,10 +310,4 @@ export async function decisionCounts(db: Database, cycleId: number) {
     .leftJoin(decisions, eq(decisions.applicationId, applications.id))
     .where(eq(applications.cycleId, cycleId));
   return { gold: row?.gold ?? 0, silver: row?.silver ?? 0, notSelected: row?.notSelected ?? 0, undecided: row?.undecided ?? 0 };
-}
-
-/** The actions recorded in the audit log, for the filter of its page. */
-export async function auditActionNames(db: Database): Promise<string[]> {
-  const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(asc(auditLog.action));
-  return rows.map((r) => r.action);
 }

@@ -52,7 +52,7 @@ export function openedNote(context: Pick<ServiceContext, 'db' | 'clock'>, cycle:
   return (
     `This cycle opened on ${formatDay(cycle.opensAt)}. Questions and rules can still change, but applications ` +
     'submitted before a change keep the answers and screening flags they were submitted with: check those by hand ' +
-    'when screening. EligibilityQuestion keys cannot change any more, because answers are stored under them.'
+    'when screening. Question keys cannot change any more, because answers are stored under them.'
   );
 }
 

@@ -1,4 +1,4 @@
-// Review rounds of a cycle. ReviewRound 1 reads every eligible application with the whole cycle panel
+// Review rounds of a cycle. Round 1 reads every eligible application with the whole cycle panel
 // (cycle_reviewers and their maximum loads); a later round (finalists, site visits) reads a
 // chosen subset of eligible applications with reviewers and loads of its own. A round's members
 // are rows (round_applications, round_reviewers) so that later changes of eligibility or of the
@@ -66,7 +66,7 @@ export function roundFormValues(round?: ReviewRound): Record<RoundField, string>
 }
 
 function validateSettings(errors: FieldErrors, input: Fields<RoundField>, now: Date, existing?: ReviewRound) {
-  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Name the round, like “ReviewRound 1” or “Finalists”.', singleLine: true });
+  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Name the round, like “Round 1” or “Finalists”.', singleLine: true });
   const k = checkInteger(errors, 'k', input.k, { min: 1, max: 20, label: 'the number of reviewers per application' });
   const reminderDaysBefore = checkInteger(errors, 'reminderDaysBefore', input.reminderDaysBefore, {
     min: 0,
@@ -177,7 +177,7 @@ async function addNewMembersOfFirstRound(db: Database, round: ReviewRound) {
   return { applications: added(apps), reviewers: added(reviewers) };
 }
 
-/** ReviewRound 1: takes in applications found eligible, and panel members who joined, since it began. */
+/** Round 1: takes in applications found eligible, and panel members who joined, since it began. */
 export async function refreshRoundApplications(db: Database, roundId: number) {
   const round = await findRound(db, roundId);
   if (round.number !== 1) throw new Invalid({ round: 'Only the first round takes in new eligible applications; choose a later round’s applications when editing it.' });

@@ -1,6 +1,6 @@
 // The audit log of admin acts. Call recordAudit inside the transaction of the act it records,
 // so the log never claims something that was rolled back.
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { auditLog, users } from '../../../models/schema.js';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
@@ -51,4 +51,10 @@ export async function listAudit(db: Database, { before, action }: { before?: num
     .limit(AUDIT_PAGE_SIZE + 1);
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   return { entries: page, nextBefore: rows.length > AUDIT_PAGE_SIZE ? page[page.length - 1]?.id : undefined };
+}
+
+/** The actions recorded in the audit log, for the filter of its page. */
+export async function auditActionNames(db: Database): Promise<string[]> {
+  const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(asc(auditLog.action));
+  return rows.map((r) => r.action);
 }

@@ -1,33 +1,17 @@
-// The program admin's area. Every route here requires the admin role; someone not signed in is
-// sent to the sign-in page, whether they followed a link (GET) or sent a form (POST).
+// The admin's home, the outgoing e-mail and the audit log: admin pages that belong to no domain.
+// Like every router under /admin, it is mounted behind the one admin guard in routes/index.ts.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { NotFound } from '../server/errors.js';
-import { buildEml, emlPath } from '../server/mail/transport.js';
-import { requireRole } from '../server/middleware/require-role.js';
-import { findOutboxMessage, listOutbox, outboxCounts } from '../server/mail/outbox-admin.js';
-import { adminCriteriaRoutes } from './admin-criteria.routes.js';
-import { adminEligibilityRoutes } from './admin-eligibility.routes.js';
-import { adminProgramRoutes } from './admin-programs.routes.js';
-import { optionalId } from './params.js';
+import { Router } from 'express';
+import type { AppContext } from '../../server/context.js';
+import { NotFound } from '../../server/errors.js';
+import { buildEml, emlPath } from '../../server/mail/transport.js';
+import { findOutboxMessage, listOutbox, outboxCounts } from '../../server/mail/outbox-admin.js';
+import { auditActionNames, listAudit } from '../../server/services/shared/audit.js';
+import { optionalId } from '../params.js';
 
-/**
- * A form sent after the session ended cannot be replayed after signing in, so a POST returns
- * to the admin home; a GET returns to the page asked for.
- */
-function redirectAnonymousToLogin(req: Request, res: Response, next: NextFunction) {
-  if (req.user) return next();
-  res.flash('info', 'Please sign in to continue.');
-  const back = req.method === 'GET' ? req.originalUrl : '/admin';
-  res.redirect(303, `/login?next=${encodeURIComponent(back)}`);
-}
-
-export function adminRoutes(context: AppContext): Router {
+export function adminSiteRoutes(context: AppContext): Router {
   const router = Router();
-  router.use(redirectAnonymousToLogin);
-  router.use(requireRole('admin'));
   const outboxDir = path.join(context.config.dataDir, 'outbox');
 
   router.get('/', function showAdminHome(_req, res) {
@@ -75,9 +59,21 @@ export function adminRoutes(context: AppContext): Router {
     res.send(eml);
   });
 
-  router.use(adminProgramRoutes(context));
-  router.use(adminCriteriaRoutes(context));
-  router.use(adminEligibilityRoutes(context));
+  router.get('/audit', async function showAuditLog(req, res) {
+    const action = typeof req.query.action === 'string' && /^[a-z0-9_.-]{1,100}$/.test(req.query.action) ? req.query.action : undefined;
+    const before = optionalId(req.query.before);
+    const { entries, nextBefore } = await listAudit(context.db, { before, action });
+    const actions = await auditActionNames(context.db);
+    const query = (extra: Record<string, string>) => new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString();
+    res.render('admin/decisions/audit', {
+      title: 'Audit log',
+      entries,
+      actions: actions.map((a) => ({ value: a, selected: a === action })),
+      action,
+      firstHref: before ? `/admin/audit${action ? `?${query({})}` : ''}` : undefined,
+      nextHref: nextBefore ? `/admin/audit?${query({ before: String(nextBefore) })}` : undefined,
+    });
+  });
 
   return router;
 }

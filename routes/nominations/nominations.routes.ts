@@ -1,15 +1,14 @@
-// Public nominations (no account needed), their confirmation, invitations to apply, and the
-// unsubscribe link every e-mail carries.
-import { RELATIONSHIP_LABELS } from '../models/schema.js';
+// Public nominations (no account needed), their confirmation, and the invitations to apply
+// they lead to.
+import { RELATIONSHIP_LABELS } from '../../models/schema.js';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { Invalid, TooManyRequests } from '../server/errors.js';
-import { suppress, verifyUnsubscribe } from '../server/mail/unsubscribe.js';
-import { requireSignedIn } from '../server/middleware/require-role.js';
-import { receiveFiles } from '../server/middleware/upload.js';
-import { startApplication } from '../server/services/applications/applications.js';
-import { acceptInvitation, describeInvitation } from '../server/services/nominations/links.js';
+import type { AppContext } from '../../server/context.js';
+import { Invalid, TooManyRequests } from '../../server/errors.js';
+import { requireSignedIn } from '../../server/middleware/require-role.js';
+import { receiveFiles } from '../../server/middleware/upload.js';
+import { startApplication } from '../../server/services/applications/applications.js';
+import { acceptInvitation, describeInvitation } from '../../server/services/nominations/links.js';
 import {
   confirmNomination,
   findNominationByToken,
@@ -21,17 +20,16 @@ import {
   submitNomination,
   type NominationInput,
   type OpenNominationCycle,
-} from '../server/services/nominations/nominations.js';
-import { JOIN_MESSAGES } from '../server/services/schools/contacts.js';
-import { findListedSchool, searchSchools, US_STATES } from '../server/services/schools/schools.js';
-import { formatBytes } from '../server/storage/evidence-files.js';
-import { formBody } from './forms.js';
+} from '../../server/services/nominations/nominations.js';
+import { JOIN_MESSAGES } from '../../server/services/schools/contacts.js';
+import { findListedSchool, searchSchools, US_STATES } from '../../server/services/schools/schools.js';
+import { formatBytes } from '../../server/storage/evidence-files.js';
+import { formBody } from '../forms.js';
 
 export function nominationRoutes(context: AppContext): Router {
   const router = Router();
   const { db, clock } = context;
   const nominationContext = { db, clock, mail: context.mail, uploadDir: context.config.uploadDir };
-  const unsubscribeSecret = context.mail.unsubscribeSecret ?? '';
 
   async function renderForm(req: Request, res: Response, cycle: OpenNominationCycle, extra: { values?: NominationInput; errors?: Record<string, string>; formError?: string } = {}, status = 200) {
     const values = extra.values;
@@ -183,21 +181,6 @@ export function nominationRoutes(context: AppContext): Router {
         // A new school to add first, or a join the page did not offer: show the page again.
         return res.redirect(303, `/invitations/${encodeURIComponent(token)}`);
     }
-  });
-
-  router.get('/unsubscribe', function showUnsubscribe(req, res) {
-    const email = verifyUnsubscribe(unsubscribeSecret, req.query.e, req.query.t);
-    if (!email) return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: 'This unsubscribe link is not valid. Check that you copied the whole address from the e-mail.' });
-    res.render('unsubscribe', { title: 'Stop e-mail from Laurel', email, e: req.query.e, t: req.query.t });
-  });
-
-  // Also the one-click target of the List-Unsubscribe header (RFC 8058): mail programs post
-  // here without a CSRF token, so the signed link is the proof (see middleware/csrf.ts).
-  router.post('/unsubscribe', async function unsubscribe(req, res) {
-    const email = verifyUnsubscribe(unsubscribeSecret, req.query.e, req.query.t);
-    if (!email) return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: 'This unsubscribe link is not valid.' });
-    await suppress(db, email);
-    res.render('unsubscribe', { title: 'You are unsubscribed', email, done: true });
   });
 
   return router;

@@ -2,9 +2,9 @@
 // data as JSON and CSV) and each cycle's criteria. Pages carry a title, a description and
 // Open Graph tags so links shared elsewhere preview well.
 import { Router, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { NotFound } from '../server/errors.js';
-import { csvFileName } from '../server/services/shared/csv.js';
+import type { AppContext } from '../../server/context.js';
+import { NotFound } from '../../server/errors.js';
+import { csvFileName } from '../../server/services/shared/csv.js';
 import {
   filterQuery,
   findHonoree,
@@ -16,10 +16,10 @@ import {
   parseHonoreeFilters,
   publicCriteria,
   type HonoreeFilters,
-} from '../server/services/honorees/honorees.js';
-import { US_STATES } from '../server/services/schools/schools.js';
-import { idParam } from './params.js';
-import { sendCsv } from './downloads.js';
+} from '../../server/services/honorees/honorees.js';
+import { US_STATES } from '../../server/services/schools/schools.js';
+import { idParam } from '../params.js';
+import { sendCsv } from '../downloads.js';
 
 const LEVEL_NAMES = { gold: 'Gold', silver: 'Silver' } as const;
 

@@ -1,10 +1,9 @@
 // Admins' side of nominations: the list grouped by school, a school's nominations, spam,
 // invitations by hand, the CSV export and nomination evidence. Mounted under /admin.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { requireRole } from '../server/middleware/require-role.js';
-import { csvFileName } from '../server/services/shared/csv.js';
-import { formatDay } from '../server/services/shared/form-input.js';
+import type { AppContext } from '../../server/context.js';
+import { csvFileName } from '../../server/services/shared/csv.js';
+import { formatDay } from '../../server/services/shared/form-input.js';
 import {
   cycleChoices,
   findNominationFile,
@@ -16,13 +15,13 @@ import {
   nominationGroup,
   unmarkSpam,
   type NominationFilters,
-} from '../server/services/nominations/groups.js';
-import { US_STATES } from '../server/services/schools/schools.js';
+} from '../../server/services/nominations/groups.js';
+import { US_STATES } from '../../server/services/schools/schools.js';
 
-import { NOMINATION_STATUSES, type NominationStatus, APPLICATION_STATUS_LABELS, NOMINATION_STATUS_LABELS } from '../models/schema.js';
-import { idParam, optionalId, pageParam } from './params.js';
-import { sendCsv, sendStoredFile } from './downloads.js';
-import { formBody, showAgainIfInvalid } from './forms.js';
+import { NOMINATION_STATUSES, type NominationStatus, APPLICATION_STATUS_LABELS, NOMINATION_STATUS_LABELS } from '../../models/schema.js';
+import { idParam, optionalId, pageParam } from '../params.js';
+import { sendCsv, sendStoredFile } from '../downloads.js';
+import { formBody, showAgainIfInvalid } from '../forms.js';
 
 /** The group page's address: the match key is folded text ("lincoln|portland|OR"), so encoded. */
 export function groupPath(cycleId: number, matchKey: string): string {
@@ -51,7 +50,6 @@ export function adminNominationRoutes(context: AppContext): Router {
   const router = Router();
   const { db, clock } = context;
   const inviteContext = { db, clock, mail: context.mail };
-  router.use(requireRole('admin'));
 
   router.get('/nominations', async function showNominationList(req, res) {
     const filters = filtersFrom(req.query);

@@ -1,20 +1,18 @@
 // Admins screen submitted applications for eligibility.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { applicationAccess } from '../server/services/permissions.js';
-import { requireRole } from '../server/middleware/require-role.js';
-import { loadApplication } from '../server/services/applications/applications.js';
-import { evaluateEligibility } from '../server/services/programs/eligibility.js';
-import { listApplicationsForAdmin, SCREENABLE, screenApplication } from '../server/services/applications/screening.js';
-import { US_STATES } from '../server/services/schools/schools.js';
-import { APPLICATION_STATUSES, type ApplicationStatus, APPLICATION_STATUS_LABELS } from '../models/schema.js';
-import { idParam, optionalId, pageParam } from './params.js';
-import { formBody, showAgainIfInvalid } from './forms.js';
+import type { AppContext } from '../../server/context.js';
+import { applicationAccess } from '../../server/services/permissions.js';
+import { loadApplication } from '../../server/services/applications/applications.js';
+import { evaluateEligibility } from '../../server/services/programs/eligibility.js';
+import { listApplicationsForAdmin, SCREENABLE, screenApplication } from '../../server/services/applications/screening.js';
+import { US_STATES } from '../../server/services/schools/schools.js';
+import { APPLICATION_STATUSES, type ApplicationStatus, APPLICATION_STATUS_LABELS } from '../../models/schema.js';
+import { idParam, optionalId, pageParam } from '../params.js';
+import { formBody, showAgainIfInvalid } from '../forms.js';
 
 export function adminScreeningRoutes(context: AppContext): Router {
   const router = Router();
   const { db } = context;
-  router.use(requireRole('admin'));
 
   router.get('/applications', async function showApplicationList(req, res) {
     const q = req.query;

@@ -1,11 +1,11 @@
 // School profiles: create one (and become its contact), or find an existing one and ask to be
 // its contact.
-import { SCHOOL_LEVEL_LABELS } from '../models/schema.js';
+import { SCHOOL_LEVEL_LABELS } from '../../models/schema.js';
 import { Router } from 'express';
-import type { AppContext } from '../server/context.js';
-import { NotFound } from '../server/errors.js';
-import { requireSignedIn } from '../server/middleware/require-role.js';
-import { contactsOfSchool, decideContactRequest, decisionMessage, JOIN_MESSAGES, requestToJoinSchool } from '../server/services/schools/contacts.js';
+import type { AppContext } from '../../server/context.js';
+import { NotFound } from '../../server/errors.js';
+import { requireSignedIn } from '../../server/middleware/require-role.js';
+import { contactsOfSchool, decideContactRequest, decisionMessage, JOIN_MESSAGES, requestToJoinSchool } from '../../server/services/schools/contacts.js';
 import {
   createSchool,
   findListedSchool,
@@ -14,9 +14,9 @@ import {
   profileInputFrom,
   searchSchools,
   US_STATES,
-} from '../server/services/schools/schools.js';
-import { approveOrDecline, idParam } from './params.js';
-import { formBody, formField, showAgainIfInvalid } from './forms.js';
+} from '../../server/services/schools/schools.js';
+import { approveOrDecline, idParam } from '../params.js';
+import { formBody, formField, showAgainIfInvalid } from '../forms.js';
 
 export function schoolRoutes(context: AppContext): Router {
   const router = Router();

@@ -1,10 +1,10 @@
 // Registration, e-mail verification, sign-in and out, password reset.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { safeNextPath } from '../server/auth/sign-in.js';
-import type { LoginFailureInfo, PassportInstance } from '../server/auth/passport.js';
-import { checkToken } from '../server/auth/tokens.js';
-import { TooManyRequests } from '../server/errors.js';
+import type { AppContext } from '../../server/context.js';
+import { safeNextPath } from '../../server/auth/sign-in.js';
+import type { LoginFailureInfo, PassportInstance } from '../../server/auth/passport.js';
+import { checkToken } from '../../server/auth/tokens.js';
+import { TooManyRequests } from '../../server/errors.js';
 import {
   registerUser,
   requestPasswordReset,
@@ -13,8 +13,8 @@ import {
   checkVerificationLink,
   verifyEmail,
   type TokenProblem,
-} from '../server/services/accounts/accounts.js';
-import { formField, showAgainIfInvalid } from './forms.js';
+} from '../../server/services/accounts/accounts.js';
+import { formField, showAgainIfInvalid } from '../forms.js';
 
 const TOKEN_PROBLEMS: Record<TokenProblem['reason'], { status: number; text: string }> = {
   unknown: { status: 404, text: 'This link is not valid. Check that you copied the whole address from the e-mail.' },

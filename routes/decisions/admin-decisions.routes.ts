@@ -1,11 +1,8 @@
 // Admins decide eligible applications, edit honoree profiles, publish or unpublish a cycle
 // after a preview, and read the audit log of admin acts.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { requireRole } from '../server/middleware/require-role.js';
-import { listAudit } from '../server/services/shared/audit.js';
+import type { AppContext } from '../../server/context.js';
 import {
-  auditActionNames,
   CITATION_MAX,
   decide,
   editProfile,
@@ -15,11 +12,11 @@ import {
   parseLevel,
   PROFILE_MAX,
   type DecisionFilter,
-} from '../server/services/decisions/decisions.js';
-import { publish, publishPreview, unpublish } from '../server/services/decisions/publishing.js';
-import { DECISION_LEVELS, DECISION_LEVEL_LABELS } from '../models/schema.js';
-import { idParam, optionalId, pageParam } from './params.js';
-import { formBody, showAgainIfInvalid, typedValues } from './forms.js';
+} from '../../server/services/decisions/decisions.js';
+import { publish, publishPreview, unpublish } from '../../server/services/decisions/publishing.js';
+import { DECISION_LEVELS, DECISION_LEVEL_LABELS } from '../../models/schema.js';
+import { idParam, optionalId, pageParam } from '../params.js';
+import { formBody, showAgainIfInvalid, typedValues } from '../forms.js';
 
 function filterParam(value: unknown): DecisionFilter {
   return value === 'undecided' ? 'undecided' : parseLevel(value);
@@ -36,7 +33,6 @@ function decisionsHref(cycleId: number, filter: DecisionFilter, page: number): s
 export function adminDecisionRoutes(context: AppContext): Router {
   const router = Router();
   const { db } = context;
-  router.use(requireRole('admin'));
 
   router.get('/cycles/:cycleId/decisions', async function showDecisions(req, res) {
     const cycleId = idParam(req.params.cycleId);
@@ -153,22 +149,6 @@ export function adminDecisionRoutes(context: AppContext): Router {
       });
     }
     res.redirect(303, `/admin/cycles/${cycleId}/publish`);
-  });
-
-  router.get('/audit', async function showAuditLog(req, res) {
-    const action = typeof req.query.action === 'string' && /^[a-z0-9_.-]{1,100}$/.test(req.query.action) ? req.query.action : undefined;
-    const before = optionalId(req.query.before);
-    const { entries, nextBefore } = await listAudit(db, { before, action });
-    const actions = await auditActionNames(db);
-    const query = (extra: Record<string, string>) => new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString();
-    res.render('admin/decisions/audit', {
-      title: 'Audit log',
-      entries,
-      actions: actions.map((a) => ({ value: a, selected: a === action })),
-      action,
-      firstHref: before ? `/admin/audit${action ? `?${query({})}` : ''}` : undefined,
-      nextHref: nextBefore ? `/admin/audit?${query({ before: String(nextBefore) })}` : undefined,
-    });
   });
 
   return router;

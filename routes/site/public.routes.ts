@@ -1,8 +1,8 @@
 // Pages anyone can read, and the health check for load balancers and monitors.
 import { Router } from 'express';
-import type { AppContext } from '../server/context.js';
-import { databaseAnswers } from '../server/db/client.js';
-import { programOverview } from '../server/services/programs/overview.js';
+import type { AppContext } from '../../server/context.js';
+import { databaseAnswers } from '../../server/db/client.js';
+import { programOverview } from '../../server/services/programs/overview.js';
 
 export function publicRoutes(context: AppContext): Router {
   const router = Router();

@@ -1,9 +1,9 @@
 // Admin pages for a cycle's criteria: add, edit, delete (with a confirmation page), move.
 // Structural changes after the cycle opens are refused by the service with a 403 that says why.
-import type { Criterion, Cycle } from '../models/schema.js';
+import type { Criterion, Cycle } from '../../models/schema.js';
 import { Router, type Request } from 'express';
-import type { AppContext } from '../server/context.js';
-import { recordAudit } from '../server/services/shared/audit.js';
+import type { AppContext } from '../../server/context.js';
+import { recordAudit } from '../../server/services/shared/audit.js';
 import {
   NEW_CRITERION_VALUES,
   createCriterion,
@@ -14,10 +14,10 @@ import {
   moveCriterion,
   updateCriterion,
   type CriterionFieldName,
-} from '../server/services/programs/criteria.js';
-import { findCycle, findProgram, structureLock } from '../server/services/programs/programs.js';
-import { idParam } from './params.js';
-import { formFields, renderInvalid, showAgainIfInvalid } from './forms.js';
+} from '../../server/services/programs/criteria.js';
+import { findCycle, findProgram, structureLock } from '../../server/services/programs/programs.js';
+import { idParam } from '../params.js';
+import { formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
 
 const CRITERION_FIELDS: readonly CriterionFieldName[] = ['title', 'guidance', 'evidenceRequested', 'weight', 'required', 'wordLimit'];
 

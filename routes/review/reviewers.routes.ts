@@ -1,10 +1,10 @@
 // Reviewers joining the panel from their invitation, keeping their profile, declaring conflicts.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { Invalid } from '../server/errors.js';
-import { requireRole } from '../server/middleware/require-role.js';
-import { findSessionUser } from '../server/auth/sign-in.js';
-import { applyingSchools, declareConflict, recordedConflictsOf, withdrawDeclaredConflict } from '../server/services/review/conflicts.js';
+import type { AppContext } from '../../server/context.js';
+import { Invalid } from '../../server/errors.js';
+import { requireRole } from '../../server/middleware/require-role.js';
+import { findSessionUser } from '../../server/auth/sign-in.js';
+import { applyingSchools, declareConflict, recordedConflictsOf, withdrawDeclaredConflict } from '../../server/services/review/conflicts.js';
 import {
   acceptReviewerInvitation,
   expertiseChoices,
@@ -13,11 +13,11 @@ import {
   reviewerProfileOf,
   updateReviewerProfile,
   type ProfileInput,
-} from '../server/services/review/reviewers.js';
-import { US_STATES } from '../server/services/schools/schools.js';
-import { GRADE_LEVELS, GRADE_LEVEL_LABELS } from '../models/schema.js';
-import { idParam } from './params.js';
-import { formBody, showAgainIfInvalid } from './forms.js';
+} from '../../server/services/review/reviewers.js';
+import { US_STATES } from '../../server/services/schools/schools.js';
+import { GRADE_LEVELS, GRADE_LEVEL_LABELS } from '../../models/schema.js';
+import { idParam } from '../params.js';
+import { formBody, showAgainIfInvalid } from '../forms.js';
 
 function profileView(values: Partial<ProfileInput>, areas: string[]) {
   const known = new Set(areas);

@@ -1,17 +1,15 @@
 // Admins invite reviewers to a cycle's panel and see and manage every conflict of interest.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { requireRole } from '../server/middleware/require-role.js';
-import { applyingSchools, cycleConflicts, recordConflictByAdmin, removeConflict } from '../server/services/review/conflicts.js';
-import { findCycle } from '../server/services/programs/programs.js';
-import { inviteReviewers, panelInvitations } from '../server/services/review/reviewers.js';
-import { idParam, optionalId, pageParam } from './params.js';
-import { formBody, formField, showAgainIfInvalid } from './forms.js';
+import type { AppContext } from '../../server/context.js';
+import { applyingSchools, cycleConflicts, recordConflictByAdmin, removeConflict } from '../../server/services/review/conflicts.js';
+import { findCycle } from '../../server/services/programs/programs.js';
+import { inviteReviewers, panelInvitations } from '../../server/services/review/reviewers.js';
+import { idParam, optionalId, pageParam } from '../params.js';
+import { formBody, formField, showAgainIfInvalid } from '../forms.js';
 
 export function adminPanelRoutes(context: AppContext): Router {
   const router = Router();
   const { db } = context;
-  router.use(requireRole('admin'));
 
   const loadCycle = (req: Request) => findCycle(db, idParam(req.params.cycleId));
 

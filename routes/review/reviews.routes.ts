@@ -3,11 +3,11 @@
 // else's assignment, or one the reviewer is conflicted on, is "not found" (never "forbidden"),
 // in blind and open cycles alike.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { RECOMMENDATIONS, type Recommendation, RECOMMENDATION_LABELS } from '../models/schema.js';
-import type { AppContext } from '../server/context.js';
-import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../server/services/permissions.js';
-import { Forbidden, Invalid, StaleEdit, type FieldErrors } from '../server/errors.js';
-import { requireRole } from '../server/middleware/require-role.js';
+import { RECOMMENDATIONS, type Recommendation, RECOMMENDATION_LABELS } from '../../models/schema.js';
+import type { AppContext } from '../../server/context.js';
+import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../../server/services/permissions.js';
+import { Forbidden, Invalid, StaleEdit, type FieldErrors } from '../../server/errors.js';
+import { requireRole } from '../../server/middleware/require-role.js';
 import {
   findReviewFile,
   loadReviewView,
@@ -18,10 +18,10 @@ import {
   reviewerDashboard,
   saveReview,
   type ReviewView,
-} from '../server/services/review/reviewing.js';
-import { idParam } from './params.js';
-import { sendStoredFile } from './downloads.js';
-import { formBody, typedValues } from './forms.js';
+} from '../../server/services/review/reviewing.js';
+import { idParam } from '../params.js';
+import { sendStoredFile } from '../downloads.js';
+import { formBody, typedValues } from '../forms.js';
 
 function access(res: Response): ReviewerAccess {
   return res.locals.access as ReviewerAccess;

@@ -1,12 +1,12 @@
 // The applicant's pages: "My applications", and each section of one application.
-import { APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../models/schema.js';
+import { APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../../models/schema.js';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { applicationAccess, cannotEditApplication, type ApplicationAccess } from '../server/services/permissions.js';
-import { Invalid, NotFound } from '../server/errors.js';
-import { receiveFiles } from '../server/middleware/upload.js';
-import { requireSignedIn } from '../server/middleware/require-role.js';
+import type { AppContext } from '../../server/context.js';
+import { applicationAccess, cannotEditApplication, type ApplicationAccess } from '../../server/services/permissions.js';
+import { Invalid, NotFound } from '../../server/errors.js';
+import { receiveFiles } from '../../server/middleware/upload.js';
+import { requireSignedIn } from '../../server/middleware/require-role.js';
 import {
   applicationsOfUser,
   findOpenCycles,
@@ -16,16 +16,16 @@ import {
   startApplication,
   submitApplication,
   withdrawApplication,
-} from '../server/services/applications/applications.js';
-import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from '../server/services/applications/answers.js';
-import { addEvidence, deleteEvidence, findEvidence } from '../server/services/applications/evidence.js';
-import { nominationsForApplication } from '../server/services/nominations/groups.js';
-import { publishedOutcomes } from '../server/services/honorees/honorees.js';
-import { formatBytes } from '../server/storage/evidence-files.js';
-import { sendStoredFile } from './downloads.js';
-import { idParam } from './params.js';
-import { profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../server/services/schools/schools.js';
-import { formBody, showAgainIfInvalid } from './forms.js';
+} from '../../server/services/applications/applications.js';
+import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from '../../server/services/applications/answers.js';
+import { addEvidence, deleteEvidence, findEvidence } from '../../server/services/applications/evidence.js';
+import { nominationsForApplication } from '../../server/services/nominations/groups.js';
+import { publishedOutcomes } from '../../server/services/honorees/honorees.js';
+import { formatBytes } from '../../server/storage/evidence-files.js';
+import { sendStoredFile } from '../downloads.js';
+import { idParam } from '../params.js';
+import { profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../../server/services/schools/schools.js';
+import { formBody, showAgainIfInvalid } from '../forms.js';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
 

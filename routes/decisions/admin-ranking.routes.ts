@@ -2,12 +2,11 @@
 // the distribution and of each reviewer's leniency, advancing finalists, and the CSV exports.
 // Mounted under /admin. The definitions are in server/services/scoring.ts and on the page.
 import { Router, type Request } from 'express';
-import type { AppContext } from '../server/context.js';
-import { requireRole } from '../server/middleware/require-role.js';
+import type { AppContext } from '../../server/context.js';
 
-import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../server/services/decisions/charts.js';
-import { csvFileName, type CsvValue } from '../server/services/shared/csv.js';
-import { US_STATES } from '../server/services/schools/schools.js';
+import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../../server/services/decisions/charts.js';
+import { csvFileName, type CsvValue } from '../../server/services/shared/csv.js';
+import { US_STATES } from '../../server/services/schools/schools.js';
 import {
   advanceToRound,
   RANK_SORTS,
@@ -17,11 +16,11 @@ import {
   type RankedApplication,
   type RankFilters,
   type RankSort,
-} from '../server/services/decisions/ranking.js';
-import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel, APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../models/schema.js';
-import { idParam, pageParam } from './params.js';
-import { sendCsv } from './downloads.js';
-import { formBody, showAgainIfInvalid } from './forms.js';
+} from '../../server/services/decisions/ranking.js';
+import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel, APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../../models/schema.js';
+import { idParam, pageParam } from '../params.js';
+import { sendCsv } from '../downloads.js';
+import { formBody, showAgainIfInvalid } from '../forms.js';
 
 export const RANKING_PAGE_SIZE = 100;
 
@@ -80,7 +79,6 @@ const COLUMN_LABELS: Record<RankSort, string> = {
 export function adminRankingRoutes(context: AppContext): Router {
   const router = Router();
   const { db, clock } = context;
-  router.use(requireRole('admin'));
 
   router.get('/rounds/:roundId/ranking', async function showRanking(req, res) {
     const roundId = idParam(req.params.roundId);

@@ -1,8 +1,8 @@
 // Admin pages for a cycle's eligibility questions and automatic rules: list, add, edit, delete
 // (each deletion behind a confirmation page).
 import { Router } from 'express';
-import type { AppContext } from '../server/context.js';
-import { ELIGIBILITY_KINDS, ELIGIBILITY_KIND_LABELS, type Cycle, type EligibilityQuestion, type EligibilityRule } from '../models/schema.js';
+import type { AppContext } from '../../server/context.js';
+import { ELIGIBILITY_KINDS, ELIGIBILITY_KIND_LABELS, type Cycle, type EligibilityQuestion, type EligibilityRule } from '../../models/schema.js';
 import {
   createQuestion,
   createRule,
@@ -21,10 +21,10 @@ import {
   updateRule,
   type QuestionFieldName,
   type RuleFieldName,
-} from '../server/services/programs/eligibility-setup.js';
-import { findCycle, findProgram } from '../server/services/programs/programs.js';
-import { idParam } from './params.js';
-import { formFields, renderInvalid, showAgainIfInvalid } from './forms.js';
+} from '../../server/services/programs/eligibility-setup.js';
+import { findCycle, findProgram } from '../../server/services/programs/programs.js';
+import { idParam } from '../params.js';
+import { formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
 
 const QUESTION_FIELDS: readonly QuestionFieldName[] = ['key', 'prompt', 'help', 'kind', 'options'];
 const RULE_FIELDS: readonly RuleFieldName[] = ['subject', 'operator', 'values', 'other', 'margin', 'message'];

@@ -1,9 +1,9 @@
-// Admin pages for programs and their yearly cycles. Mounted by admin.routes.ts under /admin,
-// behind requireRole('admin'). Forms post back to their own address: a problem re-renders the
+// Admin pages for programs and their yearly cycles (under /admin, behind the admin guard of
+// routes/index.ts). Forms post back to their own address: a problem re-renders the
 // form with 422 and a message per field, success redirects (303) with a flash message.
-import type { Cycle, Program } from '../models/schema.js';
+import type { Cycle, Program } from '../../models/schema.js';
 import { Router } from 'express';
-import type { AppContext } from '../server/context.js';
+import type { AppContext } from '../../server/context.js';
 import {
   copyCycleToNextYear,
   createCycle,
@@ -13,7 +13,7 @@ import {
   newCycleFormValues,
   updateCycle,
   type CycleFieldName,
-} from '../server/services/programs/cycles.js';
+} from '../../server/services/programs/cycles.js';
 import {
   createProgram,
   findCycle,
@@ -21,9 +21,9 @@ import {
   listPrograms,
   programWithCycles,
   updateProgram,
-} from '../server/services/programs/programs.js';
-import { idParam, pageParam } from './params.js';
-import { formFields, renderInvalid, showAgainIfInvalid } from './forms.js';
+} from '../../server/services/programs/programs.js';
+import { idParam, pageParam } from '../params.js';
+import { formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
 
 const PROGRAM_FIELDS = ['name', 'slug', 'description'] as const;
 const CYCLE_FIELDS: readonly CycleFieldName[] = [

@@ -1,23 +1,10 @@
-// Admins run review rounds: create them, assign reviewers (by hand, or automatically after a
-// preview), e-mail reviewers their lists, follow progress and send reminders; and set the
-// cycle panel's maximum loads.
-import type { ReviewRound } from '../models/schema.js';
+// Admins run review rounds: create and edit them, follow their progress, send reminders, and set
+// the cycle panel's maximum loads. Assigning reviewers to a round is routes/assignment/.
+import type { ReviewRound } from '../../models/schema.js';
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../server/context.js';
-import { Invalid } from '../server/errors.js';
-import { requireRole } from '../server/middleware/require-role.js';
-import { findCycle } from '../server/services/programs/programs.js';
-import {
-  ASSIGNMENT_PAGE_SIZE,
-  assignManually,
-  confirmAutomatic,
-  listAssignments,
-  manualChoices,
-  notifyReviewers,
-  previewAutomatic,
-  unassign,
-} from '../server/services/assignment/assignment.js';
-import { applicationProgress, reviewerProgress, roundSummary, sendReminders } from '../server/services/review/progress.js';
+import type { AppContext } from '../../server/context.js';
+import { findCycle } from '../../server/services/programs/programs.js';
+import { applicationProgress, reviewerProgress, roundSummary, sendReminders } from '../../server/services/review/progress.js';
 import {
   createRound,
   cyclePanel,
@@ -30,12 +17,11 @@ import {
   roundFormValues,
   setCycleMaxLoad,
   type RoundMembers,
-} from '../server/services/review/rounds.js';
-import { idParam, pageParam } from './params.js';
-import { formBody, formField, showAgainIfInvalid } from './forms.js';
+} from '../../server/services/review/rounds.js';
+import { idParam, pageParam } from '../params.js';
+import { formBody, showAgainIfInvalid } from '../forms.js';
 
 type Body = Record<string, unknown>;
-
 
 function membersFrom(form: Body): RoundMembers {
   const maxLoads: Record<string, unknown> = {};
@@ -62,10 +48,9 @@ async function memberChoices(context: AppContext, cycleId: number, form: Body | 
   };
 }
 
-export function adminReviewRoutes(context: AppContext): Router {
+export function adminRoundRoutes(context: AppContext): Router {
   const router = Router();
   const { db } = context;
-  router.use(requireRole('admin'));
 
   async function renderRounds(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Body } = {}, status = 200) {
     const cycle = await findCycle(db, idParam(req.params.cycleId));
@@ -77,7 +62,7 @@ export function adminReviewRoutes(context: AppContext): Router {
       rounds,
       isFirst,
       nextNumber: rounds.length + 1,
-      values: extra.form ?? { ...roundFormValues(), name: isFirst ? 'ReviewRound 1' : `ReviewRound ${rounds.length + 1}` },
+      values: extra.form ?? { ...roundFormValues(), name: isFirst ? 'Round 1' : `Round ${rounds.length + 1}` },
       errors: extra.errors,
       choices: isFirst ? undefined : await memberChoices(context, cycle.id, extra.form),
     });
@@ -133,98 +118,6 @@ export function adminReviewRoutes(context: AppContext): Router {
     const roundId = idParam(req.params.roundId);
     const added = await refreshRoundApplications(db, roundId);
     res.flash('success', `Added ${added.applications} application(s) and ${added.reviewers} reviewer(s) to the round.`);
-    res.redirect(303, `/admin/rounds/${roundId}`);
-  });
-
-  async function renderAssign(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Body } = {}, status = 200) {
-    const { round, cycle } = await loadRound(req);
-    const page = pageParam(req.query.page);
-    const list = await listAssignments(db, round.id, page);
-    const { apps, reviewers } = await manualChoices(db, round.id);
-    const form = extra.form ?? {};
-    res.status(status).render('admin/reviews/assign', {
-      title: `Assign reviewers — ${round.name}`,
-      round,
-      cycle,
-      errors: extra.errors,
-      apps: apps.map((a) => ({ ...a, selected: String(a.id) === form.applicationId, short: a.assigned < round.reviewersPerApplication })),
-      reviewers: reviewers.map((r) => ({ ...r, selected: String(r.id) === form.reviewerId, full: r.load >= r.maxLoad })),
-      assignments: list.rows,
-      pageSize: ASSIGNMENT_PAGE_SIZE,
-      prevPage: page > 1 ? page - 1 : undefined,
-      nextPage: list.hasMore ? page + 1 : undefined,
-    });
-  }
-
-  router.get('/rounds/:roundId/assign', async function showManualAssignment(req, res) {
-    await renderAssign(req, res);
-  });
-
-  router.post('/rounds/:roundId/assign', async function saveManualAssignment(req, res) {
-    const roundId = idParam(req.params.roundId);
-    const form = formBody(req);
-    const id = (value: unknown) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
-    try {
-      const applicationId = id(form.applicationId);
-      const reviewerId = id(form.reviewerId);
-      if (Number.isNaN(applicationId)) throw new Invalid({ applicationId: 'Choose an application.' });
-      if (Number.isNaN(reviewerId)) throw new Invalid({ reviewerId: 'Choose a reviewer.' });
-      await assignManually(context, { roundId, applicationId, reviewerId, adminId: req.user!.id });
-    } catch (error) {
-      return showAgainIfInvalid(error, (invalid) => renderAssign(req, res, { errors: invalid.fieldErrors, form }, 422));
-    }
-    res.flash('success', `Reviewer assigned to application ${String(form.applicationId)}. E-mail reviewers from the round page when you are done.`);
-    res.redirect(303, `/admin/rounds/${roundId}/assign`);
-  });
-
-  router.post('/rounds/:roundId/assignments/:assignmentId/delete', async function removeAssignment(req, res) {
-    const roundId = idParam(req.params.roundId);
-    try {
-      await unassign(db, { roundId, assignmentId: idParam(req.params.assignmentId) });
-      res.flash('success', 'The assignment was removed.');
-    } catch (error) {
-      showAgainIfInvalid(error, (invalid) => {
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
-      });
-    }
-    res.redirect(303, `/admin/rounds/${roundId}/assign`);
-  });
-
-  router.get('/rounds/:roundId/auto', async function showAutomaticPreview(req, res) {
-    const { cycle } = await loadRound(req);
-    const preview = await previewAutomatic(db, idParam(req.params.roundId));
-    const page = pageParam(req.query.page);
-    const size = ASSIGNMENT_PAGE_SIZE;
-    res.render('admin/reviews/auto', {
-      title: `Automatic assignment — ${preview.round.name}`,
-      cycle,
-      ...preview,
-      addedPage: preview.added.slice((page - 1) * size, page * size),
-      prevPage: page > 1 ? page - 1 : undefined,
-      nextPage: page * size < preview.added.length ? page + 1 : undefined,
-    });
-  });
-
-  router.post('/rounds/:roundId/auto', async function confirmAutomaticAssignment(req, res) {
-    const roundId = idParam(req.params.roundId);
-    const fingerprint = formField(req, 'plan');
-    try {
-      const added = await confirmAutomatic(context, { roundId, adminId: req.user!.id, fingerprint });
-      res.flash('success', `${added} assignment(s) made. Next: e-mail the reviewers their lists.`);
-      res.redirect(303, `/admin/rounds/${roundId}`);
-    } catch (error) {
-      showAgainIfInvalid(error, (invalid) => {
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
-        res.redirect(303, `/admin/rounds/${roundId}/auto`);
-      });
-    }
-  });
-
-  router.post('/rounds/:roundId/notify', async function emailReviewerLists(req, res) {
-    const roundId = idParam(req.params.roundId);
-    const mailed = await notifyReviewers(context, roundId);
-    if (mailed > 0) context.mailQueued();
-    res.flash(mailed > 0 ? 'success' : 'info', mailed > 0 ? `E-mailed ${mailed} reviewer(s) their list.` : 'Every reviewer already has their list; nothing was sent.');
     res.redirect(303, `/admin/rounds/${roundId}`);
   });
 

@@ -1,0 +1,126 @@
+// Admins assign reviewers to a round: by hand, one pair at a time, or automatically after a
+// preview of the whole plan (services/assignment/); then e-mail each reviewer their list.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../../server/context.js';
+import { Invalid } from '../../server/errors.js';
+import {
+  ASSIGNMENT_PAGE_SIZE,
+  assignManually,
+  confirmAutomatic,
+  listAssignments,
+  manualChoices,
+  notifyReviewers,
+  previewAutomatic,
+  unassign,
+} from '../../server/services/assignment/assignment.js';
+import { findCycle } from '../../server/services/programs/programs.js';
+import { findRound } from '../../server/services/review/rounds.js';
+import { idParam, pageParam } from '../params.js';
+import { formBody, formField, showAgainIfInvalid } from '../forms.js';
+
+type Body = Record<string, unknown>;
+
+export function adminAssignmentRoutes(context: AppContext): Router {
+  const router = Router();
+  const { db } = context;
+
+  async function loadRound(req: Request) {
+    const round = await findRound(db, idParam(req.params.roundId));
+    const cycle = await findCycle(db, round.cycleId);
+    return { round, cycle };
+  }
+
+  async function renderAssign(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Body } = {}, status = 200) {
+    const { round, cycle } = await loadRound(req);
+    const page = pageParam(req.query.page);
+    const list = await listAssignments(db, round.id, page);
+    const { apps, reviewers } = await manualChoices(db, round.id);
+    const form = extra.form ?? {};
+    res.status(status).render('admin/reviews/assign', {
+      title: `Assign reviewers — ${round.name}`,
+      round,
+      cycle,
+      errors: extra.errors,
+      apps: apps.map((a) => ({ ...a, selected: String(a.id) === form.applicationId, short: a.assigned < round.reviewersPerApplication })),
+      reviewers: reviewers.map((r) => ({ ...r, selected: String(r.id) === form.reviewerId, full: r.load >= r.maxLoad })),
+      assignments: list.rows,
+      pageSize: ASSIGNMENT_PAGE_SIZE,
+      prevPage: page > 1 ? page - 1 : undefined,
+      nextPage: list.hasMore ? page + 1 : undefined,
+    });
+  }
+
+  router.get('/rounds/:roundId/assign', async function showManualAssignment(req, res) {
+    await renderAssign(req, res);
+  });
+
+  router.post('/rounds/:roundId/assign', async function saveManualAssignment(req, res) {
+    const roundId = idParam(req.params.roundId);
+    const form = formBody(req);
+    const id = (value: unknown) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
+    try {
+      const applicationId = id(form.applicationId);
+      const reviewerId = id(form.reviewerId);
+      if (Number.isNaN(applicationId)) throw new Invalid({ applicationId: 'Choose an application.' });
+      if (Number.isNaN(reviewerId)) throw new Invalid({ reviewerId: 'Choose a reviewer.' });
+      await assignManually(context, { roundId, applicationId, reviewerId, adminId: req.user!.id });
+    } catch (error) {
+      return showAgainIfInvalid(error, (invalid) => renderAssign(req, res, { errors: invalid.fieldErrors, form }, 422));
+    }
+    res.flash('success', `Reviewer assigned to application ${String(form.applicationId)}. E-mail reviewers from the round page when you are done.`);
+    res.redirect(303, `/admin/rounds/${roundId}/assign`);
+  });
+
+  router.post('/rounds/:roundId/assignments/:assignmentId/delete', async function removeAssignment(req, res) {
+    const roundId = idParam(req.params.roundId);
+    try {
+      await unassign(db, { roundId, assignmentId: idParam(req.params.assignmentId) });
+      res.flash('success', 'The assignment was removed.');
+    } catch (error) {
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+      });
+    }
+    res.redirect(303, `/admin/rounds/${roundId}/assign`);
+  });
+
+  router.get('/rounds/:roundId/auto', async function showAutomaticPreview(req, res) {
+    const { cycle } = await loadRound(req);
+    const preview = await previewAutomatic(db, idParam(req.params.roundId));
+    const page = pageParam(req.query.page);
+    const size = ASSIGNMENT_PAGE_SIZE;
+    res.render('admin/reviews/auto', {
+      title: `Automatic assignment — ${preview.round.name}`,
+      cycle,
+      ...preview,
+      addedPage: preview.added.slice((page - 1) * size, page * size),
+      prevPage: page > 1 ? page - 1 : undefined,
+      nextPage: page * size < preview.added.length ? page + 1 : undefined,
+    });
+  });
+
+  router.post('/rounds/:roundId/auto', async function confirmAutomaticAssignment(req, res) {
+    const roundId = idParam(req.params.roundId);
+    const fingerprint = formField(req, 'plan');
+    try {
+      const added = await confirmAutomatic(context, { roundId, adminId: req.user!.id, fingerprint });
+      res.flash('success', `${added} assignment(s) made. Next: e-mail the reviewers their lists.`);
+      res.redirect(303, `/admin/rounds/${roundId}`);
+    } catch (error) {
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.redirect(303, `/admin/rounds/${roundId}/auto`);
+      });
+    }
+  });
+
+  router.post('/rounds/:roundId/notify', async function emailReviewerLists(req, res) {
+    const roundId = idParam(req.params.roundId);
+    const mailed = await notifyReviewers(context, roundId);
+    if (mailed > 0) context.mailQueued();
+    res.flash(mailed > 0 ? 'success' : 'info', mailed > 0 ? `E-mailed ${mailed} reviewer(s) their list.` : 'Every reviewer already has their list; nothing was sent.');
+    res.redirect(303, `/admin/rounds/${roundId}`);
+  });
+
+  return router;
+}
