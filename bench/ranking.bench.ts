@@ -8,7 +8,8 @@ import { eq, sql } from 'drizzle-orm';
 import { reviewRounds } from '../models/schema.js';
 import { seedDemoProgram } from '../server/cli/seed-demo.js';
 import { pgliteHandle, postgresHandle } from '../server/db/client.js';
-import { rankRound, reviewExport } from '../server/services/decisions/ranking.js';
+import { rankRound } from '../server/services/decisions/ranking.js';
+import { reviewExport } from '../server/services/decisions/ranking-export.js';
 
 const [applicationCount = 10_000, reviewerCount = 300] = process.argv.slice(2).map(Number);
 const K = 3;

@@ -3,15 +3,15 @@
 // Mounted under /admin. The definitions are in server/services/scoring.ts and on the page.
 import { Router, type Request } from 'express';
 import type { AppContext } from '../../server/context.js';
+import { reviewExport } from '../../server/services/decisions/ranking-export.js';
+import { advanceToRound } from '../../server/services/review/rounds.js';
 
 import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../../server/services/decisions/charts.js';
 import { csvFileName, type CsvValue } from '../../server/services/shared/csv.js';
 import { US_STATES } from '../../server/services/schools/schools.js';
 import {
-  advanceToRound,
   RANK_SORTS,
   rankRound,
-  reviewExport,
   round4,
   type RankedApplication,
   type RankFilters,

@@ -15,7 +15,8 @@ import {
 } from '../../models/schema.js';
 import { seedDemoProgram } from '../../server/cli/seed-demo.js';
 import { csvLine, type CsvValue } from '../../server/services/shared/csv.js';
-import { rankRound, reviewExport } from '../../server/services/decisions/ranking.js';
+import { rankRound } from '../../server/services/decisions/ranking.js';
+import { reviewExport } from '../../server/services/decisions/ranking-export.js';
 import { schoolMatchKey } from '../../server/services/schools/schools.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createUser, signIn } from '../helpers/factories.js';

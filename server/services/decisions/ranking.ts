@@ -8,13 +8,11 @@
 //   scale as midpoint + z × (range / 4), clamped to the scale (1–5: 3 + z; z = ±2 at the ends);
 // - the spread is the highest review score minus the lowest;
 // - reviewers disagree (the flag) when the spread exceeds the cycle's disagreement threshold.
-import { and, asc, count, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import {
   applications,
   assignments,
   criteria,
-  cycles,
-  reviewRounds,
   reviewScores,
   roundApplications,
   schools,
@@ -22,15 +20,11 @@ import {
   type ApplicationStatus,
   type Recommendation,
   type SchoolLevel,
-  RECOMMENDATION_LABELS,
   type Scale,
 } from '../../../models/schema.js';
-import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
-import { Invalid, NotFound } from '../../errors.js';
-import { recordAudit } from '../shared/audit.js';
+import { findRoundWithCycle, nextRound } from '../review/rounds.js';
 import { histogram } from './charts.js';
-import type { CsvValue } from '../shared/csv.js';
 
 export interface ReviewerStats { n: number; mean: number; sd: number }
 
@@ -116,30 +110,6 @@ export interface RankedApplication {
   gold: number;
   silver: number;
   notRecommended: number;
-}
-
-export async function findRoundWithCycle(db: Database, roundId: number) {
-  const [found] = await db
-    .select({
-      round: reviewRounds,
-      cycle: { id: cycles.id, name: cycles.name, scoreMin: cycles.scoreMin, scoreMax: cycles.scoreMax, disagreementThreshold: cycles.disagreementThreshold },
-    })
-    .from(reviewRounds)
-    .innerJoin(cycles, eq(cycles.id, reviewRounds.cycleId))
-    .where(eq(reviewRounds.id, roundId));
-  if (!found) throw new NotFound('We could not find that review round.');
-  return found;
-}
-
-/** The round that follows (the next number in the same cycle), if one exists. */
-export async function nextRound(db: Database, round: { cycleId: number; number: number }) {
-  const [next] = await db
-    .select({ id: reviewRounds.id, number: reviewRounds.number, name: reviewRounds.name })
-    .from(reviewRounds)
-    .where(and(eq(reviewRounds.cycleId, round.cycleId), gt(reviewRounds.number, round.number)))
-    .orderBy(asc(reviewRounds.number))
-    .limit(1);
-  return next;
 }
 
 /** Submitted reviews of a round, each scored in SQL so the criterion rows never reach Node. */
@@ -281,118 +251,4 @@ export async function rankRound(db: Database, roundId: number, { sort = 'mean', 
 }
 export type Ranking = Awaited<ReturnType<typeof rankRound>>;
 
-/**
- * Adds chosen applications of one round to a later round of the same cycle (the finalists).
- * Every application must be in the source round and still eligible; those already in the later
- * round are left as they are.
- */
-export async function advanceToRound(
-  { db, clock }: { db: Database; clock: Clock },
-  { fromRoundId, toRoundId, applicationIds, adminId }: { fromRoundId: number; toRoundId: number; applicationIds: readonly number[]; adminId: number },
-) {
-  const [{ round: from }, { round: to }] = await Promise.all([findRoundWithCycle(db, fromRoundId), findRoundWithCycle(db, toRoundId)]);
-  if (to.cycleId !== from.cycleId || to.number <= from.number) {
-    throw new Invalid({ toRoundId: 'Choose a later round of the same cycle.' });
-  }
-  const ids = [...new Set(applicationIds)];
-  if (ids.length === 0) throw new Invalid({ applicationIds: 'Choose at least one application to advance.' });
-  return db.transaction(async (tx) => {
-    const inRound = await tx
-      .select({ id: applications.id, status: applications.status })
-      .from(roundApplications)
-      .innerJoin(applications, eq(applications.id, roundApplications.applicationId))
-      .where(and(eq(roundApplications.roundId, fromRoundId), inArray(roundApplications.applicationId, ids)));
-    const found = new Set(inRound.map((a) => a.id));
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length) {
-      throw new Invalid({ applicationIds: `Not in ${from.name}: application no. ${missing.join(', ')}. Nothing was advanced.` });
-    }
-    const notEligible = inRound.filter((a) => a.status !== 'eligible').map((a) => a.id);
-    if (notEligible.length) {
-      throw new Invalid({ applicationIds: `No longer eligible: application no. ${notEligible.join(', ')}. Nothing was advanced.` });
-    }
-    const added = await tx
-      .insert(roundApplications)
-      .values(ids.map((applicationId) => ({ roundId: toRoundId, applicationId })))
-      .onConflictDoNothing()
-      .returning({ applicationId: roundApplications.applicationId });
-    await recordAudit(tx, clock, {
-      actorId: adminId,
-      action: 'round.advance',
-      subjectType: 'review_round',
-      subjectId: toRoundId,
-      summary: `Advanced ${added.length} application(s) from ${from.name} to ${to.name}` +
-        (added.length < ids.length ? ` (${ids.length - added.length} already there)` : ''),
-      details: { fromRoundId, toRoundId, applicationIds: ids, added: added.map((a) => a.applicationId) },
-    });
-    return { toRound: to, added: added.length, alreadyThere: ids.length - added.length };
-  });
-}
-
 export const round4 = (value: number | null) => (value === null ? null : Math.round(value * 1e4) / 1e4);
-
-/**
- * Every submitted review of a round with its criterion scores and comments, in batches of
- * reviews (two queries a batch). Admins only: it carries reviewers' confidential notes.
- */
-export async function reviewExport(db: Database, roundId: number, batchSize = 500) {
-  const { round, cycle } = await findRoundWithCycle(db, roundId);
-  const rubric = await db
-    .select({ id: criteria.id, position: criteria.position, title: criteria.title, weight: criteria.weight })
-    .from(criteria)
-    .where(eq(criteria.cycleId, cycle.id))
-    .orderBy(asc(criteria.position), asc(criteria.id));
-  const position = new Map(rubric.map((c, i) => [c.id, i]));
-  const header = [
-    'Application no.', 'School', 'State', 'Reviewer', 'Reviewer e-mail', 'Submitted', 'Review score (weighted mean)', 'Recommendation',
-    ...rubric.flatMap((c) => [`${c.position}. ${c.title}: score`, `${c.position}. ${c.title}: comment`]),
-    ...(round.siteVisit ? ['Site-visit notes'] : []),
-    'Confidential note (admins only)',
-  ];
-  async function* rows(): AsyncGenerator<CsvValue[]> {
-    let after = 0;
-    for (;;) {
-      const batch = await db
-        .select({
-          id: assignments.id, applicationId: assignments.applicationId, schoolName: schools.name, state: schools.state,
-          reviewerName: users.name, reviewerEmail: users.email, submittedAt: assignments.submittedAt,
-          recommendation: assignments.recommendation, siteVisitNotes: assignments.siteVisitNotes, confidentialNote: assignments.confidentialNote,
-        })
-        .from(assignments)
-        .innerJoin(applications, eq(applications.id, assignments.applicationId))
-        .innerJoin(schools, eq(schools.id, applications.schoolId))
-        .innerJoin(users, eq(users.id, assignments.reviewerId))
-        .where(and(eq(assignments.roundId, roundId), eq(assignments.status, 'submitted'), gt(assignments.id, after)))
-        .orderBy(asc(assignments.id))
-        .limit(batchSize);
-      if (batch.length === 0) return;
-      // The batch's scores by id range rather than a list of 500 parameters.
-      const last = batch[batch.length - 1]!.id;
-      const scores = await db
-        .select({ assignmentId: reviewScores.assignmentId, criterionId: reviewScores.criterionId, score: reviewScores.score, comment: reviewScores.comment })
-        .from(reviewScores)
-        .where(and(gt(reviewScores.assignmentId, after), lte(reviewScores.assignmentId, last)));
-      const byReview = new Map<number, Array<{ score: number | null; comment: string } | undefined>>();
-      for (const s of scores) {
-        const index = position.get(s.criterionId);
-        if (index === undefined) continue;
-        const given = byReview.get(s.assignmentId) ?? byReview.set(s.assignmentId, []).get(s.assignmentId)!;
-        given[index] = s;
-      }
-      for (const r of batch) {
-        const given = byReview.get(r.id) ?? [];
-        yield [
-          r.applicationId, r.schoolName, r.state, r.reviewerName, r.reviewerEmail, r.submittedAt,
-          round4(reviewScore(rubric.map((c, i) => ({ score: given[i]?.score ?? null, weight: c.weight })))),
-          r.recommendation ? RECOMMENDATION_LABELS[r.recommendation] : '',
-          ...rubric.flatMap((_c, i) => [given[i]?.score ?? null, given[i]?.comment ?? '']),
-          ...(round.siteVisit ? [r.siteVisitNotes] : []),
-          r.confidentialNote,
-        ];
-      }
-      if (batch.length < batchSize) return;
-      after = last;
-    }
-  }
-  return { round, header, rows: rows() };
-}

@@ -22,7 +22,7 @@ import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, st
 import { discardUnreferenced } from '../../storage/sweep.js';
 import { onNominationConfirmed } from './links.js';
 import { takeRateLimit } from '../shared/rate-limit.js';
-import { findListedSchool, schoolMatchKey, US_STATES } from '../schools/schools.js';
+import { checkSchoolAddress, findListedSchool } from '../schools/schools.js';
 import type { ServiceContext } from '../../context.js';
 
 export const NOMINATION_WORD_LIMIT = 300;
@@ -120,17 +120,7 @@ async function validate(db: Database, cycle: OpenNominationCycle, input: Nominat
     if (!profile) errors.schoolName = 'That school is no longer listed; type its name, city and state instead.';
     else school = { id: profile.id, name: profile.name, district: profile.district, city: profile.city, state: profile.state, matchKey: profile.matchKey };
   } else {
-    const name = singleLine(input.schoolName);
-    const city = singleLine(input.city);
-    const state = input.state.trim().toUpperCase();
-    const district = singleLine(input.district);
-    if (name === '') errors.schoolName = "Enter the school's name.";
-    else if (name.length > 200) errors.schoolName = 'Use at most 200 characters.';
-    if (district.length > 200) errors.district = 'Use at most 200 characters.';
-    if (city === '') errors.city = 'Enter the city or town.';
-    else if (city.length > 120) errors.city = 'Use at most 120 characters.';
-    if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
-    school = { id: null, name, district, city, state, matchKey: schoolMatchKey(name, city, state) };
+    school = { id: null, ...checkSchoolAddress(errors, { ...input, name: input.schoolName }, { nameField: 'schoolName' }) };
   }
 
   const words = countWords(reason);

@@ -3,12 +3,14 @@
 // chosen subset of eligible applications with reviewers and loads of its own. A round's members
 // are rows (round_applications, round_reviewers) so that later changes of eligibility or of the
 // panel never silently change a round under way: round 1 takes them in on an admin's request.
-import { and, asc, count, eq, inArray, max, notInArray, sql } from 'drizzle-orm';
-import { applications, assignments, cycleReviewers, reviewRounds, roundApplications, roundReviewers, schools, users, type ReviewRound } from '../../../models/schema.js';
+import { and, asc, count, eq, gt, inArray, max, notInArray, sql } from 'drizzle-orm';
+import { applications, assignments, cycleReviewers, cycles, reviewRounds, roundApplications, roundReviewers, schools, users, type ReviewRound } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { checkbox, checkInteger, checkText, dayString, isUniqueViolation, parseDay, startOfDay, text, type Fields } from '../shared/form-input.js';
 import type { ServiceContext } from '../../context.js';
+import type { Clock } from '../../clock.js';
+import { recordAudit } from '../shared/audit.js';
 
 export type RoundField = 'name' | 'k' | 'dueAt' | 'reminderDaysBefore' | 'siteVisit';
 
@@ -313,5 +315,77 @@ export async function setCycleMaxLoad(db: Database, { cycleId, userId, maxLoad }
     await tx.execute(sql`
       update round_reviewers rr set max_load = ${value}
       from review_rounds r where r.id = rr.round_id and r.cycle_id = ${cycleId} and r.number = 1 and rr.user_id = ${userId}`);
+  });
+}
+
+export async function findRoundWithCycle(db: Database, roundId: number) {
+  const [found] = await db
+    .select({
+      round: reviewRounds,
+      cycle: { id: cycles.id, name: cycles.name, scoreMin: cycles.scoreMin, scoreMax: cycles.scoreMax, disagreementThreshold: cycles.disagreementThreshold },
+    })
+    .from(reviewRounds)
+    .innerJoin(cycles, eq(cycles.id, reviewRounds.cycleId))
+    .where(eq(reviewRounds.id, roundId));
+  if (!found) throw new NotFound('We could not find that review round.');
+  return found;
+}
+
+/** The round that follows (the next number in the same cycle), if one exists. */
+export async function nextRound(db: Database, round: { cycleId: number; number: number }) {
+  const [next] = await db
+    .select({ id: reviewRounds.id, number: reviewRounds.number, name: reviewRounds.name })
+    .from(reviewRounds)
+    .where(and(eq(reviewRounds.cycleId, round.cycleId), gt(reviewRounds.number, round.number)))
+    .orderBy(asc(reviewRounds.number))
+    .limit(1);
+  return next;
+}
+
+/**
+ * Adds chosen applications of one round to a later round of the same cycle (the finalists).
+ * Every application must be in the source round and still eligible; those already in the later
+ * round are left as they are.
+ */
+export async function advanceToRound(
+  { db, clock }: { db: Database; clock: Clock },
+  { fromRoundId, toRoundId, applicationIds, adminId }: { fromRoundId: number; toRoundId: number; applicationIds: readonly number[]; adminId: number },
+) {
+  const [{ round: from }, { round: to }] = await Promise.all([findRoundWithCycle(db, fromRoundId), findRoundWithCycle(db, toRoundId)]);
+  if (to.cycleId !== from.cycleId || to.number <= from.number) {
+    throw new Invalid({ toRoundId: 'Choose a later round of the same cycle.' });
+  }
+  const ids = [...new Set(applicationIds)];
+  if (ids.length === 0) throw new Invalid({ applicationIds: 'Choose at least one application to advance.' });
+  return db.transaction(async (tx) => {
+    const inRound = await tx
+      .select({ id: applications.id, status: applications.status })
+      .from(roundApplications)
+      .innerJoin(applications, eq(applications.id, roundApplications.applicationId))
+      .where(and(eq(roundApplications.roundId, fromRoundId), inArray(roundApplications.applicationId, ids)));
+    const found = new Set(inRound.map((a) => a.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) {
+      throw new Invalid({ applicationIds: `Not in ${from.name}: application no. ${missing.join(', ')}. Nothing was advanced.` });
+    }
+    const notEligible = inRound.filter((a) => a.status !== 'eligible').map((a) => a.id);
+    if (notEligible.length) {
+      throw new Invalid({ applicationIds: `No longer eligible: application no. ${notEligible.join(', ')}. Nothing was advanced.` });
+    }
+    const added = await tx
+      .insert(roundApplications)
+      .values(ids.map((applicationId) => ({ roundId: toRoundId, applicationId })))
+      .onConflictDoNothing()
+      .returning({ applicationId: roundApplications.applicationId });
+    await recordAudit(tx, clock, {
+      actorId: adminId,
+      action: 'round.advance',
+      subjectType: 'review_round',
+      subjectId: toRoundId,
+      summary: `Advanced ${added.length} application(s) from ${from.name} to ${to.name}` +
+        (added.length < ids.length ? ` (${ids.length - added.length} already there)` : ''),
+      details: { fromRoundId, toRoundId, applicationIds: ids, added: added.map((a) => a.applicationId) },
+    });
+    return { toRound: to, added: added.length, alreadyThere: ids.length - added.length };
   });
 }

@@ -75,20 +75,34 @@ function percent(value: string, errors: FieldErrors, field: string, label: strin
   return n;
 }
 
-/** Checks a profile; `complete` also requires the facts eligibility depends on. */
-export function validateSchoolProfile(input: SchoolProfileInput, { complete = false } = {}) {
-  const errors: FieldErrors = {};
+/**
+ * The school's name, district, city and state, checked the one way (the profile form, the
+ * nomination form): folded to one line, within length, a known state. Messages go in `errors`
+ * under the form's own field names (the nomination form calls the name "schoolName").
+ */
+export function checkSchoolAddress(
+  errors: FieldErrors,
+  input: { name: string; district: string; city: string; state: string },
+  { nameField = 'name' }: { nameField?: string } = {},
+) {
   const name = singleLine(input.name);
   const city = singleLine(input.city);
   const district = singleLine(input.district);
   const state = input.state.trim().toUpperCase();
-  const website = singleLine(input.website);
-  if (name === '') errors.name = "Enter the school's name.";
-  else if (name.length > 200) errors.name = 'Use at most 200 characters.';
+  if (name === '') errors[nameField] = "Enter the school's name.";
+  else if (name.length > 200) errors[nameField] = 'Use at most 200 characters.';
   if (district.length > 200) errors.district = 'Use at most 200 characters.';
   if (city === '') errors.city = 'Enter the city or town.';
   else if (city.length > 120) errors.city = 'Use at most 120 characters.';
   if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
+  return { name, district, city, state, matchKey: schoolMatchKey(name, city, state) };
+}
+
+/** Checks a profile; `complete` also requires the facts eligibility depends on. */
+export function validateSchoolProfile(input: SchoolProfileInput, { complete = false } = {}) {
+  const errors: FieldErrors = {};
+  const { name, district, city, state } = checkSchoolAddress(errors, input);
+  const website = singleLine(input.website);
   if (!(SCHOOL_LEVELS as readonly string[]).includes(input.level)) errors.level = 'Choose the kind of school.';
   if (website !== '') {
     let ok = website.length <= 300;
