@@ -112,6 +112,13 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
 
+  // A POST may have queued e-mail in its transaction (a nomination, a decision, a request to join
+  // a school...): once its answer is sent, that transaction has committed, so the worker is woken
+  // to send it now rather than on its next tick. One place, so no route has to remember.
+  app.use((req, res, next) => {
+    if (req.method === 'POST') res.once('finish', context.mailQueued);
+    next();
+  });
   mountRoutes(app, context, passport);
 
   app.use(notFoundHandler);

@@ -28,7 +28,7 @@ export interface AppContext extends ServiceContext {
   databaseKind: DatabaseKind;
   config: AppConfig;
   throttle: ThrottlePolicy;
-  /** Called after a request queued e-mail, so the worker sends it now rather than on its next tick. */
+  /** Wakes the outbox worker (server/app.ts calls it after every POST), so mail goes out now rather than on its next tick. */
   mailQueued: () => void;
 }
 

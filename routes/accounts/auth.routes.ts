@@ -56,7 +56,6 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     const input = { name: formField(req, 'name'), email: formField(req, 'email'), password: formField(req, 'password'), next };
     try {
       const { email } = await registerUser(context, { ...input, address: req.ip ?? 'unknown' });
-      context.mailQueued();
       res.flash('success', `Thanks! We sent a link to ${email}. Open it to confirm your address, then sign in.`);
       res.redirect(303, '/login');
     } catch (error) {
@@ -86,7 +85,6 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     const email = formField(req, 'email');
     try {
       await resendVerification(context, { email, address: req.ip ?? 'unknown' });
-      context.mailQueued();
       res.flash('info', `If ${email.trim()} has an account waiting for confirmation, a new link is on its way.`);
       res.redirect(303, '/login');
     } catch (error) {
@@ -173,7 +171,6 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     const email = formField(req, 'email');
     try {
       await requestPasswordReset(context, { email });
-      context.mailQueued();
       res.flash('info', `If ${email.trim()} has an account, a link to choose a new password is on its way. It works for one hour.`);
       res.redirect(303, '/login');
     } catch (error) {

@@ -285,7 +285,6 @@ export function applicationRoutes(context: AppContext): Router {
         return renderSection(res, 'applications/review', { missing: missingItems(view), formError: invalid.message }, 422);
       });
     }
-    context.mailQueued();
     res.flash('success', 'Your application is submitted. We e-mailed a confirmation to every contact of the school.');
     res.redirect(303, `/applications/${a.application.id}`);
   });

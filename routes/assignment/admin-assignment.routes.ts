@@ -117,7 +117,6 @@ export function adminAssignmentRoutes(context: AppContext): Router {
   router.post('/rounds/:roundId/notify', async function emailReviewerLists(req, res) {
     const roundId = idParam(req.params.roundId);
     const mailed = await notifyReviewers(context, roundId);
-    if (mailed > 0) context.mailQueued();
     res.flash(mailed > 0 ? 'success' : 'info', mailed > 0 ? `E-mailed ${mailed} reviewer(s) their list.` : 'Every reviewer already has their list; nothing was sent.');
     res.redirect(303, `/admin/rounds/${roundId}`);
   });

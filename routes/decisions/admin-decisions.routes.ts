@@ -133,7 +133,6 @@ export function adminDecisionRoutes(context: AppContext): Router {
     } catch (error) {
       return showAgainIfInvalid(error, (invalid) => renderPreview(req, res, { errors: invalid.fieldErrors }, 409));
     }
-    context.mailQueued();
     res.flash('success', `Published. ${sent.contactMails} decision e-mail(s) to school contacts and ${sent.nominatorMails} to nominators are on their way.`);
     res.redirect(303, `/admin/cycles/${cycleId}/publish`);
   });

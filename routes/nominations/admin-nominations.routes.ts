@@ -142,7 +142,6 @@ export function adminNominationRoutes(context: AppContext): Router {
       });
     }
     if (outcome.invited) {
-      context.mailQueued();
       res.flash('success', `${outcome.schoolName} is invited to apply. We e-mailed ${outcome.email}.`);
     } else {
       const by = outcome.invitedByName ? ` by ${outcome.invitedByName}` : ' automatically, after a confirmed nomination';

@@ -83,7 +83,6 @@ export function nominationRoutes(context: AppContext): Router {
       try {
         if (req.uploadProblem) throw new Invalid({ files: `${req.uploadProblem} Nothing was sent; choose your files again.` });
         const { email } = await submitNomination(nominationContext, { cycle, input, files: req.uploadedFiles, address: req.ip ?? 'unknown' });
-        context.mailQueued();
         res.flash('success', `Thank you! We sent a link to ${email}. Your nomination counts once you confirm it from that e-mail.`);
         res.redirect(303, '/nominate/sent');
       } catch (error) {
@@ -126,7 +125,6 @@ export function nominationRoutes(context: AppContext): Router {
       const problem = CONFIRM_PROBLEMS[result.outcome];
       return res.status(problem.status).render('nominations/confirm-problem', { title: 'This link does not work', message: problem.text });
     }
-    context.mailQueued();
     res.render('nominations/confirm', { title: 'Nomination confirmed', schoolName: result.schoolName, already: true, justConfirmed: result.outcome === 'confirmed' });
   });
 
@@ -158,7 +156,6 @@ export function nominationRoutes(context: AppContext): Router {
   router.post('/invitations/:token', requireSignedIn, async function acceptSchoolInvitation(req, res) {
     const token = String(req.params.token);
     const result = await acceptInvitation(nominationContext, { token, user: req.user! });
-    context.mailQueued();
     switch (result.outcome) {
       case 'unknown':
         return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: UNKNOWN_INVITATION });

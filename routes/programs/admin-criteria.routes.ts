@@ -1,9 +1,8 @@
 // Admin pages for a cycle's criteria: add, edit, delete (with a confirmation page), move.
 // Structural changes after the cycle opens are refused by the service with a 403 that says why.
 import type { Criterion, Cycle } from '../../models/schema.js';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
-import { recordAudit } from '../../server/services/shared/audit.js';
 import {
   NEW_CRITERION_VALUES,
   createCriterion,
@@ -39,10 +38,6 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     };
   }
 
-  /** Criteria edits go to the audit log with the admin who made them. */
-  const audit = (req: Request, action: string, criterionId: number, summary: string, details?: Record<string, unknown>) =>
-    recordAudit(context.db, context.clock, { actorId: req.user!.id, action, subjectType: 'criterion', subjectId: criterionId, summary, details });
-
   router.get('/cycles/:cycleId/criteria/new', async function showNewCriterionForm(req, res) {
     const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     res.render('admin/criteria/form', { ...(await formLocals(cycle)), values: NEW_CRITERION_VALUES });
@@ -52,8 +47,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     const fields = formFields(req, CRITERION_FIELDS);
     try {
-      const criterion = await createCriterion(context, { cycleId: cycle.id, ...fields });
-      await audit(req, 'criterion.create', criterion.id, `Added criterion “${criterion.title}” to ${cycle.name}`);
+      const criterion = await createCriterion(context, { cycleId: cycle.id, adminId: req.user!.id, ...fields });
       res.flash('success', `The criterion “${criterion.title}” is added.`);
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
@@ -70,8 +64,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
     const fields = formFields(req, CRITERION_FIELDS);
     try {
-      const saved = await updateCriterion(context, { criterionId: criterion.id, ...fields });
-      await audit(req, 'criterion.edit', criterion.id, `Edited criterion “${saved.title}” of ${cycle.name}`, { before: criterionFormValues(criterion), after: criterionFormValues(saved) });
+      await updateCriterion(context, { criterionId: criterion.id, adminId: req.user!.id, ...fields });
       res.flash('success', 'The criterion is saved.');
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
@@ -102,8 +95,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
   router.post('/criteria/:criterionId/delete', async function removeCriterion(req, res) {
     const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
     try {
-      await deleteCriterion(context, { criterionId: criterion.id });
-      await audit(req, 'criterion.delete', criterion.id, `Deleted criterion “${criterion.title}” of ${cycle.name}`);
+      await deleteCriterion(context, { criterionId: criterion.id, adminId: req.user!.id });
       res.flash('success', `The criterion “${criterion.title}” is deleted.`);
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
@@ -120,8 +112,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     const criterionId = idParam(req.params.criterionId);
     const { direction } = formFields(req, ['direction']);
     try {
-      const { cycle, moved } = await moveCriterion(context, { criterionId, direction });
-      if (moved) await audit(req, 'criterion.move', criterionId, `Moved a criterion of ${cycle.name} ${String(direction)}`);
+      const { cycle, moved } = await moveCriterion(context, { criterionId, direction, adminId: req.user!.id });
       if (moved) res.flash('success', `The criterion moved ${direction}.`);
       else res.flash('info', `The criterion is already ${direction === 'up' ? 'first' : 'last'}.`);
       res.redirect(303, `/admin/cycles/${cycle.id}#criterion-${criterionId}`);

@@ -28,7 +28,6 @@ export function adminPanelRoutes(context: AppContext): Router {
     const emailsText = formField(req, 'emails');
     try {
       const { invited, skipped } = await inviteReviewers(context, { cycleId: cycle.id, emailsText, adminId: req.user!.id });
-      context.mailQueued();
       res.flash('success', `Invited ${invited.length}.${skipped.length ? ` Already on the panel: ${skipped.join(', ')}.` : ''}`);
       res.redirect(303, `/admin/cycles/${cycle.id}/reviewer-invitations`);
     } catch (error) {

@@ -125,7 +125,6 @@ export function adminRoundRoutes(context: AppContext): Router {
     const roundId = idParam(req.params.roundId);
     try {
       const result = await sendReminders(context, roundId, { force: true });
-      if (result.sent > 0) context.mailQueued();
       res.flash(result.sent > 0 ? 'success' : 'info', result.sent > 0 ? `Reminded ${result.sent} reviewer(s).` : 'No reviewer has unfinished reviews they were told about; nothing was sent.');
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {

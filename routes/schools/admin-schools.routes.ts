@@ -66,7 +66,6 @@ export function adminSchoolRoutes(context: AppContext): Router {
   async function decide(req: Request, res: Response, { schoolId, userId, back }: { schoolId: number; userId: number; back: string }) {
     const approve = approveOrDecline(formBody(req));
     const decision = await decideContactRequest(context, { schoolId, userId, approve, actor: { id: req.user!.id, isAdmin: true } });
-    context.mailQueued();
     res.flash(decision.outcome === 'decided' ? 'success' : 'info', decisionMessage(decision, approve));
     res.redirect(303, back);
   }
@@ -79,7 +78,6 @@ export function adminSchoolRoutes(context: AppContext): Router {
   router.post('/schools/:id/contacts/:userId/revoke', async function revokeSchoolContact(req, res) {
     const schoolId = idParam(req.params.id);
     await revokeContact(context, { schoolId, userId: idParam(req.params.userId), adminId: req.user!.id });
-    context.mailQueued();
     res.flash('success', 'The person is no longer a contact of the school, and was told so.');
     res.redirect(303, `/admin/schools/${schoolId}`);
   });

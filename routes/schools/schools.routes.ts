@@ -75,7 +75,6 @@ export function schoolRoutes(context: AppContext): Router {
     const school = await findListedSchool(db, idParam(req.params.id));
     if (!school) throw new NotFound('We could not find that school.');
     const status = await requestToJoinSchool(context, { schoolId: school.id, user: req.user! });
-    context.mailQueued();
     res.flash(status === 'active' ? 'success' : 'info', JOIN_MESSAGES[status]);
     res.redirect(303, '/my/applications');
   });
@@ -92,7 +91,6 @@ export function schoolRoutes(context: AppContext): Router {
     const schoolId = idParam(req.params.id);
     const approve = approveOrDecline(formBody(req));
     const decision = await decideContactRequest(context, { schoolId, userId: idParam(req.params.userId), approve, actor: { id: req.user!.id, isAdmin: false } });
-    context.mailQueued();
     res.flash(decision.outcome === 'decided' ? 'success' : 'info', decisionMessage(decision, approve));
     res.redirect(303, `/schools/${schoolId}/contacts`);
   });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { outbox } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
+import type { MailOf, MailTemplate } from './registry.js';
 import { renderMail } from './templates.js';
 import { isSuppressed, REQUESTED_TEMPLATES, unsubscribeUrl } from './unsubscribe.js';
 
@@ -23,10 +24,10 @@ export interface MailSettings {
  * Renders and queues a message. Returns its outbox id, or undefined when the address has
  * unsubscribed and the message is not one the person just asked for.
  */
-export async function enqueueMail(
+export async function enqueueMail<T extends MailTemplate>(
   db: Database,
   settings: MailSettings,
-  { to, template, data }: { to: string; template: string; data: Record<string, unknown> },
+  { to, template, data }: MailOf<T>,
 ): Promise<number | undefined> {
   const address = to.trim().toLowerCase();
   const unsubscribe = settings.unsubscribeSecret ? unsubscribeUrl(settings.baseUrl, settings.unsubscribeSecret, address) : undefined;

@@ -4,12 +4,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { mailSuppressions } from '../../models/schema.js';
 import type { Database } from '../db/client.js';
+import type { MailTemplate } from './registry.js';
 
 /**
  * Messages sent even after unsubscribing: those a person asks for at that moment, and the work
  * a reviewer agreed to do (their assignments and reminders of them).
  */
-export const REQUESTED_TEMPLATES = new Set([
+export const REQUESTED_TEMPLATES: ReadonlySet<MailTemplate> = new Set<MailTemplate>([
   'verify-email', 'password-reset', 'account-exists', 'nomination-confirm', 'review-assignments', 'review-reminder',
 ]);
 

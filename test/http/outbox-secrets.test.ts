@@ -13,6 +13,7 @@ import { MAX_ATTEMPTS, processOutboxOnce } from '../../server/mail/worker.js';
 import { createUser, signIn, STRONG_PASSWORD } from '../helpers/factories.js';
 import { asText, linkIn, submitForm } from '../helpers/forms.js';
 import { startHarness, TEST_BASE_URL, TEST_MAIL_FROM, type Harness } from '../helpers/harness.js';
+import type { MailOf, MailTemplate } from '../../server/mail/registry.js';
 
 const SESSION_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
 const NEW_PASSWORD = 'maple syrup on thursdays';
@@ -99,7 +100,7 @@ describe('secret links in the outbox', () => {
       tokens.push(token);
       return `${TEST_BASE_URL}/${prefix}/${token}${suffix}`;
     };
-    const messages = [
+    const messages: Array<MailOf<MailTemplate>> = [
       { to: 'new@example.org', template: 'verify-email', data: { name: 'Nora', link: linkTo('verify-email', '?next=%2Fapplications%2Fnew') } },
       { to: 'ana@example.org', template: 'password-reset', data: { name: 'Ana', link: linkTo('reset-password') } },
       {

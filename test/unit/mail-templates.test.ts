@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { listUnsubscribeHeader, MAX_SUBJECT_LENGTH, oneLine, subjectLine } from '../../server/mail/headers.js';
+import { MAIL_TEMPLATES } from '../../server/mail/registry.js';
 import { renderMail } from '../../server/mail/templates.js';
 import { SMTP_TIMEOUTS } from '../../server/mail/transport.js';
 import { CLAIM_RENEW_MS, retryDelayMs, STALE_CLAIM_MS } from '../../server/mail/worker.js';
@@ -32,6 +33,16 @@ function hostileData(flag: boolean): Record<string, unknown> {
 }
 
 describe('e-mail templates', () => {
+  it('has a typed entry in server/mail/registry.ts for every template in views/emails, and files for every entry', () => {
+    const files = readdirSync(path.join(viewsDir, 'emails'));
+    const named = [...new Set(files.filter((f) => /\.(text|html)\.hbs$/.test(f) && f !== 'layout.html.hbs').map((f) => f.replace(/\.(text|html)\.hbs$/, '')))];
+    expect([...MAIL_TEMPLATES].sort()).to.deep.equal(named.sort());
+    for (const name of MAIL_TEMPLATES) {
+      expect(files, name).to.include(`${name}.text.hbs`);
+      expect(files, name).to.include(`${name}.html.hbs`);
+    }
+  });
+
   it('takes the subject from the first line of the text template and leaves it out of the body', () => {
     const mail = renderMail('password-reset', {
       name: 'Ana Reyes',

@@ -28,15 +28,16 @@ import {
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
+import type { MailTemplate } from '../../mail/registry.js';
 import { recordAudit } from '../shared/audit.js';
 import { decisionCounts, HONOREE_LEVELS } from './decisions.js';
 import type { ServiceContext } from '../../context.js';
 
-export const DECISION_TEMPLATES: Record<DecisionLevel, string> = {
+export const DECISION_TEMPLATES = {
   gold: 'decision-gold',
   silver: 'decision-silver',
   not_selected: 'decision-not-selected',
-};
+} as const satisfies Record<DecisionLevel, MailTemplate>;
 
 /** Applications of a cycle whose contacts were e-mailed their decision by an earlier publish. */
 async function notifiedApplicationIds(db: Database, cycleId: number): Promise<Set<number>> {

@@ -14,6 +14,7 @@ import {
   structureLock,
 } from './programs.js';
 import type { ServiceContext } from '../../context.js';
+import { recordAudit } from '../shared/audit.js';
 
 export type CriterionFieldName = 'title' | 'guidance' | 'evidenceRequested' | 'weight' | 'required' | 'wordLimit';
 
@@ -82,7 +83,7 @@ export async function listCriteria(db: Database, cycleId: number): Promise<Crite
 
 export async function createCriterion(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { cycleId: number } & Fields<CriterionFieldName>,
+  input: { cycleId: number; adminId: number } & Fields<CriterionFieldName>,
 ): Promise<Criterion> {
   const cycle = await findCycle(context.db, input.cycleId);
   await assertStructureEditable(context, cycle);
@@ -103,6 +104,10 @@ export async function createCriterion(
       .values({ ...wording, weight: weight!, required: required!, wordLimit: wordLimit!, cycleId: cycle.id, position: (last?.position ?? 0) + 1 })
       .returning();
     if (!criterion) throw new Error('The criterion insert returned no row');
+    await recordAudit(tx, context.clock, {
+      actorId: input.adminId, action: 'criterion.create', subjectType: 'criterion', subjectId: criterion.id,
+      summary: `Added criterion “${criterion.title}” to ${cycle.name}`,
+    });
     return criterion;
   });
 }
@@ -113,7 +118,7 @@ export async function createCriterion(
  */
 export async function updateCriterion(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { criterionId: number } & Fields<CriterionFieldName>,
+  input: { criterionId: number; adminId: number } & Fields<CriterionFieldName>,
 ): Promise<Criterion> {
   const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
   const lock = await structureLock(context, cycle);
@@ -144,13 +149,20 @@ export async function updateCriterion(
     }
   }
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
-  const [saved] = await context.db
-    .update(criteria)
-    .set({ ...wording, wordLimit: wordLimit!, weight, required })
-    .where(eq(criteria.id, criterion.id))
-    .returning();
-  if (!saved) throw new NotFound('There is no such criterion.');
-  return saved;
+  return context.db.transaction(async (tx) => {
+    const [saved] = await tx
+      .update(criteria)
+      .set({ ...wording, wordLimit: wordLimit!, weight, required })
+      .where(eq(criteria.id, criterion.id))
+      .returning();
+    if (!saved) throw new NotFound('There is no such criterion.');
+    await recordAudit(tx, context.clock, {
+      actorId: input.adminId, action: 'criterion.edit', subjectType: 'criterion', subjectId: criterion.id,
+      summary: `Edited criterion “${saved.title}” of ${cycle.name}`,
+      details: { before: criterionFormValues(criterion), after: criterionFormValues(saved) },
+    });
+    return saved;
+  });
 }
 
 /** Deleting an optional criterion must leave enough of them for the rule of choice. */
@@ -167,7 +179,7 @@ export async function deletionProblem(context: Pick<ServiceContext, 'db' | 'cloc
   return lock.reason ?? (await optionalShortfall(context, criterion, cycle));
 }
 
-export async function deleteCriterion(context: Pick<ServiceContext, 'db' | 'clock'>, input: { criterionId: number }): Promise<Cycle> {
+export async function deleteCriterion(context: Pick<ServiceContext, 'db' | 'clock'>, input: { criterionId: number; adminId: number }): Promise<Cycle> {
   const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
   await assertStructureEditable(context, cycle);
   const problem = await optionalShortfall(context, criterion, cycle);
@@ -176,6 +188,10 @@ export async function deleteCriterion(context: Pick<ServiceContext, 'db' | 'cloc
     await context.db.transaction(async (tx) => {
       await tx.delete(criteria).where(eq(criteria.id, criterion.id));
       await renumber(tx, cycle.id);
+      await recordAudit(tx, context.clock, {
+        actorId: input.adminId, action: 'criterion.delete', subjectType: 'criterion', subjectId: criterion.id,
+        summary: `Deleted criterion “${criterion.title}” of ${cycle.name}`,
+      });
     });
   } catch (error) {
     // Answers and evidence point at criteria; the lock should have caught it, the database makes sure.
@@ -197,7 +213,7 @@ async function renumber(db: Database, cycleId: number, order?: Criterion[]) {
 /** Moves a criterion one place up or down; a move past either end changes nothing. */
 export async function moveCriterion(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { criterionId: number; direction: unknown },
+  input: { criterionId: number; direction: unknown; adminId: number },
 ): Promise<{ cycle: Cycle; moved: boolean }> {
   const direction = text(input.direction);
   if (direction !== 'up' && direction !== 'down') throw new Invalid({ direction: 'Choose to move the criterion up or down.' });
@@ -210,6 +226,10 @@ export async function moveCriterion(
     if (index < 0 || target < 0 || target >= rows.length) return false;
     [rows[index], rows[target]] = [rows[target]!, rows[index]!];
     await renumber(tx, cycle.id, rows);
+    await recordAudit(tx, context.clock, {
+      actorId: input.adminId, action: 'criterion.move', subjectType: 'criterion', subjectId: criterion.id,
+      summary: `Moved a criterion of ${cycle.name} ${direction}`,
+    });
     return true;
   });
   return { cycle, moved };

@@ -1,0 +1,96 @@
+// Every e-mail the portal sends, with the fields its template reads (views/emails/NAME.text.hbs
+// and NAME.html.hbs). enqueueMail takes a name from this list and the data of that name, so a
+// misspelt template or a missing field fails the type check, not a send at run time. A unit test
+// checks that each name here has both template files and every file here has a name.
+
+/** The criteria of a submitted application, as its confirmation lists them. */
+interface SubmittedCriterion {
+  number: number;
+  title: string;
+  wordCount: number;
+  fileCount: number;
+}
+
+/** One school's decision e-mail: the reviewers' comments per criterion when the cycle shares them. */
+interface DecisionMail {
+  name: string;
+  schoolName: string;
+  cycleName: string;
+  programName: string;
+  citation: string;
+  honoreeUrl: string;
+  applicationsUrl: string;
+  criteriaComments: Array<{ title: string; comments: string[] }>;
+  hasComments: boolean;
+}
+
+export interface MailTemplates {
+  'verify-email': { name: string; link: string };
+  'password-reset': { name: string; link: string };
+  'account-exists': { name: string; verified: boolean };
+  'application-submitted': {
+    name: string;
+    schoolName: string;
+    cycleName: string;
+    applicationId: number;
+    submittedAt: string;
+    deadline: string;
+    criteria: SubmittedCriterion[];
+    link: string;
+  };
+  'nomination-confirm': { name: string; schoolName: string; cycleName: string; link: string; fileCount: number };
+  'nomination-school-applied': { name: string; schoolName: string };
+  'nomination-result': {
+    name: string;
+    schoolName: string;
+    cycleName: string;
+    programName: string;
+    recognized: boolean;
+    levelLabel: string;
+    honoreeUrl: string;
+    honoreesUrl: string;
+  };
+  'school-invitation': { schoolName: string; cycleName: string; deadline: string; nominators: number; link: string };
+  'contact-request': { schoolName: string; requesterName: string; requesterEmail: string; link: string; asAdmin: boolean };
+  'contact-joined': { schoolName: string; requesterName: string; requesterEmail: string; link: string; asAdmin: boolean };
+  'contact-decision': { name: string; schoolName: string; approved: boolean; removed: boolean; link: string };
+  'reviewer-invitation': { cycleName: string; link: string; deadline: string };
+  'review-assignments': {
+    name: string;
+    roundName: string;
+    cycleName: string;
+    blind: boolean;
+    items: Array<{ number: number; schoolName: string | undefined; isNew: boolean; submitted: boolean }>;
+    newCount: number;
+    total: number;
+    dueDate: string;
+    siteVisit: boolean;
+    link: string;
+  };
+  'review-reminder': {
+    name: string;
+    roundName: string;
+    cycleName: string;
+    count: number;
+    verb: string;
+    items: Array<{ number: number; schoolName: string | undefined; state: string }>;
+    dueDate: string;
+    daysLeft: number;
+    link: string;
+  };
+  'decision-gold': DecisionMail;
+  'decision-silver': DecisionMail;
+  'decision-not-selected': DecisionMail;
+}
+
+export type MailTemplate = keyof MailTemplates;
+
+/** A message to queue: a template and exactly the data it reads. */
+export type MailOf<T extends MailTemplate> = { to: string; template: T; data: MailTemplates[T] };
+
+/** The names, for tests and for checks that walk them all. */
+export const MAIL_TEMPLATES = [
+  'verify-email', 'password-reset', 'account-exists', 'application-submitted', 'nomination-confirm', 'nomination-school-applied',
+  'nomination-result', 'school-invitation', 'contact-request', 'contact-joined', 'contact-decision', 'reviewer-invitation',
+  'review-assignments', 'review-reminder', 'decision-gold', 'decision-silver', 'decision-not-selected',
+] as const satisfies readonly MailTemplate[];
