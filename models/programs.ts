@@ -1,5 +1,5 @@
 // A program (for example "Schools of Opportunity") runs one cycle a year; each cycle has its
-// dates, its score scale and its rubric criteria. See ../shared/DOMAIN.md.
+// dates, its score scale and its rubric criteria. See docs/DOMAIN.md.
 import { sql } from 'drizzle-orm';
 import {
   bigint,

@@ -33,7 +33,7 @@ export async function sendStoredFile(
   await streamTo(res, createReadStream(fullPath));
 }
 
-/** A CSV export, streamed row by row (formula-safe cells: see server/services/csv.ts). */
+/** A CSV export, streamed row by row (formula-safe cells: see server/services/shared/csv.ts). */
 export async function sendCsv(
   res: Response,
   { fileName, header, rows, cache = 'private, no-store' }: {

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   }
 
   // Leftovers of a crash (temp files, stored files whose row never committed) go before anyone
-  // can upload; see storage-sweep.ts for why the embedded database may remove them all.
+  // can upload; see server/storage/sweep.ts for why the embedded database may remove them all.
   const tmpDir = path.join(config.uploadDir, 'tmp');
   try {
     const policy = sweepPolicyFor(database.kind, systemClock());

@@ -1,6 +1,6 @@
 // The ranking of a review round for admins: scores, normalized scores, disagreement, charts of
 // the distribution and of each reviewer's leniency, advancing finalists, and the CSV exports.
-// Mounted under /admin. The definitions are in server/services/scoring.ts and on the page.
+// Mounted under /admin. The definitions are in server/services/decisions/ranking.ts and on the page.
 import { Router, type Request } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { reviewExport } from '../../server/services/decisions/ranking-export.js';

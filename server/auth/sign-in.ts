@@ -1,6 +1,6 @@
 // Signing in: checking a password (with the throttle that slows guessing), reading the signed-in
 // person back from the session, and where to send them afterwards. Passport calls these; the
-// account's life (registration, verification, reset) is server/services/accounts.ts.
+// account's life (registration, verification, reset) is server/services/accounts/accounts.ts.
 import { eq } from 'drizzle-orm';
 import { users, type Role } from '../../models/schema.js';
 import type { Clock } from '../clock.js';

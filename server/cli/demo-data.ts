@@ -1,4 +1,4 @@
-// The demo program: the real "Schools of Opportunity" rules from ../shared/DOMAIN.md.
+// The demo program: the real "Schools of Opportunity" rules from docs/DOMAIN.md.
 // Criteria 7–10 are worded for the demo; the program has not confirmed their wording.
 
 export const DEMO_PROGRAM = {

@@ -73,3 +73,11 @@ export async function openDatabase(options: {
 export async function databaseAnswers(db: Database): Promise<void> {
   await db.execute(sql`select 1`);
 }
+
+/**
+ * The rows of a raw query (db.execute), typed by the caller: for the few queries the builder
+ * cannot express (arrays, correlated sub-selects). Both drivers answer { rows }.
+ */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

@@ -1,5 +1,5 @@
 // Who reads which application in a review round. Automatic assignment hands the round, read in
-// a fixed number of queries, to the pure planner (assignment-solver.ts): each eligible
+// a fixed number of queries, to the pure planner (solver.ts): each eligible
 // application of the round gets k reviewers, never a conflicted one, within every reviewer's
 // maximum load in this round, loads as even as possible, the best match among those, and the
 // assignments already made kept. The admin sees the plan first; confirming plans again inside
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { assignments, reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
 import type { Clock } from '../../clock.js';
-import type { Database } from '../../db/client.js';
+import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { matchScore, type ReviewerMatchProfile } from './match.js';
@@ -21,8 +21,6 @@ import type { ServiceContext } from '../../context.js';
 
 export const ASSIGNMENT_PAGE_SIZE = 100;
 
-type Rows<T> = { rows: T[] };
-const rowsOf = <T>(result: unknown): T[] => (result as Rows<T>).rows;
 
 interface ProblemApplication {
   id: number;
@@ -146,9 +144,8 @@ export async function confirmAutomatic(
   { roundId, adminId, fingerprint }: { roundId: number; adminId: number; fingerprint?: unknown },
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    const txDb = tx as unknown as Database;
-    await lockRound(txDb, roundId);
-    const plan = planAssignments((await buildProblem(txDb, roundId)).problem);
+    await lockRound(tx, roundId);
+    const plan = planAssignments((await buildProblem(tx, roundId)).problem);
     if (fingerprint !== undefined && fingerprint !== fingerprintOf(plan)) {
       throw new Invalid({ plan: 'The round changed since you looked at the preview (assignments, reviewers or conflicts). Check the new preview and confirm again.' });
     }
@@ -159,7 +156,7 @@ export async function confirmAutomatic(
       .values(plan.added.map((a) => ({ roundId, applicationId: a.applicationId, reviewerId: a.reviewerId, assignedBy: adminId, assignedAt: now, updatedAt: now })))
       .onConflictDoNothing()
       .returning({ id: assignments.id });
-    await recordAudit(txDb, clock, {
+    await recordAudit(tx, clock, {
       actorId: adminId, action: 'assignment.automatic', subjectType: 'round', subjectId: roundId,
       summary: `Assigned reviewers automatically: ${inserted.length} assignments in round ${roundId}`,
       details: { added: plan.added.length, uncovered: plan.uncovered.map((u) => u.applicationId) },
@@ -174,8 +171,7 @@ export async function assignManually(
   { roundId, applicationId, reviewerId, adminId }: { roundId: number; applicationId: number; reviewerId: number; adminId: number },
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    const txDb = tx as unknown as Database;
-    await lockRound(txDb, roundId);
+    await lockRound(tx, roundId);
     const [app] = rowsOf<{ status: string }>(await tx.execute(sql`
       select a.status from round_applications ra join applications a on a.id = ra.application_id
       where ra.round_id = ${roundId} and ra.application_id = ${applicationId}`));
@@ -189,14 +185,14 @@ export async function assignManually(
       where rr.round_id = ${roundId} and rr.user_id = ${reviewerId}`));
     if (!reviewer) throw new Invalid({ reviewerId: 'Choose a reviewer of this round.' });
     if (reviewer.already) throw new Invalid({ reviewerId: `${reviewer.name} already reviews application ${applicationId} in this round.` });
-    const conflict = await conflictReason(txDb, { reviewerId, applicationId });
+    const conflict = await conflictReason(tx, { reviewerId, applicationId });
     if (conflict) throw new Invalid({ reviewerId: `${reviewer.name} has a conflict of interest with application ${applicationId}: ${conflict}.` });
     if (reviewer.load >= reviewer.max_load) {
       throw new Invalid({ reviewerId: `${reviewer.name} already has ${reviewer.load} of at most ${reviewer.max_load} reviews in this round; raise their maximum load first.` });
     }
     const now = clock();
     await tx.insert(assignments).values({ roundId, applicationId, reviewerId, assignedBy: adminId, assignedAt: now, updatedAt: now });
-    await recordAudit(txDb, clock, {
+    await recordAudit(tx, clock, {
       actorId: adminId, action: 'assignment.manual', subjectType: 'application', subjectId: applicationId,
       summary: `Assigned ${reviewer.name} to application ${applicationId} in round ${roundId}`,
     });
@@ -257,8 +253,7 @@ export async function manualChoices(db: Database, roundId: number) {
  */
 export async function notifyReviewers({ db, clock, mail }: ServiceContext, roundId: number): Promise<number> {
   return db.transaction(async (tx) => {
-    const txDb = tx as unknown as Database;
-    const round = await lockRound(txDb, roundId);
+    const round = await lockRound(tx, roundId);
     const rows = rowsOf<{ id: string | number; reviewer_id: string | number; email: string; name: string; application_id: string | number; school_name: string; is_new: boolean; status: AssignmentStatus; blind: boolean; cycle_name: string }>(await tx.execute(sql`
       select x.id, x.reviewer_id, u.email, u.name, x.application_id, s.name as school_name, x.notified_at is null as is_new, x.status,
         c.blind_review as blind, c.name as cycle_name
@@ -280,7 +275,7 @@ export async function notifyReviewers({ db, clock, mail }: ServiceContext, round
         isNew: r.is_new,
         submitted: r.status === 'submitted',
       }));
-      await enqueueMail(txDb, mail, {
+      await enqueueMail(tx, mail, {
         to: first.email,
         template: 'review-assignments',
         data: {

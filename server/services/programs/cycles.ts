@@ -1,6 +1,6 @@
 // A cycle's settings form (create and edit), copying a cycle into the next year, and the cycle
 // overview page. Which settings stay editable once the cycle opens is decided by structureLock
-// in programs-admin.ts; the rating scale is frozen separately, once applications close.
+// in programs.ts; the rating scale is frozen separately, once applications close.
 import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { criteria, cycles, eligibilityQuestions, eligibilityRules, type Cycle, type Program } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';

@@ -1,10 +1,10 @@
 // Programs, and what other admin services need to know about a cycle: whether it exists, its
 // phase, and whether its rubric is frozen. Cycle settings, copying and the overview are in
-// cycles-admin.ts; reading form fields is in form-input.ts.
+// cycles.ts; reading form fields is in shared/form-input.ts.
 //
 // "Opened" is decided by the clock: from a cycle's opening date on, applicants may be answering
 // its criteria, so the structure of the rubric (and the rule of choice) is frozen. See
-// criteria-admin.ts for what stays editable.
+// criteria.ts for what stays editable.
 import { and, asc, count, desc, eq, max, ne } from 'drizzle-orm';
 import { applications, criteria, cycles, programs, type Cycle, type Program } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';

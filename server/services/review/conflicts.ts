@@ -6,14 +6,9 @@
 // to knock a reviewer off an application.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { applications, cycleReviewers, reviewerConflicts, schools, users, type ConflictSource } from '../../../models/schema.js';
-import type { Database } from '../../db/client.js';
+import { rowsOf, type Database } from '../../db/client.js';
+import { PUBLIC_MAIL_DOMAINS } from '../shared/mail-domains.js';
 import { Invalid, type FieldErrors } from '../../errors.js';
-
-/** Domains anyone can have an address at: sharing one says nothing about a school. */
-export const PUBLIC_MAIL_DOMAINS = [
-  'gmail.com', 'googlemail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'icloud.com',
-  'me.com', 'aol.com', 'protonmail.com', 'proton.me', 'comcast.net', 'att.net', 'verizon.net', 'example.com',
-];
 
 export interface ConflictPair {
   reviewerId: number;
@@ -35,7 +30,7 @@ export async function conflictPairs(
   const idArray = (ids: number[]) => `{${ids.filter((id) => Number.isSafeInteger(id)).join(',')}}`;
   // Each kind of conflict is found by its own join and the kinds are unioned: no cross product
   // of reviewers and applications, so 300 reviewers x 10,000 applications stays cheap.
-  const result = (await db.execute(sql`
+  const result = rowsOf<{ reviewer_id: string | number; application_id: string | number; reason: string | null }>(await db.execute(sql`
     with r as (select u.id, u.email, split_part(u.email, '@', 2) as domain, p.district, p.state
                from users u left join reviewer_profiles p on p.user_id = u.id
                where u.id in (select unnest(${idArray(reviewerIds)}::bigint[]))),
@@ -61,8 +56,8 @@ export async function conflictPairs(
              where r.domain not in (${domainList}) and sc.status = 'active')
     select distinct on (reviewer_id, application_id) reviewer_id, application_id, reason
     from found order by reviewer_id, application_id, rank
-  `)) as unknown as { rows: Array<{ reviewer_id: string | number; application_id: string | number; reason: string | null }> };
-  return result.rows
+  `));
+  return result
     .filter((row) => row.reason !== null)
     .map((row) => ({ reviewerId: Number(row.reviewer_id), applicationId: Number(row.application_id), reason: row.reason ?? '' }));
 }

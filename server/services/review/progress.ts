@@ -7,7 +7,7 @@
 // can send one at any time before the due date. Extending the due date opens a new window.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
-import type { Database } from '../../db/client.js';
+import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { formatDay } from '../shared/form-input.js';
@@ -17,7 +17,6 @@ import type { ServiceContext } from '../../context.js';
 export const PROGRESS_PAGE_SIZE = 50;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 const pageOf = <T>(rows: T[]) => ({ rows: rows.slice(0, PROGRESS_PAGE_SIZE), hasMore: rows.length > PROGRESS_PAGE_SIZE });
 const limits = (page: number) => sql`limit ${PROGRESS_PAGE_SIZE + 1} offset ${(Math.max(1, page) - 1) * PROGRESS_PAGE_SIZE}`;
 
@@ -140,7 +139,7 @@ export async function sendReminders(
     const daysLeft = Math.max(0, Math.ceil((round.dueAt.getTime() - now.getTime()) / DAY_MS));
     for (const list of byReviewer.values()) {
       const first = list[0]!;
-      await enqueueMail(tx as unknown as Database, mail, {
+      await enqueueMail(tx, mail, {
         to: first.email,
         template: 'review-reminder',
         data: {

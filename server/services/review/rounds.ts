@@ -150,7 +150,7 @@ export async function createRound(context: Pick<ServiceContext, 'db' | 'clock'>,
         await tx.insert(roundApplications).values(chosen.applicationIds.map((applicationId) => ({ roundId: round.id, applicationId })));
         await tx.insert(roundReviewers).values(chosen.reviewers.map((r) => ({ roundId: round.id, ...r })));
       } else {
-        await addNewMembersOfFirstRound(tx as unknown as Database, round);
+        await addNewMembersOfFirstRound(tx, round);
       }
       return round;
     });

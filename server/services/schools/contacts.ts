@@ -10,7 +10,7 @@ import type { Database } from '../../db/client.js';
 import { NotFound, TooManyRequests } from '../../errors.js';
 import { enqueueMail, type MailSettings } from '../../mail/outbox.js';
 import { recordAudit } from '../shared/audit.js';
-import { PUBLIC_MAIL_DOMAINS } from '../review/conflicts.js';
+import { PUBLIC_MAIL_DOMAINS } from '../shared/mail-domains.js';
 import { takeRateLimitSlot } from '../shared/rate-limit.js';
 import type { ServiceContext } from '../../context.js';
 

@@ -1,5 +1,5 @@
 // School profiles. Anyone signed in may create a school (becoming its contact); joining an
-// existing one is in school-contacts.ts.
+// existing one is in contacts.ts.
 import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel, type School } from '../../../models/schema.js';
 import type { Clock } from '../../clock.js';
