@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { asc, eq } from 'drizzle-orm';
+import { assignments, criteria, cycles, evidenceFiles, nominations, reviewerConflicts, reviewRounds } from '../../../models/schema.js';
+import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
+import { storedPath } from '../../../server/storage/evidence-files.js';
+import { startHarness, type Harness } from '../../helpers/harness.js';
+import { createUser, signIn } from '../../helpers/factories.js';
+import { submitForm } from '../../helpers/forms.js';
+import { LINCOLN, addSchool, completeAndSubmit, fixtureBytes, saveCriterion, startApplication } from '../../helpers/applicant.js';
+
+type Agent = ReturnType<Harness['agent']>;
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('who may open an application for review, and its files', () => {
+  let h: Harness;
+  let cycleId: number;
+  let lincolnId: number;
+  let lincolnSchoolId: number;
+  let rooseveltId: number;
+  /** Every file URL of Lincoln's application, per assignment id: application and nomination evidence. */
+  let fileUrls: (assignmentId: number) => string[];
+  let rooseveltFile: string;
+  let unchosenFile: string;
+  const assigned: Record<'fair' | 'declared' | 'sameDomain' | 'elsewhere', number> = { fair: 0, declared: 0, sameDomain: 0, elsewhere: 0 };
+  const agents = {} as Record<keyof typeof assigned, Agent>;
+
+  async function submitSchool(email: string, profile: Record<string, string>, files: Array<{ name: string; as: string }>) {
+    await createUser(h.db, { email });
+    const agent = h.agent();
+    await signIn(agent, email);
+    const schoolId = await addSchool(agent, profile);
+    const applicationId = await startApplication(agent, schoolId, cycleId);
+    const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    await saveCriterion(agent, applicationId, cycleCriteria[0]!.id, { answer: 'draft', files });
+    await completeAndSubmit(agent, applicationId, cycleCriteria);
+    return { schoolId, applicationId, cycleCriteria };
+  }
+
+  before(async () => {
+    h = await startHarness();
+    cycleId = await seedDemoProgram(h.db, h.clock());
+    const lincoln = await submitSchool('principal@lincoln.pps.example.org', LINCOLN, [{ name: 'sample.pdf', as: 'Lincoln budget.pdf' }, { name: 'sample.xlsx', as: 'Lincoln data.xlsx' }]);
+    lincolnId = lincoln.applicationId;
+    lincolnSchoolId = lincoln.schoolId;
+    const roosevelt = await submitSchool('head@roosevelt.example.org', { ...LINCOLN, name: 'Roosevelt High School', website: 'https://roosevelt.example.org' }, [
+      { name: 'sample.pdf', as: 'Roosevelt plan.pdf' },
+    ]);
+    rooseveltId = roosevelt.applicationId;
+
+    const [nomination] = await h.db
+      .insert(nominations)
+      .values({
+        cycleId, schoolId: lincolnSchoolId, schoolName: 'Lincoln High School', city: 'Portland', state: 'OR', matchKey: 'lincoln',
+        nominatorName: 'Nia Neighbor', nominatorEmail: 'nia@neighbors.example.net', relationship: 'parent', reason: 'Open doors.',
+        status: 'confirmed', confirmTokenHash: 'review-access-token', confirmExpiresAt: h.clock(), confirmedAt: h.clock(), applicationId: lincolnId,
+      })
+      .returning();
+    const storedName = 'cd/cd' + '1'.repeat(30);
+    const uploadDir = path.join(h.dataDir, 'uploads');
+    mkdirSync(path.dirname(storedPath(uploadDir, storedName)), { recursive: true });
+    writeFileSync(storedPath(uploadDir, storedName), fixtureBytes('sample.pdf'));
+    const bytes = fixtureBytes('sample.pdf').length;
+    const pdf = { kind: 'pdf' as const, contentType: 'application/pdf', sizeBytes: bytes, sha256: '1'.repeat(64), storedName };
+    const [nominationFile] = await h.db.insert(evidenceFiles).values({ ...pdf, nominationId: nomination!.id, originalName: 'Lincoln letter.pdf' }).returning();
+    // A file left on a criterion the school did not choose: not part of what reviewers read.
+    const unchosen = lincoln.cycleCriteria.filter((c) => !c.required)[5]!;
+    const [stray] = await h.db.insert(evidenceFiles).values({ ...pdf, applicationId: lincolnId, criterionId: unchosen.id, originalName: 'Stray.pdf' }).returning();
+
+    const lincolnFiles = await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, lincolnId));
+    fileUrls = (id) => [
+      ...lincolnFiles.filter((f) => f.id !== stray!.id).map((f) => `/reviews/${id}/files/${f.publicId}`),
+      `/reviews/${id}/files/${nominationFile!.publicId}`,
+      `/reviews/${id}/nominations/${nomination!.id}/files/${nominationFile!.publicId}`,
+    ];
+    const [rooseveltEvidence] = await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, rooseveltId));
+    rooseveltFile = rooseveltEvidence!.publicId;
+    unchosenFile = stray!.publicId;
+
+    const [round] = await h.db.insert(reviewRounds).values({ cycleId, number: 1, name: 'Round 1', dueAt: new Date(h.clock().getTime() + 10 * DAY) }).returning();
+    const reviewers = {
+      fair: 'fair@panel.example.net',
+      declared: 'declared@panel.example.net',
+      sameDomain: 'visitor@lincoln.pps.example.org',
+      elsewhere: 'elsewhere@panel.example.net',
+    };
+    for (const [key, email] of Object.entries(reviewers) as Array<[keyof typeof reviewers, string]>) {
+      const user = await createUser(h.db, { email, name: `Reviewer ${key}`, roles: ['reviewer'] });
+      // "elsewhere" reads Roosevelt only: Lincoln is not theirs to open.
+      const applicationId = key === 'elsewhere' ? rooseveltId : lincolnId;
+      const [row] = await h.db.insert(assignments).values({ roundId: round!.id, applicationId, reviewerId: user.id }).returning();
+      assigned[key] = row!.id;
+      if (key === 'declared') {
+        await h.db.insert(reviewerConflicts).values({ reviewerId: user.id, schoolId: lincolnSchoolId, source: 'declared', reason: 'I coach there.' });
+      }
+      agents[key] = h.agent();
+      await signIn(agents[key], email);
+    }
+  });
+  after(() => h.close());
+
+  it('lets the assigned, unconflicted reviewer open the application and every file of it', async () => {
+    const page = await agents.fair.get(`/reviews/${assigned.fair}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('Lincoln High School');
+    expect(page.text).not.to.contain('Stray.pdf');
+    for (const url of fileUrls(assigned.fair)) {
+      const res = await agents.fair.get(url);
+      expect(res.status, url).to.equal(200);
+      expect(res.headers['content-disposition'], url).to.match(/^attachment; filename=/);
+      expect(res.headers['cache-control']).to.equal('private, no-store');
+    }
+  });
+
+  it('answers 404 for any other file through an assignment: another school’s, unchosen, made up, or under the wrong nomination', async () => {
+    const base = `/reviews/${assigned.fair}`;
+    for (const url of [
+      `${base}/files/${rooseveltFile}`,
+      `${base}/files/${unchosenFile}`,
+      `${base}/files/${randomUUID()}`,
+      `${base}/files/not-a-uuid`,
+      `${base}/files/..%2F..%2Fetc%2Fpasswd`,
+      `${base}/nominations/999/files/${fileUrls(assigned.fair)[2]!.split('/').pop()}`,
+      `${base}/nominations/1/files/${fileUrls(assigned.fair)[0]!.split('/').pop()}`,
+    ]) {
+      const res = await agents.fair.get(url);
+      expect(res.status, url).to.equal(404);
+      expect(res.headers['content-disposition'], url).to.equal(undefined);
+    }
+  });
+
+  for (const mode of ['normal', 'blind'] as const) {
+    describe(`in ${mode} mode`, () => {
+      before(() => h.db.update(cycles).set({ blindReview: mode === 'blind' }).where(eq(cycles.id, cycleId)));
+
+      it('gives a reviewer with a declared conflict 404 for the review page, its form and each file', async () => {
+        await expectNothingOpens(agents.declared, assigned.declared);
+      });
+
+      it('gives a reviewer whose e-mail domain is a school contact’s 404 everywhere too', async () => {
+        await expectNothingOpens(agents.sameDomain, assigned.sameDomain);
+      });
+
+      it('gives a reviewer who is not assigned 404 for someone else’s assignment and its files', async () => {
+        for (const id of [assigned.fair, assigned.declared]) await expectNothingOpens(agents.elsewhere, id);
+        const own = await agents.elsewhere.get(`/reviews/${assigned.elsewhere}`);
+        expect(own.status).to.equal(200);
+        expect(own.text).not.to.contain('Lincoln');
+        expect((await agents.elsewhere.get(`/reviews/${assigned.elsewhere}/files/${fileUrls(0)[0]!.split('/').pop()}`)).status).to.equal(404);
+      });
+
+      it('still serves the fair reviewer, with neutral file names when blind', async () => {
+        for (const url of fileUrls(assigned.fair)) {
+          const res = await agents.fair.get(url);
+          expect(res.status, url).to.equal(200);
+          if (mode === 'blind') expect(res.headers['content-disposition']).to.match(/^attachment; filename="Evidence \d\.(pdf|xlsx)"$/);
+          else expect(res.headers['content-disposition']).to.contain('Lincoln');
+        }
+      });
+    });
+  }
+
+  /** The review page, the form post and every file: all "not found", and nothing of Lincoln shows. */
+  async function expectNothingOpens(agent: Agent, assignmentId: number) {
+    const page = await agent.get(`/reviews/${assignmentId}`);
+    expect(page.status).to.equal(404);
+    expect(page.text).to.contain('We could not find that review.');
+    expect(page.text.toLowerCase()).not.to.contain('lincoln');
+    const post = await submitForm(agent, '/reviews', `/reviews/${assignmentId}`, { action: 'submit', recommendation: 'gold' });
+    expect(post.status).to.equal(404);
+    for (const url of fileUrls(assignmentId)) {
+      const res = await agent.get(url);
+      expect(res.status, url).to.equal(404);
+      expect(res.headers['content-disposition'], url).to.equal(undefined);
+    }
+    const dashboard = await agent.get('/reviews');
+    expect(dashboard.status).to.equal(200);
+    expect(dashboard.text).not.to.contain(`href="/reviews/${assignmentId}"`);
+    expect(dashboard.text.toLowerCase()).not.to.contain('lincoln');
+    const [row] = await h.db.select().from(assignments).where(eq(assignments.id, assignmentId));
+    expect(row?.status, 'nothing was saved').to.equal('assigned');
+  }
+
+  it('keeps /reviews from applicants and admins without the reviewer role, and sends visitors to sign in', async () => {
+    const principal = h.agent();
+    await signIn(principal, 'principal@lincoln.pps.example.org');
+    await createUser(h.db, { email: 'admin@program.example.org', roles: ['admin'] });
+    const admin = h.agent();
+    await signIn(admin, 'admin@program.example.org');
+    for (const agent of [principal, admin]) {
+      for (const url of ['/reviews', `/reviews/${assigned.fair}`, fileUrls(assigned.fair)[0]!]) {
+        const res = await agent.get(url);
+        expect(res.status, url).to.equal(403);
+        expect(res.text).to.contain('This page is for reviewers of the program');
+      }
+      const post = await submitForm(agent, '/my/applications', `/reviews/${assigned.fair}`, { action: 'submit' });
+      expect(post.status).to.equal(403);
+    }
+    const visitor = await h.agent().get(`/reviews/${assigned.fair}`);
+    expect(visitor.status).to.equal(303);
+    expect(visitor.headers.location).to.equal(`/login?next=${encodeURIComponent(`/reviews/${assigned.fair}`)}`);
+  });
+});
