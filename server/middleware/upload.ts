@@ -69,6 +69,28 @@ export type OpenTempFile = (filePath: string) => Writable;
 
 const openTempFileOnDisk: OpenTempFile = (filePath) => createWriteStream(filePath, { flags: 'wx', mode: 0o600 });
 
+/** Bodies larger than this are not read to their end just to answer politely; the connection closes. */
+const MAX_DRAIN_BYTES = 200 * 1024 * 1024;
+
+/**
+ * Runs `then` once the request body has been read to its end (the rest is discarded), or at
+ * once when it already was, the connection is gone, or the body is too large to be worth it.
+ */
+function afterBodyDrained(req: Request, then: () => void): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (req.readableEnded || req.destroyed || declared > MAX_DRAIN_BYTES) return then();
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    then();
+  };
+  req.once('end', once);
+  req.once('close', once);
+  req.once('error', once);
+  req.resume();
+}
+
 export function receiveFiles(options: {
   tmpDir: string;
   fieldName: string;
@@ -88,7 +110,7 @@ export function receiveFiles(options: {
       limits = await options.limits(req);
       await mkdir(tmpDir, { recursive: true, mode: 0o700 });
     } catch (error) {
-      return next(error);
+      return afterBodyDrained(req, () => next(error));
     }
 
     // Every temp path handed out, so that nothing is left behind whatever happens to the request.
@@ -168,7 +190,9 @@ export function receiveFiles(options: {
         req.uploadProblem = failure.message;
         next();
       };
-      removeTempFiles().then(carryOn, carryOn);
+      // The answer waits for the rest of the body: a browser still sending a file too large for
+      // the limit would otherwise see the connection reset instead of the message.
+      afterBodyDrained(req, () => void removeTempFiles().then(carryOn, carryOn));
     });
   };
   return Object.assign(handler, { [RECEIVES_FILES]: { fieldName } });
