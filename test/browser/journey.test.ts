@@ -3,8 +3,7 @@ import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import type { BrowserContext, Page } from 'playwright-core';
 import { applications, assignments, criteria, cycleReviewers, reviewerProfiles, reviewRounds } from '../../models/schema.js';
-import { seedDemoProgram } from '../../server/cli/seed-demo.js';
-import { createUser } from '../helpers/factories.js';
+import { createUser, createOpenCycle } from '../helpers/factories.js';
 import { fixture } from '../helpers/applicant.js';
 import { accessibilityViolations, mailLink, screenshots, startLivePortal, type LivePortal } from './helpers.js';
 import { tabAndCheck, tabAndSelect, tabAndType, tabTo } from './keyboard.js';
@@ -42,7 +41,7 @@ describe('the journey in a real browser', function () {
 
   before(async () => {
     live = await startLivePortal();
-    cycleId = await seedDemoProgram(live.harness.db, live.harness.clock());
+    cycleId = await createOpenCycle(live.harness.db, live.harness.clock());
     await createUser(live.harness.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'], password: PASSWORD });
   });
   after(async () => {

@@ -1,5 +1,8 @@
-// Rows made directly, for tests whose subject is not how they are made.
-import { cycles, programs, users, type Role } from '../../models/schema.js';
+// Rows made directly, for tests whose subject is not how they are made. The program and cycle
+// here are the tests' own: the demo (server/cli/seed-demo.ts) can change without moving a test.
+import { randomBytes } from 'node:crypto';
+import { criteria, cycles, eligibilityQuestions, eligibilityRules, programs, users, type Role } from '../../models/schema.js';
+import { DEMO_CRITERIA, DEMO_ELIGIBILITY_QUESTIONS, DEMO_ELIGIBILITY_RULES } from '../../server/cli/demo-data.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import type { Database } from '../../server/db/client.js';
 import type supertest from 'supertest';
@@ -52,4 +55,46 @@ export async function createCycle2027(db: Database, slug: string) {
     })
     .returning();
   return { program: program!, cycle: cycle! };
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * A program with a cycle open now, under the real program's rules: its ten criteria (1 and 2
+ * required, any 4 of the other 8), its eligibility questions and rules, a 1–5 scale. Nominations
+ * close in 30 days, applications in 60, reviews are due in 105, honorees announced in 150.
+ * Returns the cycle's id.
+ */
+export async function createOpenCycle(
+  db: Database,
+  now: Date,
+  { name = 'Schools of Opportunity', blindReview = false }: { name?: string; blindReview?: boolean } = {},
+): Promise<number> {
+  const at = (days: number) => new Date(now.getTime() + days * DAY);
+  const year = now.getUTCFullYear();
+  const [program] = await db
+    .insert(programs)
+    .values({ name, slug: `program-${randomBytes(4).toString('hex')}`, description: `${name}: a program the tests run.` })
+    .returning();
+  const [cycle] = await db
+    .insert(cycles)
+    .values({
+      programId: program!.id,
+      year,
+      name: `${name} ${year}–${year + 1}`,
+      opensAt: at(-30),
+      nominationsCloseAt: at(30),
+      applicationsCloseAt: at(60),
+      reviewsDueAt: at(105),
+      announcementAt: at(150),
+      scoreMin: 1,
+      scoreMax: 5,
+      blindReview,
+      optionalChoiceCount: 4,
+    })
+    .returning();
+  await db.insert(criteria).values(DEMO_CRITERIA.map((c, index) => ({ ...c, cycleId: cycle!.id, position: index + 1 })));
+  await db.insert(eligibilityQuestions).values(DEMO_ELIGIBILITY_QUESTIONS.map((q, index) => ({ ...q, cycleId: cycle!.id, position: index + 1 })));
+  await db.insert(eligibilityRules).values(DEMO_ELIGIBILITY_RULES.map((r, index) => ({ ...r, cycleId: cycle!.id, position: index + 1 })));
+  return cycle!.id;
 }

@@ -36,7 +36,14 @@ export function linkIn(text: string, pathPrefix: string): string {
 
 /** Decodes the few entities Handlebars writes, so tests can look for the text a person reads. */
 export function readable(html: string): string {
-  return html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+  return html
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x60;/g, '`')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** Reads a non-text response body (message/rfc822) as a string: supertest's `.buffer(true).parse(asText)`. */

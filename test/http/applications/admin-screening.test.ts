@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { applications, criteria, schoolContacts } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
 import { GOOD_ELIGIBILITY, LINCOLN, addSchool, completeAndSubmit, startApplication } from '../../helpers/applicant.js';
 
@@ -16,7 +15,7 @@ describe('admins screen eligibility and confirm school contacts', () => {
 
   before(async () => {
     h = await startHarness();
-    const cycleId = await seedDemoProgram(h.db, h.clock());
+    const cycleId = await createOpenCycle(h.db, h.clock());
     const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
     await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] });
     await createUser(h.db, { email: 'principal@lincoln.pps.example.org' });

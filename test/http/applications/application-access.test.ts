@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { applications, criteria, evidenceFiles, schoolContacts, schools } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
 import { GOOD_ELIGIBILITY, LINCOLN, addSchool, saveCriterion, startApplication, words } from '../../helpers/applicant.js';
 
@@ -17,7 +16,7 @@ describe('who may open an application and its files', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     await createUser(h.db, { email: 'principal@lincoln.pps.example.org', name: 'Pat Principal' });
     await createUser(h.db, { email: 'counselor@lincoln.pps.example.org', name: 'Casey Counselor' });
     await createUser(h.db, { email: 'parent@gmail.example.com', name: 'Parker Parent' });

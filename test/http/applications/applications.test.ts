@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { applications, criteria, evidenceFiles } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
 import {
   GOOD_ELIGIBILITY,
@@ -26,7 +25,7 @@ describe('a school applies', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     const rows = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
     required = rows.filter((c) => c.required).map((c) => c.id);
     optional = rows.filter((c) => !c.required).map((c) => c.id);

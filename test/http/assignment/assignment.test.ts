@@ -12,10 +12,9 @@ import {
   schoolContacts,
   schools,
 } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { conflictPairs } from '../../../server/services/review/conflicts.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { csrfTokenFrom, submitForm } from '../../helpers/forms.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -49,7 +48,7 @@ describe('assigning reviewers in a review round', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
     const optional = cycleCriteria.filter((c) => !c.required);
     for (const [i, s] of SCHOOLS.entries()) {

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { applicationAnswers, applications, auditLog, criteria, decisions, schoolContacts, schools } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { draftExcerpt, slugify } from '../../../server/services/decisions/decisions.js';
 import { schoolMatchKey } from '../../../server/services/schools/schools.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -54,7 +53,7 @@ describe('admins decide applications, with who and when, and draft the honoree t
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     adminId = (await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] })).id;
     apps.lincoln = await addApplication('Lincoln High School', 'Portland', 'principal@lincoln.example.org', 'eligible');
     apps.lincolnSalem = await addApplication('Lincoln High School', 'Salem', 'principal@lincoln-salem.example.org', 'eligible');

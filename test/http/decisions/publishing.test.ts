@@ -15,10 +15,9 @@ import {
   type DecisionLevel,
 } from '../../../models/schema.js';
 import { DEMO_CRITERIA, demoCycleDates } from '../../../server/cli/demo-data.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { schoolMatchKey } from '../../../server/services/schools/schools.js';
 import { startHarness, TEST_BASE_URL, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
 import type { ReceivedMail } from '../../helpers/smtp-sink.js';
 
@@ -71,7 +70,7 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     await h.db.update(cycles).set({ shareReviewComments: true }).where(eq(cycles.id, cycleId));
     firstCriterion = (await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position)).limit(1))[0]!;
     adminId = (await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] })).id;

@@ -13,14 +13,13 @@ import {
   schools,
   type Recommendation,
 } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { csvLine, type CsvValue } from '../../../server/services/shared/csv.js';
 import { rankRound } from '../../../server/services/decisions/ranking.js';
 import { reviewExport } from '../../../server/services/decisions/ranking-export.js';
 import { schoolMatchKey } from '../../../server/services/schools/schools.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
-import { submitForm } from '../../helpers/forms.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
+import { submitForm, readable } from '../../helpers/forms.js';
 
 type Agent = ReturnType<Harness['agent']>;
 const EPS = 1e-9;
@@ -51,9 +50,6 @@ const REVIEWS: Array<[1 | 2 | 3, App, 'submitted' | 'draft' | 'assigned', number
   [3, 'A', 'assigned', [], null],
 ];
 
-function decode(text: string): string {
-  return text.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&#x3D;/g, '=').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
-}
 
 describe('admins: the ranking of a review round', () => {
   let h: Harness;
@@ -79,7 +75,7 @@ describe('admins: the ranking of a review round', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     const rubric = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
     await h.db.update(criteria).set({ weight: 2 }).where(eq(criteria.id, rubric[0]!.id));
     await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] });
@@ -166,7 +162,7 @@ describe('admins: the ranking of a review round', () => {
     expect(await order('?sort=name')).to.equal('ABCD');
     expect(await order('?sort=name&dir=desc')).to.equal('DCBA');
     const page = await admin.get(`/admin/rounds/${round1}/ranking?sort=normalized&dir=desc`);
-    expect(decode(page.text)).to.match(/<th scope="col" aria-sort="descending"><a href="[^"]*sort=normalized&dir=asc">Normalized<\/a> ▼/);
+    expect(readable(page.text)).to.match(/<th scope="col" aria-sort="descending"><a href="[^"]*sort=normalized&dir=asc">Normalized<\/a> ▼/);
   });
 
   it('filters by state, level, eligibility status and disagreement', async () => {
@@ -274,14 +270,14 @@ describe('admins: the ranking of a review round', () => {
     expect(second.text).to.contain('page 2 of 2');
     expect([...second.text.matchAll(/<tr data-application="(\d+)">/g)].map((m) => Number(m[1]))).to.deep.equal([apps[96]!.id]);
     expect(second.text).to.contain('<td>101</td>');
-    expect(decode(second.text)).to.contain(`href="/admin/rounds/${round1}/ranking?sort=mean&dir=asc" rel="prev"`);
+    expect(readable(second.text)).to.contain(`href="/admin/rounds/${round1}/ranking?sort=mean&dir=asc" rel="prev"`);
   });
 
   it('keeps the page, the exports and advancing to admins', async () => {
     for (const url of [`/admin/rounds/${round1}/ranking`, `/admin/rounds/${round1}/ranking.csv`, `/admin/rounds/${round1}/reviews.csv`]) {
       const res = await reviewer.get(url);
       expect(res.status, url).to.equal(403);
-      expect(decode(res.text)).to.contain('This page is for admins of the program');
+      expect(readable(res.text)).to.contain('This page is for admins of the program');
     }
     const post = await submitForm(reviewer, '/', `/admin/rounds/${round1}/advance`, { toRoundId: String(round2), applicationIds: [String(ids.D)] });
     expect(post.status).to.equal(403);

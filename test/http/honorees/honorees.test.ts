@@ -3,12 +3,11 @@ import { eq } from 'drizzle-orm';
 import { applications, criteria, cycles, decisions, type DecisionLevel } from '../../../models/schema.js';
 import { schools } from '../../../models/schema.js';
 import { DEMO_CRITERIA, demoCycleDates } from '../../../server/cli/demo-data.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { honoreeExportRows } from '../../../server/services/honorees/honorees.js';
 import { snapshotHonoreeSchools } from '../../../server/services/decisions/publishing.js';
 import { schoolMatchKey } from '../../../server/services/schools/schools.js';
 import { startHarness, TEST_BASE_URL, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -46,7 +45,7 @@ describe('the public honorees: list, pages, criteria and open data', () => {
 
   before(async () => {
     h = await startHarness();
-    currentCycle = await seedDemoProgram(h.db, h.clock());
+    currentCycle = await createOpenCycle(h.db, h.clock());
     const [seeded] = await h.db.select().from(cycles).where(eq(cycles.id, currentCycle));
     cycle2025 = await addCycle(seeded!.programId, 2025, true, new Date('2025-10-01T00:00:00Z'));
     const cycle2024 = await addCycle(seeded!.programId, 2024, true, new Date('2024-10-01T00:00:00Z'));

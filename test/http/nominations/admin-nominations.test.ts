@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { and, asc, eq } from 'drizzle-orm';
 import { criteria, evidenceFiles, nominations, schoolInvitations, type Nomination } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { nominationExportRows, nominationsForApplication } from '../../../server/services/nominations/groups.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
-import { csrfTokenFrom, linkIn, submitForm } from '../../helpers/forms.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
+import { csrfTokenFrom, linkIn, submitForm, readable } from '../../helpers/forms.js';
 import { addSchool, fixtureBytes, startApplication } from '../../helpers/applicant.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -58,9 +57,6 @@ function groupHref(html: string, schoolName: string): string {
   return match[1];
 }
 
-function decode(html: string): string {
-  return html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`');
-}
 
 describe('admins: nominations grouped by school, spam, invitations and the CSV export', () => {
   let h: Harness;
@@ -72,7 +68,7 @@ describe('admins: nominations grouped by school, spam, invitations and the CSV e
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
     await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] });
     await createUser(h.db, { email: 'maria@example.com', name: 'Maria Parent' });
@@ -160,7 +156,7 @@ describe('admins: nominations grouped by school, spam, invitations and the CSV e
     const confirmedInOregon = await admin.get('/admin/nominations?status=confirmed&state=OR');
     expect(schoolsListed(confirmedInOregon.text)).to.deep.equal(['Lincoln H.S.', 'Grant High']);
     expect(countsIn(confirmedInOregon.text, 'Lincoln H.S.').unconfirmed, 'the filter picks groups; their counts stay whole').to.equal(1);
-    expect(decode(confirmedInOregon.text)).to.contain('href="/admin/nominations.csv?status=confirmed&state=OR"');
+    expect(readable(confirmedInOregon.text)).to.contain('href="/admin/nominations.csv?status=confirmed&state=OR"');
     expect(schoolsListed((await admin.get(`/admin/nominations?cycle=${cycleId}`)).text)).to.have.length(3);
     const otherCycle = await admin.get(`/admin/nominations?cycle=${cycleId + 1000}`);
     expect(otherCycle.text).to.contain('No nominations match.');
@@ -185,13 +181,13 @@ describe('admins: nominations grouped by school, spam, invitations and the CSV e
     expect(firstNames[0], 'two confirmed nominators come first').to.equal('Wyoming School 59');
     expect(firstNames.slice(1, 3)).to.deep.equal(['Wyoming School 00', 'Wyoming School 01']);
     expect(first.text).to.contain('60 schools, 50 a page.');
-    expect(decode(first.text)).to.contain('href="/admin/nominations?state=WY&page=2" rel="next"');
+    expect(readable(first.text)).to.contain('href="/admin/nominations?state=WY&page=2" rel="next"');
     expect(first.text).not.to.contain('rel="prev"');
     const second = await admin.get('/admin/nominations?state=WY&page=2');
     const secondNames = schoolsListed(second.text);
     expect(secondNames).to.have.length(10);
     expect(new Set([...firstNames, ...secondNames]).size).to.equal(60);
-    expect(decode(second.text)).to.contain('href="/admin/nominations?state=WY&page=1" rel="prev"');
+    expect(readable(second.text)).to.contain('href="/admin/nominations?state=WY&page=1" rel="prev"');
     expect(second.text).not.to.contain('rel="next"');
   });
 
@@ -209,7 +205,7 @@ describe('admins: nominations grouped by school, spam, invitations and the CSV e
       expect(page.text).to.contain(text);
     }
     const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
-    expect(decode(page.text)).to.contain(`<li>${cycleCriteria[0]!.title}</li><li>${cycleCriteria[2]!.title}</li>`);
+    expect(readable(page.text)).to.contain(`<li>${cycleCriteria[0]!.title}</li><li>${cycleCriteria[2]!.title}</li>`);
     expect(page.text, 'already invited: no invitation form').not.to.contain('Send the invitation');
     expect((await admin.get(`/admin/nominations/groups/${cycleId}/nobody%7Cnowhere%7COR`)).status).to.equal(404);
     expect((await admin.get(`/admin/nominations/groups/abc/${encodeURIComponent('lincoln|portland|OR')}`)).status).to.equal(404);

@@ -4,9 +4,8 @@
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { auditLog, nominations, schools } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { readable, submitForm } from '../../helpers/forms.js';
 import { LINCOLN, addSchool } from '../../helpers/applicant.js';
 import { confirm, confirmLinkFor, nominate, NOMINATION, nominationToken } from '../../helpers/nominator.js';
@@ -18,7 +17,7 @@ describe('one-line names and forms sent twice', () => {
 
   before(async () => {
     h = await startHarness();
-    await seedDemoProgram(h.db, h.clock());
+    await createOpenCycle(h.db, h.clock());
     await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] });
   });
   after(() => h.close());

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { criteria, evidenceFiles, nominations, schoolInvitations } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { STRONG_PASSWORD, createUser } from '../../helpers/factories.js';
+import { STRONG_PASSWORD, createUser, createOpenCycle } from '../../helpers/factories.js';
 import { csrfTokenFrom, linkIn, submitForm, followConfirmLink } from '../../helpers/forms.js';
 import { completeAndSubmit } from '../../helpers/applicant.js';
 import { confirm, confirmLinkFor, nominate, NOMINATION } from '../../helpers/nominator.js';
@@ -14,7 +13,7 @@ describe('nominations', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
   });
   after(() => h.close());
 

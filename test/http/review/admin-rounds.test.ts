@@ -11,10 +11,9 @@ import {
   schoolContacts,
   schools,
 } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { runDueReminders } from '../../../server/services/review/progress.js';
 import { startHarness, TEST_BASE_URL, TEST_MAIL_FROM, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { csrfTokenFrom, submitForm } from '../../helpers/forms.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -36,7 +35,7 @@ describe('admins run review rounds: rounds, panel, progress and reminders', () =
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     // Four eligible applications, and one submitted but not screened yet.
     for (const [i, status] of (['eligible', 'eligible', 'eligible', 'eligible', 'submitted'] as const).entries()) {
       const contact = await createUser(h.db, { email: `principal@school${i}.org` });

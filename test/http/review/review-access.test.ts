@@ -4,10 +4,9 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { assignments, criteria, cycles, evidenceFiles, nominations, reviewerConflicts, reviewRounds } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { storedPath } from '../../../server/storage/evidence-files.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
 import { LINCOLN, addSchool, completeAndSubmit, fixtureBytes, saveCriterion, startApplication } from '../../helpers/applicant.js';
 
@@ -41,7 +40,7 @@ describe('who may open an application for review, and its files', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     const lincoln = await submitSchool('principal@lincoln.pps.example.org', LINCOLN, [{ name: 'sample.pdf', as: 'Lincoln budget.pdf' }, { name: 'sample.xlsx', as: 'Lincoln data.xlsx' }]);
     lincolnId = lincoln.applicationId;
     lincolnSchoolId = lincoln.schoolId;

@@ -4,9 +4,8 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { assignments, criteria, reviewRounds, reviewScores } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { csrfTokenFrom, readable } from '../../helpers/forms.js';
 import { addSchool, completeAndSubmit, startApplication } from '../../helpers/applicant.js';
 
@@ -39,7 +38,7 @@ describe('saving one review from two windows', () => {
 
   before(async () => {
     h = await startHarness();
-    const cycleId = await seedDemoProgram(h.db, h.clock());
+    const cycleId = await createOpenCycle(h.db, h.clock());
     await createUser(h.db, { email: 'principal@lincoln.pps.example.org', name: 'Pat Principal' });
     const principal = h.agent();
     await signIn(principal, 'principal@lincoln.pps.example.org');

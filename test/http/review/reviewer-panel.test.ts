@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { applications, criteria, cycleReviewers, reviewerConflicts, reviewerProfiles, users } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { conflictPairs } from '../../../server/services/review/conflicts.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { STRONG_PASSWORD, createUser, signIn } from '../../helpers/factories.js';
+import { STRONG_PASSWORD, createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { linkIn, submitForm } from '../../helpers/forms.js';
 import { addSchool, completeAndSubmit, startApplication } from '../../helpers/applicant.js';
 
@@ -17,7 +16,7 @@ describe('the review panel: invitations, profiles and conflicts', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
     await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] });
     await createUser(h.db, { email: 'principal@lincoln.pps.example.org' });

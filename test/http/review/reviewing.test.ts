@@ -12,10 +12,9 @@ import {
   reviewRounds,
   reviewScores,
 } from '../../../models/schema.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { storedPath } from '../../../server/storage/evidence-files.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { csrfTokenFrom } from '../../helpers/forms.js';
 import { addSchool, completeAndSubmit, fixtureBytes, saveCriterion, startApplication } from '../../helpers/applicant.js';
 
@@ -47,7 +46,7 @@ describe('reviewers score their assigned applications', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
     await createUser(h.db, { email: 'principal@lincoln.pps.example.org', name: 'Pat Principal' });
     const lincoln = h.agent();

@@ -8,10 +8,9 @@ import { expect } from 'chai';
 import { and, asc, eq } from 'drizzle-orm';
 import { applications, assignments, auditLog, criteria, cycles, decisions, reviewRounds, schoolContacts, schools, users } from '../../../models/schema.js';
 import { DEMO_CRITERIA, demoCycleDates } from '../../../server/cli/demo-data.js';
-import { seedDemoProgram } from '../../../server/cli/seed-demo.js';
 import { snapshotHonoreeSchools } from '../../../server/services/decisions/publishing.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { linkIn, readable, submitForm } from '../../helpers/forms.js';
 import { LINCOLN, addSchool, completeAndSubmit, startApplication } from '../../helpers/applicant.js';
 import { confirm, confirmLinkFor, nominate, NOMINATION } from '../../helpers/nominator.js';
@@ -70,7 +69,7 @@ describe('nobody takes over a school through a nomination', () => {
 
   before(async () => {
     h = await startHarness();
-    cycleId = await seedDemoProgram(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     const [current] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
     principal = await signedIn('principal@lincoln.pps.example.org', 'Pat Principal');
     lincolnId = await addSchool(principal);
