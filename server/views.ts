@@ -58,7 +58,93 @@ export const viewHelpers = {
   lookupError(errors: Record<string, string> | undefined, field: string) {
     return errors?.[field];
   },
+
+  /**
+   * The parameters of views/partials/field.hbs, from the hash alone: a partial's own hash is
+   * merged over the page's data, so a `type` or `required` of the page would leak into a field
+   * that did not set it. The value and error default to the page's values.<name> and errors.<name>.
+   */
+  fieldOf(this: unknown, name: unknown, options: Handlebars.HelperOptions) {
+    const hash = options.hash as Record<string, unknown>;
+    const unknown = Object.keys(hash).filter((key) => !FIELD_PARAMETERS.has(key));
+    if (unknown.length > 0) throw new Error(`Field ${String(name)}: unknown parameter ${unknown.join(', ')}`);
+    const type = String(hash.type ?? 'text');
+    if (!FIELD_TYPES.has(type)) throw new Error(`Field ${String(name)}: unknown type ${type}`);
+    if (!hash.label) throw new Error(`Field ${String(name)}: every field needs a label`);
+    const page = this as { values?: Record<string, unknown>; errors?: Record<string, unknown> } | undefined;
+    const field = String(name);
+    const value = 'value' in hash ? hash.value : page?.values?.[field];
+    const error = 'error' in hash ? hash.error : page?.errors?.[field];
+    return {
+      name: field,
+      label: hash.label,
+      type,
+      control: type === 'textarea' || type === 'select' ? type : 'input',
+      required: hash.required === true,
+      hint: hash.hint,
+      describedby: hash.describedby,
+      // A password is never written back into the page.
+      value: type === 'password' ? undefined : value,
+      error: error || undefined,
+      options: type === 'select' ? fieldOptions(hash.options, value) : [],
+      emptyOption: hash.emptyOption,
+      attributes: controlAttributes(hash),
+      // A hint given as a block is rendered with the page's data, not the field's.
+      context: this,
+    };
+  },
+  /** aria-describedby (hint, the ids given, error) and aria-invalid of a field's control. */
+  fieldAria(field: { name: string; hint?: unknown; describedby?: unknown; error?: unknown }, hintBlock: unknown) {
+    const ids = [
+      field.hint || typeof hintBlock === 'function' ? `${field.name}-hint` : '',
+      field.describedby ? String(field.describedby) : '',
+      field.error ? `${field.name}-error` : '',
+    ].filter(Boolean);
+    const describedBy = ids.length > 0 ? ` aria-describedby="${Handlebars.escapeExpression(ids.join(' '))}"` : '';
+    return new Handlebars.SafeString(describedBy + (field.error ? ' aria-invalid="true"' : ''));
+  },
 };
+
+const FIELD_TYPES = new Set(['text', 'email', 'number', 'url', 'password', 'date', 'datetime-local', 'search', 'tel', 'textarea', 'select']);
+
+/** The control's attributes, in the order the hand-written forms had them. */
+const CONTROL_ATTRIBUTES = ['rows', 'inputmode', 'autocomplete', 'minlength', 'maxlength', 'min', 'max', 'step', 'required', 'autocapitalize', 'spellcheck'];
+
+const FIELD_PARAMETERS = new Set([...CONTROL_ATTRIBUTES, 'label', 'type', 'hint', 'describedby', 'value', 'error', 'options', 'emptyOption']);
+
+function controlAttributes(hash: Record<string, unknown>): Handlebars.SafeString {
+  let html = '';
+  for (const attribute of CONTROL_ATTRIBUTES) {
+    const value = hash[attribute];
+    if (attribute === 'required') html += value === true ? ' required' : '';
+    // spellcheck=false is an attribute worth writing; an absent or empty one is not.
+    else if (value !== undefined && value !== null && value !== '') html += ` ${attribute}="${Handlebars.escapeExpression(String(value))}"`;
+  }
+  return new Handlebars.SafeString(html);
+}
+
+/**
+ * A select's options from what the routes pass: a list of values, a list of { value, label?,
+ * selected? }, or an object of labels by value. An option is selected when it says so, or else
+ * when its value is the field's value.
+ */
+function fieldOptions(list: unknown, current: unknown): Array<{ value: string; label: string; selected: boolean }> {
+  const chosen = current === undefined || current === null ? undefined : String(current);
+  const items = Array.isArray(list)
+    ? (list as unknown[])
+    : list !== null && typeof list === 'object'
+      ? Object.entries(list).map(([value, label]) => ({ value, label }))
+      : [];
+  return items.map((item) => {
+    if (item === null || typeof item !== 'object') return { value: String(item), label: String(item), selected: String(item) === chosen };
+    const { value, label, selected } = item as { value?: unknown; label?: unknown; selected?: unknown };
+    return {
+      value: String(value ?? ''),
+      label: String(label ?? value ?? ''),
+      selected: typeof selected === 'boolean' ? selected : String(value ?? '') === chosen,
+    };
+  });
+}
 
 export function createViewEngine(app: Express): void {
   app.engine(
