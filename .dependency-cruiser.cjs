@@ -3,14 +3,15 @@
 // infrastructure under server/ (auth, mail, db, storage, middleware) serves every layer and
 // never reaches up into the domain. See docs/ARCHITECTURE.md and CONTRIBUTING.md.
 /** @type {import('dependency-cruiser').IConfiguration} */
-const SEVERITY = 'warn';
+const SEVERITY = 'error';
 
 module.exports = {
   forbidden: [
     {
       name: 'no-cycles',
       severity: SEVERITY,
-      comment: 'A cycle means two modules cannot be understood, moved or tested apart: break it by moving what both need down a layer.',
+      comment:
+        'A cycle means two modules cannot be understood, moved or tested apart: break it by moving what both need down a layer.',
       from: {},
       to: { circular: true },
     },
@@ -38,7 +39,8 @@ module.exports = {
     {
       name: 'routers-stand-apart',
       severity: SEVERITY,
-      comment: 'A router never imports another router; what two share goes in routes/params.ts, forms.ts or downloads.ts.',
+      comment:
+        'A router never imports another router; what two share goes in routes/params.ts, forms.ts or downloads.ts.',
       from: { path: '\\.routes\\.ts$' },
       to: { path: '\\.routes\\.ts$' },
     },
@@ -62,6 +64,10 @@ module.exports = {
     exclude: { path: '^(node_modules|dist|test|bench)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
   },
 };

@@ -33,12 +33,18 @@ async function main() {
     insert into users (email, name, password_hash, roles, email_verified_at)
     select 'reviewer' || g || '@uni' || (g % 40) || '.example.edu', 'Reviewer ' || g, 'x', array['reviewer'], now()
     from generate_series(1, ${REVIEWERS}) g`);
-  await db.execute(sql`insert into cycle_reviewers (cycle_id, user_id, max_load) select ${cycleId}, id, 120 from users where 'reviewer' = any(roles)`);
+  await db.execute(
+    sql`insert into cycle_reviewers (cycle_id, user_id, max_load) select ${cycleId}, id, 120 from users where 'reviewer' = any(roles)`,
+  );
   await db.execute(sql`
     insert into review_rounds (cycle_id, number, name, reviewers_per_application, due_at)
     values (${cycleId}, 1, 'Round 1', 3, now() + interval '30 days')`);
-  await db.execute(sql`insert into round_applications (round_id, application_id) select 1, id from applications where status = 'eligible'`);
-  await db.execute(sql`insert into round_reviewers (round_id, user_id, max_load) select 1, user_id, 120 from cycle_reviewers`);
+  await db.execute(
+    sql`insert into round_applications (round_id, application_id) select 1, id from applications where status = 'eligible'`,
+  );
+  await db.execute(
+    sql`insert into round_reviewers (round_id, user_id, max_load) select 1, user_id, 120 from cycle_reviewers`,
+  );
   await db.execute(sql`
     with r as (select id, row_number() over (order by id) - 1 as n from users where 'reviewer' = any(roles)),
          a as (select id, row_number() over (order by id) - 1 as n from applications where status = 'eligible')
@@ -61,7 +67,15 @@ async function main() {
   const app = createApp({
     db,
     databaseKind: 'pglite',
-    config: { isProduction: false, baseUrl: 'http://bench', mailFrom: 'b <b@bench.example>', sessionSecret: 'bench-secret-bench-secret-bench-secret', trustProxy: false, dataDir: '/tmp', uploadDir: '/tmp' },
+    config: {
+      isProduction: false,
+      baseUrl: 'http://bench',
+      mailFrom: 'b <b@bench.example>',
+      sessionSecret: 'bench-secret-bench-secret-bench-secret',
+      trustProxy: false,
+      dataDir: '/tmp',
+      uploadDir: '/tmp',
+    },
   });
   await createUser(db, { email: 'admin@bench.example.org', roles: ['admin'] });
   const admin = supertest.agent(app);
@@ -89,7 +103,9 @@ async function main() {
       status = res.status;
     }
     times.sort((a, b) => a - b);
-    console.log(`${path.padEnd(40)} ${String(status).padEnd(4)} median ${times[Math.floor(RUNS / 2)]!.toFixed(0).padStart(6)} ms`);
+    console.log(
+      `${path.padEnd(40)} ${String(status).padEnd(4)} median ${times[Math.floor(RUNS / 2)]!.toFixed(0).padStart(6)} ms`,
+    );
   }
   await handle.close();
 }

@@ -73,7 +73,9 @@ const [round] = await db.select({ id: reviewRounds.id }).from(reviewRounds).wher
 const roundId = round!.id;
 const first = await timed('rankRound (first run)', () => rankRound(db, roundId));
 await timed('rankRound (again)', () => rankRound(db, roundId));
-await timed('rankRound sorted by normalized score, flagged only', () => rankRound(db, roundId, { sort: 'normalized', filters: { flagged: true } }));
+await timed('rankRound sorted by normalized score, flagged only', () =>
+  rankRound(db, roundId, { sort: 'normalized', filters: { flagged: true } }),
+);
 await timed('rankRound filtered to one state (OR)', () => rankRound(db, roundId, { filters: { state: 'OR' } }));
 await timed('reviews CSV rows (every submitted review)', async () => {
   const { rows } = await reviewExport(db, roundId);

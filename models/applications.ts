@@ -14,7 +14,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
-  } from 'drizzle-orm/pg-core';
+} from 'drizzle-orm/pg-core';
 import { criteria, cycles } from './programs.js';
 import { schools } from './schools.js';
 import { users } from './users.js';
@@ -61,7 +61,10 @@ export const applications = pgTable(
     uniqueIndex('applications_cycle_school_key').on(table.cycleId, table.schoolId),
     index('applications_cycle_status_idx').on(table.cycleId, table.status),
     index('applications_school_idx').on(table.schoolId),
-    check('applications_status_known', sql`${table.status} in ('draft','submitted','withdrawn','eligible','ineligible')`),
+    check(
+      'applications_status_known',
+      sql`${table.status} in ('draft','submitted','withdrawn','eligible','ineligible')`,
+    ),
   ],
 );
 

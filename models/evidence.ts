@@ -19,7 +19,9 @@ export const evidenceFiles = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     publicId: uuid('public_id').notNull().defaultRandom(),
-    applicationId: bigint('application_id', { mode: 'number' }).references(() => applications.id, { onDelete: 'cascade' }),
+    applicationId: bigint('application_id', { mode: 'number' }).references(() => applications.id, {
+      onDelete: 'cascade',
+    }),
     /** Set instead of applicationId for a file sent with a nomination. */
     nominationId: bigint('nomination_id', { mode: 'number' }).references(() => nominations.id, { onDelete: 'cascade' }),
     criterionId: bigint('criterion_id', { mode: 'number' }).references(() => criteria.id, { onDelete: 'restrict' }),

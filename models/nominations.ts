@@ -1,16 +1,7 @@
 // Nominations by community members and the invitations they trigger. See docs/DOMAIN.md:
 // submitted → confirmed → school invited → applied.
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  bigserial,
-  check,
-  index,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { applications } from './applications.js';
 import { cycles } from './programs.js';
 import { schools } from './schools.js';
@@ -24,7 +15,15 @@ export const NOMINATION_STATUS_LABELS: Record<NominationStatus, string> = {
   spam: 'Spam',
 };
 
-export const RELATIONSHIPS = ['parent', 'student', 'teacher', 'school_staff', 'district_staff', 'community', 'other'] as const;
+export const RELATIONSHIPS = [
+  'parent',
+  'student',
+  'teacher',
+  'school_staff',
+  'district_staff',
+  'community',
+  'other',
+] as const;
 export type Relationship = (typeof RELATIONSHIPS)[number];
 export const RELATIONSHIP_LABELS: Record<Relationship, string> = {
   parent: 'Parent or guardian',
@@ -57,12 +56,17 @@ export const nominations = pgTable(
     contactEmail: text('contact_email'),
     reason: text('reason').notNull(),
     /** Ids of the criteria the nominator says the school shows. */
-    criterionIds: bigint('criterion_ids', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),
+    criterionIds: bigint('criterion_ids', { mode: 'number' })
+      .array()
+      .notNull()
+      .default(sql`'{}'::bigint[]`),
     status: text('status').$type<NominationStatus>().notNull().default('unconfirmed'),
     confirmTokenHash: text('confirm_token_hash').notNull(),
     confirmExpiresAt: timestamp('confirm_expires_at', { withTimezone: true }).notNull(),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
-    applicationId: bigint('application_id', { mode: 'number' }).references(() => applications.id, { onDelete: 'set null' }),
+    applicationId: bigint('application_id', { mode: 'number' }).references(() => applications.id, {
+      onDelete: 'set null',
+    }),
     appliedNoticeSentAt: timestamp('applied_notice_sent_at', { withTimezone: true }),
     resultNoticeSentAt: timestamp('result_notice_sent_at', { withTimezone: true }),
     /**

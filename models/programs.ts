@@ -47,11 +47,17 @@ export const cycles = pgTable(
     /** How many of the optional criteria an applicant must choose (the real program: 4 of 8). */
     optionalChoiceCount: integer('optional_choice_count').notNull().default(0),
     /** Evidence limits, per file and for all of one application's files together. */
-    maxFileBytes: bigint('max_file_bytes', { mode: 'number' }).notNull().default(20 * 1024 * 1024),
-    maxApplicationBytes: bigint('max_application_bytes', { mode: 'number' }).notNull().default(100 * 1024 * 1024),
+    maxFileBytes: bigint('max_file_bytes', { mode: 'number' })
+      .notNull()
+      .default(20 * 1024 * 1024),
+    maxApplicationBytes: bigint('max_application_bytes', { mode: 'number' })
+      .notNull()
+      .default(100 * 1024 * 1024),
     maxFilesPerCriterion: integer('max_files_per_criterion').notNull().default(10),
     /** Reviewers disagree when the spread of their scores for an application exceeds this. */
-    disagreementThreshold: numeric('disagreement_threshold', { precision: 6, scale: 2, mode: 'number' }).notNull().default(1.5),
+    disagreementThreshold: numeric('disagreement_threshold', { precision: 6, scale: 2, mode: 'number' })
+      .notNull()
+      .default(1.5),
     /** Whether decision e-mails to applicants include the reviewers' comments. */
     shareReviewComments: boolean('share_review_comments').notNull().default(false),
     /** Set by the explicit act of publishing; before it nothing about decisions is public. */
@@ -62,7 +68,10 @@ export const cycles = pgTable(
   (table) => [
     uniqueIndex('cycles_program_year_key').on(table.programId, table.year),
     check('cycles_score_scale', sql`${table.scoreMin} < ${table.scoreMax}`),
-    check('cycles_limits_positive', sql`${table.maxFileBytes} > 0 and ${table.maxApplicationBytes} >= ${table.maxFileBytes} and ${table.maxFilesPerCriterion} > 0`),
+    check(
+      'cycles_limits_positive',
+      sql`${table.maxFileBytes} > 0 and ${table.maxApplicationBytes} >= ${table.maxFileBytes} and ${table.maxFilesPerCriterion} > 0`,
+    ),
     check(
       'cycles_dates_in_order',
       sql`${table.opensAt} <= ${table.applicationsCloseAt} and ${table.applicationsCloseAt} <= ${table.reviewsDueAt}`,
@@ -113,7 +122,10 @@ export const eligibilityQuestions = pgTable(
     help: text('help').notNull().default(''),
     kind: text('kind').$type<EligibilityKind>().notNull(),
     /** For 'choice' questions. */
-    options: text('options').array().notNull().default(sql`'{}'::text[]`),
+    options: text('options')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
   },
   (table) => [
     uniqueIndex('eligibility_questions_cycle_key').on(table.cycleId, table.key),
@@ -147,7 +159,10 @@ export const eligibilityRules = pgTable(
     subject: text('subject').notNull(),
     operator: text('operator').$type<RuleOperator>().notNull(),
     /** one_of: allowed values; equals: one value; at_least/at_most: one number. */
-    values: text('values').array().notNull().default(sql`'{}'::text[]`),
+    values: text('values')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** not_below: subject >= other - margin. */
     other: text('other'),
     margin: numeric('margin', { precision: 8, scale: 2, mode: 'number' }),
@@ -155,7 +170,10 @@ export const eligibilityRules = pgTable(
   },
   (table) => [
     index('eligibility_rules_cycle_idx').on(table.cycleId, table.position),
-    check('eligibility_rules_operator_known', sql`${table.operator} in ('one_of','at_least','at_most','equals','not_below')`),
+    check(
+      'eligibility_rules_operator_known',
+      sql`${table.operator} in ('one_of','at_least','at_most','equals','not_below')`,
+    ),
   ],
 );
 

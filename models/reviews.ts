@@ -21,7 +21,11 @@ import { users } from './users.js';
 
 export const GRADE_LEVELS = ['elementary', 'middle', 'high'] as const;
 export type GradeLevel = (typeof GRADE_LEVELS)[number];
-export const GRADE_LEVEL_LABELS: Record<GradeLevel, string> = { elementary: 'Elementary', middle: 'Middle', high: 'High school' };
+export const GRADE_LEVEL_LABELS: Record<GradeLevel, string> = {
+  elementary: 'Elementary',
+  middle: 'Middle',
+  high: 'High school',
+};
 
 /** What a reviewer tells the program about themself; matched against schools when assigning. */
 export const reviewerProfiles = pgTable('reviewer_profiles', {
@@ -32,8 +36,14 @@ export const reviewerProfiles = pgTable('reviewer_profiles', {
   /** The school district the reviewer works in or for, if any: a conflict with its schools. */
   district: text('district').notNull().default(''),
   state: text('state'),
-  expertise: text('expertise').array().notNull().default(sql`'{}'::text[]`),
-  gradeLevels: text('grade_levels').array().notNull().default(sql`'{}'::text[]`),
+  expertise: text('expertise')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  gradeLevels: text('grade_levels')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -144,7 +154,10 @@ export const roundApplications = pgTable(
       .notNull()
       .references(() => applications.id, { onDelete: 'cascade' }),
   },
-  (table) => [primaryKey({ columns: [table.roundId, table.applicationId] }), index('round_applications_app_idx').on(table.applicationId)],
+  (table) => [
+    primaryKey({ columns: [table.roundId, table.applicationId] }),
+    index('round_applications_app_idx').on(table.applicationId),
+  ],
 );
 
 /** The reviewers of a round (a finalist round has its own), with their load limit in it. */
@@ -159,7 +172,10 @@ export const roundReviewers = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     maxLoad: integer('max_load').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.roundId, table.userId] }), index('round_reviewers_user_idx').on(table.userId)],
+  (table) => [
+    primaryKey({ columns: [table.roundId, table.userId] }),
+    index('round_reviewers_user_idx').on(table.userId),
+  ],
 );
 
 export const ASSIGNMENT_STATUSES = ['assigned', 'draft', 'submitted'] as const;
@@ -209,7 +225,10 @@ export const assignments = pgTable(
     index('assignments_reviewer_idx').on(table.reviewerId, table.roundId),
     index('assignments_application_idx').on(table.applicationId),
     check('assignments_status_known', sql`${table.status} in ('assigned','draft','submitted')`),
-    check('assignments_recommendation_known', sql`${table.recommendation} is null or ${table.recommendation} in ('gold','silver','not_recommended')`),
+    check(
+      'assignments_recommendation_known',
+      sql`${table.recommendation} is null or ${table.recommendation} in ('gold','silver','not_recommended')`,
+    ),
   ],
 );
 
@@ -226,7 +245,10 @@ export const reviewScores = pgTable(
     score: integer('score'),
     comment: text('comment').notNull().default(''),
   },
-  (table) => [primaryKey({ columns: [table.assignmentId, table.criterionId] }), index('review_scores_criterion_idx').on(table.criterionId)],
+  (table) => [
+    primaryKey({ columns: [table.assignmentId, table.criterionId] }),
+    index('review_scores_criterion_idx').on(table.criterionId),
+  ],
 );
 
 export type ReviewRound = typeof reviewRounds.$inferSelect;

@@ -53,7 +53,10 @@ export const schools = pgTable(
     index('schools_name_search_idx').on(sql`lower(${table.name})`),
     check('schools_level_known', sql`${table.level} in ('high','middle','elementary','k12','other')`),
     check('schools_state_code', sql`${table.state} ~ '^[A-Z]{2}$'`),
-    check('schools_percents', sql`(${table.frlPercent} is null or ${table.frlPercent} between 0 and 100) and (${table.iepPercent} is null or ${table.iepPercent} between 0 and 100)`),
+    check(
+      'schools_percents',
+      sql`(${table.frlPercent} is null or ${table.frlPercent} between 0 and 100) and (${table.iepPercent} is null or ${table.iepPercent} between 0 and 100)`,
+    ),
     check('schools_enrollment', sql`${table.enrollment} is null or ${table.enrollment} >= 0`),
   ],
 );
@@ -92,7 +95,9 @@ export const schoolContacts = pgTable(
   (table) => [
     primaryKey({ columns: [table.schoolId, table.userId] }),
     index('school_contacts_user_idx').on(table.userId),
-    index('school_contacts_pending_idx').on(table.createdAt).where(sql`${table.status} = 'pending'`),
+    index('school_contacts_pending_idx')
+      .on(table.createdAt)
+      .where(sql`${table.status} = 'pending'`),
     check('school_contacts_status_known', sql`${table.status} in ('active','pending','declined','revoked')`),
   ],
 );

@@ -19,7 +19,11 @@ export async function streamTo(res: Response, source: Readable): Promise<void> {
 /** An evidence file, always as an attachment that browsers may not sniff or cache. */
 export async function sendStoredFile(
   res: Response,
-  { uploadDir, file, downloadName }: { uploadDir: string; file: { storedName: string; contentType: string; sizeBytes: number }; downloadName: string },
+  {
+    uploadDir,
+    file,
+    downloadName,
+  }: { uploadDir: string; file: { storedName: string; contentType: string; sizeBytes: number }; downloadName: string },
 ): Promise<void> {
   const fullPath = storedPath(uploadDir, file.storedName);
   if (!existsSync(fullPath)) throw new NotFound('The file is missing from storage. Please tell the program staff.');
@@ -36,7 +40,12 @@ export async function sendStoredFile(
 /** A CSV export, streamed row by row (formula-safe cells: see server/services/shared/csv.ts). */
 export async function sendCsv(
   res: Response,
-  { fileName, header, rows, cache = 'private, no-store' }: {
+  {
+    fileName,
+    header,
+    rows,
+    cache = 'private, no-store',
+  }: {
     fileName: string;
     header: readonly string[];
     rows: AsyncIterable<readonly CsvValue[]> | Iterable<readonly CsvValue[]>;

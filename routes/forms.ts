@@ -30,7 +30,9 @@ export function formFields<K extends string>(req: Request, names: readonly K[]):
 
 /** The posted fields that can be shown again in a form: strings only, whatever else was sent. */
 export function typedValues(input: FormBody): Record<string, string> {
-  return Object.fromEntries(Object.entries(input).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(input).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /**

@@ -31,7 +31,13 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   // Not z.coerce: it turns an empty PORT (a compose file's `PORT=${PORT}`) into 0, a random port.
   PORT: z
-    .preprocess(emptyAsUndefined, z.string().regex(/^\d{1,5}$/, PORT_MESSAGE).default('3000'))
+    .preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^\d{1,5}$/, PORT_MESSAGE)
+        .default('3000'),
+    )
     .transform(Number)
     .pipe(z.number().max(65535, PORT_MESSAGE)),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -43,13 +49,9 @@ const envSchema = z.object({
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
   SMTP_URL: smtpUrl,
   MAIL_FROM: z.string().min(3).default('Laurel <no-reply@localhost>'),
-  SESSION_SECRET: optionalString.pipe(
-    z.string().min(32, 'must be at least 32 characters long').optional(),
-  ),
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters long').optional()),
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().optional()),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface Config {
@@ -104,9 +106,7 @@ function developmentSessionSecret(dataDir: string): string {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const values = parsed.data;
   const isProduction = values.NODE_ENV === 'production';

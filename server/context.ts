@@ -33,11 +33,16 @@ export interface AppContext extends ServiceContext {
 }
 
 /** How services write mail; background jobs in server/index.ts build the same. */
-export function mailSettingsFor(config: Pick<Config, 'baseUrl' | 'mailFrom' | 'sessionSecret'>, clock: Clock): MailSettings {
+export function mailSettingsFor(
+  config: Pick<Config, 'baseUrl' | 'mailFrom' | 'sessionSecret'>,
+  clock: Clock,
+): MailSettings {
   return {
     baseUrl: config.baseUrl,
     mailFrom: config.mailFrom,
     clock,
-    unsubscribeSecret: createHmac('sha256', config.sessionSecret).update('laurel unsubscribe links').digest('base64url'),
+    unsubscribeSecret: createHmac('sha256', config.sessionSecret)
+      .update('laurel unsubscribe links')
+      .digest('base64url'),
   };
 }

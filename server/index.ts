@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   // logged at error level and the process keeps serving: the request it came from is already
   // lost, and everything that must stay consistent is inside database transactions, which roll back.
   process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception; still serving'));
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection; still serving'));
+  process.on('unhandledRejection', (reason) =>
+    logger.error({ err: reason }, 'unhandled promise rejection; still serving'),
+  );
   const database = await openDatabase(config);
   await database.migrate();
 
@@ -63,7 +65,13 @@ async function main(): Promise<void> {
   }
 
   const transport = createMailTransport(config);
-  const worker = startOutboxWorker({ db: database.db, transport, mailFrom: config.mailFrom, clock: systemClock, logger });
+  const worker = startOutboxWorker({
+    db: database.db,
+    transport,
+    mailFrom: config.mailFrom,
+    clock: systemClock,
+    logger,
+  });
   const app = createApp({
     db: database.db,
     databaseKind: database.kind,
@@ -86,9 +94,12 @@ async function main(): Promise<void> {
   // Review reminders go out N days before each round's due date; every instance may run this:
   // the round row is locked and its reminderSentAt checked inside the transaction.
   const reminderTimer = setInterval(() => {
-    runDueReminders({ db: database.db, clock: systemClock, mail: mailSettingsFor(config, systemClock), mailQueued: worker.wake }).catch(
-      (error: unknown) => logger.warn({ err: error }, 'review reminders failed'),
-    );
+    runDueReminders({
+      db: database.db,
+      clock: systemClock,
+      mail: mailSettingsFor(config, systemClock),
+      mailQueued: worker.wake,
+    }).catch((error: unknown) => logger.warn({ err: error }, 'review reminders failed'));
   }, REMINDER_INTERVAL_MS);
   reminderTimer.unref();
 
@@ -100,7 +111,9 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, database: database.kind, mail: transport.kind }, 'Laurel is listening');
-  console.log(`Laurel is running at http://localhost:${port} (database: ${database.kind}, mail: ${transport.kind === 'smtp' ? 'SMTP' : 'files in DATA_DIR/outbox'})`);
+  console.log(
+    `Laurel is running at http://localhost:${port} (database: ${database.kind}, mail: ${transport.kind === 'smtp' ? 'SMTP' : 'files in DATA_DIR/outbox'})`,
+  );
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

@@ -54,7 +54,14 @@ interface SerializedResponse {
 function requestSerializer(req: SerializedRequest) {
   const headers = { ...req.headers };
   if ('referer' in headers) headers.referer = hideUrl(headers.referer);
-  return { id: req.id, method: req.method, url: hideUrl(req.url), headers, remoteAddress: req.remoteAddress, remotePort: req.remotePort };
+  return {
+    id: req.id,
+    method: req.method,
+    url: hideUrl(req.url),
+    headers,
+    remoteAddress: req.remoteAddress,
+    remotePort: req.remotePort,
+  };
 }
 
 function responseSerializer(res: SerializedResponse) {

@@ -6,7 +6,13 @@
 // is what a random token looks like and what ids, dates and words never are).
 
 /** Routes whose next path segment is a secret token (routes/ declares them as `.../:token`). */
-export const TOKEN_ROUTES = ['verify-email', 'reset-password', 'invitations', 'nominations/confirm', 'reviewer-invitations'];
+export const TOKEN_ROUTES = [
+  'verify-email',
+  'reset-password',
+  'invitations',
+  'nominations/confirm',
+  'reviewer-invitations',
+];
 
 /** Query parameters that are secrets whatever their length: CSRF tokens and link signatures. */
 const SECRET_QUERY_KEYS = new Set(['_csrf', 't', 'token', 'sig', 'signature']);
@@ -40,7 +46,9 @@ function followsTokenRoute(segments: string[], index: number): boolean {
 function hidePath(path: string, mask: string): string {
   const segments = path.split('/');
   return segments
-    .map((segment, index) => (segment && (followsTokenRoute(segments, index) || looksLikeToken(decoded(segment))) ? mask : segment))
+    .map((segment, index) =>
+      segment && (followsTokenRoute(segments, index) || looksLikeToken(decoded(segment))) ? mask : segment,
+    )
     .join('/');
 }
 

@@ -51,9 +51,7 @@ export const viewHelpers = {
 
   /** aria-describedby / aria-invalid attributes for a field with an error. */
   fieldErrorAttrs(errors: Record<string, string> | undefined, field: string) {
-    return errors?.[field]
-      ? new Handlebars.SafeString(`aria-invalid="true" aria-describedby="${field}-error"`)
-      : '';
+    return errors?.[field] ? new Handlebars.SafeString(`aria-invalid="true" aria-describedby="${field}-error"`) : '';
   },
   lookupError(errors: Record<string, string> | undefined, field: string) {
     return errors?.[field];
@@ -105,12 +103,46 @@ export const viewHelpers = {
   },
 };
 
-const FIELD_TYPES = new Set(['text', 'email', 'number', 'url', 'password', 'date', 'datetime-local', 'search', 'tel', 'textarea', 'select']);
+const FIELD_TYPES = new Set([
+  'text',
+  'email',
+  'number',
+  'url',
+  'password',
+  'date',
+  'datetime-local',
+  'search',
+  'tel',
+  'textarea',
+  'select',
+]);
 
 /** The control's attributes, in the order the hand-written forms had them. */
-const CONTROL_ATTRIBUTES = ['rows', 'inputmode', 'autocomplete', 'minlength', 'maxlength', 'min', 'max', 'step', 'required', 'autocapitalize', 'spellcheck'];
+const CONTROL_ATTRIBUTES = [
+  'rows',
+  'inputmode',
+  'autocomplete',
+  'minlength',
+  'maxlength',
+  'min',
+  'max',
+  'step',
+  'required',
+  'autocapitalize',
+  'spellcheck',
+];
 
-const FIELD_PARAMETERS = new Set([...CONTROL_ATTRIBUTES, 'label', 'type', 'hint', 'describedby', 'value', 'error', 'options', 'emptyOption']);
+const FIELD_PARAMETERS = new Set([
+  ...CONTROL_ATTRIBUTES,
+  'label',
+  'type',
+  'hint',
+  'describedby',
+  'value',
+  'error',
+  'options',
+  'emptyOption',
+]);
 
 function controlAttributes(hash: Record<string, unknown>): Handlebars.SafeString {
   let html = '';
@@ -118,7 +150,8 @@ function controlAttributes(hash: Record<string, unknown>): Handlebars.SafeString
     const value = hash[attribute];
     if (attribute === 'required') html += value === true ? ' required' : '';
     // spellcheck=false is an attribute worth writing; an absent or empty one is not.
-    else if (value !== undefined && value !== null && value !== '') html += ` ${attribute}="${Handlebars.escapeExpression(String(value))}"`;
+    else if (value !== undefined && value !== null && value !== '')
+      html += ` ${attribute}="${Handlebars.escapeExpression(String(value))}"`;
   }
   return new Handlebars.SafeString(html);
 }
@@ -136,7 +169,8 @@ function fieldOptions(list: unknown, current: unknown): Array<{ value: string; l
       ? Object.entries(list).map(([value, label]) => ({ value, label }))
       : [];
   return items.map((item) => {
-    if (item === null || typeof item !== 'object') return { value: String(item), label: String(item), selected: String(item) === chosen };
+    if (item === null || typeof item !== 'object')
+      return { value: String(item), label: String(item), selected: String(item) === chosen };
     const { value, label, selected } = item as { value?: unknown; label?: unknown; selected?: unknown };
     return {
       value: String(value ?? ''),

@@ -35,7 +35,6 @@ function showTokenProblem(res: Response, reason: keyof typeof TOKEN_PROBLEMS, pu
   });
 }
 
-
 /** Shows a form again with the reason nothing was sent, and when to try again. */
 function showTooMany(res: Response, error: TooManyRequests, view: string, locals: Record<string, unknown>) {
   res.set('Retry-After', String(error.retryAfterSeconds));
@@ -53,14 +52,23 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
 
   router.post('/register', async function register(req, res) {
     const next = safeNextPath(formField(req, 'next'));
-    const input = { name: formField(req, 'name'), email: formField(req, 'email'), password: formField(req, 'password'), next };
+    const input = {
+      name: formField(req, 'name'),
+      email: formField(req, 'email'),
+      password: formField(req, 'password'),
+      next,
+    };
     try {
       const { email } = await registerUser(context, { ...input, address: req.ip ?? 'unknown' });
       res.flash('success', `Thanks! We sent a link to ${email}. Open it to confirm your address, then sign in.`);
       res.redirect(303, '/login');
     } catch (error) {
       if (error instanceof TooManyRequests) {
-        return showTooMany(res, error, 'auth/register', { title: 'Create an account', values: { name: input.name, email: input.email }, next });
+        return showTooMany(res, error, 'auth/register', {
+          title: 'Create an account',
+          values: { name: input.name, email: input.email },
+          next,
+        });
       }
       showAgainIfInvalid(error, (invalid) => {
         res.status(422).render('auth/register', {
@@ -78,7 +86,12 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
   router.get('/verify-email/:token', async function showConfirmEmail(req, res) {
     const outcome = await checkVerificationLink(context, { token: req.params.token });
     if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'verify');
-    res.render('auth/verify-email', { title: 'Confirm your e-mail address', email: outcome.email, token: req.params.token, next: safeNextPath(req.query.next) });
+    res.render('auth/verify-email', {
+      title: 'Confirm your e-mail address',
+      email: outcome.email,
+      token: req.params.token,
+      next: safeNextPath(req.query.next),
+    });
   });
 
   router.post('/verify-email/resend', async function resendVerificationLink(req, res) {
@@ -88,7 +101,8 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
       res.flash('info', `If ${email.trim()} has an account waiting for confirmation, a new link is on its way.`);
       res.redirect(303, '/login');
     } catch (error) {
-      if (error instanceof TooManyRequests) return showTooMany(res, error, 'auth/login', { title: 'Sign in', values: { email } });
+      if (error instanceof TooManyRequests)
+        return showTooMany(res, error, 'auth/login', { title: 'Sign in', values: { email } });
       showAgainIfInvalid(error, (invalid) => {
         res.status(422).render('auth/login', { title: 'Sign in', errors: invalid.fieldErrors, values: { email } });
       });
@@ -100,7 +114,10 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'verify');
     res.flash('success', `Your e-mail address ${outcome.email} is confirmed. You can sign in now.`);
     const next = safeNextPath(formField(req, 'next'));
-    res.redirect(303, `/login?email=${encodeURIComponent(outcome.email)}${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`);
+    res.redirect(
+      303,
+      `/login?email=${encodeURIComponent(outcome.email)}${next === '/' ? '' : `&next=${encodeURIComponent(next)}`}`,
+    );
   });
 
   router.get('/login', function showLogin(req, res) {
@@ -171,7 +188,10 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     const email = formField(req, 'email');
     try {
       await requestPasswordReset(context, { email });
-      res.flash('info', `If ${email.trim()} has an account, a link to choose a new password is on its way. It works for one hour.`);
+      res.flash(
+        'info',
+        `If ${email.trim()} has an account, a link to choose a new password is on its way. It works for one hour.`,
+      );
       res.redirect(303, '/login');
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
@@ -185,7 +205,11 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
   });
 
   router.get('/reset-password/:token', async function showResetForm(req, res) {
-    const check = await checkToken(context.db, { token: req.params.token, purpose: 'reset_password', clock: context.clock });
+    const check = await checkToken(context.db, {
+      token: req.params.token,
+      purpose: 'reset_password',
+      clock: context.clock,
+    });
     if (!check.ok) return showTokenProblem(res, check.reason, 'reset');
     res.render('auth/reset-password', { title: 'Choose a new password', token: req.params.token });
   });
@@ -202,14 +226,21 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
         confirm: formField(req, 'confirm'),
       });
     } catch (error) {
-      return showAgainIfInvalid(error, (invalid) => res.status(422).render('auth/reset-password', { title: 'Choose a new password', token, errors: invalid.fieldErrors }));
+      return showAgainIfInvalid(error, (invalid) =>
+        res
+          .status(422)
+          .render('auth/reset-password', { title: 'Choose a new password', token, errors: invalid.fieldErrors }),
+      );
     }
     if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'reset');
     const { user } = outcome;
     // passport regenerates the session id here, as at any sign-in.
     req.logIn(user, (loginError) => {
       if (loginError) return next(loginError);
-      res.flash('success', `Your password is changed, and you are signed in, ${user.name}. Every other session was signed out.`);
+      res.flash(
+        'success',
+        `Your password is changed, and you are signed in, ${user.name}. Every other session was signed out.`,
+      );
       res.redirect(303, '/');
     });
   });

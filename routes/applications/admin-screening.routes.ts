@@ -4,7 +4,11 @@ import type { AppContext } from '../../server/context.js';
 import { applicationAccess } from '../../server/services/permissions.js';
 import { loadApplication } from '../../server/services/applications/applications.js';
 import { evaluateEligibility } from '../../server/services/programs/eligibility.js';
-import { listApplicationsForAdmin, SCREENABLE, screenApplication } from '../../server/services/applications/screening.js';
+import {
+  listApplicationsForAdmin,
+  SCREENABLE,
+  screenApplication,
+} from '../../server/services/applications/screening.js';
 import { US_STATES } from '../../server/services/schools/schools.js';
 import { APPLICATION_STATUSES, type ApplicationStatus, APPLICATION_STATUS_LABELS } from '../../models/schema.js';
 import { idParam, optionalId, pageParam } from '../params.js';
@@ -16,20 +20,36 @@ export function adminScreeningRoutes(context: AppContext): Router {
 
   router.get('/applications', async function showApplicationList(req, res) {
     const q = req.query;
-    const status = typeof q.status === 'string' && (APPLICATION_STATUSES as readonly string[]).includes(q.status) ? (q.status as ApplicationStatus) : undefined;
-    const state = typeof q.state === 'string' && (US_STATES as readonly string[]).includes(q.state) ? q.state : undefined;
+    const status =
+      typeof q.status === 'string' && (APPLICATION_STATUSES as readonly string[]).includes(q.status)
+        ? (q.status as ApplicationStatus)
+        : undefined;
+    const state =
+      typeof q.state === 'string' && (US_STATES as readonly string[]).includes(q.state) ? q.state : undefined;
     const cycleId = optionalId(q.cycle);
     const needsScreening = q.screening === 'needed';
     const page = pageParam(q.page);
     const { rows, hasMore } = await listApplicationsForAdmin(db, { cycleId, status, state, needsScreening, page });
     const filterQuery = new URLSearchParams(
-      Object.entries({ status, state, cycle: cycleId ? String(cycleId) : undefined, screening: needsScreening ? 'needed' : undefined })
-        .filter((entry): entry is [string, string] => Boolean(entry[1])),
+      Object.entries({
+        status,
+        state,
+        cycle: cycleId ? String(cycleId) : undefined,
+        screening: needsScreening ? 'needed' : undefined,
+      }).filter((entry): entry is [string, string] => Boolean(entry[1])),
     ).toString();
     res.render('admin/applications/list', {
       title: 'Applications',
-      rows: rows.map((r) => ({ ...r, statusLabel: APPLICATION_STATUS_LABELS[r.status], needsScreening: r.status === 'submitted' && r.flagCount > 0 })),
-      statuses: APPLICATION_STATUSES.map((s) => ({ value: s, label: APPLICATION_STATUS_LABELS[s], selected: s === status })),
+      rows: rows.map((r) => ({
+        ...r,
+        statusLabel: APPLICATION_STATUS_LABELS[r.status],
+        needsScreening: r.status === 'submitted' && r.flagCount > 0,
+      })),
+      statuses: APPLICATION_STATUSES.map((s) => ({
+        value: s,
+        label: APPLICATION_STATUS_LABELS[s],
+        selected: s === status,
+      })),
       states: US_STATES.map((s) => ({ value: s, selected: s === state })),
       needsScreening,
       prevHref: page > 1 ? `/admin/applications?${filterQuery}&page=${page - 1}` : undefined,
@@ -41,12 +61,18 @@ export function adminScreeningRoutes(context: AppContext): Router {
     const access = await applicationAccess(db, req.user, idParam(req.params.id));
     const view = await loadApplication(db, access);
     // Rules as they stand now, beside the flags recorded at submission.
-    const current = evaluateEligibility(view.rules, { answers: view.application.eligibilityAnswers, school: view.school });
+    const current = evaluateEligibility(view.rules, {
+      answers: view.application.eligibilityAnswers,
+      school: view.school,
+    });
     res.status(status).render('admin/applications/screening', {
       title: `Screening — ${view.school.name}`,
       app: view,
       statusLabel: APPLICATION_STATUS_LABELS[view.application.status],
-      answers: view.questions.map((q) => ({ prompt: q.prompt, answer: view.application.eligibilityAnswers[q.key] ?? '' })),
+      answers: view.questions.map((q) => ({
+        prompt: q.prompt,
+        answer: view.application.eligibilityAnswers[q.key] ?? '',
+      })),
       flags: view.application.screeningFlags,
       currentFlags: current,
       screenable: SCREENABLE.includes(view.application.status),
@@ -62,9 +88,21 @@ export function adminScreeningRoutes(context: AppContext): Router {
     const applicationId = idParam(req.params.id);
     const body = formBody(req);
     try {
-      await screenApplication(context, { applicationId, adminId: req.user!.id, decision: body.decision, reason: body.reason });
+      await screenApplication(context, {
+        applicationId,
+        adminId: req.user!.id,
+        decision: body.decision,
+        reason: body.reason,
+      });
     } catch (error) {
-      return showAgainIfInvalid(error, (invalid) => renderScreening(req, res, { errors: invalid.fieldErrors, values: { decision: body.decision, reason: body.reason } }, 422));
+      return showAgainIfInvalid(error, (invalid) =>
+        renderScreening(
+          req,
+          res,
+          { errors: invalid.fieldErrors, values: { decision: body.decision, reason: body.reason } },
+          422,
+        ),
+      );
     }
     res.flash('success', body.decision === 'eligible' ? 'Marked eligible.' : 'Marked not eligible.');
     res.redirect(303, '/admin/applications?screening=needed');

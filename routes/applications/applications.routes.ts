@@ -17,14 +17,24 @@ import {
   submitApplication,
   withdrawApplication,
 } from '../../server/services/applications/applications.js';
-import { saveCriteriaChoice, saveCriterionAnswer, saveEligibilityAnswers } from '../../server/services/applications/answers.js';
+import {
+  saveCriteriaChoice,
+  saveCriterionAnswer,
+  saveEligibilityAnswers,
+} from '../../server/services/applications/answers.js';
 import { addEvidence, deleteEvidence, findEvidence } from '../../server/services/applications/evidence.js';
 import { nominationsForApplication } from '../../server/services/nominations/groups.js';
 import { publishedOutcomes } from '../../server/services/honorees/honorees.js';
 import { formatBytes } from '../../server/storage/evidence-files.js';
 import { sendStoredFile } from '../downloads.js';
 import { idParam } from '../params.js';
-import { profileInputFrom, profileInputOf, schoolsOfUser, updateSchoolProfile, US_STATES } from '../../server/services/schools/schools.js';
+import {
+  profileInputFrom,
+  profileInputOf,
+  schoolsOfUser,
+  updateSchoolProfile,
+  US_STATES,
+} from '../../server/services/schools/schools.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
@@ -32,7 +42,6 @@ const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
 function access(res: Response): ApplicationAccess {
   return res.locals.access as ApplicationAccess;
 }
-
 
 export function applicationRoutes(context: AppContext): Router {
   const router = Router();
@@ -69,7 +78,10 @@ export function applicationRoutes(context: AppContext): Router {
       findOpenCycles(db, now),
     ]);
     const started = new Set(mine.map((a) => `${a.schoolId}:${a.cycleId}`));
-    const outcomes = await publishedOutcomes(db, mine.map((a) => a.applicationId));
+    const outcomes = await publishedOutcomes(
+      db,
+      mine.map((a) => a.applicationId),
+    );
     const canStart = schools
       .filter((s) => s.status === 'active')
       .flatMap((s) => openCycles.filter((c) => !started.has(`${s.id}:${c.id}`)).map((c) => ({ school: s, cycle: c })));
@@ -106,8 +118,12 @@ export function applicationRoutes(context: AppContext): Router {
     const view = await loadApplication(db, a);
     await renderSection(res, 'applications/overview', {
       missing: missingItems(view),
-      canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && clock() <= a.cycle.applicationsCloseAt,
-      canReopen: a.role === 'contact' && ['submitted', 'withdrawn'].includes(a.application.status) && clock() <= a.cycle.applicationsCloseAt,
+      canWithdraw:
+        a.role === 'contact' && a.application.status === 'submitted' && clock() <= a.cycle.applicationsCloseAt,
+      canReopen:
+        a.role === 'contact' &&
+        ['submitted', 'withdrawn'].includes(a.application.status) &&
+        clock() <= a.cycle.applicationsCloseAt,
       levelLabel: SCHOOL_LEVEL_LABELS[view.school.level],
       // Nominations are private to the program: admins see them here, reviewers beside their review.
       nominations: a.role === 'admin' ? await nominationsForApplication(db, a.application.id) : undefined,
@@ -120,7 +136,13 @@ export function applicationRoutes(context: AppContext): Router {
     return view.questions.map((q) => {
       const field = `q_${q.key}`;
       const value = typeof values[q.key] === 'string' ? (values[q.key] as string) : '';
-      const choices = q.kind === 'yes_no' ? [['yes', 'Yes'], ['no', 'No']] : q.options.map((o) => [o, o]);
+      const choices =
+        q.kind === 'yes_no'
+          ? [
+              ['yes', 'Yes'],
+              ['no', 'No'],
+            ]
+          : q.options.map((o) => [o, o]);
       return {
         key: q.key,
         field,
@@ -129,7 +151,12 @@ export function applicationRoutes(context: AppContext): Router {
         isNumber: q.kind === 'number',
         value,
         error: errors[field],
-        options: choices.map(([optionValue, label], i) => ({ id: `${field}-${i}`, value: optionValue, label, checked: optionValue === value })),
+        options: choices.map(([optionValue, label], i) => ({
+          id: `${field}-${i}`,
+          value: optionValue,
+          label,
+          checked: optionValue === value,
+        })),
       };
     });
   }
@@ -143,7 +170,11 @@ export function applicationRoutes(context: AppContext): Router {
     const input = formBody(req);
     const errors = await saveEligibilityAnswers(context, { access: access(res), input });
     if (Object.keys(errors).length > 0) {
-      const values = Object.fromEntries(Object.entries(input).filter(([k]) => k.startsWith('q_')).map(([k, v]) => [k.slice(2), v]));
+      const values = Object.fromEntries(
+        Object.entries(input)
+          .filter(([k]) => k.startsWith('q_'))
+          .map(([k, v]) => [k.slice(2), v]),
+      );
       const questions = await eligibilityForm(res, values, errors);
       return renderSection(res, 'applications/eligibility', { errors, questions }, 422);
     }
@@ -153,7 +184,11 @@ export function applicationRoutes(context: AppContext): Router {
 
   router.get('/applications/:id/profile', loadAccess, async function showProfile(_req, res) {
     const view = await loadApplication(db, access(res));
-    await renderSection(res, 'applications/profile', { values: profileInputOf(view.school), states: US_STATES, levels: SCHOOL_LEVEL_LABELS });
+    await renderSection(res, 'applications/profile', {
+      values: profileInputOf(view.school),
+      states: US_STATES,
+      levels: SCHOOL_LEVEL_LABELS,
+    });
   });
 
   router.post('/applications/:id/profile', loadAccess, async function saveProfile(req, res) {
@@ -164,7 +199,14 @@ export function applicationRoutes(context: AppContext): Router {
       if (reason) throw new Invalid({ name: reason });
       await updateSchoolProfile(db, { schoolId: a.application.schoolId, userId: req.user!.id, profile, clock });
     } catch (error) {
-      return showAgainIfInvalid(error, (invalid) => renderSection(res, 'applications/profile', { errors: invalid.fieldErrors, values: profile, states: US_STATES, levels: SCHOOL_LEVEL_LABELS }, 422));
+      return showAgainIfInvalid(error, (invalid) =>
+        renderSection(
+          res,
+          'applications/profile',
+          { errors: invalid.fieldErrors, values: profile, states: US_STATES, levels: SCHOOL_LEVEL_LABELS },
+          422,
+        ),
+      );
     }
     res.flash('success', 'School profile saved.');
     res.redirect(303, `/applications/${a.application.id}/criteria`);
@@ -189,7 +231,12 @@ export function applicationRoutes(context: AppContext): Router {
     await renderCriterion(req, res, {});
   });
 
-  async function renderCriterion(req: Request, res: Response, extra: { errors?: Record<string, string>; answer?: string; refusals?: string[] }, status = 200) {
+  async function renderCriterion(
+    req: Request,
+    res: Response,
+    extra: { errors?: Record<string, string>; answer?: string; refusals?: string[] },
+    status = 200,
+  ) {
     const a = access(res);
     const criterionId = idParam(req.params.criterionId);
     const view = await loadApplication(db, a);
@@ -235,7 +282,8 @@ export function applicationRoutes(context: AppContext): Router {
       const errors: Record<string, string> = {};
       const refusals: string[] = [];
       if (req.uploadProblem) refusals.push(req.uploadProblem);
-      if (answer !== undefined) Object.assign(errors, await saveCriterionAnswer(context, { access: a, criterionId, answer }));
+      if (answer !== undefined)
+        Object.assign(errors, await saveCriterionAnswer(context, { access: a, criterionId, answer }));
       let added: string[] = [];
       if (req.uploadedFiles.length > 0) {
         const outcome = await addEvidence(context, {
@@ -252,14 +300,21 @@ export function applicationRoutes(context: AppContext): Router {
         if (refusals.length > 0) errors.files = refusals.join(' ');
         return renderCriterion(req, res, { errors, answer, refusals }, 422);
       }
-      res.flash('success', added.length > 0 ? `Saved, with ${added.length} new file${added.length === 1 ? '' : 's'}.` : 'Answer saved.');
+      res.flash(
+        'success',
+        added.length > 0 ? `Saved, with ${added.length} new file${added.length === 1 ? '' : 's'}.` : 'Answer saved.',
+      );
       res.redirect(303, `/applications/${a.application.id}/criteria/${criterionId}`);
     },
   );
 
   router.post('/applications/:id/files/:publicId/delete', loadAccess, async function removeFile(req, res) {
     const a = access(res);
-    const name = await deleteEvidence(context, { access: a, publicId: String(req.params.publicId), uploadDir: context.config.uploadDir });
+    const name = await deleteEvidence(context, {
+      access: a,
+      publicId: String(req.params.publicId),
+      uploadDir: context.config.uploadDir,
+    });
     res.flash('success', `“${name}” was deleted.`);
     const back = typeof formBody(req).criterionId === 'string' ? `/criteria/${idParam(formBody(req).criterionId)}` : '';
     res.redirect(303, `/applications/${a.application.id}${back}`);
@@ -282,7 +337,12 @@ export function applicationRoutes(context: AppContext): Router {
     } catch (error) {
       return showAgainIfInvalid(error, async (invalid) => {
         const view = await loadApplication(db, a);
-        return renderSection(res, 'applications/review', { missing: missingItems(view), formError: invalid.message }, 422);
+        return renderSection(
+          res,
+          'applications/review',
+          { missing: missingItems(view), formError: invalid.message },
+          422,
+        );
       });
     }
     res.flash('success', 'Your application is submitted. We e-mailed a confirmation to every contact of the school.');

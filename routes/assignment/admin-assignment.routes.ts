@@ -30,7 +30,12 @@ export function adminAssignmentRoutes(context: AppContext): Router {
     return { round, cycle };
   }
 
-  async function renderAssign(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Body } = {}, status = 200) {
+  async function renderAssign(
+    req: Request,
+    res: Response,
+    extra: { errors?: Record<string, string>; form?: Body } = {},
+    status = 200,
+  ) {
     const { round, cycle } = await loadRound(req);
     const page = pageParam(req.query.page);
     const list = await listAssignments(db, round.id, page);
@@ -41,8 +46,16 @@ export function adminAssignmentRoutes(context: AppContext): Router {
       round,
       cycle,
       errors: extra.errors,
-      apps: apps.map((a) => ({ ...a, selected: String(a.id) === form.applicationId, short: a.assigned < round.reviewersPerApplication })),
-      reviewers: reviewers.map((r) => ({ ...r, selected: String(r.id) === form.reviewerId, full: r.load >= r.maxLoad })),
+      apps: apps.map((a) => ({
+        ...a,
+        selected: String(a.id) === form.applicationId,
+        short: a.assigned < round.reviewersPerApplication,
+      })),
+      reviewers: reviewers.map((r) => ({
+        ...r,
+        selected: String(r.id) === form.reviewerId,
+        full: r.load >= r.maxLoad,
+      })),
       assignments: list.rows,
       pageSize: ASSIGNMENT_PAGE_SIZE,
       prevPage: page > 1 ? page - 1 : undefined,
@@ -67,7 +80,10 @@ export function adminAssignmentRoutes(context: AppContext): Router {
     } catch (error) {
       return showAgainIfInvalid(error, (invalid) => renderAssign(req, res, { errors: invalid.fieldErrors, form }, 422));
     }
-    res.flash('success', `Reviewer assigned to application ${String(form.applicationId)}. E-mail reviewers from the round page when you are done.`);
+    res.flash(
+      'success',
+      `Reviewer assigned to application ${String(form.applicationId)}. E-mail reviewers from the round page when you are done.`,
+    );
     res.redirect(303, `/admin/rounds/${roundId}/assign`);
   });
 
@@ -117,7 +133,12 @@ export function adminAssignmentRoutes(context: AppContext): Router {
   router.post('/rounds/:roundId/notify', async function emailReviewerLists(req, res) {
     const roundId = idParam(req.params.roundId);
     const mailed = await notifyReviewers(context, roundId);
-    res.flash(mailed > 0 ? 'success' : 'info', mailed > 0 ? `E-mailed ${mailed} reviewer(s) their list.` : 'Every reviewer already has their list; nothing was sent.');
+    res.flash(
+      mailed > 0 ? 'success' : 'info',
+      mailed > 0
+        ? `E-mailed ${mailed} reviewer(s) their list.`
+        : 'Every reviewer already has their list; nothing was sent.',
+    );
     res.redirect(303, `/admin/rounds/${roundId}`);
   });
 

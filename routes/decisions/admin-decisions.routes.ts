@@ -42,7 +42,10 @@ export function adminDecisionRoutes(context: AppContext): Router {
     res.render('admin/decisions/list', {
       title: `Decisions — ${cycle.name}`,
       cycle,
-      rows: rows.map((r) => ({ ...r, levels: DECISION_LEVELS.map((l) => ({ value: l, label: DECISION_LEVEL_LABELS[l], checked: l === r.level })) })),
+      rows: rows.map((r) => ({
+        ...r,
+        levels: DECISION_LEVELS.map((l) => ({ value: l, label: DECISION_LEVEL_LABELS[l], checked: l === r.level })),
+      })),
       counts,
       filter,
       page,
@@ -60,7 +63,9 @@ export function adminDecisionRoutes(context: AppContext): Router {
     const applicationId = idParam(req.params.applicationId);
     const body = formBody(req);
     const cycleId = optionalId(body.cycleId);
-    const back = cycleId ? decisionsHref(cycleId, filterParam(body.filter), pageParam(body.page)) : `/admin/decisions/${applicationId}/profile`;
+    const back = cycleId
+      ? decisionsHref(cycleId, filterParam(body.filter), pageParam(body.page))
+      : `/admin/decisions/${applicationId}/profile`;
     try {
       const { level } = await decide(context, { applicationId, level: body.level, adminId: req.user!.id });
       res.flash('success', `Decision saved: ${DECISION_LEVEL_LABELS[level]}.`);
@@ -82,8 +87,13 @@ export function adminDecisionRoutes(context: AppContext): Router {
       profileMax: PROFILE_MAX,
       highlightMax: HIGHLIGHT_MAX,
       values: { citation: view.decision.citation, profile: view.decision.profile, ...values },
-      criteria: view.criteria.map((c) => ({ ...c, field: `highlight_${c.id}`, value: values[`highlight_${c.id}`] ?? c.highlight })),
-      publicPath: view.cycle.publishedAt && view.isHonoree ? `/honorees/${view.cycle.year}/${view.decision.slug}` : undefined,
+      criteria: view.criteria.map((c) => ({
+        ...c,
+        field: `highlight_${c.id}`,
+        value: values[`highlight_${c.id}`] ?? c.highlight,
+      })),
+      publicPath:
+        view.cycle.publishedAt && view.isHonoree ? `/honorees/${view.cycle.year}/${view.decision.slug}` : undefined,
       ...extra,
     });
   }
@@ -101,7 +111,13 @@ export function adminDecisionRoutes(context: AppContext): Router {
         .map(([key, value]) => [key.slice('highlight_'.length), value]),
     );
     try {
-      await editProfile(context, { applicationId, adminId: req.user!.id, citation: body.citation, profile: body.profile, highlights });
+      await editProfile(context, {
+        applicationId,
+        adminId: req.user!.id,
+        citation: body.citation,
+        profile: body.profile,
+        highlights,
+      });
     } catch (error) {
       return showAgainIfInvalid(error, (invalid) => {
         return renderProfileForm(req, res, { errors: invalid.fieldErrors, values: typedValues(body) }, 422);
@@ -129,11 +145,18 @@ export function adminDecisionRoutes(context: AppContext): Router {
     const body = formBody(req);
     let sent;
     try {
-      sent = await publish(context, { cycleId, adminId: req.user!.id, fingerprint: typeof body.fingerprint === 'string' ? body.fingerprint : '' });
+      sent = await publish(context, {
+        cycleId,
+        adminId: req.user!.id,
+        fingerprint: typeof body.fingerprint === 'string' ? body.fingerprint : '',
+      });
     } catch (error) {
       return showAgainIfInvalid(error, (invalid) => renderPreview(req, res, { errors: invalid.fieldErrors }, 409));
     }
-    res.flash('success', `Published. ${sent.contactMails} decision e-mail(s) to school contacts and ${sent.nominatorMails} to nominators are on their way.`);
+    res.flash(
+      'success',
+      `Published. ${sent.contactMails} decision e-mail(s) to school contacts and ${sent.nominatorMails} to nominators are on their way.`,
+    );
     res.redirect(303, `/admin/cycles/${cycleId}/publish`);
   });
 

@@ -17,7 +17,14 @@ import {
   type RankFilters,
   type RankSort,
 } from '../../server/services/decisions/ranking.js';
-import { APPLICATION_STATUSES, SCHOOL_LEVELS, type ApplicationStatus, type SchoolLevel, APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../../models/schema.js';
+import {
+  APPLICATION_STATUSES,
+  SCHOOL_LEVELS,
+  type ApplicationStatus,
+  type SchoolLevel,
+  APPLICATION_STATUS_LABELS,
+  SCHOOL_LEVEL_LABELS,
+} from '../../models/schema.js';
 import { idParam, pageParam } from '../params.js';
 import { sendCsv } from '../downloads.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
@@ -55,25 +62,64 @@ function rankingQuery(query: Record<string, unknown>): RankingQuery {
 function queryString({ sort, dir, filters, page }: RankingQuery): string {
   const flagged = filters.flagged === undefined ? undefined : filters.flagged ? 'yes' : 'no';
   return new URLSearchParams(
-    Object.entries({ state: filters.state, level: filters.level, status: filters.status, flagged, sort, dir, page: page > 1 ? String(page) : undefined })
-      .filter((entry): entry is [string, string] => Boolean(entry[1])),
+    Object.entries({
+      state: filters.state,
+      level: filters.level,
+      status: filters.status,
+      flagged,
+      sort,
+      dir,
+      page: page > 1 ? String(page) : undefined,
+    }).filter((entry): entry is [string, string] => Boolean(entry[1])),
   ).toString();
 }
 
 export const RANKING_CSV_HEADER = [
-  'Rank', 'Application no.', 'School', 'City', 'State', 'Level', 'Status', 'Reviews in', 'Reviews expected',
-  'Weighted mean', 'Normalized', 'Spread', 'Gold', 'Silver', 'Not recommended', 'Disagreement flag',
+  'Rank',
+  'Application no.',
+  'School',
+  'City',
+  'State',
+  'Level',
+  'Status',
+  'Reviews in',
+  'Reviews expected',
+  'Weighted mean',
+  'Normalized',
+  'Spread',
+  'Gold',
+  'Silver',
+  'Not recommended',
+  'Disagreement flag',
 ];
 
 function rankingCsvRows(rows: readonly RankedApplication[]): CsvValue[][] {
   return rows.map((r, i) => [
-    i + 1, r.applicationId, r.schoolName, r.city, r.state, r.level, r.status, r.reviewsIn, r.reviewsExpected,
-    round4(r.mean), round4(r.normalized), round4(r.spread), r.gold, r.silver, r.notRecommended, r.flagged ? 'yes' : 'no',
+    i + 1,
+    r.applicationId,
+    r.schoolName,
+    r.city,
+    r.state,
+    r.level,
+    r.status,
+    r.reviewsIn,
+    r.reviewsExpected,
+    round4(r.mean),
+    round4(r.normalized),
+    round4(r.spread),
+    r.gold,
+    r.silver,
+    r.notRecommended,
+    r.flagged ? 'yes' : 'no',
   ]);
 }
 
 const COLUMN_LABELS: Record<RankSort, string> = {
-  name: 'School', reviews: 'Reviews in', mean: 'Weighted mean', normalized: 'Normalized', spread: 'Spread',
+  name: 'School',
+  reviews: 'Reviews in',
+  mean: 'Weighted mean',
+  normalized: 'Normalized',
+  spread: 'Spread',
 };
 
 export function adminRankingRoutes(context: AppContext): Router {
@@ -95,12 +141,15 @@ export function adminRankingRoutes(context: AppContext): Router {
       RANK_SORTS.map((sort) => {
         const current = view.sort === sort;
         const dir = current ? (view.dir === 'asc' ? 'desc' : 'asc') : defaultDir(sort);
-        return [sort, {
-          label: COLUMN_LABELS[sort],
-          href: href({ sort, dir }),
-          ariaSort: current ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined,
-          arrow: current ? (view.dir === 'asc' ? '▲' : '▼') : '',
-        }];
+        return [
+          sort,
+          {
+            label: COLUMN_LABELS[sort],
+            href: href({ sort, dir }),
+            ariaSort: current ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined,
+            arrow: current ? (view.dir === 'asc' ? '▲' : '▼') : '',
+          },
+        ];
       }),
     );
     const exportQuery = queryString({ ...view, page: 1 });
@@ -128,19 +177,38 @@ export function adminRankingRoutes(context: AppContext): Router {
       })),
       columns,
       states: US_STATES.map((s) => ({ value: s, selected: s === view.filters.state })),
-      levels: SCHOOL_LEVELS.map((l) => ({ value: l, label: SCHOOL_LEVEL_LABELS[l], selected: l === view.filters.level })),
-      statuses: APPLICATION_STATUSES.map((s) => ({ value: s, label: APPLICATION_STATUS_LABELS[s], selected: s === view.filters.status })),
+      levels: SCHOOL_LEVELS.map((l) => ({
+        value: l,
+        label: SCHOOL_LEVEL_LABELS[l],
+        selected: l === view.filters.level,
+      })),
+      statuses: APPLICATION_STATUSES.map((s) => ({
+        value: s,
+        label: APPLICATION_STATUS_LABELS[s],
+        selected: s === view.filters.status,
+      })),
       flagged: { yes: view.filters.flagged === true, no: view.filters.flagged === false },
       sorts: RANK_SORTS.map((s) => ({ value: s, label: COLUMN_LABELS[s], selected: s === view.sort })),
       dirAsc: view.dir === 'asc',
       histogramSvg: scoreHistogramSvg({ id: 'score-histogram', bins: ranking.histogram }),
-      histogramRows: ranking.histogram.map((b) => ({ label: `${b.from.toFixed(1)}–${b.to.toFixed(1)}`, count: b.count })),
-      reviewersSvg: reviewerSpreadSvg({ id: 'reviewer-spread', reviewers: ranking.reviewers, roundMean: ranking.roundMean, scale }),
+      histogramRows: ranking.histogram.map((b) => ({
+        label: `${b.from.toFixed(1)}–${b.to.toFixed(1)}`,
+        count: b.count,
+      })),
+      reviewersSvg: reviewerSpreadSvg({
+        id: 'reviewer-spread',
+        reviewers: ranking.reviewers,
+        roundMean: ranking.roundMean,
+        scale,
+      }),
       reviewers: ranking.reviewers.map((r) => ({
         ...r,
         mean: formatScore(r.mean),
         sd: formatScore(r.sd),
-        difference: ranking.roundMean === null ? '—' : `${r.mean >= ranking.roundMean ? '+' : '−'}${Math.abs(r.mean - ranking.roundMean).toFixed(2)}`,
+        difference:
+          ranking.roundMean === null
+            ? '—'
+            : `${r.mean >= ranking.roundMean ? '+' : '−'}${Math.abs(r.mean - ranking.roundMean).toFixed(2)}`,
       })),
       returnTo: queryString({ ...view, page }),
       rankingCsvHref: `${base}/ranking.csv${exportQuery ? `?${exportQuery}` : ''}`,
@@ -155,7 +223,11 @@ export function adminRankingRoutes(context: AppContext): Router {
   router.get('/rounds/:roundId/ranking.csv', async function downloadRankingCsv(req, res) {
     const view = rankingQuery(req.query);
     const { round, rows } = await rankRound(db, idParam(req.params.roundId), view);
-    await sendCsv(res, { fileName: csvFileName(`ranking ${round.name}`, clock()), header: RANKING_CSV_HEADER, rows: rankingCsvRows(rows) });
+    await sendCsv(res, {
+      fileName: csvFileName(`ranking ${round.name}`, clock()),
+      header: RANKING_CSV_HEADER,
+      rows: rankingCsvRows(rows),
+    });
   });
 
   router.get('/rounds/:roundId/reviews.csv', async function downloadReviewsCsv(req, res) {
@@ -170,13 +242,24 @@ export function adminRankingRoutes(context: AppContext): Router {
     const back = `/admin/rounds/${fromRoundId}/ranking?${queryString(
       rankingQuery(Object.fromEntries(new URLSearchParams(typeof body.returnTo === 'string' ? body.returnTo : ''))),
     )}`.replace(/\?$/, '');
-    const applicationIds = ([] as unknown[]).concat(body.applicationIds ?? [])
+    const applicationIds = ([] as unknown[])
+      .concat(body.applicationIds ?? [])
       .filter((v): v is string => typeof v === 'string' && /^\d{1,15}$/.test(v))
       .map(Number);
     try {
-      const outcome = await advanceToRound(context, { fromRoundId, toRoundId: idParam(body.toRoundId), applicationIds, adminId: req.user!.id });
-      const already = outcome.alreadyThere ? ` ${outcome.alreadyThere} ${outcome.alreadyThere === 1 ? 'was' : 'were'} already there.` : '';
-      res.flash('success', `${outcome.added} application${outcome.added === 1 ? '' : 's'} added to ${outcome.toRound.name}.${already}`);
+      const outcome = await advanceToRound(context, {
+        fromRoundId,
+        toRoundId: idParam(body.toRoundId),
+        applicationIds,
+        adminId: req.user!.id,
+      });
+      const already = outcome.alreadyThere
+        ? ` ${outcome.alreadyThere} ${outcome.alreadyThere === 1 ? 'was' : 'were'} already there.`
+        : '';
+      res.flash(
+        'success',
+        `${outcome.added} application${outcome.added === 1 ? '' : 's'} added to ${outcome.toRound.name}.${already}`,
+      );
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
         res.flash('error', Object.values(invalid.fieldErrors).join(' '));

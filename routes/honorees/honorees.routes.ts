@@ -39,7 +39,11 @@ function summarize(text: string, max = 200): string {
 
 /** Open data may be read by any site's scripts: they are public and carry no credentials. */
 function openDataHeaders(res: Response) {
-  res.set({ 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', 'Cache-Control': 'no-cache' });
+  res.set({
+    'Access-Control-Allow-Origin': '*',
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+    'Cache-Control': 'no-cache',
+  });
 }
 
 export function honoreeRoutes(context: AppContext): Router {
@@ -66,7 +70,11 @@ export function honoreeRoutes(context: AppContext): Router {
       filters,
       years: years.map((y) => ({ value: y, selected: y === filters.year })),
       states: US_STATES.map((s) => ({ value: s, selected: s === filters.state })),
-      levels: (['gold', 'silver'] as const).map((l) => ({ value: l, label: LEVEL_NAMES[l], selected: l === filters.level })),
+      levels: (['gold', 'silver'] as const).map((l) => ({
+        value: l,
+        label: LEVEL_NAMES[l],
+        selected: l === filters.level,
+      })),
       jsonHref: `/honorees.json${query ? `?${query}` : ''}`,
       csvHref: `/honorees.csv${query ? `?${query}` : ''}`,
       prevHref: page > 1 ? pageHref(page - 1) : undefined,
@@ -85,16 +93,23 @@ export function honoreeRoutes(context: AppContext): Router {
   router.get('/honorees.csv', async function downloadHonoreesCsv(req, res) {
     const { page: _page, ...filters } = parseHonoreeFilters(req.query);
     openDataHeaders(res);
-    await sendCsv(res, { fileName: csvFileName('honorees', clock()), header: HONOREE_CSV_HEADER, rows: honoreeCsvRows(db, filters, config.baseUrl), cache: 'no-cache' });
+    await sendCsv(res, {
+      fileName: csvFileName('honorees', clock()),
+      header: HONOREE_CSV_HEADER,
+      rows: honoreeCsvRows(db, filters, config.baseUrl),
+      cache: 'no-cache',
+    });
   });
 
   router.get('/honorees/:year/:slug', async function showHonoree(req, res) {
     const { year, slug } = req.params;
-    if (!/^\d{4}$/.test(year) || !/^[a-z0-9-]{1,100}$/.test(slug)) throw new NotFound('We could not find that honoree.');
+    if (!/^\d{4}$/.test(year) || !/^[a-z0-9-]{1,100}$/.test(slug))
+      throw new NotFound('We could not find that honoree.');
     const honoree = await findHonoree(db, { year: Number(year), slug });
     const title = `${honoree.schoolName}, ${honoree.levelLabel} honoree ${honoree.year}`;
     const description = summarize(
-      honoree.citation || `${honoree.schoolName} in ${honoree.city}, ${honoree.state}: ${honoree.levelLabel} honoree of ${honoree.cycleName}.`,
+      honoree.citation ||
+        `${honoree.schoolName} in ${honoree.city}, ${honoree.state}: ${honoree.levelLabel} honoree of ${honoree.cycleName}.`,
     );
     res.render('honorees/show', {
       title,
@@ -115,7 +130,13 @@ export function honoreeRoutes(context: AppContext): Router {
     res.render('honorees/criteria', {
       title,
       description,
-      og: { title, description, type: 'website', url: absolute(`/cycles/${cycleId}/criteria`), siteName: page.programName },
+      og: {
+        title,
+        description,
+        type: 'website',
+        url: absolute(`/cycles/${cycleId}/criteria`),
+        siteName: page.programName,
+      },
       page,
     });
   });

@@ -18,7 +18,12 @@ import {
 } from '../../server/services/nominations/groups.js';
 import { US_STATES } from '../../server/services/schools/schools.js';
 
-import { NOMINATION_STATUSES, type NominationStatus, APPLICATION_STATUS_LABELS, NOMINATION_STATUS_LABELS } from '../../models/schema.js';
+import {
+  NOMINATION_STATUSES,
+  type NominationStatus,
+  APPLICATION_STATUS_LABELS,
+  NOMINATION_STATUS_LABELS,
+} from '../../models/schema.js';
 import { idParam, optionalId, pageParam } from '../params.js';
 import { sendCsv, sendStoredFile } from '../downloads.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
@@ -32,7 +37,10 @@ function filtersFrom(query: Request['query']): NominationFilters & { page: numbe
   const { cycle, status, state, page } = query;
   return {
     cycleId: optionalId(cycle),
-    status: typeof status === 'string' && (NOMINATION_STATUSES as readonly string[]).includes(status) ? (status as NominationStatus) : undefined,
+    status:
+      typeof status === 'string' && (NOMINATION_STATUSES as readonly string[]).includes(status)
+        ? (status as NominationStatus)
+        : undefined,
     state: typeof state === 'string' && (US_STATES as readonly string[]).includes(state) ? state : undefined,
     page: pageParam(page),
   };
@@ -40,11 +48,13 @@ function filtersFrom(query: Request['query']): NominationFilters & { page: numbe
 
 function filterQuery(filters: NominationFilters): string {
   return new URLSearchParams(
-    Object.entries({ cycle: filters.cycleId ? String(filters.cycleId) : undefined, status: filters.status, state: filters.state })
-      .filter((entry): entry is [string, string] => Boolean(entry[1])),
+    Object.entries({
+      cycle: filters.cycleId ? String(filters.cycleId) : undefined,
+      status: filters.status,
+      state: filters.state,
+    }).filter((entry): entry is [string, string] => Boolean(entry[1])),
   ).toString();
 }
-
 
 export function adminNominationRoutes(context: AppContext): Router {
   const router = Router();
@@ -64,7 +74,11 @@ export function adminNominationRoutes(context: AppContext): Router {
         applicationStatusLabel: r.applicationStatus ? APPLICATION_STATUS_LABELS[r.applicationStatus] : undefined,
       })),
       cycles: cycles.map((c) => ({ ...c, selected: c.id === filters.cycleId })),
-      statuses: NOMINATION_STATUSES.map((s) => ({ value: s, label: NOMINATION_STATUS_LABELS[s], selected: s === filters.status })),
+      statuses: NOMINATION_STATUSES.map((s) => ({
+        value: s,
+        label: NOMINATION_STATUS_LABELS[s],
+        selected: s === filters.status,
+      })),
       states: US_STATES.map((s) => ({ value: s, selected: s === filters.state })),
       csvHref: `/admin/nominations.csv${query ? `?${query}` : ''}`,
       prevHref: filters.page > 1 ? `/admin/nominations?${query}${query ? '&' : ''}page=${filters.page - 1}` : undefined,
@@ -75,10 +89,19 @@ export function adminNominationRoutes(context: AppContext): Router {
 
   router.get('/nominations.csv', async function downloadNominationsCsv(req, res) {
     const filters = filtersFrom(req.query);
-    await sendCsv(res, { fileName: csvFileName('nominations', clock()), header: NOMINATION_CSV_HEADER, rows: nominationExportRows(db, filters) });
+    await sendCsv(res, {
+      fileName: csvFileName('nominations', clock()),
+      header: NOMINATION_CSV_HEADER,
+      rows: nominationExportRows(db, filters),
+    });
   });
 
-  async function renderGroup(res: Response, { cycleId, matchKey }: { cycleId: number; matchKey: string }, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderGroup(
+    res: Response,
+    { cycleId, matchKey }: { cycleId: number; matchKey: string },
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const { group, nominations } = await nominationGroup(db, { cycleId, matchKey });
     res.status(status).render('admin/nominations/group', {
       title: `Nominations — ${group.schoolName}`,
@@ -134,24 +157,40 @@ export function adminNominationRoutes(context: AppContext): Router {
         if (!fromGroup) return renderInviteForm(res, { errors: invalid.fieldErrors, values: fields }, 422);
         // The group page's form has only the e-mail field; anything else is said above the form.
         const { email, ...others } = invalid.fieldErrors;
-        return renderGroup(res, { cycleId: idParam(fields.cycleId), matchKey: String(fields.matchKey) }, {
-          errors: email ? { email } : undefined,
-          formError: Object.values(others).join(' ') || undefined,
-          values: { email: fields.email },
-        }, 422);
+        return renderGroup(
+          res,
+          { cycleId: idParam(fields.cycleId), matchKey: String(fields.matchKey) },
+          {
+            errors: email ? { email } : undefined,
+            formError: Object.values(others).join(' ') || undefined,
+            values: { email: fields.email },
+          },
+          422,
+        );
       });
     }
     if (outcome.invited) {
       res.flash('success', `${outcome.schoolName} is invited to apply. We e-mailed ${outcome.email}.`);
     } else {
-      const by = outcome.invitedByName ? ` by ${outcome.invitedByName}` : ' automatically, after a confirmed nomination';
-      res.flash('info', `${outcome.schoolName} was already invited${by} on ${formatDay(outcome.invitedAt)} (to ${outcome.email}). No new e-mail was sent: a school is invited once per cycle.`);
+      const by = outcome.invitedByName
+        ? ` by ${outcome.invitedByName}`
+        : ' automatically, after a confirmed nomination';
+      res.flash(
+        'info',
+        `${outcome.schoolName} was already invited${by} on ${formatDay(outcome.invitedAt)} (to ${outcome.email}). No new e-mail was sent: a school is invited once per cycle.`,
+      );
     }
-    res.redirect(303, outcome.hasNominations ? groupPath(outcome.cycleId, outcome.matchKey) : '/admin/nominations/invite');
+    res.redirect(
+      303,
+      outcome.hasNominations ? groupPath(outcome.cycleId, outcome.matchKey) : '/admin/nominations/invite',
+    );
   });
 
   router.get('/nominations/:id/files/:publicId', async function downloadNominationFile(req, res) {
-    const file = await findNominationFile(db, { nominationId: idParam(req.params.id), publicId: String(req.params.publicId) });
+    const file = await findNominationFile(db, {
+      nominationId: idParam(req.params.id),
+      publicId: String(req.params.publicId),
+    });
     await sendStoredFile(res, { uploadDir: context.config.uploadDir, file, downloadName: file.originalName });
   });
 

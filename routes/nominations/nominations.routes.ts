@@ -31,7 +31,13 @@ export function nominationRoutes(context: AppContext): Router {
   const { db, clock } = context;
   const nominationContext = { db, clock, mail: context.mail, uploadDir: context.config.uploadDir };
 
-  async function renderForm(req: Request, res: Response, cycle: OpenNominationCycle, extra: { values?: NominationInput; errors?: Record<string, string>; formError?: string } = {}, status = 200) {
+  async function renderForm(
+    req: Request,
+    res: Response,
+    cycle: OpenNominationCycle,
+    extra: { values?: NominationInput; errors?: Record<string, string>; formError?: string } = {},
+    status = 200,
+  ) {
     const values = extra.values;
     let picked: Awaited<ReturnType<typeof findListedSchool>>;
     const pickedId = values?.schoolId ?? (typeof req.query.school === 'string' ? req.query.school : '');
@@ -49,11 +55,22 @@ export function nominationRoutes(context: AppContext): Router {
       query,
       found,
       searched: query.length > 0,
-      relationships: Object.entries(RELATIONSHIP_LABELS).map(([value, label]) => ({ value, label, selected: values?.relationship === value })),
+      relationships: Object.entries(RELATIONSHIP_LABELS).map(([value, label]) => ({
+        value,
+        label,
+        selected: values?.relationship === value,
+      })),
       states: US_STATES.map((s) => ({ value: s, selected: values?.state === s })),
-      criteria: cycle.criteria.map((c, i) => ({ ...c, number: i + 1, checked: values?.criterionIds.includes(String(c.id)) ?? false })),
+      criteria: cycle.criteria.map((c, i) => ({
+        ...c,
+        number: i + 1,
+        checked: values?.criterionIds.includes(String(c.id)) ?? false,
+      })),
       // Kept across a re-shown form, so the eventual successful send is still one nomination.
-      submissionKey: values?.submissionKey && /^[A-Za-z0-9_-]{16,64}$/.test(values.submissionKey) ? values.submissionKey : newSubmissionKey(),
+      submissionKey:
+        values?.submissionKey && /^[A-Za-z0-9_-]{16,64}$/.test(values.submissionKey)
+          ? values.submissionKey
+          : newSubmissionKey(),
       wordLimit: NOMINATION_WORD_LIMIT,
       maxFiles: NOMINATION_MAX_FILES,
       maxFile: formatBytes(cycle.maxFileBytes),
@@ -81,12 +98,22 @@ export function nominationRoutes(context: AppContext): Router {
       if (!cycle) return res.status(410).render('nominations/closed', { title: 'Nominations are closed' });
       const input = nominationInputFrom(formBody(req));
       try {
-        if (req.uploadProblem) throw new Invalid({ files: `${req.uploadProblem} Nothing was sent; choose your files again.` });
-        const { email } = await submitNomination(nominationContext, { cycle, input, files: req.uploadedFiles, address: req.ip ?? 'unknown' });
-        res.flash('success', `Thank you! We sent a link to ${email}. Your nomination counts once you confirm it from that e-mail.`);
+        if (req.uploadProblem)
+          throw new Invalid({ files: `${req.uploadProblem} Nothing was sent; choose your files again.` });
+        const { email } = await submitNomination(nominationContext, {
+          cycle,
+          input,
+          files: req.uploadedFiles,
+          address: req.ip ?? 'unknown',
+        });
+        res.flash(
+          'success',
+          `Thank you! We sent a link to ${email}. Your nomination counts once you confirm it from that e-mail.`,
+        );
         res.redirect(303, '/nominate/sent');
       } catch (error) {
-        if (error instanceof Invalid) return renderForm(req, res, cycle, { values: input, errors: error.fieldErrors }, 422);
+        if (error instanceof Invalid)
+          return renderForm(req, res, cycle, { values: input, errors: error.fieldErrors }, 422);
         if (error instanceof TooManyRequests) {
           res.set('Retry-After', String(error.retryAfterSeconds));
           return renderForm(req, res, cycle, { values: input, formError: error.message }, 429);
@@ -101,15 +128,23 @@ export function nominationRoutes(context: AppContext): Router {
   });
 
   const CONFIRM_PROBLEMS = {
-    unknown: { status: 404, text: 'This confirmation link is not valid. Check that you copied the whole address from the e-mail.' },
-    expired: { status: 410, text: 'This confirmation link has expired, and the nomination was not counted. You are welcome to nominate the school again.' },
+    unknown: {
+      status: 404,
+      text: 'This confirmation link is not valid. Check that you copied the whole address from the e-mail.',
+    },
+    expired: {
+      status: 410,
+      text: 'This confirmation link has expired, and the nomination was not counted. You are welcome to nominate the school again.',
+    },
   } as const;
 
   router.get('/nominations/confirm/:token', async function showConfirmNomination(req, res) {
     const found = await findNominationByToken(db, req.params.token, clock());
     if (found.outcome === 'unknown' || found.outcome === 'expired') {
       const problem = CONFIRM_PROBLEMS[found.outcome];
-      return res.status(problem.status).render('nominations/confirm-problem', { title: 'This link does not work', message: problem.text });
+      return res
+        .status(problem.status)
+        .render('nominations/confirm-problem', { title: 'This link does not work', message: problem.text });
     }
     res.render('nominations/confirm', {
       title: 'Confirm your nomination',
@@ -123,24 +158,37 @@ export function nominationRoutes(context: AppContext): Router {
     const result = await confirmNomination(nominationContext, { token: req.params.token });
     if (!('schoolName' in result)) {
       const problem = CONFIRM_PROBLEMS[result.outcome];
-      return res.status(problem.status).render('nominations/confirm-problem', { title: 'This link does not work', message: problem.text });
+      return res
+        .status(problem.status)
+        .render('nominations/confirm-problem', { title: 'This link does not work', message: problem.text });
     }
-    res.render('nominations/confirm', { title: 'Nomination confirmed', schoolName: result.schoolName, already: true, justConfirmed: result.outcome === 'confirmed' });
+    res.render('nominations/confirm', {
+      title: 'Nomination confirmed',
+      schoolName: result.schoolName,
+      already: true,
+      justConfirmed: result.outcome === 'confirmed',
+    });
   });
 
-  const UNKNOWN_INVITATION = 'This invitation link is not valid. Check that you copied the whole address from the e-mail.';
+  const UNKNOWN_INVITATION =
+    'This invitation link is not valid. Check that you copied the whole address from the e-mail.';
 
   // Opening the link changes nothing (mail scanners and forwarded links open it too): the page
   // says what the button will do, and only the button acts.
   router.get('/invitations/:token', async function showInvitation(req, res) {
     const token = req.params.token;
     if (!req.user) {
-      return res.render('nominations/invitation-sign-in', { title: 'Your school is invited to apply', next: `/invitations/${token}` });
+      return res.render('nominations/invitation-sign-in', {
+        title: 'Your school is invited to apply',
+        next: `/invitations/${token}`,
+      });
     }
     const view = await describeInvitation(db, { token, user: req.user, now: clock() });
     switch (view.outcome) {
       case 'unknown':
-        return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: UNKNOWN_INVITATION });
+        return res
+          .status(404)
+          .render('nominations/confirm-problem', { title: 'This link does not work', message: UNKNOWN_INVITATION });
       case 'new-school': {
         const query = new URLSearchParams({ ...view.prefill, invitation: token }).toString();
         res.flash('info', 'Check the details of your school and add it; then you can start its application.');
@@ -158,7 +206,9 @@ export function nominationRoutes(context: AppContext): Router {
     const result = await acceptInvitation(nominationContext, { token, user: req.user! });
     switch (result.outcome) {
       case 'unknown':
-        return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: UNKNOWN_INVITATION });
+        return res
+          .status(404)
+          .render('nominations/confirm-problem', { title: 'This link does not work', message: UNKNOWN_INVITATION });
       case 'pending':
         res.flash('info', JOIN_MESSAGES.pending);
         return res.redirect(303, '/my/applications');
@@ -169,7 +219,11 @@ export function nominationRoutes(context: AppContext): Router {
         res.flash('info', `Applications for this cycle are closed, so ${result.schoolName} cannot start one now.`);
         return res.redirect(303, '/my/applications');
       case 'start': {
-        const id = await startApplication(context, { userId: req.user!.id, schoolId: result.schoolId, cycleId: result.cycleId });
+        const id = await startApplication(context, {
+          userId: req.user!.id,
+          schoolId: result.schoolId,
+          cycleId: result.cycleId,
+        });
         return res.redirect(303, `/applications/${id}`);
       }
       case 'application':

@@ -18,7 +18,14 @@ import { findCycle, findProgram, structureLock } from '../../server/services/pro
 import { idParam } from '../params.js';
 import { formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
 
-const CRITERION_FIELDS: readonly CriterionFieldName[] = ['title', 'guidance', 'evidenceRequested', 'weight', 'required', 'wordLimit'];
+const CRITERION_FIELDS: readonly CriterionFieldName[] = [
+  'title',
+  'guidance',
+  'evidenceRequested',
+  'weight',
+  'required',
+  'wordLimit',
+];
 
 export function adminCriteriaRoutes(context: AppContext): Router {
   const router = Router();
@@ -57,7 +64,10 @@ export function adminCriteriaRoutes(context: AppContext): Router {
 
   router.get('/criteria/:criterionId/edit', async function showCriterionForm(req, res) {
     const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
-    res.render('admin/criteria/form', { ...(await formLocals(cycle, criterion)), values: criterionFormValues(criterion) });
+    res.render('admin/criteria/form', {
+      ...(await formLocals(cycle, criterion)),
+      values: criterionFormValues(criterion),
+    });
   });
 
   router.post('/criteria/:criterionId/edit', async function saveCriterion(req, res) {

@@ -2,7 +2,13 @@
 // (each deletion behind a confirmation page).
 import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
-import { ELIGIBILITY_KINDS, ELIGIBILITY_KIND_LABELS, type Cycle, type EligibilityQuestion, type EligibilityRule } from '../../models/schema.js';
+import {
+  ELIGIBILITY_KINDS,
+  ELIGIBILITY_KIND_LABELS,
+  type Cycle,
+  type EligibilityQuestion,
+  type EligibilityRule,
+} from '../../models/schema.js';
 import {
   createQuestion,
   createRule,
@@ -52,7 +58,9 @@ export function adminEligibilityRoutes(context: AppContext): Router {
       kinds: KINDS,
       note: openedNote(context, cycle),
       keyLocked: Boolean(question) && context.clock() >= cycle.opensAt,
-      action: question ? `/admin/eligibility/questions/${question.id}/edit` : `/admin/cycles/${cycle.id}/eligibility/questions/new`,
+      action: question
+        ? `/admin/eligibility/questions/${question.id}/edit`
+        : `/admin/cycles/${cycle.id}/eligibility/questions/new`,
     };
   }
 
@@ -69,13 +77,19 @@ export function adminEligibilityRoutes(context: AppContext): Router {
       res.flash('success', `The question “${question.key}” is added.`);
       res.redirect(303, eligibilityPath(cycle));
     } catch (error) {
-      renderInvalid(res, error, 'admin/eligibility/question-form', { ...(await questionLocals(cycle)), values: fields });
+      renderInvalid(res, error, 'admin/eligibility/question-form', {
+        ...(await questionLocals(cycle)),
+        values: fields,
+      });
     }
   });
 
   router.get('/eligibility/questions/:questionId/edit', async function showQuestionForm(req, res) {
     const { question, cycle } = await findQuestion(context.db, idParam(req.params.questionId));
-    res.render('admin/eligibility/question-form', { ...(await questionLocals(cycle, question)), values: questionFormValues(question) });
+    res.render('admin/eligibility/question-form', {
+      ...(await questionLocals(cycle, question)),
+      values: questionFormValues(question),
+    });
   });
 
   router.post('/eligibility/questions/:questionId/edit', async function saveQuestion(req, res) {
@@ -86,7 +100,10 @@ export function adminEligibilityRoutes(context: AppContext): Router {
       res.flash('success', 'The question is saved.');
       res.redirect(303, eligibilityPath(cycle));
     } catch (error) {
-      renderInvalid(res, error, 'admin/eligibility/question-form', { ...(await questionLocals(cycle, question)), values: fields });
+      renderInvalid(res, error, 'admin/eligibility/question-form', {
+        ...(await questionLocals(cycle, question)),
+        values: fields,
+      });
     }
   });
 

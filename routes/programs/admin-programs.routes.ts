@@ -62,7 +62,12 @@ export function adminProgramRoutes(context: AppContext): Router {
       res.flash('success', `The program “${program.name}” is created. Add its first cycle.`);
       res.redirect(303, `/admin/programs/${program.id}`);
     } catch (error) {
-      renderInvalid(res, error, 'admin/programs/form', { title: 'New program', isNew: true, action: '/admin/programs/new', values: fields });
+      renderInvalid(res, error, 'admin/programs/form', {
+        title: 'New program',
+        isNew: true,
+        action: '/admin/programs/new',
+        values: fields,
+      });
     }
   });
 
@@ -166,7 +171,10 @@ export function adminProgramRoutes(context: AppContext): Router {
     const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     try {
       const copy = await copyCycleToNextYear(context, { cycleId: cycle.id });
-      res.flash('success', `“${copy.name}” is created from “${cycle.name}”, with its criteria, eligibility questions and rules, and every date one year later. Check the dates.`);
+      res.flash(
+        'success',
+        `“${copy.name}” is created from “${cycle.name}”, with its criteria, eligibility questions and rules, and every date one year later. Check the dates.`,
+      );
       res.redirect(303, `/admin/cycles/${copy.id}`);
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {

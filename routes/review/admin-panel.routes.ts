@@ -1,7 +1,12 @@
 // Admins invite reviewers to a cycle's panel and see and manage every conflict of interest.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
-import { applyingSchools, cycleConflicts, recordConflictByAdmin, removeConflict } from '../../server/services/review/conflicts.js';
+import {
+  applyingSchools,
+  cycleConflicts,
+  recordConflictByAdmin,
+  removeConflict,
+} from '../../server/services/review/conflicts.js';
 import { findCycle } from '../../server/services/programs/programs.js';
 import { inviteReviewers, panelInvitations } from '../../server/services/review/reviewers.js';
 import { idParam, optionalId, pageParam } from '../params.js';
@@ -16,7 +21,9 @@ export function adminPanelRoutes(context: AppContext): Router {
   async function renderInvitations(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const cycle = await loadCycle(req);
     const invitations = await panelInvitations(db, cycle.id);
-    res.status(status).render('admin/panel/invitations', { title: `Invite reviewers — ${cycle.name}`, cycle, invitations, ...extra });
+    res
+      .status(status)
+      .render('admin/panel/invitations', { title: `Invite reviewers — ${cycle.name}`, cycle, invitations, ...extra });
   }
 
   router.get('/cycles/:cycleId/reviewer-invitations', async function showReviewerInvitations(req, res) {
@@ -27,8 +34,15 @@ export function adminPanelRoutes(context: AppContext): Router {
     const cycle = await loadCycle(req);
     const emailsText = formField(req, 'emails');
     try {
-      const { invited, skipped } = await inviteReviewers(context, { cycleId: cycle.id, emailsText, adminId: req.user!.id });
-      res.flash('success', `Invited ${invited.length}.${skipped.length ? ` Already on the panel: ${skipped.join(', ')}.` : ''}`);
+      const { invited, skipped } = await inviteReviewers(context, {
+        cycleId: cycle.id,
+        emailsText,
+        adminId: req.user!.id,
+      });
+      res.flash(
+        'success',
+        `Invited ${invited.length}.${skipped.length ? ` Already on the panel: ${skipped.join(', ')}.` : ''}`,
+      );
       res.redirect(303, `/admin/cycles/${cycle.id}/reviewer-invitations`);
     } catch (error) {
       await showAgainIfInvalid(error, async (invalid) => {
@@ -70,7 +84,9 @@ export function adminPanelRoutes(context: AppContext): Router {
         adminId: req.user!.id,
       });
     } catch (error) {
-      return showAgainIfInvalid(error, (invalid) => renderConflicts(req, res, { errors: invalid.fieldErrors, values: body }, 422));
+      return showAgainIfInvalid(error, (invalid) =>
+        renderConflicts(req, res, { errors: invalid.fieldErrors, values: body }, 422),
+      );
     }
     res.flash('success', 'Conflict recorded.');
     res.redirect(303, `/admin/cycles/${cycle.id}/conflicts`);

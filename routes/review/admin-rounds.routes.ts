@@ -4,7 +4,12 @@ import type { ReviewRound } from '../../models/schema.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { findCycle } from '../../server/services/programs/programs.js';
-import { applicationProgress, reviewerProgress, roundSummary, sendReminders } from '../../server/services/review/progress.js';
+import {
+  applicationProgress,
+  reviewerProgress,
+  roundSummary,
+  sendReminders,
+} from '../../server/services/review/progress.js';
 import {
   createRound,
   cyclePanel,
@@ -52,7 +57,12 @@ export function adminRoundRoutes(context: AppContext): Router {
   const router = Router();
   const { db } = context;
 
-  async function renderRounds(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Body } = {}, status = 200) {
+  async function renderRounds(
+    req: Request,
+    res: Response,
+    extra: { errors?: Record<string, string>; form?: Body } = {},
+    status = 200,
+  ) {
     const cycle = await findCycle(db, idParam(req.params.cycleId));
     const rounds = await listRounds(db, cycle.id);
     const isFirst = rounds.length === 0;
@@ -125,7 +135,12 @@ export function adminRoundRoutes(context: AppContext): Router {
     const roundId = idParam(req.params.roundId);
     try {
       const result = await sendReminders(context, roundId, { force: true });
-      res.flash(result.sent > 0 ? 'success' : 'info', result.sent > 0 ? `Reminded ${result.sent} reviewer(s).` : 'No reviewer has unfinished reviews they were told about; nothing was sent.');
+      res.flash(
+        result.sent > 0 ? 'success' : 'info',
+        result.sent > 0
+          ? `Reminded ${result.sent} reviewer(s).`
+          : 'No reviewer has unfinished reviews they were told about; nothing was sent.',
+      );
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
         res.flash('error', Object.values(invalid.fieldErrors).join(' '));
@@ -134,7 +149,12 @@ export function adminRoundRoutes(context: AppContext): Router {
     res.redirect(303, `/admin/rounds/${roundId}`);
   });
 
-  async function renderEdit(req: Request, res: Response, extra: { errors?: Record<string, string>; form?: Body } = {}, status = 200) {
+  async function renderEdit(
+    req: Request,
+    res: Response,
+    extra: { errors?: Record<string, string>; form?: Body } = {},
+    status = 200,
+  ) {
     const { round, cycle } = await loadRound(req);
     res.status(status).render('admin/reviews/edit', {
       title: `Edit ${round.name}`,

@@ -4,7 +4,12 @@ import type { AppContext } from '../../server/context.js';
 import { Invalid } from '../../server/errors.js';
 import { requireRole } from '../../server/middleware/require-role.js';
 import { findSessionUser } from '../../server/auth/sign-in.js';
-import { applyingSchools, declareConflict, recordedConflictsOf, withdrawDeclaredConflict } from '../../server/services/review/conflicts.js';
+import {
+  applyingSchools,
+  declareConflict,
+  recordedConflictsOf,
+  withdrawDeclaredConflict,
+} from '../../server/services/review/conflicts.js';
 import {
   acceptReviewerInvitation,
   expertiseChoices,
@@ -30,7 +35,11 @@ function profileView(values: Partial<ProfileInput>, areas: string[]) {
       checked: values.expertise?.includes(title) ?? false,
     })),
     states: US_STATES.map((s) => ({ value: s, selected: values.state === s })),
-    grades: GRADE_LEVELS.map((g) => ({ value: g, label: GRADE_LEVEL_LABELS[g], checked: values.gradeLevels?.includes(g) ?? false })),
+    grades: GRADE_LEVELS.map((g) => ({
+      value: g,
+      label: GRADE_LEVEL_LABELS[g],
+      checked: values.gradeLevels?.includes(g) ?? false,
+    })),
   };
 }
 
@@ -44,7 +53,9 @@ export function reviewerRoutes(context: AppContext): Router {
     if (!found || found.expired) {
       return res.status(found ? 410 : 404).render('reviewers/invitation-problem', {
         title: 'This link does not work',
-        message: found ? 'This invitation has expired. Ask the program staff for a new one.' : 'This invitation link is not valid. Check that you copied the whole address.',
+        message: found
+          ? 'This invitation has expired. Ask the program staff for a new one.'
+          : 'This invitation link is not valid. Check that you copied the whole address.',
       });
     }
     const user = req.user;
@@ -57,7 +68,10 @@ export function reviewerRoutes(context: AppContext): Router {
       needsSignIn: !user && found.hasAccount,
       needsAccount: !user && !found.hasAccount,
       next: `/reviewer-invitations/${token}`,
-      ...profileView({ maxLoad: '8', ...(extra.values as Partial<ProfileInput> | undefined) }, await expertiseChoices(db, found.invitation.cycleId)),
+      ...profileView(
+        { maxLoad: '8', ...(extra.values as Partial<ProfileInput> | undefined) },
+        await expertiseChoices(db, found.invitation.cycleId),
+      ),
       ...extra,
     });
   }
@@ -69,12 +83,27 @@ export function reviewerRoutes(context: AppContext): Router {
   router.post('/reviewer-invitations/:token', async function joinReviewPanel(req, res, next) {
     const body = formBody(req);
     const profileInput = profileFormFrom(body);
-    const account = { name: typeof body.name === 'string' ? body.name : '', password: typeof body.password === 'string' ? body.password : '' };
+    const account = {
+      name: typeof body.name === 'string' ? body.name : '',
+      password: typeof body.password === 'string' ? body.password : '',
+    };
     let outcome;
     try {
-      outcome = await acceptReviewerInvitation(context, { token: String(req.params.token), signedIn: req.user, account, profileInput });
+      outcome = await acceptReviewerInvitation(context, {
+        token: String(req.params.token),
+        signedIn: req.user,
+        account,
+        profileInput,
+      });
     } catch (error) {
-      return showAgainIfInvalid(error, (invalid) => renderInvitation(req, res, { errors: invalid.fieldErrors, values: { ...profileInput, name: account.name } }, 422));
+      return showAgainIfInvalid(error, (invalid) =>
+        renderInvitation(
+          req,
+          res,
+          { errors: invalid.fieldErrors, values: { ...profileInput, name: account.name } },
+          422,
+        ),
+      );
     }
     const user = await findSessionUser(db, outcome.userId);
     if (!user) return next(new Error('The new reviewer vanished'));
@@ -118,7 +147,12 @@ export function reviewerRoutes(context: AppContext): Router {
     } catch (error) {
       return showAgainIfInvalid(error, async (invalid) => {
         const areas = panel ? await expertiseChoices(db, panel.cycleId) : [];
-        return res.status(422).render('reviewers/profile', { title: 'Your reviewer profile', panel, errors: invalid.fieldErrors, ...profileView(input, areas) });
+        return res.status(422).render('reviewers/profile', {
+          title: 'Your reviewer profile',
+          panel,
+          errors: invalid.fieldErrors,
+          ...profileView(input, areas),
+        });
       });
     }
     res.flash('success', 'Your profile is saved.');
@@ -134,7 +168,11 @@ export function reviewerRoutes(context: AppContext): Router {
     res.status(status).render('reviewers/conflicts', {
       title: 'Conflicts of interest',
       panel,
-      schools: schools.map((s) => ({ ...s, conflict: bySchool.get(s.schoolId), declared: bySchool.get(s.schoolId)?.source === 'declared' })),
+      schools: schools.map((s) => ({
+        ...s,
+        conflict: bySchool.get(s.schoolId),
+        declared: bySchool.get(s.schoolId)?.source === 'declared',
+      })),
       ...extra,
     });
   }
@@ -148,10 +186,23 @@ export function reviewerRoutes(context: AppContext): Router {
     const schoolId = idParam(body.schoolId);
     const { panels } = await reviewerProfileOf(db, req.user!.id);
     try {
-      await declareConflict(db, { reviewerId: req.user!.id, cycleId: panels[panels.length - 1]?.cycleId, schoolId, reason: body.reason });
+      await declareConflict(db, {
+        reviewerId: req.user!.id,
+        cycleId: panels[panels.length - 1]?.cycleId,
+        schoolId,
+        reason: body.reason,
+      });
     } catch (error) {
       return showAgainIfInvalid(error, (invalid) =>
-        renderConflicts(req, res, { formError: Object.values(invalid.fieldErrors).join(' '), failedSchoolId: invalid.fieldErrors.reason ? schoolId : undefined }, 422),
+        renderConflicts(
+          req,
+          res,
+          {
+            formError: Object.values(invalid.fieldErrors).join(' '),
+            failedSchoolId: invalid.fieldErrors.reason ? schoolId : undefined,
+          },
+          422,
+        ),
       );
     }
     res.flash('success', 'Conflict recorded. You will not be assigned this school, and cannot open its application.');
@@ -161,7 +212,12 @@ export function reviewerRoutes(context: AppContext): Router {
   router.post('/reviewer/conflicts/:schoolId/remove', async function withdrawConflict(req, res) {
     const schoolId = idParam(req.params.schoolId);
     const own = await withdrawDeclaredConflict(db, { reviewerId: req.user!.id, schoolId });
-    res.flash('info', own ? 'Your conflict declaration was withdrawn.' : 'Only conflicts you declared yourself can be withdrawn; ask the program staff.');
+    res.flash(
+      'info',
+      own
+        ? 'Your conflict declaration was withdrawn.'
+        : 'Only conflicts you declared yourself can be withdrawn; ask the program staff.',
+    );
     res.redirect(303, '/reviewer/conflicts');
   });
 

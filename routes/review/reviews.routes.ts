@@ -27,8 +27,6 @@ function access(res: Response): ReviewerAccess {
   return res.locals.access as ReviewerAccess;
 }
 
-
-
 /** The radio buttons of one criterion's score: the scale, and "no score yet" for drafts. */
 function scoreOptions(view: ReviewView, field: string, value: string | undefined) {
   const { min, max } = view.scale;
@@ -36,7 +34,12 @@ function scoreOptions(view: ReviewView, field: string, value: string | undefined
   const options = [];
   for (let score = min; score <= max; score += 1) {
     const label = score === min ? `${score} (lowest)` : score === max ? `${score} (highest)` : String(score);
-    options.push({ id: score === min ? field : `${field}_${score}`, value: String(score), label, checked: chosen === String(score) });
+    options.push({
+      id: score === min ? field : `${field}_${score}`,
+      value: String(score),
+      label,
+      checked: chosen === String(score),
+    });
   }
   const inScale = options.some((o) => o.checked);
   options.push({ id: `${field}_none`, value: '', label: 'No score yet', checked: !inScale && chosen === '' });
@@ -145,10 +148,20 @@ export function reviewRoutes(context: AppContext): Router {
       status = await saveReview(context, { access: a, input, submit });
     } catch (error) {
       // Shown again with what was typed, so nothing is lost, past the due date included.
-      if (error instanceof Invalid) return renderReview(res, { values: typedValues(input), errors: error.fieldErrors, formError: error.message }, 422);
-      if (error instanceof Forbidden) return renderReview(res, { values: typedValues(input), formError: error.message }, 403);
+      if (error instanceof Invalid)
+        return renderReview(
+          res,
+          { values: typedValues(input), errors: error.fieldErrors, formError: error.message },
+          422,
+        );
+      if (error instanceof Forbidden)
+        return renderReview(res, { values: typedValues(input), formError: error.message }, 403);
       if (error instanceof StaleEdit) {
-        return renderReview(res, { values: typedValues(input), formError: error.message, staleSince: error.changedAt }, 409);
+        return renderReview(
+          res,
+          { values: typedValues(input), formError: error.message, staleSince: error.changedAt },
+          409,
+        );
       }
       throw error;
     }
@@ -175,9 +188,13 @@ export function reviewRoutes(context: AppContext): Router {
   });
 
   // The nominations partial links files as <base>/<nominationId>/files/<publicId>.
-  router.get('/reviews/:assignmentId/nominations/:nominationId/files/:publicId', loadAccess, async function downloadNominationFile(req, res) {
-    await sendFile(req, res, idParam(req.params.nominationId));
-  });
+  router.get(
+    '/reviews/:assignmentId/nominations/:nominationId/files/:publicId',
+    loadAccess,
+    async function downloadNominationFile(req, res) {
+      await sendFile(req, res, idParam(req.params.nominationId));
+    },
+  );
 
   return router;
 }

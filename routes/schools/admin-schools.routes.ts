@@ -3,7 +3,13 @@
 import { SCHOOL_LEVEL_LABELS } from '../../models/schema.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
-import { contactsOfSchool, decideContactRequest, decisionMessage, pendingContacts, revokeContact } from '../../server/services/schools/contacts.js';
+import {
+  contactsOfSchool,
+  decideContactRequest,
+  decisionMessage,
+  pendingContacts,
+  revokeContact,
+} from '../../server/services/schools/contacts.js';
 import {
   listSchoolsForAdmin,
   profileInputFrom,
@@ -22,7 +28,10 @@ export function adminSchoolRoutes(context: AppContext): Router {
 
   router.get('/schools', async function showSchoolList(req, res) {
     const page = pageParam(req.query.page);
-    const { rows, hasMore, query } = await listSchoolsForAdmin(db, { query: typeof req.query.q === 'string' ? req.query.q : '', page });
+    const { rows, hasMore, query } = await listSchoolsForAdmin(db, {
+      query: typeof req.query.q === 'string' ? req.query.q : '',
+      page,
+    });
     const q = encodeURIComponent(query);
     res.render('admin/schools/list', {
       title: 'Schools',
@@ -33,7 +42,12 @@ export function adminSchoolRoutes(context: AppContext): Router {
     });
   });
 
-  async function renderSchool(req: Request, res: Response, extra: { values?: SchoolProfileInput; errors?: Record<string, string> } = {}, status = 200) {
+  async function renderSchool(
+    req: Request,
+    res: Response,
+    extra: { values?: SchoolProfileInput; errors?: Record<string, string> } = {},
+    status = 200,
+  ) {
     const school = await schoolById(db, idParam(req.params.id));
     res.status(status).render('admin/schools/edit', {
       title: `School — ${school.name}`,
@@ -56,16 +70,30 @@ export function adminSchoolRoutes(context: AppContext): Router {
     try {
       await updateSchoolByAdmin(context, { schoolId, adminId: req.user!.id, profile });
     } catch (error) {
-      return showAgainIfInvalid(error, (invalid) => renderSchool(req, res, { values: profile, errors: invalid.fieldErrors }, 422));
+      return showAgainIfInvalid(error, (invalid) =>
+        renderSchool(req, res, { values: profile, errors: invalid.fieldErrors }, 422),
+      );
     }
-    res.flash('success', 'The school’s profile is saved. Published honoree pages keep the profile they were published with.');
+    res.flash(
+      'success',
+      'The school’s profile is saved. Published honoree pages keep the profile they were published with.',
+    );
     res.redirect(303, `/admin/schools/${schoolId}`);
   });
 
   /** One decision, from the school's page or from the queue; back to where it was made. */
-  async function decide(req: Request, res: Response, { schoolId, userId, back }: { schoolId: number; userId: number; back: string }) {
+  async function decide(
+    req: Request,
+    res: Response,
+    { schoolId, userId, back }: { schoolId: number; userId: number; back: string },
+  ) {
     const approve = approveOrDecline(formBody(req));
-    const decision = await decideContactRequest(context, { schoolId, userId, approve, actor: { id: req.user!.id, isAdmin: true } });
+    const decision = await decideContactRequest(context, {
+      schoolId,
+      userId,
+      approve,
+      actor: { id: req.user!.id, isAdmin: true },
+    });
     res.flash(decision.outcome === 'decided' ? 'success' : 'info', decisionMessage(decision, approve));
     res.redirect(303, back);
   }
@@ -94,7 +122,11 @@ export function adminSchoolRoutes(context: AppContext): Router {
   });
 
   router.post('/contacts/:schoolId/:userId', async function decidePendingContact(req, res) {
-    await decide(req, res, { schoolId: idParam(req.params.schoolId), userId: idParam(req.params.userId), back: '/admin/contacts' });
+    await decide(req, res, {
+      schoolId: idParam(req.params.schoolId),
+      userId: idParam(req.params.userId),
+      back: '/admin/contacts',
+    });
   });
 
   return router;

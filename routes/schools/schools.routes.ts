@@ -5,7 +5,13 @@ import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { NotFound } from '../../server/errors.js';
 import { requireSignedIn } from '../../server/middleware/require-role.js';
-import { contactsOfSchool, decideContactRequest, decisionMessage, JOIN_MESSAGES, requestToJoinSchool } from '../../server/services/schools/contacts.js';
+import {
+  contactsOfSchool,
+  decideContactRequest,
+  decisionMessage,
+  JOIN_MESSAGES,
+  requestToJoinSchool,
+} from '../../server/services/schools/contacts.js';
 import {
   createSchool,
   findListedSchool,
@@ -27,7 +33,13 @@ export function schoolRoutes(context: AppContext): Router {
     // An invitation opens this form filled in from the nominations of the school.
     const prefill = profileInputFrom(req.query as Record<string, unknown>);
     const invitation = typeof req.query.invitation === 'string' ? req.query.invitation.slice(0, 200) : '';
-    res.render('schools/new', { title: 'Add your school', values: { ...EMPTY_PROFILE, ...prefill }, invitation, states: US_STATES, levels: SCHOOL_LEVEL_LABELS });
+    res.render('schools/new', {
+      title: 'Add your school',
+      values: { ...EMPTY_PROFILE, ...prefill },
+      invitation,
+      states: US_STATES,
+      levels: SCHOOL_LEVEL_LABELS,
+    });
   });
 
   router.post('/schools', async function addSchool(req, res) {
@@ -53,8 +65,12 @@ export function schoolRoutes(context: AppContext): Router {
 
   router.get('/schools/find', async function findSchool(req, res) {
     const query = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
-    const state = typeof req.query.state === 'string' && (US_STATES as readonly string[]).includes(req.query.state) ? req.query.state : '';
-    const page = typeof req.query.page === 'string' && /^\d{1,4}$/.test(req.query.page) ? Math.max(1, Number(req.query.page)) : 1;
+    const state =
+      typeof req.query.state === 'string' && (US_STATES as readonly string[]).includes(req.query.state)
+        ? req.query.state
+        : '';
+    const page =
+      typeof req.query.page === 'string' && /^\d{1,4}$/.test(req.query.page) ? Math.max(1, Number(req.query.page)) : 1;
     const result = await searchSchools(db, { query, state: state || undefined, page });
     res.render('schools/find', {
       title: 'Find your school',
@@ -90,7 +106,12 @@ export function schoolRoutes(context: AppContext): Router {
   router.post('/schools/:id/contacts/:userId', async function decideSchoolContact(req, res) {
     const schoolId = idParam(req.params.id);
     const approve = approveOrDecline(formBody(req));
-    const decision = await decideContactRequest(context, { schoolId, userId: idParam(req.params.userId), approve, actor: { id: req.user!.id, isAdmin: false } });
+    const decision = await decideContactRequest(context, {
+      schoolId,
+      userId: idParam(req.params.userId),
+      approve,
+      actor: { id: req.user!.id, isAdmin: false },
+    });
     res.flash(decision.outcome === 'decided' ? 'success' : 'info', decisionMessage(decision, approve));
     res.redirect(303, `/schools/${schoolId}/contacts`);
   });

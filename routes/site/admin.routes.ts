@@ -60,11 +60,15 @@ export function adminSiteRoutes(context: AppContext): Router {
   });
 
   router.get('/audit', async function showAuditLog(req, res) {
-    const action = typeof req.query.action === 'string' && /^[a-z0-9_.-]{1,100}$/.test(req.query.action) ? req.query.action : undefined;
+    const action =
+      typeof req.query.action === 'string' && /^[a-z0-9_.-]{1,100}$/.test(req.query.action)
+        ? req.query.action
+        : undefined;
     const before = optionalId(req.query.before);
     const { entries, nextBefore } = await listAudit(context.db, { before, action });
     const actions = await auditActionNames(context.db);
-    const query = (extra: Record<string, string>) => new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString();
+    const query = (extra: Record<string, string>) =>
+      new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString();
     res.render('admin/decisions/audit', {
       title: 'Audit log',
       entries,

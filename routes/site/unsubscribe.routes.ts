@@ -10,7 +10,11 @@ export function unsubscribeRoutes(context: AppContext): Router {
 
   router.get('/unsubscribe', function showUnsubscribe(req, res) {
     const email = verifyUnsubscribe(unsubscribeSecret, req.query.e, req.query.t);
-    if (!email) return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: 'This unsubscribe link is not valid. Check that you copied the whole address from the e-mail.' });
+    if (!email)
+      return res.status(404).render('nominations/confirm-problem', {
+        title: 'This link does not work',
+        message: 'This unsubscribe link is not valid. Check that you copied the whole address from the e-mail.',
+      });
     res.render('unsubscribe', { title: 'Stop e-mail from Laurel', email, e: req.query.e, t: req.query.t });
   });
 
@@ -18,7 +22,11 @@ export function unsubscribeRoutes(context: AppContext): Router {
   // here without a CSRF token, so the signed link is the proof (see middleware/csrf.ts).
   router.post('/unsubscribe', async function unsubscribe(req, res) {
     const email = verifyUnsubscribe(unsubscribeSecret, req.query.e, req.query.t);
-    if (!email) return res.status(404).render('nominations/confirm-problem', { title: 'This link does not work', message: 'This unsubscribe link is not valid.' });
+    if (!email)
+      return res.status(404).render('nominations/confirm-problem', {
+        title: 'This link does not work',
+        message: 'This unsubscribe link is not valid.',
+      });
     await suppress(db, email);
     res.render('unsubscribe', { title: 'You are unsubscribed', email, done: true });
   });

@@ -30,7 +30,11 @@ export function configurePassport(passport: PassportInstance, context: AppContex
           (outcome) =>
             outcome.ok
               ? done(null, outcome.user)
-              : done(null, false, { message: outcome.reason, reason: outcome.reason, email: outcome.email } as LoginFailureInfo & { message: string }),
+              : done(null, false, {
+                  message: outcome.reason,
+                  reason: outcome.reason,
+                  email: outcome.email,
+                } as LoginFailureInfo & { message: string }),
           (error: unknown) => done(error),
         );
       },

@@ -57,10 +57,7 @@ export class DatabaseSessionStore extends session.Store {
 
   /** Deletes expired rows; the server calls it now and then. */
   async prune(now = new Date()): Promise<number> {
-    const deleted = await this.db
-      .delete(sessions)
-      .where(lt(sessions.expiresAt, now))
-      .returning({ sid: sessions.sid });
+    const deleted = await this.db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ sid: sessions.sid });
     return deleted.length;
   }
 

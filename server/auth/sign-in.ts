@@ -27,8 +27,7 @@ export async function findUserByEmail(db: Database, email: string) {
 }
 
 export type LoginOutcome =
-  | { ok: true; user: SessionUser }
-  | { ok: false; reason: 'invalid' | 'unverified'; email: string };
+  { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'unverified'; email: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

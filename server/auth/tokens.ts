@@ -53,8 +53,7 @@ export async function retireTokens(
 }
 
 export type TokenCheck =
-  | { ok: true; userId: number; tokenId: number }
-  | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+  { ok: true; userId: number; tokenId: number } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
 
 /** Looks a token up without using it (to show the reset form). */
 export async function checkToken(
@@ -89,9 +88,7 @@ export async function consumeToken(
   const updated = await db
     .update(userTokens)
     .set({ usedAt: now })
-    .where(
-      and(eq(userTokens.id, check.tokenId), isNull(userTokens.usedAt), gt(userTokens.expiresAt, now)),
-    )
+    .where(and(eq(userTokens.id, check.tokenId), isNull(userTokens.usedAt), gt(userTokens.expiresAt, now)))
     .returning({ id: userTokens.id });
   if (updated.length !== 1) return { ok: false, reason: 'used' };
   await retireTokens(db, { userId: check.userId, purpose, clock });

@@ -12,7 +12,8 @@ export const DEMO_PROGRAM = {
 export const DEMO_CRITERIA = [
   {
     title: 'Broadening and enriching learning opportunities',
-    guidance: 'How the school gives every student access to its richest courses and experiences, with less tracking and detracked classes.',
+    guidance:
+      'How the school gives every student access to its richest courses and experiences, with less tracking and detracked classes.',
     evidenceRequested: 'Course guide; enrollment in advanced courses by student group; master schedule.',
     required: true,
   },
@@ -83,7 +84,7 @@ export const DEMO_ELIGIBILITY_QUESTIONS = [
   },
   {
     key: 'district_iep_percent',
-    prompt: "What share of students in your district have an IEP (in percent)?",
+    prompt: 'What share of students in your district have an IEP (in percent)?',
     help: "Your school's share may be at most 2 points below the district's.",
     kind: 'number' as const,
     options: [],
@@ -105,9 +106,24 @@ export const DEMO_ELIGIBILITY_QUESTIONS = [
 ];
 
 export const DEMO_ELIGIBILITY_RULES = [
-  { subject: 'answer.school_type', operator: 'one_of' as const, values: ['public', 'charter'], message: 'Only public and charter schools are eligible.' },
-  { subject: 'school.level', operator: 'one_of' as const, values: ['high'], message: 'Only high schools are eligible.' },
-  { subject: 'school.frlPercent', operator: 'at_least' as const, values: ['10'], message: 'At least 10% of students must qualify for free or reduced-price lunch.' },
+  {
+    subject: 'answer.school_type',
+    operator: 'one_of' as const,
+    values: ['public', 'charter'],
+    message: 'Only public and charter schools are eligible.',
+  },
+  {
+    subject: 'school.level',
+    operator: 'one_of' as const,
+    values: ['high'],
+    message: 'Only high schools are eligible.',
+  },
+  {
+    subject: 'school.frlPercent',
+    operator: 'at_least' as const,
+    values: ['10'],
+    message: 'At least 10% of students must qualify for free or reduced-price lunch.',
+  },
   {
     subject: 'school.iepPercent',
     operator: 'not_below' as const,
@@ -115,8 +131,18 @@ export const DEMO_ELIGIBILITY_RULES = [
     margin: 2,
     message: "The school's share of students with IEPs is more than 2 points below the district's.",
   },
-  { subject: 'answer.zero_tolerance', operator: 'equals' as const, values: ['no'], message: 'Schools with zero-tolerance discipline are not eligible.' },
-  { subject: 'answer.restricts_access', operator: 'equals' as const, values: ['no'], message: 'Schools that restrict access to their best opportunities are not eligible.' },
+  {
+    subject: 'answer.zero_tolerance',
+    operator: 'equals' as const,
+    values: ['no'],
+    message: 'Schools with zero-tolerance discipline are not eligible.',
+  },
+  {
+    subject: 'answer.restricts_access',
+    operator: 'equals' as const,
+    values: ['no'],
+    message: 'Schools that restrict access to their best opportunities are not eligible.',
+  },
 ];
 
 /** Dates around "now" so the demo cycle is always open when someone tries the portal. */

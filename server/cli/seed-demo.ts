@@ -48,15 +48,17 @@ export async function seedDemoProgram(db: Database, now: Date): Promise<number> 
       })
       .returning({ id: cycles.id });
     if (!cycle) throw new Error('The cycle insert returned no row');
-    await tx.insert(criteria).values(
-      DEMO_CRITERIA.map((criterion, index) => ({ ...criterion, cycleId: cycle.id, position: index + 1 })),
-    );
-    await tx.insert(eligibilityQuestions).values(
-      DEMO_ELIGIBILITY_QUESTIONS.map((question, index) => ({ ...question, cycleId: cycle.id, position: index + 1 })),
-    );
-    await tx.insert(eligibilityRules).values(
-      DEMO_ELIGIBILITY_RULES.map((rule, index) => ({ ...rule, cycleId: cycle.id, position: index + 1 })),
-    );
+    await tx
+      .insert(criteria)
+      .values(DEMO_CRITERIA.map((criterion, index) => ({ ...criterion, cycleId: cycle.id, position: index + 1 })));
+    await tx
+      .insert(eligibilityQuestions)
+      .values(
+        DEMO_ELIGIBILITY_QUESTIONS.map((question, index) => ({ ...question, cycleId: cycle.id, position: index + 1 })),
+      );
+    await tx
+      .insert(eligibilityRules)
+      .values(DEMO_ELIGIBILITY_RULES.map((rule, index) => ({ ...rule, cycleId: cycle.id, position: index + 1 })));
     return cycle.id;
   });
 }

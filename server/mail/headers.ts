@@ -16,7 +16,8 @@ export function subjectLine(value: string): string {
   if (characters.length <= MAX_SUBJECT_LENGTH) return line;
   const room = characters.slice(0, MAX_SUBJECT_LENGTH).join('');
   const atWord = room.lastIndexOf(' ');
-  const cut = atWord > MAX_SUBJECT_LENGTH / 2 ? room.slice(0, atWord) : characters.slice(0, MAX_SUBJECT_LENGTH - 1).join('');
+  const cut =
+    atWord > MAX_SUBJECT_LENGTH / 2 ? room.slice(0, atWord) : characters.slice(0, MAX_SUBJECT_LENGTH - 1).join('');
   return `${cut.trimEnd()}…`;
 }
 

@@ -28,9 +28,11 @@ export async function listOutbox(db: Database, { before }: { before?: number }) 
     .orderBy(desc(outbox.id))
     .limit(OUTBOX_PAGE_SIZE + 1);
   const hasMore = rows.length > OUTBOX_PAGE_SIZE;
-  const page = rows
-    .slice(0, OUTBOX_PAGE_SIZE)
-    .map((row) => ({ ...row, subject: hideMailSecrets(row.subject), lastError: row.lastError === null ? null : hideMailSecrets(row.lastError) }));
+  const page = rows.slice(0, OUTBOX_PAGE_SIZE).map((row) => ({
+    ...row,
+    subject: hideMailSecrets(row.subject),
+    lastError: row.lastError === null ? null : hideMailSecrets(row.lastError),
+  }));
   return { messages: page, nextBefore: hasMore ? page[page.length - 1]?.id : undefined };
 }
 

@@ -30,7 +30,9 @@ export async function enqueueMail<T extends MailTemplate>(
   { to, template, data }: MailOf<T>,
 ): Promise<number | undefined> {
   const address = to.trim().toLowerCase();
-  const unsubscribe = settings.unsubscribeSecret ? unsubscribeUrl(settings.baseUrl, settings.unsubscribeSecret, address) : undefined;
+  const unsubscribe = settings.unsubscribeSecret
+    ? unsubscribeUrl(settings.baseUrl, settings.unsubscribeSecret, address)
+    : undefined;
   if (unsubscribe && !REQUESTED_TEMPLATES.has(template) && (await isSuppressed(db, address))) return undefined;
   const rendered = renderMail(template, { ...data, baseUrl: settings.baseUrl, unsubscribeUrl: unsubscribe });
   const domain = new URL(settings.baseUrl).hostname || 'localhost';
@@ -41,7 +43,9 @@ export async function enqueueMail<T extends MailTemplate>(
       template,
       toAddress: address,
       subject: rendered.subject,
-      textBody: unsubscribe ? `${rendered.text.trimEnd()}\n\n--\nTo stop e-mail from Laurel: ${unsubscribe}\n` : rendered.text,
+      textBody: unsubscribe
+        ? `${rendered.text.trimEnd()}\n\n--\nTo stop e-mail from Laurel: ${unsubscribe}\n`
+        : rendered.text,
       htmlBody: rendered.html,
       messageId: `<${randomUUID()}@${domain}>`,
       unsubscribeUrl: unsubscribe,

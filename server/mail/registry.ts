@@ -51,8 +51,20 @@ export interface MailTemplates {
     honoreesUrl: string;
   };
   'school-invitation': { schoolName: string; cycleName: string; deadline: string; nominators: number; link: string };
-  'contact-request': { schoolName: string; requesterName: string; requesterEmail: string; link: string; asAdmin: boolean };
-  'contact-joined': { schoolName: string; requesterName: string; requesterEmail: string; link: string; asAdmin: boolean };
+  'contact-request': {
+    schoolName: string;
+    requesterName: string;
+    requesterEmail: string;
+    link: string;
+    asAdmin: boolean;
+  };
+  'contact-joined': {
+    schoolName: string;
+    requesterName: string;
+    requesterEmail: string;
+    link: string;
+    asAdmin: boolean;
+  };
   'contact-decision': { name: string; schoolName: string; approved: boolean; removed: boolean; link: string };
   'reviewer-invitation': { cycleName: string; link: string; deadline: string };
   'review-assignments': {
@@ -90,7 +102,21 @@ export type MailOf<T extends MailTemplate> = { to: string; template: T; data: Ma
 
 /** The names, for tests and for checks that walk them all. */
 export const MAIL_TEMPLATES = [
-  'verify-email', 'password-reset', 'account-exists', 'application-submitted', 'nomination-confirm', 'nomination-school-applied',
-  'nomination-result', 'school-invitation', 'contact-request', 'contact-joined', 'contact-decision', 'reviewer-invitation',
-  'review-assignments', 'review-reminder', 'decision-gold', 'decision-silver', 'decision-not-selected',
+  'verify-email',
+  'password-reset',
+  'account-exists',
+  'application-submitted',
+  'nomination-confirm',
+  'nomination-school-applied',
+  'nomination-result',
+  'school-invitation',
+  'contact-request',
+  'contact-joined',
+  'contact-decision',
+  'reviewer-invitation',
+  'review-assignments',
+  'review-reminder',
+  'decision-gold',
+  'decision-silver',
+  'decision-not-selected',
 ] as const satisfies readonly MailTemplate[];

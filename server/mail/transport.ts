@@ -44,7 +44,9 @@ function toNodemailer(message: OutgoingMessage) {
     messageId: oneLine(message.messageId),
     headers: {
       'X-Laurel-Outbox-Id': String(message.outboxId),
-      ...(listUnsubscribe ? { 'List-Unsubscribe': listUnsubscribe, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+      ...(listUnsubscribe
+        ? { 'List-Unsubscribe': listUnsubscribe, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+        : {}),
     },
   };
 }
@@ -93,7 +95,5 @@ export function fileTransport(outboxDir: string): MailTransport {
 }
 
 export function createMailTransport(options: { smtpUrl: string | undefined; dataDir: string }): MailTransport {
-  return options.smtpUrl
-    ? smtpTransport(options.smtpUrl)
-    : fileTransport(path.join(options.dataDir, 'outbox'));
+  return options.smtpUrl ? smtpTransport(options.smtpUrl) : fileTransport(path.join(options.dataDir, 'outbox'));
 }

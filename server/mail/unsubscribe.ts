@@ -11,7 +11,12 @@ import type { MailTemplate } from './registry.js';
  * a reviewer agreed to do (their assignments and reminders of them).
  */
 export const REQUESTED_TEMPLATES: ReadonlySet<MailTemplate> = new Set<MailTemplate>([
-  'verify-email', 'password-reset', 'account-exists', 'nomination-confirm', 'review-assignments', 'review-reminder',
+  'verify-email',
+  'password-reset',
+  'account-exists',
+  'nomination-confirm',
+  'review-assignments',
+  'review-reminder',
 ]);
 
 function signature(secret: string, email: string): string {
@@ -37,6 +42,9 @@ export async function suppress(db: Database, email: string): Promise<void> {
 }
 
 export async function isSuppressed(db: Database, email: string): Promise<boolean> {
-  const [row] = await db.select({ email: mailSuppressions.email }).from(mailSuppressions).where(eq(mailSuppressions.email, email));
+  const [row] = await db
+    .select({ email: mailSuppressions.email })
+    .from(mailSuppressions)
+    .where(eq(mailSuppressions.email, email));
   return Boolean(row);
 }

@@ -71,7 +71,9 @@ async function sendKeepingClaim(options: OutboxWorkerOptions, message: OutgoingM
       .update(outbox)
       .set({ claimedAt: clock() })
       .where(and(eq(outbox.id, message.outboxId), eq(outbox.status, 'sending')))
-      .catch((error: unknown) => logger?.warn({ err: error, outboxId: message.outboxId }, 'could not renew the claim on a message'));
+      .catch((error: unknown) =>
+        logger?.warn({ err: error, outboxId: message.outboxId }, 'could not renew the claim on a message'),
+      );
   }, options.claimRenewMs ?? CLAIM_RENEW_MS);
   try {
     await options.transport.send(message);
@@ -118,10 +120,15 @@ export async function processOutboxOnce(options: OutboxWorkerOptions, limit = 50
           status: giveUp ? 'failed' : 'pending',
           lastError: message.slice(0, 1000),
           nextAttemptAt: new Date(clock().getTime() + retryDelayMs(row.attempts)),
-          ...(hidden ? { textBody: hidden.textBody, htmlBody: hidden.htmlBody, unsubscribeUrl: hidden.unsubscribeUrl } : {}),
+          ...(hidden
+            ? { textBody: hidden.textBody, htmlBody: hidden.htmlBody, unsubscribeUrl: hidden.unsubscribeUrl }
+            : {}),
         })
         .where(eq(outbox.id, row.id));
-      logger?.warn({ outboxId: row.id, attempts: row.attempts, err: message }, giveUp ? 'mail failed for good' : 'mail send failed; will retry');
+      logger?.warn(
+        { outboxId: row.id, attempts: row.attempts, err: message },
+        giveUp ? 'mail failed for good' : 'mail send failed; will retry',
+      );
       // The server is probably down: leave the rest for the next round rather than fail them all.
       break;
     }

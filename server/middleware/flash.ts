@@ -32,8 +32,7 @@ export function flashMessages(options: { secureCookies: boolean }) {
         const parsed: unknown = JSON.parse(raw);
         if (Array.isArray(parsed)) {
           res.locals.flash = parsed.filter(
-            (m): m is FlashMessage =>
-              typeof m?.text === 'string' && ['success', 'info', 'error'].includes(m?.kind),
+            (m): m is FlashMessage => typeof m?.text === 'string' && ['success', 'info', 'error'].includes(m?.kind),
           );
         }
       } catch {

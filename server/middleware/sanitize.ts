@@ -9,7 +9,8 @@ export function withoutNulls<T>(value: T): T {
   if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
   if (Array.isArray(value)) return value.map(withoutNulls) as T;
   if (value && typeof value === 'object') {
-    for (const key of Object.keys(value)) (value as Record<string, unknown>)[key] = withoutNulls((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value))
+      (value as Record<string, unknown>)[key] = withoutNulls((value as Record<string, unknown>)[key]);
   }
   return value;
 }

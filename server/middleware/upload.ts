@@ -49,8 +49,7 @@ const FORM_LIMITS = { fields: 100, fieldSize: 200 * 1024, parts: 200, fieldNameS
 /** busboy takes "boundary=" as a boundary that matches nothing and reads an empty form. */
 const BOUNDARY = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;"]+))/i;
 
-export const DISK_FULL_MESSAGE =
-  'The portal’s disk is full, so your files could not be saved. Please try again later.';
+export const DISK_FULL_MESSAGE = 'The portal’s disk is full, so your files could not be saved. Please try again later.';
 
 /** An upload problem of our own making, raised from the file filter. */
 class UploadProblem extends Error {}
@@ -149,7 +148,10 @@ export function receiveFiles(options: {
           () => callback(null, { path: target, size }),
           // A part cut short leaves half a file: it goes now, not when the response ends. A file
           // still being opened would appear after an early rm, so wait for it to close first.
-          (error: Error) => void closed(out).then(() => rm(target, { force: true })).finally(() => callback(error)),
+          (error: Error) =>
+            void closed(out)
+              .then(() => rm(target, { force: true }))
+              .finally(() => callback(error)),
         );
       },
       _removeFile(_req, file, callback) {
@@ -179,7 +181,11 @@ export function receiveFiles(options: {
       const files = (req.files ?? []) as Express.Multer.File[];
       req.body = withoutNulls(req.body ?? {});
       if (!error) {
-        req.uploadedFiles = files.map((file) => ({ path: file.path, originalName: file.originalname, size: file.size }));
+        req.uploadedFiles = files.map((file) => ({
+          path: file.path,
+          originalName: file.originalname,
+          size: file.size,
+        }));
         return next();
       }
       const failure = describeFailure(error, limits, origins);
@@ -202,10 +208,7 @@ function closed(stream: Writable): Promise<void> {
   return stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
 }
 
-type Failure =
-  | { kind: 'problem' | 'disk full'; message: string }
-  | { kind: 'malformed' }
-  | { kind: 'ours' };
+type Failure = { kind: 'problem' | 'disk full'; message: string } | { kind: 'malformed' } | { kind: 'ours' };
 
 /** busboy's limits the person can fix by sending less; every other multer code is a malformed body. */
 const LIMIT_CODES = new Set([

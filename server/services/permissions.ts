@@ -1,7 +1,17 @@
 // Who may see and change what. Small named questions, each answering with a reason when the
 // answer is no, so the 403 page can say why. Nothing here trusts the browser.
 import { and, eq } from 'drizzle-orm';
-import { applications, assignments, cycles, reviewRounds, schoolContacts, type Application, type Assignment, type Cycle, type ReviewRound } from '../../models/schema.js';
+import {
+  applications,
+  assignments,
+  cycles,
+  reviewRounds,
+  schoolContacts,
+  type Application,
+  type Assignment,
+  type Cycle,
+  type ReviewRound,
+} from '../../models/schema.js';
 import { conflictReason } from './review/conflicts.js';
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';

@@ -156,7 +156,9 @@ async function refuseHostileArchive(filePath: string, quoted: string, kind: 'doc
     case 'damaged':
       throw new UploadRefused(`${quoted} looks damaged: we could not open it as a ${what}. ${saveAgain}`);
     case 'too many parts':
-      throw new UploadRefused(`${quoted} is made of more than ${maxEntries} parts, far more than a real ${what} has. ${saveAgain}`);
+      throw new UploadRefused(
+        `${quoted} is made of more than ${maxEntries} parts, far more than a real ${what} has. ${saveAgain}`,
+      );
     case 'too large unpacked':
       throw new UploadRefused(
         `${quoted} would take more than ${formatBytes(maxUnpackedBytes)} once opened, far more than a real ${what} needs. ${saveAgain}`,
@@ -179,7 +181,11 @@ async function describeUnknown(filePath: string): Promise<string | undefined> {
   if (head.some((byte) => (byte < 0x20 && ![0x09, 0x0a, 0x0c, 0x0d].includes(byte)) || byte === 0x7f)) {
     return undefined;
   }
-  const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const text = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   if (/^<!doctype html|^<html[\s>]|^<head[\s>]/.test(text)) return 'an HTML page';
   if (text.startsWith('{\\rtf')) return 'a Rich Text document';
   if (text.startsWith('<svg') || (text.startsWith('<?xml') && text.includes('<svg'))) return 'an SVG drawing';

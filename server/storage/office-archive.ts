@@ -48,7 +48,10 @@ export async function officeArchiveProblem(
       unpacked += entry.uncompressedSize;
       if (unpacked > limits.maxUnpackedBytes) return { problem: 'too large unpacked' };
       const { uncompressedSize, compressedSize } = entry;
-      if (uncompressedSize >= limits.ratioCheckedFromBytes && uncompressedSize > limits.maxRatio * Math.max(compressedSize, 1)) {
+      if (
+        uncompressedSize >= limits.ratioCheckedFromBytes &&
+        uncompressedSize > limits.maxRatio * Math.max(compressedSize, 1)
+      ) {
         return { problem: 'packed too tightly' };
       }
       if (!entry.canDecodeFileData()) return { problem: 'damaged' };

@@ -53,11 +53,15 @@ export async function sweepOrphanEvidence(
   const removeUnreferenced = async () => {
     const referenced = new Set(
       (
-        await db.select({ storedName: evidenceFiles.storedName }).from(evidenceFiles).where(inArray(evidenceFiles.storedName, batch))
+        await db
+          .select({ storedName: evidenceFiles.storedName })
+          .from(evidenceFiles)
+          .where(inArray(evidenceFiles.storedName, batch))
       ).map((row) => row.storedName),
     );
     for (const storedName of batch) {
-      if (!referenced.has(storedName) && (await removeIfOldEnough(path.join(uploadDir, storedName), policy))) removed += 1;
+      if (!referenced.has(storedName) && (await removeIfOldEnough(path.join(uploadDir, storedName), policy)))
+        removed += 1;
     }
     batch = [];
   };
@@ -117,7 +121,10 @@ export async function discardUnreferenced(db: Database, uploadDir: string, store
   if (storedNames.length === 0) return;
   let referenced: Set<string>;
   try {
-    const rows = await db.select({ storedName: evidenceFiles.storedName }).from(evidenceFiles).where(inArray(evidenceFiles.storedName, storedNames));
+    const rows = await db
+      .select({ storedName: evidenceFiles.storedName })
+      .from(evidenceFiles)
+      .where(inArray(evidenceFiles.storedName, storedNames));
     referenced = new Set(rows.map((row) => row.storedName));
   } catch {
     return;

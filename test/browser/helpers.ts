@@ -65,12 +65,19 @@ interface AxeViolation {
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: { run(context: Document, options: unknown): Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
     return result.violations;
   });
   return violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n    ')}`,
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n    ')}`,
   );
 }
 
@@ -80,7 +87,10 @@ const screenshotDir = path.join(projectRoot, 'test', 'browser', 'screenshots');
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   const original = page.viewportSize();
-  for (const [label, size] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]] as const) {
+  for (const [label, size] of [
+    ['phone', { width: 390, height: 844 }],
+    ['desktop', { width: 1280, height: 900 }],
+  ] as const) {
     await page.setViewportSize(size);
     await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: true });
   }
@@ -88,7 +98,11 @@ export async function screenshots(page: Page, name: string): Promise<void> {
 }
 
 /** The path of the first link to `prefix` in the newest matching e-mail. */
-export async function mailLink(harness: Harness, match: (subject: string, to: string[]) => boolean, prefix: string): Promise<string> {
+export async function mailLink(
+  harness: Harness,
+  match: (subject: string, to: string[]) => boolean,
+  prefix: string,
+): Promise<string> {
   await harness.deliverMail();
   const mail = await harness.sink.waitFor((m) => match(m.subject, m.to));
   const found = new RegExp(`https?://[^\\s"<>]*${prefix.replace(/\//g, '\\/')}[^\\s"<>]*`).exec(mail.text);

@@ -2,7 +2,14 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import type { BrowserContext, Page } from 'playwright-core';
-import { applications, assignments, criteria, cycleReviewers, reviewerProfiles, reviewRounds } from '../../models/schema.js';
+import {
+  applications,
+  assignments,
+  criteria,
+  cycleReviewers,
+  reviewerProfiles,
+  reviewRounds,
+} from '../../models/schema.js';
 import { createUser, createOpenCycle } from '../helpers/factories.js';
 import { fixture } from '../helpers/applicant.js';
 import { accessibilityViolations, mailLink, screenshots, startLivePortal, type LivePortal } from './helpers.js';
@@ -42,7 +49,12 @@ describe('the journey in a real browser', function () {
   before(async () => {
     live = await startLivePortal();
     cycleId = await createOpenCycle(live.harness.db, live.harness.clock());
-    await createUser(live.harness.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'], password: PASSWORD });
+    await createUser(live.harness.db, {
+      email: 'admin@program.example.org',
+      name: 'Ada Admin',
+      roles: ['admin'],
+      password: PASSWORD,
+    });
   });
   after(async () => {
     await live?.close();
@@ -76,7 +88,11 @@ describe('the journey in a real browser', function () {
     await tabAndSelect(page, 'State', 'OR');
     await tabAndType(page, 'E-mail of the principal', 'principal@lincoln.pps.example.org');
     await tabAndCheck(page, '1. Broadening');
-    await tabAndType(page, 'In your words', 'Every student can take the advanced courses, and the teachers make sure they succeed.');
+    await tabAndType(
+      page,
+      'In your words',
+      'Every student can take the advanced courses, and the teachers make sure they succeed.',
+    );
     await tabAndType(page, 'Your name', 'Maria Parent');
     await tabAndType(page, 'Your e-mail address', 'maria@example.com');
     await tabAndSelect(page, 'How do you know the school?', 'Parent');
@@ -85,7 +101,11 @@ describe('the journey in a real browser', function () {
     expect(await page.getByText('We sent a link to maria@example.com').isVisible()).to.equal(true);
     await check(page, '05-nomination-sent');
 
-    const confirmPath = await mailLink(live.harness, (s, to) => s.startsWith('Please confirm') && to.includes('maria@example.com'), '/nominations/confirm/');
+    const confirmPath = await mailLink(
+      live.harness,
+      (s, to) => s.startsWith('Please confirm') && to.includes('maria@example.com'),
+      '/nominations/confirm/',
+    );
     await page.goto(confirmPath);
     await check(page, '06-confirm-nomination');
     await page.getByRole('button', { name: 'Confirm my nomination' }).click();
@@ -95,7 +115,11 @@ describe('the journey in a real browser', function () {
 
   it('lets the principal follow the invitation, register, fill the application by keyboard, upload and submit', async () => {
     const { context, page } = await newPage();
-    const invitation = await mailLink(live.harness, (s, to) => s.includes('is invited to apply') && to.includes('principal@lincoln.pps.example.org'), '/invitations/');
+    const invitation = await mailLink(
+      live.harness,
+      (s, to) => s.includes('is invited to apply') && to.includes('principal@lincoln.pps.example.org'),
+      '/invitations/',
+    );
     await page.goto(invitation);
     await check(page, '07-invitation');
     await page.locator('#main').getByRole('link', { name: 'Create an account' }).click();
@@ -106,7 +130,11 @@ describe('the journey in a real browser', function () {
     await page.getByRole('button', { name: 'Create account' }).click();
     await check(page, '09-login-after-register');
 
-    const verify = await mailLink(live.harness, (s, to) => s.startsWith('Confirm your e-mail') && to.includes('principal@lincoln.pps.example.org'), '/verify-email/');
+    const verify = await mailLink(
+      live.harness,
+      (s, to) => s.startsWith('Confirm your e-mail') && to.includes('principal@lincoln.pps.example.org'),
+      '/verify-email/',
+    );
     await page.goto(verify);
     await check(page, '09b-confirm-address');
     await page.getByRole('button', { name: 'Confirm my address' }).click();
@@ -133,7 +161,7 @@ describe('the journey in a real browser', function () {
     await check(page, '12-eligibility');
     await tabTo(page, 'public');
     await page.keyboard.press('Space');
-    await tabAndType(page, "What share of students in your district", '13');
+    await tabAndType(page, 'What share of students in your district', '13');
     await tabTo(page, 'Yes');
     await page.keyboard.press('ArrowRight');
     await tabTo(page, 'Yes');
@@ -144,8 +172,13 @@ describe('the journey in a real browser', function () {
     await tabTo(page, 'Save and continue');
     await Promise.all([page.waitForURL(/\/criteria$/), page.keyboard.press('Enter')]);
     await check(page, '14-criteria-choice');
-    const rows = await live.harness.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
-    for (const c of rows.filter((r) => !r.required).slice(0, 4)) await tabAndCheck(page, new RegExp(`^${c.position}\\. `));
+    const rows = await live.harness.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
+    for (const c of rows.filter((r) => !r.required).slice(0, 4))
+      await tabAndCheck(page, new RegExp(`^${c.position}\\. `));
     await tabTo(page, 'Save my choice');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
 
@@ -156,12 +189,18 @@ describe('the journey in a real browser', function () {
         await check(page, '15-criterion');
         await page.getByLabel('Add evidence files').setInputFiles([fixture('sample.pdf'), fixture('sample.docx')]);
       }
-      await tabAndType(page, 'Your answer', `Our school ${c.title.toLowerCase()} for every student, with evidence from our course guide.`);
+      await tabAndType(
+        page,
+        'Your answer',
+        `Our school ${c.title.toLowerCase()} for every student, with evidence from our course guide.`,
+      );
       expect(await page.locator('#answer-count').textContent()).to.match(/^\d+ of 500 words/);
       if (index === 1) {
         // Over 1 MB: the upload goes through the progress bar, and the answer page replaces this one.
         const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_500_000, 0x20), Buffer.from('\n%%EOF\n')]);
-        await page.getByLabel('Add evidence files').setInputFiles({ name: 'master-schedule.pdf', mimeType: 'application/pdf', buffer: big });
+        await page
+          .getByLabel('Add evidence files')
+          .setInputFiles({ name: 'master-schedule.pdf', mimeType: 'application/pdf', buffer: big });
         await tabTo(page, 'Save');
         await page.keyboard.press('Enter');
         await page.getByRole('link', { name: 'master-schedule.pdf' }).waitFor();
@@ -213,9 +252,14 @@ describe('the journey in a real browser', function () {
 
   it('lets the admin open round 1 and assign two reviewers automatically', async () => {
     const db = live.harness.db;
-    for (const [email, name] of [['rosa@uni.example.edu', 'Rosa Researcher'], ['ben@college.example.edu', 'Ben Scholar']] as const) {
+    for (const [email, name] of [
+      ['rosa@uni.example.edu', 'Rosa Researcher'],
+      ['ben@college.example.edu', 'Ben Scholar'],
+    ] as const) {
       const user = await createUser(db, { email, name, roles: ['reviewer'], password: PASSWORD });
-      await db.insert(reviewerProfiles).values({ userId: user.id, state: 'OR', gradeLevels: ['high'], expertise: ['A healthy school culture'] });
+      await db
+        .insert(reviewerProfiles)
+        .values({ userId: user.id, state: 'OR', gradeLevels: ['high'], expertise: ['A healthy school culture'] });
       await db.insert(cycleReviewers).values({ cycleId, userId: user.id, maxLoad: 5 });
     }
     const { context, page } = await newPage();
@@ -238,17 +282,26 @@ describe('the journey in a real browser', function () {
   });
 
   it('lets two reviewers score the application', async () => {
-    for (const [email, score, recommendation] of [['rosa@uni.example.edu', '5 (highest)', 'Gold'], ['ben@college.example.edu', '4', 'Gold']] as const) {
+    for (const [email, score, recommendation] of [
+      ['rosa@uni.example.edu', '5 (highest)', 'Gold'],
+      ['ben@college.example.edu', '4', 'Gold'],
+    ] as const) {
       const { context, page } = await newPage();
       await signInAs(page, email);
       await page.goto('/reviews');
       await check(page, `27-reviews-${email.split('@')[0]}`);
-      await page.getByRole('link', { name: /Lincoln High School/ }).first().click();
+      await page
+        .getByRole('link', { name: /Lincoln High School/ })
+        .first()
+        .click();
       await check(page, `28-review-form-${email.split('@')[0]}`);
       for (const group of await page.getByRole('group', { name: /Your score for criterion/ }).all()) {
         await group.getByLabel(score, { exact: true }).check();
       }
-      await page.getByRole('group', { name: 'Your recommendation' }).getByLabel(recommendation, { exact: true }).check();
+      await page
+        .getByRole('group', { name: 'Your recommendation' })
+        .getByLabel(recommendation, { exact: true })
+        .check();
       await page.getByRole('button', { name: 'Submit review' }).click();
       expect(await page.getByText('Reviewer A').first().isVisible()).to.equal(email.startsWith('ben'));
       await context.close();
@@ -277,9 +330,14 @@ describe('the journey in a real browser', function () {
     const visitor = await newPage();
     await visitor.page.goto('/honorees');
     await check(visitor.page, '33-honorees');
-    await visitor.page.getByRole('link', { name: /Lincoln High School/ }).first().click();
+    await visitor.page
+      .getByRole('link', { name: /Lincoln High School/ })
+      .first()
+      .click();
     expect(await visitor.page.getByRole('heading', { level: 1 }).textContent()).to.contain('Lincoln High School');
-    expect(await visitor.page.locator('meta[property="og:title"]').getAttribute('content')).to.contain('Lincoln High School');
+    expect(await visitor.page.locator('meta[property="og:title"]').getAttribute('content')).to.contain(
+      'Lincoln High School',
+    );
     await check(visitor.page, '34-honoree');
     await visitor.context.close();
     expect(visited.length).to.be.greaterThan(30);

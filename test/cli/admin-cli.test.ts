@@ -84,7 +84,9 @@ function findUser(database: DatabaseHandle, email: string) {
 function deadPid(): number {
   const { pid } = spawnSync(process.execPath, ['-e', '']);
   if (!pid) throw new Error('Could not start a short-lived process');
-  expect(() => process.kill(pid, 0)).to.throw().with.property('code', 'ESRCH');
+  expect(() => process.kill(pid, 0))
+    .to.throw()
+    .with.property('code', 'ESRCH');
   return pid;
 }
 
@@ -109,7 +111,11 @@ describe('npm run admin -- create', function () {
     after(() => rmSync(emptyDir, { recursive: true, force: true }));
 
     it('prints the usage and exits 2 when the command or an argument is missing, without touching DATA_DIR', async () => {
-      for (const args of [[], ['create', '--email', 'ada@example.org'], ['make', '--email', 'a@b.org', '--password', STRONG_PASSWORD, '--name', 'Ada']]) {
+      for (const args of [
+        [],
+        ['create', '--email', 'ada@example.org'],
+        ['make', '--email', 'a@b.org', '--password', STRONG_PASSWORD, '--name', 'Ada'],
+      ]) {
         const run = await runAdmin(emptyDir, args);
         expect(run.code, args.join(' ')).to.equal(2);
         expect(run.stderr.trim()).to.equal(USAGE);
@@ -128,7 +134,15 @@ describe('npm run admin -- create', function () {
   });
 
   it('refuses a weak password with a message per field, exits 1 and creates no account', async () => {
-    const run = await runAdmin(dataDir, ['create', '--email', 'not-an-address', '--password', 'short', '--name', 'Ada Lovelace']);
+    const run = await runAdmin(dataDir, [
+      'create',
+      '--email',
+      'not-an-address',
+      '--password',
+      'short',
+      '--name',
+      'Ada Lovelace',
+    ]);
     expect(run.code).to.equal(1);
     expect(run.stdout).to.equal('');
     expect(run.stderr.trim().split('\n')).to.deep.equal([
@@ -136,7 +150,15 @@ describe('npm run admin -- create', function () {
       '--password: Use at least 10 characters.',
     ]);
 
-    const common = await runAdmin(dataDir, ['create', '--email', 'ada@example.org', '--password', 'password123', '--name', 'Ada Lovelace']);
+    const common = await runAdmin(dataDir, [
+      'create',
+      '--email',
+      'ada@example.org',
+      '--password',
+      'password123',
+      '--name',
+      'Ada Lovelace',
+    ]);
     expect(common.code).to.equal(1);
     expect(common.stderr.trim()).to.equal('--password: This password is too common; choose one that is hard to guess.');
 
@@ -147,7 +169,15 @@ describe('npm run admin -- create', function () {
 
   it('creates a verified administrator and exits 0', async () => {
     const before = new Date();
-    const run = await runAdmin(dataDir, ['create', '--email', '  Ada@Example.ORG ', '--password', STRONG_PASSWORD, '--name', 'Ada Lovelace']);
+    const run = await runAdmin(dataDir, [
+      'create',
+      '--email',
+      '  Ada@Example.ORG ',
+      '--password',
+      STRONG_PASSWORD,
+      '--name',
+      'Ada Lovelace',
+    ]);
     expect(run.stderr).to.equal('');
     expect(run.code).to.equal(0);
     expect(run.stdout.trim()).to.equal('Created administrator ada@example.org.');
@@ -161,18 +191,44 @@ describe('npm run admin -- create', function () {
   });
 
   it('when run again, sets a new password for an admin and promotes an existing applicant', async () => {
-    const again = await runAdmin(dataDir, ['create', '--email', 'ada@example.org', '--password', 'a brand new passphrase', '--name', 'Ada King']);
+    const again = await runAdmin(dataDir, [
+      'create',
+      '--email',
+      'ada@example.org',
+      '--password',
+      'a brand new passphrase',
+      '--name',
+      'Ada King',
+    ]);
     expect(again.code).to.equal(0);
     expect(again.stdout.trim()).to.equal(
       'ada@example.org already had an account: it is now an administrator, with the new password.',
     );
 
     await withDatabase(dataDir, async (database) => {
-      const grace = await createUser(database.db, { email: 'grace@example.org', name: 'Grace Hopper', roles: ['applicant'], verified: false });
+      const grace = await createUser(database.db, {
+        email: 'grace@example.org',
+        name: 'Grace Hopper',
+        roles: ['applicant'],
+        verified: false,
+      });
       // A reset link e-mailed before the new password is set from the server.
-      await database.db.insert(userTokens).values({ userId: grace.id, purpose: 'reset_password', tokenHash: 'f'.repeat(64), expiresAt: new Date(Date.now() + 3_600_000) });
+      await database.db.insert(userTokens).values({
+        userId: grace.id,
+        purpose: 'reset_password',
+        tokenHash: 'f'.repeat(64),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
     });
-    const promoted = await runAdmin(dataDir, ['create', '--email', 'grace@example.org', '--password', 'compilers are friends', '--name', 'Grace Hopper']);
+    const promoted = await runAdmin(dataDir, [
+      'create',
+      '--email',
+      'grace@example.org',
+      '--password',
+      'compilers are friends',
+      '--name',
+      'Grace Hopper',
+    ]);
     expect(promoted.code).to.equal(0);
     expect(promoted.stdout.trim()).to.equal(
       'grace@example.org already had an account: it is now an administrator, with the new password.',
@@ -201,7 +257,15 @@ describe('npm run admin -- create', function () {
       expect(readFileSync(lockFile, 'utf8')).to.equal(String(process.pid));
       const before = await findUser(database, 'ada@example.org');
 
-      const run = await runAdmin(dataDir, ['create', '--email', 'ada@example.org', '--password', 'taken over by force', '--name', 'Mallory']);
+      const run = await runAdmin(dataDir, [
+        'create',
+        '--email',
+        'ada@example.org',
+        '--password',
+        'taken over by force',
+        '--name',
+        'Mallory',
+      ]);
       expect(run.code).to.equal(1);
       expect(run.stdout).to.equal('');
       expect(run.stderr.trim()).to.equal(
@@ -222,7 +286,15 @@ describe('npm run admin -- create', function () {
     const lockFile = path.join(dataDir, 'laurel.lock');
     writeFileSync(lockFile, String(deadPid()));
 
-    const run = await runAdmin(dataDir, ['create', '--email', 'alan@example.org', '--password', STRONG_PASSWORD, '--name', 'Alan Turing']);
+    const run = await runAdmin(dataDir, [
+      'create',
+      '--email',
+      'alan@example.org',
+      '--password',
+      STRONG_PASSWORD,
+      '--name',
+      'Alan Turing',
+    ]);
     expect(run.stderr).to.equal('');
     expect(run.code).to.equal(0);
     expect(run.stdout.trim()).to.equal('Created administrator alan@example.org.');

@@ -9,7 +9,17 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -26,11 +36,39 @@ import { openDatabase } from '../../server/db/client.js';
 import { projectRoot } from '../../server/paths.js';
 import { DISK_FULL_MESSAGE, receiveFiles } from '../../server/middleware/upload.js';
 import { storedPath } from '../../server/storage/evidence-files.js';
-import { addSchool, fixture, fixtureBytes, GOOD_ELIGIBILITY, saveCriterion, startApplication, words } from '../helpers/applicant.js';
+import {
+  addSchool,
+  fixture,
+  fixtureBytes,
+  GOOD_ELIGIBILITY,
+  saveCriterion,
+  startApplication,
+  words,
+} from '../helpers/applicant.js';
 import { createUser, signIn } from '../helpers/factories.js';
 import { csrfTokenFrom, readable, submitForm } from '../helpers/forms.js';
-import { attackAll, attackTargets, cookiesOf, csrfTokenOf, head, leftIn, MULTIPART_ATTACKS, sendRaw, type AttackTarget } from '../helpers/multipart-attacks.js';
-import { describeOutput, freePort, RUNNING, startServer, STOP_TIMEOUT_MS, stopAllServers, waitForExit, waitForOutput, type ServerProcess } from '../helpers/server-process.js';
+import {
+  attackAll,
+  attackTargets,
+  cookiesOf,
+  csrfTokenOf,
+  head,
+  leftIn,
+  MULTIPART_ATTACKS,
+  sendRaw,
+  type AttackTarget,
+} from '../helpers/multipart-attacks.js';
+import {
+  describeOutput,
+  freePort,
+  RUNNING,
+  startServer,
+  STOP_TIMEOUT_MS,
+  stopAllServers,
+  waitForExit,
+  waitForOutput,
+  type ServerProcess,
+} from '../helpers/server-process.js';
 import { uploadRoutesOf, type UploadRoute } from '../helpers/upload-routes.js';
 
 type Agent = ReturnType<typeof supertest.agent>;
@@ -41,7 +79,9 @@ const TMPFS_BYTES = 1024 * 1024;
 /** Mounts a tmpfs of `bytes` on `dir`; false when this machine does not allow it. */
 function mountTmpfs(dir: string, bytes: number): boolean {
   if (process.getuid?.() !== 0) return false;
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes},mode=0700`, 'tmpfs', dir], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes},mode=0700`, 'tmpfs', dir], { stdio: 'ignore' }).status === 0
+  );
 }
 
 /** Stored evidence files under UPLOAD_DIR (outside tmp), as stored names "ab/ab…". */
@@ -52,13 +92,21 @@ function storedFiles(uploadDir: string): string[] {
     .sort();
 }
 
-function multipartBody(boundary: string, fields: Record<string, string>, files: Array<{ name: string; bytes: Buffer }>): Buffer {
+function multipartBody(
+  boundary: string,
+  fields: Record<string, string>,
+  files: Array<{ name: string; bytes: Buffer }>,
+): Buffer {
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   for (const file of files) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+    );
     parts.push(file.bytes, Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
@@ -116,7 +164,11 @@ describe('faults in the running portal (server/index.ts)', function () {
   }
 
   function uploadTarget(criterionId: number, token: string): Omit<AttackTarget, 'fieldName'> {
-    return { port, path: `/applications/${applicationId}/criteria/${criterionId}?_csrf=${encodeURIComponent(token)}`, cookie: cookiesOf(applicant) };
+    return {
+      port,
+      path: `/applications/${applicationId}/criteria/${criterionId}?_csrf=${encodeURIComponent(token)}`,
+      cookie: cookiesOf(applicant),
+    };
   }
 
   before(async () => {
@@ -143,7 +195,15 @@ describe('faults in the running portal (server/index.ts)', function () {
         createApp({
           db: database.db,
           databaseKind: database.kind,
-          config: { isProduction: false, baseUrl: 'http://127.0.0.1', mailFrom: 'Laurel <no-reply@localhost>', sessionSecret: 'x'.repeat(40), trustProxy: false, dataDir, uploadDir },
+          config: {
+            isProduction: false,
+            baseUrl: 'http://127.0.0.1',
+            mailFrom: 'Laurel <no-reply@localhost>',
+            sessionSecret: 'x'.repeat(40),
+            trustProxy: false,
+            dataDir,
+            uploadDir,
+          },
         }),
       );
     } finally {
@@ -160,16 +220,25 @@ describe('faults in the running portal (server/index.ts)', function () {
   after(async () => {
     await stopAllServers();
     // A lazy unmount if something still holds a file there, so no mount outlives the test.
-    if (mounted && spawnSync('umount', [uploadDir], { stdio: 'ignore' }).status !== 0) spawnSync('umount', ['-l', uploadDir], { stdio: 'ignore' });
+    if (mounted && spawnSync('umount', [uploadDir], { stdio: 'ignore' }).status !== 0)
+      spawnSync('umount', ['-l', uploadDir], { stdio: 'ignore' });
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('survives cut-off, dropped and malformed multipart bodies on every upload route', async function () {
-    const targets = await attackTargets(routes, { port, applicant, params: { id: applicationId, criterionId: cycleCriteria[0]!.id } });
+    const targets = await attackTargets(routes, {
+      port,
+      applicant,
+      params: { id: applicationId, criterionId: cycleCriteria[0]!.id },
+    });
     const failures = await attackAll(targets, async ({ route, who }) => {
-      const health = await fetch(`${base()}/healthz`, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
-        throw new Error(`The portal stopped answering after the attacks on ${route} by ${who} (${String(error)})${describeOutput(server)}`);
-      });
+      const health = await fetch(`${base()}/healthz`, { signal: AbortSignal.timeout(10_000) }).catch(
+        (error: unknown) => {
+          throw new Error(
+            `The portal stopped answering after the attacks on ${route} by ${who} (${String(error)})${describeOutput(server)}`,
+          );
+        },
+      );
       expect(health.status).to.equal(200);
     });
     this.test!.title += ` (${MULTIPART_ATTACKS.length} bodies × ${targets.length} route/sender pairs: ${targets.map((t) => `${t.route} as ${t.who}`).join('; ')})`;
@@ -182,7 +251,11 @@ describe('faults in the running portal (server/index.ts)', function () {
   it('logs an error that escapes every handler at error level, and keeps serving', async () => {
     server.child.kill('SIGUSR2');
     for (let waited = 0; waited < 5000 && errorLines().length < 2; waited += 50) await sleep(50);
-    expect(errorLines().map((line) => line.msg).sort()).to.deep.equal(['uncaught exception; still serving', 'unhandled promise rejection; still serving']);
+    expect(
+      errorLines()
+        .map((line) => line.msg)
+        .sort(),
+    ).to.deep.equal(['uncaught exception; still serving', 'unhandled promise rejection; still serving']);
     expect((await fetch(`${base()}/healthz`)).status).to.equal(200);
     expect(server.child.exitCode, describeOutput(server)).to.equal(null);
     // The lines are read, so the next test starts from a clean log.
@@ -191,23 +264,32 @@ describe('faults in the running portal (server/index.ts)', function () {
 
   it('tells the person when the disk is full, saves nothing, and logs it at error level', async function () {
     if (!mounted) {
-      this.test!.title += ' (mount not allowed here: ENOSPC injected through receiveFiles’ temp-file opener, in process)';
+      this.test!.title +=
+        ' (mount not allowed here: ENOSPC injected through receiveFiles’ temp-file opener, in process)';
       return diskFullInjected();
     }
     this.test!.title += ` (a real ${TMPFS_BYTES / 1024} KB tmpfs as UPLOAD_DIR, in the server process)`;
     const criterionId = cycleCriteria[0]!.id;
     const storedBefore = storedFiles(uploadDir);
     const big = Buffer.concat([fixtureBytes('sample.pdf'), Buffer.alloc(TMPFS_BYTES + 512 * 1024, 0x20)]);
-    const refused = await saveCriterion(applicant, applicationId, criterionId, { answer: 'Our garden', files: [{ name: 'report.pdf', bytes: big }] });
+    const refused = await saveCriterion(applicant, applicationId, criterionId, {
+      answer: 'Our garden',
+      files: [{ name: 'report.pdf', bytes: big }],
+    });
     expect(refused.status).to.equal(422);
     expect(readable(refused.text)).to.contain(DISK_FULL_MESSAGE);
     expect(readable(refused.text)).not.to.contain('report.pdf</a>');
     expect(await leftIn(tmpDir)).to.deep.equal([]);
     expect(storedFiles(uploadDir)).to.deep.equal(storedBefore);
-    expect(errorLines().map((line) => [line.msg, line.err?.code])).to.deep.equal([['upload refused: the disk is full', 'ENOSPC']]);
+    expect(errorLines().map((line) => [line.msg, line.err?.code])).to.deep.equal([
+      ['upload refused: the disk is full', 'ENOSPC'],
+    ]);
 
     // The space the temp file took is free again: the next upload goes through.
-    const saved = await saveCriterion(applicant, applicationId, criterionId, { answer: 'Our garden', files: [{ name: 'sample.pdf' }] });
+    const saved = await saveCriterion(applicant, applicationId, criterionId, {
+      answer: 'Our garden',
+      files: [{ name: 'sample.pdf' }],
+    });
     expect(saved.status, saved.text).to.equal(303);
     expect(storedFiles(uploadDir)).to.have.length(storedBefore.length + 1);
   });
@@ -219,9 +301,20 @@ describe('faults in the running portal (server/index.ts)', function () {
 
     // Killed mid-body, while the temp file is being written.
     const boundary = `----LaurelFaults${randomBytes(6).toString('hex')}`;
-    const body = multipartBody(boundary, { answer: 'Killed while sending' }, [{ name: 'slow.pdf', bytes: Buffer.concat([fixtureBytes('sample.pdf'), Buffer.alloc(400 * 1024, 0x20)]) }]);
-    const sending = sendRaw(port, [Buffer.from(head(target, `multipart/form-data; boundary=${boundary}`, body.length)), body.subarray(0, 200 * 1024)]);
-    for (let waited = 0; waited < 10_000 && !(existsSync(tmpDir) && readdirSync(tmpDir).some((f) => statSync(path.join(tmpDir, f)).size > 0)); waited += 20) await sleep(20);
+    const body = multipartBody(boundary, { answer: 'Killed while sending' }, [
+      { name: 'slow.pdf', bytes: Buffer.concat([fixtureBytes('sample.pdf'), Buffer.alloc(400 * 1024, 0x20)]) },
+    ]);
+    const sending = sendRaw(port, [
+      Buffer.from(head(target, `multipart/form-data; boundary=${boundary}`, body.length)),
+      body.subarray(0, 200 * 1024),
+    ]);
+    for (
+      let waited = 0;
+      waited < 10_000 &&
+      !(existsSync(tmpDir) && readdirSync(tmpDir).some((f) => statSync(path.join(tmpDir, f)).size > 0));
+      waited += 20
+    )
+      await sleep(20);
     expect(readdirSync(tmpDir), 'a temp file being written').to.have.length(1);
     await kill();
     await sending;
@@ -245,11 +338,23 @@ describe('faults in the running portal (server/index.ts)', function () {
       // A criterion each, so no try meets the limit of files per criterion.
       const criterionId = cycleCriteria[2 + index]!.id;
       const fresh = await applicant.get(`/applications/${applicationId}/criteria/${criterionId}`);
-      const files = ['sample.pdf', 'sample.png', 'sample.docx', 'sample.xlsx'].map((name) => ({ name, bytes: fixtureBytes(name) }));
+      const files = ['sample.pdf', 'sample.png', 'sample.docx', 'sample.xlsx'].map((name) => ({
+        name,
+        bytes: fixtureBytes(name),
+      }));
       const whole = multipartBody(boundary, { answer: `Killed ${delayMs} ms after sending` }, files);
       const answered = sendRaw(
         port,
-        [Buffer.from(head(uploadTarget(criterionId, csrfTokenOf(fresh.text)), `multipart/form-data; boundary=${boundary}`, whole.length)), whole],
+        [
+          Buffer.from(
+            head(
+              uploadTarget(criterionId, csrfTokenOf(fresh.text)),
+              `multipart/form-data; boundary=${boundary}`,
+              whole.length,
+            ),
+          ),
+          whole,
+        ],
         { kind: 'wait' },
         () => setTimeout(() => server.child.kill('SIGKILL'), delayMs),
       );
@@ -268,9 +373,17 @@ describe('faults in the running portal (server/index.ts)', function () {
 
   it('after a SIGKILL right after a submit, the application is either wholly submitted or still a draft', async function () {
     const basePath = `/applications/${applicationId}`;
-    expect((await submitForm(applicant, `${basePath}/eligibility`, `${basePath}/eligibility`, GOOD_ELIGIBILITY)).status).to.equal(303);
+    expect(
+      (await submitForm(applicant, `${basePath}/eligibility`, `${basePath}/eligibility`, GOOD_ELIGIBILITY)).status,
+    ).to.equal(303);
     const optional = cycleCriteria.filter((c) => !c.required).slice(0, 4);
-    expect((await submitForm(applicant, `${basePath}/criteria`, `${basePath}/criteria`, { chosen: optional.map((c) => String(c.id)) })).status).to.equal(303);
+    expect(
+      (
+        await submitForm(applicant, `${basePath}/criteria`, `${basePath}/criteria`, {
+          chosen: optional.map((c) => String(c.id)),
+        })
+      ).status,
+    ).to.equal(303);
     for (const c of cycleCriteria.filter((c) => c.required).concat(optional)) {
       expect((await saveCriterion(applicant, applicationId, c.id, { answer: words(40) })).status).to.equal(303);
     }
@@ -280,7 +393,13 @@ describe('faults in the running portal (server/index.ts)', function () {
     const submit = async (onSent?: () => void) => {
       const review = await applicant.get(`${basePath}/review`);
       const form = `_csrf=${encodeURIComponent(csrfTokenFrom(review.text))}`;
-      const request = Buffer.from(head({ port, path: `${basePath}/submit`, cookie: cookiesOf(applicant) }, 'application/x-www-form-urlencoded', form.length) + form);
+      const request = Buffer.from(
+        head(
+          { port, path: `${basePath}/submit`, cookie: cookiesOf(applicant) },
+          'application/x-www-form-urlencoded',
+          form.length,
+        ) + form,
+      );
       return sendRaw(port, [request], { kind: 'wait' }, onSent);
     };
     const reopen = async () => {
@@ -349,7 +468,10 @@ async function diskFullInjected(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'laurel-faults-enospc-'));
   const logged: Array<{ level: number; msg: string }> = [];
   try {
-    const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+    const logger = pino(
+      { level: 'error' },
+      { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) },
+    );
     const tmp = path.join(dir, 'tmp');
     const app = express();
     app.use((req, _res, next) => ((req.log = logger), next()));
@@ -362,12 +484,20 @@ async function diskFullInjected(): Promise<void> {
         openTempFile: (filePath) => {
           const real = createWriteStream(filePath, { flags: 'wx' });
           return new Writable({
-            write: (_chunk, _encoding, callback) => callback(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' })),
-            destroy: (error, callback) => (real.closed ? callback(error) : (real.once('close', () => callback(error)), real.destroy())),
+            write: (_chunk, _encoding, callback) =>
+              callback(
+                Object.assign(new Error('ENOSPC: no space left on device, write'), {
+                  code: 'ENOSPC',
+                  syscall: 'write',
+                }),
+              ),
+            destroy: (error, callback) =>
+              real.closed ? callback(error) : (real.once('close', () => callback(error)), real.destroy()),
           });
         },
       }),
-      (req: Request, res: Response) => res.status(req.uploadProblem ? 422 : 200).json({ problem: req.uploadProblem ?? null }),
+      (req: Request, res: Response) =>
+        res.status(req.uploadProblem ? 422 : 200).json({ problem: req.uploadProblem ?? null }),
     );
     const response = await supertest(app).post('/upload').attach('files', fixture('sample.pdf')).expect(422);
     expect(response.body).to.deep.equal({ problem: DISK_FULL_MESSAGE });

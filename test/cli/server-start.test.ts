@@ -85,7 +85,9 @@ describe('starting and stopping the portal (server/index.ts)', function () {
     expect(html).to.contain('<h1>Schools of Opportunity</h1>');
     expect(html).to.contain('Applications are open until');
     expect(html).to.contain('Every school answers the required criteria, then chooses 4 of the others.');
-    const [required = '', optional = ''] = [...html.matchAll(/<[ou]l class="criteria">([\s\S]*?)<\/[ou]l>/g)].map((m) => m[1]);
+    const [required = '', optional = ''] = [...html.matchAll(/<[ou]l class="criteria">([\s\S]*?)<\/[ou]l>/g)].map(
+      (m) => m[1],
+    );
     const titles = (list: string) => [...list.matchAll(/<strong>([^<]+)<\/strong>/g)].map((m) => m[1]);
     expect(titles(required)).to.deep.equal([
       'Broadening and enriching learning opportunities',

@@ -18,16 +18,22 @@ interface Layer {
   route?: { path: unknown; methods: Record<string, boolean>; stack: Layer[] };
 }
 
-export function routesOf(app: Express, { onUse }: { onUse?: (handle: Record<symbol, unknown>) => void } = {}): AppRoute[] {
+export function routesOf(
+  app: Express,
+  { onUse }: { onUse?: (handle: Record<symbol, unknown>) => void } = {},
+): AppRoute[] {
   const found: AppRoute[] = [];
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        if (typeof layer.route.path !== 'string') throw new Error(`A route has a path that is not a string: ${String(layer.route.path)}`);
+        if (typeof layer.route.path !== 'string')
+          throw new Error(`A route has a path that is not a string: ${String(layer.route.path)}`);
         const handlers = layer.route.stack.map((l) => l.handle);
-        for (const method of Object.keys(layer.route.methods)) found.push({ method, path: prefix + layer.route.path, handlers });
+        for (const method of Object.keys(layer.route.methods))
+          found.push({ method, path: prefix + layer.route.path, handlers });
       } else if (layer.handle.stack) {
-        if (typeof layer.rawPath !== 'string') throw new Error(`A router is mounted on a path that is not a string: ${String(layer.rawPath)}`);
+        if (typeof layer.rawPath !== 'string')
+          throw new Error(`A router is mounted on a path that is not a string: ${String(layer.rawPath)}`);
         walk(layer.handle.stack, layer.rawPath === '/' ? prefix : prefix + layer.rawPath);
       } else {
         onUse?.(layer.handle);

@@ -41,7 +41,10 @@ export async function addSchool(agent: Agent, profile: Record<string, string> = 
 }
 
 export async function startApplication(agent: Agent, schoolId: number, cycleId: number): Promise<number> {
-  const res = await submitForm(agent, '/my/applications', '/applications', { schoolId: String(schoolId), cycleId: String(cycleId) });
+  const res = await submitForm(agent, '/my/applications', '/applications', {
+    schoolId: String(schoolId),
+    cycleId: String(cycleId),
+  });
   expect(res.status, res.text).to.equal(303);
   const match = /^\/applications\/(\d+)$/.exec(res.headers.location ?? '');
   if (!match?.[1]) throw new Error(`Unexpected redirect ${res.headers.location}`);
@@ -83,7 +86,10 @@ export async function completeAndSubmit(
   const base = `/applications/${applicationId}`;
   expect((await submitForm(agent, `${base}/eligibility`, `${base}/eligibility`, eligibility)).status).to.equal(303);
   const optional = criteriaOfCycle.filter((c) => !c.required).slice(0, 4);
-  expect((await submitForm(agent, `${base}/criteria`, `${base}/criteria`, { chosen: optional.map((c) => String(c.id)) })).status).to.equal(303);
+  expect(
+    (await submitForm(agent, `${base}/criteria`, `${base}/criteria`, { chosen: optional.map((c) => String(c.id)) }))
+      .status,
+  ).to.equal(303);
   for (const c of criteriaOfCycle.filter((c) => c.required).concat(optional)) {
     expect((await saveCriterion(agent, applicationId, c.id, { answer: words(40) })).status).to.equal(303);
   }

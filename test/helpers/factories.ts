@@ -1,7 +1,15 @@
 // Rows made directly, for tests whose subject is not how they are made. The program and cycle
 // here are the tests' own: the demo (server/cli/seed-demo.ts) can change without moving a test.
 import { randomBytes } from 'node:crypto';
-import { criteria, cycles, eligibilityQuestions, eligibilityRules, programs, users, type Role } from '../../models/schema.js';
+import {
+  criteria,
+  cycles,
+  eligibilityQuestions,
+  eligibilityRules,
+  programs,
+  users,
+  type Role,
+} from '../../models/schema.js';
 import { DEMO_CRITERIA, DEMO_ELIGIBILITY_QUESTIONS, DEMO_ELIGIBILITY_RULES } from '../../server/cli/demo-data.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import type { Database } from '../../server/db/client.js';
@@ -74,7 +82,11 @@ export async function createOpenCycle(
   const year = now.getUTCFullYear();
   const [program] = await db
     .insert(programs)
-    .values({ name, slug: `program-${randomBytes(4).toString('hex')}`, description: `${name}: a program the tests run.` })
+    .values({
+      name,
+      slug: `program-${randomBytes(4).toString('hex')}`,
+      description: `${name}: a program the tests run.`,
+    })
     .returning();
   const [cycle] = await db
     .insert(cycles)
@@ -93,8 +105,14 @@ export async function createOpenCycle(
       optionalChoiceCount: 4,
     })
     .returning();
-  await db.insert(criteria).values(DEMO_CRITERIA.map((c, index) => ({ ...c, cycleId: cycle!.id, position: index + 1 })));
-  await db.insert(eligibilityQuestions).values(DEMO_ELIGIBILITY_QUESTIONS.map((q, index) => ({ ...q, cycleId: cycle!.id, position: index + 1 })));
-  await db.insert(eligibilityRules).values(DEMO_ELIGIBILITY_RULES.map((r, index) => ({ ...r, cycleId: cycle!.id, position: index + 1 })));
+  await db
+    .insert(criteria)
+    .values(DEMO_CRITERIA.map((c, index) => ({ ...c, cycleId: cycle!.id, position: index + 1 })));
+  await db
+    .insert(eligibilityQuestions)
+    .values(DEMO_ELIGIBILITY_QUESTIONS.map((q, index) => ({ ...q, cycleId: cycle!.id, position: index + 1 })));
+  await db
+    .insert(eligibilityRules)
+    .values(DEMO_ELIGIBILITY_RULES.map((r, index) => ({ ...r, cycleId: cycle!.id, position: index + 1 })));
   return cycle!.id;
 }

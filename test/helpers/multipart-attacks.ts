@@ -31,7 +31,12 @@ export interface Attack {
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
-export function head(target: Omit<AttackTarget, 'fieldName'>, contentType: string | undefined, contentLength: number, extra = ''): string {
+export function head(
+  target: Omit<AttackTarget, 'fieldName'>,
+  contentType: string | undefined,
+  contentLength: number,
+  extra = '',
+): string {
   return (
     `POST ${target.path} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nCookie: ${target.cookie}\r\nConnection: close\r\n` +
     (contentType === undefined ? '' : `Content-Type: ${contentType}\r\n`) +
@@ -53,7 +58,12 @@ export type Chunk = Buffer | { pauseMs: number };
  * Writes `chunks` one after the other, then ends as told; resolves with what came back.
  * `onSent` runs once every byte has left, for tests that act on the server then.
  */
-export function sendRaw(port: number, chunks: Chunk[], ending: Ending = { kind: 'wait' }, onSent?: () => void): Promise<Answer> {
+export function sendRaw(
+  port: number,
+  chunks: Chunk[],
+  ending: Ending = { kind: 'wait' },
+  onSent?: () => void,
+): Promise<Answer> {
   return new Promise((resolve) => {
     const received: Buffer[] = [];
     const socket = net.connect(port, '127.0.0.1');
@@ -92,7 +102,11 @@ function attack(
     send: (target) => {
       const boundary = `----LaurelAttack${randomBytes(8).toString('hex')}`;
       const { chunks, ending } = build(target, boundary);
-      return sendRaw(target.port, chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c)), ending);
+      return sendRaw(
+        target.port,
+        chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : c)),
+        ending,
+      );
     },
   };
 }
@@ -116,7 +130,10 @@ function cutOff(name: string, ending: Ending, fileBytes: number, extraClaimed: n
 function framed(name: string, parts: (boundary: string, target: AttackTarget) => string): Attack {
   return attack(name, true, (target, boundary) => {
     const body = parts(boundary, target) + `--${boundary}--\r\n`;
-    return { chunks: [head(target, multipartType(boundary), Buffer.byteLength(body, 'latin1')), body], ending: { kind: 'wait' } };
+    return {
+      chunks: [head(target, multipartType(boundary), Buffer.byteLength(body, 'latin1')), body],
+      ending: { kind: 'wait' },
+    };
   });
 }
 
@@ -127,8 +144,12 @@ export const MULTIPART_ATTACKS: Attack[] = [
   cutOff('a connection dropped mid-file', { kind: 'destroy', afterMs: 20 }, 256 * 1024, 100_000),
   // The window of the crash this suite was written for: the part's header has arrived, its
   // temp file is being opened, and the request is already gone.
-  ...[0, 1, 3, 10].map((ms) => cutOff(`a connection dropped ${ms} ms after a file part's header`, { kind: 'destroy', afterMs: ms }, 0, 100_000)),
-  ...[0, 2].map((ms) => cutOff(`a connection dropped ${ms} ms into a file's first bytes`, { kind: 'destroy', afterMs: ms }, 10, 100_000)),
+  ...[0, 1, 3, 10].map((ms) =>
+    cutOff(`a connection dropped ${ms} ms after a file part's header`, { kind: 'destroy', afterMs: ms }, 0, 100_000),
+  ),
+  ...[0, 2].map((ms) =>
+    cutOff(`a connection dropped ${ms} ms into a file's first bytes`, { kind: 'destroy', afterMs: ms }, 10, 100_000),
+  ),
   // The request that ended the process: one write, ending just after a file part's header.
   attack("a body that ends right after a file part's header", true, (target, boundary) => {
     const body = fileHeader(boundary, target.fieldName);
@@ -151,18 +172,28 @@ export const MULTIPART_ATTACKS: Attack[] = [
     return { chunks: [head(target, 'multipart/form-data; boundary=', body.length), body], ending: { kind: 'wait' } };
   }),
   attack('a boundary the body never uses', true, (target, boundary) => {
-    const body = fieldPart(boundary, 'answer', 'x') + fileHeader(boundary, target.fieldName) + 'data\r\n' + `--${boundary}--\r\n`;
+    const body =
+      fieldPart(boundary, 'answer', 'x') + fileHeader(boundary, target.fieldName) + 'data\r\n' + `--${boundary}--\r\n`;
     return { chunks: [head(target, multipartType(`${boundary}-other`), body.length), body], ending: { kind: 'wait' } };
   }),
-  attack('an empty body', true, (target, boundary) => ({ chunks: [head(target, multipartType(boundary), 0)], ending: { kind: 'wait' } })),
-  framed('a part header line of 100 KB', (boundary, target) =>
-    `--${boundary}\r\nContent-Disposition: form-data; name="${target.fieldName}"; filename="${'a'.repeat(100 * 1024)}.pdf"\r\n\r\ndata\r\n`,
+  attack('an empty body', true, (target, boundary) => ({
+    chunks: [head(target, multipartType(boundary), 0)],
+    ending: { kind: 'wait' },
+  })),
+  framed(
+    'a part header line of 100 KB',
+    (boundary, target) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${target.fieldName}"; filename="${'a'.repeat(100 * 1024)}.pdf"\r\n\r\ndata\r\n`,
   ),
-  framed('3000 header lines in one part', (boundary, target) =>
-    `--${boundary}\r\n${'X-Filler: 1\r\n'.repeat(3000)}Content-Disposition: form-data; name="${target.fieldName}"; filename="a.pdf"\r\n\r\ndata\r\n`,
+  framed(
+    '3000 header lines in one part',
+    (boundary, target) =>
+      `--${boundary}\r\n${'X-Filler: 1\r\n'.repeat(3000)}Content-Disposition: form-data; name="${target.fieldName}"; filename="a.pdf"\r\n\r\ndata\r\n`,
   ),
-  framed('a file part without a field name', (boundary) =>
-    `--${boundary}\r\nContent-Disposition: form-data; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n`,
+  framed(
+    'a file part without a field name',
+    (boundary) =>
+      `--${boundary}\r\nContent-Disposition: form-data; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n`,
   ),
   framed('a field name of 10 KB', (boundary) => fieldPart(boundary, 'n'.repeat(10 * 1024), 'x')),
 ];
@@ -205,7 +236,12 @@ export async function attackTargets(
     targets.push({
       who: 'the applicant',
       route: name,
-      target: { port, path: `${filled}?_csrf=${encodeURIComponent(token)}`, cookie: cookiesOf(applicant), fieldName: route.fieldName },
+      target: {
+        port,
+        path: `${filled}?_csrf=${encodeURIComponent(token)}`,
+        cookie: cookiesOf(applicant),
+        fieldName: route.fieldName,
+      },
     });
     if (route.path.includes(':')) continue;
     const visitor = supertest.agent(`http://127.0.0.1:${port}`);
@@ -214,7 +250,12 @@ export async function attackTargets(
     targets.push({
       who: 'an anonymous visitor',
       route: name,
-      target: { port, path: `${route.path}?_csrf=${encodeURIComponent(csrfTokenOf(page.text))}`, cookie: cookiesOf(visitor), fieldName: route.fieldName },
+      target: {
+        port,
+        path: `${route.path}?_csrf=${encodeURIComponent(csrfTokenOf(page.text))}`,
+        cookie: cookiesOf(visitor),
+        fieldName: route.fieldName,
+      },
     });
   }
   return targets;
@@ -225,7 +266,10 @@ export async function attackTargets(
  * must get the 400 page; a dropped connection may get nothing, or Node's own 400.
  * `afterTarget` runs after each target's attacks (a health check).
  */
-export async function attackAll(targets: NamedTarget[], afterTarget: (target: NamedTarget) => Promise<void>): Promise<string[]> {
+export async function attackAll(
+  targets: NamedTarget[],
+  afterTarget: (target: NamedTarget) => Promise<void>,
+): Promise<string[]> {
   const failures: string[] = [];
   for (const named of targets) {
     for (const attack of MULTIPART_ATTACKS) {
@@ -246,6 +290,7 @@ export async function attackAll(targets: NamedTarget[], afterTarget: (target: Na
 /** The names left in a directory (none when it does not exist), waiting up to `ms` for it to empty. */
 export async function leftIn(dir: string, ms = 3000): Promise<string[]> {
   const list = () => (existsSync(dir) ? readdirSync(dir) : []);
-  for (let waited = 0; waited < ms && list().length > 0; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let waited = 0; waited < ms && list().length > 0; waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   return list();
 }

@@ -40,8 +40,11 @@ export async function nominate(
 
 export async function confirmLinkFor(h: Harness, email: string, nth = 0): Promise<string> {
   await h.deliverMail();
-  const mails = h.sink.messages.filter((m) => m.to.includes(email) && m.subject.startsWith('Please confirm your nomination'));
-  const mail = mails[nth] ?? (await h.sink.waitFor((m) => m.to.includes(email) && m.subject.startsWith('Please confirm')));
+  const mails = h.sink.messages.filter(
+    (m) => m.to.includes(email) && m.subject.startsWith('Please confirm your nomination'),
+  );
+  const mail =
+    mails[nth] ?? (await h.sink.waitFor((m) => m.to.includes(email) && m.subject.startsWith('Please confirm')));
   return linkIn(mail.text, '/nominations/confirm/');
 }
 

@@ -78,7 +78,11 @@ export function describeOutput(server: ServerProcess): string {
 }
 
 /** Resolves with the first match of `pattern` in the server's stdout; fails if it exits first. */
-export function waitForOutput(server: ServerProcess, pattern: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<RegExpExecArray> {
+export function waitForOutput(
+  server: ServerProcess,
+  pattern: RegExp,
+  timeoutMs = START_TIMEOUT_MS,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (outcome: () => void) => {
@@ -99,7 +103,11 @@ export function waitForOutput(server: ServerProcess, pattern: RegExp, timeoutMs 
     server.child.stdout?.on('data', check);
     void server.closed.then((exit) => {
       check();
-      finish(() => reject(new Error(`The server exited (${JSON.stringify(exit)}) before printing ${pattern}${describeOutput(server)}`)));
+      finish(() =>
+        reject(
+          new Error(`The server exited (${JSON.stringify(exit)}) before printing ${pattern}${describeOutput(server)}`),
+        ),
+      );
     });
     check();
   });
@@ -108,7 +116,10 @@ export function waitForOutput(server: ServerProcess, pattern: RegExp, timeoutMs 
 export async function waitForExit(server: ServerProcess, timeoutMs: number): Promise<Exit> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`The server did not exit within ${timeoutMs} ms${describeOutput(server)}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`The server did not exit within ${timeoutMs} ms${describeOutput(server)}`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([server.closed, timeout]);

@@ -82,7 +82,8 @@ export async function startSmtpSink(port = 0, options: { replyDelayMs?: number }
         const found = messages.find(match);
         if (found) return found;
         const remaining = deadline - Date.now();
-        if (remaining <= 0) throw new Error(`No matching e-mail arrived within ${timeoutMs} ms (${messages.length} received)`);
+        if (remaining <= 0)
+          throw new Error(`No matching e-mail arrived within ${timeoutMs} ms (${messages.length} received)`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, remaining);
           waiters.push(() => {

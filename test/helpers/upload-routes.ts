@@ -16,14 +16,17 @@ export function uploadRoutesOf(app: Express): UploadRoute[] {
   const found: UploadRoute[] = [];
   const routes = routesOf(app, {
     onUse: (handle) => {
-      if (handle[RECEIVES_FILES]) throw new Error('receiveFiles is used with app.use or router.use: give it a route, so tests can find it');
+      if (handle[RECEIVES_FILES])
+        throw new Error('receiveFiles is used with app.use or router.use: give it a route, so tests can find it');
     },
   });
   for (const route of routes) {
-    const mark = route.handlers.map((handle) => handle[RECEIVES_FILES]).find(Boolean) as { fieldName: string } | undefined;
+    const mark = route.handlers.map((handle) => handle[RECEIVES_FILES]).find(Boolean) as
+      { fieldName: string } | undefined;
     if (mark) found.push({ method: route.method, path: route.path, fieldName: mark.fieldName });
   }
-  if (found.length === 0) throw new Error('No upload route found: has the RECEIVES_FILES mark or the router layout changed?');
+  if (found.length === 0)
+    throw new Error('No upload route found: has the RECEIVES_FILES mark or the router layout changed?');
   return found;
 }
 
@@ -31,7 +34,8 @@ export function uploadRoutesOf(app: Express): UploadRoute[] {
 export function fillParams(route: string, values: Record<string, string | number>): string {
   return route.replace(/:([A-Za-z]+)/g, (_all, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new Error(`No value for :${name} in ${route}: tell the upload attack tests what a real one is`);
+    if (value === undefined)
+      throw new Error(`No value for :${name} in ${route}: tell the upload attack tests what a real one is`);
     return encodeURIComponent(String(value));
   });
 }

@@ -20,7 +20,9 @@
       status.textContent = 'Uploading… ';
       status.appendChild(bar);
       form.appendChild(status);
-      form.querySelectorAll('button').forEach(function (button) { button.disabled = true; });
+      form.querySelectorAll('button').forEach(function (button) {
+        button.disabled = true;
+      });
       var xhr = new XMLHttpRequest();
       xhr.open('POST', form.action);
       xhr.upload.addEventListener('progress', function (e) {
@@ -34,7 +36,9 @@
       });
       xhr.addEventListener('error', function () {
         status.textContent = 'The upload failed: check your connection and try again.';
-        form.querySelectorAll('button').forEach(function (button) { button.disabled = false; });
+        form.querySelectorAll('button').forEach(function (button) {
+          button.disabled = false;
+        });
       });
       xhr.send(new FormData(form));
     });

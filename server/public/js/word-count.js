@@ -10,7 +10,8 @@
     if (!output) return;
     var update = function () {
       var words = count(area.value);
-      output.textContent = words + ' of ' + limit + ' words' + (words > limit ? ' — ' + (words - limit) + ' over the limit' : '');
+      output.textContent =
+        words + ' of ' + limit + ' words' + (words > limit ? ' — ' + (words - limit) + ' over the limit' : '');
       output.classList.toggle('over-limit', words > limit);
     };
     area.addEventListener('input', update);

@@ -181,7 +181,10 @@ export async function verifyEmail(
     if (!check.ok) return check;
     const [user] = await tx
       .update(users)
-      .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock().toISOString()}::timestamptz)`, updatedAt: clock() })
+      .set({
+        emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${clock().toISOString()}::timestamptz)`,
+        updatedAt: clock(),
+      })
       .where(eq(users.id, check.userId))
       .returning({ email: users.email });
     return user ? { ok: true, email: user.email } : { ok: false, reason: 'unknown' };
@@ -204,7 +207,12 @@ export async function requestPasswordReset(
   const user = await findUserByEmail(db, email);
   await db.transaction(async (tx) => {
     // Counted for unknown addresses too, so that every request commits one write.
-    const { allowed } = await takeRateLimitSlot(tx, { key: `reset-password:${email}`, limit: RESETS_PER_HOUR, windowMs: HOUR_MS, clock });
+    const { allowed } = await takeRateLimitSlot(tx, {
+      key: `reset-password:${email}`,
+      limit: RESETS_PER_HOUR,
+      windowMs: HOUR_MS,
+      clock,
+    });
     if (user && allowed) await sendResetLink({ db: tx, mail, clock }, user);
     else await imitateResetLink({ db: tx, clock }, email);
   });

@@ -61,7 +61,10 @@ export async function saveCriteriaChoice(
   const now = clock();
   assertEditable(access, now);
   const ids = new Set(
-    ([] as unknown[]).concat(chosenIds ?? []).filter((v): v is string => typeof v === 'string' && /^\d{1,15}$/.test(v)).map(Number),
+    ([] as unknown[])
+      .concat(chosenIds ?? [])
+      .filter((v): v is string => typeof v === 'string' && /^\d{1,15}$/.test(v))
+      .map(Number),
   );
   const optional = await db
     .select({ id: criteria.id })
@@ -76,7 +79,14 @@ export async function saveCriteriaChoice(
   await db.transaction(async (tx) => {
     await tx
       .insert(applicationAnswers)
-      .values(optional.map((c) => ({ applicationId: access.application.id, criterionId: c.id, chosen: ids.has(c.id), updatedAt: now })))
+      .values(
+        optional.map((c) => ({
+          applicationId: access.application.id,
+          criterionId: c.id,
+          chosen: ids.has(c.id),
+          updatedAt: now,
+        })),
+      )
       .onConflictDoUpdate({
         target: [applicationAnswers.applicationId, applicationAnswers.criterionId],
         set: { chosen: sql`excluded.chosen`, updatedAt: now },
@@ -86,7 +96,10 @@ export async function saveCriteriaChoice(
   return {};
 }
 
-export async function findCriterion(db: Database, { access, criterionId }: { access: ApplicationAccess; criterionId: number }) {
+export async function findCriterion(
+  db: Database,
+  { access, criterionId }: { access: ApplicationAccess; criterionId: number },
+) {
   const [criterion] = await db
     .select()
     .from(criteria)
@@ -108,18 +121,29 @@ export async function saveCriterionAnswer(
   const criterion = await findCriterion(db, { access, criterionId });
   const text = typeof answer === 'string' ? answer.replace(/\r\n/g, '\n') : '';
   if (text.length > ANSWER_MAX_CHARS) {
-    return { answer: `This answer is too long to save (${text.length.toLocaleString('en-US')} characters). The limit is ${criterion.wordLimit} words.` };
+    return {
+      answer: `This answer is too long to save (${text.length.toLocaleString('en-US')} characters). The limit is ${criterion.wordLimit} words.`,
+    };
   }
   const wordCount = countWords(text);
   await db
     .insert(applicationAnswers)
-    .values({ applicationId: access.application.id, criterionId, chosen: criterion.required, answer: text, wordCount, updatedAt: now })
+    .values({
+      applicationId: access.application.id,
+      criterionId,
+      chosen: criterion.required,
+      answer: text,
+      wordCount,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({
       target: [applicationAnswers.applicationId, applicationAnswers.criterionId],
       set: { answer: text, wordCount, updatedAt: now },
     });
   await db.update(applications).set({ updatedAt: now }).where(eq(applications.id, access.application.id));
   return wordCount > criterion.wordLimit
-    ? { answer: `Saved, but the answer has ${wordCount} words and the limit is ${criterion.wordLimit}. Shorten it before you submit.` }
+    ? {
+        answer: `Saved, but the answer has ${wordCount} words and the limit is ${criterion.wordLimit}. Shorten it before you submit.`,
+      }
     : {};
 }

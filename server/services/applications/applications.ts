@@ -26,10 +26,17 @@ import type { ServiceContext } from '../../context.js';
 
 export async function findOpenCycles(db: Database, now: Date) {
   return db
-    .select({ id: cycles.id, name: cycles.name, applicationsCloseAt: cycles.applicationsCloseAt, programName: programs.name })
+    .select({
+      id: cycles.id,
+      name: cycles.name,
+      applicationsCloseAt: cycles.applicationsCloseAt,
+      programName: programs.name,
+    })
     .from(cycles)
     .innerJoin(programs, eq(programs.id, cycles.programId))
-    .where(sql`${cycles.opensAt} <= ${now.toISOString()}::timestamptz and ${cycles.applicationsCloseAt} >= ${now.toISOString()}::timestamptz`)
+    .where(
+      sql`${cycles.opensAt} <= ${now.toISOString()}::timestamptz and ${cycles.applicationsCloseAt} >= ${now.toISOString()}::timestamptz`,
+    )
     .orderBy(asc(cycles.applicationsCloseAt));
 }
 
@@ -84,10 +91,25 @@ export async function loadApplication(db: Database, access: ApplicationAccess) {
   if (!school) throw new NotFound('We could not find that application.');
   // One after another, not Promise.all: inside a transaction they share one connection, and
   // node-postgres does not allow overlapping queries on one client.
-  const cycleCriteria = await db.select().from(criteria).where(eq(criteria.cycleId, cycle.id)).orderBy(asc(criteria.position));
-  const answers = await db.select().from(applicationAnswers).where(eq(applicationAnswers.applicationId, application.id));
-  const questions = await db.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.cycleId, cycle.id)).orderBy(asc(eligibilityQuestions.position));
-  const rules = await db.select().from(eligibilityRules).where(eq(eligibilityRules.cycleId, cycle.id)).orderBy(asc(eligibilityRules.position));
+  const cycleCriteria = await db
+    .select()
+    .from(criteria)
+    .where(eq(criteria.cycleId, cycle.id))
+    .orderBy(asc(criteria.position));
+  const answers = await db
+    .select()
+    .from(applicationAnswers)
+    .where(eq(applicationAnswers.applicationId, application.id));
+  const questions = await db
+    .select()
+    .from(eligibilityQuestions)
+    .where(eq(eligibilityQuestions.cycleId, cycle.id))
+    .orderBy(asc(eligibilityQuestions.position));
+  const rules = await db
+    .select()
+    .from(eligibilityRules)
+    .where(eq(eligibilityRules.cycleId, cycle.id))
+    .orderBy(asc(eligibilityRules.position));
   const files = await db
     .select({
       id: evidenceFiles.id,
@@ -143,13 +165,32 @@ export function missingItems(view: ApplicationView): MissingItem[] {
   for (const question of view.questions) {
     const value = view.application.eligibilityAnswers[question.key];
     if (value === undefined || value === '') {
-      items.push({ section: 'eligibility', href: `${base}/eligibility#q-${question.key}`, text: `Eligibility: answer “${question.prompt}”` });
+      items.push({
+        section: 'eligibility',
+        href: `${base}/eligibility#q-${question.key}`,
+        text: `Eligibility: answer “${question.prompt}”`,
+      });
     }
   }
   const { school } = view;
-  if (school.enrollment === null) items.push({ section: 'profile', href: `${base}/profile#enrollment`, text: 'School profile: enter the number of students.' });
-  if (school.frlPercent === null) items.push({ section: 'profile', href: `${base}/profile#frlPercent`, text: 'School profile: enter the share of students on free or reduced-price lunch.' });
-  if (school.iepPercent === null) items.push({ section: 'profile', href: `${base}/profile#iepPercent`, text: 'School profile: enter the share of students with IEPs.' });
+  if (school.enrollment === null)
+    items.push({
+      section: 'profile',
+      href: `${base}/profile#enrollment`,
+      text: 'School profile: enter the number of students.',
+    });
+  if (school.frlPercent === null)
+    items.push({
+      section: 'profile',
+      href: `${base}/profile#frlPercent`,
+      text: 'School profile: enter the share of students on free or reduced-price lunch.',
+    });
+  if (school.iepPercent === null)
+    items.push({
+      section: 'profile',
+      href: `${base}/profile#iepPercent`,
+      text: 'School profile: enter the share of students with IEPs.',
+    });
   const optionalChosen = view.criteria.filter((c) => !c.required && c.chosen).length;
   const needed = view.cycle.optionalChoiceCount;
   if (optionalChosen !== needed) {
@@ -162,7 +203,11 @@ export function missingItems(view: ApplicationView): MissingItem[] {
   for (const criterion of view.criteria.filter((c) => c.chosen)) {
     const label = `Criterion ${criterion.number} “${criterion.title}”`;
     if (criterion.wordCount === 0) {
-      items.push({ section: 'criteria', href: `${base}/criteria/${criterion.id}`, text: `${label}: write your answer.` });
+      items.push({
+        section: 'criteria',
+        href: `${base}/criteria/${criterion.id}`,
+        text: `${label}: write your answer.`,
+      });
     } else if (criterion.overLimit) {
       items.push({
         section: 'criteria',
@@ -193,7 +238,8 @@ export async function submitApplication(
     if (reason) throw new Forbidden(reason);
     const view = await loadApplication(tx, current);
     const missing = missingItems(view);
-    if (missing.length > 0) throw new Invalid({ submit: missing.map((m) => m.text).join(' ') }, 'The application is not complete yet.');
+    if (missing.length > 0)
+      throw new Invalid({ submit: missing.map((m) => m.text).join(' ') }, 'The application is not complete yet.');
     const flags = evaluateEligibility(view.rules, {
       answers: locked.eligibilityAnswers,
       school: view.school,
@@ -220,7 +266,12 @@ export async function submitApplication(
           applicationId: locked.id,
           submittedAt: now.toUTCString(),
           deadline: view.cycle.applicationsCloseAt.toUTCString(),
-          criteria: chosen.map((c) => ({ number: c.number, title: c.title, wordCount: c.wordCount, fileCount: c.files.length })),
+          criteria: chosen.map((c) => ({
+            number: c.number,
+            title: c.title,
+            wordCount: c.wordCount,
+            fileCount: c.files.length,
+          })),
           link: `${mail.baseUrl}/applications/${locked.id}`,
         },
       });
@@ -234,7 +285,8 @@ export async function withdrawApplication(
 ): Promise<void> {
   const now = clock();
   if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can withdraw its application.');
-  if (now > access.cycle.applicationsCloseAt) throw new Forbidden('The deadline has passed: the application can no longer be withdrawn.');
+  if (now > access.cycle.applicationsCloseAt)
+    throw new Forbidden('The deadline has passed: the application can no longer be withdrawn.');
   const updated = await db
     .update(applications)
     .set({ status: 'withdrawn', withdrawnAt: now, updatedAt: now })
@@ -250,7 +302,8 @@ export async function reopenApplication(
 ): Promise<void> {
   const now = clock();
   if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can reopen its application.');
-  if (now > access.cycle.applicationsCloseAt) throw new Forbidden('The deadline has passed: the application can no longer be changed.');
+  if (now > access.cycle.applicationsCloseAt)
+    throw new Forbidden('The deadline has passed: the application can no longer be changed.');
   const updated = await db
     .update(applications)
     .set({ status: 'draft', submittedAt: null, withdrawnAt: null, screeningFlags: [], updatedAt: now })
@@ -263,7 +316,9 @@ export function nextStep(status: string, closesAt: Date, now: Date): string {
   const open = now <= closesAt;
   switch (status) {
     case 'draft':
-      return open ? `Finish and submit before ${closesAt.toUTCString()}.` : 'The deadline passed before this application was submitted.';
+      return open
+        ? `Finish and submit before ${closesAt.toUTCString()}.`
+        : 'The deadline passed before this application was submitted.';
     case 'submitted':
       return open
         ? 'The program screens applications after the deadline. You can still withdraw or reopen it until then.'

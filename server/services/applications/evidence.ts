@@ -8,7 +8,15 @@ import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, NotFound } from '../../errors.js';
 import { findCriterion } from './answers.js';
-import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from '../../storage/evidence-files.js';
+import {
+  deleteStored,
+  DiskFull,
+  displayFileName,
+  formatBytes,
+  inspectUpload,
+  storeUpload,
+  UploadRefused,
+} from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
 
 export interface IncomingFile {
@@ -27,7 +35,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Adds files to one criterion; each refused file gets a sentence that says why. */
 export async function addEvidence(
   { db, clock }: { db: Database; clock: Clock },
-  { access, criterionId, files, uploadDir, userId }: {
+  {
+    access,
+    criterionId,
+    files,
+    uploadDir,
+    userId,
+  }: {
     access: ApplicationAccess;
     criterionId: number;
     files: IncomingFile[];
@@ -46,7 +60,11 @@ export async function addEvidence(
     const { cycle } = access;
     await db.transaction(async (tx) => {
       // One upload at a time per application, so two at once cannot both slip under a limit.
-      await tx.select({ id: applications.id }).from(applications).where(eq(applications.id, access.application.id)).for('update');
+      await tx
+        .select({ id: applications.id })
+        .from(applications)
+        .where(eq(applications.id, access.application.id))
+        .for('update');
       const [totals] = await tx
         .select({
           bytes: sql<number>`coalesce(sum(${evidenceFiles.sizeBytes}), 0)::bigint`,
@@ -59,7 +77,9 @@ export async function addEvidence(
       for (const file of files) {
         const label = `“${displayFileName(file.originalName)}”`;
         if (count >= cycle.maxFilesPerCriterion) {
-          outcome.refusals.push(`${label} was not added: a criterion can have at most ${cycle.maxFilesPerCriterion} files. Delete one first.`);
+          outcome.refusals.push(
+            `${label} was not added: a criterion can have at most ${cycle.maxFilesPerCriterion} files. Delete one first.`,
+          );
           continue;
         }
         if (bytes + file.size > cycle.maxApplicationBytes) {
@@ -116,7 +136,10 @@ export async function addEvidence(
   }
 }
 
-export async function findEvidence(db: Database, { access, publicId }: { access: ApplicationAccess; publicId: string }) {
+export async function findEvidence(
+  db: Database,
+  { access, publicId }: { access: ApplicationAccess; publicId: string },
+) {
   if (!UUID.test(publicId)) throw new NotFound('There is no such file.');
   const [file] = await db
     .select()

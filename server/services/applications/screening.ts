@@ -23,7 +23,9 @@ export async function listApplicationsForAdmin(db: Database, filters: Applicatio
   if (filters.status) conditions.push(eq(applications.status, filters.status));
   if (filters.state) conditions.push(eq(schools.state, filters.state));
   if (filters.needsScreening) {
-    conditions.push(sql`${applications.status} = 'submitted' and jsonb_array_length(${applications.screeningFlags}) > 0`);
+    conditions.push(
+      sql`${applications.status} = 'submitted' and jsonb_array_length(${applications.screeningFlags}) > 0`,
+    );
   }
   const rows = await db
     .select({
@@ -54,7 +56,12 @@ export const SCREENABLE: ApplicationStatus[] = ['submitted', 'eligible', 'inelig
  */
 export async function screenApplication(
   { db, clock }: { db: Database; clock: Clock },
-  { applicationId, adminId, decision, reason }: { applicationId: number; adminId: number; decision: unknown; reason: unknown },
+  {
+    applicationId,
+    adminId,
+    decision,
+    reason,
+  }: { applicationId: number; adminId: number; decision: unknown; reason: unknown },
 ): Promise<void> {
   const [application] = await db.select().from(applications).where(eq(applications.id, applicationId));
   if (!application) throw new NotFound('We could not find that application.');
@@ -64,7 +71,8 @@ export async function screenApplication(
   const text = typeof reason === 'string' ? reason.trim() : '';
   const errors: FieldErrors = {};
   if (decision !== 'eligible' && decision !== 'ineligible') errors.decision = 'Choose eligible or not eligible.';
-  if (decision === 'ineligible' && text === '') errors.reason = 'Say why the school is not eligible; the school may be told.';
+  if (decision === 'ineligible' && text === '')
+    errors.reason = 'Say why the school is not eligible; the school may be told.';
   if (decision === 'eligible' && application.screeningFlags.length > 0 && text === '') {
     errors.reason = 'An automatic rule failed: say why the school is eligible anyway.';
   }
@@ -73,7 +81,10 @@ export async function screenApplication(
   const now = clock();
   await db.transaction(async (tx) => {
     await recordAudit(tx, clock, {
-      actorId: adminId, action: 'application.screen', subjectType: 'application', subjectId: applicationId,
+      actorId: adminId,
+      action: 'application.screen',
+      subjectType: 'application',
+      subjectId: applicationId,
       summary: `Marked application ${applicationId} ${decision === 'eligible' ? 'eligible' : 'not eligible'}`,
       details: { reason: text, flags: application.screeningFlags.length },
     });

@@ -21,7 +21,6 @@ import type { ServiceContext } from '../../context.js';
 
 export const ASSIGNMENT_PAGE_SIZE = 100;
 
-
 interface ProblemApplication {
   id: number;
   schoolName: string;
@@ -41,7 +40,14 @@ export async function buildProblem(db: Database, roundId: number) {
   const [round] = await db.select().from(reviewRounds).where(eq(reviewRounds.id, roundId));
   if (!round) throw new NotFound('We could not find that review round.');
   // Focus: the titles of the criteria the school answers (required, or chosen among the optional).
-  const apps = rowsOf<{ id: string | number; school_name: string; state: string; level: string; focus: string[] | null }>(await db.execute(sql`
+  const apps = rowsOf<{
+    id: string | number;
+    school_name: string;
+    state: string;
+    level: string;
+    focus: string[] | null;
+  }>(
+    await db.execute(sql`
     select a.id, s.name as school_name, s.state, s.level,
       array(select c.title from criteria c
         left join application_answers aa on aa.criterion_id = c.id and aa.application_id = a.id
@@ -50,14 +56,30 @@ export async function buildProblem(db: Database, roundId: number) {
     join applications a on a.id = ra.application_id
     join schools s on s.id = a.school_id
     where ra.round_id = ${roundId} and a.status = 'eligible'
-    order by a.id`)).map((r): ProblemApplication => ({ id: Number(r.id), schoolName: r.school_name, state: r.state, level: r.level, focus: r.focus ?? [] }));
-  const reviewers = rowsOf<{ id: string | number; name: string; max_load: number; expertise: string[] | null; grade_levels: string[] | null; state: string | null }>(await db.execute(sql`
+    order by a.id`),
+  ).map((r): ProblemApplication => ({
+    id: Number(r.id),
+    schoolName: r.school_name,
+    state: r.state,
+    level: r.level,
+    focus: r.focus ?? [],
+  }));
+  const reviewers = rowsOf<{
+    id: string | number;
+    name: string;
+    max_load: number;
+    expertise: string[] | null;
+    grade_levels: string[] | null;
+    state: string | null;
+  }>(
+    await db.execute(sql`
     select u.id, u.name, rr.max_load, p.expertise, p.grade_levels, p.state
     from round_reviewers rr
     join users u on u.id = rr.user_id
     left join reviewer_profiles p on p.user_id = rr.user_id
     where rr.round_id = ${roundId}
-    order by u.name, u.id`)).map((r): ProblemReviewer => ({
+    order by u.name, u.id`),
+  ).map((r): ProblemReviewer => ({
     id: Number(r.id),
     name: r.name,
     maxLoad: r.max_load,
@@ -69,11 +91,16 @@ export async function buildProblem(db: Database, roundId: number) {
   const appById = new Map(apps.map((a) => [a.id, a]));
   // Existing assignments in this round count toward loads, including ones to applications that
   // have left the problem (no longer eligible); the planner keeps them all.
-  const existing = (await db
-    .select({ reviewerId: assignments.reviewerId, applicationId: assignments.applicationId })
-    .from(assignments)
-    .where(eq(assignments.roundId, roundId))).filter((e) => reviewerById.has(e.reviewerId));
-  const conflicts = await conflictPairs(db, { reviewerIds: reviewers.map((r) => r.id), applicationIds: apps.map((a) => a.id) });
+  const existing = (
+    await db
+      .select({ reviewerId: assignments.reviewerId, applicationId: assignments.applicationId })
+      .from(assignments)
+      .where(eq(assignments.roundId, roundId))
+  ).filter((e) => reviewerById.has(e.reviewerId));
+  const conflicts = await conflictPairs(db, {
+    reviewerIds: reviewers.map((r) => r.id),
+    applicationIds: apps.map((a) => a.id),
+  });
   const problem: AssignmentProblem = {
     k: round.reviewersPerApplication,
     applications: apps.map((a) => ({ id: a.id })),
@@ -97,12 +124,22 @@ function explainPlan(built: Built, plan: AssignmentPlan) {
   const appLabel = (id: number) => `Application ${id} — ${built.apps.get(id)?.schoolName ?? 'not eligible now'}`;
   const reviewerName = (id: number) => built.reviewers.get(id)?.name ?? `reviewer ${id}`;
   const conflictsByApp = new Map<number, ConflictPair[]>();
-  for (const c of built.conflicts) conflictsByApp.set(c.applicationId, [...(conflictsByApp.get(c.applicationId) ?? []), c]);
+  for (const c of built.conflicts)
+    conflictsByApp.set(c.applicationId, [...(conflictsByApp.get(c.applicationId) ?? []), c]);
   const existingLoad = new Map<number, number>();
   for (const e of built.problem.existing) existingLoad.set(e.reviewerId, (existingLoad.get(e.reviewerId) ?? 0) + 1);
   return {
-    added: plan.added.map((a) => ({ ...a, application: appLabel(a.applicationId), reviewer: reviewerName(a.reviewerId) })),
-    loads: plan.loads.map((l) => ({ ...l, reviewer: reviewerName(l.reviewerId), before: existingLoad.get(l.reviewerId) ?? 0, full: l.load >= l.maxLoad })),
+    added: plan.added.map((a) => ({
+      ...a,
+      application: appLabel(a.applicationId),
+      reviewer: reviewerName(a.reviewerId),
+    })),
+    loads: plan.loads.map((l) => ({
+      ...l,
+      reviewer: reviewerName(l.reviewerId),
+      before: existingLoad.get(l.reviewerId) ?? 0,
+      full: l.load >= l.maxLoad,
+    })),
     uncovered: plan.uncovered.map((u) => ({
       ...u,
       application: appLabel(u.applicationId),
@@ -124,7 +161,12 @@ export async function previewAutomatic(db: Database, roundId: number) {
     round: built.round,
     fingerprint: fingerprintOf(plan),
     totalScore: plan.totalScore,
-    counts: { applications: built.apps.size, reviewers: built.reviewers.size, existing: built.problem.existing.length, added: plan.added.length },
+    counts: {
+      applications: built.apps.size,
+      reviewers: built.reviewers.size,
+      existing: built.problem.existing.length,
+      added: plan.added.length,
+    },
     ...explainPlan(built, plan),
   };
 }
@@ -147,17 +189,31 @@ export async function confirmAutomatic(
     await lockRound(tx, roundId);
     const plan = planAssignments((await buildProblem(tx, roundId)).problem);
     if (fingerprint !== undefined && fingerprint !== fingerprintOf(plan)) {
-      throw new Invalid({ plan: 'The round changed since you looked at the preview (assignments, reviewers or conflicts). Check the new preview and confirm again.' });
+      throw new Invalid({
+        plan: 'The round changed since you looked at the preview (assignments, reviewers or conflicts). Check the new preview and confirm again.',
+      });
     }
     if (plan.added.length === 0) return 0;
     const now = clock();
     const inserted = await tx
       .insert(assignments)
-      .values(plan.added.map((a) => ({ roundId, applicationId: a.applicationId, reviewerId: a.reviewerId, assignedBy: adminId, assignedAt: now, updatedAt: now })))
+      .values(
+        plan.added.map((a) => ({
+          roundId,
+          applicationId: a.applicationId,
+          reviewerId: a.reviewerId,
+          assignedBy: adminId,
+          assignedAt: now,
+          updatedAt: now,
+        })),
+      )
       .onConflictDoNothing()
       .returning({ id: assignments.id });
     await recordAudit(tx, clock, {
-      actorId: adminId, action: 'assignment.automatic', subjectType: 'round', subjectId: roundId,
+      actorId: adminId,
+      action: 'assignment.automatic',
+      subjectType: 'round',
+      subjectId: roundId,
       summary: `Assigned reviewers automatically: ${inserted.length} assignments in round ${roundId}`,
       details: { added: plan.added.length, uncovered: plan.uncovered.map((u) => u.applicationId) },
     });
@@ -168,52 +224,89 @@ export async function confirmAutomatic(
 /** Assigns one reviewer to one application of the round, by the same rules as the planner. */
 export async function assignManually(
   { db, clock }: { db: Database; clock: Clock },
-  { roundId, applicationId, reviewerId, adminId }: { roundId: number; applicationId: number; reviewerId: number; adminId: number },
+  {
+    roundId,
+    applicationId,
+    reviewerId,
+    adminId,
+  }: { roundId: number; applicationId: number; reviewerId: number; adminId: number },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await lockRound(tx, roundId);
-    const [app] = rowsOf<{ status: string }>(await tx.execute(sql`
+    const [app] = rowsOf<{ status: string }>(
+      await tx.execute(sql`
       select a.status from round_applications ra join applications a on a.id = ra.application_id
-      where ra.round_id = ${roundId} and ra.application_id = ${applicationId}`));
+      where ra.round_id = ${roundId} and ra.application_id = ${applicationId}`),
+    );
     if (!app) throw new Invalid({ applicationId: 'Choose an application of this round.' });
-    if (app.status !== 'eligible') throw new Invalid({ applicationId: `Application ${applicationId} is no longer eligible, so it gets no new reviewers.` });
-    const [reviewer] = rowsOf<{ name: string; max_load: number; load: number; already: boolean }>(await tx.execute(sql`
+    if (app.status !== 'eligible')
+      throw new Invalid({
+        applicationId: `Application ${applicationId} is no longer eligible, so it gets no new reviewers.`,
+      });
+    const [reviewer] = rowsOf<{ name: string; max_load: number; load: number; already: boolean }>(
+      await tx.execute(sql`
       select u.name, rr.max_load,
         (select count(*)::int from assignments x where x.round_id = ${roundId} and x.reviewer_id = rr.user_id) as load,
         exists (select 1 from assignments x where x.round_id = ${roundId} and x.reviewer_id = rr.user_id and x.application_id = ${applicationId}) as already
       from round_reviewers rr join users u on u.id = rr.user_id
-      where rr.round_id = ${roundId} and rr.user_id = ${reviewerId}`));
+      where rr.round_id = ${roundId} and rr.user_id = ${reviewerId}`),
+    );
     if (!reviewer) throw new Invalid({ reviewerId: 'Choose a reviewer of this round.' });
-    if (reviewer.already) throw new Invalid({ reviewerId: `${reviewer.name} already reviews application ${applicationId} in this round.` });
+    if (reviewer.already)
+      throw new Invalid({ reviewerId: `${reviewer.name} already reviews application ${applicationId} in this round.` });
     const conflict = await conflictReason(tx, { reviewerId, applicationId });
-    if (conflict) throw new Invalid({ reviewerId: `${reviewer.name} has a conflict of interest with application ${applicationId}: ${conflict}.` });
+    if (conflict)
+      throw new Invalid({
+        reviewerId: `${reviewer.name} has a conflict of interest with application ${applicationId}: ${conflict}.`,
+      });
     if (reviewer.load >= reviewer.max_load) {
-      throw new Invalid({ reviewerId: `${reviewer.name} already has ${reviewer.load} of at most ${reviewer.max_load} reviews in this round; raise their maximum load first.` });
+      throw new Invalid({
+        reviewerId: `${reviewer.name} already has ${reviewer.load} of at most ${reviewer.max_load} reviews in this round; raise their maximum load first.`,
+      });
     }
     const now = clock();
-    await tx.insert(assignments).values({ roundId, applicationId, reviewerId, assignedBy: adminId, assignedAt: now, updatedAt: now });
+    await tx
+      .insert(assignments)
+      .values({ roundId, applicationId, reviewerId, assignedBy: adminId, assignedAt: now, updatedAt: now });
     await recordAudit(tx, clock, {
-      actorId: adminId, action: 'assignment.manual', subjectType: 'application', subjectId: applicationId,
+      actorId: adminId,
+      action: 'assignment.manual',
+      subjectType: 'application',
+      subjectId: applicationId,
       summary: `Assigned ${reviewer.name} to application ${applicationId} in round ${roundId}`,
     });
   });
 }
 
 /** Removes an assignment whose review is not submitted (a draft is discarded with it). */
-export async function unassign(db: Database, { roundId, assignmentId }: { roundId: number; assignmentId: number }): Promise<void> {
+export async function unassign(
+  db: Database,
+  { roundId, assignmentId }: { roundId: number; assignmentId: number },
+): Promise<void> {
   const removed = await db
     .delete(assignments)
     .where(and(eq(assignments.id, assignmentId), eq(assignments.roundId, roundId), ne(assignments.status, 'submitted')))
     .returning({ id: assignments.id });
   if (removed.length > 0) return;
-  const [row] = await db.select({ status: assignments.status }).from(assignments).where(and(eq(assignments.id, assignmentId), eq(assignments.roundId, roundId)));
+  const [row] = await db
+    .select({ status: assignments.status })
+    .from(assignments)
+    .where(and(eq(assignments.id, assignmentId), eq(assignments.roundId, roundId)));
   if (!row) throw new NotFound('That assignment was already removed.');
   throw new Invalid({ assignment: 'This review has been submitted; a submitted review cannot be unassigned.' });
 }
 
 /** The round's assignments, a page at a time, for the manual page. */
 export async function listAssignments(db: Database, roundId: number, page: number) {
-  const rows = rowsOf<{ id: string | number; application_id: string | number; school_name: string; reviewer_name: string; status: AssignmentStatus; notified_at: Date | string | null }>(await db.execute(sql`
+  const rows = rowsOf<{
+    id: string | number;
+    application_id: string | number;
+    school_name: string;
+    reviewer_name: string;
+    status: AssignmentStatus;
+    notified_at: Date | string | null;
+  }>(
+    await db.execute(sql`
     select x.id, x.application_id, s.name as school_name, u.name as reviewer_name, x.status, x.notified_at
     from assignments x
     join applications a on a.id = x.application_id
@@ -221,7 +314,8 @@ export async function listAssignments(db: Database, roundId: number, page: numbe
     join users u on u.id = x.reviewer_id
     where x.round_id = ${roundId}
     order by x.application_id, u.name, x.id
-    limit ${ASSIGNMENT_PAGE_SIZE + 1} offset ${(page - 1) * ASSIGNMENT_PAGE_SIZE}`)).map((r) => ({
+    limit ${ASSIGNMENT_PAGE_SIZE + 1} offset ${(page - 1) * ASSIGNMENT_PAGE_SIZE}`),
+  ).map((r) => ({
     id: Number(r.id),
     applicationId: Number(r.application_id),
     schoolName: r.school_name,
@@ -235,14 +329,18 @@ export async function listAssignments(db: Database, roundId: number, page: numbe
 
 /** The choices of the manual form: the round's eligible applications, its reviewers and their loads. */
 export async function manualChoices(db: Database, roundId: number) {
-  const apps = rowsOf<{ id: string | number; school_name: string; assigned: number }>(await db.execute(sql`
+  const apps = rowsOf<{ id: string | number; school_name: string; assigned: number }>(
+    await db.execute(sql`
     select a.id, s.name as school_name, (select count(*)::int from assignments x where x.round_id = ${roundId} and x.application_id = a.id) as assigned
     from round_applications ra join applications a on a.id = ra.application_id join schools s on s.id = a.school_id
-    where ra.round_id = ${roundId} and a.status = 'eligible' order by a.id`)).map((r) => ({ id: Number(r.id), schoolName: r.school_name, assigned: r.assigned }));
-  const reviewers = rowsOf<{ id: string | number; name: string; max_load: number; load: number }>(await db.execute(sql`
+    where ra.round_id = ${roundId} and a.status = 'eligible' order by a.id`),
+  ).map((r) => ({ id: Number(r.id), schoolName: r.school_name, assigned: r.assigned }));
+  const reviewers = rowsOf<{ id: string | number; name: string; max_load: number; load: number }>(
+    await db.execute(sql`
     select u.id, u.name, rr.max_load, (select count(*)::int from assignments x where x.round_id = ${roundId} and x.reviewer_id = u.id) as load
     from round_reviewers rr join users u on u.id = rr.user_id
-    where rr.round_id = ${roundId} order by u.name, u.id`)).map((r) => ({ id: Number(r.id), name: r.name, maxLoad: r.max_load, load: r.load }));
+    where rr.round_id = ${roundId} order by u.name, u.id`),
+  ).map((r) => ({ id: Number(r.id), name: r.name, maxLoad: r.max_load, load: r.load }));
   return { apps, reviewers };
 }
 
@@ -254,7 +352,19 @@ export async function manualChoices(db: Database, roundId: number) {
 export async function notifyReviewers({ db, clock, mail }: ServiceContext, roundId: number): Promise<number> {
   return db.transaction(async (tx) => {
     const round = await lockRound(tx, roundId);
-    const rows = rowsOf<{ id: string | number; reviewer_id: string | number; email: string; name: string; application_id: string | number; school_name: string; is_new: boolean; status: AssignmentStatus; blind: boolean; cycle_name: string }>(await tx.execute(sql`
+    const rows = rowsOf<{
+      id: string | number;
+      reviewer_id: string | number;
+      email: string;
+      name: string;
+      application_id: string | number;
+      school_name: string;
+      is_new: boolean;
+      status: AssignmentStatus;
+      blind: boolean;
+      cycle_name: string;
+    }>(
+      await tx.execute(sql`
       select x.id, x.reviewer_id, u.email, u.name, x.application_id, s.name as school_name, x.notified_at is null as is_new, x.status,
         c.blind_review as blind, c.name as cycle_name
       from assignments x
@@ -264,9 +374,11 @@ export async function notifyReviewers({ db, clock, mail }: ServiceContext, round
       join cycles c on c.id = a.cycle_id
       where x.round_id = ${roundId}
         and x.reviewer_id in (select y.reviewer_id from assignments y where y.round_id = ${roundId} and y.notified_at is null)
-      order by x.reviewer_id, x.application_id`));
+      order by x.reviewer_id, x.application_id`),
+    );
     const byReviewer = new Map<number, typeof rows>();
-    for (const row of rows) byReviewer.set(Number(row.reviewer_id), [...(byReviewer.get(Number(row.reviewer_id)) ?? []), row]);
+    for (const row of rows)
+      byReviewer.set(Number(row.reviewer_id), [...(byReviewer.get(Number(row.reviewer_id)) ?? []), row]);
     for (const list of byReviewer.values()) {
       const first = list[0]!;
       const items = list.map((r) => ({

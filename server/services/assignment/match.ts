@@ -33,22 +33,67 @@ export type CensusRegion = 'Northeast' | 'Midwest' | 'South' | 'West';
 
 /** The four US Census Bureau regions, by two-letter postal code (50 states and DC). */
 export const CENSUS_REGIONS: Readonly<Record<string, CensusRegion>> = Object.freeze({
-  CT: 'Northeast', ME: 'Northeast', MA: 'Northeast', NH: 'Northeast', RI: 'Northeast', VT: 'Northeast',
-  NJ: 'Northeast', NY: 'Northeast', PA: 'Northeast',
-  IL: 'Midwest', IN: 'Midwest', MI: 'Midwest', OH: 'Midwest', WI: 'Midwest', IA: 'Midwest',
-  KS: 'Midwest', MN: 'Midwest', MO: 'Midwest', NE: 'Midwest', ND: 'Midwest', SD: 'Midwest',
-  DE: 'South', DC: 'South', FL: 'South', GA: 'South', MD: 'South', NC: 'South', SC: 'South',
-  VA: 'South', WV: 'South', AL: 'South', KY: 'South', MS: 'South', TN: 'South', AR: 'South',
-  LA: 'South', OK: 'South', TX: 'South',
-  AZ: 'West', CO: 'West', ID: 'West', MT: 'West', NV: 'West', NM: 'West', UT: 'West', WY: 'West',
-  AK: 'West', CA: 'West', HI: 'West', OR: 'West', WA: 'West',
+  CT: 'Northeast',
+  ME: 'Northeast',
+  MA: 'Northeast',
+  NH: 'Northeast',
+  RI: 'Northeast',
+  VT: 'Northeast',
+  NJ: 'Northeast',
+  NY: 'Northeast',
+  PA: 'Northeast',
+  IL: 'Midwest',
+  IN: 'Midwest',
+  MI: 'Midwest',
+  OH: 'Midwest',
+  WI: 'Midwest',
+  IA: 'Midwest',
+  KS: 'Midwest',
+  MN: 'Midwest',
+  MO: 'Midwest',
+  NE: 'Midwest',
+  ND: 'Midwest',
+  SD: 'Midwest',
+  DE: 'South',
+  DC: 'South',
+  FL: 'South',
+  GA: 'South',
+  MD: 'South',
+  NC: 'South',
+  SC: 'South',
+  VA: 'South',
+  WV: 'South',
+  AL: 'South',
+  KY: 'South',
+  MS: 'South',
+  TN: 'South',
+  AR: 'South',
+  LA: 'South',
+  OK: 'South',
+  TX: 'South',
+  AZ: 'West',
+  CO: 'West',
+  ID: 'West',
+  MT: 'West',
+  NV: 'West',
+  NM: 'West',
+  UT: 'West',
+  WY: 'West',
+  AK: 'West',
+  CA: 'West',
+  HI: 'West',
+  OR: 'West',
+  WA: 'West',
 });
 
 /** Levels in order of students' age; neighbours in this list earn partial grade-level credit. */
 const LEVEL_LADDER = ['elementary', 'middle', 'high'];
 
 function fold(value: string): string {
-  return value.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
 }
 
 export function censusRegionOf(state: string | null): CensusRegion | undefined {

@@ -140,7 +140,8 @@ class Residual {
 export function maximizeFlow(arcs: ArcList, s: number, t: number, subset: Uint8Array | null = null): number {
   if (subset) {
     for (let i = 0; i < arcs.count; i++) {
-      if (subset[i] === 0 && arcs.flow[i] !== 0) throw new Error(`max flow: arc ${i} carries flow but is outside the subset`);
+      if (subset[i] === 0 && arcs.flow[i] !== 0)
+        throw new Error(`max flow: arc ${i} carries flow but is outside the subset`);
     }
   }
   const net = new Residual(arcs, subset && idsOf(subset, arcs.count));

@@ -134,7 +134,8 @@ function prepare(problem: AssignmentProblem): Prepared {
   }
   const A = problem.applications.length;
   const R = problem.reviewers.length;
-  if (A * R > MAX_PAIRS) throw invalid('applications', `${A} applications × ${R} reviewers is more than this solver handles`);
+  if (A * R > MAX_PAIRS)
+    throw invalid('applications', `${A} applications × ${R} reviewers is more than this solver handles`);
   const pairs = new Uint8Array(A * R);
   const conflictCount = new Int32Array(A);
   for (const c of problem.conflicts) {
@@ -152,7 +153,10 @@ function prepare(problem: AssignmentProblem): Prepared {
   for (const e of problem.existing) {
     const ri = reviewerIndex.get(e.reviewerId);
     if (ri === undefined) {
-      throw invalid('existing', `an existing assignment names reviewer ${e.reviewerId}, who is not among the reviewers`);
+      throw invalid(
+        'existing',
+        `an existing assignment names reviewer ${e.reviewerId}, who is not among the reviewers`,
+      );
     }
     const duplicate = `existing assignment of reviewer ${e.reviewerId} to application ${e.applicationId} appears twice`;
     const ai = appIndex.get(e.applicationId);
@@ -227,7 +231,10 @@ export function planAssignments(problem: AssignmentProblem): AssignmentPlan {
       if (need[ai] === 0 || p.pairs[ri * A + ai] !== 0) continue;
       const s = problem.score(p.reviewerIds[ri]!, p.appIds[ai]!);
       if (!Number.isInteger(s) || s < 0 || s > 100) {
-        throw invalid('score', `score(${p.reviewerIds[ri]}, ${p.appIds[ai]}) returned ${s}; scores are whole numbers from 0 to 100`);
+        throw invalid(
+          'score',
+          `score(${p.reviewerIds[ri]}, ${p.appIds[ai]}) returned ${s}; scores are whole numbers from 0 to 100`,
+        );
       }
       pairReviewer[c] = ri;
       pairApp[c] = ai;
@@ -250,7 +257,14 @@ export function planAssignments(problem: AssignmentProblem): AssignmentPlan {
 
   // The shortlist usually carries a full assignment; only when it does not is the whole
   // network searched (a maximum flow of the shortlist is a valid start for that search).
-  const active = shortlist({ reviewer: pairReviewer, app: pairApp, score: pairScore }, firstPairArc, units, A, SHORTLIST_BEST * p.k, SHORTLIST_SPREAD * p.k);
+  const active = shortlist(
+    { reviewer: pairReviewer, app: pairApp, score: pairScore },
+    firstPairArc,
+    units,
+    A,
+    SHORTLIST_BEST * p.k,
+    SHORTLIST_SPREAD * p.k,
+  );
   if (maximizeFlow(arcs, 0, 1, active) < totalNeed) {
     maximizeFlow(arcs, 0, 1);
     for (let i = firstPairArc; i < arcs.count; i++) if (arcs.flow[i] !== 0) active[i] = 1;
@@ -296,7 +310,14 @@ export function planAssignments(problem: AssignmentProblem): AssignmentPlan {
  * applications, which matters when some reviewers score high everywhere. Ties in score are
  * broken from a hashed starting point, again to spread the load.
  */
-function shortlist(pairs: Pairs, firstPairArc: number, units: Int32Array, A: number, perApp: number, spread: number): Uint8Array {
+function shortlist(
+  pairs: Pairs,
+  firstPairArc: number,
+  units: Int32Array,
+  A: number,
+  perApp: number,
+  spread: number,
+): Uint8Array {
   const { reviewer: pairReviewer, app: pairApp, score: pairScore } = pairs;
   const active = new Uint8Array(firstPairArc + pairApp.length);
   active.fill(1, 0, firstPairArc);
@@ -318,7 +339,7 @@ function shortlist(pairs: Pairs, firstPairArc: number, units: Int32Array, A: num
   };
   const identity = new Int32Array(pairApp.length);
   for (let i = 0; i < identity.length; i++) identity[i] = i;
-  for (let i = 0; i < pairReviewer.length; ) {
+  for (let i = 0; i < pairReviewer.length;) {
     const ri = pairReviewer[i]!;
     let end = i;
     while (end < pairReviewer.length && pairReviewer[end] === ri) end++;
@@ -336,7 +357,8 @@ function shortlist(pairs: Pairs, firstPairArc: number, units: Int32Array, A: num
     const degree = start[ai + 1]! - start[ai]!;
     if (degree === 0) continue;
     markBest(byApp, start[ai]!, degree, perApp, ai);
-    for (let t = 0; t < spread; t++) active[firstPairArc + byApp[start[ai]! + (hash(ai * spread + t + A) % degree)]!] = 1;
+    for (let t = 0; t < spread; t++)
+      active[firstPairArc + byApp[start[ai]! + (hash(ai * spread + t + A) % degree)]!] = 1;
   }
   return active;
 }
@@ -347,7 +369,13 @@ function shortlist(pairs: Pairs, firstPairArc: number, units: Int32Array, A: num
  * and not yet on it is full, and covering it would take a reviewer from another application.
  * The first fact is checked here; a failure would be a bug in the solver.
  */
-function explainShortfalls(p: Prepared, shortApps: number[], need: Int32Array, room: Int32Array, loads: AssignmentPlan['loads']): string[] {
+function explainShortfalls(
+  p: Prepared,
+  shortApps: number[],
+  need: Int32Array,
+  room: Int32Array,
+  loads: AssignmentPlan['loads'],
+): string[] {
   const A = p.appIds.length;
   const R = p.reviewerIds.length;
   const totalNeed = need.reduce((sum, n) => sum + n, 0);
@@ -365,15 +393,19 @@ function explainShortfalls(p: Prepared, shortApps: number[], need: Int32Array, r
       if (p.pairs[ri * A + ai] !== 0) continue; // conflicted, or already on it
       free++;
       if (loads[ri]!.load < loads[ri]!.maxLoad) {
-        throw new Error(`assignment solver: application ${p.appIds[ai]} is short although reviewer ${p.reviewerIds[ri]} has room`);
+        throw new Error(
+          `assignment solver: application ${p.appIds[ai]} is short although reviewer ${p.reviewerIds[ri]} has room`,
+        );
       }
     }
-    const who = free === 1
-      ? 'the only reviewer free of conflicts with this school and not yet on it is'
-      : `all ${free} reviewers free of conflicts with this school and not yet on it are`;
-    const why = totalRoom < totalNeed
-      ? `reviewers' remaining capacity (${totalRoom}) is less than what the applications need (${totalNeed})`
-      : 'covering it would take a reviewer from another application';
+    const who =
+      free === 1
+        ? 'the only reviewer free of conflicts with this school and not yet on it is'
+        : `all ${free} reviewers free of conflicts with this school and not yet on it are`;
+    const why =
+      totalRoom < totalNeed
+        ? `reviewers' remaining capacity (${totalRoom}) is less than what the applications need (${totalNeed})`
+        : 'covering it would take a reviewer from another application';
     return `${who} at their maximum load; ${why}`;
   });
 }

@@ -17,14 +17,22 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
-export interface HistogramBin { from: number; to: number; count: number }
+export interface HistogramBin {
+  from: number;
+  to: number;
+  count: number;
+}
 
 /** Half-point bins on small scales (1–5: eight bins), twenty bins on wide ones; the last bin includes the top. */
 export function histogram(values: readonly number[], { scoreMin, scoreMax }: Scale): HistogramBin[] {
   const range = scoreMax - scoreMin;
   const binCount = range <= 10 ? range * 2 : 20;
   const width = range / binCount;
-  const bins = Array.from({ length: binCount }, (_, i) => ({ from: scoreMin + i * width, to: scoreMin + (i + 1) * width, count: 0 }));
+  const bins = Array.from({ length: binCount }, (_, i) => ({
+    from: scoreMin + i * width,
+    to: scoreMin + (i + 1) * width,
+    count: 0,
+  }));
   for (const v of values) {
     const index = Math.min(binCount - 1, Math.max(0, Math.floor((v - scoreMin) / width + 1e-9)));
     bins[index]!.count++;
@@ -42,7 +50,19 @@ function label(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function opening({ id, width, height, title, desc }: { id: string; width: number; height: number; title: string; desc: string }): string {
+function opening({
+  id,
+  width,
+  height,
+  title,
+  desc,
+}: {
+  id: string;
+  width: number;
+  height: number;
+  title: string;
+  desc: string;
+}): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
     `role="img" aria-labelledby="${id}-title ${id}-desc" ${FONT} font-size="12">` +
@@ -61,7 +81,15 @@ function ticks({ scoreMin, scoreMax }: Scale): number[] {
 const binLabel = (bin: HistogramBin) => `${bin.from.toFixed(1)}–${bin.to.toFixed(1)}`;
 
 /** Bars counting applications by weighted mean score, one per bin. */
-export function scoreHistogramSvg({ id, bins, title = 'Distribution of weighted mean scores' }: { id: string; bins: readonly HistogramBin[]; title?: string }): string {
+export function scoreHistogramSvg({
+  id,
+  bins,
+  title = 'Distribution of weighted mean scores',
+}: {
+  id: string;
+  bins: readonly HistogramBin[];
+  title?: string;
+}): string {
   const width = 640;
   const height = 260;
   const left = 44;
@@ -75,23 +103,37 @@ export function scoreHistogramSvg({ id, bins, title = 'Distribution of weighted 
   const barWidth = plotWidth / Math.max(1, bins.length);
   const desc =
     `${total} application${total === 1 ? '' : 's'} with scores, counted by weighted mean score: ` +
-    bins.map((b) => `${binLabel(b)}: ${b.count}`).join('; ') + '.';
+    bins.map((b) => `${binLabel(b)}: ${b.count}`).join('; ') +
+    '.';
   const parts = [opening({ id, width, height, title, desc })];
   const baseY = top + plotHeight;
-  parts.push(`<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`);
+  parts.push(
+    `<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`,
+  );
   parts.push(`<text x="${left - 8}" y="${top - 8}" fill="${INK}">Applications</text>`);
   bins.forEach((bin, i) => {
     const x = left + i * barWidth;
     const h = (bin.count / maxCount) * plotHeight;
     if (bin.count > 0) {
-      parts.push(`<rect x="${(x + 2).toFixed(1)}" y="${(baseY - h).toFixed(1)}" width="${(barWidth - 4).toFixed(1)}" height="${h.toFixed(1)}" fill="${BAR}"/>`);
+      parts.push(
+        `<rect x="${(x + 2).toFixed(1)}" y="${(baseY - h).toFixed(1)}" width="${(barWidth - 4).toFixed(1)}" height="${h.toFixed(1)}" fill="${BAR}"/>`,
+      );
     }
-    parts.push(`<text x="${(x + barWidth / 2).toFixed(1)}" y="${(baseY - h - 4).toFixed(1)}" text-anchor="middle" fill="${INK}">${bin.count}</text>`);
-    parts.push(`<text x="${x.toFixed(1)}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${bin.from.toFixed(1)}</text>`);
+    parts.push(
+      `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(baseY - h - 4).toFixed(1)}" text-anchor="middle" fill="${INK}">${bin.count}</text>`,
+    );
+    parts.push(
+      `<text x="${x.toFixed(1)}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${bin.from.toFixed(1)}</text>`,
+    );
   });
   const last = bins[bins.length - 1];
-  if (last) parts.push(`<text x="${width - right}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${last.to.toFixed(1)}</text>`);
-  parts.push(`<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">Weighted mean score</text>`);
+  if (last)
+    parts.push(
+      `<text x="${width - right}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${last.to.toFixed(1)}</text>`,
+    );
+  parts.push(
+    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">Weighted mean score</text>`,
+  );
   parts.push('</svg>');
   return parts.join('');
 }
@@ -107,7 +149,17 @@ export interface ReviewerPoint {
  * One row per reviewer, harshest (lowest mean) first: a dot at their mean review score and a
  * whisker of one standard deviation either side, against a dashed line at the round's mean.
  */
-export function reviewerSpreadSvg({ id, reviewers, roundMean, scale }: { id: string; reviewers: readonly ReviewerPoint[]; roundMean: number | null; scale: Scale }): string {
+export function reviewerSpreadSvg({
+  id,
+  reviewers,
+  roundMean,
+  scale,
+}: {
+  id: string;
+  reviewers: readonly ReviewerPoint[];
+  roundMean: number | null;
+  scale: Scale;
+}): string {
   const sorted = [...reviewers].sort((a, b) => a.mean - b.mean);
   const width = 640;
   const rowHeight = 22;
@@ -117,29 +169,41 @@ export function reviewerSpreadSvg({ id, reviewers, roundMean, scale }: { id: str
   const bottom = 40;
   const height = top + bottom + Math.max(1, sorted.length) * rowHeight;
   const plotWidth = width - left - right;
-  const x = (v: number) => left + ((Math.min(scale.scoreMax, Math.max(scale.scoreMin, v)) - scale.scoreMin) / (scale.scoreMax - scale.scoreMin)) * plotWidth;
+  const x = (v: number) =>
+    left +
+    ((Math.min(scale.scoreMax, Math.max(scale.scoreMin, v)) - scale.scoreMin) / (scale.scoreMax - scale.scoreMin)) *
+      plotWidth;
   const harshest = sorted[0];
   const mostLenient = sorted[sorted.length - 1];
-  const desc = sorted.length === 0
-    ? 'No reviewer has submitted a scored review yet.'
-    : `Mean review score of each of ${sorted.length} reviewer${sorted.length === 1 ? '' : 's'}, with a whisker of one standard deviation either side, ` +
-      `sorted from the harshest to the most lenient` +
-      (roundMean === null ? '. ' : `; the dashed line is the round mean, ${formatScore(roundMean)}. `) +
-      `Harshest: ${harshest!.name}, mean ${formatScore(harshest!.mean)}; most lenient: ${mostLenient!.name}, mean ${formatScore(mostLenient!.mean)}. ` +
-      'The table below lists every reviewer.';
+  const desc =
+    sorted.length === 0
+      ? 'No reviewer has submitted a scored review yet.'
+      : `Mean review score of each of ${sorted.length} reviewer${sorted.length === 1 ? '' : 's'}, with a whisker of one standard deviation either side, ` +
+        `sorted from the harshest to the most lenient` +
+        (roundMean === null ? '. ' : `; the dashed line is the round mean, ${formatScore(roundMean)}. `) +
+        `Harshest: ${harshest!.name}, mean ${formatScore(harshest!.mean)}; most lenient: ${mostLenient!.name}, mean ${formatScore(mostLenient!.mean)}. ` +
+        'The table below lists every reviewer.';
   const parts = [opening({ id, width, height, title: 'Reviewers: mean score ± one standard deviation', desc })];
   const baseY = height - bottom;
-  parts.push(`<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`);
+  parts.push(
+    `<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`,
+  );
   for (const tick of ticks(scale)) {
-    parts.push(`<line x1="${x(tick).toFixed(1)}" y1="${top - 6}" x2="${x(tick).toFixed(1)}" y2="${baseY}" stroke="#e1e5dd" stroke-width="1"/>`);
+    parts.push(
+      `<line x1="${x(tick).toFixed(1)}" y1="${top - 6}" x2="${x(tick).toFixed(1)}" y2="${baseY}" stroke="#e1e5dd" stroke-width="1"/>`,
+    );
     parts.push(`<text x="${x(tick).toFixed(1)}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${tick}</text>`);
   }
-  parts.push(`<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">Mean review score</text>`);
+  parts.push(
+    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">Mean review score</text>`,
+  );
   sorted.forEach((r, i) => {
     const y = top + i * rowHeight + rowHeight / 2;
     const low = x(r.mean - r.sd).toFixed(1);
     const high = x(r.mean + r.sd).toFixed(1);
-    parts.push(`<text x="${left - 8}" y="${y + 4}" text-anchor="end" fill="${INK}">${escapeXml(label(`${r.name} (${r.n})`, 30))}</text>`);
+    parts.push(
+      `<text x="${left - 8}" y="${y + 4}" text-anchor="end" fill="${INK}">${escapeXml(label(`${r.name} (${r.n})`, 30))}</text>`,
+    );
     parts.push(`<line x1="${low}" y1="${y}" x2="${high}" y2="${y}" stroke="${DOT}" stroke-width="2"/>`);
     parts.push(`<line x1="${low}" y1="${y - 5}" x2="${low}" y2="${y + 5}" stroke="${DOT}" stroke-width="2"/>`);
     parts.push(`<line x1="${high}" y1="${y - 5}" x2="${high}" y2="${y + 5}" stroke="${DOT}" stroke-width="2"/>`);
@@ -147,8 +211,12 @@ export function reviewerSpreadSvg({ id, reviewers, roundMean, scale }: { id: str
   });
   if (roundMean !== null) {
     const rx = x(roundMean).toFixed(1);
-    parts.push(`<line x1="${rx}" y1="${top - 6}" x2="${rx}" y2="${baseY}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>`);
-    parts.push(`<text x="${rx}" y="${top - 12}" text-anchor="middle" fill="${REFERENCE}">Round mean ${formatScore(roundMean)}</text>`);
+    parts.push(
+      `<line x1="${rx}" y1="${top - 6}" x2="${rx}" y2="${baseY}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>`,
+    );
+    parts.push(
+      `<text x="${rx}" y="${top - 12}" text-anchor="middle" fill="${REFERENCE}">Round mean ${formatScore(roundMean)}</text>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');

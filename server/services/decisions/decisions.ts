@@ -78,12 +78,23 @@ function clip(text: string, max: number): string {
 /** The chosen criteria of an application (required ones always), with their answers. */
 async function chosenAnswers(db: Database, applicationId: number, cycleId: number) {
   const rows = await db
-    .select({ id: criteria.id, title: criteria.title, required: criteria.required, chosen: applicationAnswers.chosen, answer: applicationAnswers.answer })
+    .select({
+      id: criteria.id,
+      title: criteria.title,
+      required: criteria.required,
+      chosen: applicationAnswers.chosen,
+      answer: applicationAnswers.answer,
+    })
     .from(criteria)
-    .leftJoin(applicationAnswers, and(eq(applicationAnswers.criterionId, criteria.id), eq(applicationAnswers.applicationId, applicationId)))
+    .leftJoin(
+      applicationAnswers,
+      and(eq(applicationAnswers.criterionId, criteria.id), eq(applicationAnswers.applicationId, applicationId)),
+    )
     .where(eq(criteria.cycleId, cycleId))
     .orderBy(asc(criteria.position));
-  return rows.filter((r) => r.required || r.chosen === true).map((r) => ({ id: r.id, title: r.title, answer: r.answer ?? '' }));
+  return rows
+    .filter((r) => r.required || r.chosen === true)
+    .map((r) => ({ id: r.id, title: r.title, answer: r.answer ?? '' }));
 }
 
 /** First drafts of the honoree texts, for the admin to edit. */
@@ -104,14 +115,27 @@ export function draftHonoreeTexts(
   return { citation: clip(firstSentence, CITATION_MAX), profile: facts, highlights };
 }
 
-async function uniqueSlug(db: Database, { cycleId, applicationId, school }: { cycleId: number; applicationId: number; school: { name: string; city: string } }) {
+async function uniqueSlug(
+  db: Database,
+  {
+    cycleId,
+    applicationId,
+    school,
+  }: { cycleId: number; applicationId: number; school: { name: string; city: string } },
+) {
   const base = slugify(school.name) || `school-${applicationId}`;
   const taken = new Set(
     (
       await db
         .select({ slug: decisions.slug })
         .from(decisions)
-        .where(and(eq(decisions.cycleId, cycleId), ne(decisions.applicationId, applicationId), sql`${decisions.slug} like ${`${base}%`}`))
+        .where(
+          and(
+            eq(decisions.cycleId, cycleId),
+            ne(decisions.applicationId, applicationId),
+            sql`${decisions.slug} like ${`${base}%`}`,
+          ),
+        )
     ).map((r) => r.slug),
   );
   const withCity = slugify(`${base}-${school.city}`);
@@ -146,11 +170,16 @@ export async function decide(
     const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, application.cycleId)).for('update');
     if (!cycle) throw new NotFound('We could not find that cycle.');
     if (cycle.publishedAt) throw new Forbidden('This cycle is published. Unpublish it before changing a decision.');
-    if (application.status !== 'eligible') throw new Forbidden('Only applications screened as eligible can be decided.');
+    if (application.status !== 'eligible')
+      throw new Forbidden('Only applications screened as eligible can be decided.');
     const [existing] = await tx.select().from(decisions).where(eq(decisions.applicationId, applicationId));
     const now = clock();
-    const needsDraft = HONOREE_LEVELS.includes(chosenLevel) && (!existing || (existing.citation === '' && existing.highlights.length === 0));
-    const drafted = needsDraft ? draftHonoreeTexts(school, await chosenAnswers(tx, applicationId, cycle.id)) : undefined;
+    const needsDraft =
+      HONOREE_LEVELS.includes(chosenLevel) &&
+      (!existing || (existing.citation === '' && existing.highlights.length === 0));
+    const drafted = needsDraft
+      ? draftHonoreeTexts(school, await chosenAnswers(tx, applicationId, cycle.id))
+      : undefined;
     if (existing) {
       await tx
         .update(decisions)
@@ -199,7 +228,12 @@ export async function loadDecision(db: Database, applicationId: number) {
     ...row,
     levelLabel: DECISION_LEVEL_LABELS[row.decision.level],
     isHonoree: HONOREE_LEVELS.includes(row.decision.level),
-    criteria: chosen.map((c) => ({ id: c.id, title: c.title, highlight: byCriterion.get(c.id) ?? '', draft: draftExcerpt(c.answer) })),
+    criteria: chosen.map((c) => ({
+      id: c.id,
+      title: c.title,
+      highlight: byCriterion.get(c.id) ?? '',
+      draft: draftExcerpt(c.answer),
+    })),
   };
 }
 
@@ -211,7 +245,13 @@ export type DecisionView = Awaited<ReturnType<typeof loadDecision>>;
  */
 export async function editProfile(
   { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
-  { applicationId, adminId, citation, profile, highlights }: {
+  {
+    applicationId,
+    adminId,
+    citation,
+    profile,
+    highlights,
+  }: {
     applicationId: number;
     adminId: number;
     citation: unknown;
@@ -225,14 +265,17 @@ export async function editProfile(
   const citationText = typeof citation === 'string' ? citation.trim() : '';
   const profileText = typeof profile === 'string' ? profile.replace(/\r\n/g, '\n').trim() : '';
   if (citationText === '') errors.citation = 'Write the citation: one or two sentences shown with the school’s name.';
-  else if (citationText.length > CITATION_MAX) errors.citation = `Use at most ${CITATION_MAX} characters (this has ${citationText.length}).`;
-  if (profileText.length > PROFILE_MAX) errors.profile = `Use at most ${PROFILE_MAX} characters (this has ${profileText.length}).`;
+  else if (citationText.length > CITATION_MAX)
+    errors.citation = `Use at most ${CITATION_MAX} characters (this has ${citationText.length}).`;
+  if (profileText.length > PROFILE_MAX)
+    errors.profile = `Use at most ${PROFILE_MAX} characters (this has ${profileText.length}).`;
   const saved: CriterionHighlight[] = [];
   for (const criterion of view.criteria) {
     // A field the form did not send keeps its text; an emptied one is left off the page.
     const raw = highlights[String(criterion.id)] ?? criterion.highlight;
     const value = typeof raw === 'string' ? raw.replace(/\s+/g, ' ').trim() : '';
-    if (value.length > HIGHLIGHT_MAX) errors[`highlight_${criterion.id}`] = `Use at most ${HIGHLIGHT_MAX} characters (this has ${value.length}).`;
+    if (value.length > HIGHLIGHT_MAX)
+      errors[`highlight_${criterion.id}`] = `Use at most ${HIGHLIGHT_MAX} characters (this has ${value.length}).`;
     else if (value !== '') saved.push({ criterionId: criterion.id, title: criterion.title, text: value });
   }
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
@@ -256,7 +299,10 @@ export async function editProfile(
 export type DecisionFilter = DecisionLevel | 'undecided' | undefined;
 
 /** Eligible (or already decided) applications of a cycle with their decision, by school name. */
-export async function listDecisions(db: Database, { cycleId, page, filter }: { cycleId: number; page: number; filter?: DecisionFilter }) {
+export async function listDecisions(
+  db: Database,
+  { cycleId, page, filter }: { cycleId: number; page: number; filter?: DecisionFilter },
+) {
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
   if (!cycle) throw new NotFound('We could not find that cycle.');
   const conditions: SQL[] = [eq(applications.cycleId, cycleId)];
@@ -309,5 +355,10 @@ export async function decisionCounts(db: Database, cycleId: number) {
     .from(applications)
     .leftJoin(decisions, eq(decisions.applicationId, applications.id))
     .where(eq(applications.cycleId, cycleId));
-  return { gold: row?.gold ?? 0, silver: row?.silver ?? 0, notSelected: row?.notSelected ?? 0, undecided: row?.undecided ?? 0 };
+  return {
+    gold: row?.gold ?? 0,
+    silver: row?.silver ?? 0,
+    notSelected: row?.notSelected ?? 0,
+    undecided: row?.undecided ?? 0,
+  };
 }

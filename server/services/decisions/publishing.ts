@@ -44,7 +44,13 @@ async function notifiedApplicationIds(db: Database, cycleId: number): Promise<Se
   const rows = await db
     .select({ id: sql<string>`jsonb_array_elements_text(${auditLog.details}->'notifiedApplicationIds')` })
     .from(auditLog)
-    .where(and(eq(auditLog.action, 'cycle.publish'), eq(auditLog.subjectType, 'cycle'), eq(auditLog.subjectId, String(cycleId))));
+    .where(
+      and(
+        eq(auditLog.action, 'cycle.publish'),
+        eq(auditLog.subjectType, 'cycle'),
+        eq(auditLog.subjectId, String(cycleId)),
+      ),
+    );
   return new Set(rows.map((r) => Number(r.id)));
 }
 
@@ -68,7 +74,13 @@ async function reviewComments(db: Database, applicationIds: number[]) {
     .from(reviewScores)
     .innerJoin(assignments, eq(assignments.id, reviewScores.assignmentId))
     .innerJoin(criteria, eq(criteria.id, reviewScores.criterionId))
-    .where(and(inArray(assignments.applicationId, applicationIds), eq(assignments.status, 'submitted'), sql`btrim(${reviewScores.comment}) <> ''`))
+    .where(
+      and(
+        inArray(assignments.applicationId, applicationIds),
+        eq(assignments.status, 'submitted'),
+        sql`btrim(${reviewScores.comment}) <> ''`,
+      ),
+    )
     .orderBy(asc(assignments.applicationId), asc(criteria.position), asc(assignments.id));
   for (const row of rows) {
     const list = byApplication.get(row.applicationId) ?? [];
@@ -109,7 +121,15 @@ async function planPublication(db: Database, cycleId: number, lock = false) {
         .select({ schoolId: schoolContacts.schoolId, email: users.email, name: users.name })
         .from(schoolContacts)
         .innerJoin(users, eq(users.id, schoolContacts.userId))
-        .where(and(inArray(schoolContacts.schoolId, toNotify.map((d) => d.schoolId)), eq(schoolContacts.status, 'active')))
+        .where(
+          and(
+            inArray(
+              schoolContacts.schoolId,
+              toNotify.map((d) => d.schoolId),
+            ),
+            eq(schoolContacts.status, 'active'),
+          ),
+        )
         .orderBy(asc(users.id))
     : [];
   const contactMails = toNotify.flatMap((d) =>
@@ -139,15 +159,30 @@ async function planPublication(db: Database, cycleId: number, lock = false) {
     )
     .orderBy(asc(nominations.id));
   // One message per person and school, however many times they nominated it.
-  const nominatorMails = [...new Map(nominationRows.map((n) => [`${n.email.toLowerCase()}|${n.applicationId}`, n])).values()];
+  const nominatorMails = [
+    ...new Map(nominationRows.map((n) => [`${n.email.toLowerCase()}|${n.applicationId}`, n])).values(),
+  ];
   const fingerprint = createHash('sha256')
     // The school profiles too: publishing freezes them onto the honoree pages (snapshotHonoreeSchools),
     // so a rename after the preview must send the admin back to look.
-    .update(decided.map((d) => `${d.applicationId}:${d.level}:${d.updatedAt.toISOString()}:${d.schoolUpdatedAt.toISOString()}`).join(','))
+    .update(
+      decided
+        .map((d) => `${d.applicationId}:${d.level}:${d.updatedAt.toISOString()}:${d.schoolUpdatedAt.toISOString()}`)
+        .join(','),
+    )
     .update(`|${contactMails.length}|${nominatorMails.length}`)
     .digest('hex')
     .slice(0, 32);
-  return { cycle, programName, decided, notified, contactMails, nominatorMails, nominationIds: nominationRows.map((n) => n.id), fingerprint };
+  return {
+    cycle,
+    programName,
+    decided,
+    notified,
+    contactMails,
+    nominatorMails,
+    nominationIds: nominationRows.map((n) => n.id),
+    fingerprint,
+  };
 }
 
 /** What the admin confirms: honorees, counts, and how many people get which e-mail. */
@@ -214,18 +249,27 @@ export async function publish(
     const { cycle } = plan;
     if (cycle.publishedAt) throw new Invalid({ publish: 'This cycle is already published.' });
     const { undecided } = await decisionCounts(tx, cycleId);
-    if (undecided > 0) throw new Invalid({ publish: `Decide every eligible application first (${undecided} without a decision).` });
+    if (undecided > 0)
+      throw new Invalid({ publish: `Decide every eligible application first (${undecided} without a decision).` });
     if (plan.decided.length === 0) throw new Invalid({ publish: 'No application of this cycle has a decision yet.' });
     if (fingerprint !== undefined && fingerprint !== plan.fingerprint) {
-      throw new Invalid({ publish: 'Decisions or recipients changed since you opened this preview. Check the new numbers and confirm again.' });
+      throw new Invalid({
+        publish:
+          'Decisions or recipients changed since you opened this preview. Check the new numbers and confirm again.',
+      });
     }
     const now = clock();
     await tx.update(cycles).set({ publishedAt: now, publishedBy: adminId }).where(eq(cycles.id, cycleId));
     await snapshotHonoreeSchools(tx, cycleId);
-    const comments = cycle.shareReviewComments ? await reviewComments(tx, [...new Set(plan.contactMails.map((m) => m.decision.applicationId))]) : new Map();
+    const comments = cycle.shareReviewComments
+      ? await reviewComments(tx, [...new Set(plan.contactMails.map((m) => m.decision.applicationId))])
+      : new Map();
     const honoreeUrl = (slug: string | null) => (slug ? `${mail.baseUrl}/honorees/${cycle.year}/${slug}` : '');
     for (const { email, name, decision } of plan.contactMails) {
-      const criteriaComments = (comments.get(decision.applicationId) ?? []) as Array<{ title: string; comments: string[] }>;
+      const criteriaComments = (comments.get(decision.applicationId) ?? []) as Array<{
+        title: string;
+        comments: string[];
+      }>;
       await enqueueMail(tx, mail, {
         to: email,
         template: DECISION_TEMPLATES[decision.level],
@@ -270,14 +314,21 @@ export async function publish(
       subjectType: 'cycle',
       subjectId: cycleId,
       summary: `Published ${cycle.name}: ${honorees} honoree(s); ${plan.contactMails.length} decision e-mail(s) to school contacts, ${plan.nominatorMails.length} to nominators`,
-      details: { notifiedApplicationIds: notifiedNow, contactMails: plan.contactMails.length, nominatorMails: plan.nominatorMails.length },
+      details: {
+        notifiedApplicationIds: notifiedNow,
+        contactMails: plan.contactMails.length,
+        nominatorMails: plan.nominatorMails.length,
+      },
     });
     return { contactMails: plan.contactMails.length, nominatorMails: plan.nominatorMails.length };
   });
 }
 
 /** Hides the cycle's honorees again; decisions and profiles stay, and nobody is e-mailed. */
-export async function unpublish({ db, clock }: Omit<ServiceContext, 'mail'>, { cycleId, adminId }: { cycleId: number; adminId: number }): Promise<void> {
+export async function unpublish(
+  { db, clock }: Omit<ServiceContext, 'mail'>,
+  { cycleId, adminId }: { cycleId: number; adminId: number },
+): Promise<void> {
   await db.transaction(async (tx) => {
     const { cycle } = await loadCycle(tx, cycleId, { lock: true });
     if (!cycle.publishedAt) throw new Invalid({ publish: 'This cycle is not published.' });

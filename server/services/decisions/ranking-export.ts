@@ -1,7 +1,15 @@
 // The round's reviews as a spreadsheet, for the admins and the committee: every submitted review
 // with its criterion scores, comments and the reviewer's confidential note.
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
-import { applications, assignments, criteria, reviewScores, schools, users, RECOMMENDATION_LABELS } from '../../../models/schema.js';
+import {
+  applications,
+  assignments,
+  criteria,
+  reviewScores,
+  schools,
+  users,
+  RECOMMENDATION_LABELS,
+} from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { findRoundWithCycle } from '../review/rounds.js';
 import type { CsvValue } from '../shared/csv.js';
@@ -20,7 +28,14 @@ export async function reviewExport(db: Database, roundId: number, batchSize = 50
     .orderBy(asc(criteria.position), asc(criteria.id));
   const position = new Map(rubric.map((c, i) => [c.id, i]));
   const header = [
-    'Application no.', 'School', 'State', 'Reviewer', 'Reviewer e-mail', 'Submitted', 'Review score (weighted mean)', 'Recommendation',
+    'Application no.',
+    'School',
+    'State',
+    'Reviewer',
+    'Reviewer e-mail',
+    'Submitted',
+    'Review score (weighted mean)',
+    'Recommendation',
     ...rubric.flatMap((c) => [`${c.position}. ${c.title}: score`, `${c.position}. ${c.title}: comment`]),
     ...(round.siteVisit ? ['Site-visit notes'] : []),
     'Confidential note (admins only)',
@@ -30,9 +45,16 @@ export async function reviewExport(db: Database, roundId: number, batchSize = 50
     for (;;) {
       const batch = await db
         .select({
-          id: assignments.id, applicationId: assignments.applicationId, schoolName: schools.name, state: schools.state,
-          reviewerName: users.name, reviewerEmail: users.email, submittedAt: assignments.submittedAt,
-          recommendation: assignments.recommendation, siteVisitNotes: assignments.siteVisitNotes, confidentialNote: assignments.confidentialNote,
+          id: assignments.id,
+          applicationId: assignments.applicationId,
+          schoolName: schools.name,
+          state: schools.state,
+          reviewerName: users.name,
+          reviewerEmail: users.email,
+          submittedAt: assignments.submittedAt,
+          recommendation: assignments.recommendation,
+          siteVisitNotes: assignments.siteVisitNotes,
+          confidentialNote: assignments.confidentialNote,
         })
         .from(assignments)
         .innerJoin(applications, eq(applications.id, assignments.applicationId))
@@ -45,7 +67,12 @@ export async function reviewExport(db: Database, roundId: number, batchSize = 50
       // The batch's scores by id range rather than a list of 500 parameters.
       const last = batch[batch.length - 1]!.id;
       const scores = await db
-        .select({ assignmentId: reviewScores.assignmentId, criterionId: reviewScores.criterionId, score: reviewScores.score, comment: reviewScores.comment })
+        .select({
+          assignmentId: reviewScores.assignmentId,
+          criterionId: reviewScores.criterionId,
+          score: reviewScores.score,
+          comment: reviewScores.comment,
+        })
         .from(reviewScores)
         .where(and(gt(reviewScores.assignmentId, after), lte(reviewScores.assignmentId, last)));
       const byReview = new Map<number, Array<{ score: number | null; comment: string } | undefined>>();
@@ -58,7 +85,12 @@ export async function reviewExport(db: Database, roundId: number, batchSize = 50
       for (const r of batch) {
         const given = byReview.get(r.id) ?? [];
         yield [
-          r.applicationId, r.schoolName, r.state, r.reviewerName, r.reviewerEmail, r.submittedAt,
+          r.applicationId,
+          r.schoolName,
+          r.state,
+          r.reviewerName,
+          r.reviewerEmail,
+          r.submittedAt,
           round4(reviewScore(rubric.map((c, i) => ({ score: given[i]?.score ?? null, weight: c.weight })))),
           r.recommendation ? RECOMMENDATION_LABELS[r.recommendation] : '',
           ...rubric.flatMap((_c, i) => [given[i]?.score ?? null, given[i]?.comment ?? '']),

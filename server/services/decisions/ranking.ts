@@ -26,7 +26,11 @@ import type { Database } from '../../db/client.js';
 import { findRoundWithCycle, nextRound } from '../review/rounds.js';
 import { histogram } from './charts.js';
 
-export interface ReviewerStats { n: number; mean: number; sd: number }
+export interface ReviewerStats {
+  n: number;
+  mean: number;
+  sd: number;
+}
 
 /** Below this a standard deviation is rounding noise of equal scores, not a real spread. */
 const SD_EPSILON = 1e-12;
@@ -90,8 +94,17 @@ export function isFlagged(scoreSpread: number | null, threshold: number): boolea
 
 export const RANK_SORTS = ['mean', 'normalized', 'spread', 'reviews', 'name'] as const;
 export type RankSort = (typeof RANK_SORTS)[number];
-export interface RankFilters { state?: string; level?: SchoolLevel; status?: ApplicationStatus; flagged?: boolean }
-export interface RankOptions { sort?: RankSort; dir?: 'asc' | 'desc'; filters?: RankFilters }
+export interface RankFilters {
+  state?: string;
+  level?: SchoolLevel;
+  status?: ApplicationStatus;
+  flagged?: boolean;
+}
+export interface RankOptions {
+  sort?: RankSort;
+  dir?: 'asc' | 'desc';
+  filters?: RankFilters;
+}
 
 export interface RankedApplication {
   applicationId: number;
@@ -142,7 +155,9 @@ const SORT_KEYS: Record<RankSort, (row: RankedApplication) => number | null> = {
 
 /** Rows without a value last either way, ties by school name then number (names ranked once). */
 export function sortRanking(rows: RankedApplication[], sort: RankSort, dir: 'asc' | 'desc'): RankedApplication[] {
-  const byName = [...rows].sort((a, b) => collator.compare(a.schoolName, b.schoolName) || a.applicationId - b.applicationId);
+  const byName = [...rows].sort(
+    (a, b) => collator.compare(a.schoolName, b.schoolName) || a.applicationId - b.applicationId,
+  );
   const nameRank = new Map(byName.map((r, i) => [r, i]));
   const key = SORT_KEYS[sort];
   const sign = dir === 'asc' ? 1 : -1;
@@ -162,7 +177,11 @@ export function sortRanking(rows: RankedApplication[], sort: RankSort, dir: 'asc
  * The round's ranking in five queries whatever its size: the round, its applications (filtered in
  * SQL), its submitted reviews scored in SQL, the reviewers' names, the next round.
  */
-export async function rankRound(db: Database, roundId: number, { sort = 'mean', dir = 'desc', filters = {} }: RankOptions = {}) {
+export async function rankRound(
+  db: Database,
+  roundId: number,
+  { sort = 'mean', dir = 'desc', filters = {} }: RankOptions = {},
+) {
   const { round, cycle } = await findRoundWithCycle(db, roundId);
   const scale = { scoreMin: cycle.scoreMin, scoreMax: cycle.scoreMax };
   const assigned = db
@@ -202,9 +221,13 @@ export async function rankRound(db: Database, roundId: number, { sort = 'mean', 
 
   const scored = reviews.filter((r): r is typeof r & { score: number } => r.score !== null);
   const { z, reviewers: stats } = zScores(scored);
-  const byApplication = new Map<number, { scores: number[]; z: number[]; n: number } & Record<Recommendation, number>>();
+  const byApplication = new Map<
+    number,
+    { scores: number[]; z: number[]; n: number } & Record<Recommendation, number>
+  >();
   const entry = (id: number) =>
-    byApplication.get(id) ?? byApplication.set(id, { scores: [], z: [], n: 0, gold: 0, silver: 0, not_recommended: 0 }).get(id)!;
+    byApplication.get(id) ??
+    byApplication.set(id, { scores: [], z: [], n: 0, gold: 0, silver: 0, not_recommended: 0 }).get(id)!;
   for (const r of reviews) {
     const e = entry(r.applicationId);
     e.n++;
@@ -221,7 +244,12 @@ export async function rankRound(db: Database, roundId: number, { sort = 'mean', 
     const e = byApplication.get(a.applicationId);
     const appSpread = e ? spread(e.scores) : null;
     return {
-      applicationId: a.applicationId, schoolName: a.schoolName, city: a.city, state: a.state, level: a.level, status: a.status,
+      applicationId: a.applicationId,
+      schoolName: a.schoolName,
+      city: a.city,
+      state: a.state,
+      level: a.level,
+      status: a.status,
       reviewsIn: e?.n ?? 0,
       reviewsExpected: Math.max(Number(a.assigned), round.reviewersPerApplication),
       mean: e?.scores.length ? mean(e.scores) : null,
@@ -233,7 +261,11 @@ export async function rankRound(db: Database, roundId: number, { sort = 'mean', 
       notRecommended: e?.not_recommended ?? 0,
     };
   });
-  const rows = sortRanking(filters.flagged === undefined ? all : all.filter((r) => r.flagged === filters.flagged), sort, dir);
+  const rows = sortRanking(
+    filters.flagged === undefined ? all : all.filter((r) => r.flagged === filters.flagged),
+    sort,
+    dir,
+  );
   const names = new Map(reviewerNames.map((u) => [u.id, u.name]));
   const reviewers = [...stats]
     .map(([reviewerId, s]) => ({ reviewerId, name: names.get(reviewerId) ?? `Reviewer ${reviewerId}`, ...s }))
@@ -246,7 +278,10 @@ export async function rankRound(db: Database, roundId: number, { sort = 'mean', 
     reviewers,
     roundMean: scored.length ? mean(scored.map((r) => r.score)) : null,
     reviewCount: reviews.length,
-    histogram: histogram(rows.flatMap((r) => (r.mean === null ? [] : [r.mean])), scale),
+    histogram: histogram(
+      rows.flatMap((r) => (r.mean === null ? [] : [r.mean])),
+      scale,
+    ),
   };
 }
 export type Ranking = Awaited<ReturnType<typeof rankRound>>;

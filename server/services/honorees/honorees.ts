@@ -5,7 +5,14 @@
 // never the live profile, which its contacts may edit.
 import { and, asc, desc, eq, gt, ilike, inArray, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgSelect } from 'drizzle-orm/pg-core';
-import { criteria, cycles, decisions, programs, type DecisionLevel, DECISION_LEVEL_LABELS } from '../../../models/schema.js';
+import {
+  criteria,
+  cycles,
+  decisions,
+  programs,
+  type DecisionLevel,
+  DECISION_LEVEL_LABELS,
+} from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { NotFound } from '../../errors.js';
 import type { CsvValue } from '../shared/csv.js';
@@ -27,7 +34,10 @@ export function parseHonoreeFilters(query: Record<string, unknown>): HonoreeFilt
   const { year, state, level, q, page } = query;
   return {
     year: typeof year === 'string' && /^\d{4}$/.test(year) ? Number(year) : undefined,
-    state: typeof state === 'string' && (US_STATES as readonly string[]).includes(state.toUpperCase()) ? state.toUpperCase() : undefined,
+    state:
+      typeof state === 'string' && (US_STATES as readonly string[]).includes(state.toUpperCase())
+        ? state.toUpperCase()
+        : undefined,
     level: level === 'gold' || level === 'silver' ? level : undefined,
     q: typeof q === 'string' && q.trim() !== '' ? q.trim().slice(0, 100) : undefined,
     page: typeof page === 'string' && /^\d{1,5}$/.test(page) ? Math.max(1, Number(page)) : 1,
@@ -36,7 +46,12 @@ export function parseHonoreeFilters(query: Record<string, unknown>): HonoreeFilt
 
 /** The query string of the filters (no page), for links and the export URLs. */
 export function filterQuery(filters: HonoreeFilters): string {
-  const entries = Object.entries({ year: filters.year?.toString(), state: filters.state, level: filters.level, q: filters.q });
+  const entries = Object.entries({
+    year: filters.year?.toString(),
+    state: filters.state,
+    level: filters.level,
+    q: filters.q,
+  });
   return new URLSearchParams(entries.filter((e): e is [string, string] => Boolean(e[1]))).toString();
 }
 
@@ -45,7 +60,11 @@ function escapeLike(text: string): string {
 }
 
 function publicConditions(filters: HonoreeFilters): SQL[] {
-  const conditions: SQL[] = [isNotNull(cycles.publishedAt), inArray(decisions.level, [...HONOREE_LEVELS]), isNotNull(decisions.schoolName)];
+  const conditions: SQL[] = [
+    isNotNull(cycles.publishedAt),
+    inArray(decisions.level, [...HONOREE_LEVELS]),
+    isNotNull(decisions.schoolName),
+  ];
   if (filters.year) conditions.push(eq(cycles.year, filters.year));
   if (filters.state) conditions.push(eq(decisions.schoolState, filters.state));
   if (filters.level) conditions.push(eq(decisions.level, filters.level));
@@ -75,7 +94,9 @@ const honoreeColumns = {
 
 /** Joins a query over decisions to the cycle and program (the school is the decision's copy). */
 function withHonoreeJoins<Q extends PgSelect>(query: Q) {
-  return query.innerJoin(cycles, eq(cycles.id, decisions.cycleId)).innerJoin(programs, eq(programs.id, cycles.programId));
+  return query
+    .innerJoin(cycles, eq(cycles.id, decisions.cycleId))
+    .innerJoin(programs, eq(programs.id, cycles.programId));
 }
 
 function decorate<T extends { level: DecisionLevel; year: number; slug: string }>(row: T) {
@@ -85,12 +106,22 @@ function decorate<T extends { level: DecisionLevel; year: number; slug: string }
 /** One page of honorees, newest cycle first, Gold before Silver, then by school name. */
 export async function listHonorees(db: Database, filters: HonoreeFilters, page = 1) {
   const where = and(...publicConditions(filters));
-  const [countRow] = await withHonoreeJoins(db.select({ n: sql<number>`count(*)::int` }).from(decisions).$dynamic()).where(where);
+  const [countRow] = await withHonoreeJoins(
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(decisions)
+      .$dynamic(),
+  ).where(where);
   const total = countRow?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / HONOREES_PAGE_SIZE));
   const rows = await withHonoreeJoins(db.select(honoreeColumns).from(decisions).$dynamic())
     .where(where)
-    .orderBy(desc(cycles.year), sql`case when ${decisions.level} = 'gold' then 0 else 1 end`, asc(decisions.schoolName), asc(decisions.applicationId))
+    .orderBy(
+      desc(cycles.year),
+      sql`case when ${decisions.level} = 'gold' then 0 else 1 end`,
+      asc(decisions.schoolName),
+      asc(decisions.applicationId),
+    )
     .limit(HONOREES_PAGE_SIZE)
     .offset((page - 1) * HONOREES_PAGE_SIZE);
   return { rows: rows.map(decorate), total, page, pageCount };
@@ -107,18 +138,23 @@ export async function honoreeYears(db: Database): Promise<number[]> {
 
 /** One honoree's public page: citation, profile, highlights and the school's facts. */
 export async function findHonoree(db: Database, { year, slug }: { year: number; slug: string }) {
-  const [row] = await withHonoreeJoins(db.select({
-    ...honoreeColumns,
-    profile: decisions.profile,
-    highlights: decisions.highlights,
-    updatedAt: decisions.updatedAt,
-    level: decisions.level,
-    schoolLevel: decisions.schoolLevel,
-    website: sql<string>`coalesce(${decisions.schoolWebsite}, '')`,
-    enrollment: decisions.schoolEnrollment,
-    frlPercent: decisions.schoolFrlPercent,
-    iepPercent: decisions.schoolIepPercent,
-  }).from(decisions).$dynamic())
+  const [row] = await withHonoreeJoins(
+    db
+      .select({
+        ...honoreeColumns,
+        profile: decisions.profile,
+        highlights: decisions.highlights,
+        updatedAt: decisions.updatedAt,
+        level: decisions.level,
+        schoolLevel: decisions.schoolLevel,
+        website: sql<string>`coalesce(${decisions.schoolWebsite}, '')`,
+        enrollment: decisions.schoolEnrollment,
+        frlPercent: decisions.schoolFrlPercent,
+        iepPercent: decisions.schoolIepPercent,
+      })
+      .from(decisions)
+      .$dynamic(),
+  )
     .where(and(...publicConditions({ year }), eq(decisions.slug, slug)))
     .orderBy(asc(programs.id))
     .limit(1);
@@ -127,7 +163,10 @@ export async function findHonoree(db: Database, { year, slug }: { year: number; 
     ...decorate(row),
     // Only web addresses become links; anything else (a "javascript:" typed in) is dropped.
     website: /^https?:\/\//i.test(row.website) ? row.website : '',
-    paragraphs: row.profile.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p !== ''),
+    paragraphs: row.profile
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
   };
 }
 
@@ -196,11 +235,39 @@ export async function* honoreeExportRows(
   }
 }
 
-export const HONOREE_CSV_HEADER = ['year', 'cycle', 'program', 'level', 'school', 'district', 'city', 'state', 'citation', 'url', 'published_at'];
+export const HONOREE_CSV_HEADER = [
+  'year',
+  'cycle',
+  'program',
+  'level',
+  'school',
+  'district',
+  'city',
+  'state',
+  'citation',
+  'url',
+  'published_at',
+];
 
-export async function* honoreeCsvRows(db: Database, filters: HonoreeFilters, baseUrl: string): AsyncGenerator<CsvValue[]> {
+export async function* honoreeCsvRows(
+  db: Database,
+  filters: HonoreeFilters,
+  baseUrl: string,
+): AsyncGenerator<CsvValue[]> {
   for await (const r of honoreeExportRows(db, filters, baseUrl)) {
-    yield [r.year, r.cycle, r.program, r.level, r.school, r.district, r.city, r.state, r.citation, r.url, r.publishedAt];
+    yield [
+      r.year,
+      r.cycle,
+      r.program,
+      r.level,
+      r.school,
+      r.district,
+      r.city,
+      r.state,
+      r.citation,
+      r.url,
+      r.publishedAt,
+    ];
   }
 }
 
@@ -208,7 +275,10 @@ export async function* honoreeCsvRows(db: Database, filters: HonoreeFilters, bas
  * The published outcome of each of these applications (for "My applications"): nothing for an
  * application whose cycle is not published, whatever was decided.
  */
-export async function publishedOutcomes(db: Database, applicationIds: number[]): Promise<Map<number, { level: DecisionLevel; label: string; path?: string }>> {
+export async function publishedOutcomes(
+  db: Database,
+  applicationIds: number[],
+): Promise<Map<number, { level: DecisionLevel; label: string; path?: string }>> {
   const outcomes = new Map<number, { level: DecisionLevel; label: string; path?: string }>();
   if (applicationIds.length === 0) return outcomes;
   const rows = await db

@@ -41,7 +41,10 @@ const count = (where: SQL) => sql<number>`cast(count(*) filter (where ${where}) 
  * One page of groups, most confirmed nominators first, in a single query: the groups are
  * aggregated in a CTE, then joined once to their school, invitation and application.
  */
-export async function listNominationGroups(db: Database, filters: NominationFilters & { matchKey?: string; page: number }) {
+export async function listNominationGroups(
+  db: Database,
+  filters: NominationFilters & { matchKey?: string; page: number },
+) {
   const where: SQL[] = [];
   if (filters.cycleId) where.push(eq(n.cycleId, filters.cycleId));
   if (filters.matchKey !== undefined) where.push(eq(n.matchKey, filters.matchKey));
@@ -53,14 +56,28 @@ export async function listNominationGroups(db: Database, filters: NominationFilt
         matchKey: n.matchKey,
         schoolId: sql<number | null>`max(${n.schoolId})`.mapWith(Number).as('group_school_id'),
         // The spelling most nominators used, spam aside when there is anything else.
-        typedName: sql<string>`coalesce(mode() within group (order by ${n.schoolName}) filter (where ${n.status} <> 'spam'), min(${n.schoolName}))`.as('typed_name'),
-        typedDistrict: sql<string>`coalesce(mode() within group (order by ${n.district}) filter (where ${n.status} <> 'spam'), min(${n.district}))`.as('typed_district'),
-        typedCity: sql<string>`coalesce(mode() within group (order by ${n.city}) filter (where ${n.status} <> 'spam'), min(${n.city}))`.as('typed_city'),
+        typedName:
+          sql<string>`coalesce(mode() within group (order by ${n.schoolName}) filter (where ${n.status} <> 'spam'), min(${n.schoolName}))`.as(
+            'typed_name',
+          ),
+        typedDistrict:
+          sql<string>`coalesce(mode() within group (order by ${n.district}) filter (where ${n.status} <> 'spam'), min(${n.district}))`.as(
+            'typed_district',
+          ),
+        typedCity:
+          sql<string>`coalesce(mode() within group (order by ${n.city}) filter (where ${n.status} <> 'spam'), min(${n.city}))`.as(
+            'typed_city',
+          ),
         typedState: sql<string>`min(${n.state})`.as('typed_state'),
-        confirmed: sql<number>`cast(count(distinct ${n.nominatorEmail}) filter (where ${n.status} = 'confirmed') as int)`.as('confirmed_count'),
+        confirmed:
+          sql<number>`cast(count(distinct ${n.nominatorEmail}) filter (where ${n.status} = 'confirmed') as int)`.as(
+            'confirmed_count',
+          ),
         unconfirmed: count(sql`${n.status} = 'unconfirmed'`).as('unconfirmed_count'),
         spam: count(sql`${n.status} = 'spam'`).as('spam_count'),
-        contactEmail: sql<string | null>`max(${n.contactEmail}) filter (where ${n.status} <> 'spam')`.as('group_contact_email'),
+        contactEmail: sql<string | null>`max(${n.contactEmail}) filter (where ${n.status} <> 'spam')`.as(
+          'group_contact_email',
+        ),
       })
       .from(n)
       .where(where.length > 0 ? and(...where) : undefined)
@@ -95,7 +112,10 @@ export async function listNominationGroups(db: Database, filters: NominationFilt
     .from(grouped)
     .innerJoin(cycles, eq(cycles.id, grouped.cycleId))
     .leftJoin(schools, eq(schools.id, grouped.schoolId))
-    .leftJoin(schoolInvitations, and(eq(schoolInvitations.cycleId, grouped.cycleId), eq(schoolInvitations.matchKey, grouped.matchKey)))
+    .leftJoin(
+      schoolInvitations,
+      and(eq(schoolInvitations.cycleId, grouped.cycleId), eq(schoolInvitations.matchKey, grouped.matchKey)),
+    )
     .leftJoin(users, eq(users.id, schoolInvitations.invitedBy))
     .leftJoin(applications, and(eq(applications.cycleId, grouped.cycleId), eq(applications.schoolId, grouped.schoolId)))
     .orderBy(desc(grouped.confirmed), asc(sql`lower(${schoolName})`), asc(grouped.cycleId), asc(grouped.matchKey))
@@ -115,7 +135,10 @@ async function titlesAndFiles(db: Database, cycleIds: number[], nominationIds: n
   const [titles, files] = await Promise.all([
     cycleIds.length === 0
       ? []
-      : db.select({ id: criteria.id, title: criteria.title, position: criteria.position }).from(criteria).where(inArray(criteria.cycleId, cycleIds)),
+      : db
+          .select({ id: criteria.id, title: criteria.title, position: criteria.position })
+          .from(criteria)
+          .where(inArray(criteria.cycleId, cycleIds)),
     nominationIds.length === 0
       ? []
       : db
@@ -165,8 +188,16 @@ export async function nominationGroup(db: Database, { cycleId, matchKey }: { cyc
     })
     .from(n)
     .where(and(eq(n.cycleId, cycleId), eq(n.matchKey, matchKey)))
-    .orderBy(sql`case ${n.status} when 'confirmed' then 0 when 'unconfirmed' then 1 else 2 end`, asc(n.createdAt), asc(n.id));
-  const { criteriaTitles, filesOf } = await titlesAndFiles(db, [cycleId], rows.map((r) => r.id));
+    .orderBy(
+      sql`case ${n.status} when 'confirmed' then 0 when 'unconfirmed' then 1 else 2 end`,
+      asc(n.createdAt),
+      asc(n.id),
+    );
+  const { criteriaTitles, filesOf } = await titlesAndFiles(
+    db,
+    [cycleId],
+    rows.map((r) => r.id),
+  );
   return {
     group,
     nominations: rows.map((r) => ({
@@ -198,11 +229,17 @@ export async function unmarkSpam(db: Database, { nominationId }: { nominationId:
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(n)
-      .set({ status: sql`case when ${n.confirmedAt} is null then 'unconfirmed' else 'confirmed' end`, markedSpamBy: null })
+      .set({
+        status: sql`case when ${n.confirmedAt} is null then 'unconfirmed' else 'confirmed' end`,
+        markedSpamBy: null,
+      })
       .where(and(eq(n.id, nominationId), eq(n.status, 'spam')))
       .returning({ cycleId: n.cycleId, matchKey: n.matchKey, schoolId: n.schoolId, nominatorName: n.nominatorName });
     if (!row) {
-      const [exists] = await tx.select({ cycleId: n.cycleId, matchKey: n.matchKey, nominatorName: n.nominatorName }).from(n).where(eq(n.id, nominationId));
+      const [exists] = await tx
+        .select({ cycleId: n.cycleId, matchKey: n.matchKey, nominatorName: n.nominatorName })
+        .from(n)
+        .where(eq(n.id, nominationId));
       if (!exists) throw new NotFound('We could not find that nomination.');
       return exists;
     }
@@ -217,7 +254,11 @@ export async function unmarkSpam(db: Database, { nominationId }: { nominationId:
         ),
       )
       .limit(1);
-    if (application) await tx.update(n).set({ applicationId: application.id, schoolId: application.schoolId }).where(eq(n.id, nominationId));
+    if (application)
+      await tx
+        .update(n)
+        .set({ applicationId: application.id, schoolId: application.schoolId })
+        .where(eq(n.id, nominationId));
     return row;
   });
 }
@@ -226,50 +267,115 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function checkEmail(errors: FieldErrors, value: unknown): string {
   const email = text(value).toLowerCase();
-  if (!EMAIL.test(email) || email.length > 254) errors.email = "Enter the school contact's e-mail address, like principal@school.org.";
+  if (!EMAIL.test(email) || email.length > 254)
+    errors.email = "Enter the school contact's e-mail address, like principal@school.org.";
   return email;
 }
 
 export type ManualInviteOutcome =
   | { invited: true; cycleId: number; matchKey: string; schoolName: string; email: string; hasNominations: boolean }
-  | { invited: false; cycleId: number; matchKey: string; schoolName: string; email: string; hasNominations: boolean; invitedAt: Date; invitedByName: string | null };
+  | {
+      invited: false;
+      cycleId: number;
+      matchKey: string;
+      schoolName: string;
+      email: string;
+      hasNominations: boolean;
+      invitedAt: Date;
+      invitedByName: string | null;
+    };
 
 /**
  * An admin invites a school by hand: a nominated school (fields cycleId and matchKey) or one
  * typed in (cycleId, name, city, state). Either way the one invitation per school and cycle
  * holds: when it exists already the outcome says when and to whom, and nothing is sent.
  */
-export async function inviteSchoolByHand(context: ServiceContext, { adminId, fields }: { adminId: number; fields: Record<string, unknown> }): Promise<ManualInviteOutcome> {
+export async function inviteSchoolByHand(
+  context: ServiceContext,
+  { adminId, fields }: { adminId: number; fields: Record<string, unknown> },
+): Promise<ManualInviteOutcome> {
   const { db, clock } = context;
   const errors: FieldErrors = {};
   const cycleId = /^\d{1,15}$/.test(text(fields.cycleId)) ? Number(text(fields.cycleId)) : undefined;
   const [cycle] = cycleId ? await db.select().from(cycles).where(eq(cycles.id, cycleId)) : [];
   if (!cycle) errors.cycleId = 'Choose the cycle the school is invited to.';
-  else if (clock() > cycle.applicationsCloseAt) errors.cycleId = `Applications for ${cycle.name} are closed; choose an open cycle.`;
+  else if (clock() > cycle.applicationsCloseAt)
+    errors.cycleId = `Applications for ${cycle.name} are closed; choose an open cycle.`;
 
-  let target: { matchKey: string; schoolId: number | null; schoolName: string; hasNominations: boolean; city?: string; state?: string } | undefined;
+  let target:
+    | {
+        matchKey: string;
+        schoolId: number | null;
+        schoolName: string;
+        hasNominations: boolean;
+        city?: string;
+        state?: string;
+      }
+    | undefined;
   const email = checkEmail(errors, fields.email);
   if (typeof fields.matchKey === 'string') {
-    const [group] = cycleId ? (await listNominationGroups(db, { cycleId, matchKey: fields.matchKey, page: 1 })).rows : [];
+    const [group] = cycleId
+      ? (await listNominationGroups(db, { cycleId, matchKey: fields.matchKey, page: 1 })).rows
+      : [];
     if (!group) throw new NotFound('No one has nominated that school in that cycle.');
     target = { matchKey: group.matchKey, schoolId: group.schoolId, schoolName: group.schoolName, hasNominations: true };
   } else {
-    const name = checkText(errors, 'schoolName', fields.schoolName, { max: 200, required: "Enter the school's name.", singleLine: true });
-    const city = checkText(errors, 'city', fields.city, { max: 120, required: 'Enter the city or town.', singleLine: true });
+    const name = checkText(errors, 'schoolName', fields.schoolName, {
+      max: 200,
+      required: "Enter the school's name.",
+      singleLine: true,
+    });
+    const city = checkText(errors, 'city', fields.city, {
+      max: 120,
+      required: 'Enter the city or town.',
+      singleLine: true,
+    });
     const state = text(fields.state).toUpperCase();
     if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
     if (Object.keys(errors).length === 0) {
       const matchKey = schoolMatchKey(name, city, state);
-      const [profile] = await db.select({ id: schools.id, name: schools.name }).from(schools).where(eq(schools.matchKey, matchKey)).limit(1);
-      const [nominated] = await db.select({ id: n.id }).from(n).where(and(eq(n.cycleId, cycleId!), eq(n.matchKey, matchKey))).limit(1);
-      target = { matchKey, schoolId: profile?.id ?? null, schoolName: profile?.name ?? name, hasNominations: nominated !== undefined, city, state };
+      const [profile] = await db
+        .select({ id: schools.id, name: schools.name })
+        .from(schools)
+        .where(eq(schools.matchKey, matchKey))
+        .limit(1);
+      const [nominated] = await db
+        .select({ id: n.id })
+        .from(n)
+        .where(and(eq(n.cycleId, cycleId!), eq(n.matchKey, matchKey)))
+        .limit(1);
+      target = {
+        matchKey,
+        schoolId: profile?.id ?? null,
+        schoolName: profile?.name ?? name,
+        hasNominations: nominated !== undefined,
+        city,
+        state,
+      };
     }
   }
   if (Object.keys(errors).length > 0 || !target || !cycle) throw new Invalid(errors);
 
-  const base = { cycleId: cycle.id, matchKey: target.matchKey, schoolName: target.schoolName, hasNominations: target.hasNominations };
+  const base = {
+    cycleId: cycle.id,
+    matchKey: target.matchKey,
+    schoolName: target.schoolName,
+    hasNominations: target.hasNominations,
+  };
   const sent = await db.transaction((tx) =>
-    inviteSchool({ ...context, db: tx }, { cycleId: cycle.id, matchKey: target.matchKey, schoolId: target.schoolId, schoolName: target.schoolName, email, invitedBy: adminId, city: target.city, state: target.state }),
+    inviteSchool(
+      { ...context, db: tx },
+      {
+        cycleId: cycle.id,
+        matchKey: target.matchKey,
+        schoolId: target.schoolId,
+        schoolName: target.schoolName,
+        email,
+        invitedBy: adminId,
+        city: target.city,
+        state: target.state,
+      },
+    ),
   );
   if (sent) return { invited: true, ...base, email };
   const [existing] = await db
@@ -278,12 +384,21 @@ export async function inviteSchoolByHand(context: ServiceContext, { adminId, fie
     .leftJoin(users, eq(users.id, schoolInvitations.invitedBy))
     .where(and(eq(schoolInvitations.cycleId, cycle.id), eq(schoolInvitations.matchKey, target.matchKey)));
   if (!existing) throw new Error('inviteSchool found an invitation that is not there');
-  return { invited: false, ...base, email: existing.email, invitedAt: existing.createdAt, invitedByName: existing.invitedByName };
+  return {
+    invited: false,
+    ...base,
+    email: existing.email,
+    invitedAt: existing.createdAt,
+    invitedByName: existing.invitedByName,
+  };
 }
 
 /** The cycles an admin may pick from, newest first. */
 export async function cycleChoices(db: Database) {
-  return db.select({ id: cycles.id, name: cycles.name, applicationsCloseAt: cycles.applicationsCloseAt }).from(cycles).orderBy(desc(cycles.year), desc(cycles.id));
+  return db
+    .select({ id: cycles.id, name: cycles.name, applicationsCloseAt: cycles.applicationsCloseAt })
+    .from(cycles)
+    .orderBy(desc(cycles.year), desc(cycles.id));
 }
 
 /** What reviewers and admins see beside an application: its confirmed nominations only. */
@@ -302,7 +417,11 @@ export async function nominationsForApplication(db: Database, applicationId: num
     .from(n)
     .where(and(eq(n.applicationId, applicationId), eq(n.status, 'confirmed')))
     .orderBy(asc(n.confirmedAt), asc(n.id));
-  const { criteriaTitles, filesOf } = await titlesAndFiles(db, [...new Set(rows.map((r) => r.cycleId))], rows.map((r) => r.id));
+  const { criteriaTitles, filesOf } = await titlesAndFiles(
+    db,
+    [...new Set(rows.map((r) => r.cycleId))],
+    rows.map((r) => r.id),
+  );
   return {
     /** People, not nominations: one person nominating twice counts once. */
     count: new Set(rows.map((r) => r.nominatorEmail)).size,
@@ -316,8 +435,12 @@ export async function nominationsForApplication(db: Database, applicationId: num
 }
 
 /** A nomination's file, for the admin download route. */
-export async function findNominationFile(db: Database, { nominationId, publicId }: { nominationId: number; publicId: string }) {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(publicId)) throw new NotFound('There is no such file.');
+export async function findNominationFile(
+  db: Database,
+  { nominationId, publicId }: { nominationId: number; publicId: string },
+) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(publicId))
+    throw new NotFound('There is no such file.');
   const [file] = await db
     .select()
     .from(evidenceFiles)
@@ -327,15 +450,31 @@ export async function findNominationFile(db: Database, { nominationId, publicId 
 }
 
 export const NOMINATION_CSV_HEADER = [
-  'id', 'cycle', 'status', 'school', 'district', 'city', 'state', 'nominator name', 'nominator e-mail',
-  'relationship', 'criteria', 'reason', 'confirmed at', 'application id',
+  'id',
+  'cycle',
+  'status',
+  'school',
+  'district',
+  'city',
+  'state',
+  'nominator name',
+  'nominator e-mail',
+  'relationship',
+  'criteria',
+  'reason',
+  'confirmed at',
+  'application id',
 ] as const;
 
 /**
  * Every nomination matching the filters (each by its own status), as CSV rows, read in batches
  * by id so that 100,000 nominations never sit in memory at once.
  */
-export async function* nominationExportRows(db: Database, filters: NominationFilters, batchSize = EXPORT_BATCH_SIZE): AsyncGenerator<CsvValue[]> {
+export async function* nominationExportRows(
+  db: Database,
+  filters: NominationFilters,
+  batchSize = EXPORT_BATCH_SIZE,
+): AsyncGenerator<CsvValue[]> {
   const where: SQL[] = [];
   if (filters.cycleId) where.push(eq(n.cycleId, filters.cycleId));
   if (filters.status) where.push(eq(n.status, filters.status));
@@ -368,8 +507,20 @@ export async function* nominationExportRows(db: Database, filters: NominationFil
       .limit(batchSize);
     for (const r of batch) {
       yield [
-        r.id, r.cycleName, r.status, r.school, r.district, r.city, r.state, r.nominatorName, r.nominatorEmail,
-        RELATIONSHIP_LABELS[r.relationship], r.criteria, r.reason, r.confirmedAt, r.applicationId,
+        r.id,
+        r.cycleName,
+        r.status,
+        r.school,
+        r.district,
+        r.city,
+        r.state,
+        r.nominatorName,
+        r.nominatorEmail,
+        RELATIONSHIP_LABELS[r.relationship],
+        r.criteria,
+        r.reason,
+        r.confirmedAt,
+        r.applicationId,
       ];
     }
     if (batch.length < batchSize) return;

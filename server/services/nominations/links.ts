@@ -25,7 +25,9 @@ async function confirmedCount(db: Database, cycleId: number, matchKey: string): 
   const [row] = await db
     .select({ n: sql<number>`count(distinct ${nominations.nominatorEmail})::int` })
     .from(nominations)
-    .where(and(eq(nominations.cycleId, cycleId), eq(nominations.matchKey, matchKey), eq(nominations.status, 'confirmed')));
+    .where(
+      and(eq(nominations.cycleId, cycleId), eq(nominations.matchKey, matchKey), eq(nominations.status, 'confirmed')),
+    );
   return row?.n ?? 0;
 }
 
@@ -35,9 +37,24 @@ async function confirmedCount(db: Database, cycleId: number, matchKey: string): 
  */
 export async function inviteSchool(
   { db, clock, mail }: ServiceContext,
-  { cycleId, matchKey, schoolId, schoolName, email, invitedBy, city = '', state = '' }: {
-    cycleId: number; matchKey: string; schoolId: number | null; schoolName: string; email: string; invitedBy: number | null;
-    city?: string; state?: string;
+  {
+    cycleId,
+    matchKey,
+    schoolId,
+    schoolName,
+    email,
+    invitedBy,
+    city = '',
+    state = '',
+  }: {
+    cycleId: number;
+    matchKey: string;
+    schoolId: number | null;
+    schoolName: string;
+    email: string;
+    invitedBy: number | null;
+    city?: string;
+    state?: string;
   },
 ): Promise<boolean> {
   const token = randomBytes(32).toString('base64url');
@@ -53,19 +70,41 @@ export async function inviteSchool(
     invitedBy,
     createdAt: clock(),
   };
-  let [created] = await db.insert(schoolInvitations).values(values).onConflictDoNothing().returning({ id: schoolInvitations.id });
+  let [created] = await db
+    .insert(schoolInvitations)
+    .values(values)
+    .onConflictDoNothing()
+    .returning({ id: schoolInvitations.id });
   if (!created && invitedBy !== null) {
     // An admin's invitation replaces an automatic one nobody has acted on: that one went to an
     // address a nominator typed, which must not keep the program from inviting the school itself.
     // Its link stops working (the token changes).
     [created] = await db
       .update(schoolInvitations)
-      .set({ email: values.email, tokenHash: values.tokenHash, invitedBy, createdAt: values.createdAt, schoolName, city, state })
-      .where(and(eq(schoolInvitations.cycleId, cycleId), eq(schoolInvitations.matchKey, matchKey), isNull(schoolInvitations.invitedBy), isNull(schoolInvitations.acceptedAt)))
+      .set({
+        email: values.email,
+        tokenHash: values.tokenHash,
+        invitedBy,
+        createdAt: values.createdAt,
+        schoolName,
+        city,
+        state,
+      })
+      .where(
+        and(
+          eq(schoolInvitations.cycleId, cycleId),
+          eq(schoolInvitations.matchKey, matchKey),
+          isNull(schoolInvitations.invitedBy),
+          isNull(schoolInvitations.acceptedAt),
+        ),
+      )
       .returning({ id: schoolInvitations.id });
   }
   if (!created) return false;
-  const [cycle] = await db.select({ name: cycles.name, closesAt: cycles.applicationsCloseAt }).from(cycles).where(eq(cycles.id, cycleId));
+  const [cycle] = await db
+    .select({ name: cycles.name, closesAt: cycles.applicationsCloseAt })
+    .from(cycles)
+    .where(eq(cycles.id, cycleId));
   await enqueueMail(db, mail, {
     to: email,
     template: 'school-invitation',
@@ -92,7 +131,15 @@ async function sendAppliedNotices(
     });
   }
   if (rows.length > 0) {
-    await db.update(nominations).set({ appliedNoticeSentAt: clock() }).where(inArray(nominations.id, rows.map((r) => r.id)));
+    await db
+      .update(nominations)
+      .set({ appliedNoticeSentAt: clock() })
+      .where(
+        inArray(
+          nominations.id,
+          rows.map((r) => r.id),
+        ),
+      );
   }
 }
 
@@ -101,7 +148,11 @@ export async function onNominationConfirmed(context: ServiceContext, row: Nomina
   const { db } = context;
   let schoolId = row.schoolId;
   if (!schoolId) {
-    const [profile] = await db.select({ id: schools.id }).from(schools).where(eq(schools.matchKey, row.matchKey)).limit(1);
+    const [profile] = await db
+      .select({ id: schools.id })
+      .from(schools)
+      .where(eq(schools.matchKey, row.matchKey))
+      .limit(1);
     schoolId = profile?.id ?? null;
   }
   const [application] = schoolId
@@ -126,7 +177,14 @@ export async function onNominationConfirmed(context: ServiceContext, row: Nomina
     : await db
         .select({ email: nominations.contactEmail })
         .from(nominations)
-        .where(and(eq(nominations.cycleId, row.cycleId), eq(nominations.matchKey, row.matchKey), eq(nominations.status, 'confirmed'), sql`${nominations.contactEmail} is not null`))
+        .where(
+          and(
+            eq(nominations.cycleId, row.cycleId),
+            eq(nominations.matchKey, row.matchKey),
+            eq(nominations.status, 'confirmed'),
+            sql`${nominations.contactEmail} is not null`,
+          ),
+        )
         .limit(1);
   if (!withContact?.email) return;
   await inviteSchool(context, {
@@ -143,14 +201,25 @@ export async function onNominationConfirmed(context: ServiceContext, row: Nomina
 
 /** A new school profile takes over the nominations typed with its name, city and state. */
 export async function linkNominationsToSchool(db: Database, school: { id: number; matchKey: string }): Promise<void> {
-  await db.update(nominations).set({ schoolId: school.id }).where(and(eq(nominations.matchKey, school.matchKey), isNull(nominations.schoolId)));
-  await db.update(schoolInvitations).set({ schoolId: school.id }).where(and(eq(schoolInvitations.matchKey, school.matchKey), isNull(schoolInvitations.schoolId)));
+  await db
+    .update(nominations)
+    .set({ schoolId: school.id })
+    .where(and(eq(nominations.matchKey, school.matchKey), isNull(nominations.schoolId)));
+  await db
+    .update(schoolInvitations)
+    .set({ schoolId: school.id })
+    .where(and(eq(schoolInvitations.matchKey, school.matchKey), isNull(schoolInvitations.schoolId)));
 }
 
 /** When a school starts its application, its nominations of that cycle come with it. */
 export async function attachNominations(
   db: Database,
-  { applicationId, cycleId, schoolId, matchKey }: { applicationId: number; cycleId: number; schoolId: number; matchKey: string },
+  {
+    applicationId,
+    cycleId,
+    schoolId,
+    matchKey,
+  }: { applicationId: number; cycleId: number; schoolId: number; matchKey: string },
 ): Promise<void> {
   await db
     .update(nominations)
@@ -167,10 +236,21 @@ export async function attachNominations(
 /** On submission: every confirmed nominator of the school not yet told hears that it applied. */
 export async function notifyNominatorsOfApplication(context: ServiceContext, applicationId: number): Promise<void> {
   const rows = await context.db
-    .select({ id: nominations.id, nominatorEmail: nominations.nominatorEmail, nominatorName: nominations.nominatorName, schoolName: schools.name })
+    .select({
+      id: nominations.id,
+      nominatorEmail: nominations.nominatorEmail,
+      nominatorName: nominations.nominatorName,
+      schoolName: schools.name,
+    })
     .from(nominations)
     .innerJoin(schools, eq(schools.id, nominations.schoolId))
-    .where(and(eq(nominations.applicationId, applicationId), eq(nominations.status, 'confirmed'), isNull(nominations.appliedNoticeSentAt)));
+    .where(
+      and(
+        eq(nominations.applicationId, applicationId),
+        eq(nominations.status, 'confirmed'),
+        isNull(nominations.appliedNoticeSentAt),
+      ),
+    );
   await sendAppliedNotices(context, rows);
 }
 
@@ -208,7 +288,11 @@ async function findInvitation(db: Database, token: string): Promise<FoundInvitat
  * start a new school, but joining an existing one is a request the school or an admin approves.
  */
 function vouchedFor(invitation: SchoolInvitation, user: { id: number; email: string }): boolean {
-  return invitation.invitedBy !== null && user.email.toLowerCase() === invitation.email && (invitation.acceptedBy ?? user.id) === user.id;
+  return (
+    invitation.invitedBy !== null &&
+    user.email.toLowerCase() === invitation.email &&
+    (invitation.acceptedBy ?? user.id) === user.id
+  );
 }
 
 async function contactStatus(db: Database, schoolId: number, userId: number) {
@@ -220,7 +304,10 @@ async function contactStatus(db: Database, schoolId: number, userId: number) {
 }
 
 /** For an active contact: the application to go to, one to start, or the cycle is closed. */
-async function nextForContact(db: Database, { school, cycle, now }: { school: School; cycle: Cycle | undefined; now: Date }): Promise<InvitationView> {
+async function nextForContact(
+  db: Database,
+  { school, cycle, now }: { school: School; cycle: Cycle | undefined; now: Date },
+): Promise<InvitationView> {
   if (!cycle) return { outcome: 'closed', schoolName: school.name };
   const [existing] = await db
     .select({ id: applications.id })
@@ -231,7 +318,12 @@ async function nextForContact(db: Database, { school, cycle, now }: { school: Sc
   return { outcome: 'start', schoolName: school.name, cycleName: cycle.name, schoolId: school.id, cycleId: cycle.id };
 }
 
-async function viewOf(db: Database, found: FoundInvitation, user: { id: number; email: string }, now: Date): Promise<InvitationView> {
+async function viewOf(
+  db: Database,
+  found: FoundInvitation,
+  user: { id: number; email: string },
+  now: Date,
+): Promise<InvitationView> {
   const { invitation, school, cycle } = found;
   if (!school) {
     const [nomination] = await db
@@ -286,12 +378,19 @@ export async function acceptInvitation(
   const { invitation, school, cycle } = found;
   if (!school || !['join', 'start', 'application', 'closed'].includes(view.outcome)) return view;
   if (view.outcome === 'join') {
-    const status = await requestToJoinSchool(context, { schoolId: school.id, user, vouched: vouchedFor(invitation, user) });
+    const status = await requestToJoinSchool(context, {
+      schoolId: school.id,
+      user,
+      vouched: vouchedFor(invitation, user),
+    });
     if (status !== 'active') return { outcome: status, schoolName: school.name };
   }
   // The person it was sent to now acts for the school: the invitation has done its work.
   if (user.email.toLowerCase() === invitation.email && !invitation.acceptedAt) {
-    await db.update(schoolInvitations).set({ acceptedBy: user.id, acceptedAt: clock(), schoolId: school.id }).where(eq(schoolInvitations.id, invitation.id));
+    await db
+      .update(schoolInvitations)
+      .set({ acceptedBy: user.id, acceptedAt: clock(), schoolId: school.id })
+      .where(eq(schoolInvitations.id, invitation.id));
   }
   return nextForContact(db, { school, cycle, now: clock() });
 }

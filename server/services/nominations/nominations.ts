@@ -12,13 +12,21 @@ import {
   RELATIONSHIPS,
   schools,
   type Relationship,
-  } from '../../../models/schema.js';
+} from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { countWords } from '../applications/applications.js';
 import { isUniqueViolation, singleLine } from '../shared/form-input.js';
-import { deleteStored, DiskFull, displayFileName, formatBytes, inspectUpload, storeUpload, UploadRefused } from '../../storage/evidence-files.js';
+import {
+  deleteStored,
+  DiskFull,
+  displayFileName,
+  formatBytes,
+  inspectUpload,
+  storeUpload,
+  UploadRefused,
+} from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
 import { onNominationConfirmed } from './links.js';
 import { takeRateLimit } from '../shared/rate-limit.js';
@@ -35,7 +43,14 @@ const PER_NETWORK_PER_HOUR = 30;
 export async function openNominationCycle(db: Database, now: Date) {
   const iso = now.toISOString();
   const [cycle] = await db
-    .select({ id: cycles.id, name: cycles.name, nominationsCloseAt: cycles.nominationsCloseAt, programName: programs.name, maxFileBytes: cycles.maxFileBytes, maxApplicationBytes: cycles.maxApplicationBytes })
+    .select({
+      id: cycles.id,
+      name: cycles.name,
+      nominationsCloseAt: cycles.nominationsCloseAt,
+      programName: programs.name,
+      maxFileBytes: cycles.maxFileBytes,
+      maxApplicationBytes: cycles.maxApplicationBytes,
+    })
     .from(cycles)
     .innerJoin(programs, eq(programs.id, cycles.programId))
     .where(sql`${cycles.opensAt} <= ${iso}::timestamptz and ${cycles.nominationsCloseAt} >= ${iso}::timestamptz`)
@@ -109,27 +124,53 @@ async function validate(db: Database, cycle: OpenNominationCycle, input: Nominat
   const reason = input.reason.replace(/\r\n/g, '\n').trim();
   if (nominatorName === '') errors.nominatorName = 'Enter your name.';
   else if (nominatorName.length > 120) errors.nominatorName = 'Use at most 120 characters.';
-  if (!EMAIL.test(nominatorEmail) || nominatorEmail.length > 254) errors.nominatorEmail = 'Enter your e-mail address, like name@example.org. We send a link to confirm it.';
-  if (!(RELATIONSHIPS as readonly string[]).includes(input.relationship)) errors.relationship = 'Choose how you know the school.';
-  if (contactEmail !== '' && (!EMAIL.test(contactEmail) || contactEmail.length > 254)) errors.contactEmail = 'Enter an e-mail address like principal@school.org, or leave it empty.';
+  if (!EMAIL.test(nominatorEmail) || nominatorEmail.length > 254)
+    errors.nominatorEmail = 'Enter your e-mail address, like name@example.org. We send a link to confirm it.';
+  if (!(RELATIONSHIPS as readonly string[]).includes(input.relationship))
+    errors.relationship = 'Choose how you know the school.';
+  if (contactEmail !== '' && (!EMAIL.test(contactEmail) || contactEmail.length > 254))
+    errors.contactEmail = 'Enter an e-mail address like principal@school.org, or leave it empty.';
 
-  let school: { id: number | null; name: string; district: string; city: string; state: string; matchKey: string } | undefined;
+  let school:
+    { id: number | null; name: string; district: string; city: string; state: string; matchKey: string } | undefined;
   if (/^\d{1,15}$/.test(input.schoolId)) {
     const listed = await findListedSchool(db, Number(input.schoolId));
     const [profile] = listed ? await db.select().from(schools).where(eq(schools.id, listed.id)) : [];
     if (!profile) errors.schoolName = 'That school is no longer listed; type its name, city and state instead.';
-    else school = { id: profile.id, name: profile.name, district: profile.district, city: profile.city, state: profile.state, matchKey: profile.matchKey };
+    else
+      school = {
+        id: profile.id,
+        name: profile.name,
+        district: profile.district,
+        city: profile.city,
+        state: profile.state,
+        matchKey: profile.matchKey,
+      };
   } else {
-    school = { id: null, ...checkSchoolAddress(errors, { ...input, name: input.schoolName }, { nameField: 'schoolName' }) };
+    school = {
+      id: null,
+      ...checkSchoolAddress(errors, { ...input, name: input.schoolName }, { nameField: 'schoolName' }),
+    };
   }
 
   const words = countWords(reason);
   if (words === 0) errors.reason = 'Tell us why this school deserves recognition.';
-  else if (words > NOMINATION_WORD_LIMIT || reason.length > 20_000) errors.reason = `Use at most ${NOMINATION_WORD_LIMIT} words; you wrote ${words}.`;
+  else if (words > NOMINATION_WORD_LIMIT || reason.length > 20_000)
+    errors.reason = `Use at most ${NOMINATION_WORD_LIMIT} words; you wrote ${words}.`;
   const known = new Set(cycle.criteria.map((c) => c.id));
-  const criterionIds = [...new Set(input.criterionIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number))].filter((id) => known.has(id));
+  const criterionIds = [...new Set(input.criterionIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number))].filter((id) =>
+    known.has(id),
+  );
   if (Object.keys(errors).length > 0 || !school) throw new Invalid(errors);
-  return { nominatorName, nominatorEmail, relationship: input.relationship as Relationship, contactEmail: contactEmail || null, reason, criterionIds, school };
+  return {
+    nominatorName,
+    nominatorEmail,
+    relationship: input.relationship as Relationship,
+    contactEmail: contactEmail || null,
+    reason,
+    criterionIds,
+    school,
+  };
 }
 
 export interface IncomingNominationFile {
@@ -144,7 +185,12 @@ export interface IncomingNominationFile {
  */
 export async function submitNomination(
   context: ServiceContext & { uploadDir: string },
-  { cycle, input, files, address }: { cycle: OpenNominationCycle; input: NominationInput; files: IncomingNominationFile[]; address: string },
+  {
+    cycle,
+    input,
+    files,
+    address,
+  }: { cycle: OpenNominationCycle; input: NominationInput; files: IncomingNominationFile[]; address: string },
 ): Promise<{ email: string; discarded: boolean }> {
   const { db, clock, mail, uploadDir } = context;
   if (input.website.trim() !== '') {
@@ -162,9 +208,11 @@ export async function submitNomination(
   }
   // The same form sent again for another school or address (back, edit, send): a new nomination.
   if (earlier) submissionKey = null;
-  if (files.length > NOMINATION_MAX_FILES) throw new Invalid({ files: `Attach at most ${NOMINATION_MAX_FILES} files.` });
+  if (files.length > NOMINATION_MAX_FILES)
+    throw new Invalid({ files: `Attach at most ${NOMINATION_MAX_FILES} files.` });
   const total = files.reduce((sum, f) => sum + f.size, 0);
-  if (total > cycle.maxApplicationBytes) throw new Invalid({ files: `The files together are larger than ${formatBytes(cycle.maxApplicationBytes)}.` });
+  if (total > cycle.maxApplicationBytes)
+    throw new Invalid({ files: `The files together are larger than ${formatBytes(cycle.maxApplicationBytes)}.` });
   const inspected: Array<{ file: IncomingNominationFile } & Awaited<ReturnType<typeof inspectUpload>>> = [];
   for (const file of files) {
     try {
@@ -175,11 +223,30 @@ export async function submitNomination(
     }
   }
   const dayAgo = { windowMs: 24 * 60 * 60 * 1000, clock };
-  if (!(await takeRateLimit(db, { key: `nominate:email:${values.nominatorEmail}`, limit: PER_ADDRESS_PER_DAY, ...dayAgo }))) {
-    throw new TooManyRequests(`You have sent ${PER_ADDRESS_PER_DAY} nominations from this e-mail address today. Please try again tomorrow.`, 24 * 60 * 60);
+  if (
+    !(await takeRateLimit(db, {
+      key: `nominate:email:${values.nominatorEmail}`,
+      limit: PER_ADDRESS_PER_DAY,
+      ...dayAgo,
+    }))
+  ) {
+    throw new TooManyRequests(
+      `You have sent ${PER_ADDRESS_PER_DAY} nominations from this e-mail address today. Please try again tomorrow.`,
+      24 * 60 * 60,
+    );
   }
-  if (!(await takeRateLimit(db, { key: `nominate:address:${address}`, limit: PER_NETWORK_PER_HOUR, windowMs: 60 * 60 * 1000, clock }))) {
-    throw new TooManyRequests('Many nominations came from your network in the last hour. Please try again later.', 60 * 60);
+  if (
+    !(await takeRateLimit(db, {
+      key: `nominate:address:${address}`,
+      limit: PER_NETWORK_PER_HOUR,
+      windowMs: 60 * 60 * 1000,
+      clock,
+    }))
+  ) {
+    throw new TooManyRequests(
+      'Many nominations came from your network in the last hour. Please try again later.',
+      60 * 60,
+    );
   }
 
   const token = randomBytes(32).toString('base64url');
@@ -245,7 +312,8 @@ export async function submitNomination(
   } catch (error) {
     await discardUnreferenced(db, uploadDir, stored);
     // The same form sent twice at the same moment: the other request stored it.
-    if (submissionKey && isUniqueViolation(error, 'nominations_submission_key')) return { email: values.nominatorEmail, discarded: false };
+    if (submissionKey && isUniqueViolation(error, 'nominations_submission_key'))
+      return { email: values.nominatorEmail, discarded: false };
     throw error;
   } finally {
     await Promise.all(files.map((f) => rm(f.path, { force: true })));
@@ -266,8 +334,7 @@ export function displayNames(files: IncomingNominationFile[]): string[] {
 }
 
 export type ConfirmOutcome =
-  | { outcome: 'confirmed' | 'already'; schoolName: string }
-  | { outcome: 'unknown' | 'expired' };
+  { outcome: 'confirmed' | 'already'; schoolName: string } | { outcome: 'unknown' | 'expired' };
 
 function tokenHash(token: string) {
   return createHash('sha256').update(token).digest('hex');
@@ -276,7 +343,10 @@ function tokenHash(token: string) {
 /** What the confirmation page shows before the nominator presses the button. */
 export async function findNominationByToken(db: Database, token: string, now: Date) {
   if (token.length === 0 || token.length > 200) return { outcome: 'unknown' as const };
-  const [row] = await db.select().from(nominations).where(eq(nominations.confirmTokenHash, tokenHash(token)));
+  const [row] = await db
+    .select()
+    .from(nominations)
+    .where(eq(nominations.confirmTokenHash, tokenHash(token)));
   if (!row) return { outcome: 'unknown' as const };
   if (row.status !== 'unconfirmed') return { outcome: 'already' as const, schoolName: row.schoolName };
   if (row.confirmExpiresAt <= now) return { outcome: 'expired' as const };
@@ -287,11 +357,17 @@ export async function findNominationByToken(db: Database, token: string, now: Da
  * Confirms a nomination from its e-mailed link (a POST from the page the link opens, so a mail
  * scanner fetching the link confirms nothing). The first confirmation may invite the school.
  */
-export async function confirmNomination(context: ServiceContext & { uploadDir: string }, { token }: { token: string }): Promise<ConfirmOutcome> {
+export async function confirmNomination(
+  context: ServiceContext & { uploadDir: string },
+  { token }: { token: string },
+): Promise<ConfirmOutcome> {
   const { db, clock } = context;
   const now = clock();
   const found = await findNominationByToken(db, token, now);
-  if (found.outcome !== 'pending') return found.outcome === 'already' ? { outcome: 'already', schoolName: found.schoolName } : { outcome: found.outcome };
+  if (found.outcome !== 'pending')
+    return found.outcome === 'already'
+      ? { outcome: 'already', schoolName: found.schoolName }
+      : { outcome: found.outcome };
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(nominations)

@@ -6,13 +6,15 @@ import { and, asc, eq, max } from 'drizzle-orm';
 import { criteria, type Criterion, type Cycle } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
-import { checkDecimal, checkInteger, checkText, isForeignKeyViolation, text, type Fields } from '../shared/form-input.js';
 import {
-  choiceCountProblem,
-  countOptionalCriteria,
-  findCycle,
-  structureLock,
-} from './programs.js';
+  checkDecimal,
+  checkInteger,
+  checkText,
+  isForeignKeyViolation,
+  text,
+  type Fields,
+} from '../shared/form-input.js';
+import { choiceCountProblem, countOptionalCriteria, findCycle, structureLock } from './programs.js';
 import type { ServiceContext } from '../../context.js';
 import { recordAudit } from '../shared/audit.js';
 
@@ -21,7 +23,10 @@ export type CriterionFieldName = 'title' | 'guidance' | 'evidenceRequested' | 'w
 /** The cycle can have at most this many criteria; the real program has ten. */
 export const MAX_CRITERIA = 40;
 
-export async function findCriterion(db: Database, criterionId: number): Promise<{ criterion: Criterion; cycle: Cycle }> {
+export async function findCriterion(
+  db: Database,
+  criterionId: number,
+): Promise<{ criterion: Criterion; cycle: Cycle }> {
   const [criterion] = await db.select().from(criteria).where(eq(criteria.id, criterionId));
   if (!criterion) throw new NotFound('There is no such criterion.');
   return { criterion, cycle: await findCycle(db, criterion.cycleId) };
@@ -49,7 +54,11 @@ export const NEW_CRITERION_VALUES: Record<CriterionFieldName, string> = {
 
 function validateWording(errors: FieldErrors, input: Fields<CriterionFieldName>) {
   return {
-    title: checkText(errors, 'title', input.title, { max: 200, required: 'Enter the criterion’s title.', singleLine: true }),
+    title: checkText(errors, 'title', input.title, {
+      max: 200,
+      required: 'Enter the criterion’s title.',
+      singleLine: true,
+    }),
     guidance: checkText(errors, 'guidance', input.guidance, { max: 5000 }),
     evidenceRequested: checkText(errors, 'evidenceRequested', input.evidenceRequested, { max: 2000 }),
   };
@@ -60,7 +69,13 @@ function checkWordLimit(errors: FieldErrors, value: unknown) {
 }
 
 function checkWeight(errors: FieldErrors, value: unknown) {
-  return checkDecimal(errors, 'weight', value, { min: 0, max: 100, decimals: 3, label: 'the weight', minExclusive: true });
+  return checkDecimal(errors, 'weight', value, {
+    min: 0,
+    max: 100,
+    decimals: 3,
+    label: 'the weight',
+    minExclusive: true,
+  });
 }
 
 /** The required/optional radio buttons send "required" or "optional". */
@@ -78,7 +93,11 @@ async function assertStructureEditable(context: Pick<ServiceContext, 'db' | 'clo
 }
 
 export async function listCriteria(db: Database, cycleId: number): Promise<Criterion[]> {
-  return db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position), asc(criteria.id));
+  return db
+    .select()
+    .from(criteria)
+    .where(eq(criteria.cycleId, cycleId))
+    .orderBy(asc(criteria.position), asc(criteria.id));
 }
 
 export async function createCriterion(
@@ -98,14 +117,27 @@ export async function createCriterion(
     if (existing.length >= MAX_CRITERIA) {
       throw new Invalid({ title: `A cycle can have at most ${MAX_CRITERIA} criteria.` });
     }
-    const [last] = await tx.select({ position: max(criteria.position) }).from(criteria).where(eq(criteria.cycleId, cycle.id));
+    const [last] = await tx
+      .select({ position: max(criteria.position) })
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycle.id));
     const [criterion] = await tx
       .insert(criteria)
-      .values({ ...wording, weight: weight!, required: required!, wordLimit: wordLimit!, cycleId: cycle.id, position: (last?.position ?? 0) + 1 })
+      .values({
+        ...wording,
+        weight: weight!,
+        required: required!,
+        wordLimit: wordLimit!,
+        cycleId: cycle.id,
+        position: (last?.position ?? 0) + 1,
+      })
       .returning();
     if (!criterion) throw new Error('The criterion insert returned no row');
     await recordAudit(tx, context.clock, {
-      actorId: input.adminId, action: 'criterion.create', subjectType: 'criterion', subjectId: criterion.id,
+      actorId: input.adminId,
+      action: 'criterion.create',
+      subjectType: 'criterion',
+      subjectId: criterion.id,
       summary: `Added criterion “${criterion.title}” to ${cycle.name}`,
     });
     return criterion;
@@ -157,7 +189,10 @@ export async function updateCriterion(
       .returning();
     if (!saved) throw new NotFound('There is no such criterion.');
     await recordAudit(tx, context.clock, {
-      actorId: input.adminId, action: 'criterion.edit', subjectType: 'criterion', subjectId: criterion.id,
+      actorId: input.adminId,
+      action: 'criterion.edit',
+      subjectType: 'criterion',
+      subjectId: criterion.id,
       summary: `Edited criterion “${saved.title}” of ${cycle.name}`,
       details: { before: criterionFormValues(criterion), after: criterionFormValues(saved) },
     });
@@ -166,7 +201,11 @@ export async function updateCriterion(
 }
 
 /** Deleting an optional criterion must leave enough of them for the rule of choice. */
-async function optionalShortfall(context: Pick<ServiceContext, 'db' | 'clock'>, criterion: Criterion, cycle: Cycle): Promise<string | undefined> {
+async function optionalShortfall(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  criterion: Criterion,
+  cycle: Cycle,
+): Promise<string | undefined> {
   if (criterion.required) return undefined;
   const optional = await countOptionalCriteria(context.db, cycle.id);
   if (!choiceCountProblem(cycle.optionalChoiceCount, optional - 1)) return undefined;
@@ -174,12 +213,19 @@ async function optionalShortfall(context: Pick<ServiceContext, 'db' | 'clock'>, 
 }
 
 /** Why this criterion cannot be deleted now, if it cannot: for the confirmation page. */
-export async function deletionProblem(context: Pick<ServiceContext, 'db' | 'clock'>, criterion: Criterion, cycle: Cycle): Promise<string | undefined> {
+export async function deletionProblem(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  criterion: Criterion,
+  cycle: Cycle,
+): Promise<string | undefined> {
   const lock = await structureLock(context, cycle);
   return lock.reason ?? (await optionalShortfall(context, criterion, cycle));
 }
 
-export async function deleteCriterion(context: Pick<ServiceContext, 'db' | 'clock'>, input: { criterionId: number; adminId: number }): Promise<Cycle> {
+export async function deleteCriterion(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  input: { criterionId: number; adminId: number },
+): Promise<Cycle> {
   const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
   await assertStructureEditable(context, cycle);
   const problem = await optionalShortfall(context, criterion, cycle);
@@ -189,13 +235,17 @@ export async function deleteCriterion(context: Pick<ServiceContext, 'db' | 'cloc
       await tx.delete(criteria).where(eq(criteria.id, criterion.id));
       await renumber(tx, cycle.id);
       await recordAudit(tx, context.clock, {
-        actorId: input.adminId, action: 'criterion.delete', subjectType: 'criterion', subjectId: criterion.id,
+        actorId: input.adminId,
+        action: 'criterion.delete',
+        subjectType: 'criterion',
+        subjectId: criterion.id,
         summary: `Deleted criterion “${criterion.title}” of ${cycle.name}`,
       });
     });
   } catch (error) {
     // Answers and evidence point at criteria; the lock should have caught it, the database makes sure.
-    if (isForeignKeyViolation(error)) throw new Invalid({ criterion: 'Applications already refer to this criterion, so it cannot be deleted.' });
+    if (isForeignKeyViolation(error))
+      throw new Invalid({ criterion: 'Applications already refer to this criterion, so it cannot be deleted.' });
     throw error;
   }
   return cycle;
@@ -205,7 +255,10 @@ async function renumber(db: Database, cycleId: number, order?: Criterion[]) {
   const rows = order ?? (await listCriteria(db, cycleId));
   for (const [index, row] of rows.entries()) {
     if (row.position !== index + 1) {
-      await db.update(criteria).set({ position: index + 1 }).where(and(eq(criteria.id, row.id), eq(criteria.cycleId, cycleId)));
+      await db
+        .update(criteria)
+        .set({ position: index + 1 })
+        .where(and(eq(criteria.id, row.id), eq(criteria.cycleId, cycleId)));
     }
   }
 }
@@ -216,7 +269,8 @@ export async function moveCriterion(
   input: { criterionId: number; direction: unknown; adminId: number },
 ): Promise<{ cycle: Cycle; moved: boolean }> {
   const direction = text(input.direction);
-  if (direction !== 'up' && direction !== 'down') throw new Invalid({ direction: 'Choose to move the criterion up or down.' });
+  if (direction !== 'up' && direction !== 'down')
+    throw new Invalid({ direction: 'Choose to move the criterion up or down.' });
   const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
   await assertStructureEditable(context, cycle);
   const moved = await context.db.transaction(async (tx) => {
@@ -227,7 +281,10 @@ export async function moveCriterion(
     [rows[index], rows[target]] = [rows[target]!, rows[index]!];
     await renumber(tx, cycle.id, rows);
     await recordAudit(tx, context.clock, {
-      actorId: input.adminId, action: 'criterion.move', subjectType: 'criterion', subjectId: criterion.id,
+      actorId: input.adminId,
+      action: 'criterion.move',
+      subjectType: 'criterion',
+      subjectId: criterion.id,
       summary: `Moved a criterion of ${cycle.name} ${direction}`,
     });
     return true;

@@ -2,7 +2,14 @@
 // overview page. Which settings stay editable once the cycle opens is decided by structureLock
 // in programs.ts; the rating scale is frozen separately, once applications close.
 import { and, asc, count, eq, ne } from 'drizzle-orm';
-import { criteria, cycles, eligibilityQuestions, eligibilityRules, type Cycle, type Program } from '../../../models/schema.js';
+import {
+  criteria,
+  cycles,
+  eligibilityQuestions,
+  eligibilityRules,
+  type Cycle,
+  type Program,
+} from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import {
@@ -145,7 +152,13 @@ function validateCycle(
   if (!existing && dates.opensAt && dates.opensAt < startOfDay(now)) {
     errors.opensAt = `The opening date has passed. A cycle opens with its criteria in place, so choose today (${formatDay(now)}) or later.`;
   }
-  if (existing && !lock.locked && dates.opensAt && dates.opensAt < startOfDay(now) && dates.opensAt.getTime() !== existing.opensAt.getTime()) {
+  if (
+    existing &&
+    !lock.locked &&
+    dates.opensAt &&
+    dates.opensAt < startOfDay(now) &&
+    dates.opensAt.getTime() !== existing.opensAt.getTime()
+  ) {
     errors.opensAt = `Moving the opening date into the past would open the cycle at once. Choose today (${formatDay(now)}) or later.`;
   }
   if (
@@ -155,7 +168,8 @@ function validateCycle(
     dates.applicationsCloseAt.getTime() !== existing.applicationsCloseAt.getTime() &&
     dates.applicationsCloseAt < now
   ) {
-    errors.applicationsCloseAt = 'The cycle is open: a deadline in the past would close applications retroactively. Choose today or a later day.';
+    errors.applicationsCloseAt =
+      'The cycle is open: a deadline in the past would close applications retroactively. Choose today or a later day.';
   }
 
   let scoreMin: number | undefined;
@@ -180,11 +194,17 @@ function validateCycle(
       max: 100,
       label: 'how many optional criteria applicants choose',
     });
-    const problem = optionalChoiceCount === undefined ? undefined : choiceCountProblem(optionalChoiceCount, ctx.optionalCount);
+    const problem =
+      optionalChoiceCount === undefined ? undefined : choiceCountProblem(optionalChoiceCount, ctx.optionalCount);
     if (problem) errors.optionalChoiceCount = problem;
   }
 
-  const fileMb = checkDecimal(errors, 'maxFileMb', input.maxFileMb, { min: 0.1, max: 2048, decimals: 2, label: 'the largest file size in MB' });
+  const fileMb = checkDecimal(errors, 'maxFileMb', input.maxFileMb, {
+    min: 0.1,
+    max: 2048,
+    decimals: 2,
+    label: 'the largest file size in MB',
+  });
   const applicationMb = checkDecimal(errors, 'maxApplicationMb', input.maxApplicationMb, {
     min: 0.1,
     max: 20480,
@@ -207,10 +227,18 @@ function validateCycle(
     if (maxFileBytes !== undefined && maxFileBytes < existing.maxFileBytes && !errors.maxFileMb) {
       errors.maxFileMb = `The largest file size ${lowered} (it is ${asMb(existing.maxFileBytes)} MB).`;
     }
-    if (maxApplicationBytes !== undefined && maxApplicationBytes < existing.maxApplicationBytes && !errors.maxApplicationMb) {
+    if (
+      maxApplicationBytes !== undefined &&
+      maxApplicationBytes < existing.maxApplicationBytes &&
+      !errors.maxApplicationMb
+    ) {
       errors.maxApplicationMb = `The total size ${lowered} (it is ${asMb(existing.maxApplicationBytes)} MB).`;
     }
-    if (maxFilesPerCriterion !== undefined && maxFilesPerCriterion < existing.maxFilesPerCriterion && !errors.maxFilesPerCriterion) {
+    if (
+      maxFilesPerCriterion !== undefined &&
+      maxFilesPerCriterion < existing.maxFilesPerCriterion &&
+      !errors.maxFilesPerCriterion
+    ) {
       errors.maxFilesPerCriterion = `The number of files per criterion ${lowered} (it is ${existing.maxFilesPerCriterion}).`;
     }
   }
@@ -241,7 +269,10 @@ function yearTaken(year: number): Invalid {
 async function assertYearFree(db: Database, programId: number, year: number, exceptId?: number) {
   const conditions = [eq(cycles.programId, programId), eq(cycles.year, year)];
   if (exceptId) conditions.push(ne(cycles.id, exceptId));
-  const [taken] = await db.select({ id: cycles.id }).from(cycles).where(and(...conditions));
+  const [taken] = await db
+    .select({ id: cycles.id })
+    .from(cycles)
+    .where(and(...conditions));
   if (taken) throw yearTaken(year);
 }
 
@@ -253,7 +284,10 @@ export async function createCycle(
   const values = validateCycle(input, { program, lock: { locked: false }, optionalCount: 0, now: context.clock() });
   await assertYearFree(context.db, program.id, values.year);
   try {
-    const [cycle] = await context.db.insert(cycles).values({ ...values, programId: program.id }).returning();
+    const [cycle] = await context.db
+      .insert(cycles)
+      .values({ ...values, programId: program.id })
+      .returning();
     if (!cycle) throw new Error('The cycle insert returned no row');
     return cycle;
   } catch (error) {
@@ -311,11 +345,16 @@ function shiftYearsInName(name: string, year: number): string {
  * Creates next year's cycle with the same settings, dates one year later, and copies of the
  * criteria, eligibility questions and rules. Refused when that year already exists.
  */
-export async function copyCycleToNextYear(context: Pick<ServiceContext, 'db' | 'clock'>, input: { cycleId: number }): Promise<Cycle> {
+export async function copyCycleToNextYear(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  input: { cycleId: number },
+): Promise<Cycle> {
   const source = await findCycle(context.db, input.cycleId);
   const year = source.year + 1;
   const refused = () =>
-    new Invalid({ year: `The program already has a ${year} cycle, so this one cannot be copied into it. Edit that cycle instead.` });
+    new Invalid({
+      year: `The program already has a ${year} cycle, so this one cannot be copied into it. Edit that cycle instead.`,
+    });
   try {
     return await context.db.transaction(async (tx) => {
       const [existing] = await tx
@@ -339,7 +378,11 @@ export async function copyCycleToNextYear(context: Pick<ServiceContext, 'db' | '
         .returning();
       if (!copy) throw new Error('The cycle insert returned no row');
 
-      const sourceCriteria = await tx.select().from(criteria).where(eq(criteria.cycleId, source.id)).orderBy(asc(criteria.position));
+      const sourceCriteria = await tx
+        .select()
+        .from(criteria)
+        .where(eq(criteria.cycleId, source.id))
+        .orderBy(asc(criteria.position));
       if (sourceCriteria.length > 0) {
         await tx.insert(criteria).values(sourceCriteria.map(({ id: _c, ...c }) => ({ ...c, cycleId: copy.id })));
       }
@@ -363,11 +406,26 @@ export async function copyCycleToNextYear(context: Pick<ServiceContext, 'db' | '
 export async function cycleOverview(context: Pick<ServiceContext, 'db' | 'clock'>, cycleId: number) {
   const cycle = await findCycle(context.db, cycleId);
   const program = await findProgram(context.db, cycle.programId);
-  const rows = await context.db.select().from(criteria).where(eq(criteria.cycleId, cycle.id)).orderBy(asc(criteria.position), asc(criteria.id));
-  const [questionCount] = await context.db.select({ n: count() }).from(eligibilityQuestions).where(eq(eligibilityQuestions.cycleId, cycle.id));
-  const [ruleCount] = await context.db.select({ n: count() }).from(eligibilityRules).where(eq(eligibilityRules.cycleId, cycle.id));
+  const rows = await context.db
+    .select()
+    .from(criteria)
+    .where(eq(criteria.cycleId, cycle.id))
+    .orderBy(asc(criteria.position), asc(criteria.id));
+  const [questionCount] = await context.db
+    .select({ n: count() })
+    .from(eligibilityQuestions)
+    .where(eq(eligibilityQuestions.cycleId, cycle.id));
+  const [ruleCount] = await context.db
+    .select({ n: count() })
+    .from(eligibilityRules)
+    .where(eq(eligibilityRules.cycleId, cycle.id));
   const lock = await structureLock(context, cycle);
-  const list = rows.map((c, index) => ({ ...c, number: index + 1, isFirst: index === 0, isLast: index === rows.length - 1 }));
+  const list = rows.map((c, index) => ({
+    ...c,
+    number: index + 1,
+    isFirst: index === 0,
+    isLast: index === rows.length - 1,
+  }));
   const required = list.filter((c) => c.required).length;
   const now = context.clock();
   return {
@@ -388,6 +446,9 @@ export async function cycleOverview(context: Pick<ServiceContext, 'db' | 'clock'
 }
 
 async function cycleIdForYear(db: Database, programId: number, year: number): Promise<number | undefined> {
-  const [row] = await db.select({ id: cycles.id }).from(cycles).where(and(eq(cycles.programId, programId), eq(cycles.year, year)));
+  const [row] = await db
+    .select({ id: cycles.id })
+    .from(cycles)
+    .where(and(eq(cycles.programId, programId), eq(cycles.year, year)));
   return row?.id;
 }

@@ -20,14 +20,7 @@ import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { checkText, formatDay, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
 import { findCycle } from './programs.js';
-import {
-  checkRuleShape,
-  describeRule,
-  joinValues,
-  splitValues,
-  subjectsFor,
-  type Subject,
-} from './rule-shape.js';
+import { checkRuleShape, describeRule, joinValues, splitValues, subjectsFor, type Subject } from './rule-shape.js';
 import type { ServiceContext } from '../../context.js';
 
 export { RULE_OPERATOR_LABELS, describeRule, splitValues, subjectsFor, type Subject };
@@ -39,11 +32,19 @@ export const MAX_QUESTIONS = 50;
 export const MAX_RULES = 50;
 
 async function listQuestions(db: Database, cycleId: number): Promise<EligibilityQuestion[]> {
-  return db.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.cycleId, cycleId)).orderBy(asc(eligibilityQuestions.position), asc(eligibilityQuestions.id));
+  return db
+    .select()
+    .from(eligibilityQuestions)
+    .where(eq(eligibilityQuestions.cycleId, cycleId))
+    .orderBy(asc(eligibilityQuestions.position), asc(eligibilityQuestions.id));
 }
 
 async function listRules(db: Database, cycleId: number): Promise<EligibilityRule[]> {
-  return db.select().from(eligibilityRules).where(eq(eligibilityRules.cycleId, cycleId)).orderBy(asc(eligibilityRules.position), asc(eligibilityRules.id));
+  return db
+    .select()
+    .from(eligibilityRules)
+    .where(eq(eligibilityRules.cycleId, cycleId))
+    .orderBy(asc(eligibilityRules.position), asc(eligibilityRules.id));
 }
 
 /** Said on every eligibility page once the cycle is open. */
@@ -71,7 +72,10 @@ export async function eligibilityOverview(context: Pick<ServiceContext, 'db' | '
 
 // ---------------------------------------------------------------- questions
 
-export async function findQuestion(db: Database, questionId: number): Promise<{ question: EligibilityQuestion; cycle: Cycle }> {
+export async function findQuestion(
+  db: Database,
+  questionId: number,
+): Promise<{ question: EligibilityQuestion; cycle: Cycle }> {
   const [question] = await db.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.id, questionId));
   if (!question) throw new NotFound('There is no such eligibility question.');
   return { question, cycle: await findCycle(db, question.cycleId) };
@@ -95,7 +99,11 @@ function validateQuestion(input: Fields<QuestionFieldName>) {
   if (key && !KEY_PATTERN.test(key)) {
     errors.key = 'Use lowercase letters a–z, digits and underscores, starting with a letter, like school_type.';
   }
-  const prompt = checkText(errors, 'prompt', input.prompt, { max: 500, required: 'Enter the question as applicants will read it.', singleLine: true });
+  const prompt = checkText(errors, 'prompt', input.prompt, {
+    max: 500,
+    required: 'Enter the question as applicants will read it.',
+    singleLine: true,
+  });
   const help = checkText(errors, 'help', input.help, { max: 1000 });
   const kindText = text(input.kind);
   const kind = ELIGIBILITY_KINDS.find((k) => k === kindText);
@@ -103,7 +111,10 @@ function validateQuestion(input: Fields<QuestionFieldName>) {
   let options: string[] = [];
   if (kind === 'choice') {
     const raw = typeof input.options === 'string' ? input.options : '';
-    const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    const lines = raw
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     options = [...new Set(lines)];
     if (raw.length > 6000) errors.options = 'The options are too long: use at most 6000 characters in all.';
     else if (options.length < 2) errors.options = 'Enter at least two options, one per line.';
@@ -120,7 +131,10 @@ const KEY_TAKEN = 'Another question of this cycle already uses this key. Choose 
 async function assertKeyFree(db: Database, cycleId: number, key: string, exceptId?: number) {
   const conditions = [eq(eligibilityQuestions.cycleId, cycleId), eq(eligibilityQuestions.key, key)];
   if (exceptId) conditions.push(ne(eligibilityQuestions.id, exceptId));
-  const [taken] = await db.select({ id: eligibilityQuestions.id }).from(eligibilityQuestions).where(and(...conditions));
+  const [taken] = await db
+    .select({ id: eligibilityQuestions.id })
+    .from(eligibilityQuestions)
+    .where(and(...conditions));
   if (taken) throw new Invalid({ key: KEY_TAKEN });
 }
 
@@ -166,11 +180,15 @@ export async function updateQuestion(
   const { question, cycle } = await findQuestion(context.db, input.questionId);
   const values = validateQuestion(input);
   if (values.key !== question.key && context.clock() >= cycle.opensAt) {
-    throw new Invalid({ key: `The key cannot change after the cycle opened: answers already given are stored under “${question.key}”.` });
+    throw new Invalid({
+      key: `The key cannot change after the cycle opened: answers already given are stored under “${question.key}”.`,
+    });
   }
   await assertKeyFree(context.db, cycle.id, values.key, question.id);
 
-  const questions = (await listQuestions(context.db, cycle.id)).map((q) => (q.id === question.id ? { ...q, ...values } : q));
+  const questions = (await listQuestions(context.db, cycle.id)).map((q) =>
+    q.id === question.id ? { ...q, ...values } : q,
+  );
   const subjects = subjectsFor(questions);
   const oldSubject = `answer.${question.key}`;
   const newSubject = `answer.${values.key}`;
@@ -191,16 +209,25 @@ export async function updateQuestion(
     const problem = Object.values(problems)[0];
     if (problem) {
       const field = values.kind !== question.kind ? 'kind' : 'options';
-      throw new Invalid({ [field]: `The rule “${rule.message}” uses this question and would no longer work: ${problem} Change or delete that rule first.` });
+      throw new Invalid({
+        [field]: `The rule “${rule.message}” uses this question and would no longer work: ${problem} Change or delete that rule first.`,
+      });
     }
   }
 
   try {
     return await context.db.transaction(async (tx) => {
-      const [saved] = await tx.update(eligibilityQuestions).set(values).where(eq(eligibilityQuestions.id, question.id)).returning();
+      const [saved] = await tx
+        .update(eligibilityQuestions)
+        .set(values)
+        .where(eq(eligibilityQuestions.id, question.id))
+        .returning();
       if (!saved) throw new NotFound('There is no such eligibility question.');
       for (const rule of affected) {
-        await tx.update(eligibilityRules).set({ subject: rule.subject, other: rule.other }).where(eq(eligibilityRules.id, rule.id));
+        await tx
+          .update(eligibilityRules)
+          .set({ subject: rule.subject, other: rule.other })
+          .where(eq(eligibilityRules.id, rule.id));
       }
       return saved;
     });
@@ -211,14 +238,20 @@ export async function updateQuestion(
 }
 
 /** Why this question cannot be deleted, if it cannot: rules that use it. */
-export async function questionDeletionProblem(db: Database, question: EligibilityQuestion): Promise<string | undefined> {
+export async function questionDeletionProblem(
+  db: Database,
+  question: EligibilityQuestion,
+): Promise<string | undefined> {
   const using = rulesUsing(await listRules(db, question.cycleId), `answer.${question.key}`);
   if (using.length === 0) return undefined;
   const names = using.map((r) => `“${r.message}”`).join(', ');
   return `${using.length === 1 ? 'A rule uses' : `${using.length} rules use`} this question (${names}). Change or delete ${using.length === 1 ? 'it' : 'them'} first.`;
 }
 
-export async function deleteQuestion(context: Pick<ServiceContext, 'db' | 'clock'>, input: { questionId: number }): Promise<Cycle> {
+export async function deleteQuestion(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  input: { questionId: number },
+): Promise<Cycle> {
   const { question, cycle } = await findQuestion(context.db, input.questionId);
   const problem = await questionDeletionProblem(context.db, question);
   if (problem) throw new Invalid({ question: problem });
@@ -282,28 +315,44 @@ async function validateRule(db: Database, cycleId: number, input: Fields<RuleFie
   return { subject, operator: operator as RuleOperator, message, ...shape };
 }
 
-export async function createRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { cycleId: number } & Fields<RuleFieldName>): Promise<EligibilityRule> {
+export async function createRule(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  input: { cycleId: number } & Fields<RuleFieldName>,
+): Promise<EligibilityRule> {
   const cycle = await findCycle(context.db, input.cycleId);
   const values = await validateRule(context.db, cycle.id, input);
   return context.db.transaction(async (tx) => {
     const existing = await listRules(tx, cycle.id);
     if (existing.length >= MAX_RULES) throw new Invalid({ subject: `A cycle can have at most ${MAX_RULES} rules.` });
     const position = Math.max(0, ...existing.map((r) => r.position)) + 1;
-    const [rule] = await tx.insert(eligibilityRules).values({ ...values, cycleId: cycle.id, position }).returning();
+    const [rule] = await tx
+      .insert(eligibilityRules)
+      .values({ ...values, cycleId: cycle.id, position })
+      .returning();
     if (!rule) throw new Error('The rule insert returned no row');
     return rule;
   });
 }
 
-export async function updateRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { ruleId: number } & Fields<RuleFieldName>): Promise<EligibilityRule> {
+export async function updateRule(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  input: { ruleId: number } & Fields<RuleFieldName>,
+): Promise<EligibilityRule> {
   const { rule, cycle } = await findRule(context.db, input.ruleId);
   const values = await validateRule(context.db, cycle.id, input);
-  const [saved] = await context.db.update(eligibilityRules).set(values).where(eq(eligibilityRules.id, rule.id)).returning();
+  const [saved] = await context.db
+    .update(eligibilityRules)
+    .set(values)
+    .where(eq(eligibilityRules.id, rule.id))
+    .returning();
   if (!saved) throw new NotFound('There is no such eligibility rule.');
   return saved;
 }
 
-export async function deleteRule(context: Pick<ServiceContext, 'db' | 'clock'>, input: { ruleId: number }): Promise<Cycle> {
+export async function deleteRule(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  input: { ruleId: number },
+): Promise<Cycle> {
   const { rule, cycle } = await findRule(context.db, input.ruleId);
   await context.db.delete(eligibilityRules).where(eq(eligibilityRules.id, rule.id));
   return cycle;

@@ -25,7 +25,8 @@ export function factValue(facts: EligibilityFacts, name: string | null): string 
   if (!field) return undefined;
   let value: unknown;
   if (source === 'answer') value = Object.hasOwn(facts.answers, field) ? facts.answers[field] : undefined;
-  else if (source === 'school') value = Object.hasOwn(facts.school, field) ? facts.school[field as keyof EligibilityFacts['school']] : undefined;
+  else if (source === 'school')
+    value = Object.hasOwn(facts.school, field) ? facts.school[field as keyof EligibilityFacts['school']] : undefined;
   if (value === null || value === undefined || String(value).trim() === '') return undefined;
   return String(value).trim();
 }
@@ -62,7 +63,5 @@ export function rulePasses(rule: RuleDefinition, facts: EligibilityFacts): boole
 }
 
 export function evaluateEligibility(rules: RuleDefinition[], facts: EligibilityFacts): ScreeningFlag[] {
-  return rules
-    .filter((rule) => !rulePasses(rule, facts))
-    .map((rule) => ({ ruleId: rule.id, message: rule.message }));
+  return rules.filter((rule) => !rulePasses(rule, facts)).map((rule) => ({ ruleId: rule.id, message: rule.message }));
 }

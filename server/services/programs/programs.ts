@@ -20,10 +20,18 @@ const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 function validateProgram(input: Fields<'name' | 'slug' | 'description'>) {
   const errors: FieldErrors = {};
-  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Enter the program’s name.', singleLine: true });
-  const slug = checkText(errors, 'slug', input.slug, { max: 60, required: 'Enter a short name for web addresses, like schools-of-opportunity.' });
+  const name = checkText(errors, 'name', input.name, {
+    max: 120,
+    required: 'Enter the program’s name.',
+    singleLine: true,
+  });
+  const slug = checkText(errors, 'slug', input.slug, {
+    max: 60,
+    required: 'Enter a short name for web addresses, like schools-of-opportunity.',
+  });
   if (slug && !SLUG_PATTERN.test(slug)) {
-    errors.slug = 'Use only lowercase letters a–z, digits and single hyphens between them, like schools-of-opportunity.';
+    errors.slug =
+      'Use only lowercase letters a–z, digits and single hyphens between them, like schools-of-opportunity.';
   }
   const description = checkText(errors, 'description', input.description, { max: 5000 });
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
@@ -129,7 +137,11 @@ export interface StructureLock {
 }
 
 async function cycleHasApplications(db: Database, cycleId: number): Promise<boolean> {
-  const [row] = await db.select({ id: applications.id }).from(applications).where(eq(applications.cycleId, cycleId)).limit(1);
+  const [row] = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(eq(applications.cycleId, cycleId))
+    .limit(1);
   return Boolean(row);
 }
 
@@ -137,13 +149,19 @@ async function cycleHasApplications(db: Database, cycleId: number): Promise<bool
  * Whether the set of criteria (and the rule of choice) is frozen: from the opening date on, or
  * as soon as any application exists, since applicants answer exactly this set.
  */
-export async function structureLock(context: Pick<ServiceContext, 'db' | 'clock'>, cycle: Cycle): Promise<StructureLock> {
+export async function structureLock(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  cycle: Cycle,
+): Promise<StructureLock> {
   const tail =
     'so criteria can no longer be added, removed, reordered, reweighted or switched between required and optional, ' +
     'and the number of optional criteria to choose stays as it is. The wording (title, guidance, evidence requested) ' +
     'can still change, and word limits can go up.';
   if (context.clock() >= cycle.opensAt) {
-    return { locked: true, reason: `This cycle opened on ${formatDay(cycle.opensAt)}: applicants may already be answering these criteria, ${tail}` };
+    return {
+      locked: true,
+      reason: `This cycle opened on ${formatDay(cycle.opensAt)}: applicants may already be answering these criteria, ${tail}`,
+    };
   }
   if (await cycleHasApplications(context.db, cycle.id)) {
     return { locked: true, reason: `Schools have already started applications to this cycle, ${tail}` };

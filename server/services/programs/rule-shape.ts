@@ -1,6 +1,13 @@
 // What an eligibility rule can check and whether a rule makes sense: pure functions shared by
 // the question and rule forms (a question's change must not break the rules that use it).
-import { RULE_OPERATORS, SCHOOL_LEVELS, type EligibilityKind, RULE_OPERATOR_LABELS, type EligibilityQuestion, type EligibilityRule } from '../../../models/schema.js';
+import {
+  RULE_OPERATORS,
+  SCHOOL_LEVELS,
+  type EligibilityKind,
+  RULE_OPERATOR_LABELS,
+  type EligibilityQuestion,
+  type EligibilityRule,
+} from '../../../models/schema.js';
 import type { FieldErrors } from '../../errors.js';
 
 /** Something a rule can check, with the kind of value it holds. */
@@ -12,7 +19,12 @@ export interface Subject {
 }
 
 const SCHOOL_SUBJECTS: Subject[] = [
-  { value: 'school.frlPercent', label: 'School profile: % of students on free or reduced-price lunch', kind: 'number', options: [] },
+  {
+    value: 'school.frlPercent',
+    label: 'School profile: % of students on free or reduced-price lunch',
+    kind: 'number',
+    options: [],
+  },
   { value: 'school.iepPercent', label: 'School profile: % of students with an IEP', kind: 'number', options: [] },
   { value: 'school.enrollment', label: 'School profile: enrollment', kind: 'number', options: [] },
   { value: 'school.level', label: 'School profile: level', kind: 'choice', options: SCHOOL_LEVELS },
@@ -92,7 +104,8 @@ export function checkRuleShape(errors: FieldErrors, subjects: Subject[], shape: 
     else if (other.value === subject.value) errors.other = 'Compare with a different value than the one checked.';
     else result.other = other.value;
     if (shape.margin === '') result.margin = 0;
-    else if (!/^\d{1,6}(\.\d{1,2})?$/.test(shape.margin)) errors.margin = 'Enter the margin as a number of at least 0, like 2 or 2.5.';
+    else if (!/^\d{1,6}(\.\d{1,2})?$/.test(shape.margin))
+      errors.margin = 'Enter the margin as a number of at least 0, like 2 or 2.5.';
     else result.margin = Number(shape.margin);
     return result;
   }

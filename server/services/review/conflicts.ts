@@ -5,7 +5,14 @@
 // (approved) contacts count: anyone can ask to join a school, and a request must not be a way
 // to knock a reviewer off an application.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { applications, cycleReviewers, reviewerConflicts, schools, users, type ConflictSource } from '../../../models/schema.js';
+import {
+  applications,
+  cycleReviewers,
+  reviewerConflicts,
+  schools,
+  users,
+  type ConflictSource,
+} from '../../../models/schema.js';
 import { rowsOf, type Database } from '../../db/client.js';
 import { PUBLIC_MAIL_DOMAINS } from '../shared/mail-domains.js';
 import { Invalid, type FieldErrors } from '../../errors.js';
@@ -16,7 +23,10 @@ export interface ConflictPair {
   reason: string;
 }
 
-const domainList = sql.join(PUBLIC_MAIL_DOMAINS.map((d) => sql`${d}`), sql`, `);
+const domainList = sql.join(
+  PUBLIC_MAIL_DOMAINS.map((d) => sql`${d}`),
+  sql`, `,
+);
 
 /**
  * Every conflicted (reviewer, application) pair among the given reviewers and applications,
@@ -30,7 +40,8 @@ export async function conflictPairs(
   const idArray = (ids: number[]) => `{${ids.filter((id) => Number.isSafeInteger(id)).join(',')}}`;
   // Each kind of conflict is found by its own join and the kinds are unioned: no cross product
   // of reviewers and applications, so 300 reviewers x 10,000 applications stays cheap.
-  const result = rowsOf<{ reviewer_id: string | number; application_id: string | number; reason: string | null }>(await db.execute(sql`
+  const result = rowsOf<{ reviewer_id: string | number; application_id: string | number; reason: string | null }>(
+    await db.execute(sql`
     with r as (select u.id, u.email, split_part(u.email, '@', 2) as domain, p.district, p.state
                from users u left join reviewer_profiles p on p.user_id = u.id
                where u.id in (select unnest(${idArray(reviewerIds)}::bigint[]))),
@@ -56,39 +67,69 @@ export async function conflictPairs(
              where r.domain not in (${domainList}) and sc.status = 'active')
     select distinct on (reviewer_id, application_id) reviewer_id, application_id, reason
     from found order by reviewer_id, application_id, rank
-  `));
+  `),
+  );
   return result
     .filter((row) => row.reason !== null)
-    .map((row) => ({ reviewerId: Number(row.reviewer_id), applicationId: Number(row.application_id), reason: row.reason ?? '' }));
+    .map((row) => ({
+      reviewerId: Number(row.reviewer_id),
+      applicationId: Number(row.application_id),
+      reason: row.reason ?? '',
+    }));
 }
 
 /** Why this reviewer may not see this application, or undefined when they may. */
-export async function conflictReason(db: Database, { reviewerId, applicationId }: { reviewerId: number; applicationId: number }) {
+export async function conflictReason(
+  db: Database,
+  { reviewerId, applicationId }: { reviewerId: number; applicationId: number },
+) {
   const [pair] = await conflictPairs(db, { reviewerIds: [reviewerId], applicationIds: [applicationId] });
   return pair?.reason;
 }
 
 export async function recordConflict(
   db: Database,
-  { reviewerId, schoolId, source, reason, createdBy }: { reviewerId: number; schoolId: number; source: ConflictSource; reason: string; createdBy: number },
+  {
+    reviewerId,
+    schoolId,
+    source,
+    reason,
+    createdBy,
+  }: { reviewerId: number; schoolId: number; source: ConflictSource; reason: string; createdBy: number },
 ): Promise<void> {
   await db
     .insert(reviewerConflicts)
     .values({ reviewerId, schoolId, source, reason: reason.trim().slice(0, 500) || 'declared', createdBy })
-    .onConflictDoUpdate({ target: [reviewerConflicts.reviewerId, reviewerConflicts.schoolId], set: { reason: reason.trim().slice(0, 500) || 'declared' } });
+    .onConflictDoUpdate({
+      target: [reviewerConflicts.reviewerId, reviewerConflicts.schoolId],
+      set: { reason: reason.trim().slice(0, 500) || 'declared' },
+    });
 }
 
-export async function removeConflict(db: Database, { reviewerId, schoolId }: { reviewerId: number; schoolId: number }): Promise<void> {
-  await db.delete(reviewerConflicts).where(and(eq(reviewerConflicts.reviewerId, reviewerId), eq(reviewerConflicts.schoolId, schoolId)));
+export async function removeConflict(
+  db: Database,
+  { reviewerId, schoolId }: { reviewerId: number; schoolId: number },
+): Promise<void> {
+  await db
+    .delete(reviewerConflicts)
+    .where(and(eq(reviewerConflicts.reviewerId, reviewerId), eq(reviewerConflicts.schoolId, schoolId)));
 }
 
 /** The schools that applied to a cycle (submitted or later), for reviewers declaring conflicts. */
 export async function applyingSchools(db: Database, cycleId: number) {
   return db
-    .select({ schoolId: schools.id, name: schools.name, district: schools.district, city: schools.city, state: schools.state })
+    .select({
+      schoolId: schools.id,
+      name: schools.name,
+      district: schools.district,
+      city: schools.city,
+      state: schools.state,
+    })
     .from(applications)
     .innerJoin(schools, eq(schools.id, applications.schoolId))
-    .where(and(eq(applications.cycleId, cycleId), inArray(applications.status, ['submitted', 'eligible', 'ineligible'])))
+    .where(
+      and(eq(applications.cycleId, cycleId), inArray(applications.status, ['submitted', 'eligible', 'ineligible'])),
+    )
     .orderBy(schools.state, schools.name);
 }
 
@@ -110,10 +151,20 @@ export async function cycleConflicts(db: Database, { cycleId, page }: { cycleId:
     .select({ id: applications.id, schoolId: schools.id, schoolName: schools.name })
     .from(applications)
     .innerJoin(schools, eq(schools.id, applications.schoolId))
-    .where(and(eq(applications.cycleId, cycleId), inArray(applications.status, ['submitted', 'eligible', 'ineligible'])));
+    .where(
+      and(eq(applications.cycleId, cycleId), inArray(applications.status, ['submitted', 'eligible', 'ineligible'])),
+    );
   const pairs = await conflictPairs(db, { reviewerIds: panel.map((p) => p.id), applicationIds: apps.map((a) => a.id) });
   const stored = panel.length
-    ? await db.select().from(reviewerConflicts).where(inArray(reviewerConflicts.reviewerId, panel.map((p) => p.id)))
+    ? await db
+        .select()
+        .from(reviewerConflicts)
+        .where(
+          inArray(
+            reviewerConflicts.reviewerId,
+            panel.map((p) => p.id),
+          ),
+        )
     : [];
   const reviewerById = new Map(panel.map((p) => [p.id, p]));
   const appById = new Map(apps.map((a) => [a.id, a]));
@@ -141,17 +192,39 @@ function checkReason(errors: FieldErrors, field: string, value: unknown, message
 /** An admin records a conflict between a reviewer of the cycle's panel and an applying school. */
 export async function recordConflictByAdmin(
   db: Database,
-  { cycleId, reviewerId, schoolId, reason, adminId }: { cycleId: number; reviewerId: number | undefined; schoolId: number | undefined; reason: unknown; adminId: number },
+  {
+    cycleId,
+    reviewerId,
+    schoolId,
+    reason,
+    adminId,
+  }: {
+    cycleId: number;
+    reviewerId: number | undefined;
+    schoolId: number | undefined;
+    reason: unknown;
+    adminId: number;
+  },
 ): Promise<void> {
   const errors: FieldErrors = {};
   const [onPanel] = reviewerId
-    ? await db.select().from(cycleReviewers).where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, reviewerId)))
+    ? await db
+        .select()
+        .from(cycleReviewers)
+        .where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, reviewerId)))
     : [];
   if (!onPanel) errors.reviewerId = 'Choose a reviewer of this cycle.';
-  if (!schoolId || !(await applyingSchools(db, cycleId)).some((s) => s.schoolId === schoolId)) errors.schoolId = 'Choose an applying school.';
+  if (!schoolId || !(await applyingSchools(db, cycleId)).some((s) => s.schoolId === schoolId))
+    errors.schoolId = 'Choose an applying school.';
   const text = checkReason(errors, 'reason', reason, 'Say why, in at most 500 characters.');
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
-  await recordConflict(db, { reviewerId: reviewerId!, schoolId: schoolId!, source: 'admin', reason: text, createdBy: adminId });
+  await recordConflict(db, {
+    reviewerId: reviewerId!,
+    schoolId: schoolId!,
+    source: 'admin',
+    reason: text,
+    createdBy: adminId,
+  });
 }
 
 /** The conflicts recorded for one reviewer (declared by them or added by an admin). */
@@ -162,21 +235,41 @@ export async function recordedConflictsOf(db: Database, reviewerId: number) {
 /** A reviewer declares a conflict with a school that applied to their cycle. */
 export async function declareConflict(
   db: Database,
-  { reviewerId, cycleId, schoolId, reason }: { reviewerId: number; cycleId: number | undefined; schoolId: number; reason: unknown },
+  {
+    reviewerId,
+    cycleId,
+    schoolId,
+    reason,
+  }: { reviewerId: number; cycleId: number | undefined; schoolId: number; reason: unknown },
 ): Promise<void> {
   const schoolsOfCycle = cycleId ? await applyingSchools(db, cycleId) : [];
-  if (!schoolsOfCycle.some((s) => s.schoolId === schoolId)) throw new Invalid({ schoolId: 'That school has not applied to your cycle.' });
+  if (!schoolsOfCycle.some((s) => s.schoolId === schoolId))
+    throw new Invalid({ schoolId: 'That school has not applied to your cycle.' });
   const errors: FieldErrors = {};
-  const text = checkReason(errors, 'reason', reason, 'Say in a few words why you have a conflict (at most 500 characters).');
+  const text = checkReason(
+    errors,
+    'reason',
+    reason,
+    'Say in a few words why you have a conflict (at most 500 characters).',
+  );
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   await recordConflict(db, { reviewerId, schoolId, source: 'declared', reason: text, createdBy: reviewerId });
 }
 
 /** Withdraws a conflict the reviewer declared themselves; false when there is none to withdraw. */
-export async function withdrawDeclaredConflict(db: Database, { reviewerId, schoolId }: { reviewerId: number; schoolId: number }): Promise<boolean> {
+export async function withdrawDeclaredConflict(
+  db: Database,
+  { reviewerId, schoolId }: { reviewerId: number; schoolId: number },
+): Promise<boolean> {
   const removed = await db
     .delete(reviewerConflicts)
-    .where(and(eq(reviewerConflicts.reviewerId, reviewerId), eq(reviewerConflicts.schoolId, schoolId), eq(reviewerConflicts.source, 'declared')))
+    .where(
+      and(
+        eq(reviewerConflicts.reviewerId, reviewerId),
+        eq(reviewerConflicts.schoolId, schoolId),
+        eq(reviewerConflicts.source, 'declared'),
+      ),
+    )
     .returning({ schoolId: reviewerConflicts.schoolId });
   return removed.length > 0;
 }

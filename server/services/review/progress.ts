@@ -17,12 +17,27 @@ import type { ServiceContext } from '../../context.js';
 export const PROGRESS_PAGE_SIZE = 50;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const pageOf = <T>(rows: T[]) => ({ rows: rows.slice(0, PROGRESS_PAGE_SIZE), hasMore: rows.length > PROGRESS_PAGE_SIZE });
-const limits = (page: number) => sql`limit ${PROGRESS_PAGE_SIZE + 1} offset ${(Math.max(1, page) - 1) * PROGRESS_PAGE_SIZE}`;
+const pageOf = <T>(rows: T[]) => ({
+  rows: rows.slice(0, PROGRESS_PAGE_SIZE),
+  hasMore: rows.length > PROGRESS_PAGE_SIZE,
+});
+const limits = (page: number) =>
+  sql`limit ${PROGRESS_PAGE_SIZE + 1} offset ${(Math.max(1, page) - 1) * PROGRESS_PAGE_SIZE}`;
 
 /** Per reviewer of the round: assigned, not started, draft and submitted reviews, and the maximum load. */
 export async function reviewerProgress(db: Database, roundId: number, page: number) {
-  const rows = rowsOf<{ id: string | number; name: string; email: string; max_load: number; assigned: number; not_started: number; draft: number; submitted: number; unnotified: number }>(await db.execute(sql`
+  const rows = rowsOf<{
+    id: string | number;
+    name: string;
+    email: string;
+    max_load: number;
+    assigned: number;
+    not_started: number;
+    draft: number;
+    submitted: number;
+    unnotified: number;
+  }>(
+    await db.execute(sql`
     select u.id, u.name, u.email, rr.max_load,
       count(x.id)::int as assigned,
       (count(*) filter (where x.status = 'assigned'))::int as not_started,
@@ -35,24 +50,36 @@ export async function reviewerProgress(db: Database, roundId: number, page: numb
     where rr.round_id = ${roundId}
     group by u.id, u.name, u.email, rr.max_load
     order by u.name, u.id
-    ${limits(page)}`));
-  return pageOf(rows.map((r) => ({
-    id: Number(r.id),
-    name: r.name,
-    email: r.email,
-    maxLoad: r.max_load,
-    assigned: r.assigned,
-    notStarted: r.not_started,
-    draft: r.draft,
-    submitted: r.submitted,
-    unnotified: r.unnotified,
-    done: r.assigned > 0 && r.submitted === r.assigned,
-  })));
+    ${limits(page)}`),
+  );
+  return pageOf(
+    rows.map((r) => ({
+      id: Number(r.id),
+      name: r.name,
+      email: r.email,
+      maxLoad: r.max_load,
+      assigned: r.assigned,
+      notStarted: r.not_started,
+      draft: r.draft,
+      submitted: r.submitted,
+      unnotified: r.unnotified,
+      done: r.assigned > 0 && r.submitted === r.assigned,
+    })),
+  );
 }
 
 /** Per application of the round: reviewers expected (k), assigned and submitted. */
 export async function applicationProgress(db: Database, roundId: number, page: number) {
-  const rows = rowsOf<{ id: string | number; school_name: string; status: string; k: number; assigned: number; draft: number; submitted: number }>(await db.execute(sql`
+  const rows = rowsOf<{
+    id: string | number;
+    school_name: string;
+    status: string;
+    k: number;
+    assigned: number;
+    draft: number;
+    submitted: number;
+  }>(
+    await db.execute(sql`
     select a.id, s.name as school_name, a.status, r.reviewers_per_application as k,
       count(x.id)::int as assigned,
       (count(*) filter (where x.status = 'draft'))::int as draft,
@@ -65,22 +92,33 @@ export async function applicationProgress(db: Database, roundId: number, page: n
     where ra.round_id = ${roundId}
     group by a.id, s.name, a.status, r.reviewers_per_application
     order by a.id
-    ${limits(page)}`));
-  return pageOf(rows.map((r) => ({
-    id: Number(r.id),
-    schoolName: r.school_name,
-    eligible: r.status === 'eligible',
-    k: r.k,
-    assigned: r.assigned,
-    draft: r.draft,
-    submitted: r.submitted,
-    short: r.status === 'eligible' && r.assigned < r.k,
-  })));
+    ${limits(page)}`),
+  );
+  return pageOf(
+    rows.map((r) => ({
+      id: Number(r.id),
+      schoolName: r.school_name,
+      eligible: r.status === 'eligible',
+      k: r.k,
+      assigned: r.assigned,
+      draft: r.draft,
+      submitted: r.submitted,
+      short: r.status === 'eligible' && r.assigned < r.k,
+    })),
+  );
 }
 
 /** The round's totals, for the overview. */
 export async function roundSummary(db: Database, roundId: number) {
-  const [row] = rowsOf<{ applications: number; reviewers: number; assignments: number; submitted: number; short: number; unnotified: number }>(await db.execute(sql`
+  const [row] = rowsOf<{
+    applications: number;
+    reviewers: number;
+    assignments: number;
+    submitted: number;
+    short: number;
+    unnotified: number;
+  }>(
+    await db.execute(sql`
     select
       (select count(*)::int from round_applications ra join applications a on a.id = ra.application_id
         where ra.round_id = r.id and a.status = 'eligible') as applications,
@@ -91,7 +129,8 @@ export async function roundSummary(db: Database, roundId: number) {
         where ra.round_id = r.id and a.status = 'eligible'
           and (select count(*) from assignments x where x.round_id = r.id and x.application_id = a.id) < r.reviewers_per_application) as short,
       (select count(*)::int from assignments x where x.round_id = r.id and x.notified_at is null) as unnotified
-    from review_rounds r where r.id = ${roundId}`));
+    from review_rounds r where r.id = ${roundId}`),
+  );
   if (!row) throw new NotFound('We could not find that review round.');
   return row;
 }
@@ -102,7 +141,10 @@ export interface ReminderResult {
   skipped?: 'already-sent' | 'not-yet' | 'past-due' | 'nobody';
 }
 
-const STATUS_WORDS: Partial<Record<AssignmentStatus, string>> = { assigned: 'not started', draft: 'draft saved, not submitted' };
+const STATUS_WORDS: Partial<Record<AssignmentStatus, string>> = {
+  assigned: 'not started',
+  draft: 'draft saved, not submitted',
+};
 
 /**
  * Reminds every reviewer with unfinished reviews in the round, one e-mail each. Without
@@ -120,12 +162,25 @@ export async function sendReminders(
     const now = clock();
     const windowOpen = now >= reminderFrom(round);
     if (now > round.dueAt) {
-      if (force) throw new Invalid({ remind: 'This round is past its due date, so reviews can no longer be changed. Extend the due date first.' });
+      if (force)
+        throw new Invalid({
+          remind: 'This round is past its due date, so reviews can no longer be changed. Extend the due date first.',
+        });
       return { sent: 0, skipped: 'past-due' };
     }
     if (!force && round.reminderSentAt) return { sent: 0, skipped: 'already-sent' };
     if (!force && !windowOpen) return { sent: 0, skipped: 'not-yet' };
-    const rows = rowsOf<{ reviewer_id: string | number; email: string; name: string; application_id: string | number; school_name: string; status: AssignmentStatus; blind: boolean; cycle_name: string }>(await tx.execute(sql`
+    const rows = rowsOf<{
+      reviewer_id: string | number;
+      email: string;
+      name: string;
+      application_id: string | number;
+      school_name: string;
+      status: AssignmentStatus;
+      blind: boolean;
+      cycle_name: string;
+    }>(
+      await tx.execute(sql`
       select x.reviewer_id, u.email, u.name, x.application_id, s.name as school_name, x.status, c.blind_review as blind, c.name as cycle_name
       from assignments x
       join users u on u.id = x.reviewer_id
@@ -133,9 +188,11 @@ export async function sendReminders(
       join schools s on s.id = a.school_id
       join cycles c on c.id = a.cycle_id
       where x.round_id = ${roundId} and x.status <> 'submitted' and x.notified_at is not null
-      order by x.reviewer_id, x.application_id`));
+      order by x.reviewer_id, x.application_id`),
+    );
     const byReviewer = new Map<number, typeof rows>();
-    for (const row of rows) byReviewer.set(Number(row.reviewer_id), [...(byReviewer.get(Number(row.reviewer_id)) ?? []), row]);
+    for (const row of rows)
+      byReviewer.set(Number(row.reviewer_id), [...(byReviewer.get(Number(row.reviewer_id)) ?? []), row]);
     const daysLeft = Math.max(0, Math.ceil((round.dueAt.getTime() - now.getTime()) / DAY_MS));
     for (const list of byReviewer.values()) {
       const first = list[0]!;
@@ -148,7 +205,11 @@ export async function sendReminders(
           cycleName: first.cycle_name,
           count: list.length,
           verb: list.length === 1 ? 'is' : 'are',
-          items: list.map((r) => ({ number: Number(r.application_id), schoolName: r.blind ? undefined : r.school_name, state: STATUS_WORDS[r.status] ?? r.status })),
+          items: list.map((r) => ({
+            number: Number(r.application_id),
+            schoolName: r.blind ? undefined : r.school_name,
+            state: STATUS_WORDS[r.status] ?? r.status,
+          })),
           dueDate: formatDay(round.dueAt),
           daysLeft,
           link: `${mail.baseUrl}/reviews`,
@@ -166,16 +227,20 @@ export async function sendReminders(
  * Sends the automatic reminders of every round whose window is open; for a timer. A round
  * failing does not stop the others; the first error is rethrown at the end for the log.
  */
-export async function runDueReminders(context: ServiceContext & { mailQueued?: () => void }): Promise<{ rounds: number; sent: number }> {
+export async function runDueReminders(
+  context: ServiceContext & { mailQueued?: () => void },
+): Promise<{ rounds: number; sent: number }> {
   const now = context.clock();
   const due = await context.db
     .select({ id: reviewRounds.id })
     .from(reviewRounds)
-    .where(and(
-      isNull(reviewRounds.reminderSentAt),
-      gt(reviewRounds.dueAt, now),
-      sql`${reviewRounds.dueAt} - make_interval(days => ${reviewRounds.reminderDaysBefore}) <= ${now.toISOString()}::timestamptz`,
-    ))
+    .where(
+      and(
+        isNull(reviewRounds.reminderSentAt),
+        gt(reviewRounds.dueAt, now),
+        sql`${reviewRounds.dueAt} - make_interval(days => ${reviewRounds.reminderDaysBefore}) <= ${now.toISOString()}::timestamptz`,
+      ),
+    )
     .orderBy(reviewRounds.id);
   let sent = 0;
   let failure: unknown;

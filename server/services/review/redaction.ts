@@ -24,7 +24,19 @@ const DISTRICT_SUFFIXES = [
   /\s+district$/iu,
 ];
 /** Shorter forms this short, or these words, would blank out ordinary prose. */
-const TOO_COMMON = new Set(['the', 'school', 'high', 'public', 'city', 'county', 'district', 'schools', 'saint', 'st', 'st.']);
+const TOO_COMMON = new Set([
+  'the',
+  'school',
+  'high',
+  'public',
+  'city',
+  'county',
+  'district',
+  'schools',
+  'saint',
+  'st',
+  'st.',
+]);
 
 function collapse(value: string): string {
   return value.normalize('NFC').replace(/\s+/gu, ' ').trim();
@@ -91,7 +103,9 @@ export type Redactor = (text: string) => string;
 export function createRedactor(school: RedactedSchool): Redactor {
   const terms = redactionTerms(school);
   if (terms.length === 0) return (text) => text;
-  const alternatives = terms.map((t) => `(${escapeForRegExp(t.term)}${t.withSuffix ? SCHOOL_SUFFIX_PATTERN : ''})`).join('|');
+  const alternatives = terms
+    .map((t) => `(${escapeForRegExp(t.term)}${t.withSuffix ? SCHOOL_SUFFIX_PATTERN : ''})`)
+    .join('|');
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'giu');
   return (text) =>
     text.normalize('NFC').replace(pattern, (...groups: unknown[]) => {

@@ -33,11 +33,22 @@ export async function inviteReviewers(
   { db, clock, mail }: ServiceContext,
   { cycleId, emailsText, adminId }: { cycleId: number; emailsText: string; adminId: number },
 ) {
-  const candidates = [...new Set(emailsText.split(/[\s,;]+/).map((e) => e.trim().toLowerCase().replace(/^<|>$/g, '')).filter(Boolean))];
+  const candidates = [
+    ...new Set(
+      emailsText
+        .split(/[\s,;]+/)
+        .map((e) => e.trim().toLowerCase().replace(/^<|>$/g, ''))
+        .filter(Boolean),
+    ),
+  ];
   if (candidates.length === 0) throw new Invalid({ emails: 'Enter at least one e-mail address.' });
-  if (candidates.length > MAX_INVITES_AT_ONCE) throw new Invalid({ emails: `Invite at most ${MAX_INVITES_AT_ONCE} people at once.` });
+  if (candidates.length > MAX_INVITES_AT_ONCE)
+    throw new Invalid({ emails: `Invite at most ${MAX_INVITES_AT_ONCE} people at once.` });
   const invalid = candidates.filter((e) => !EMAIL.test(e) || e.length > 254);
-  if (invalid.length > 0) throw new Invalid({ emails: `These are not e-mail addresses: ${invalid.slice(0, 10).join(', ')}. Nobody was invited.` });
+  if (invalid.length > 0)
+    throw new Invalid({
+      emails: `These are not e-mail addresses: ${invalid.slice(0, 10).join(', ')}. Nobody was invited.`,
+    });
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
   if (!cycle) throw new Invalid({ emails: 'There is no such cycle.' });
   const onPanel = new Set(
@@ -59,7 +70,14 @@ export async function inviteReviewers(
         continue;
       }
       const token = randomBytes(32).toString('base64url');
-      const values = { tokenHash: hashOf(token), expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS), invitedBy: adminId, createdAt: now, acceptedAt: null, acceptedBy: null };
+      const values = {
+        tokenHash: hashOf(token),
+        expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS),
+        invitedBy: adminId,
+        createdAt: now,
+        acceptedAt: null,
+        acceptedBy: null,
+      };
       await tx
         .insert(reviewerInvitations)
         .values({ cycleId, email, ...values })
@@ -67,7 +85,11 @@ export async function inviteReviewers(
       await enqueueMail(tx, mail, {
         to: email,
         template: 'reviewer-invitation',
-        data: { cycleName: cycle.name, link: `${mail.baseUrl}/reviewer-invitations/${token}`, deadline: cycle.reviewsDueAt.toUTCString() },
+        data: {
+          cycleName: cycle.name,
+          link: `${mail.baseUrl}/reviewer-invitations/${token}`,
+          deadline: cycle.reviewsDueAt.toUTCString(),
+        },
       });
       invited.push(email);
     }
@@ -115,16 +137,26 @@ export function validateProfile(input: ProfileInput, errors: FieldErrors) {
   const state = input.state.trim().toUpperCase();
   if (affiliation.length > 200) errors.affiliation = 'Use at most 200 characters.';
   if (district.length > 200) errors.district = 'Use at most 200 characters.';
-  if (state !== '' && !(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose a state, or leave it empty.';
+  if (state !== '' && !(US_STATES as readonly string[]).includes(state))
+    errors.state = 'Choose a state, or leave it empty.';
   const expertise = [...new Set(input.expertise.map((t) => t.trim()).filter(Boolean))];
   if (expertise.length > 20 || expertise.some((t) => t.length > 300)) errors.expertise = 'Choose at most 20 areas.';
   const gradeLevels = input.gradeLevels.filter((g) => (GRADE_LEVELS as readonly string[]).includes(g));
   const maxLoadText = input.maxLoad.trim();
-  if (!/^\d{1,3}$/.test(maxLoadText) || Number(maxLoadText) > 100) errors.maxLoad = 'Enter how many applications you can review, from 0 to 100.';
+  if (!/^\d{1,3}$/.test(maxLoadText) || Number(maxLoadText) > 100)
+    errors.maxLoad = 'Enter how many applications you can review, from 0 to 100.';
   return { affiliation, district, state: state || null, expertise, gradeLevels, maxLoad: Number(maxLoadText) };
 }
 
-async function joinPanel(db: Database, { userId, cycleId, profile, now }: { userId: number; cycleId: number; profile: ReturnType<typeof validateProfile>; now: Date }) {
+async function joinPanel(
+  db: Database,
+  {
+    userId,
+    cycleId,
+    profile,
+    now,
+  }: { userId: number; cycleId: number; profile: ReturnType<typeof validateProfile>; now: Date },
+) {
   const { maxLoad, ...details } = profile;
   await db
     .insert(reviewerProfiles)
@@ -136,7 +168,10 @@ async function joinPanel(db: Database, { userId, cycleId, profile, now }: { user
     .onConflictDoUpdate({ target: [cycleReviewers.cycleId, cycleReviewers.userId], set: { maxLoad } });
   await db
     .update(users)
-    .set({ roles: sql`(select array_agg(distinct r) from unnest(${users.roles} || array['reviewer']::text[]) r)`, updatedAt: now })
+    .set({
+      roles: sql`(select array_agg(distinct r) from unnest(${users.roles} || array['reviewer']::text[]) r)`,
+      updatedAt: now,
+    })
     .where(eq(users.id, userId));
 }
 
@@ -148,7 +183,12 @@ export type AcceptOutcome = { userId: number; created: boolean };
  */
 export async function acceptReviewerInvitation(
   { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
-  { token, signedIn, account, profileInput }: {
+  {
+    token,
+    signedIn,
+    account,
+    profileInput,
+  }: {
     token: string;
     signedIn?: { id: number; email: string };
     account?: { name: string; password: string };
@@ -157,18 +197,23 @@ export async function acceptReviewerInvitation(
 ): Promise<AcceptOutcome> {
   const now = clock();
   const found = await findReviewerInvitation(db, token, now);
-  if (!found || found.expired) throw new Invalid({ token: 'This invitation link is not valid any more. Ask the program staff for a new one.' });
+  if (!found || found.expired)
+    throw new Invalid({ token: 'This invitation link is not valid any more. Ask the program staff for a new one.' });
   const { invitation } = found;
   const errors: FieldErrors = {};
   if (signedIn && signedIn.email !== invitation.email) {
-    throw new Invalid({ token: `This invitation was sent to ${invitation.email}. Sign out, then open the link again.` });
+    throw new Invalid({
+      token: `This invitation was sent to ${invitation.email}. Sign out, then open the link again.`,
+    });
   }
   let name = '';
   if (!signedIn) {
     name = singleLine(account?.name);
     if (name === '') errors.name = 'Enter your name.';
     else if (name.length > 120) errors.name = 'Use at most 120 characters.';
-    const weakness = account?.password ? passwordWeakness(account.password, { email: invitation.email, name }) : 'Choose a password.';
+    const weakness = account?.password
+      ? passwordWeakness(account.password, { email: invitation.email, name })
+      : 'Choose a password.';
     if (weakness) errors.password = weakness;
   }
   const profile = validateProfile(profileInput, errors);
@@ -180,17 +225,29 @@ export async function acceptReviewerInvitation(
     if (!userId) {
       const [row] = await tx
         .insert(users)
-        .values({ email: invitation.email, name, passwordHash: passwordHash!, roles: ['reviewer'], emailVerifiedAt: now })
+        .values({
+          email: invitation.email,
+          name,
+          passwordHash: passwordHash!,
+          roles: ['reviewer'],
+          emailVerifiedAt: now,
+        })
         .onConflictDoNothing({ target: users.email })
         .returning({ id: users.id });
-      if (!row) throw new Invalid({ token: `${invitation.email} already has an account: sign in first, then open the link again.` });
+      if (!row)
+        throw new Invalid({
+          token: `${invitation.email} already has an account: sign in first, then open the link again.`,
+        });
       userId = row.id;
       created = true;
     }
     await joinPanel(tx, { userId, cycleId: invitation.cycleId, profile, now });
     await tx
       .update(reviewerInvitations)
-      .set({ acceptedAt: sql`coalesce(${reviewerInvitations.acceptedAt}, ${now.toISOString()}::timestamptz)`, acceptedBy: userId })
+      .set({
+        acceptedAt: sql`coalesce(${reviewerInvitations.acceptedAt}, ${now.toISOString()}::timestamptz)`,
+        acceptedBy: userId,
+      })
       .where(eq(reviewerInvitations.id, invitation.id));
     return { userId, created };
   });
@@ -198,7 +255,11 @@ export async function acceptReviewerInvitation(
 
 /** The criteria titles a reviewer can claim expertise in, for a cycle. */
 export async function expertiseChoices(db: Database, cycleId: number): Promise<string[]> {
-  const rows = await db.select({ title: criteria.title }).from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+  const rows = await db
+    .select({ title: criteria.title })
+    .from(criteria)
+    .where(eq(criteria.cycleId, cycleId))
+    .orderBy(asc(criteria.position));
   return rows.map((r) => r.title);
 }
 
@@ -231,7 +292,12 @@ export async function updateReviewerProfile(
 /** The invitations sent for a cycle's panel, for the admins' page (at most 1,000, by address). */
 export async function panelInvitations(db: Database, cycleId: number) {
   return db
-    .select({ email: reviewerInvitations.email, createdAt: reviewerInvitations.createdAt, acceptedAt: reviewerInvitations.acceptedAt, expiresAt: reviewerInvitations.expiresAt })
+    .select({
+      email: reviewerInvitations.email,
+      createdAt: reviewerInvitations.createdAt,
+      acceptedAt: reviewerInvitations.acceptedAt,
+      expiresAt: reviewerInvitations.expiresAt,
+    })
     .from(reviewerInvitations)
     .where(eq(reviewerInvitations.cycleId, cycleId))
     .orderBy(asc(reviewerInvitations.email))

@@ -34,7 +34,15 @@ export const MAX_NOTE_CHARS = 5000;
 export const MAX_SITE_VISIT_CHARS = 10000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EXTENSIONS: Record<EvidenceKind, string> = { pdf: 'pdf', doc: 'doc', docx: 'docx', xls: 'xls', xlsx: 'xlsx', png: 'png', jpeg: 'jpg' };
+const EXTENSIONS: Record<EvidenceKind, string> = {
+  pdf: 'pdf',
+  doc: 'doc',
+  docx: 'docx',
+  xls: 'xls',
+  xlsx: 'xlsx',
+  png: 'png',
+  jpeg: 'jpg',
+};
 
 /** What the reviewer sees in place of the school in a blind cycle. */
 export function applicationLabel(applicationId: number): string {
@@ -78,7 +86,9 @@ export async function reviewerDashboard(db: Database, userId: number, now: Date)
     .where(and(eq(assignments.reviewerId, userId), gte(reviewRounds.dueAt, now)))
     .orderBy(asc(reviewRounds.dueAt), asc(assignments.id));
   const conflicted = new Set(
-    (await conflictPairs(db, { reviewerIds: [userId], applicationIds: [...new Set(rows.map((r) => r.applicationId))] })).map((p) => p.applicationId),
+    (
+      await conflictPairs(db, { reviewerIds: [userId], applicationIds: [...new Set(rows.map((r) => r.applicationId))] })
+    ).map((p) => p.applicationId),
   );
   return rows
     .filter((row) => !conflicted.has(row.applicationId))
@@ -107,7 +117,10 @@ async function reviewableFiles(db: Database, access: ReviewerAccess) {
     .leftJoin(criteria, eq(criteria.id, evidenceFiles.criterionId))
     .leftJoin(
       applicationAnswers,
-      and(eq(applicationAnswers.applicationId, evidenceFiles.applicationId), eq(applicationAnswers.criterionId, evidenceFiles.criterionId)),
+      and(
+        eq(applicationAnswers.applicationId, evidenceFiles.applicationId),
+        eq(applicationAnswers.criterionId, evidenceFiles.criterionId),
+      ),
     )
     .where(
       or(
@@ -127,17 +140,26 @@ async function reviewableFiles(db: Database, access: ReviewerAccess) {
 }
 
 /** One file of the application or its nominations, for the download route; anything else is "not found". */
-export async function findReviewFile(db: Database, access: ReviewerAccess, { publicId, nominationId }: { publicId: string; nominationId?: number }) {
+export async function findReviewFile(
+  db: Database,
+  access: ReviewerAccess,
+  { publicId, nominationId }: { publicId: string; nominationId?: number },
+) {
   if (!UUID.test(publicId)) throw new NotFound('There is no such file.');
   const file = (await reviewableFiles(db, access)).find(
-    (f) => f.publicId.toLowerCase() === publicId.toLowerCase() && (nominationId === undefined || f.nominationId === nominationId),
+    (f) =>
+      f.publicId.toLowerCase() === publicId.toLowerCase() &&
+      (nominationId === undefined || f.nominationId === nominationId),
   );
   if (!file) throw new NotFound('There is no such file.');
   return file;
 }
 
 /** The school, for display when the cycle is open, and a redactor of it when it is blind. */
-async function schoolAndRedactor(db: Database, access: ReviewerAccess): Promise<{ school?: { name: string; district: string; city: string; state: string }; redact: Redactor }> {
+async function schoolAndRedactor(
+  db: Database,
+  access: ReviewerAccess,
+): Promise<{ school?: { name: string; district: string; city: string; state: string }; redact: Redactor }> {
   const [school] = await db
     .select({ name: schools.name, district: schools.district, city: schools.city, state: schools.state })
     .from(schools)
@@ -159,11 +181,19 @@ async function chosenCriteria(db: Database, access: ReviewerAccess) {
       chosen: applicationAnswers.chosen,
     })
     .from(criteria)
-    .leftJoin(applicationAnswers, and(eq(applicationAnswers.criterionId, criteria.id), eq(applicationAnswers.applicationId, access.application.id)))
+    .leftJoin(
+      applicationAnswers,
+      and(eq(applicationAnswers.criterionId, criteria.id), eq(applicationAnswers.applicationId, access.application.id)),
+    )
     .where(eq(criteria.cycleId, access.cycle.id))
     .orderBy(asc(criteria.position), asc(criteria.id));
   return rows
-    .map((row, index) => ({ ...row, number: index + 1, answer: row.answer ?? '', chosen: row.required || row.chosen === true }))
+    .map((row, index) => ({
+      ...row,
+      number: index + 1,
+      answer: row.answer ?? '',
+      chosen: row.required || row.chosen === true,
+    }))
     .filter((row) => row.chosen);
 }
 
@@ -180,7 +210,12 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
     nominationsForApplication(db, application.id),
     db.select().from(reviewScores).where(eq(reviewScores.assignmentId, assignment.id)),
   ]);
-  const view = (file: (typeof files)[number]) => ({ publicId: file.publicId, originalName: file.displayName, kind: file.kind, sizeBytes: file.sizeBytes });
+  const view = (file: (typeof files)[number]) => ({
+    publicId: file.publicId,
+    originalName: file.displayName,
+    kind: file.kind,
+    sizeBytes: file.sizeBytes,
+  });
   const chosenIds = new Set(chosen.map((c) => c.id));
   const scoreOf = new Map(scores.map((s) => [s.criterionId, s]));
   return {
@@ -207,7 +242,9 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
       answer: redact(c.answer),
       files: files.filter((f) => f.nominationId === null && f.criterionId === c.id).map(view),
     })),
-    otherFiles: files.filter((f) => f.nominationId === null && (f.criterionId === null || !chosenIds.has(f.criterionId))).map(view),
+    otherFiles: files
+      .filter((f) => f.nominationId === null && (f.criterionId === null || !chosenIds.has(f.criterionId)))
+      .map(view),
     nominations: {
       count: nominated.count,
       nominations: nominated.nominations.map((n, index) => ({
@@ -237,14 +274,21 @@ export type ReviewView = Awaited<ReturnType<typeof loadReviewView>>;
 /** Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in a review. */
 const CONTROL = /(?![\t\n\r])\p{Cc}/gu;
 
-function longText(errors: FieldErrors, field: string, value: unknown, { max, label }: { max: number; label: string }): string {
+function longText(
+  errors: FieldErrors,
+  field: string,
+  value: unknown,
+  { max, label }: { max: number; label: string },
+): string {
   if (value === undefined) return '';
   if (typeof value !== 'string') {
     errors[field] = `Send ${label} once.`;
     return '';
   }
   const cleaned = value.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
-  if (cleaned.length > max) errors[field] = `Keep ${label} to ${max.toLocaleString('en-US')} characters (this has ${cleaned.length.toLocaleString('en-US')}).`;
+  if (cleaned.length > max)
+    errors[field] =
+      `Keep ${label} to ${max.toLocaleString('en-US')} characters (this has ${cleaned.length.toLocaleString('en-US')}).`;
   return cleaned;
 }
 
@@ -258,7 +302,11 @@ interface ParsedReview {
 /** Reads the posted form; `complete` asks for everything a submitted review needs. */
 function parseReview(
   input: Record<string, unknown>,
-  { chosen, access, complete }: { chosen: Array<{ id: number; number: number; title: string }>; access: ReviewerAccess; complete: boolean },
+  {
+    chosen,
+    access,
+    complete,
+  }: { chosen: Array<{ id: number; number: number; title: string }>; access: ReviewerAccess; complete: boolean },
 ): ParsedReview {
   const errors: FieldErrors = {};
   const { scoreMin: min, scoreMax: max } = access.cycle;
@@ -273,19 +321,31 @@ function parseReview(
     } else if (score === null && complete) {
       errors[field] = `Criterion ${c.number} “${c.title}”: choose a score.`;
     }
-    const comment = longText(errors, `comment_${c.id}`, input[`comment_${c.id}`], { max: MAX_COMMENT_CHARS, label: `the comment on criterion ${c.number}` });
+    const comment = longText(errors, `comment_${c.id}`, input[`comment_${c.id}`], {
+      max: MAX_COMMENT_CHARS,
+      label: `the comment on criterion ${c.number}`,
+    });
     return { criterionId: c.id, score, comment };
   });
   let recommendation: Recommendation | null = null;
   const rawRecommendation = input.recommendation;
-  if ((RECOMMENDATIONS as readonly unknown[]).includes(rawRecommendation)) recommendation = rawRecommendation as Recommendation;
-  else if (rawRecommendation !== undefined && rawRecommendation !== '') errors.recommendation = 'Choose Gold, Silver or Not recommended.';
+  if ((RECOMMENDATIONS as readonly unknown[]).includes(rawRecommendation))
+    recommendation = rawRecommendation as Recommendation;
+  else if (rawRecommendation !== undefined && rawRecommendation !== '')
+    errors.recommendation = 'Choose Gold, Silver or Not recommended.';
   else if (complete) errors.recommendation = 'Choose your overall recommendation.';
-  const confidentialNote = longText(errors, 'confidentialNote', input.confidentialNote, { max: MAX_NOTE_CHARS, label: 'the note to the program staff' });
+  const confidentialNote = longText(errors, 'confidentialNote', input.confidentialNote, {
+    max: MAX_NOTE_CHARS,
+    label: 'the note to the program staff',
+  });
   let siteVisitNotes: string | undefined;
   if (access.round.siteVisit) {
-    siteVisitNotes = longText(errors, 'siteVisitNotes', input.siteVisitNotes, { max: MAX_SITE_VISIT_CHARS, label: 'the site-visit notes' });
-    if (complete && siteVisitNotes === '' && !errors.siteVisitNotes) errors.siteVisitNotes = 'Write your notes from the site visit.';
+    siteVisitNotes = longText(errors, 'siteVisitNotes', input.siteVisitNotes, {
+      max: MAX_SITE_VISIT_CHARS,
+      label: 'the site-visit notes',
+    });
+    if (complete && siteVisitNotes === '' && !errors.siteVisitNotes)
+      errors.siteVisitNotes = 'Write your notes from the site visit.';
   }
   if (Object.keys(errors).length > 0) {
     throw new Invalid(errors, complete ? 'The review cannot be submitted yet.' : 'The draft was not saved.');
@@ -313,7 +373,8 @@ export async function saveReview(
     const current = { ...access, assignment: locked, round };
     const reason = cannotEditReview(current, now);
     if (reason) throw new Forbidden(reason);
-    const openedVersion = typeof input.version === 'string' && /^\d{1,9}$/.test(input.version) ? Number(input.version) : undefined;
+    const openedVersion =
+      typeof input.version === 'string' && /^\d{1,9}$/.test(input.version) ? Number(input.version) : undefined;
     if (openedVersion !== undefined && openedVersion !== locked.version) {
       throw new StaleEdit(
         'This review changed since you opened it (it was saved from another window or device). Nothing of yours was saved: ' +
@@ -377,12 +438,22 @@ export async function othersReviews(db: Database, access: ReviewerAccess) {
       ),
     )
     .orderBy(asc(assignments.id));
-  const lettered = others.map((o, index) => ({ ...o, reviewer: reviewerLetter(index) })).filter((o) => o.status === 'submitted');
+  const lettered = others
+    .map((o, index) => ({ ...o, reviewer: reviewerLetter(index) }))
+    .filter((o) => o.status === 'submitted');
   if (lettered.length === 0) return [];
   const [{ redact }, chosen, scores] = await Promise.all([
     schoolAndRedactor(db, access),
     chosenCriteria(db, access),
-    db.select().from(reviewScores).where(inArray(reviewScores.assignmentId, lettered.map((o) => o.id))),
+    db
+      .select()
+      .from(reviewScores)
+      .where(
+        inArray(
+          reviewScores.assignmentId,
+          lettered.map((o) => o.id),
+        ),
+      ),
   ]);
   return lettered.map((o) => ({
     reviewer: o.reviewer,

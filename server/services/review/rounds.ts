@@ -4,10 +4,31 @@
 // are rows (round_applications, round_reviewers) so that later changes of eligibility or of the
 // panel never silently change a round under way: round 1 takes them in on an admin's request.
 import { and, asc, count, eq, gt, inArray, max, notInArray, sql } from 'drizzle-orm';
-import { applications, assignments, cycleReviewers, cycles, reviewRounds, roundApplications, roundReviewers, schools, users, type ReviewRound } from '../../../models/schema.js';
+import {
+  applications,
+  assignments,
+  cycleReviewers,
+  cycles,
+  reviewRounds,
+  roundApplications,
+  roundReviewers,
+  schools,
+  users,
+  type ReviewRound,
+} from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
-import { checkbox, checkInteger, checkText, dayString, isUniqueViolation, parseDay, startOfDay, text, type Fields } from '../shared/form-input.js';
+import {
+  checkbox,
+  checkInteger,
+  checkText,
+  dayString,
+  isUniqueViolation,
+  parseDay,
+  startOfDay,
+  text,
+  type Fields,
+} from '../shared/form-input.js';
 import type { ServiceContext } from '../../context.js';
 import type { Clock } from '../../clock.js';
 import { recordAudit } from '../shared/audit.js';
@@ -68,7 +89,11 @@ export function roundFormValues(round?: ReviewRound): Record<RoundField, string>
 }
 
 function validateSettings(errors: FieldErrors, input: Fields<RoundField>, now: Date, existing?: ReviewRound) {
-  const name = checkText(errors, 'name', input.name, { max: 120, required: 'Name the round, like “Round 1” or “Finalists”.', singleLine: true });
+  const name = checkText(errors, 'name', input.name, {
+    max: 120,
+    required: 'Name the round, like “Round 1” or “Finalists”.',
+    singleLine: true,
+  });
   const k = checkInteger(errors, 'k', input.k, { min: 1, max: 20, label: 'the number of reviewers per application' });
   const reminderDaysBefore = checkInteger(errors, 'reminderDaysBefore', input.reminderDaysBefore, {
     min: 0,
@@ -87,7 +112,9 @@ function validateSettings(errors: FieldErrors, input: Fields<RoundField>, now: D
 }
 
 function idList(value: unknown): number[] {
-  const ids = ([] as unknown[]).concat(value ?? []).filter((v): v is string => typeof v === 'string' && /^\d{1,15}$/.test(v));
+  const ids = ([] as unknown[])
+    .concat(value ?? [])
+    .filter((v): v is string => typeof v === 'string' && /^\d{1,15}$/.test(v));
   return [...new Set(ids.map(Number))];
 }
 
@@ -97,23 +124,39 @@ async function validateMembers(db: Database, cycleId: number, members: RoundMemb
   const reviewerIds = idList(members.reviewerIds);
   if (applicationIds.length === 0) errors.applicationIds = 'Choose the applications this round reviews.';
   if (reviewerIds.length === 0) errors.reviewerIds = 'Choose the reviewers of this round.';
-  const eligible = applicationIds.length === 0 ? [] : await db
-    .select({ id: applications.id })
-    .from(applications)
-    .where(and(eq(applications.cycleId, cycleId), eq(applications.status, 'eligible'), inArray(applications.id, applicationIds)));
+  const eligible =
+    applicationIds.length === 0
+      ? []
+      : await db
+          .select({ id: applications.id })
+          .from(applications)
+          .where(
+            and(
+              eq(applications.cycleId, cycleId),
+              eq(applications.status, 'eligible'),
+              inArray(applications.id, applicationIds),
+            ),
+          );
   if (eligible.length < applicationIds.length) {
     const found = new Set(eligible.map((a) => a.id));
     const bad = applicationIds.filter((id) => !found.has(id));
     errors.applicationIds = `Only eligible applications of this cycle can be reviewed; not application ${bad.join(', ')}.`;
   }
-  const panel = reviewerIds.length === 0 ? [] : await db
-    .select({ userId: cycleReviewers.userId })
-    .from(cycleReviewers)
-    .where(and(eq(cycleReviewers.cycleId, cycleId), inArray(cycleReviewers.userId, reviewerIds)));
+  const panel =
+    reviewerIds.length === 0
+      ? []
+      : await db
+          .select({ userId: cycleReviewers.userId })
+          .from(cycleReviewers)
+          .where(and(eq(cycleReviewers.cycleId, cycleId), inArray(cycleReviewers.userId, reviewerIds)));
   if (panel.length < reviewerIds.length) errors.reviewerIds = 'Choose reviewers from this cycle’s panel.';
   const reviewers = reviewerIds.map((userId) => {
     const field = `maxLoad-${userId}`;
-    const maxLoad = checkInteger(errors, field, members.maxLoads?.[String(userId)], { min: 0, max: 1000, label: 'a maximum load' });
+    const maxLoad = checkInteger(errors, field, members.maxLoads?.[String(userId)], {
+      min: 0,
+      max: 1000,
+      label: 'a maximum load',
+    });
     return { userId, maxLoad: maxLoad ?? 0 };
   });
   return { applicationIds, reviewers };
@@ -123,9 +166,17 @@ async function validateMembers(db: Database, cycleId: number, members: RoundMemb
  * Creates the cycle's next round. The first takes every eligible application and the whole
  * panel; later ones take `members`. Field errors come back together in one Invalid.
  */
-export async function createRound(context: Pick<ServiceContext, 'db' | 'clock'>, cycleId: number, input: Fields<RoundField>, members: RoundMembers = {}): Promise<ReviewRound> {
+export async function createRound(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  cycleId: number,
+  input: Fields<RoundField>,
+  members: RoundMembers = {},
+): Promise<ReviewRound> {
   const { db, clock } = context;
-  const [last] = await db.select({ number: max(reviewRounds.number) }).from(reviewRounds).where(eq(reviewRounds.cycleId, cycleId));
+  const [last] = await db
+    .select({ number: max(reviewRounds.number) })
+    .from(reviewRounds)
+    .where(eq(reviewRounds.cycleId, cycleId));
   const number = (last?.number ?? 0) + 1;
   const errors: FieldErrors = {};
   const settings = validateSettings(errors, input, clock());
@@ -147,7 +198,9 @@ export async function createRound(context: Pick<ServiceContext, 'db' | 'clock'>,
         .returning();
       if (!round) throw new Error('The round insert returned no row');
       if (chosen) {
-        await tx.insert(roundApplications).values(chosen.applicationIds.map((applicationId) => ({ roundId: round.id, applicationId })));
+        await tx
+          .insert(roundApplications)
+          .values(chosen.applicationIds.map((applicationId) => ({ roundId: round.id, applicationId })));
         await tx.insert(roundReviewers).values(chosen.reviewers.map((r) => ({ roundId: round.id, ...r })));
       } else {
         await addNewMembersOfFirstRound(tx, round);
@@ -156,7 +209,9 @@ export async function createRound(context: Pick<ServiceContext, 'db' | 'clock'>,
     });
   } catch (error) {
     if (isUniqueViolation(error, 'review_rounds_cycle_number_key')) {
-      throw new Invalid({ name: 'Another admin created a round of this cycle just now. Reload the page and check the rounds.' });
+      throw new Invalid({
+        name: 'Another admin created a round of this cycle just now. Reload the page and check the rounds.',
+      });
     }
     throw error;
   }
@@ -182,7 +237,11 @@ async function addNewMembersOfFirstRound(db: Database, round: ReviewRound) {
 /** Round 1: takes in applications found eligible, and panel members who joined, since it began. */
 export async function refreshRoundApplications(db: Database, roundId: number) {
   const round = await findRound(db, roundId);
-  if (round.number !== 1) throw new Invalid({ round: 'Only the first round takes in new eligible applications; choose a later round’s applications when editing it.' });
+  if (round.number !== 1)
+    throw new Invalid({
+      round:
+        'Only the first round takes in new eligible applications; choose a later round’s applications when editing it.',
+    });
   return addNewMembersOfFirstRound(db, round);
 }
 
@@ -204,7 +263,12 @@ export async function firstRoundBacklog(db: Database, round: ReviewRound) {
  * members. A member with assignments stays. A new reminder window (a later due date) lets the
  * automatic reminder go out once more.
  */
-export async function editRound(context: Pick<ServiceContext, 'db' | 'clock'>, roundId: number, input: Fields<RoundField>, members?: RoundMembers): Promise<ReviewRound> {
+export async function editRound(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  roundId: number,
+  input: Fields<RoundField>,
+  members?: RoundMembers,
+): Promise<ReviewRound> {
   const { db, clock } = context;
   const round = await findRound(db, roundId);
   const errors: FieldErrors = {};
@@ -219,8 +283,10 @@ export async function editRound(context: Pick<ServiceContext, 'db' | 'clock'>, r
     const keptReviewers = new Set(chosen.reviewers.map((r) => r.userId));
     const droppedApps = [...new Set(busy.map((b) => b.applicationId))].filter((id) => !keptApps.has(id));
     const droppedReviewers = [...new Set(busy.map((b) => b.reviewerId))].filter((id) => !keptReviewers.has(id));
-    if (droppedApps.length > 0) errors.applicationIds = `Application ${droppedApps.join(', ')} already has reviewers in this round; unassign them first.`;
-    if (droppedReviewers.length > 0) errors.reviewerIds = 'A reviewer with assignments in this round cannot be removed; unassign them first.';
+    if (droppedApps.length > 0)
+      errors.applicationIds = `Application ${droppedApps.join(', ')} already has reviewers in this round; unassign them first.`;
+    if (droppedReviewers.length > 0)
+      errors.reviewerIds = 'A reviewer with assignments in this round cannot be removed; unassign them first.';
   }
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   const dueAt = settings.dueAt!;
@@ -229,17 +295,45 @@ export async function editRound(context: Pick<ServiceContext, 'db' | 'clock'>, r
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(reviewRounds)
-      .set({ name: settings.name, reviewersPerApplication: settings.k!, dueAt, reminderDaysBefore: settings.reminderDaysBefore!, siteVisit: settings.siteVisit, reminderSentAt })
+      .set({
+        name: settings.name,
+        reviewersPerApplication: settings.k!,
+        dueAt,
+        reminderDaysBefore: settings.reminderDaysBefore!,
+        siteVisit: settings.siteVisit,
+        reminderSentAt,
+      })
       .where(eq(reviewRounds.id, roundId))
       .returning();
     if (chosen) {
-      await tx.delete(roundApplications).where(and(eq(roundApplications.roundId, roundId), notInArray(roundApplications.applicationId, chosen.applicationIds)));
-      await tx.insert(roundApplications).values(chosen.applicationIds.map((applicationId) => ({ roundId, applicationId }))).onConflictDoNothing();
-      await tx.delete(roundReviewers).where(and(eq(roundReviewers.roundId, roundId), notInArray(roundReviewers.userId, chosen.reviewers.map((r) => r.userId))));
+      await tx
+        .delete(roundApplications)
+        .where(
+          and(
+            eq(roundApplications.roundId, roundId),
+            notInArray(roundApplications.applicationId, chosen.applicationIds),
+          ),
+        );
+      await tx
+        .insert(roundApplications)
+        .values(chosen.applicationIds.map((applicationId) => ({ roundId, applicationId })))
+        .onConflictDoNothing();
+      await tx.delete(roundReviewers).where(
+        and(
+          eq(roundReviewers.roundId, roundId),
+          notInArray(
+            roundReviewers.userId,
+            chosen.reviewers.map((r) => r.userId),
+          ),
+        ),
+      );
       await tx
         .insert(roundReviewers)
         .values(chosen.reviewers.map((r) => ({ roundId, ...r })))
-        .onConflictDoUpdate({ target: [roundReviewers.roundId, roundReviewers.userId], set: { maxLoad: sql`excluded.max_load` } });
+        .onConflictDoUpdate({
+          target: [roundReviewers.roundId, roundReviewers.userId],
+          set: { maxLoad: sql`excluded.max_load` },
+        });
     }
     return updated!;
   });
@@ -253,7 +347,10 @@ export async function roundChoices(db: Database, cycleId: number, roundId?: numb
       schoolName: schools.name,
       city: schools.city,
       state: schools.state,
-      inRound: roundId === undefined ? sql<boolean>`false` : sql<boolean>`exists (select 1 from round_applications ra where ra.round_id = ${roundId} and ra.application_id = ${applications.id})`,
+      inRound:
+        roundId === undefined
+          ? sql<boolean>`false`
+          : sql<boolean>`exists (select 1 from round_applications ra where ra.round_id = ${roundId} and ra.application_id = ${applications.id})`,
     })
     .from(applications)
     .innerJoin(schools, eq(schools.id, applications.schoolId))
@@ -265,7 +362,12 @@ export async function roundChoices(db: Database, cycleId: number, roundId?: numb
       name: users.name,
       email: users.email,
       cycleMaxLoad: cycleReviewers.maxLoad,
-      roundMaxLoad: roundId === undefined ? sql<number | null>`null` : sql<number | null>`(select rr.max_load from round_reviewers rr where rr.round_id = ${roundId} and rr.user_id = ${users.id})`,
+      roundMaxLoad:
+        roundId === undefined
+          ? sql<number | null>`null`
+          : sql<
+              number | null
+            >`(select rr.max_load from round_reviewers rr where rr.round_id = ${roundId} and rr.user_id = ${users.id})`,
     })
     .from(cycleReviewers)
     .innerJoin(users, eq(users.id, cycleReviewers.userId))
@@ -301,7 +403,10 @@ export async function cyclePanel(db: Database, cycleId: number, page: number) {
 }
 
 /** Sets a panel member's maximum load for the cycle, and in round 1, which uses the panel's. */
-export async function setCycleMaxLoad(db: Database, { cycleId, userId, maxLoad }: { cycleId: number; userId: number; maxLoad: unknown }) {
+export async function setCycleMaxLoad(
+  db: Database,
+  { cycleId, userId, maxLoad }: { cycleId: number; userId: number; maxLoad: unknown },
+) {
   const errors: FieldErrors = {};
   const value = checkInteger(errors, 'maxLoad', maxLoad, { min: 0, max: 1000, label: 'a maximum load' });
   if (value === undefined) throw new Invalid(errors);
@@ -322,7 +427,13 @@ export async function findRoundWithCycle(db: Database, roundId: number) {
   const [found] = await db
     .select({
       round: reviewRounds,
-      cycle: { id: cycles.id, name: cycles.name, scoreMin: cycles.scoreMin, scoreMax: cycles.scoreMax, disagreementThreshold: cycles.disagreementThreshold },
+      cycle: {
+        id: cycles.id,
+        name: cycles.name,
+        scoreMin: cycles.scoreMin,
+        scoreMax: cycles.scoreMax,
+        disagreementThreshold: cycles.disagreementThreshold,
+      },
     })
     .from(reviewRounds)
     .innerJoin(cycles, eq(cycles.id, reviewRounds.cycleId))
@@ -349,9 +460,17 @@ export async function nextRound(db: Database, round: { cycleId: number; number: 
  */
 export async function advanceToRound(
   { db, clock }: { db: Database; clock: Clock },
-  { fromRoundId, toRoundId, applicationIds, adminId }: { fromRoundId: number; toRoundId: number; applicationIds: readonly number[]; adminId: number },
+  {
+    fromRoundId,
+    toRoundId,
+    applicationIds,
+    adminId,
+  }: { fromRoundId: number; toRoundId: number; applicationIds: readonly number[]; adminId: number },
 ) {
-  const [{ round: from }, { round: to }] = await Promise.all([findRoundWithCycle(db, fromRoundId), findRoundWithCycle(db, toRoundId)]);
+  const [{ round: from }, { round: to }] = await Promise.all([
+    findRoundWithCycle(db, fromRoundId),
+    findRoundWithCycle(db, toRoundId),
+  ]);
   if (to.cycleId !== from.cycleId || to.number <= from.number) {
     throw new Invalid({ toRoundId: 'Choose a later round of the same cycle.' });
   }
@@ -366,11 +485,15 @@ export async function advanceToRound(
     const found = new Set(inRound.map((a) => a.id));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) {
-      throw new Invalid({ applicationIds: `Not in ${from.name}: application no. ${missing.join(', ')}. Nothing was advanced.` });
+      throw new Invalid({
+        applicationIds: `Not in ${from.name}: application no. ${missing.join(', ')}. Nothing was advanced.`,
+      });
     }
     const notEligible = inRound.filter((a) => a.status !== 'eligible').map((a) => a.id);
     if (notEligible.length) {
-      throw new Invalid({ applicationIds: `No longer eligible: application no. ${notEligible.join(', ')}. Nothing was advanced.` });
+      throw new Invalid({
+        applicationIds: `No longer eligible: application no. ${notEligible.join(', ')}. Nothing was advanced.`,
+      });
     }
     const added = await tx
       .insert(roundApplications)
@@ -382,7 +505,8 @@ export async function advanceToRound(
       action: 'round.advance',
       subjectType: 'review_round',
       subjectId: toRoundId,
-      summary: `Advanced ${added.length} application(s) from ${from.name} to ${to.name}` +
+      summary:
+        `Advanced ${added.length} application(s) from ${from.name} to ${to.name}` +
         (added.length < ids.length ? ` (${ids.length - added.length} already there)` : ''),
       details: { fromRoundId, toRoundId, applicationIds: ids, added: added.map((a) => a.applicationId) },
     });

@@ -58,9 +58,17 @@ export async function requestToJoinSchool(
     .where(and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, user.id)));
   if (!asked) {
     // Counted outside the transaction below, which a refusal would otherwise roll back.
-    const slot = await takeRateLimitSlot(db, { key: `contact-request:user:${user.id}`, limit: REQUESTS_PER_DAY, windowMs: DAY_MS, clock });
+    const slot = await takeRateLimitSlot(db, {
+      key: `contact-request:user:${user.id}`,
+      limit: REQUESTS_PER_DAY,
+      windowMs: DAY_MS,
+      clock,
+    });
     if (!slot.allowed) {
-      throw new TooManyRequests(`You have asked to join ${REQUESTS_PER_DAY} schools today. Please wait for an answer, or try again tomorrow.`, slot.retryAfterSeconds);
+      throw new TooManyRequests(
+        `You have asked to join ${REQUESTS_PER_DAY} schools today. Please wait for an answer, or try again tomorrow.`,
+        slot.retryAfterSeconds,
+      );
     }
   }
   return db.transaction(async (tx) => {
@@ -79,7 +87,10 @@ export async function requestToJoinSchool(
       await tx
         .insert(schoolContacts)
         .values({ schoolId, userId: user.id, status: 'active', approvedAt: now })
-        .onConflictDoUpdate({ target: [schoolContacts.schoolId, schoolContacts.userId], set: { status: 'active', approvedAt: now } });
+        .onConflictDoUpdate({
+          target: [schoolContacts.schoolId, schoolContacts.userId],
+          set: { status: 'active', approvedAt: now },
+        });
       if (byDomain) await tellContacts({ db: tx, mail }, { school, newcomerId: user.id, template: 'contact-joined' });
       return 'active';
     }
@@ -102,9 +113,16 @@ export async function requestToJoinSchool(
  */
 async function tellContacts(
   { db, mail }: { db: Database; mail: MailSettings },
-  { school, newcomerId, template }: { school: School; newcomerId: number; template: 'contact-request' | 'contact-joined' },
+  {
+    school,
+    newcomerId,
+    template,
+  }: { school: School; newcomerId: number; template: 'contact-request' | 'contact-joined' },
 ): Promise<void> {
-  const [newcomer] = await db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, newcomerId));
+  const [newcomer] = await db
+    .select({ name: users.name, email: users.email })
+    .from(users)
+    .where(eq(users.id, newcomerId));
   if (!newcomer) return;
   const contacts = await db
     .select({ email: users.email })
@@ -113,7 +131,12 @@ async function tellContacts(
     .where(and(eq(schoolContacts.schoolId, school.id), eq(schoolContacts.status, 'active')));
   const admins =
     template === 'contact-request'
-      ? await db.select({ email: users.email }).from(users).where(sql`'admin' = any(${users.roles})`).orderBy(asc(users.id)).limit(ADMINS_EMAILED)
+      ? await db
+          .select({ email: users.email })
+          .from(users)
+          .where(sql`'admin' = any(${users.roles})`)
+          .orderBy(asc(users.id))
+          .limit(ADMINS_EMAILED)
       : [];
   const told = new Set<string>([newcomer.email]);
   const recipients = [
@@ -126,7 +149,13 @@ async function tellContacts(
     await enqueueMail(db, mail, {
       to: recipient.email,
       template,
-      data: { schoolName: school.name, requesterName: newcomer.name, requesterEmail: newcomer.email, link: recipient.link, asAdmin: recipient.asAdmin },
+      data: {
+        schoolName: school.name,
+        requesterName: newcomer.name,
+        requesterEmail: newcomer.email,
+        link: recipient.link,
+        asAdmin: recipient.asAdmin,
+      },
     });
   }
 }
@@ -140,7 +169,10 @@ export interface Actor {
  * Whether the person may see a school's contacts and decide its requests: an admin, or one of
  * its active contacts. Anyone else is told the school does not exist, and learns nothing.
  */
-async function assertManagesContacts(db: Database, { schoolId, actor }: { schoolId: number; actor: Actor }): Promise<void> {
+async function assertManagesContacts(
+  db: Database,
+  { schoolId, actor }: { schoolId: number; actor: Actor },
+): Promise<void> {
   if (actor.isAdmin) return;
   const [row] = await db
     .select({ status: schoolContacts.status })
@@ -156,13 +188,16 @@ export const JOIN_MESSAGES: Record<JoinOutcome, string> = {
   active: 'You are now a contact of this school.',
   pending:
     'Your request is sent to the school’s contacts and the program staff. Until one of them confirms that you work at this school, you cannot see its applications; you will get an e-mail.',
-  refused: 'An earlier request of yours to join this school was declined, or you were removed as its contact. Write to the program staff if this is a mistake.',
+  refused:
+    'An earlier request of yours to join this school was declined, or you were removed as its contact. Write to the program staff if this is a mistake.',
 };
 
 /** What the person deciding is told. */
 export function decisionMessage(decision: Decision, approve: boolean): string {
   if (decision.outcome === 'already') return `${decision.personName}’s request was already answered by someone else.`;
-  return approve ? `${decision.personName} is now a contact of the school.` : `You declined ${decision.personName}’s request.`;
+  return approve
+    ? `${decision.personName} is now a contact of the school.`
+    : `You declined ${decision.personName}’s request.`;
 }
 
 /**
@@ -183,8 +218,18 @@ export async function decideContactRequest(
     const now = clock();
     const [changed] = await tx
       .update(schoolContacts)
-      .set(approve ? { status: 'active', approvedAt: now, approvedBy: actor.id } : { status: 'declined', approvedAt: null, approvedBy: actor.id })
-      .where(and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, userId), inArray(schoolContacts.status, decidable)))
+      .set(
+        approve
+          ? { status: 'active', approvedAt: now, approvedBy: actor.id }
+          : { status: 'declined', approvedAt: null, approvedBy: actor.id },
+      )
+      .where(
+        and(
+          eq(schoolContacts.schoolId, schoolId),
+          eq(schoolContacts.userId, userId),
+          inArray(schoolContacts.status, decidable),
+        ),
+      )
       .returning({ userId: schoolContacts.userId });
     if (!changed) return { outcome: 'already', personName: person.name };
     await recordAudit(tx, clock, {
@@ -198,7 +243,13 @@ export async function decideContactRequest(
     await enqueueMail(tx, mail, {
       to: person.email,
       template: 'contact-decision',
-      data: { name: person.name, schoolName: school.name, approved: approve, removed: false, link: `${mail.baseUrl}/my/applications` },
+      data: {
+        name: person.name,
+        schoolName: school.name,
+        approved: approve,
+        removed: false,
+        link: `${mail.baseUrl}/my/applications`,
+      },
     });
     return { outcome: 'decided', personName: person.name };
   });
@@ -215,7 +266,8 @@ export async function revokeContact(
       .from(schoolContacts)
       .where(and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, userId)))
       .for('update');
-    if (before?.status !== 'active' && before?.status !== 'pending') throw new NotFound('That person is not a contact of this school.');
+    if (before?.status !== 'active' && before?.status !== 'pending')
+      throw new NotFound('That person is not a contact of this school.');
     await tx
       .update(schoolContacts)
       .set({ status: 'revoked', approvedAt: null, approvedBy: adminId })
@@ -234,7 +286,13 @@ export async function revokeContact(
       await enqueueMail(tx, mail, {
         to: person.email,
         template: 'contact-decision',
-        data: { name: person.name, schoolName: school?.name ?? '', approved: false, removed: before.status === 'active', link: '' },
+        data: {
+          name: person.name,
+          schoolName: school?.name ?? '',
+          approved: false,
+          removed: before.status === 'active',
+          link: '',
+        },
       });
     }
   });

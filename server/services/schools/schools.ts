@@ -10,10 +10,62 @@ import { singleLine } from '../shared/form-input.js';
 import { linkNominationsToSchool } from '../nominations/links.js';
 
 export const US_STATES = [
-  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS',
-  'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC',
-  'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
-  'AS', 'GU', 'MP', 'PR', 'VI',
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
+  'AS',
+  'GU',
+  'MP',
+  'PR',
+  'VI',
 ] as const;
 
 const COMMON_WORDS = new Set(['the', 'school', 'high', 'hs', 'senior', 'sr', 'of', 'and', 'at']);
@@ -50,7 +102,15 @@ export interface SchoolProfileInput {
 }
 
 export const EMPTY_PROFILE: SchoolProfileInput = {
-  name: '', district: '', city: '', state: '', level: '', website: '', enrollment: '', frlPercent: '', iepPercent: '',
+  name: '',
+  district: '',
+  city: '',
+  state: '',
+  level: '',
+  website: '',
+  enrollment: '',
+  frlPercent: '',
+  iepPercent: '',
 };
 
 export function profileInputFrom(body: Record<string, unknown> | undefined): SchoolProfileInput {
@@ -59,8 +119,15 @@ export function profileInputFrom(body: Record<string, unknown> | undefined): Sch
     return typeof value === 'string' ? value : '';
   };
   return {
-    name: field('name'), district: field('district'), city: field('city'), state: field('state'), level: field('level'),
-    website: field('website'), enrollment: field('enrollment'), frlPercent: field('frlPercent'), iepPercent: field('iepPercent'),
+    name: field('name'),
+    district: field('district'),
+    city: field('city'),
+    state: field('state'),
+    level: field('level'),
+    website: field('website'),
+    enrollment: field('enrollment'),
+    frlPercent: field('frlPercent'),
+    iepPercent: field('iepPercent'),
   };
 }
 
@@ -120,11 +187,17 @@ export function validateSchoolProfile(input: SchoolProfileInput, { complete = fa
     if (!/^\d{1,6}$/.test(enrollmentText)) errors.enrollment = 'Enter the number of students, like 1250.';
     else enrollment = Number(enrollmentText);
   }
-  const frlPercent = percent(input.frlPercent, errors, 'frlPercent', 'the share of students on free or reduced-price lunch');
+  const frlPercent = percent(
+    input.frlPercent,
+    errors,
+    'frlPercent',
+    'the share of students on free or reduced-price lunch',
+  );
   const iepPercent = percent(input.iepPercent, errors, 'iepPercent', 'the share of students with IEPs');
   if (complete) {
     if (enrollment === null && !errors.enrollment) errors.enrollment = 'Enter the number of students.';
-    if (frlPercent === null && !errors.frlPercent) errors.frlPercent = 'Enter the share of students on free or reduced-price lunch.';
+    if (frlPercent === null && !errors.frlPercent)
+      errors.frlPercent = 'Enter the share of students on free or reduced-price lunch.';
     if (iepPercent === null && !errors.iepPercent) errors.iepPercent = 'Enter the share of students with IEPs.';
   }
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
@@ -145,8 +218,15 @@ export function validateSchoolProfile(input: SchoolProfileInput, { complete = fa
 export function profileInputOf(school: School): SchoolProfileInput {
   const text = (value: number | null) => (value === null ? '' : String(value));
   return {
-    name: school.name, district: school.district, city: school.city, state: school.state, level: school.level,
-    website: school.website, enrollment: text(school.enrollment), frlPercent: text(school.frlPercent), iepPercent: text(school.iepPercent),
+    name: school.name,
+    district: school.district,
+    city: school.city,
+    state: school.state,
+    level: school.level,
+    website: school.website,
+    enrollment: text(school.enrollment),
+    frlPercent: text(school.frlPercent),
+    iepPercent: text(school.iepPercent),
   };
 }
 
@@ -156,7 +236,10 @@ export async function createSchool(
 ) {
   const values = validateSchoolProfile(profile);
   return db.transaction(async (tx) => {
-    const [school] = await tx.insert(schools).values({ ...values, createdBy: userId }).returning();
+    const [school] = await tx
+      .insert(schools)
+      .values({ ...values, createdBy: userId })
+      .returning();
     if (!school) throw new Error('The school insert returned no row');
     await tx.insert(schoolContacts).values({ schoolId: school.id, userId, status: 'active', approvedAt: clock() });
     await linkNominationsToSchool(tx, school);
@@ -174,15 +257,31 @@ export async function isActiveContact(db: Database, { schoolId, userId }: { scho
 
 export async function updateSchoolProfile(
   db: Database,
-  { schoolId, userId, profile, clock, complete = false }: { schoolId: number; userId: number; profile: SchoolProfileInput; clock: Clock; complete?: boolean },
+  {
+    schoolId,
+    userId,
+    profile,
+    clock,
+    complete = false,
+  }: { schoolId: number; userId: number; profile: SchoolProfileInput; clock: Clock; complete?: boolean },
 ) {
-  if (!(await isActiveContact(db, { schoolId, userId }))) throw new Forbidden('Only the school’s contacts can edit its profile.');
+  if (!(await isActiveContact(db, { schoolId, userId })))
+    throw new Forbidden('Only the school’s contacts can edit its profile.');
   const values = validateSchoolProfile(profile, { complete });
-  await db.update(schools).set({ ...values, updatedAt: clock() }).where(eq(schools.id, schoolId));
+  await db
+    .update(schools)
+    .set({ ...values, updatedAt: clock() })
+    .where(eq(schools.id, schoolId));
 }
 
 /** What the public "is the school listed?" search shows of a school, and nothing more. */
-const listedColumns = { id: schools.id, name: schools.name, district: schools.district, city: schools.city, state: schools.state };
+const listedColumns = {
+  id: schools.id,
+  name: schools.name,
+  district: schools.district,
+  city: schools.city,
+  state: schools.state,
+};
 
 /**
  * A school is listed (found by the searches, pickable by id on the nomination form) while
@@ -194,14 +293,20 @@ const isListed = sql`(exists (select 1 from school_contacts c where c.school_id 
 
 /** A listed school by id, as the public search shows it (the nomination form's picked school). */
 export async function findListedSchool(db: Database, id: number) {
-  const [row] = await db.select(listedColumns).from(schools).where(and(eq(schools.id, id), isListed));
+  const [row] = await db
+    .select(listedColumns)
+    .from(schools)
+    .where(and(eq(schools.id, id), isListed));
   return row;
 }
 
 export const SCHOOL_SEARCH_PAGE = 20;
 
 /** Schools whose name contains the query, optionally in one state; for "find my school". */
-export async function searchSchools(db: Database, { query, state, page = 1 }: { query: string; state?: string; page?: number }) {
+export async function searchSchools(
+  db: Database,
+  { query, state, page = 1 }: { query: string; state?: string; page?: number },
+) {
   const text = query.trim().slice(0, 100);
   if (text.length < 2) return { schools: [], hasMore: false };
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -277,8 +382,13 @@ export async function updateSchoolByAdmin(
   await db.transaction(async (tx) => {
     const [before] = await tx.select().from(schools).where(eq(schools.id, schoolId)).for('update');
     if (!before) throw new NotFound('We could not find that school.');
-    const changed = (Object.keys(values) as Array<keyof typeof values>).filter((key) => key !== 'matchKey' && values[key] !== before[key]);
-    await tx.update(schools).set({ ...values, updatedAt: clock() }).where(eq(schools.id, schoolId));
+    const changed = (Object.keys(values) as Array<keyof typeof values>).filter(
+      (key) => key !== 'matchKey' && values[key] !== before[key],
+    );
+    await tx
+      .update(schools)
+      .set({ ...values, updatedAt: clock() })
+      .where(eq(schools.id, schoolId));
     await recordAudit(tx, clock, {
       actorId: adminId,
       action: 'school.edit',

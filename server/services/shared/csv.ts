@@ -57,6 +57,10 @@ export function csvStream(
 
 /** A file name for Content-Disposition: "nominations-2026-11-22.csv". */
 export function csvFileName(stem: string, date: Date): string {
-  const safeStem = stem.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'export';
+  const safeStem =
+    stem
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'export';
   return `${safeStem}-${date.toISOString().slice(0, 10)}.csv`;
 }

@@ -93,7 +93,11 @@ export function checkbox(value: unknown): boolean {
 
 /** Postgres unique violations on a named constraint, whichever driver (and Drizzle wrapper) raised them. */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  for (let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+  for (
+    let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
     if (e.code === '23505') return e.constraint === undefined || e.constraint === constraint;
   }
   return false;

@@ -3,6 +3,20 @@
 
 /** Domains anyone can have an address at: sharing one says nothing about a school. */
 export const PUBLIC_MAIL_DOMAINS = [
-  'gmail.com', 'googlemail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'icloud.com',
-  'me.com', 'aol.com', 'protonmail.com', 'proton.me', 'comcast.net', 'att.net', 'verizon.net', 'example.com',
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'protonmail.com',
+  'proton.me',
+  'comcast.net',
+  'att.net',
+  'verizon.net',
+  'example.com',
 ];

@@ -45,7 +45,10 @@ describe('password reset', () => {
     const weak = await submitForm(agent, link, link, { password: 'short', confirm: 'short' });
     expect(weak.status).to.equal(422);
     expect(weak.text).to.contain('Use at least 10 characters.');
-    const mismatch = await submitForm(agent, link, link, { password: NEW_PASSWORD, confirm: 'something else entirely' });
+    const mismatch = await submitForm(agent, link, link, {
+      password: NEW_PASSWORD,
+      confirm: 'something else entirely',
+    });
     expect(mismatch.status).to.equal(422);
     expect(mismatch.text).to.contain('The two passwords do not match.');
 
@@ -69,7 +72,10 @@ describe('password reset', () => {
     const reused = await h.agent().get(link);
     expect(reused.status).to.equal(410);
     expect(reused.text).to.contain('This link is no longer valid: it has been used, or a newer link replaced it.');
-    const reusedPost = await submitForm(h.agent(), '/forgot-password', link, { password: 'another fine password', confirm: 'another fine password' });
+    const reusedPost = await submitForm(h.agent(), '/forgot-password', link, {
+      password: 'another fine password',
+      confirm: 'another fine password',
+    });
     expect(reusedPost.status).to.equal(410);
   });
 
@@ -82,14 +88,21 @@ describe('password reset', () => {
     expect(older.status).to.equal(410);
     expect(older.text).to.contain('This link is no longer valid');
     expect(older.text).to.contain('href="/forgot-password"');
-    const olderPost = await submitForm(h.agent(), '/forgot-password', first, { password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    const olderPost = await submitForm(h.agent(), '/forgot-password', first, {
+      password: NEW_PASSWORD,
+      confirm: NEW_PASSWORD,
+    });
     expect(olderPost.status).to.equal(410);
     expect(olderPost.text).to.contain('This link is no longer valid');
 
     const agent = h.agent();
     expect((await agent.get(second)).status).to.equal(200);
-    expect((await submitForm(agent, second, second, { password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status).to.equal(303);
-    expect((await h.agent().get(first)).text, 'still retired after the newer one was used').to.contain('This link is no longer valid');
+    expect(
+      (await submitForm(agent, second, second, { password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status,
+    ).to.equal(303);
+    expect((await h.agent().get(first)).text, 'still retired after the newer one was used').to.contain(
+      'This link is no longer valid',
+    );
     expect((await signIn(h.agent(), 'twice@example.org', NEW_PASSWORD)).status).to.equal(303);
   });
 

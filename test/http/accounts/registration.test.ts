@@ -40,7 +40,9 @@ describe('registration and e-mail verification', () => {
     const opened = await agent.get(link);
     expect(opened.status).to.equal(200);
     expect(opened.text).to.contain('Confirm my address');
-    expect((await h.db.select().from(users).where(eq(users.email, 'maria.lopez@example.org')))[0]!.emailVerifiedAt).to.equal(null);
+    expect(
+      (await h.db.select().from(users).where(eq(users.email, 'maria.lopez@example.org')))[0]!.emailVerifiedAt,
+    ).to.equal(null);
     const verified = await followConfirmLink(agent, link);
     expect(verified.status).to.equal(303);
     expect(verified.headers.location).to.equal('/login?email=maria.lopez%40example.org');
@@ -59,7 +61,11 @@ describe('registration and e-mail verification', () => {
 
   it('says which link problem it met: used, expired or unknown', async () => {
     const agent = h.agent();
-    await submitForm(agent, '/register', '/register', { name: 'Sam Okafor', email: 'sam@example.org', password: STRONG_PASSWORD });
+    await submitForm(agent, '/register', '/register', {
+      name: 'Sam Okafor',
+      email: 'sam@example.org',
+      password: STRONG_PASSWORD,
+    });
     await h.deliverMail();
     const link = linkIn((await h.sink.waitFor((m) => m.to.includes('sam@example.org'))).text, '/verify-email/');
     expect((await followConfirmLink(agent, link)).status).to.equal(303);
@@ -72,7 +78,11 @@ describe('registration and e-mail verification', () => {
     expect(unknown.status).to.equal(404);
     expect(unknown.text).to.contain('This link is not valid');
 
-    await submitForm(agent, '/register', '/register', { name: 'Lee Park', email: 'lee@example.org', password: STRONG_PASSWORD });
+    await submitForm(agent, '/register', '/register', {
+      name: 'Lee Park',
+      email: 'lee@example.org',
+      password: STRONG_PASSWORD,
+    });
     await h.deliverMail();
     const leeLink = linkIn((await h.sink.waitFor((m) => m.to.includes('lee@example.org'))).text, '/verify-email/');
     h.clock.advance(8 * 24 * 60 * 60 * 1000);
@@ -97,10 +107,16 @@ describe('registration and e-mail verification', () => {
 
   it('retires every other confirmation link once the address is confirmed', async () => {
     const agent = h.agent();
-    await submitForm(agent, '/register', '/register', { name: 'Noor Twolinks', email: 'noor@example.org', password: STRONG_PASSWORD });
+    await submitForm(agent, '/register', '/register', {
+      name: 'Noor Twolinks',
+      email: 'noor@example.org',
+      password: STRONG_PASSWORD,
+    });
     await submitForm(agent, '/login', '/verify-email/resend', { email: 'noor@example.org' });
     await h.deliverMail();
-    const links = h.sink.messages.filter((m) => m.to.includes('noor@example.org')).map((m) => linkIn(m.text, '/verify-email/'));
+    const links = h.sink.messages
+      .filter((m) => m.to.includes('noor@example.org'))
+      .map((m) => linkIn(m.text, '/verify-email/'));
     expect(links).to.have.length(2);
     const [older, newer] = links as [string, string];
 
@@ -116,10 +132,16 @@ describe('registration and e-mail verification', () => {
     await submitForm(h.agent(), '/forgot-password', '/forgot-password', { email: 'forgetful@example.org' });
     await h.deliverMail();
     const mails = h.sink.messages.filter((m) => m.to.includes('forgetful@example.org'));
-    const verifyLink = linkIn(mails.find((m) => m.subject === 'Confirm your e-mail address for Laurel')!.text, '/verify-email/');
+    const verifyLink = linkIn(
+      mails.find((m) => m.subject === 'Confirm your e-mail address for Laurel')!.text,
+      '/verify-email/',
+    );
     const resetLink = linkIn(mails.find((m) => m.subject === 'Choose a new Laurel password')!.text, '/reset-password/');
 
-    const reset = await submitForm(h.agent(), resetLink, resetLink, { password: 'maple syrup on thursdays', confirm: 'maple syrup on thursdays' });
+    const reset = await submitForm(h.agent(), resetLink, resetLink, {
+      password: 'maple syrup on thursdays',
+      confirm: 'maple syrup on thursdays',
+    });
     expect(reset.status).to.equal(303);
     const stale = await h.agent().get(verifyLink);
     expect(stale.status).to.equal(410);
@@ -128,7 +150,11 @@ describe('registration and e-mail verification', () => {
 
   it('shows the form again with a message beside each wrong field, keeping what was typed', async () => {
     const agent = h.agent();
-    const res = await submitForm(agent, '/register', '/register', { name: '', email: 'not-an-address', password: 'short' });
+    const res = await submitForm(agent, '/register', '/register', {
+      name: '',
+      email: 'not-an-address',
+      password: 'short',
+    });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('There is a problem');
     expect(res.text).to.contain('Enter your name.');
@@ -137,7 +163,11 @@ describe('registration and e-mail verification', () => {
     expect(res.text).to.contain('value="not-an-address"');
     expect(res.text).to.contain('aria-invalid="true"');
 
-    const common = await submitForm(agent, '/register', '/register', { name: 'Pat', email: 'pat@example.org', password: 'password123' });
+    const common = await submitForm(agent, '/register', '/register', {
+      name: 'Pat',
+      email: 'pat@example.org',
+      password: 'password123',
+    });
     expect(common.status).to.equal(422);
     expect(common.text).to.contain('This password is too common');
   });
@@ -154,20 +184,31 @@ describe('registration and e-mail verification', () => {
     expect(hostile.text).not.to.contain('<img src=x');
     expect(hostile.text).to.contain('Use at most 120 characters.');
 
-    const huge = await submitForm(agent, '/register', '/register', { name: 'x'.repeat(300_000), email: 'a@b.co', password: STRONG_PASSWORD });
+    const huge = await submitForm(agent, '/register', '/register', {
+      name: 'x'.repeat(300_000),
+      email: 'a@b.co',
+      password: STRONG_PASSWORD,
+    });
     expect(huge.status).to.equal(413);
     expect(huge.text).to.contain('larger than this form accepts');
 
     const page = await agent.get('/register');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const arrays = await agent.post('/register').type('form').send(`_csrf=${token}&email=a@b.co&email=c@d.co&name[x]=1&password=`);
+    const arrays = await agent
+      .post('/register')
+      .type('form')
+      .send(`_csrf=${token}&email=a@b.co&email=c@d.co&name[x]=1&password=`);
     expect(arrays.status).to.equal(422);
   });
 
   it('does not reveal whether an address already has an account', async () => {
     await createUser(h.db, { email: 'taken@example.org', name: 'Existing Person' });
     const agent = h.agent();
-    const res = await submitForm(agent, '/register', '/register', { name: 'Impostor', email: 'taken@example.org', password: STRONG_PASSWORD });
+    const res = await submitForm(agent, '/register', '/register', {
+      name: 'Impostor',
+      email: 'taken@example.org',
+      password: STRONG_PASSWORD,
+    });
     expect(res.status).to.equal(303);
     expect((await agent.get('/login')).text).to.contain('We sent a link to taken@example.org');
     await h.deliverMail();
@@ -186,7 +227,10 @@ describe('registration and e-mail verification', () => {
     for (const path of ['/', '/login', '/register', '/forgot-password', '/healthz', '/no-such-page']) {
       const res = await h.agent().get(path);
       const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-      expect(cookies.some((c) => c.startsWith('laurel.sid=')), path).to.equal(false);
+      expect(
+        cookies.some((c) => c.startsWith('laurel.sid=')),
+        path,
+      ).to.equal(false);
     }
     const home = await h.agent().get('/');
     expect(home.headers['set-cookie'], 'a page without a form sets no cookie at all').to.equal(undefined);

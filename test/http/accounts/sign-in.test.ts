@@ -46,10 +46,12 @@ describe('signing in and out', () => {
     expect(await h.db.select().from(sessions).where(eq(sessions.sid, firstSid))).to.have.length(1);
 
     // Signed in already, so /login redirects: take the CSRF field from the sign-out form.
-    const second = sessionCookie(await submitForm(agent, '/', '/login', {
-      email: 'admin@example.org',
-      password: STRONG_PASSWORD,
-    }));
+    const second = sessionCookie(
+      await submitForm(agent, '/', '/login', {
+        email: 'admin@example.org',
+        password: STRONG_PASSWORD,
+      }),
+    );
     const secondSid = decodeURIComponent(/laurel\.sid=s%3A([^.;]+)/.exec(second!)![1]!);
     expect(secondSid).not.to.equal(firstSid);
     expect(await h.db.select().from(sessions).where(eq(sessions.sid, firstSid))).to.have.length(0);
@@ -79,12 +81,16 @@ describe('signing in and out', () => {
   it('returns only to a path on this site after signing in', async () => {
     const agent = h.agent();
     const inside = await submitForm(agent, '/login', '/login', {
-      email: 'admin@example.org', password: STRONG_PASSWORD, next: '/admin/outbox',
+      email: 'admin@example.org',
+      password: STRONG_PASSWORD,
+      next: '/admin/outbox',
     });
     expect(inside.headers.location).to.equal('/admin/outbox');
     const agent2 = h.agent();
     const outside = await submitForm(agent2, '/login', '/login', {
-      email: 'admin@example.org', password: STRONG_PASSWORD, next: '//evil.example/steal',
+      email: 'admin@example.org',
+      password: STRONG_PASSWORD,
+      next: '//evil.example/steal',
     });
     expect(outside.headers.location).to.equal('/');
   });
@@ -106,20 +112,28 @@ describe('signing in and out', () => {
     for (let i = 0; i < 5; i += 1) {
       expect((await signIn(h.agent(), email, `wrong password ${i}`)).status).to.equal(401);
     }
-    const [row] = await h.db.select().from(loginFailures).where(eq(loginFailures.key, `account:${email}`));
+    const [row] = await h.db
+      .select()
+      .from(loginFailures)
+      .where(eq(loginFailures.key, `account:${email}`));
     expect(row?.failures).to.equal(5);
     expect(row?.lockedUntil?.getTime()).to.equal(h.clock().getTime() + 15 * 60 * 1000);
 
     const paused = await signIn(h.agent(), email);
     expect(paused.status).to.equal(429);
     expect(paused.headers['retry-after']).to.equal('900');
-    expect(paused.text).to.contain('Too many failed sign-in attempts for this account. Sign-in is paused for 15 minutes');
+    expect(paused.text).to.contain(
+      'Too many failed sign-in attempts for this account. Sign-in is paused for 15 minutes',
+    );
     expect(paused.text).not.to.contain('Signed in as');
 
     h.clock.advance(16 * 60 * 1000);
     const again = await signIn(h.agent(), email);
     expect(again.status).to.equal(303);
-    const cleared = await h.db.select().from(loginFailures).where(eq(loginFailures.key, `account:${email}`));
+    const cleared = await h.db
+      .select()
+      .from(loginFailures)
+      .where(eq(loginFailures.key, `account:${email}`));
     expect(cleared).to.have.length(0);
   });
 

@@ -16,7 +16,11 @@ describe('admins screen eligibility and confirm school contacts', () => {
   before(async () => {
     h = await startHarness();
     const cycleId = await createOpenCycle(h.db, h.clock());
-    const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const cycleCriteria = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] });
     await createUser(h.db, { email: 'principal@lincoln.pps.example.org' });
     await createUser(h.db, { email: 'head@charter.example.org' });
@@ -30,7 +34,14 @@ describe('admins screen eligibility and confirm school contacts', () => {
 
     const charter = h.agent();
     await signIn(charter, 'head@charter.example.org');
-    const charterSchool = await addSchool(charter, { ...LINCOLN, name: 'Vista Academy', city: 'Austin', state: 'TX', frlPercent: '6', website: '' });
+    const charterSchool = await addSchool(charter, {
+      ...LINCOLN,
+      name: 'Vista Academy',
+      city: 'Austin',
+      state: 'TX',
+      frlPercent: '6',
+      website: '',
+    });
     flaggedId = await startApplication(charter, charterSchool, cycleId);
     await completeAndSubmit(charter, flaggedId, cycleCriteria, { ...GOOD_ELIGIBILITY, q_zero_tolerance: 'yes' });
 
@@ -57,18 +68,33 @@ describe('admins screen eligibility and confirm school contacts', () => {
     expect(page.text).to.contain('At least 10% of students must qualify for free or reduced-price lunch.');
     expect(page.text).to.contain('Schools with zero-tolerance discipline are not eligible.');
 
-    const noReason = await submitForm(admin, `/admin/applications/${flaggedId}/screening`, `/admin/applications/${flaggedId}/screening`, { decision: 'eligible' });
+    const noReason = await submitForm(
+      admin,
+      `/admin/applications/${flaggedId}/screening`,
+      `/admin/applications/${flaggedId}/screening`,
+      { decision: 'eligible' },
+    );
     expect(noReason.status).to.equal(422);
     expect(noReason.text).to.contain('An automatic rule failed: say why the school is eligible anyway.');
-    const noDecision = await submitForm(admin, `/admin/applications/${flaggedId}/screening`, `/admin/applications/${flaggedId}/screening`, { reason: 'hmm' });
+    const noDecision = await submitForm(
+      admin,
+      `/admin/applications/${flaggedId}/screening`,
+      `/admin/applications/${flaggedId}/screening`,
+      { reason: 'hmm' },
+    );
     expect(noDecision.status).to.equal(422);
     expect(noDecision.text).to.contain('Choose eligible or not eligible.');
     expect(noDecision.text).to.contain('hmm');
 
-    const rejected = await submitForm(admin, `/admin/applications/${flaggedId}/screening`, `/admin/applications/${flaggedId}/screening`, {
-      decision: 'ineligible',
-      reason: 'Zero-tolerance discipline policy confirmed in the code of conduct.',
-    });
+    const rejected = await submitForm(
+      admin,
+      `/admin/applications/${flaggedId}/screening`,
+      `/admin/applications/${flaggedId}/screening`,
+      {
+        decision: 'ineligible',
+        reason: 'Zero-tolerance discipline policy confirmed in the code of conduct.',
+      },
+    );
     expect(rejected.status).to.equal(303);
     const [row] = await h.db.select().from(applications).where(eq(applications.id, flaggedId));
     expect(row?.status).to.equal('ineligible');
@@ -77,7 +103,12 @@ describe('admins screen eligibility and confirm school contacts', () => {
   });
 
   it('marks a clean application eligible without a reason', async () => {
-    const res = await submitForm(admin, `/admin/applications/${cleanId}/screening`, `/admin/applications/${cleanId}/screening`, { decision: 'eligible' });
+    const res = await submitForm(
+      admin,
+      `/admin/applications/${cleanId}/screening`,
+      `/admin/applications/${cleanId}/screening`,
+      { decision: 'eligible' },
+    );
     expect(res.status).to.equal(303);
     const [row] = await h.db.select().from(applications).where(eq(applications.id, cleanId));
     expect(row?.status).to.equal('eligible');
@@ -93,13 +124,25 @@ describe('admins screen eligibility and confirm school contacts', () => {
     expect(list.text).to.contain('Sam Someone');
     expect(list.text).to.contain('Lincoln High School');
     const [pending] = await h.db.select().from(schoolContacts).where(eq(schoolContacts.status, 'pending'));
-    const approved = await submitForm(admin, '/admin/contacts', `/admin/contacts/${pending!.schoolId}/${pending!.userId}`, { decision: 'approve' });
+    const approved = await submitForm(
+      admin,
+      '/admin/contacts',
+      `/admin/contacts/${pending!.schoolId}/${pending!.userId}`,
+      { decision: 'approve' },
+    );
     expect(approved.status).to.equal(303);
     expect((await someone.get(`/applications/${cleanId}`)).status).to.equal(200);
     // Answered already (by a colleague or the school itself): said plainly, nothing changes.
-    const again = await submitForm(admin, '/admin/contacts', `/admin/contacts/${pending!.schoolId}/${pending!.userId}`, { decision: 'approve' });
+    const again = await submitForm(
+      admin,
+      '/admin/contacts',
+      `/admin/contacts/${pending!.schoolId}/${pending!.userId}`,
+      { decision: 'approve' },
+    );
     expect(again.status).to.equal(303);
-    expect((await admin.get(again.headers.location!)).text).to.contain('Sam Someone’s request was already answered by someone else.');
+    expect((await admin.get(again.headers.location!)).text).to.contain(
+      'Sam Someone’s request was already answered by someone else.',
+    );
   });
 
   it('keeps screening and contact pages for admins only', async () => {
@@ -108,7 +151,10 @@ describe('admins screen eligibility and confirm school contacts', () => {
     for (const url of ['/admin/applications', `/admin/applications/${cleanId}/screening`, '/admin/contacts']) {
       expect((await principal.get(url)).status, url).to.equal(403);
     }
-    const post = await submitForm(principal, '/my/applications', `/admin/applications/${cleanId}/screening`, { decision: 'ineligible', reason: 'x' });
+    const post = await submitForm(principal, '/my/applications', `/admin/applications/${cleanId}/screening`, {
+      decision: 'ineligible',
+      reason: 'x',
+    });
     expect(post.status).to.equal(403);
   });
 });

@@ -4,7 +4,14 @@ import { applications, criteria, evidenceFiles, schoolContacts, schools } from '
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
-import { GOOD_ELIGIBILITY, LINCOLN, addSchool, saveCriterion, startApplication, words } from '../../helpers/applicant.js';
+import {
+  GOOD_ELIGIBILITY,
+  LINCOLN,
+  addSchool,
+  saveCriterion,
+  startApplication,
+  words,
+} from '../../helpers/applicant.js';
 
 describe('who may open an application and its files', () => {
   let h: Harness;
@@ -26,7 +33,11 @@ describe('who may open an application and its files', () => {
     await signIn(lincoln, 'principal@lincoln.pps.example.org');
     schoolId = await addSchool(lincoln);
     applicationId = await startApplication(lincoln, schoolId, cycleId);
-    const [first] = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const [first] = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     await saveCriterion(lincoln, applicationId, first!.id, {
       answer: words(10),
       files: [{ name: 'sample.pdf' }, { name: 'sample.xlsx' }],
@@ -55,13 +66,20 @@ describe('who may open an application and its files', () => {
       expect(res.status, url).to.equal(404);
       expect(res.text, url).not.to.contain('Lincoln');
     }
-    const post = await submitForm(roosevelt, '/my/applications', `/applications/${applicationId}/eligibility`, GOOD_ELIGIBILITY);
+    const post = await submitForm(
+      roosevelt,
+      '/my/applications',
+      `/applications/${applicationId}/eligibility`,
+      GOOD_ELIGIBILITY,
+    );
     expect(post.status).to.equal(404);
     const [row] = await h.db.select().from(applications).where(eq(applications.id, applicationId));
     expect(row?.eligibilityAnswers).to.deep.equal({});
     const deletion = await submitForm(roosevelt, '/my/applications', `${fileUrls[0]}/delete`, {});
     expect(deletion.status).to.equal(404);
-    expect(await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId))).to.have.length(2);
+    expect(
+      await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId)),
+    ).to.have.length(2);
   });
 
   it('sends anonymous visitors to sign in and never shows them a file', async () => {
@@ -77,7 +95,9 @@ describe('who may open an application and its files', () => {
     await signIn(parent, 'parent@gmail.example.com');
     const claimed = await submitForm(parent, '/schools/find?q=lincoln', `/schools/${schoolId}/claim`, {});
     expect(claimed.status).to.equal(303);
-    expect((await parent.get('/my/applications')).text).to.contain('waiting for one of its contacts or the program staff to confirm you work here');
+    expect((await parent.get('/my/applications')).text).to.contain(
+      'waiting for one of its contacts or the program staff to confirm you work here',
+    );
     for (const url of pages()) expect((await parent.get(url)).status, url).to.equal(404);
     const [contact] = await h.db.select().from(schoolContacts).where(eq(schoolContacts.status, 'pending'));
     expect(contact?.schoolId).to.equal(schoolId);
@@ -98,25 +118,47 @@ describe('who may open an application and its files', () => {
     const admin = h.agent();
     await signIn(admin, 'admin@program.example.org');
     for (const url of pages()) expect((await admin.get(url)).status, url).to.equal(200);
-    const edit = await submitForm(admin, `/applications/${applicationId}`, `/applications/${applicationId}/eligibility`, GOOD_ELIGIBILITY);
+    const edit = await submitForm(
+      admin,
+      `/applications/${applicationId}`,
+      `/applications/${applicationId}/eligibility`,
+      GOOD_ELIGIBILITY,
+    );
     expect(edit.status).to.equal(403);
   });
 
   it('submits with screening flags when automatic eligibility rules fail, without blocking', async () => {
     await h.db.update(schools).set({ frlPercent: 4, iepPercent: 9 }).where(eq(schools.id, schoolId));
-    await submitForm(lincoln, `/applications/${applicationId}/eligibility`, `/applications/${applicationId}/eligibility`, {
-      ...GOOD_ELIGIBILITY,
-      q_school_type: 'private',
-      q_district_iep_percent: '14',
-    });
-    const optional = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    await submitForm(
+      lincoln,
+      `/applications/${applicationId}/eligibility`,
+      `/applications/${applicationId}/eligibility`,
+      {
+        ...GOOD_ELIGIBILITY,
+        q_school_type: 'private',
+        q_district_iep_percent: '14',
+      },
+    );
+    const optional = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     await submitForm(lincoln, `/applications/${applicationId}/criteria`, `/applications/${applicationId}/criteria`, {
-      chosen: optional.filter((c) => !c.required).slice(0, 4).map((c) => String(c.id)),
+      chosen: optional
+        .filter((c) => !c.required)
+        .slice(0, 4)
+        .map((c) => String(c.id)),
     });
     for (const c of optional.filter((c) => c.required).concat(optional.filter((c) => !c.required).slice(0, 4))) {
       await saveCriterion(lincoln, applicationId, c.id, { answer: words(50) });
     }
-    const res = await submitForm(lincoln, `/applications/${applicationId}/review`, `/applications/${applicationId}/submit`, {});
+    const res = await submitForm(
+      lincoln,
+      `/applications/${applicationId}/review`,
+      `/applications/${applicationId}/submit`,
+      {},
+    );
     expect(res.status, res.text).to.equal(303);
     const [row] = await h.db.select().from(applications).where(eq(applications.id, applicationId));
     expect(row?.status).to.equal('submitted');

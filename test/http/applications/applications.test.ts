@@ -26,7 +26,11 @@ describe('a school applies', () => {
   before(async () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
-    const rows = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const rows = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     required = rows.filter((c) => c.required).map((c) => c.id);
     optional = rows.filter((c) => !c.required).map((c) => c.id);
     await createUser(h.db, { email: 'principal@lincoln.pps.example.org', name: 'Pat Principal' });
@@ -54,11 +58,16 @@ describe('a school applies', () => {
   });
 
   it('keeps what was typed when eligibility answers are wrong, and saves the good ones', async () => {
-    const bad = await submitForm(agent(), `/applications/${applicationId}/eligibility`, `/applications/${applicationId}/eligibility`, {
-      ...GOOD_ELIGIBILITY,
-      q_district_iep_percent: 'about twelve',
-      q_school_type: 'spaceship',
-    });
+    const bad = await submitForm(
+      agent(),
+      `/applications/${applicationId}/eligibility`,
+      `/applications/${applicationId}/eligibility`,
+      {
+        ...GOOD_ELIGIBILITY,
+        q_district_iep_percent: 'about twelve',
+        q_school_type: 'spaceship',
+      },
+    );
     expect(bad.status).to.equal(422);
     expect(bad.text).to.contain('Enter a number, like 12 or 12.5.');
     expect(bad.text).to.contain('Choose one of the options.');
@@ -66,21 +75,36 @@ describe('a school applies', () => {
     const [saved] = await h.db.select().from(applications).where(eq(applications.id, applicationId));
     expect(saved?.eligibilityAnswers).to.deep.equal({ zero_tolerance: 'no', restricts_access: 'no' });
 
-    const good = await submitForm(agent(), `/applications/${applicationId}/eligibility`, `/applications/${applicationId}/eligibility`, GOOD_ELIGIBILITY);
+    const good = await submitForm(
+      agent(),
+      `/applications/${applicationId}/eligibility`,
+      `/applications/${applicationId}/eligibility`,
+      GOOD_ELIGIBILITY,
+    );
     expect(good.status).to.equal(303);
     const page = await agent().get(`/applications/${applicationId}/eligibility`);
     expect(page.text).to.match(/value="public" checked/);
   });
 
   it('enforces the rule of choice: required criteria plus exactly the number of optional ones', async () => {
-    const tooMany = await submitForm(agent(), `/applications/${applicationId}/criteria`, `/applications/${applicationId}/criteria`, {
-      chosen: optional.slice(0, 5).map(String),
-    });
+    const tooMany = await submitForm(
+      agent(),
+      `/applications/${applicationId}/criteria`,
+      `/applications/${applicationId}/criteria`,
+      {
+        chosen: optional.slice(0, 5).map(String),
+      },
+    );
     expect(tooMany.status).to.equal(422);
     expect(tooMany.text).to.contain('Choose at most 4 of the optional criteria; you ticked 5.');
-    const ok = await submitForm(agent(), `/applications/${applicationId}/criteria`, `/applications/${applicationId}/criteria`, {
-      chosen: optional.slice(0, 3).map(String),
-    });
+    const ok = await submitForm(
+      agent(),
+      `/applications/${applicationId}/criteria`,
+      `/applications/${applicationId}/criteria`,
+      {
+        chosen: optional.slice(0, 3).map(String),
+      },
+    );
     expect(ok.status).to.equal(303);
     const review = await agent().get(`/applications/${applicationId}/review`);
     expect(review.text).to.contain('Choose 4 of the optional criteria (3 chosen).');
@@ -93,7 +117,12 @@ describe('a school applies', () => {
     expect(res.text).to.contain(words(520));
     const review = await agent().get(`/applications/${applicationId}/review`);
     expect(review.text).to.contain('the answer has 520 words; the limit is 500.');
-    const submit = await submitForm(agent(), `/applications/${applicationId}/review`, `/applications/${applicationId}/submit`, {});
+    const submit = await submitForm(
+      agent(),
+      `/applications/${applicationId}/review`,
+      `/applications/${applicationId}/submit`,
+      {},
+    );
     expect(submit.status).to.equal(422);
     expect(submit.text).to.contain('The application is not complete yet.');
   });
@@ -101,21 +130,32 @@ describe('a school applies', () => {
   it('accepts evidence checked by its bytes and serves it only as an attachment to the school', async () => {
     const res = await saveCriterion(agent(), applicationId, required[0]!, {
       answer: words(480),
-      files: [{ name: 'sample.pdf', as: 'Course guide 2026.pdf' }, { name: 'sample.docx' }, { name: 'sample.png', as: 'schedule.pdf' }],
+      files: [
+        { name: 'sample.pdf', as: 'Course guide 2026.pdf' },
+        { name: 'sample.docx' },
+        { name: 'sample.png', as: 'schedule.pdf' },
+      ],
     });
     expect(res.status, res.text).to.equal(303);
-    const files = await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId)).orderBy(asc(evidenceFiles.id));
+    const files = await h.db
+      .select()
+      .from(evidenceFiles)
+      .where(eq(evidenceFiles.applicationId, applicationId))
+      .orderBy(asc(evidenceFiles.id));
     expect(files.map((f) => [f.originalName, f.kind])).to.deep.equal([
       ['Course guide 2026.pdf', 'pdf'],
       ['sample.docx', 'docx'],
       ['schedule.pdf.png', 'png'],
     ]);
     expect(files[0]?.storedName).not.to.contain('Course');
-    const download = await agent().get(`/applications/${applicationId}/files/${files[0]!.publicId}`).buffer(true).parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const download = await agent()
+      .get(`/applications/${applicationId}/files/${files[0]!.publicId}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(download.status).to.equal(200);
     expect(download.headers['content-type']).to.equal('application/pdf');
     expect(download.headers['content-disposition']).to.equal('attachment; filename="Course guide 2026.pdf"');
@@ -124,53 +164,87 @@ describe('a school applies', () => {
 
   it('refuses disguised, empty, too large and too many files with a reason, keeping the answer', async () => {
     const text = `${words(30)} my unsaved thoughts`;
-    const disguised = await saveCriterion(agent(), applicationId, required[1]!, { answer: text, files: [{ name: 'fake.pdf' }, { name: 'html-as.png' }] });
+    const disguised = await saveCriterion(agent(), applicationId, required[1]!, {
+      answer: text,
+      files: [{ name: 'fake.pdf' }, { name: 'html-as.png' }],
+    });
     expect(disguised.status).to.equal(422);
     expect(disguised.text).to.contain('fake.pdf');
     expect(disguised.text).to.contain('html-as.png');
     expect(disguised.text).to.contain(text);
 
-    const empty = await saveCriterion(agent(), applicationId, required[1]!, { answer: text, files: [{ name: 'empty.pdf' }] });
+    const empty = await saveCriterion(agent(), applicationId, required[1]!, {
+      answer: text,
+      files: [{ name: 'empty.pdf' }],
+    });
     expect(empty.status).to.equal(422);
     expect(empty.text).to.contain('is empty');
 
     const { cycles } = await import('../../../models/schema.js');
     await h.db.update(cycles).set({ maxFileBytes: 700, maxFilesPerCriterion: 4 }).where(eq(cycles.id, cycleId));
-    const large = await saveCriterion(agent(), applicationId, required[1]!, { answer: text, files: [{ name: 'sample.xlsx' }] });
+    const large = await saveCriterion(agent(), applicationId, required[1]!, {
+      answer: text,
+      files: [{ name: 'sample.xlsx' }],
+    });
     expect(large.status).to.equal(422);
     expect(large.text).to.contain('sample.xlsx');
     expect(large.text).to.contain('larger than the');
     expect(large.text).to.contain(text);
 
-    const many = await saveCriterion(agent(), applicationId, required[0]!, { answer: words(480), files: [{ name: 'sample.jpg' }, { name: 'sample.png' }] });
+    const many = await saveCriterion(agent(), applicationId, required[0]!, {
+      answer: words(480),
+      files: [{ name: 'sample.jpg' }, { name: 'sample.png' }],
+    });
     expect(many.status).to.equal(422);
     expect(many.text).to.contain('a criterion can have at most 4 files');
-    await h.db.update(cycles).set({ maxFileBytes: 20 * 1024 * 1024, maxFilesPerCriterion: 10 }).where(eq(cycles.id, cycleId));
+    await h.db
+      .update(cycles)
+      .set({ maxFileBytes: 20 * 1024 * 1024, maxFilesPerCriterion: 10 })
+      .where(eq(cycles.id, cycleId));
 
     const count = await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId));
     expect(count).to.have.length(4, 'three earlier files plus the one JPEG that fitted');
-    const [answerRow] = await h.db.query.applicationAnswers.findMany({ where: (a, { eq: e }) => e(a.criterionId, required[1]!) });
+    const [answerRow] = await h.db.query.applicationAnswers.findMany({
+      where: (a, { eq: e }) => e(a.criterionId, required[1]!),
+    });
     expect(answerRow?.answer).to.equal(text);
   });
 
   it('refuses a file that would take the application over its total limit', async () => {
     const { cycles } = await import('../../../models/schema.js');
-    const used = (await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId))).reduce((n, f) => n + f.sizeBytes, 0);
-    await h.db.update(cycles).set({ maxFileBytes: 2000, maxApplicationBytes: used + 700 }).where(eq(cycles.id, cycleId));
+    const used = (await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId))).reduce(
+      (n, f) => n + f.sizeBytes,
+      0,
+    );
+    await h.db
+      .update(cycles)
+      .set({ maxFileBytes: 2000, maxApplicationBytes: used + 700 })
+      .where(eq(cycles.id, cycleId));
     try {
-      const res = await saveCriterion(agent(), applicationId, required[1]!, { answer: 'kept text', files: [{ name: 'sample.xlsx' }] });
+      const res = await saveCriterion(agent(), applicationId, required[1]!, {
+        answer: 'kept text',
+        files: [{ name: 'sample.xlsx' }],
+      });
       expect(res.status).to.equal(422);
       expect(res.text).to.contain('would take the application');
       expect(res.text).to.contain('kept text');
-      expect(await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId))).to.have.length(4);
+      expect(
+        await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId)),
+      ).to.have.length(4);
     } finally {
-      await h.db.update(cycles).set({ maxFileBytes: 20 * 1024 * 1024, maxApplicationBytes: 100 * 1024 * 1024 }).where(eq(cycles.id, cycleId));
+      await h.db
+        .update(cycles)
+        .set({ maxFileBytes: 20 * 1024 * 1024, maxApplicationBytes: 100 * 1024 * 1024 })
+        .where(eq(cycles.id, cycleId));
     }
   });
 
   it('refuses an upload whose form has no CSRF token, and writes no file', async () => {
     const before = await h.db.select().from(evidenceFiles);
-    const res = await agent().post(`/applications/${applicationId}/criteria/${required[1]}`).field('answer', 'x').attach('files', fixtureBytes('sample.pdf'), 'x.pdf');
+    const res = await agent()
+      .post(`/applications/${applicationId}/criteria/${required[1]}`)
+      .field('answer', 'x')
+      .attach('files', fixtureBytes('sample.pdf'), 'x.pdf');
     expect(res.status).to.equal(403);
     expect(await h.db.select().from(evidenceFiles)).to.have.length(before.length);
   });
@@ -180,14 +254,22 @@ describe('a school applies', () => {
       chosen: optional.slice(0, 4).map(String),
     });
     await saveCriterion(agent(), applicationId, required[1]!, { answer: words(200, 'culture') });
-    for (const id of optional.slice(0, 4)) await saveCriterion(agent(), applicationId, id, { answer: words(150, 'time') });
-    const submitted = await submitForm(agent(), `/applications/${applicationId}/review`, `/applications/${applicationId}/submit`, {});
+    for (const id of optional.slice(0, 4))
+      await saveCriterion(agent(), applicationId, id, { answer: words(150, 'time') });
+    const submitted = await submitForm(
+      agent(),
+      `/applications/${applicationId}/review`,
+      `/applications/${applicationId}/submit`,
+      {},
+    );
     expect(submitted.status, submitted.text).to.equal(303);
 
     await h.deliverMail();
     const mail = await h.sink.waitFor((m) => m.subject.startsWith('Application received'));
     expect(mail.to).to.deep.equal(['principal@lincoln.pps.example.org']);
-    expect(mail.subject).to.equal(`Application received: Lincoln High School, ${(await h.db.query.cycles.findFirst())!.name}`);
+    expect(mail.subject).to.equal(
+      `Application received: Lincoln High School, ${(await h.db.query.cycles.findFirst())!.name}`,
+    );
     expect(mail.text).to.contain(`Application number: ${applicationId}`);
     expect(mail.text).to.contain('1. Broadening and enriching learning opportunities — 480 words, 4 file(s)');
     expect(mail.text).to.contain('2. A healthy school culture — 200 words, 0 file(s)');
@@ -202,12 +284,25 @@ describe('a school applies', () => {
   });
 
   it('lets the school withdraw and reopen until the deadline, and nothing after it', async () => {
-    const withdrawn = await submitForm(agent(), `/applications/${applicationId}`, `/applications/${applicationId}/withdraw`, {});
+    const withdrawn = await submitForm(
+      agent(),
+      `/applications/${applicationId}`,
+      `/applications/${applicationId}/withdraw`,
+      {},
+    );
     expect(withdrawn.status).to.equal(303);
     expect((await agent().get(`/applications/${applicationId}`)).text).to.contain('Withdrawn');
-    const reopened = await submitForm(agent(), `/applications/${applicationId}`, `/applications/${applicationId}/reopen`, {});
+    const reopened = await submitForm(
+      agent(),
+      `/applications/${applicationId}`,
+      `/applications/${applicationId}/reopen`,
+      {},
+    );
     expect(reopened.status).to.equal(303);
-    expect((await submitForm(agent(), `/applications/${applicationId}/review`, `/applications/${applicationId}/submit`, {})).status).to.equal(303);
+    expect(
+      (await submitForm(agent(), `/applications/${applicationId}/review`, `/applications/${applicationId}/submit`, {}))
+        .status,
+    ).to.equal(303);
 
     const cycle = (await h.db.query.cycles.findFirst())!;
     h.clock.set(new Date(cycle.applicationsCloseAt.getTime() + 1000));
@@ -225,7 +320,11 @@ describe('a school applies', () => {
   it('refuses to submit after the deadline', async () => {
     const other = h.agent();
     await signIn(other, 'head@roosevelt.example.org');
-    const schoolId = await addSchool(other, { ...LINCOLN, name: 'Roosevelt High School', website: 'https://roosevelt.example.org' });
+    const schoolId = await addSchool(other, {
+      ...LINCOLN,
+      name: 'Roosevelt High School',
+      website: 'https://roosevelt.example.org',
+    });
     const id = await startApplication(other, schoolId, cycleId);
     const cycle = (await h.db.query.cycles.findFirst())!;
     h.clock.set(new Date(cycle.applicationsCloseAt.getTime() + 1000));

@@ -34,7 +34,12 @@ const CYCLE_FIELDS = {
 const PRINCIPAL = { name: 'Pat Principal', email: 'pat.principal@lincoln.pps.example.org' };
 
 /** Sends a form from its own page, expects the 303 a successful form answers, and opens where it leads. */
-async function submitAndFollow(agent: Agent, pagePath: string, fields: Record<string, string | string[]>, action = pagePath) {
+async function submitAndFollow(
+  agent: Agent,
+  pagePath: string,
+  fields: Record<string, string | string[]>,
+  action = pagePath,
+) {
   const res = await submitForm(agent, pagePath, action, fields);
   expect(res.status, res.text).to.equal(303);
   const location = res.headers.location ?? '';
@@ -105,9 +110,15 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     criterionIds = [...overview.matchAll(/<tr id="criterion-(\d+)">/g)].map((m) => Number(m[1]));
     expect(criterionIds).to.have.length(4);
     expect(overview).to.contain('Evidence: Course guide and master schedule');
-    expect(overview).to.contain('Every applicant answers the 2 required criteria, then chooses 0 of the 2 optional ones.');
+    expect(overview).to.contain(
+      'Every applicant answers the 2 required criteria, then chooses 0 of the 2 optional ones.',
+    );
 
-    const edited = await submitAndFollow(admin, `/admin/cycles/${cycleId}/edit`, { ...CYCLE_FIELDS, name: CYCLE, optionalChoiceCount: '1' });
+    const edited = await submitAndFollow(admin, `/admin/cycles/${cycleId}/edit`, {
+      ...CYCLE_FIELDS,
+      name: CYCLE,
+      optionalChoiceCount: '1',
+    });
     expect(edited.location).to.equal(`/admin/cycles/${cycleId}`);
     expect(edited.text).to.contain('The cycle is saved.');
     expect(edited.text).to.contain('then chooses 1 of the 2 optional ones.');
@@ -126,11 +137,14 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     expect(question.text).to.contain('The question “school_type” is added.');
     expect(question.text).to.contain('Choice from a list: public, charter, private');
 
-    const rule = await submitAndFollow(
-      admin,
-      `/admin/cycles/${cycleId}/eligibility/rules/new`,
-      { subject: 'answer.school_type', operator: 'one_of', values: 'public, charter', other: '', margin: '', message: 'Only public and charter schools are eligible.' },
-    );
+    const rule = await submitAndFollow(admin, `/admin/cycles/${cycleId}/eligibility/rules/new`, {
+      subject: 'answer.school_type',
+      operator: 'one_of',
+      values: 'public, charter',
+      other: '',
+      margin: '',
+      message: 'Only public and charter schools are eligible.',
+    });
     expect(rule.text).to.contain('The rule is added.');
     expect(rule.text).to.contain('Answer: What kind of school is it? (school_type) is one of public, charter');
     expect(rule.text).to.contain('<td>Only public and charter schools are eligible.</td>');
@@ -150,7 +164,10 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
   });
 
   it('a principal registers, confirms the address from the e-mail, and signs in', async () => {
-    const registered = await submitForm(principal, '/register', '/register', { ...PRINCIPAL, password: STRONG_PASSWORD });
+    const registered = await submitForm(principal, '/register', '/register', {
+      ...PRINCIPAL,
+      password: STRONG_PASSWORD,
+    });
     expect(registered.status, registered.text).to.equal(303);
     expect((await principal.get(registered.headers.location!)).text).to.contain(`We sent a link to ${PRINCIPAL.email}`);
 
@@ -160,7 +177,9 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     expect(mail.text).to.contain(`Hello ${PRINCIPAL.name}`);
     const verified = await followConfirmLink(principal, linkIn(mail.text, '/verify-email/'));
     expect(verified.status).to.equal(303);
-    expect((await principal.get(verified.headers.location!)).text).to.contain(`Your e-mail address ${PRINCIPAL.email} is confirmed.`);
+    expect((await principal.get(verified.headers.location!)).text).to.contain(
+      `Your e-mail address ${PRINCIPAL.email} is confirmed.`,
+    );
 
     const signedIn = await signIn(principal, PRINCIPAL.email);
     expect(signedIn.status, signedIn.text).to.equal(303);
@@ -181,7 +200,12 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
 
     const schoolId = firstNumber(/name="schoolId" value="(\d+)"/, added.text);
     expect(firstNumber(/name="cycleId" value="(\d+)"/, added.text)).to.equal(cycleId);
-    const started = await submitAndFollow(principal, '/my/applications', { schoolId: String(schoolId), cycleId: String(cycleId) }, '/applications');
+    const started = await submitAndFollow(
+      principal,
+      '/my/applications',
+      { schoolId: String(schoolId), cycleId: String(cycleId) },
+      '/applications',
+    );
     applicationId = firstNumber(/^\/applications\/(\d+)$/, started.location);
     expect(started.text).to.contain(`Lincoln High School <span class="subtitle">${CYCLE}</span>`);
     expect(started.text).to.contain('>Draft</span>');
@@ -273,7 +297,9 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
 
     const submitted = await submitAndFollow(principal, `${base}/review`, {}, `${base}/submit`);
     expect(submitted.location).to.equal(base);
-    expect(submitted.text).to.contain('Your application is submitted. We e-mailed a confirmation to every contact of the school.');
+    expect(submitted.text).to.contain(
+      'Your application is submitted. We e-mailed a confirmation to every contact of the school.',
+    );
     expect(submitted.text).to.contain('>Submitted</span>');
     expect(submitted.text).to.contain('Submitted on Dec 2, 2026');
     expect(submitted.text).to.contain('Withdraw the application');

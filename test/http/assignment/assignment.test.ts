@@ -49,30 +49,49 @@ describe('assigning reviewers in a review round', () => {
   before(async () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
-    const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const cycleCriteria = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     const optional = cycleCriteria.filter((c) => !c.required);
     for (const [i, s] of SCHOOLS.entries()) {
       const contact = await createUser(h.db, { email: `principal@${s.domain}` });
       const [school] = await h.db
         .insert(schools)
-        .values({ name: s.name, district: `District ${i}`, city: 'Springfield', state: s.state, level: 'high', matchKey: s.name.toLowerCase() })
+        .values({
+          name: s.name,
+          district: `District ${i}`,
+          city: 'Springfield',
+          state: s.state,
+          level: 'high',
+          matchKey: s.name.toLowerCase(),
+        })
         .returning();
       await h.db.insert(schoolContacts).values({ schoolId: school!.id, userId: contact.id, status: 'active' });
       const [app] = await h.db
         .insert(applications)
         .values({ cycleId, schoolId: school!.id, status: 'eligible', submittedAt: h.clock() })
         .returning();
-      await h.db.insert(applicationAnswers).values(optional.slice(i % 4, (i % 4) + 4).map((c) => ({ applicationId: app!.id, criterionId: c.id, chosen: true })));
+      await h.db
+        .insert(applicationAnswers)
+        .values(
+          optional.slice(i % 4, (i % 4) + 4).map((c) => ({ applicationId: app!.id, criterionId: c.id, chosen: true })),
+        );
       schoolIds.push(school!.id);
       appIds.push(app!.id);
     }
     for (const [i, r] of REVIEWERS.entries()) {
       const user = await createUser(h.db, { email: r.email, name: r.name, roles: ['reviewer'] });
       await h.db.insert(cycleReviewers).values({ cycleId, userId: user.id, maxLoad: MAX_LOAD });
-      await h.db.insert(reviewerProfiles).values({ userId: user.id, state: r.state, gradeLevels: ['high'], expertise: [optional[i]!.title] });
+      await h.db
+        .insert(reviewerProfiles)
+        .values({ userId: user.id, state: r.state, gradeLevels: ['high'], expertise: [optional[i]!.title] });
       reviewerIds.push(user.id);
     }
-    await h.db.insert(reviewerConflicts).values({ reviewerId: reviewerIds[0]!, schoolId: schoolIds[0]!, source: 'declared', reason: 'I coached there' });
+    await h.db
+      .insert(reviewerConflicts)
+      .values({ reviewerId: reviewerIds[0]!, schoolId: schoolIds[0]!, source: 'declared', reason: 'I coached there' });
     await createUser(h.db, { email: 'admin@program.org', name: 'Ada Admin', roles: ['admin'] });
     admin = h.agent();
     await signIn(admin, 'admin@program.org');
@@ -109,7 +128,9 @@ describe('assigning reviewers in a review round', () => {
   });
 
   it('confirms: every application gets exactly k reviewers, none conflicted, loads even and within maxima', async () => {
-    const res = await postForm(admin, `/admin/rounds/${roundId}/auto`, `/admin/rounds/${roundId}/auto`, { plan: firstPlan });
+    const res = await postForm(admin, `/admin/rounds/${roundId}/auto`, `/admin/rounds/${roundId}/auto`, {
+      plan: firstPlan,
+    });
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.equal(`/admin/rounds/${roundId}`);
     const rows = await roundAssignments();
@@ -122,7 +143,7 @@ describe('assigning reviewers in a review round', () => {
     const conflicts = await conflictPairs(h.db, { reviewerIds, applicationIds: appIds });
     expect(conflicts.map((c) => [c.reviewerId, c.applicationId, c.reason])).to.deep.equal([
       [reviewerIds[0], appIds[0], 'declared: I coached there'],
-      [reviewerIds[1], appIds[1], 'same e-mail domain as the school\'s contacts'],
+      [reviewerIds[1], appIds[1], "same e-mail domain as the school's contacts"],
     ]);
     for (const c of conflicts) {
       expect(rows.some((r) => r.reviewerId === c.reviewerId && r.applicationId === c.applicationId)).to.equal(false);
@@ -134,7 +155,9 @@ describe('assigning reviewers in a review round', () => {
   });
 
   it('refuses a stale preview and adds nothing twice', async () => {
-    const again = await postForm(admin, `/admin/rounds/${roundId}/auto`, `/admin/rounds/${roundId}/auto`, { plan: firstPlan });
+    const again = await postForm(admin, `/admin/rounds/${roundId}/auto`, `/admin/rounds/${roundId}/auto`, {
+      plan: firstPlan,
+    });
     expect(again.status).to.equal(303);
     expect(again.headers.location).to.equal(`/admin/rounds/${roundId}/auto`);
     const page = await admin.get(`/admin/rounds/${roundId}/auto`);
@@ -154,7 +177,10 @@ describe('assigning reviewers in a review round', () => {
       const mails = h.sink.messages.filter((m) => m.to.includes(r.email));
       expect(mails, r.email).to.have.length(1);
       const mail = mails[0]!;
-      const mine = rows.filter((a) => a.reviewerId === reviewerIds[i]).map((a) => a.applicationId).sort((a, b) => a - b);
+      const mine = rows
+        .filter((a) => a.reviewerId === reviewerIds[i])
+        .map((a) => a.applicationId)
+        .sort((a, b) => a - b);
       expect(mail.subject).to.equal(`Your reviews for Round 1: ${mine.length} application(s)`);
       const listed = [...mail.text.matchAll(/- Application (\d+) \(new\)/g)].map((m) => Number(m[1]));
       expect(listed).to.deep.equal(mine);
@@ -165,44 +191,72 @@ describe('assigning reviewers in a review round', () => {
         expect(mail.html).not.to.contain(s.name);
       }
     }
-    expect((await roundAssignments()).every((a) => a.notifiedAt?.toISOString() === h.clock().toISOString())).to.equal(true);
+    expect((await roundAssignments()).every((a) => a.notifiedAt?.toISOString() === h.clock().toISOString())).to.equal(
+      true,
+    );
     const second = await postForm(admin, `/admin/rounds/${roundId}`, `/admin/rounds/${roundId}/notify`, {});
     expect(second.status).to.equal(303);
-    expect((await admin.get(`/admin/rounds/${roundId}`)).text).to.contain('Every reviewer already has their list; nothing was sent.');
+    expect((await admin.get(`/admin/rounds/${roundId}`)).text).to.contain(
+      'Every reviewer already has their list; nothing was sent.',
+    );
     expect(await h.deliverMail()).to.equal(0);
   });
 
   it('manual assignment refuses conflicts with the reason, full reviewers and duplicates', async () => {
     const assignPage = `/admin/rounds/${roundId}/assign`;
     const assign = (reviewer: number, app: number) =>
-      postForm(admin, assignPage, assignPage, { reviewerId: String(reviewerIds[reviewer]), applicationId: String(appIds[app]) });
+      postForm(admin, assignPage, assignPage, {
+        reviewerId: String(reviewerIds[reviewer]),
+        applicationId: String(appIds[app]),
+      });
     const declared = await assign(0, 0);
     expect(declared.status).to.equal(422);
-    expect(declared.text).to.contain(`Rita Alvarez has a conflict of interest with application ${appIds[0]}: declared: I coached there.`);
+    expect(declared.text).to.contain(
+      `Rita Alvarez has a conflict of interest with application ${appIds[0]}: declared: I coached there.`,
+    );
     const domain = await assign(1, 1);
     expect(domain.status).to.equal(422);
-    expect(domain.text).to.contain(`Sam Okafor has a conflict of interest with application ${appIds[1]}: same e-mail domain as the school&#x27;s contacts.`);
+    expect(domain.text).to.contain(
+      `Sam Okafor has a conflict of interest with application ${appIds[1]}: same e-mail domain as the school&#x27;s contacts.`,
+    );
 
     const rows = await roundAssignments();
-    const full = reviewerIds.findIndex((id) => rows.filter((r) => r.reviewerId === id).length === MAX_LOAD && id !== reviewerIds[0]);
-    const notTheirs = appIds.findIndex((app, i) => i > 1 && !rows.some((r) => r.reviewerId === reviewerIds[full] && r.applicationId === app));
+    const full = reviewerIds.findIndex(
+      (id) => rows.filter((r) => r.reviewerId === id).length === MAX_LOAD && id !== reviewerIds[0],
+    );
+    const notTheirs = appIds.findIndex(
+      (app, i) => i > 1 && !rows.some((r) => r.reviewerId === reviewerIds[full] && r.applicationId === app),
+    );
     const over = await assign(full, notTheirs);
     expect(over.status).to.equal(422);
     expect(over.text).to.contain(`already has 4 of at most 4 reviews in this round; raise their maximum load first.`);
 
     const existing = rows.find((r) => r.reviewerId === reviewerIds[4])!;
-    const duplicate = await postForm(admin, assignPage, assignPage, { reviewerId: String(existing.reviewerId), applicationId: String(existing.applicationId) });
+    const duplicate = await postForm(admin, assignPage, assignPage, {
+      reviewerId: String(existing.reviewerId),
+      applicationId: String(existing.applicationId),
+    });
     expect(duplicate.status).to.equal(422);
-    expect(duplicate.text).to.contain(`Victor Chen already reviews application ${existing.applicationId} in this round.`);
+    expect(duplicate.text).to.contain(
+      `Victor Chen already reviews application ${existing.applicationId} in this round.`,
+    );
     expect(await roundAssignments()).to.have.length(18);
   });
 
   it('unassigns an unsubmitted review, refuses a submitted one, and assigns by hand', async () => {
     const rows = await roundAssignments();
     const [submitted, other] = rows.filter((r) => r.reviewerId === reviewerIds[4]);
-    await h.db.update(assignments).set({ status: 'submitted', submittedAt: h.clock() }).where(eq(assignments.id, submitted!.id));
+    await h.db
+      .update(assignments)
+      .set({ status: 'submitted', submittedAt: h.clock() })
+      .where(eq(assignments.id, submitted!.id));
     const assignPage = `/admin/rounds/${roundId}/assign`;
-    const refused = await postForm(admin, assignPage, `/admin/rounds/${roundId}/assignments/${submitted!.id}/delete`, {});
+    const refused = await postForm(
+      admin,
+      assignPage,
+      `/admin/rounds/${roundId}/assignments/${submitted!.id}/delete`,
+      {},
+    );
     expect(refused.status).to.equal(303);
     expect((await admin.get(assignPage)).text).to.contain('a submitted review cannot be unassigned');
     const removed = await postForm(admin, assignPage, `/admin/rounds/${roundId}/assignments/${other!.id}/delete`, {});
@@ -210,9 +264,14 @@ describe('assigning reviewers in a review round', () => {
     expect(await roundAssignments()).to.have.length(17);
 
     // Victor has room again (2 of 4): put him back by hand.
-    const back = await postForm(admin, assignPage, assignPage, { reviewerId: String(reviewerIds[4]), applicationId: String(other!.applicationId) });
+    const back = await postForm(admin, assignPage, assignPage, {
+      reviewerId: String(reviewerIds[4]),
+      applicationId: String(other!.applicationId),
+    });
     expect(back.status, back.text).to.equal(303);
-    const restored = (await roundAssignments()).find((r) => r.reviewerId === reviewerIds[4] && r.applicationId === other!.applicationId);
+    const restored = (await roundAssignments()).find(
+      (r) => r.reviewerId === reviewerIds[4] && r.applicationId === other!.applicationId,
+    );
     expect(restored?.notifiedAt).to.equal(null);
     expect((await admin.get(`/admin/rounds/${roundId}`)).text).to.contain('1 assignment(s) not yet e-mailed.');
   });
@@ -233,13 +292,18 @@ describe('assigning reviewers in a review round', () => {
     const finalists = Number(/\/admin\/rounds\/(\d+)$/.exec(created.headers.location ?? '')?.[1]);
     const page = await admin.get(`/admin/rounds/${finalists}/auto`);
     expect(page.text).to.contain('Applications that cannot be covered');
-    const uncovered = page.text.slice(page.text.indexOf('Applications that cannot be covered'), page.text.indexOf('Assignments to add'));
+    const uncovered = page.text.slice(
+      page.text.indexOf('Applications that cannot be covered'),
+      page.text.indexOf('Assignments to add'),
+    );
     // Lincoln: Rita declared a conflict, so only Sam and Tess may read it.
     expect(uncovered).to.contain(`Application ${appIds[0]} — Lincoln High School`);
     expect(uncovered).to.contain('only 2 reviewers are free of conflicts with this school');
     expect(uncovered).to.contain('Conflicts: Rita Alvarez (declared: I coached there)');
     // Vista: all three reviewers are free of conflicts with it, and their 6 seats leave room for it.
     expect(uncovered).not.to.contain(`Application ${appIds[2]} —`);
-    expect(page.text).to.contain('This plan adds <strong>5</strong> assignment(s); <strong>1</strong> application(s) cannot be fully covered.');
+    expect(page.text).to.contain(
+      'This plan adds <strong>5</strong> assignment(s); <strong>1</strong> application(s) cannot be fully covered.',
+    );
   });
 });

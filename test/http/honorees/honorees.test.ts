@@ -24,20 +24,53 @@ describe('the public honorees: list, pages, criteria and open data', () => {
   let futureCycle: number;
   let lincolnApp: number;
 
-  async function addHonoree(cycleId: number, school: { name: string; city: string; state: string }, level: DecisionLevel, slug: string, extra: Partial<typeof decisions.$inferInsert> = {}) {
+  async function addHonoree(
+    cycleId: number,
+    school: { name: string; city: string; state: string },
+    level: DecisionLevel,
+    slug: string,
+    extra: Partial<typeof decisions.$inferInsert> = {},
+  ) {
     const [s] = await h.db
       .insert(schools)
-      .values({ ...school, district: `${school.city} District`, level: 'high', enrollment: 1540, frlPercent: 38.5, iepPercent: 12, website: 'https://school.example.org', matchKey: schoolMatchKey(school.name, school.city, school.state) })
+      .values({
+        ...school,
+        district: `${school.city} District`,
+        level: 'high',
+        enrollment: 1540,
+        frlPercent: 38.5,
+        iepPercent: 12,
+        website: 'https://school.example.org',
+        matchKey: schoolMatchKey(school.name, school.city, school.state),
+      })
       .returning();
-    const [a] = await h.db.insert(applications).values({ cycleId, schoolId: s!.id, status: 'eligible', submittedAt: h.clock() }).returning();
-    await h.db.insert(decisions).values({ applicationId: a!.id, cycleId, level, decidedAt: h.clock(), slug, citation: `Citation of ${school.name}.`, ...extra });
+    const [a] = await h.db
+      .insert(applications)
+      .values({ cycleId, schoolId: s!.id, status: 'eligible', submittedAt: h.clock() })
+      .returning();
+    await h.db.insert(decisions).values({
+      applicationId: a!.id,
+      cycleId,
+      level,
+      decidedAt: h.clock(),
+      slug,
+      citation: `Citation of ${school.name}.`,
+      ...extra,
+    });
     return a!.id;
   }
 
   async function addCycle(programId: number, year: number, published: boolean, opens: Date) {
     const [c] = await h.db
       .insert(cycles)
-      .values({ programId, year, name: `Schools of Opportunity ${year}–${year + 1}`, ...demoCycleDates(opens), optionalChoiceCount: 4, publishedAt: published ? new Date(`${year + 1}-05-01T12:00:00Z`) : null })
+      .values({
+        programId,
+        year,
+        name: `Schools of Opportunity ${year}–${year + 1}`,
+        ...demoCycleDates(opens),
+        optionalChoiceCount: 4,
+        publishedAt: published ? new Date(`${year + 1}-05-01T12:00:00Z`) : null,
+      })
       .returning();
     await h.db.insert(criteria).values(DEMO_CRITERIA.map((crit, i) => ({ ...crit, cycleId: c!.id, position: i + 1 })));
     return c!.id;
@@ -51,18 +84,43 @@ describe('the public honorees: list, pages, criteria and open data', () => {
     const cycle2024 = await addCycle(seeded!.programId, 2024, true, new Date('2024-10-01T00:00:00Z'));
     futureCycle = await addCycle(seeded!.programId, 2027, false, new Date(h.clock().getTime() + 300 * DAY));
 
-    lincolnApp = await addHonoree(cycle2025, { name: 'Lincoln High School', city: 'Portland', state: 'OR' }, 'gold', 'lincoln-high-school', {
-      citation: 'For opening every advanced course to every student.',
-      profile: 'Lincoln detracked its ninth grade in 2019.\n\nNow every student takes <b>honors</b> English.',
-      highlights: [{ criterionId: 1, title: 'Broadening and enriching learning opportunities', text: 'Detracked ninth grade.' }],
-    });
+    lincolnApp = await addHonoree(
+      cycle2025,
+      { name: 'Lincoln High School', city: 'Portland', state: 'OR' },
+      'gold',
+      'lincoln-high-school',
+      {
+        citation: 'For opening every advanced course to every student.',
+        profile: 'Lincoln detracked its ninth grade in 2019.\n\nNow every student takes <b>honors</b> English.',
+        highlights: [
+          { criterionId: 1, title: 'Broadening and enriching learning opportunities', text: 'Detracked ninth grade.' },
+        ],
+      },
+    );
     for (let i = 1; i <= 22; i += 1) {
       const state = i % 2 === 0 ? 'WA' : 'OR';
-      await addHonoree(cycle2025, { name: `School ${String(i).padStart(2, '0')}`, city: state === 'WA' ? 'Tacoma' : 'Eugene', state }, 'silver', `school-${i}`);
+      await addHonoree(
+        cycle2025,
+        { name: `School ${String(i).padStart(2, '0')}`, city: state === 'WA' ? 'Tacoma' : 'Eugene', state },
+        'silver',
+        `school-${i}`,
+      );
     }
-    await addHonoree(cycle2025, { name: 'Rivera High School', city: 'Portland', state: 'OR' }, 'not_selected', 'rivera-high-school');
-    await addHonoree(cycle2024, { name: '=cmd', city: 'Spokane', state: 'WA' }, 'gold', 'cmd', { citation: '+SUM(A1:A9) for "equity", always' });
-    await addHonoree(cycle2024, { name: '100% Open_Access Academy', city: 'Salem', state: 'OR' }, 'silver', '100-open-access-academy');
+    await addHonoree(
+      cycle2025,
+      { name: 'Rivera High School', city: 'Portland', state: 'OR' },
+      'not_selected',
+      'rivera-high-school',
+    );
+    await addHonoree(cycle2024, { name: '=cmd', city: 'Spokane', state: 'WA' }, 'gold', 'cmd', {
+      citation: '+SUM(A1:A9) for "equity", always',
+    });
+    await addHonoree(
+      cycle2024,
+      { name: '100% Open_Access Academy', city: 'Salem', state: 'OR' },
+      'silver',
+      '100-open-access-academy',
+    );
     // Decided in the current cycle, which is not published: never public.
     await addHonoree(currentCycle, { name: 'Secret Prep', city: 'Bend', state: 'OR' }, 'gold', 'secret-prep');
     // What publishing does: the schools as they stand become the honorees' public profiles.
@@ -92,7 +150,9 @@ describe('the public honorees: list, pages, criteria and open data', () => {
 
   it('has a description and Open Graph tags for sharing', async () => {
     const page = await h.agent().get('/honorees');
-    expect(meta(page.text, 'description')).to.equal('25 schools recognized for closing opportunity gaps: citations, profiles and school facts.');
+    expect(meta(page.text, 'description')).to.equal(
+      '25 schools recognized for closing opportunity gaps: citations, profiles and school facts.',
+    );
     expect(meta(page.text, 'og:title')).to.equal('Honorees');
     expect(meta(page.text, 'og:type')).to.equal('website');
     expect(meta(page.text, 'og:url')).to.equal(`${TEST_BASE_URL}/honorees`);
@@ -100,7 +160,8 @@ describe('the public honorees: list, pages, criteria and open data', () => {
   });
 
   it('filters by year, state and level, and searches names and cities', async () => {
-    const count = async (query: string) => /(\d+) honorees?/.exec((await h.agent().get(`/honorees?${query}`)).text)?.[1];
+    const count = async (query: string) =>
+      /(\d+) honorees?/.exec((await h.agent().get(`/honorees?${query}`)).text)?.[1];
     expect(await count('year=2024')).to.equal('2');
     expect(await count('year=2026')).to.equal('0');
     expect(await count('state=WA')).to.equal('12');
@@ -115,9 +176,13 @@ describe('the public honorees: list, pages, criteria and open data', () => {
     expect(await count('year=abc&state=ZZ&level=not_selected')).to.equal('25');
     const filtered = await h.agent().get('/honorees?year=2024&state=WA&level=gold&q=cmd');
     expect(filtered.text).to.contain('<title>Gold honorees in WA, 2024 matching “cmd” · Laurel</title>');
-    expect(meta(filtered.text, 'og:url')).to.equal(`${TEST_BASE_URL}/honorees?year&#x3D;2024&amp;state&#x3D;WA&amp;level&#x3D;gold&amp;q&#x3D;cmd`);
+    expect(meta(filtered.text, 'og:url')).to.equal(
+      `${TEST_BASE_URL}/honorees?year&#x3D;2024&amp;state&#x3D;WA&amp;level&#x3D;gold&amp;q&#x3D;cmd`,
+    );
     expect(filtered.text).to.contain('<option value="2024" selected>');
-    expect(filtered.text).to.contain('href="/honorees.csv?year&#x3D;2024&amp;state&#x3D;WA&amp;level&#x3D;gold&amp;q&#x3D;cmd"');
+    expect(filtered.text).to.contain(
+      'href="/honorees.csv?year&#x3D;2024&amp;state&#x3D;WA&amp;level&#x3D;gold&amp;q&#x3D;cmd"',
+    );
   });
 
   it('shows one honoree with its citation, profile, highlights, school facts and share tags', async () => {
@@ -130,7 +195,9 @@ describe('the public honorees: list, pages, criteria and open data', () => {
     expect(meta(page.text, 'og:site_name')).to.equal('Schools of Opportunity');
     expect(page.text).to.contain('<p>Lincoln detracked its ninth grade in 2019.</p>');
     expect(page.text).to.contain('<p>Now every student takes &lt;b&gt;honors&lt;/b&gt; English.</p>');
-    expect(page.text).to.contain('<dt>Broadening and enriching learning opportunities</dt><dd>Detracked ninth grade.</dd>');
+    expect(page.text).to.contain(
+      '<dt>Broadening and enriching learning opportunities</dt><dd>Detracked ninth grade.</dd>',
+    );
     expect(page.text).to.contain('<dt>Location</dt><dd>Portland, OR</dd>');
     expect(page.text).to.contain('<dt>Free or reduced-price lunch</dt><dd>38.5%</dd>');
     expect(page.text).to.contain(`href="/cycles/${cycle2025}/criteria"`);
@@ -158,13 +225,19 @@ describe('the public honorees: list, pages, criteria and open data', () => {
     const url = `/admin/decisions/${lincolnApp}/profile`;
     const form = await admin.get(url);
     expect(form.text).to.contain('href="/honorees/2025/lincoln-high-school"');
-    const res = await submitForm(admin, url, url, { citation: 'For opening every course, corrected.', profile: 'A corrected profile.', highlight_1: 'ignored' });
+    const res = await submitForm(admin, url, url, {
+      citation: 'For opening every course, corrected.',
+      profile: 'A corrected profile.',
+      highlight_1: 'ignored',
+    });
     expect(res.status).to.equal(303);
     const page = await h.agent().get('/honorees/2025/lincoln-high-school');
     expect(page.text).to.contain('For opening every course, corrected.');
     expect(page.text).to.contain('<p>A corrected profile.</p>');
     expect(page.text).not.to.contain('detracked its ninth grade');
-    expect((await admin.get('/admin/audit')).text).to.contain('Edited the profile of Lincoln High School (Schools of Opportunity 2025–2026), after publishing');
+    expect((await admin.get('/admin/audit')).text).to.contain(
+      'Edited the profile of Lincoln High School (Schools of Opportunity 2025–2026), after publishing',
+    );
   });
 
   it('exports the honorees as JSON with the list’s filters', async () => {
@@ -178,13 +251,23 @@ describe('the public honorees: list, pages, criteria and open data', () => {
       filters: { state: 'WA', level: 'gold' },
       honorees: [
         {
-          year: 2024, cycle: 'Schools of Opportunity 2024–2025', program: 'Schools of Opportunity', level: 'gold', school: '=cmd',
-          district: 'Spokane District', city: 'Spokane', state: 'WA', citation: '+SUM(A1:A9) for "equity", always',
-          url: `${TEST_BASE_URL}/honorees/2024/cmd`, publishedAt: '2025-05-01T12:00:00.000Z',
+          year: 2024,
+          cycle: 'Schools of Opportunity 2024–2025',
+          program: 'Schools of Opportunity',
+          level: 'gold',
+          school: '=cmd',
+          district: 'Spokane District',
+          city: 'Spokane',
+          state: 'WA',
+          citation: '+SUM(A1:A9) for "equity", always',
+          url: `${TEST_BASE_URL}/honorees/2024/cmd`,
+          publishedAt: '2025-05-01T12:00:00.000Z',
         },
       ],
     });
-    const names = (await h.agent().get('/honorees.json?q=school')).body.honorees.map((r: { school: string }) => r.school);
+    const names = (await h.agent().get('/honorees.json?q=school')).body.honorees.map(
+      (r: { school: string }) => r.school,
+    );
     expect(names).not.to.include('Rivera High School');
     expect(names).not.to.include('Secret Prep');
   });

@@ -53,9 +53,19 @@ describe('one-line names and forms sent twice', () => {
     await createUser(h.db, { email: 'principal@grant.example.org', name: 'Gia Principal' });
     const principal = h.agent();
     await signIn(principal, 'principal@grant.example.org');
-    const schoolId = await addSchool(principal, { ...LINCOLN, name: 'Grant\r\nHigh\u2028School', district: 'Portland\nPublic Schools', city: 'Port\u2029land', website: 'https://grant.example.org' });
+    const schoolId = await addSchool(principal, {
+      ...LINCOLN,
+      name: 'Grant\r\nHigh\u2028School',
+      district: 'Portland\nPublic Schools',
+      city: 'Port\u2029land',
+      website: 'https://grant.example.org',
+    });
     const [school] = await h.db.select().from(schools).where(eq(schools.id, schoolId));
-    expect([school!.name, school!.district, school!.city]).to.deep.equal(['Grant High School', 'Portland Public Schools', 'Port land']);
+    expect([school!.name, school!.district, school!.city]).to.deep.equal([
+      'Grant High School',
+      'Portland Public Schools',
+      'Port land',
+    ]);
   });
 
   it('lets an admin correct a school’s name and profile, with the change in the audit log', async () => {
@@ -70,7 +80,12 @@ describe('one-line names and forms sent twice', () => {
     const refused = await submitForm(admin, url, url, { ...LINCOLN, name: '', website: 'https://grant.example.org' });
     expect(refused.status).to.equal(422);
     expect(readable(refused.text)).to.contain("Enter the school's name.");
-    const saved = await submitForm(admin, url, url, { ...LINCOLN, name: 'Ulysses S. Grant High School', website: 'https://grant.example.org', enrollment: '1700' });
+    const saved = await submitForm(admin, url, url, {
+      ...LINCOLN,
+      name: 'Ulysses S. Grant High School',
+      website: 'https://grant.example.org',
+      enrollment: '1700',
+    });
     expect(saved.status).to.equal(303);
     const [after] = await h.db.select().from(schools).where(eq(schools.id, school!.id));
     expect(after!.name).to.equal('Ulysses S. Grant High School');
@@ -89,38 +104,56 @@ describe('one-line names and forms sent twice', () => {
     const token = nominationToken(page.text);
     const send = (nominatorEmail: string) => {
       let request = agent.post(`/nominate?_csrf=${encodeURIComponent(token)}`);
-      for (const [name, value] of Object.entries({ ...NOMINATION, nominatorEmail, submissionKey: key! })) request = request.field(name, value);
+      for (const [name, value] of Object.entries({ ...NOMINATION, nominatorEmail, submissionKey: key! }))
+        request = request.field(name, value);
       return request;
     };
     const first = await send('double@example.net');
     const second = await send('double@example.net');
     expect([first.status, second.status]).to.deep.equal([303, 303]);
-    expect(await h.db.select().from(nominations).where(eq(nominations.nominatorEmail, 'double@example.net'))).to.have.length(1);
+    expect(
+      await h.db.select().from(nominations).where(eq(nominations.nominatorEmail, 'double@example.net')),
+    ).to.have.length(1);
 
     const racing = await agent.get('/nominate');
     const raceKey = /name="submissionKey" value="([^"]+)"/.exec(racing.text)![1]!;
     const raceToken = nominationToken(racing.text);
     const race = () => {
       let request = agent.post(`/nominate?_csrf=${encodeURIComponent(raceToken)}`);
-      for (const [name, value] of Object.entries({ ...NOMINATION, nominatorEmail: 'race@example.net', submissionKey: raceKey })) request = request.field(name, value);
+      for (const [name, value] of Object.entries({
+        ...NOMINATION,
+        nominatorEmail: 'race@example.net',
+        submissionKey: raceKey,
+      }))
+        request = request.field(name, value);
       return request;
     };
     const results = await Promise.all([race(), race(), race()]);
     expect(results.map((r) => r.status)).to.deep.equal([303, 303, 303]);
-    expect(await h.db.select().from(nominations).where(eq(nominations.nominatorEmail, 'race@example.net'))).to.have.length(1);
+    expect(
+      await h.db.select().from(nominations).where(eq(nominations.nominatorEmail, 'race@example.net')),
+    ).to.have.length(1);
     await h.deliverMail();
     expect(h.sink.messages.filter((m) => m.to.includes('double@example.net'))).to.have.length(1);
     expect(h.sink.messages.filter((m) => m.to.includes('race@example.net'))).to.have.length(1);
 
     // The same form sent again for another school (back, edit, send): a second nomination, not a lost one.
     let edited = agent.post(`/nominate?_csrf=${encodeURIComponent(token)}`);
-    for (const [name, value] of Object.entries({ ...NOMINATION, schoolName: 'Roosevelt High School', nominatorEmail: 'double@example.net', submissionKey: key! })) edited = edited.field(name, value);
+    for (const [name, value] of Object.entries({
+      ...NOMINATION,
+      schoolName: 'Roosevelt High School',
+      nominatorEmail: 'double@example.net',
+      submissionKey: key!,
+    }))
+      edited = edited.field(name, value);
     expect((await edited).status).to.equal(303);
     const both = await h.db.select().from(nominations).where(eq(nominations.nominatorEmail, 'double@example.net'));
     expect(both.map((n) => n.schoolName).sort()).to.deep.equal(['Lincoln H.S.', 'Roosevelt High School']);
 
     // A fresh form is a new nomination.
     expect((await nominate(agent, { ...NOMINATION, nominatorEmail: 'double@example.net' })).status).to.equal(303);
-    expect(await h.db.select().from(nominations).where(eq(nominations.nominatorEmail, 'double@example.net'))).to.have.length(3);
+    expect(
+      await h.db.select().from(nominations).where(eq(nominations.nominatorEmail, 'double@example.net')),
+    ).to.have.length(3);
   });
 });

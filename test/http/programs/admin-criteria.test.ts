@@ -31,8 +31,10 @@ describe('admin: criteria and the rule of choice', () => {
   let admin: Agent;
   let cycleId: number;
 
-  const post = (page: string, action: string, fields: Record<string, string>) => submitForm(admin, page, action, fields);
-  const cycleCriteria = () => h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+  const post = (page: string, action: string, fields: Record<string, string>) =>
+    submitForm(admin, page, action, fields);
+  const cycleCriteria = () =>
+    h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
   const criterionFields = (c: (typeof DEMO_CRITERIA)[number]) => ({
     title: c.title,
     guidance: c.guidance,
@@ -52,29 +54,50 @@ describe('admin: criteria and the rule of choice', () => {
   afterEach(() => h.clock.set(BEFORE_OPENING));
 
   it('creates a program, its cycle, the ten criteria and the rule of choice (2 required, any 4 of 8)', async () => {
-    const created = await post('/admin/programs/new', '/admin/programs/new', { name: 'Schools of Opportunity', slug: 'schools-of-opportunity' });
+    const created = await post('/admin/programs/new', '/admin/programs/new', {
+      name: 'Schools of Opportunity',
+      slug: 'schools-of-opportunity',
+    });
     const programId = Number(/\/admin\/programs\/(\d+)$/.exec(created.headers.location!)![1]);
-    const cycle = await post(`/admin/programs/${programId}/cycles/new`, `/admin/programs/${programId}/cycles/new`, CYCLE_FIELDS);
+    const cycle = await post(
+      `/admin/programs/${programId}/cycles/new`,
+      `/admin/programs/${programId}/cycles/new`,
+      CYCLE_FIELDS,
+    );
     expect(cycle.status).to.equal(303);
     cycleId = Number(/\/admin\/cycles\/(\d+)$/.exec(cycle.headers.location!)![1]);
 
     for (const c of DEMO_CRITERIA) {
-      const res = await post(`/admin/cycles/${cycleId}/criteria/new`, `/admin/cycles/${cycleId}/criteria/new`, criterionFields(c));
+      const res = await post(
+        `/admin/cycles/${cycleId}/criteria/new`,
+        `/admin/cycles/${cycleId}/criteria/new`,
+        criterionFields(c),
+      );
       expect(res.status, c.title).to.equal(303);
     }
     const rows = await cycleCriteria();
-    expect(rows.map((r) => [r.position, r.title, r.required])).to.deep.equal(DEMO_CRITERIA.map((c, i) => [i + 1, c.title, c.required]));
+    expect(rows.map((r) => [r.position, r.title, r.required])).to.deep.equal(
+      DEMO_CRITERIA.map((c, i) => [i + 1, c.title, c.required]),
+    );
 
-    const tooMany = await post(`/admin/cycles/${cycleId}/edit`, `/admin/cycles/${cycleId}/edit`, { ...CYCLE_FIELDS, optionalChoiceCount: '9' });
+    const tooMany = await post(`/admin/cycles/${cycleId}/edit`, `/admin/cycles/${cycleId}/edit`, {
+      ...CYCLE_FIELDS,
+      optionalChoiceCount: '9',
+    });
     expect(tooMany.status).to.equal(422);
     expect(tooMany.text).to.contain('This cycle has 8 optional criteria, so applicants can choose at most 8.');
 
-    const saved = await post(`/admin/cycles/${cycleId}/edit`, `/admin/cycles/${cycleId}/edit`, { ...CYCLE_FIELDS, optionalChoiceCount: '4' });
+    const saved = await post(`/admin/cycles/${cycleId}/edit`, `/admin/cycles/${cycleId}/edit`, {
+      ...CYCLE_FIELDS,
+      optionalChoiceCount: '4',
+    });
     expect(saved.status).to.equal(303);
     const [row] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
     expect(row?.optionalChoiceCount).to.equal(4);
     const overview = await admin.get(`/admin/cycles/${cycleId}`);
-    expect(overview.text).to.contain('Every applicant answers the 2 required criteria, then chooses 4 of the 8 optional ones.');
+    expect(overview.text).to.contain(
+      'Every applicant answers the 2 required criteria, then chooses 4 of the 8 optional ones.',
+    );
     expect(overview.text).to.contain('Broadening and enriching learning opportunities');
   });
 
@@ -83,10 +106,20 @@ describe('admin: criteria and the rule of choice', () => {
     ['a huge title', { title: 't'.repeat(100_000) }, 'title', 'Use at most 200 characters (this has 100000).'],
     ['a weight of zero', { weight: '0' }, 'weight', 'Enter the weight greater than 0 and at most 100.'],
     ['a negative weight', { weight: '-2' }, 'weight', 'Enter the weight greater than 0 and at most 100.'],
-    ['a weight that is not a number', { weight: 'NaN' }, 'weight', 'Enter the weight as a number with at most 3 decimal places'],
+    [
+      'a weight that is not a number',
+      { weight: 'NaN' },
+      'weight',
+      'Enter the weight as a number with at most 3 decimal places',
+    ],
     ['a weight in exponent notation', { weight: '1e5' }, 'weight', 'Enter the weight as a number'],
     ['a tiny word limit', { wordLimit: '5' }, 'wordLimit', 'Enter the word limit between 10 and 20000.'],
-    ['no choice of required or optional', { required: 'maybe' }, 'required', 'Choose whether every applicant answers this criterion'],
+    [
+      'no choice of required or optional',
+      { required: 'maybe' },
+      'required',
+      'Choose whether every applicant answers this criterion',
+    ],
     ['guidance far too long', { guidance: 'g'.repeat(6000) }, 'guidance', 'Use at most 5000 characters'],
   ];
   for (const [what, change, field, message] of badCriteria) {
@@ -108,7 +141,9 @@ describe('admin: criteria and the rule of choice', () => {
       required: 'required',
     });
     expect(res.status).to.equal(422);
-    expect(res.text).to.contain('Applicants choose 8 of the optional criteria; making this one required would leave 7.');
+    expect(res.text).to.contain(
+      'Applicants choose 8 of the optional criteria; making this one required would leave 7.',
+    );
 
     const confirm = await admin.get(`/admin/criteria/${third.id}/delete`);
     expect(confirm.text).to.contain('This criterion cannot be deleted');
@@ -130,7 +165,9 @@ describe('admin: criteria and the rule of choice', () => {
 
     await post(`/admin/cycles/${cycleId}`, `/admin/criteria/${first!.id}/move`, { direction: 'up' });
     expect((await admin.get(`/admin/cycles/${cycleId}`)).text).to.contain('The criterion is already first.');
-    const sideways = await post(`/admin/cycles/${cycleId}`, `/admin/criteria/${first!.id}/move`, { direction: 'sideways' });
+    const sideways = await post(`/admin/cycles/${cycleId}`, `/admin/criteria/${first!.id}/move`, {
+      direction: 'sideways',
+    });
     expect(sideways.status).to.equal(303);
     expect((await admin.get(`/admin/cycles/${cycleId}`)).text).to.contain('Choose to move the criterion up or down.');
   });
@@ -173,9 +210,18 @@ describe('admin: criteria and the rule of choice', () => {
       });
       expect(res.status).to.equal(303);
       const [saved] = await h.db.select().from(criteria).where(eq(criteria.id, first.id));
-      expect(saved).to.include({ title: 'Broadening and enriching learning opportunities (revised)', guidance: 'Clearer guidance.', wordLimit: 750, required: true, weight: 1 });
+      expect(saved).to.include({
+        title: 'Broadening and enriching learning opportunities (revised)',
+        guidance: 'Clearer guidance.',
+        wordLimit: 750,
+        required: true,
+        weight: 1,
+      });
 
-      const lower = await post(`/admin/criteria/${first.id}/edit`, `/admin/criteria/${first.id}/edit`, { title: 'x', wordLimit: '100' });
+      const lower = await post(`/admin/criteria/${first.id}/edit`, `/admin/criteria/${first.id}/edit`, {
+        title: 'x',
+        wordLimit: '100',
+      });
       expect(lower.status).to.equal(422);
       expect(lower.text).to.contain('The word limit can only go up now (it is 750)');
     });
@@ -203,16 +249,24 @@ describe('admin: criteria and the rule of choice', () => {
       expect(newPage.text).to.contain('Criteria cannot be added now');
       expect(newPage.text).not.to.contain('name="title"');
 
-      const add = await post(`/admin/cycles/${cycleId}`, `/admin/cycles/${cycleId}/criteria/new`, criterionFields(DEMO_CRITERIA[3]!));
+      const add = await post(
+        `/admin/cycles/${cycleId}`,
+        `/admin/cycles/${cycleId}/criteria/new`,
+        criterionFields(DEMO_CRITERIA[3]!),
+      );
       const del = await post(`/admin/cycles/${cycleId}`, `/admin/criteria/${second!.id}/delete`, {});
       const move = await post(`/admin/cycles/${cycleId}`, `/admin/criteria/${first!.id}/move`, { direction: 'down' });
       for (const res of [add, del, move]) {
         expect(res.status).to.equal(403);
-        expect(res.text).to.contain('This cycle opened on January 15, 2027: applicants may already be answering these criteria');
+        expect(res.text).to.contain(
+          'This cycle opened on January 15, 2027: applicants may already be answering these criteria',
+        );
       }
       expect((await cycleCriteria()).map((c) => c.id).slice(0, 2)).to.deep.equal([first!.id, second!.id]);
       expect(await cycleCriteria()).to.have.length(10);
-      expect((await admin.get(`/admin/criteria/${second!.id}/delete`)).text).to.contain('This criterion cannot be deleted');
+      expect((await admin.get(`/admin/criteria/${second!.id}/delete`)).text).to.contain(
+        'This criterion cannot be deleted',
+      );
     });
 
     it('extends the deadline while the rule of choice stays as it was', async () => {
@@ -246,10 +300,20 @@ describe('admin: criteria and the rule of choice', () => {
       .returning();
     const [school] = await h.db
       .insert(schools)
-      .values({ name: 'Lincoln High School', city: 'Lincoln', state: 'NE', level: 'high', matchKey: 'lincoln|lincoln|ne' })
+      .values({
+        name: 'Lincoln High School',
+        city: 'Lincoln',
+        state: 'NE',
+        level: 'high',
+        matchKey: 'lincoln|lincoln|ne',
+      })
       .returning();
     await h.db.insert(applications).values({ cycleId: later!.id, schoolId: school!.id });
-    const res = await post(`/admin/cycles/${later!.id}`, `/admin/cycles/${later!.id}/criteria/new`, criterionFields(DEMO_CRITERIA[0]!));
+    const res = await post(
+      `/admin/cycles/${later!.id}`,
+      `/admin/cycles/${later!.id}/criteria/new`,
+      criterionFields(DEMO_CRITERIA[0]!),
+    );
     expect(res.status).to.equal(403);
     expect(res.text).to.contain('Schools have already started applications to this cycle');
   });

@@ -10,21 +10,35 @@ describe('admin programs, cycles, criteria and eligibility: who may use them', (
   let postPaths: string[];
 
   const tableSizes = async () =>
-    Promise.all([programs, cycles, criteria, eligibilityQuestions, eligibilityRules].map(async (t) => (await h.db.select().from(t)).length));
+    Promise.all(
+      [programs, cycles, criteria, eligibilityQuestions, eligibilityRules].map(
+        async (t) => (await h.db.select().from(t)).length,
+      ),
+    );
 
   before(async () => {
     h = await startHarness();
     await createUser(h.db, { email: 'principal@lincoln.example.org', roles: ['applicant'] });
     await createUser(h.db, { email: 'reviewer@example.org', roles: ['reviewer'] });
     const { program, cycle } = await createCycle2027(h.db, 'soo');
-    const [criterion] = await h.db.insert(criteria).values({ cycleId: cycle!.id, position: 1, title: 'Culture' }).returning();
+    const [criterion] = await h.db
+      .insert(criteria)
+      .values({ cycleId: cycle!.id, position: 1, title: 'Culture' })
+      .returning();
     const [question] = await h.db
       .insert(eligibilityQuestions)
       .values({ cycleId: cycle!.id, position: 1, key: 'zero_tolerance', prompt: 'Zero tolerance?', kind: 'yes_no' })
       .returning();
     const [rule] = await h.db
       .insert(eligibilityRules)
-      .values({ cycleId: cycle!.id, position: 1, subject: 'answer.zero_tolerance', operator: 'equals', values: ['no'], message: 'No.' })
+      .values({
+        cycleId: cycle!.id,
+        position: 1,
+        subject: 'answer.zero_tolerance',
+        operator: 'equals',
+        values: ['no'],
+        message: 'No.',
+      })
       .returning();
     const [p, c, k, q, r] = [program!.id, cycle!.id, criterion!.id, question!.id, rule!.id];
     getPaths = [
@@ -76,7 +90,10 @@ describe('admin programs, cycles, criteria and eligibility: who may use them', (
     }
     const token = csrfTokenFrom((await agent.get('/login')).text);
     for (const path of postPaths) {
-      const res = await agent.post(path).type('form').send({ _csrf: token, name: 'Sneaky', slug: 'sneaky', direction: 'down', title: 'x' });
+      const res = await agent
+        .post(path)
+        .type('form')
+        .send({ _csrf: token, name: 'Sneaky', slug: 'sneaky', direction: 'down', title: 'x' });
       expect(res.status, path).to.equal(303);
       expect(res.headers.location, path).to.equal(`/login?next=${encodeURIComponent('/admin')}`);
     }
@@ -98,7 +115,10 @@ describe('admin programs, cycles, criteria and eligibility: who may use them', (
       }
       const token = csrfTokenFrom((await agent.get('/')).text);
       for (const path of postPaths) {
-        const res = await agent.post(path).type('form').send({ _csrf: token, name: 'Sneaky', slug: 'sneaky', direction: 'down', title: 'x' });
+        const res = await agent
+          .post(path)
+          .type('form')
+          .send({ _csrf: token, name: 'Sneaky', slug: 'sneaky', direction: 'down', title: 'x' });
         expect(res.status, path).to.equal(403);
       }
       expect(await tableSizes()).to.deep.equal(before);

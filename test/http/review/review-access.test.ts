@@ -3,12 +3,27 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
-import { assignments, criteria, cycles, evidenceFiles, nominations, reviewerConflicts, reviewRounds } from '../../../models/schema.js';
+import {
+  assignments,
+  criteria,
+  cycles,
+  evidenceFiles,
+  nominations,
+  reviewerConflicts,
+  reviewRounds,
+} from '../../../models/schema.js';
 import { storedPath } from '../../../server/storage/evidence-files.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
-import { LINCOLN, addSchool, completeAndSubmit, fixtureBytes, saveCriterion, startApplication } from '../../helpers/applicant.js';
+import {
+  LINCOLN,
+  addSchool,
+  completeAndSubmit,
+  fixtureBytes,
+  saveCriterion,
+  startApplication,
+} from '../../helpers/applicant.js';
 
 type Agent = ReturnType<Harness['agent']>;
 const DAY = 24 * 60 * 60 * 1000;
@@ -23,16 +38,29 @@ describe('who may open an application for review, and its files', () => {
   let fileUrls: (assignmentId: number) => string[];
   let rooseveltFile: string;
   let unchosenFile: string;
-  const assigned: Record<'fair' | 'declared' | 'sameDomain' | 'elsewhere', number> = { fair: 0, declared: 0, sameDomain: 0, elsewhere: 0 };
+  const assigned: Record<'fair' | 'declared' | 'sameDomain' | 'elsewhere', number> = {
+    fair: 0,
+    declared: 0,
+    sameDomain: 0,
+    elsewhere: 0,
+  };
   const agents = {} as Record<keyof typeof assigned, Agent>;
 
-  async function submitSchool(email: string, profile: Record<string, string>, files: Array<{ name: string; as: string }>) {
+  async function submitSchool(
+    email: string,
+    profile: Record<string, string>,
+    files: Array<{ name: string; as: string }>,
+  ) {
     await createUser(h.db, { email });
     const agent = h.agent();
     await signIn(agent, email);
     const schoolId = await addSchool(agent, profile);
     const applicationId = await startApplication(agent, schoolId, cycleId);
-    const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const cycleCriteria = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     await saveCriterion(agent, applicationId, cycleCriteria[0]!.id, { answer: 'draft', files });
     await completeAndSubmit(agent, applicationId, cycleCriteria);
     return { schoolId, applicationId, cycleCriteria };
@@ -41,20 +69,37 @@ describe('who may open an application for review, and its files', () => {
   before(async () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
-    const lincoln = await submitSchool('principal@lincoln.pps.example.org', LINCOLN, [{ name: 'sample.pdf', as: 'Lincoln budget.pdf' }, { name: 'sample.xlsx', as: 'Lincoln data.xlsx' }]);
+    const lincoln = await submitSchool('principal@lincoln.pps.example.org', LINCOLN, [
+      { name: 'sample.pdf', as: 'Lincoln budget.pdf' },
+      { name: 'sample.xlsx', as: 'Lincoln data.xlsx' },
+    ]);
     lincolnId = lincoln.applicationId;
     lincolnSchoolId = lincoln.schoolId;
-    const roosevelt = await submitSchool('head@roosevelt.example.org', { ...LINCOLN, name: 'Roosevelt High School', website: 'https://roosevelt.example.org' }, [
-      { name: 'sample.pdf', as: 'Roosevelt plan.pdf' },
-    ]);
+    const roosevelt = await submitSchool(
+      'head@roosevelt.example.org',
+      { ...LINCOLN, name: 'Roosevelt High School', website: 'https://roosevelt.example.org' },
+      [{ name: 'sample.pdf', as: 'Roosevelt plan.pdf' }],
+    );
     rooseveltId = roosevelt.applicationId;
 
     const [nomination] = await h.db
       .insert(nominations)
       .values({
-        cycleId, schoolId: lincolnSchoolId, schoolName: 'Lincoln High School', city: 'Portland', state: 'OR', matchKey: 'lincoln',
-        nominatorName: 'Nia Neighbor', nominatorEmail: 'nia@neighbors.example.net', relationship: 'parent', reason: 'Open doors.',
-        status: 'confirmed', confirmTokenHash: 'review-access-token', confirmExpiresAt: h.clock(), confirmedAt: h.clock(), applicationId: lincolnId,
+        cycleId,
+        schoolId: lincolnSchoolId,
+        schoolName: 'Lincoln High School',
+        city: 'Portland',
+        state: 'OR',
+        matchKey: 'lincoln',
+        nominatorName: 'Nia Neighbor',
+        nominatorEmail: 'nia@neighbors.example.net',
+        relationship: 'parent',
+        reason: 'Open doors.',
+        status: 'confirmed',
+        confirmTokenHash: 'review-access-token',
+        confirmExpiresAt: h.clock(),
+        confirmedAt: h.clock(),
+        applicationId: lincolnId,
       })
       .returning();
     const storedName = 'cd/cd' + '1'.repeat(30);
@@ -62,11 +107,23 @@ describe('who may open an application for review, and its files', () => {
     mkdirSync(path.dirname(storedPath(uploadDir, storedName)), { recursive: true });
     writeFileSync(storedPath(uploadDir, storedName), fixtureBytes('sample.pdf'));
     const bytes = fixtureBytes('sample.pdf').length;
-    const pdf = { kind: 'pdf' as const, contentType: 'application/pdf', sizeBytes: bytes, sha256: '1'.repeat(64), storedName };
-    const [nominationFile] = await h.db.insert(evidenceFiles).values({ ...pdf, nominationId: nomination!.id, originalName: 'Lincoln letter.pdf' }).returning();
+    const pdf = {
+      kind: 'pdf' as const,
+      contentType: 'application/pdf',
+      sizeBytes: bytes,
+      sha256: '1'.repeat(64),
+      storedName,
+    };
+    const [nominationFile] = await h.db
+      .insert(evidenceFiles)
+      .values({ ...pdf, nominationId: nomination!.id, originalName: 'Lincoln letter.pdf' })
+      .returning();
     // A file left on a criterion the school did not choose: not part of what reviewers read.
     const unchosen = lincoln.cycleCriteria.filter((c) => !c.required)[5]!;
-    const [stray] = await h.db.insert(evidenceFiles).values({ ...pdf, applicationId: lincolnId, criterionId: unchosen.id, originalName: 'Stray.pdf' }).returning();
+    const [stray] = await h.db
+      .insert(evidenceFiles)
+      .values({ ...pdf, applicationId: lincolnId, criterionId: unchosen.id, originalName: 'Stray.pdf' })
+      .returning();
 
     const lincolnFiles = await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, lincolnId));
     fileUrls = (id) => [
@@ -74,11 +131,17 @@ describe('who may open an application for review, and its files', () => {
       `/reviews/${id}/files/${nominationFile!.publicId}`,
       `/reviews/${id}/nominations/${nomination!.id}/files/${nominationFile!.publicId}`,
     ];
-    const [rooseveltEvidence] = await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, rooseveltId));
+    const [rooseveltEvidence] = await h.db
+      .select()
+      .from(evidenceFiles)
+      .where(eq(evidenceFiles.applicationId, rooseveltId));
     rooseveltFile = rooseveltEvidence!.publicId;
     unchosenFile = stray!.publicId;
 
-    const [round] = await h.db.insert(reviewRounds).values({ cycleId, number: 1, name: 'Round 1', dueAt: new Date(h.clock().getTime() + 10 * DAY) }).returning();
+    const [round] = await h.db
+      .insert(reviewRounds)
+      .values({ cycleId, number: 1, name: 'Round 1', dueAt: new Date(h.clock().getTime() + 10 * DAY) })
+      .returning();
     const reviewers = {
       fair: 'fair@panel.example.net',
       declared: 'declared@panel.example.net',
@@ -89,10 +152,15 @@ describe('who may open an application for review, and its files', () => {
       const user = await createUser(h.db, { email, name: `Reviewer ${key}`, roles: ['reviewer'] });
       // "elsewhere" reads Roosevelt only: Lincoln is not theirs to open.
       const applicationId = key === 'elsewhere' ? rooseveltId : lincolnId;
-      const [row] = await h.db.insert(assignments).values({ roundId: round!.id, applicationId, reviewerId: user.id }).returning();
+      const [row] = await h.db
+        .insert(assignments)
+        .values({ roundId: round!.id, applicationId, reviewerId: user.id })
+        .returning();
       assigned[key] = row!.id;
       if (key === 'declared') {
-        await h.db.insert(reviewerConflicts).values({ reviewerId: user.id, schoolId: lincolnSchoolId, source: 'declared', reason: 'I coach there.' });
+        await h.db
+          .insert(reviewerConflicts)
+          .values({ reviewerId: user.id, schoolId: lincolnSchoolId, source: 'declared', reason: 'I coach there.' });
       }
       agents[key] = h.agent();
       await signIn(agents[key], email);
@@ -132,7 +200,12 @@ describe('who may open an application for review, and its files', () => {
 
   for (const mode of ['normal', 'blind'] as const) {
     describe(`in ${mode} mode`, () => {
-      before(() => h.db.update(cycles).set({ blindReview: mode === 'blind' }).where(eq(cycles.id, cycleId)));
+      before(() =>
+        h.db
+          .update(cycles)
+          .set({ blindReview: mode === 'blind' })
+          .where(eq(cycles.id, cycleId)),
+      );
 
       it('gives a reviewer with a declared conflict 404 for the review page, its form and each file', async () => {
         await expectNothingOpens(agents.declared, assigned.declared);
@@ -147,14 +220,18 @@ describe('who may open an application for review, and its files', () => {
         const own = await agents.elsewhere.get(`/reviews/${assigned.elsewhere}`);
         expect(own.status).to.equal(200);
         expect(own.text).not.to.contain('Lincoln');
-        expect((await agents.elsewhere.get(`/reviews/${assigned.elsewhere}/files/${fileUrls(0)[0]!.split('/').pop()}`)).status).to.equal(404);
+        expect(
+          (await agents.elsewhere.get(`/reviews/${assigned.elsewhere}/files/${fileUrls(0)[0]!.split('/').pop()}`))
+            .status,
+        ).to.equal(404);
       });
 
       it('still serves the fair reviewer, with neutral file names when blind', async () => {
         for (const url of fileUrls(assigned.fair)) {
           const res = await agents.fair.get(url);
           expect(res.status, url).to.equal(200);
-          if (mode === 'blind') expect(res.headers['content-disposition']).to.match(/^attachment; filename="Evidence \d\.(pdf|xlsx)"$/);
+          if (mode === 'blind')
+            expect(res.headers['content-disposition']).to.match(/^attachment; filename="Evidence \d\.(pdf|xlsx)"$/);
           else expect(res.headers['content-disposition']).to.contain('Lincoln');
         }
       });
@@ -167,7 +244,10 @@ describe('who may open an application for review, and its files', () => {
     expect(page.status).to.equal(404);
     expect(page.text).to.contain('We could not find that review.');
     expect(page.text.toLowerCase()).not.to.contain('lincoln');
-    const post = await submitForm(agent, '/reviews', `/reviews/${assignmentId}`, { action: 'submit', recommendation: 'gold' });
+    const post = await submitForm(agent, '/reviews', `/reviews/${assignmentId}`, {
+      action: 'submit',
+      recommendation: 'gold',
+    });
     expect(post.status).to.equal(404);
     for (const url of fileUrls(assignmentId)) {
       const res = await agent.get(url);

@@ -27,7 +27,12 @@ describe('saving one review from two windows', () => {
   }
 
   async function post(agent: Agent, opened: { token: string; version: string }, comment: string) {
-    const form = new URLSearchParams({ _csrf: opened.token, version: opened.version, [`comment_${firstCriterion}`]: comment, action: 'save' });
+    const form = new URLSearchParams({
+      _csrf: opened.token,
+      version: opened.version,
+      [`comment_${firstCriterion}`]: comment,
+      action: 'save',
+    });
     return agent.post(`/reviews/${assignmentId}`).type('form').send(form.toString());
   }
 
@@ -44,12 +49,26 @@ describe('saving one review from two windows', () => {
     await signIn(principal, 'principal@lincoln.pps.example.org');
     const schoolId = await addSchool(principal);
     const applicationId = await startApplication(principal, schoolId, cycleId);
-    const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const cycleCriteria = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     await completeAndSubmit(principal, applicationId, cycleCriteria);
     firstCriterion = cycleCriteria[0]!.id;
-    const [round] = await h.db.insert(reviewRounds).values({ cycleId, number: 1, name: 'Round 1', dueAt: new Date(h.clock().getTime() + 10 * DAY) }).returning();
-    const reviewer = await createUser(h.db, { email: 'rita@panel.example.net', name: 'Rita Reviewer', roles: ['reviewer'] });
-    const [row] = await h.db.insert(assignments).values({ roundId: round!.id, applicationId, reviewerId: reviewer.id }).returning();
+    const [round] = await h.db
+      .insert(reviewRounds)
+      .values({ cycleId, number: 1, name: 'Round 1', dueAt: new Date(h.clock().getTime() + 10 * DAY) })
+      .returning();
+    const reviewer = await createUser(h.db, {
+      email: 'rita@panel.example.net',
+      name: 'Rita Reviewer',
+      roles: ['reviewer'],
+    });
+    const [row] = await h.db
+      .insert(assignments)
+      .values({ roundId: round!.id, applicationId, reviewerId: reviewer.id })
+      .returning();
     assignmentId = row!.id;
     // The same reviewer, signed in on two devices.
     laptop = h.agent();
@@ -74,8 +93,12 @@ describe('saving one review from two windows', () => {
     expect(page).to.contain('This review changed since you opened it');
     // Both texts are on the page: the saved one above, the person's own in the form.
     expect(page).to.contain('Written on the laptop: strong evidence of detracking.');
-    expect(page).to.match(/<textarea[^>]*name="comment_\d+"[^>]*>Written on the phone: the master schedule proves it\.<\/textarea>/);
-    expect(await savedComment(), 'the stale save overwrote the newer one').to.equal('Written on the laptop: strong evidence of detracking.');
+    expect(page).to.match(
+      /<textarea[^>]*name="comment_\d+"[^>]*>Written on the phone: the master schedule proves it\.<\/textarea>/,
+    );
+    expect(await savedComment(), 'the stale save overwrote the newer one').to.equal(
+      'Written on the laptop: strong evidence of detracking.',
+    );
 
     // The refused page carries the current version: saving from it is the reviewer's choice.
     const again = await post(phone, formOf(stale.text), 'Both: detracking, and the master schedule proves it.');
@@ -85,7 +108,10 @@ describe('saving one review from two windows', () => {
 
   it('keeps one edit when two saves from the same page race', async () => {
     const opened = formOf((await laptop.get(`/reviews/${assignmentId}`)).text);
-    const [a, b] = await Promise.all([post(laptop, opened, 'Race A.'), post(phone, { ...opened, token: formOf((await phone.get(`/reviews/${assignmentId}`)).text).token }, 'Race B.')]);
+    const [a, b] = await Promise.all([
+      post(laptop, opened, 'Race A.'),
+      post(phone, { ...opened, token: formOf((await phone.get(`/reviews/${assignmentId}`)).text).token }, 'Race B.'),
+    ]);
     expect([a.status, b.status].sort()).to.deep.equal([303, 409]);
     const winner = a.status === 303 ? 'Race A.' : 'Race B.';
     expect(await savedComment()).to.equal(winner);

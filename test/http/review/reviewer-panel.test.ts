@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
-import { applications, criteria, cycleReviewers, reviewerConflicts, reviewerProfiles, users } from '../../../models/schema.js';
+import {
+  applications,
+  criteria,
+  cycleReviewers,
+  reviewerConflicts,
+  reviewerProfiles,
+  users,
+} from '../../../models/schema.js';
 import { conflictPairs } from '../../../server/services/review/conflicts.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { STRONG_PASSWORD, createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
@@ -17,7 +24,11 @@ describe('the review panel: invitations, profiles and conflicts', () => {
   before(async () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
-    const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const cycleCriteria = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] });
     await createUser(h.db, { email: 'principal@lincoln.pps.example.org' });
     const principal = h.agent();
@@ -34,7 +45,9 @@ describe('the review panel: invitations, profiles and conflicts', () => {
   const invitationsPage = () => `/admin/cycles/${cycleId}/reviewer-invitations`;
 
   it('refuses a pasted list with a bad address and invites nobody', async () => {
-    const res = await submitForm(admin, invitationsPage(), invitationsPage(), { emails: 'good@uni.example.edu, not-an-address' });
+    const res = await submitForm(admin, invitationsPage(), invitationsPage(), {
+      emails: 'good@uni.example.edu, not-an-address',
+    });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('These are not e-mail addresses: not-an-address. Nobody was invited.');
     expect(res.text).to.contain('good@uni.example.edu, not-an-address');
@@ -54,15 +67,25 @@ describe('the review panel: invitations, profiles and conflicts', () => {
     const reviewer = h.agent();
     const form = await reviewer.get(link);
     expect(form.text).to.contain('This invitation was sent to rosa.researcher@uni.example.edu');
-    const weak = await submitForm(reviewer, link, link, { name: 'Rosa Researcher', password: 'short', maxLoad: 'lots' });
+    const weak = await submitForm(reviewer, link, link, {
+      name: 'Rosa Researcher',
+      password: 'short',
+      maxLoad: 'lots',
+    });
     expect(weak.status).to.equal(422);
     expect(weak.text).to.contain('Use at least 10 characters.');
     expect(weak.text).to.contain('Enter how many applications you can review, from 0 to 100.');
     expect(weak.text).to.contain('value="Rosa Researcher"');
 
     const joined = await submitForm(reviewer, link, link, {
-      name: 'Rosa Researcher', password: STRONG_PASSWORD, affiliation: 'State University', district: '', state: 'CA',
-      expertise: ['A healthy school culture', 'More and better learning time', 'A healthy school culture'], gradeLevels: ['high', 'bogus'], maxLoad: '6',
+      name: 'Rosa Researcher',
+      password: STRONG_PASSWORD,
+      affiliation: 'State University',
+      district: '',
+      state: 'CA',
+      expertise: ['A healthy school culture', 'More and better learning time', 'A healthy school culture'],
+      gradeLevels: ['high', 'bogus'],
+      maxLoad: '6',
     });
     expect(joined.status, joined.text).to.equal(303);
     expect(joined.headers.location).to.equal('/reviewer/conflicts');
@@ -85,7 +108,9 @@ describe('the review panel: invitations, profiles and conflicts', () => {
 
   it('asks an existing account to sign in, and refuses someone signed in with another address', async () => {
     await h.deliverMail();
-    const mail = await h.sink.waitFor((m) => m.to.includes('principal@lincoln.pps.example.org') && m.subject.startsWith('Invitation to review'));
+    const mail = await h.sink.waitFor(
+      (m) => m.to.includes('principal@lincoln.pps.example.org') && m.subject.startsWith('Invitation to review'),
+    );
     const link = linkIn(mail.text, '/reviewer-invitations/');
     expect((await h.agent().get(link)).text).to.contain('already has an account');
     const other = h.agent();
@@ -109,7 +134,9 @@ describe('the review panel: invitations, profiles and conflicts', () => {
     const [colleague] = await h.db.select().from(users).where(eq(users.email, 'colleague@lincoln.pps.example.org'));
     await createUser(h.db, { email: 'district@pps.example.org', roles: ['reviewer'] });
     const [districtReviewer] = await h.db.select().from(users).where(eq(users.email, 'district@pps.example.org'));
-    await h.db.insert(reviewerProfiles).values({ userId: districtReviewer!.id, district: ' portland public schools ', state: 'OR' });
+    await h.db
+      .insert(reviewerProfiles)
+      .values({ userId: districtReviewer!.id, district: ' portland public schools ', state: 'OR' });
     await createUser(h.db, { email: 'someone@gmail.com', roles: ['reviewer'] });
     const [gmail] = await h.db.select().from(users).where(eq(users.email, 'someone@gmail.com'));
 
@@ -117,26 +144,43 @@ describe('the review panel: invitations, profiles and conflicts', () => {
       reviewerIds: [rosa!.id, principal!.id, colleague!.id, districtReviewer!.id, gmail!.id],
       applicationIds: [lincolnApp],
     });
-    expect(pairs.map((p) => [p.reviewerId, p.reason])).to.deep.equal([
-      [principal!.id, 'a contact of the school'],
-      [colleague!.id, "same e-mail domain as the school's contacts"],
-      [districtReviewer!.id, "works in the school's district"],
-    ].sort((a, b) => Number(a[0]) - Number(b[0])));
+    expect(pairs.map((p) => [p.reviewerId, p.reason])).to.deep.equal(
+      [
+        [principal!.id, 'a contact of the school'],
+        [colleague!.id, "same e-mail domain as the school's contacts"],
+        [districtReviewer!.id, "works in the school's district"],
+      ].sort((a, b) => Number(a[0]) - Number(b[0])),
+    );
 
     const rosaAgent = h.agent();
     await signIn(rosaAgent, 'rosa.researcher@uni.example.edu');
-    const noReason = await submitForm(rosaAgent, '/reviewer/conflicts', '/reviewer/conflicts', { schoolId: String(lincolnSchool), reason: '' });
+    const noReason = await submitForm(rosaAgent, '/reviewer/conflicts', '/reviewer/conflicts', {
+      schoolId: String(lincolnSchool),
+      reason: '',
+    });
     expect(noReason.status).to.equal(422);
-    const declared = await submitForm(rosaAgent, '/reviewer/conflicts', '/reviewer/conflicts', { schoolId: String(lincolnSchool), reason: 'I coached there' });
+    const declared = await submitForm(rosaAgent, '/reviewer/conflicts', '/reviewer/conflicts', {
+      schoolId: String(lincolnSchool),
+      reason: 'I coached there',
+    });
     expect(declared.status).to.equal(303);
-    expect((await conflictPairs(h.db, { reviewerIds: [rosa!.id], applicationIds: [lincolnApp] }))[0]?.reason).to.equal('declared: I coached there');
+    expect((await conflictPairs(h.db, { reviewerIds: [rosa!.id], applicationIds: [lincolnApp] }))[0]?.reason).to.equal(
+      'declared: I coached there',
+    );
 
-    await h.db.insert(cycleReviewers).values([{ cycleId, userId: gmail!.id, maxLoad: 5 }, { cycleId, userId: colleague!.id, maxLoad: 5 }]);
+    await h.db.insert(cycleReviewers).values([
+      { cycleId, userId: gmail!.id, maxLoad: 5 },
+      { cycleId, userId: colleague!.id, maxLoad: 5 },
+    ]);
     const conflictsPage = `/admin/cycles/${cycleId}/conflicts`;
     const list = await admin.get(conflictsPage);
     expect(list.text).to.contain('declared: I coached there');
     expect(list.text).to.contain('same e-mail domain as the school');
-    const added = await submitForm(admin, conflictsPage, conflictsPage, { reviewerId: String(gmail!.id), schoolId: String(lincolnSchool), reason: 'Sibling teaches there' });
+    const added = await submitForm(admin, conflictsPage, conflictsPage, {
+      reviewerId: String(gmail!.id),
+      schoolId: String(lincolnSchool),
+      reason: 'Sibling teaches there',
+    });
     expect(added.status).to.equal(303);
     const [row] = await h.db.select().from(reviewerConflicts).where(eq(reviewerConflicts.reviewerId, gmail!.id));
     expect(row?.source).to.equal('admin');
@@ -145,15 +189,24 @@ describe('the review panel: invitations, profiles and conflicts', () => {
     const gmailAgent = h.agent();
     await signIn(gmailAgent, 'someone@gmail.com');
     await submitForm(gmailAgent, '/reviewer/conflicts', `/reviewer/conflicts/${lincolnSchool}/remove`, {});
-    expect(await h.db.select().from(reviewerConflicts).where(eq(reviewerConflicts.reviewerId, gmail!.id))).to.have.length(1);
-    expect((await h.db.select().from(applications).where(eq(applications.id, lincolnApp)))[0]?.status).to.equal('submitted');
+    expect(
+      await h.db.select().from(reviewerConflicts).where(eq(reviewerConflicts.reviewerId, gmail!.id)),
+    ).to.have.length(1);
+    expect((await h.db.select().from(applications).where(eq(applications.id, lincolnApp)))[0]?.status).to.equal(
+      'submitted',
+    );
   });
 
   it('keeps the panel pages for admins, and conflict pages for reviewers', async () => {
     const principalOnly = h.agent();
     await createUser(h.db, { email: 'plain@school.example.org' });
     await signIn(principalOnly, 'plain@school.example.org');
-    for (const url of [invitationsPage(), `/admin/cycles/${cycleId}/conflicts`, '/reviewer/conflicts', '/reviewer/profile']) {
+    for (const url of [
+      invitationsPage(),
+      `/admin/cycles/${cycleId}/conflicts`,
+      '/reviewer/conflicts',
+      '/reviewer/profile',
+    ]) {
       expect((await principalOnly.get(url)).status, url).to.equal(403);
     }
     const anonymous = await h.agent().get('/reviewer/conflicts');

@@ -16,7 +16,13 @@ import { storedPath } from '../../../server/storage/evidence-files.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { csrfTokenFrom } from '../../helpers/forms.js';
-import { addSchool, completeAndSubmit, fixtureBytes, saveCriterion, startApplication } from '../../helpers/applicant.js';
+import {
+  addSchool,
+  completeAndSubmit,
+  fixtureBytes,
+  saveCriterion,
+  startApplication,
+} from '../../helpers/applicant.js';
 
 type Agent = ReturnType<Harness['agent']>;
 const DAY = 24 * 60 * 60 * 1000;
@@ -39,7 +45,10 @@ describe('reviewers score their assigned applications', () => {
 
   /** A complete review: every chosen criterion scored, a recommendation, and any extra fields. */
   const fullReview = (score: string, comment: string, extra: Array<[string, string]> = []): Array<[string, string]> => [
-    ...scored.flatMap((c): Array<[string, string]> => [[`score_${c.id}`, score], [`comment_${c.id}`, comment]]),
+    ...scored.flatMap((c): Array<[string, string]> => [
+      [`score_${c.id}`, score],
+      [`comment_${c.id}`, comment],
+    ]),
     ['recommendation', 'gold'],
     ...extra,
   ];
@@ -47,37 +56,65 @@ describe('reviewers score their assigned applications', () => {
   before(async () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
-    const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const cycleCriteria = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     await createUser(h.db, { email: 'principal@lincoln.pps.example.org', name: 'Pat Principal' });
     const lincoln = h.agent();
     await signIn(lincoln, 'principal@lincoln.pps.example.org');
     const schoolId = await addSchool(lincoln);
     applicationId = await startApplication(lincoln, schoolId, cycleId);
     const first = cycleCriteria[0]!;
-    await saveCriterion(lincoln, applicationId, first.id, { answer: 'draft', files: [{ name: 'sample.pdf', as: 'Lincoln HS budget.pdf' }] });
+    await saveCriterion(lincoln, applicationId, first.id, {
+      answer: 'draft',
+      files: [{ name: 'sample.pdf', as: 'Lincoln HS budget.pdf' }],
+    });
     await completeAndSubmit(lincoln, applicationId, cycleCriteria);
     scored = cycleCriteria.filter((c) => c.required).concat(cycleCriteria.filter((c) => !c.required).slice(0, 4));
     await h.db
       .update(applicationAnswers)
-      .set({ answer: 'Lincoln High School serves Portland families in Portland Public Schools. At Lincoln, every class is detracked.' })
+      .set({
+        answer:
+          'Lincoln High School serves Portland families in Portland Public Schools. At Lincoln, every class is detracked.',
+      })
       .where(and(eq(applicationAnswers.applicationId, applicationId), eq(applicationAnswers.criterionId, first.id)));
 
     // A confirmed nomination with a letter, made directly: its path through the pages is tested elsewhere.
     const [nomination] = await h.db
       .insert(nominations)
       .values({
-        cycleId, schoolId, schoolName: 'Lincoln High School', district: 'Portland Public Schools', city: 'Portland', state: 'OR',
-        matchKey: 'lincoln', nominatorName: 'Nia Neighbor', nominatorEmail: 'nia@neighbors.example.net', relationship: 'parent',
-        reason: 'Lincoln HS opened its AP classes to everyone in Portland.', criterionIds: [first.id], status: 'confirmed',
-        confirmTokenHash: 'reviewing-test-token', confirmExpiresAt: h.clock(), confirmedAt: h.clock(), applicationId,
+        cycleId,
+        schoolId,
+        schoolName: 'Lincoln High School',
+        district: 'Portland Public Schools',
+        city: 'Portland',
+        state: 'OR',
+        matchKey: 'lincoln',
+        nominatorName: 'Nia Neighbor',
+        nominatorEmail: 'nia@neighbors.example.net',
+        relationship: 'parent',
+        reason: 'Lincoln HS opened its AP classes to everyone in Portland.',
+        criterionIds: [first.id],
+        status: 'confirmed',
+        confirmTokenHash: 'reviewing-test-token',
+        confirmExpiresAt: h.clock(),
+        confirmedAt: h.clock(),
+        applicationId,
       })
       .returning();
     const storedName = 'ab/ab' + '0'.repeat(30);
     mkdirSync(path.dirname(storedPath(path.join(h.dataDir, 'uploads'), storedName)), { recursive: true });
     writeFileSync(storedPath(path.join(h.dataDir, 'uploads'), storedName), fixtureBytes('sample.pdf'));
     await h.db.insert(evidenceFiles).values({
-      nominationId: nomination!.id, originalName: 'Letter from Lincoln parents.pdf', storedName, kind: 'pdf',
-      contentType: 'application/pdf', sizeBytes: fixtureBytes('sample.pdf').length, sha256: '0'.repeat(64),
+      nominationId: nomination!.id,
+      originalName: 'Letter from Lincoln parents.pdf',
+      storedName,
+      kind: 'pdf',
+      contentType: 'application/pdf',
+      sizeBytes: fixtureBytes('sample.pdf').length,
+      sha256: '0'.repeat(64),
     });
 
     const [round] = await h.db
@@ -86,7 +123,11 @@ describe('reviewers score their assigned applications', () => {
       .returning();
     roundId = round!.id;
     for (const name of ['rita', 'ravi', 'rosa'] as const) {
-      const user = await createUser(h.db, { email: `${name}@panel.example.net`, name: `${name[0]!.toUpperCase()}${name.slice(1)} Reviewer`, roles: ['reviewer'] });
+      const user = await createUser(h.db, {
+        email: `${name}@panel.example.net`,
+        name: `${name[0]!.toUpperCase()}${name.slice(1)} Reviewer`,
+        roles: ['reviewer'],
+      });
       const [row] = await h.db.insert(assignments).values({ roundId, applicationId, reviewerId: user.id }).returning();
       ids[name] = row!.id;
       agents[name] = h.agent();
@@ -116,13 +157,19 @@ describe('reviewers score their assigned applications', () => {
     for (const c of scored) expect(page.text).to.contain(`name="score_${c.id}" value="5"`);
     expect(page.text).to.contain('aria-describedby="guidance-');
     expect(page.text).to.contain('5 (highest)');
-    expect(page.text).to.contain('You will see the other reviewers’ reviews of this application here once you submit yours.');
+    expect(page.text).to.contain(
+      'You will see the other reviewers’ reviews of this application here once you submit yours.',
+    );
     expect(page.text).not.to.contain('name="siteVisitNotes"');
   });
 
   it('saves a partial draft and shows it again', async () => {
     const [c1] = scored;
-    const res = await postReview(agents.rita, ids.rita, [['action', 'save'], [`score_${c1!.id}`, '4'], [`comment_${c1!.id}`, 'Detracked ninth grade.']]);
+    const res = await postReview(agents.rita, ids.rita, [
+      ['action', 'save'],
+      [`score_${c1!.id}`, '4'],
+      [`comment_${c1!.id}`, 'Detracked ninth grade.'],
+    ]);
     expect(res.status, res.text).to.equal(303);
     const page = await agents.rita.get(`/reviews/${ids.rita}`);
     expect(page.text).to.contain('Your draft is saved.');
@@ -135,7 +182,11 @@ describe('reviewers score their assigned applications', () => {
 
   it('refuses to submit without every score and a recommendation, keeping what was typed', async () => {
     const [c1, c2] = scored;
-    const res = await postReview(agents.rita, ids.rita, [['action', 'submit'], [`score_${c1!.id}`, '4'], [`comment_${c2!.id}`, 'Still thinking about culture.']]);
+    const res = await postReview(agents.rita, ids.rita, [
+      ['action', 'submit'],
+      [`score_${c1!.id}`, '4'],
+      [`comment_${c2!.id}`, 'Still thinking about culture.'],
+    ]);
     expect(res.status).to.equal(422);
     expect(res.text).to.contain(`Criterion 2 “${c2!.title}”: choose a score.`);
     expect(res.text).to.contain('Choose your overall recommendation.');
@@ -154,12 +205,36 @@ describe('reviewers score their assigned applications', () => {
       { fields: [[`score_${c}`, '3.5']], message: 'Criterion 1: choose one score from 1 to 5.' },
       { fields: [[`score_${c}`, '99999999999999999999']], message: 'Criterion 1: choose one score from 1 to 5.' },
       { fields: [[`score_${c}`, '<script>alert(1)</script>']], message: 'Criterion 1: choose one score from 1 to 5.' },
-      { fields: [[`score_${c}`, '2'], [`score_${c}`, '3']], message: 'Criterion 1: choose one score from 1 to 5.' },
+      {
+        fields: [
+          [`score_${c}`, '2'],
+          [`score_${c}`, '3'],
+        ],
+        message: 'Criterion 1: choose one score from 1 to 5.',
+      },
       { fields: [['recommendation', 'platinum']], message: 'Choose Gold, Silver or Not recommended.' },
-      { fields: [['recommendation', 'gold'], ['recommendation', 'silver']], message: 'Choose Gold, Silver or Not recommended.' },
-      { fields: [[`comment_${c}`, 'x'.repeat(5001)]], message: 'Keep the comment on criterion 1 to 5,000 characters (this has 5,001).' },
-      { fields: [['confidentialNote', 'y'.repeat(6000)]], message: 'Keep the note to the program staff to 5,000 characters (this has 6,000).' },
-      { fields: [['confidentialNote', 'a'], ['confidentialNote', 'b']], message: 'Send the note to the program staff once.' },
+      {
+        fields: [
+          ['recommendation', 'gold'],
+          ['recommendation', 'silver'],
+        ],
+        message: 'Choose Gold, Silver or Not recommended.',
+      },
+      {
+        fields: [[`comment_${c}`, 'x'.repeat(5001)]],
+        message: 'Keep the comment on criterion 1 to 5,000 characters (this has 5,001).',
+      },
+      {
+        fields: [['confidentialNote', 'y'.repeat(6000)]],
+        message: 'Keep the note to the program staff to 5,000 characters (this has 6,000).',
+      },
+      {
+        fields: [
+          ['confidentialNote', 'a'],
+          ['confidentialNote', 'b'],
+        ],
+        message: 'Send the note to the program staff once.',
+      },
     ];
     for (const { fields, message } of cases) {
       const res = await postReview(agents.ravi, ids.ravi, [['action', 'save'], ...fields]);
@@ -170,7 +245,13 @@ describe('reviewers score their assigned applications', () => {
     const [row] = await h.db.select().from(assignments).where(eq(assignments.id, ids.ravi));
     expect(row?.status).to.equal('assigned');
     // Control characters are dropped rather than refused; unknown and unchosen fields are ignored.
-    const odd = await postReview(agents.ravi, ids.ravi, [['action', 'save'], ['confidentialNote', 'nul\u0000here'], ['score_999999', '3'], ['__proto__', 'x'], ['action', 'submit']]);
+    const odd = await postReview(agents.ravi, ids.ravi, [
+      ['action', 'save'],
+      ['confidentialNote', 'nul\u0000here'],
+      ['score_999999', '3'],
+      ['__proto__', 'x'],
+      ['action', 'submit'],
+    ]);
     expect(odd.status, odd.text).to.equal(303);
     const [saved] = await h.db.select().from(assignments).where(eq(assignments.id, ids.ravi));
     expect(saved?.confidentialNote).to.equal('nulhere');
@@ -180,7 +261,14 @@ describe('reviewers score their assigned applications', () => {
   });
 
   it('shows the other submitted reviews only after submitting, and never their confidential notes', async () => {
-    const submitted = await postReview(agents.rita, ids.rita, fullReview('4', 'Rita: strong detracking.', [['action', 'submit'], ['confidentialNote', 'RITA-SECRET']]));
+    const submitted = await postReview(
+      agents.rita,
+      ids.rita,
+      fullReview('4', 'Rita: strong detracking.', [
+        ['action', 'submit'],
+        ['confidentialNote', 'RITA-SECRET'],
+      ]),
+    );
     expect(submitted.status, submitted.text).to.equal(303);
     const ritaPage = await agents.rita.get(`/reviews/${ids.rita}`);
     expect(ritaPage.text).to.contain('Your review is submitted.');
@@ -191,7 +279,14 @@ describe('reviewers score their assigned applications', () => {
     expect(raviBefore.text).not.to.contain('Rita: strong detracking.');
     expect(raviBefore.text).to.contain('once you submit yours');
 
-    const raviSubmits = await postReview(agents.ravi, ids.ravi, fullReview('2', 'Ravi: Lincoln tracks math.', [['action', 'submit'], ['confidentialNote', 'RAVI-SECRET']]));
+    const raviSubmits = await postReview(
+      agents.ravi,
+      ids.ravi,
+      fullReview('2', 'Ravi: Lincoln tracks math.', [
+        ['action', 'submit'],
+        ['confidentialNote', 'RAVI-SECRET'],
+      ]),
+    );
     expect(raviSubmits.status, raviSubmits.text).to.equal(303);
     const raviAfter = await agents.ravi.get(`/reviews/${ids.ravi}`);
     expect(raviAfter.text).to.contain('Rita: strong detracking.');
@@ -205,21 +300,35 @@ describe('reviewers score their assigned applications', () => {
     expect(ritaAfter.text).to.contain('Recommendation: Gold');
     expect(ritaAfter.text).not.to.contain('RAVI-SECRET');
     // Rosa's draft stays hers: the others never see a review before it is submitted.
-    await postReview(agents.rosa, ids.rosa, [['action', 'save'], [`comment_${scored[0]!.id}`, 'Rosa draft thoughts']]);
+    await postReview(agents.rosa, ids.rosa, [
+      ['action', 'save'],
+      [`comment_${scored[0]!.id}`, 'Rosa draft thoughts'],
+    ]);
     expect((await agents.rita.get(`/reviews/${ids.rita}`)).text).not.to.contain('Rosa draft thoughts');
     expect((await agents.rosa.get(`/reviews/${ids.rosa}`)).text).not.to.contain('Ravi: Lincoln tracks math.');
   });
 
   it('keeps a submitted review editable, and complete, until the due date', async () => {
     const c = scored[0]!.id;
-    const edited = await postReview(agents.rita, ids.rita, fullReview('3', 'Rita, on second thought.', [['action', 'submit']]));
+    const edited = await postReview(
+      agents.rita,
+      ids.rita,
+      fullReview('3', 'Rita, on second thought.', [['action', 'submit']]),
+    );
     expect(edited.status).to.equal(303);
-    const cleared = await postReview(agents.rita, ids.rita, [['action', 'save'], [`score_${c}`, ''], ['recommendation', 'gold']]);
+    const cleared = await postReview(agents.rita, ids.rita, [
+      ['action', 'save'],
+      [`score_${c}`, ''],
+      ['recommendation', 'gold'],
+    ]);
     expect(cleared.status).to.equal(422);
     expect(cleared.text).to.contain('choose a score.');
     const [row] = await h.db.select().from(assignments).where(eq(assignments.id, ids.rita));
     expect(row?.status).to.equal('submitted');
-    const [score] = await h.db.select().from(reviewScores).where(and(eq(reviewScores.assignmentId, ids.rita), eq(reviewScores.criterionId, c)));
+    const [score] = await h.db
+      .select()
+      .from(reviewScores)
+      .where(and(eq(reviewScores.assignmentId, ids.rita), eq(reviewScores.criterionId, c)));
     expect(score).to.deep.include({ score: 3, comment: 'Rita, on second thought.' });
   });
 
@@ -231,15 +340,20 @@ describe('reviewers score their assigned applications', () => {
       for (const res of [dashboard, page]) {
         expect(res.status).to.equal(200);
         expect(res.text).to.contain(`Application no. ${applicationId}`);
-        for (const word of ['lincoln', 'portland', 'nia neighbor']) expect(res.text.toLowerCase(), word).not.to.contain(word);
+        for (const word of ['lincoln', 'portland', 'nia neighbor'])
+          expect(res.text.toLowerCase(), word).not.to.contain(word);
       }
-      expect(page.text).to.contain('[school] serves [city] families in [district]. At [school], every class is detracked.');
+      expect(page.text).to.contain(
+        '[school] serves [city] families in [district]. At [school], every class is detracked.',
+      );
       expect(page.text).to.contain('[school] opened its AP classes to everyone in [city].');
       expect(page.text).to.contain('Ravi: [school] tracks math.');
       expect(page.text).to.contain('Evidence 1.pdf');
       expect(page.text).to.contain('Evidence 2.pdf');
       expect(page.text).to.contain('Nominator 1');
-      const links = [...page.text.matchAll(/href="(\/reviews\/\d+\/(?:nominations\/\d+\/)?files\/[0-9a-f-]+)"/g)].map((m) => m[1]!);
+      const links = [...page.text.matchAll(/href="(\/reviews\/\d+\/(?:nominations\/\d+\/)?files\/[0-9a-f-]+)"/g)].map(
+        (m) => m[1]!,
+      );
       expect(links).to.have.length(2);
       const names = [];
       for (const link of links) {
@@ -254,25 +368,47 @@ describe('reviewers score their assigned applications', () => {
     }
     const open = await agents.rita.get(`/reviews/${ids.rita}`);
     const link = /href="(\/reviews\/\d+\/files\/[0-9a-f-]+)"/.exec(open.text)![1]!;
-    expect((await agents.rita.get(link)).headers['content-disposition']).to.equal('attachment; filename="Lincoln HS budget.pdf"');
+    expect((await agents.rita.get(link)).headers['content-disposition']).to.equal(
+      'attachment; filename="Lincoln HS budget.pdf"',
+    );
   });
 
   it('asks for site-visit notes in a finalist round', async () => {
     const [finals] = await h.db
       .insert(reviewRounds)
-      .values({ cycleId, number: 2, name: 'Finalists', siteVisit: true, dueAt: new Date(h.clock().getTime() + 20 * DAY) })
+      .values({
+        cycleId,
+        number: 2,
+        name: 'Finalists',
+        siteVisit: true,
+        dueAt: new Date(h.clock().getTime() + 20 * DAY),
+      })
       .returning();
     const [own] = await h.db.select().from(assignments).where(eq(assignments.id, ids.rita));
-    const [assignment] = await h.db.insert(assignments).values({ roundId: finals!.id, applicationId, reviewerId: own!.reviewerId }).returning();
+    const [assignment] = await h.db
+      .insert(assignments)
+      .values({ roundId: finals!.id, applicationId, reviewerId: own!.reviewerId })
+      .returning();
     const page = await agents.rita.get(`/reviews/${assignment!.id}`);
     expect(page.text).to.contain('name="siteVisitNotes"');
     const missing = await postReview(agents.rita, assignment!.id, fullReview('5', 'Finals.', [['action', 'submit']]));
     expect(missing.status).to.equal(422);
     expect(missing.text).to.contain('Write your notes from the site visit.');
-    const done = await postReview(agents.rita, assignment!.id, fullReview('5', 'Finals.', [['action', 'submit'], ['siteVisitNotes', 'Visited two detracked classes.']]));
+    const done = await postReview(
+      agents.rita,
+      assignment!.id,
+      fullReview('5', 'Finals.', [
+        ['action', 'submit'],
+        ['siteVisitNotes', 'Visited two detracked classes.'],
+      ]),
+    );
     expect(done.status).to.equal(303);
     const [row] = await h.db.select().from(assignments).where(eq(assignments.id, assignment!.id));
-    expect(row).to.deep.include({ status: 'submitted', siteVisitNotes: 'Visited two detracked classes.', recommendation: 'gold' });
+    expect(row).to.deep.include({
+      status: 'submitted',
+      siteVisitNotes: 'Visited two detracked classes.',
+      recommendation: 'gold',
+    });
     // Round 1's reviews are not the finalist round's: Ravi's review does not show here.
     expect((await agents.rita.get(`/reviews/${assignment!.id}`)).text).not.to.contain('Ravi: Lincoln tracks math.');
   });
@@ -283,11 +419,18 @@ describe('reviewers score their assigned applications', () => {
     expect(page.text).to.contain('The due date of this round has passed; reviews can no longer be changed.');
     expect(page.text).to.contain('<fieldset disabled>');
     expect(page.text).not.to.contain('value="submit"');
-    const late = await postReview(agents.rita, ids.rita, fullReview('1', 'Too late to change.', [['action', 'submit']]));
+    const late = await postReview(
+      agents.rita,
+      ids.rita,
+      fullReview('1', 'Too late to change.', [['action', 'submit']]),
+    );
     expect(late.status).to.equal(403);
     expect(late.text).to.contain('The due date of this round has passed');
     expect(late.text).to.contain('Too late to change.');
-    const [score] = await h.db.select().from(reviewScores).where(and(eq(reviewScores.assignmentId, ids.rita), eq(reviewScores.criterionId, scored[0]!.id)));
+    const [score] = await h.db
+      .select()
+      .from(reviewScores)
+      .where(and(eq(reviewScores.assignmentId, ids.rita), eq(reviewScores.criterionId, scored[0]!.id)));
     expect(score?.score).to.equal(3);
     expect((await agents.rita.get('/reviews')).text).not.to.contain(`href="/reviews/${ids.rita}"`);
   });

@@ -6,7 +6,18 @@
 // contacts; and the public honoree page keeps the profile it was published with.
 import { expect } from 'chai';
 import { and, asc, eq } from 'drizzle-orm';
-import { applications, assignments, auditLog, criteria, cycles, decisions, reviewRounds, schoolContacts, schools, users } from '../../../models/schema.js';
+import {
+  applications,
+  assignments,
+  auditLog,
+  criteria,
+  cycles,
+  decisions,
+  reviewRounds,
+  schoolContacts,
+  schools,
+  users,
+} from '../../../models/schema.js';
 import { DEMO_CRITERIA, demoCycleDates } from '../../../server/cli/demo-data.js';
 import { snapshotHonoreeSchools } from '../../../server/services/decisions/publishing.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
@@ -43,7 +54,10 @@ describe('nobody takes over a school through a nomination', () => {
     `/applications/${pastApplicationId}/criteria`,
     `/applications/${pastApplicationId}/review`,
   ];
-  const rooseveltPages = () => [`/applications/${rooseveltApplicationId}`, `/applications/${rooseveltApplicationId}/review`];
+  const rooseveltPages = () => [
+    `/applications/${rooseveltApplicationId}`,
+    `/applications/${rooseveltApplicationId}/review`,
+  ];
 
   async function userId(email: string): Promise<number> {
     const [row] = await h.db.select({ id: users.id }).from(users).where(eq(users.email, email));
@@ -78,23 +92,57 @@ describe('nobody takes over a school through a nomination', () => {
     pastYear = current!.year - 1;
     const [past] = await h.db
       .insert(cycles)
-      .values({ programId: current!.programId, year: pastYear, name: `Schools of Opportunity ${pastYear}`, ...demoCycleDates(new Date(h.clock().getTime() - 365 * DAY)), publishedAt: new Date(h.clock().getTime() - 150 * DAY) })
+      .values({
+        programId: current!.programId,
+        year: pastYear,
+        name: `Schools of Opportunity ${pastYear}`,
+        ...demoCycleDates(new Date(h.clock().getTime() - 365 * DAY)),
+        publishedAt: new Date(h.clock().getTime() - 150 * DAY),
+      })
       .returning();
     await h.db.insert(criteria).values(DEMO_CRITERIA.map((c, i) => ({ ...c, cycleId: past!.id, position: i + 1 })));
-    const [pastApplication] = await h.db.insert(applications).values({ cycleId: past!.id, schoolId: lincolnId, status: 'eligible', submittedAt: past!.opensAt }).returning();
+    const [pastApplication] = await h.db
+      .insert(applications)
+      .values({ cycleId: past!.id, schoolId: lincolnId, status: 'eligible', submittedAt: past!.opensAt })
+      .returning();
     pastApplicationId = pastApplication!.id;
-    await h.db.insert(decisions).values({ applicationId: pastApplicationId, cycleId: past!.id, level: 'gold', decidedAt: past!.reviewsDueAt, slug: 'lincoln-high-school', citation: 'For open doors.' });
+    await h.db.insert(decisions).values({
+      applicationId: pastApplicationId,
+      cycleId: past!.id,
+      level: 'gold',
+      decidedAt: past!.reviewsDueAt,
+      slug: 'lincoln-high-school',
+      citation: 'For open doors.',
+    });
     await snapshotHonoreeSchools(h.db, past!.id);
 
     // Roosevelt applies this year; a reviewer at district.example.net is assigned to it.
     roosevelt = await signedIn('head@roosevelt.example.org', 'Robin Head');
-    rooseveltId = await addSchool(roosevelt, { ...LINCOLN, name: 'Roosevelt High School', website: 'https://roosevelt.example.org' });
+    rooseveltId = await addSchool(roosevelt, {
+      ...LINCOLN,
+      name: 'Roosevelt High School',
+      website: 'https://roosevelt.example.org',
+    });
     rooseveltApplicationId = await startApplication(roosevelt, rooseveltId, cycleId);
-    const cycleCriteria = await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
+    const cycleCriteria = await h.db
+      .select()
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     await completeAndSubmit(roosevelt, rooseveltApplicationId, cycleCriteria);
-    const reviewerUser = await createUser(h.db, { email: 'rita@district.example.net', name: 'Rita Reviewer', roles: ['reviewer'] });
-    const [round] = await h.db.insert(reviewRounds).values({ cycleId, number: 1, name: 'Round 1', dueAt: new Date(h.clock().getTime() + 10 * DAY) }).returning();
-    const [assignment] = await h.db.insert(assignments).values({ roundId: round!.id, applicationId: rooseveltApplicationId, reviewerId: reviewerUser.id }).returning();
+    const reviewerUser = await createUser(h.db, {
+      email: 'rita@district.example.net',
+      name: 'Rita Reviewer',
+      roles: ['reviewer'],
+    });
+    const [round] = await h.db
+      .insert(reviewRounds)
+      .values({ cycleId, number: 1, name: 'Round 1', dueAt: new Date(h.clock().getTime() + 10 * DAY) })
+      .returning();
+    const [assignment] = await h.db
+      .insert(assignments)
+      .values({ roundId: round!.id, applicationId: rooseveltApplicationId, reviewerId: reviewerUser.id })
+      .returning();
     assignmentId = assignment!.id;
     reviewer = h.agent();
     await signIn(reviewer, 'rita@district.example.net');
@@ -108,19 +156,33 @@ describe('nobody takes over a school through a nomination', () => {
 
   it('sends the nomination’s invitation to the typed address, but opening it changes nothing', async () => {
     const outsider = h.agent();
-    const res = await nominate(outsider, { ...NOMINATION, schoolId: String(lincolnId), contactEmail: ATTACKER, nominatorEmail: 'mallory.alias@example.com' }, [], {
-      pagePath: `/nominate?school=${lincolnId}`,
-    });
+    const res = await nominate(
+      outsider,
+      {
+        ...NOMINATION,
+        schoolId: String(lincolnId),
+        contactEmail: ATTACKER,
+        nominatorEmail: 'mallory.alias@example.com',
+      },
+      [],
+      {
+        pagePath: `/nominate?school=${lincolnId}`,
+      },
+    );
     expect(res.status, res.text).to.equal(303);
     await confirm(outsider, await confirmLinkFor(h, 'mallory.alias@example.com'));
     await h.deliverMail();
-    const invitation = await h.sink.waitFor((m) => m.to.includes(ATTACKER) && m.subject.includes('is invited to apply'));
+    const invitation = await h.sink.waitFor(
+      (m) => m.to.includes(ATTACKER) && m.subject.includes('is invited to apply'),
+    );
     invitationLink = linkIn(invitation.text, '/invitations/');
 
     const mallory = await signedIn(ATTACKER, 'Mallory Outsider');
     const opened = await mallory.get(invitationLink);
     expect(opened.status).to.equal(200);
-    expect(readable(opened.text)).to.contain('Lincoln High School is already listed, so you need to join it before you can apply for it.');
+    expect(readable(opened.text)).to.contain(
+      'Lincoln High School is already listed, so you need to join it before you can apply for it.',
+    );
     expect(opened.text).to.contain('Ask to join Lincoln High School');
     expect(await contactRow(lincolnId, ATTACKER), 'a GET created a contact request').to.equal(undefined);
     // The school's own contact opening the forwarded link is sent on, with nothing created.
@@ -138,10 +200,18 @@ describe('nobody takes over a school through a nomination', () => {
     expect((await contactRow(lincolnId, ATTACKER))?.status).to.equal('pending');
 
     for (const url of pastApplicationPages()) expect((await mallory.get(url)).status, url).to.equal(404);
-    const start = await submitForm(mallory, '/my/applications', '/applications', { schoolId: String(lincolnId), cycleId: String(cycleId) });
+    const start = await submitForm(mallory, '/my/applications', '/applications', {
+      schoolId: String(lincolnId),
+      cycleId: String(cycleId),
+    });
     expect(start.status).to.equal(403);
     expect(await h.db.select().from(applications).where(eq(applications.schoolId, lincolnId))).to.have.length(1);
-    const selfApproval = await submitForm(mallory, '/my/applications', `/schools/${lincolnId}/contacts/${await userId(ATTACKER)}`, { decision: 'approve' });
+    const selfApproval = await submitForm(
+      mallory,
+      '/my/applications',
+      `/schools/${lincolnId}/contacts/${await userId(ATTACKER)}`,
+      { decision: 'approve' },
+    );
     expect(selfApproval.status).to.equal(404);
     expect((await mallory.get(`/schools/${lincolnId}/contacts`)).status).to.equal(404);
     expect((await contactRow(lincolnId, ATTACKER))?.status).to.equal('pending');
@@ -152,12 +222,16 @@ describe('nobody takes over a school through a nomination', () => {
 
   it('e-mails the request once to the school’s contacts and to the admins, each with a page to decide', async () => {
     await h.deliverMail();
-    const toPrincipal = h.sink.messages.filter((m) => m.to.includes('principal@lincoln.pps.example.org') && m.subject.includes('asks to be a contact'));
+    const toPrincipal = h.sink.messages.filter(
+      (m) => m.to.includes('principal@lincoln.pps.example.org') && m.subject.includes('asks to be a contact'),
+    );
     expect(toPrincipal).to.have.length(1);
     expect(toPrincipal[0]!.subject).to.equal('Mallory Outsider asks to be a contact of Lincoln High School');
     expect(toPrincipal[0]!.text).to.contain(ATTACKER);
     expect(linkIn(toPrincipal[0]!.text, '/schools/')).to.equal(`/schools/${lincolnId}/contacts`);
-    const toAdmin = h.sink.messages.filter((m) => m.to.includes('admin@program.example.org') && m.subject.includes('asks to be a contact'));
+    const toAdmin = h.sink.messages.filter(
+      (m) => m.to.includes('admin@program.example.org') && m.subject.includes('asks to be a contact'),
+    );
     expect(toAdmin).to.have.length(1);
     expect(linkIn(toAdmin[0]!.text, '/admin/schools/')).to.equal(`/admin/schools/${lincolnId}`);
     expect(h.sink.messages.filter((m) => m.to.includes(ATTACKER) && /contact/.test(m.subject))).to.have.length(0);
@@ -167,9 +241,19 @@ describe('nobody takes over a school through a nomination', () => {
     const page = await principal.get(`/schools/${lincolnId}/contacts`);
     expect(page.status).to.equal(200);
     expect(page.text).to.contain(ATTACKER);
-    const odd = await submitForm(principal, `/schools/${lincolnId}/contacts`, `/schools/${lincolnId}/contacts/${await userId(ATTACKER)}`, { decision: 'maybe' });
+    const odd = await submitForm(
+      principal,
+      `/schools/${lincolnId}/contacts`,
+      `/schools/${lincolnId}/contacts/${await userId(ATTACKER)}`,
+      { decision: 'maybe' },
+    );
     expect(odd.status).to.equal(422);
-    const declined = await submitForm(principal, `/schools/${lincolnId}/contacts`, `/schools/${lincolnId}/contacts/${await userId(ATTACKER)}`, { decision: 'decline' });
+    const declined = await submitForm(
+      principal,
+      `/schools/${lincolnId}/contacts`,
+      `/schools/${lincolnId}/contacts/${await userId(ATTACKER)}`,
+      { decision: 'decline' },
+    );
     expect(declined.status).to.equal(303);
     expect((await contactRow(lincolnId, ATTACKER))?.status).to.equal('declined');
     await h.deliverMail();
@@ -195,15 +279,23 @@ describe('nobody takes over a school through a nomination', () => {
 
   it('lets the admin invite the school’s real principal in place of the nominator’s address', async () => {
     const invited = await submitForm(admin, '/admin/nominations/invite', '/admin/nominations/invite', {
-      cycleId: String(cycleId), schoolName: 'Lincoln High School', city: 'Portland', state: 'OR', email: 'vice@lincoln.pps.example.org',
+      cycleId: String(cycleId),
+      schoolName: 'Lincoln High School',
+      city: 'Portland',
+      state: 'OR',
+      email: 'vice@lincoln.pps.example.org',
     });
     expect(invited.status, invited.text).to.equal(303);
-    expect(readable((await admin.get(invited.headers.location!)).text)).to.contain('We e-mailed vice@lincoln.pps.example.org');
+    expect(readable((await admin.get(invited.headers.location!)).text)).to.contain(
+      'We e-mailed vice@lincoln.pps.example.org',
+    );
     const mallory = h.agent();
     await signIn(mallory, ATTACKER);
     expect((await mallory.get(invitationLink)).status, 'the replaced link still works').to.equal(404);
     await h.deliverMail();
-    await h.sink.waitFor((m) => m.to.includes('vice@lincoln.pps.example.org') && m.subject.includes('is invited to apply'));
+    await h.sink.waitFor(
+      (m) => m.to.includes('vice@lincoln.pps.example.org') && m.subject.includes('is invited to apply'),
+    );
   });
 
   it('does not let a pending request make reviewers of the same e-mail domain conflicted', async () => {
@@ -219,14 +311,21 @@ describe('nobody takes over a school through a nomination', () => {
   it('gives an approved colleague access, and only then counts them for conflicts of interest', async () => {
     const casey = await signedIn(COLLEAGUE, 'Casey Colleague');
     await submitForm(casey, '/schools/find?q=roosevelt', `/schools/${rooseveltId}/claim`, {});
-    const approved = await submitForm(roosevelt, `/schools/${rooseveltId}/contacts`, `/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}`, { decision: 'approve' });
+    const approved = await submitForm(
+      roosevelt,
+      `/schools/${rooseveltId}/contacts`,
+      `/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}`,
+      { decision: 'approve' },
+    );
     expect(approved.status).to.equal(303);
     const row = await contactRow(rooseveltId, COLLEAGUE);
     expect(row?.status).to.equal('active');
     expect(row?.approvedBy).to.equal(await userId('head@roosevelt.example.org'));
     for (const url of rooseveltPages()) expect((await casey.get(url)).status, url).to.equal(200);
     await h.deliverMail();
-    await h.sink.waitFor((m) => m.to.includes(COLLEAGUE) && m.subject === 'You are now a contact of Roosevelt High School');
+    await h.sink.waitFor(
+      (m) => m.to.includes(COLLEAGUE) && m.subject === 'You are now a contact of Roosevelt High School',
+    );
     // An approved contact at the reviewer's domain is a real conflict: the review closes.
     expect((await reviewer.get(`/reviews/${assignmentId}`)).status).to.equal(404);
   });
@@ -239,7 +338,12 @@ describe('nobody takes over a school through a nomination', () => {
     expect(page.text).to.contain(NEIGHBOUR);
     const list = await admin.get('/admin/schools?q=roosevelt');
     expect(list.text).to.contain(`href="/admin/schools/${rooseveltId}"`);
-    const revoked = await submitForm(admin, `/admin/schools/${rooseveltId}`, `/admin/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}/revoke`, {});
+    const revoked = await submitForm(
+      admin,
+      `/admin/schools/${rooseveltId}`,
+      `/admin/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}/revoke`,
+      {},
+    );
     expect(revoked.status).to.equal(303);
     expect((await contactRow(rooseveltId, COLLEAGUE))?.status).to.equal('revoked');
     const casey = h.agent();
@@ -249,43 +353,84 @@ describe('nobody takes over a school through a nomination', () => {
     const [audit] = await h.db.select().from(auditLog).where(eq(auditLog.action, 'contact.revoke'));
     expect(audit?.summary).to.contain(COLLEAGUE);
     // Only admins reach these pages and acts.
-    for (const url of ['/admin/schools', `/admin/schools/${rooseveltId}`]) expect((await roosevelt.get(url)).status, url).to.equal(403);
-    const byContact = await submitForm(roosevelt, '/my/applications', `/admin/schools/${rooseveltId}/contacts/${await userId('head@roosevelt.example.org')}/revoke`, {});
+    for (const url of ['/admin/schools', `/admin/schools/${rooseveltId}`])
+      expect((await roosevelt.get(url)).status, url).to.equal(403);
+    const byContact = await submitForm(
+      roosevelt,
+      '/my/applications',
+      `/admin/schools/${rooseveltId}/contacts/${await userId('head@roosevelt.example.org')}/revoke`,
+      {},
+    );
     expect(byContact.status).to.equal(403);
   });
 
   it('keeps a removed contact out until an admin reinstates them, and tells them', async () => {
     await h.deliverMail();
-    await h.sink.waitFor((m) => m.to.includes(COLLEAGUE) && m.subject === 'You are no longer a contact of Roosevelt High School');
+    await h.sink.waitFor(
+      (m) => m.to.includes(COLLEAGUE) && m.subject === 'You are no longer a contact of Roosevelt High School',
+    );
     const casey = h.agent();
     await signIn(casey, COLLEAGUE);
     await submitForm(casey, '/schools/find?q=roosevelt', `/schools/${rooseveltId}/claim`, {});
     expect((await contactRow(rooseveltId, COLLEAGUE))?.status).to.equal('revoked');
     const page = await admin.get(`/admin/schools/${rooseveltId}`);
     expect(page.text).to.contain('Declined or removed');
-    const reinstated = await submitForm(admin, `/admin/schools/${rooseveltId}`, `/admin/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}`, { decision: 'approve' });
+    const reinstated = await submitForm(
+      admin,
+      `/admin/schools/${rooseveltId}`,
+      `/admin/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}`,
+      { decision: 'approve' },
+    );
     expect(reinstated.status).to.equal(303);
     expect((await contactRow(rooseveltId, COLLEAGUE))?.status).to.equal('active');
     // A school's own contact cannot bring back someone the program removed.
-    await submitForm(admin, `/admin/schools/${rooseveltId}`, `/admin/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}/revoke`, {});
-    const byContact = await submitForm(roosevelt, `/schools/${rooseveltId}/contacts`, `/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}`, { decision: 'approve' });
+    await submitForm(
+      admin,
+      `/admin/schools/${rooseveltId}`,
+      `/admin/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}/revoke`,
+      {},
+    );
+    const byContact = await submitForm(
+      roosevelt,
+      `/schools/${rooseveltId}/contacts`,
+      `/schools/${rooseveltId}/contacts/${await userId(COLLEAGUE)}`,
+      { decision: 'approve' },
+    );
     expect(byContact.status).to.equal(303);
     expect((await contactRow(rooseveltId, COLLEAGUE))?.status).to.equal('revoked');
   });
 
   it('lets an admin approve a request from the queue too', async () => {
     expect((await admin.get('/admin/contacts')).text).to.contain(NEIGHBOUR);
-    const res = await submitForm(admin, `/admin/schools/${rooseveltId}`, `/admin/schools/${rooseveltId}/contacts/${await userId(NEIGHBOUR)}`, { decision: 'approve' });
+    const res = await submitForm(
+      admin,
+      `/admin/schools/${rooseveltId}`,
+      `/admin/schools/${rooseveltId}/contacts/${await userId(NEIGHBOUR)}`,
+      { decision: 'approve' },
+    );
     expect(res.status).to.equal(303);
     expect((await contactRow(rooseveltId, NEIGHBOUR))?.status).to.equal('active');
-    await submitForm(admin, `/admin/schools/${rooseveltId}`, `/admin/schools/${rooseveltId}/contacts/${await userId(NEIGHBOUR)}/revoke`, {});
+    await submitForm(
+      admin,
+      `/admin/schools/${rooseveltId}`,
+      `/admin/schools/${rooseveltId}/contacts/${await userId(NEIGHBOUR)}/revoke`,
+      {},
+    );
   });
 
   it('joins at once only the address an admin invited, or one at the school’s web domain', async () => {
     const founder = await signedIn('founder@grant.example.org', 'Gia Founder');
-    const grantId = await addSchool(founder, { ...LINCOLN, name: 'Grant High School', website: 'https://grant.example.org' });
+    const grantId = await addSchool(founder, {
+      ...LINCOLN,
+      name: 'Grant High School',
+      website: 'https://grant.example.org',
+    });
     const invited = await submitForm(admin, '/admin/nominations/invite', '/admin/nominations/invite', {
-      cycleId: String(cycleId), schoolName: 'Grant High School', city: 'Portland', state: 'OR', email: 'head@elsewhere.example.net',
+      cycleId: String(cycleId),
+      schoolName: 'Grant High School',
+      city: 'Portland',
+      state: 'OR',
+      email: 'head@elsewhere.example.net',
     });
     expect(invited.status, invited.text).to.equal(303);
     await h.deliverMail();
@@ -309,11 +454,20 @@ describe('nobody takes over a school through a nomination', () => {
     expect((await contactRow(grantId, 'teacher@grant.example.org'))?.status).to.equal('active');
     // ...and the school's contacts are told, in case they do not know this person.
     await h.deliverMail();
-    const told = await h.sink.waitFor((m) => m.to.includes('founder@grant.example.org') && m.subject === 'Toni Teacher is now a contact of Grant High School');
+    const told = await h.sink.waitFor(
+      (m) =>
+        m.to.includes('founder@grant.example.org') &&
+        m.subject === 'Toni Teacher is now a contact of Grant High School',
+    );
     expect(told.text).to.contain('ask the program staff to remove them');
 
     // Removed by an admin, the invited address cannot use its invitation again.
-    await submitForm(admin, `/admin/schools/${grantId}`, `/admin/schools/${grantId}/contacts/${await userId('head@elsewhere.example.net')}/revoke`, {});
+    await submitForm(
+      admin,
+      `/admin/schools/${grantId}`,
+      `/admin/schools/${grantId}/contacts/${await userId('head@elsewhere.example.net')}/revoke`,
+      {},
+    );
     await submitForm(head, link, link, {});
     expect((await contactRow(grantId, 'head@elsewhere.example.net'))?.status).to.equal('revoked');
   });
@@ -323,12 +477,24 @@ describe('nobody takes over a school through a nomination', () => {
     const statuses: number[] = [];
     for (let i = 1; i <= 6; i += 1) {
       const owner = await createUser(h.db, { email: `owner${i}@school${i}.example.org`, name: `Owner ${i}` });
-      const [school] = await h.db.insert(schools).values({ name: `Town School ${i}`, city: 'Salem', state: 'OR', level: 'high', matchKey: `town school ${i}|salem|OR` }).returning();
+      const [school] = await h.db
+        .insert(schools)
+        .values({
+          name: `Town School ${i}`,
+          city: 'Salem',
+          state: 'OR',
+          level: 'high',
+          matchKey: `town school ${i}|salem|OR`,
+        })
+        .returning();
       await h.db.insert(schoolContacts).values({ schoolId: school!.id, userId: owner.id, status: 'active' });
       statuses.push((await submitForm(asker, '/schools/find?q=town', `/schools/${school!.id}/claim`, {})).status);
     }
     expect(statuses).to.deep.equal([303, 303, 303, 303, 303, 429]);
-    const pendingRows = await h.db.select().from(schoolContacts).where(and(eq(schoolContacts.userId, await userId('asker@example.net')), eq(schoolContacts.status, 'pending')));
+    const pendingRows = await h.db
+      .select()
+      .from(schoolContacts)
+      .where(and(eq(schoolContacts.userId, await userId('asker@example.net')), eq(schoolContacts.status, 'pending')));
     expect(pendingRows).to.have.length(5);
   });
 
@@ -336,7 +502,12 @@ describe('nobody takes over a school through a nomination', () => {
     const fake = await signedIn('prank@example.org', 'Pat Prank');
     const fakeId = await addSchool(fake, { ...LINCOLN, name: 'Fake Prep Academy', website: '' });
     expect((await h.agent().get('/nominate?q=Fake+Prep')).text).to.contain('Fake Prep Academy');
-    await submitForm(admin, `/admin/schools/${fakeId}`, `/admin/schools/${fakeId}/contacts/${await userId('prank@example.org')}/revoke`, {});
+    await submitForm(
+      admin,
+      `/admin/schools/${fakeId}`,
+      `/admin/schools/${fakeId}/contacts/${await userId('prank@example.org')}/revoke`,
+      {},
+    );
     expect((await h.agent().get('/nominate?q=Fake+Prep')).text).not.to.contain('Fake Prep Academy');
     const picked = await h.agent().get(`/nominate?school=${fakeId}`);
     expect(picked.text).not.to.contain('Fake Prep Academy');
@@ -352,10 +523,14 @@ describe('nobody takes over a school through a nomination', () => {
     expect((await h.agent().get(url)).text).to.contain('Lincoln High School');
     const draft = await startApplication(principal, lincolnId, cycleId);
     const edit = await submitForm(principal, `/applications/${draft}/profile`, `/applications/${draft}/profile`, {
-      ...LINCOLN, name: 'Lincoln Renamed Academy', website: 'https://elsewhere.example.net',
+      ...LINCOLN,
+      name: 'Lincoln Renamed Academy',
+      website: 'https://elsewhere.example.net',
     });
     expect(edit.status, edit.text).to.equal(303);
-    expect((await h.db.select().from(schools).where(eq(schools.id, lincolnId)))[0]!.name).to.equal('Lincoln Renamed Academy');
+    expect((await h.db.select().from(schools).where(eq(schools.id, lincolnId)))[0]!.name).to.equal(
+      'Lincoln Renamed Academy',
+    );
     const page = await h.agent().get(url);
     expect(page.text).to.contain('Lincoln High School');
     expect(page.text).to.contain('https://lincoln.pps.example.org');

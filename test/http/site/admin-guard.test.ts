@@ -27,9 +27,15 @@ describe('the admin guard on every /admin route', () => {
     const wrong: string[] = [];
     for (const route of adminRoutes()) {
       const agent = h.agent();
-      const res = route.method === 'get' ? await agent.get(filled(route.path)) : await agent.post(filled(route.path)).type('form').send({});
+      const res =
+        route.method === 'get'
+          ? await agent.get(filled(route.path))
+          : await agent.post(filled(route.path)).type('form').send({});
       // A POST without a token is refused by the CSRF check first (403); a GET goes to sign in.
-      const ok = route.method === 'get' ? res.status === 303 && /^\/login\?next=/.test(res.headers.location ?? '') : res.status === 403;
+      const ok =
+        route.method === 'get'
+          ? res.status === 303 && /^\/login\?next=/.test(res.headers.location ?? '')
+          : res.status === 403;
       if (!ok) wrong.push(`${route.method.toUpperCase()} ${route.path} → ${res.status} ${res.headers.location ?? ''}`);
     }
     expect(wrong).to.deep.equal([]);
@@ -46,7 +52,8 @@ describe('the admin guard on every /admin route', () => {
           route.method === 'get'
             ? await agent.get(filled(route.path))
             : await agent.post(filled(route.path)).type('form').send({ _csrf: token });
-        if (res.status !== 403 || !res.text.includes('your account is not one')) wrong.push(`${route.method.toUpperCase()} ${route.path} → ${res.status}`);
+        if (res.status !== 403 || !res.text.includes('your account is not one'))
+          wrong.push(`${route.method.toUpperCase()} ${route.path} → ${res.status}`);
       }
       expect(wrong).to.deep.equal([]);
     });

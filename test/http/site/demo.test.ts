@@ -24,7 +24,8 @@ describe('the demo program of a fresh start', () => {
     expect(home.text).to.contain('Applications are open until');
     const honorees = await anonymous.get('/honorees');
     expect(honorees.status).to.equal(200);
-    for (const school of ['Roosevelt High School', 'Central High School', 'Oakland Technical High School']) expect(honorees.text).to.contain(school);
+    for (const school of ['Roosevelt High School', 'Central High School', 'Oakland Technical High School'])
+      expect(honorees.text).to.contain(school);
     const link = /href="(\/honorees\/\d{4}\/[a-z0-9-]+)"/.exec(honorees.text)?.[1];
     const page = await anonymous.get(link!);
     expect(page.status).to.equal(200);

@@ -14,7 +14,9 @@ interface RouteSpec {
 
 /** Every GET and POST route of the app, read from its router: a new route is tried the day it is mounted. */
 function routesFromApp(h: Harness): RouteSpec[] {
-  return routesOf(h.app).flatMap(({ method, path }) => (method === 'get' || method === 'post' ? [{ method, path }] : []));
+  return routesOf(h.app).flatMap(({ method, path }) =>
+    method === 'get' || method === 'post' ? [{ method, path }] : [],
+  );
 }
 
 /** Fills route parameters: a real-looking id, then things no id should ever be. */
@@ -25,10 +27,44 @@ const LONG = 'x'.repeat(150_000);
 const HOSTILE_FIELDS: Array<Record<string, string | string[]>> = [
   {},
   Object.fromEntries(
-    ['name', 'email', 'password', 'reason', 'answer', 'decision', 'level', 'emails', 'schoolId', 'cycleId', 'reviewerId',
-      'applicationId', 'k', 'dueAt', 'values', 'subject', 'operator', 'chosen', 'expertise', 'maxLoad', 'citation', 'profile',
-      'direction', 'action', 'recommendation', 'slug', 'opensAt', 'scoreMin', 'scoreMax', 'key', 'kind', 'options', 'weight']
-      .map((f, i) => [f, i % 3 === 0 ? ['1', '2', '<script>alert(1)</script>'] : i % 3 === 1 ? '\u0000\uffff\ud83d' : LONG.slice(0, 5000)]),
+    [
+      'name',
+      'email',
+      'password',
+      'reason',
+      'answer',
+      'decision',
+      'level',
+      'emails',
+      'schoolId',
+      'cycleId',
+      'reviewerId',
+      'applicationId',
+      'k',
+      'dueAt',
+      'values',
+      'subject',
+      'operator',
+      'chosen',
+      'expertise',
+      'maxLoad',
+      'citation',
+      'profile',
+      'direction',
+      'action',
+      'recommendation',
+      'slug',
+      'opensAt',
+      'scoreMin',
+      'scoreMax',
+      'key',
+      'kind',
+      'options',
+      'weight',
+    ].map((f, i) => [
+      f,
+      i % 3 === 0 ? ['1', '2', '<script>alert(1)</script>'] : i % 3 === 1 ? '\u0000\uffff\ud83d' : LONG.slice(0, 5000),
+    ]),
   ),
 ];
 
@@ -45,7 +81,11 @@ describe('hostile input on every route', function () {
     await createUser(h.db, { email: 'someone@school.example.org', roles: ['applicant', 'reviewer'] });
     const person = h.agent();
     await signIn(person, 'someone@school.example.org');
-    agents.push({ who: 'admin', agent: admin }, { who: 'applicant and reviewer', agent: person }, { who: 'anonymous', agent: h.agent() });
+    agents.push(
+      { who: 'admin', agent: admin },
+      { who: 'applicant and reviewer', agent: person },
+      { who: 'anonymous', agent: h.agent() },
+    );
   });
   after(() => h.close());
 
@@ -69,11 +109,17 @@ describe('hostile input on every route', function () {
           }
           for (const fields of HOSTILE_FIELDS) {
             const form = new URLSearchParams({ _csrf: token });
-            for (const [name, v] of Object.entries(fields)) for (const item of ([] as string[]).concat(v)) form.append(name, item);
+            for (const [name, v] of Object.entries(fields))
+              for (const item of ([] as string[]).concat(v)) form.append(name, item);
             const res = await agent.post(url).type('form').send(form.toString());
-            if (res.status >= 500) failures.push(`${who} POST ${url} (${Object.keys(fields).length} fields) → ${res.status}`);
+            if (res.status >= 500)
+              failures.push(`${who} POST ${url} (${Object.keys(fields).length} fields) → ${res.status}`);
           }
-          const multipart = await agent.post(`${url}?_csrf=${encodeURIComponent(token)}`).field('answer', `\u0000${LONG.slice(0, 1000)}`).field('reason', '\u0000').attach('files', Buffer.from('MZ not a document'), '../../etc/passwd.pdf');
+          const multipart = await agent
+            .post(`${url}?_csrf=${encodeURIComponent(token)}`)
+            .field('answer', `\u0000${LONG.slice(0, 1000)}`)
+            .field('reason', '\u0000')
+            .attach('files', Buffer.from('MZ not a document'), '../../etc/passwd.pdf');
           if (multipart.status >= 500) failures.push(`${who} POST multipart ${url} → ${multipart.status}`);
         }
       }
@@ -90,8 +136,10 @@ describe('hostile input on every route', function () {
       for (const route of routes) {
         for (const value of ['\u0000', 'a\u0000b']) {
           const url = fill(route.path, value);
-          const res = route.method === 'get' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: token });
-          if (res.status !== 404 || !res.text.includes('Page not found')) wrong.push(`${who} ${route.method.toUpperCase()} ${url} → ${res.status}`);
+          const res =
+            route.method === 'get' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: token });
+          if (res.status !== 404 || !res.text.includes('Page not found'))
+            wrong.push(`${who} ${route.method.toUpperCase()} ${url} → ${res.status}`);
         }
       }
     }

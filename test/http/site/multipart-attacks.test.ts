@@ -29,7 +29,9 @@ describe('hostile multipart bodies on every upload route', function () {
   // Mocha drops unhandled rejections from the code under test without failing anything.
   const escaped: string[] = [];
   const recordEscape = (error: unknown) =>
-    escaped.push(error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 2).join(' ') : String(error));
+    escaped.push(
+      error instanceof Error ? (error.stack ?? error.message).split('\n').slice(0, 2).join(' ') : String(error),
+    );
 
   before(async () => {
     process.on('unhandledRejection', recordEscape);
@@ -48,7 +50,11 @@ describe('hostile multipart bodies on every upload route', function () {
     const [first] = await h.db.select({ id: criteria.id }).from(criteria).orderBy(asc(criteria.position));
     criterionId = first!.id;
 
-    targets = await attackTargets(uploadRoutesOf(h.app), { port, applicant, params: { id: applicationId, criterionId } });
+    targets = await attackTargets(uploadRoutesOf(h.app), {
+      port,
+      applicant,
+      params: { id: applicationId, criterionId },
+    });
   });
   after(async () => {
     process.off('unhandledRejection', recordEscape);
@@ -59,7 +65,10 @@ describe('hostile multipart bodies on every upload route', function () {
 
   it('finds the upload routes in the app', () => {
     const routes = uploadRoutesOf(h.app).map((r) => `${r.method} ${r.path} (${r.fieldName})`);
-    expect(routes).to.include.members(['post /nominate (files)', 'post /applications/:id/criteria/:criterionId (files)']);
+    expect(routes).to.include.members([
+      'post /nominate (files)',
+      'post /applications/:id/criteria/:criterionId (files)',
+    ]);
   });
 
   it('answers each cut-off or malformed body with the 400 page and leaves no temp file', async () => {
@@ -72,7 +81,10 @@ describe('hostile multipart bodies on every upload route', function () {
   });
 
   it('still takes a real upload afterwards', async () => {
-    const saved = await saveCriterion(applicant, applicationId, criterionId, { answer: 'After the storm', files: [{ name: 'sample.pdf' }] });
+    const saved = await saveCriterion(applicant, applicationId, criterionId, {
+      answer: 'After the storm',
+      files: [{ name: 'sample.pdf' }],
+    });
     expect(saved.status, saved.text).to.equal(303);
     const page = await applicant.get(`/applications/${applicationId}/criteria/${criterionId}`);
     expect(page.text).to.contain('sample.pdf');

@@ -28,7 +28,8 @@ function signatureOf(url: string | null | undefined): string {
 describe('secret links in the outbox', () => {
   let h: Harness;
   let admin: ReturnType<Harness['agent']>;
-  const mail = () => mailSettingsFor({ baseUrl: TEST_BASE_URL, mailFrom: TEST_MAIL_FROM, sessionSecret: SESSION_SECRET }, h.clock);
+  const mail = () =>
+    mailSettingsFor({ baseUrl: TEST_BASE_URL, mailFrom: TEST_MAIL_FROM, sessionSecret: SESSION_SECRET }, h.clock);
 
   /** Every admin page that shows the outbox, as one text: the list and each message's page. */
   async function adminPages(): Promise<string> {
@@ -51,8 +52,14 @@ describe('secret links in the outbox', () => {
   beforeEach(() => h.db.delete(outbox));
 
   it('keeps a password reset link out of the admin pages, delivers it whole, and hides it in the stored copy once sent', async () => {
-    expect((await submitForm(h.agent(), '/forgot-password', '/forgot-password', { email: 'ana@example.org' })).status).to.equal(303);
-    const [queued] = await h.db.select().from(outbox).where(eq(outbox.toAddress, 'ana@example.org')).orderBy(desc(outbox.id));
+    expect(
+      (await submitForm(h.agent(), '/forgot-password', '/forgot-password', { email: 'ana@example.org' })).status,
+    ).to.equal(303);
+    const [queued] = await h.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.toAddress, 'ana@example.org'))
+      .orderBy(desc(outbox.id));
     expect(queued?.status).to.equal('pending');
     const link = linkIn(queued!.textBody, '/reset-password/');
     const token = link.split('/').pop()!;
@@ -90,7 +97,10 @@ describe('secret links in the outbox', () => {
     const changed = await submitForm(agent, link, link, { password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     expect(changed.status).to.equal(303);
     expect((await signIn(h.agent(), 'ana@example.org', NEW_PASSWORD)).headers.location).to.equal('/');
-    expect((await signIn(h.agent(), 'ana@example.org', STRONG_PASSWORD)).status, 'the old password no longer works').to.equal(401);
+    expect(
+      (await signIn(h.agent(), 'ana@example.org', STRONG_PASSWORD)).status,
+      'the old password no longer works',
+    ).to.equal(401);
   });
 
   it('hides every kind of link that acts for its recipient, in the admin pages, the .eml download and the stored copy', async () => {
@@ -101,16 +111,38 @@ describe('secret links in the outbox', () => {
       return `${TEST_BASE_URL}/${prefix}/${token}${suffix}`;
     };
     const messages: Array<MailOf<MailTemplate>> = [
-      { to: 'new@example.org', template: 'verify-email', data: { name: 'Nora', link: linkTo('verify-email', '?next=%2Fapplications%2Fnew') } },
+      {
+        to: 'new@example.org',
+        template: 'verify-email',
+        data: { name: 'Nora', link: linkTo('verify-email', '?next=%2Fapplications%2Fnew') },
+      },
       { to: 'ana@example.org', template: 'password-reset', data: { name: 'Ana', link: linkTo('reset-password') } },
       {
-        to: 'head@example.org', template: 'school-invitation',
-        data: { schoolName: 'Harbor High', cycleName: 'SoO 2027', nominators: 2, deadline: 'soon', link: linkTo('invitations') },
+        to: 'head@example.org',
+        template: 'school-invitation',
+        data: {
+          schoolName: 'Harbor High',
+          cycleName: 'SoO 2027',
+          nominators: 2,
+          deadline: 'soon',
+          link: linkTo('invitations'),
+        },
       },
-      { to: 'rev@example.org', template: 'reviewer-invitation', data: { cycleName: 'SoO 2027', deadline: 'soon', link: linkTo('reviewer-invitations') } },
       {
-        to: 'parent@example.org', template: 'nomination-confirm',
-        data: { name: 'Pat', schoolName: 'Harbor High', cycleName: 'SoO 2027', fileCount: 0, link: linkTo('nominations/confirm') },
+        to: 'rev@example.org',
+        template: 'reviewer-invitation',
+        data: { cycleName: 'SoO 2027', deadline: 'soon', link: linkTo('reviewer-invitations') },
+      },
+      {
+        to: 'parent@example.org',
+        template: 'nomination-confirm',
+        data: {
+          name: 'Pat',
+          schoolName: 'Harbor High',
+          cycleName: 'SoO 2027',
+          fileCount: 0,
+          link: linkTo('nominations/confirm'),
+        },
       },
     ];
     const ids: number[] = [];
@@ -118,7 +150,8 @@ describe('secret links in the outbox', () => {
     const rows = await h.db.select().from(outbox);
     const secrets = [...tokens, ...rows.map((r) => signatureOf(r.unsubscribeUrl))];
     expect(secrets).to.have.length(10);
-    for (const secret of secrets) expect(JSON.stringify(rows), 'the pending rows still hold the links').to.contain(secret);
+    for (const secret of secrets)
+      expect(JSON.stringify(rows), 'the pending rows still hold the links').to.contain(secret);
 
     const before = await adminPages();
     expect(before.match(/\[hidden\]/g)?.length).to.be.at.least(10);
@@ -127,8 +160,12 @@ describe('secret links in the outbox', () => {
     // Development: no SMTP server, the .eml files are the recipients' mailboxes.
     const outboxDir = path.join(h.dataDir, 'outbox');
     const files = fileTransport(outboxDir);
-    expect(await processOutboxOnce({ db: h.db, transport: files, mailFrom: TEST_MAIL_FROM, clock: h.clock })).to.equal(5);
-    const delivered = (await Promise.all(ids.map(async (id) => simpleParser(readFileSync(emlPath(outboxDir, id)))))).map((p) => `${p.text}\n${p.html}`);
+    expect(await processOutboxOnce({ db: h.db, transport: files, mailFrom: TEST_MAIL_FROM, clock: h.clock })).to.equal(
+      5,
+    );
+    const delivered = (
+      await Promise.all(ids.map(async (id) => simpleParser(readFileSync(emlPath(outboxDir, id)))))
+    ).map((p) => `${p.text}\n${p.html}`);
     for (const secret of secrets) expect(delivered.join('\n'), 'the recipient has the link').to.contain(secret);
 
     const after = await adminPages();
@@ -155,11 +192,20 @@ describe('secret links in the outbox', () => {
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const token = randomBytes(32).toString('base64url');
-    const id = await enqueueMail(h.db, mail(), { to: 'gone@example.org', template: 'password-reset', data: { name: 'Gone', link: `${TEST_BASE_URL}/reset-password/${token}` } });
-    await h.db.update(outbox).set({ attempts: MAX_ATTEMPTS - 1 }).where(eq(outbox.id, id!));
+    const id = await enqueueMail(h.db, mail(), {
+      to: 'gone@example.org',
+      template: 'password-reset',
+      data: { name: 'Gone', link: `${TEST_BASE_URL}/reset-password/${token}` },
+    });
+    await h.db
+      .update(outbox)
+      .set({ attempts: MAX_ATTEMPTS - 1 })
+      .where(eq(outbox.id, id!));
     const down = smtpTransport(`smtp://127.0.0.1:${port}`);
     try {
-      expect(await processOutboxOnce({ db: h.db, transport: down, mailFrom: TEST_MAIL_FROM, clock: h.clock })).to.equal(0);
+      expect(await processOutboxOnce({ db: h.db, transport: down, mailFrom: TEST_MAIL_FROM, clock: h.clock })).to.equal(
+        0,
+      );
     } finally {
       down.close();
     }

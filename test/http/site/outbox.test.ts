@@ -153,7 +153,10 @@ describe('the mail outbox worker', () => {
       expect(row.status).to.equal('sent');
       expect(row.attempts, `message ${id} was claimed once`).to.equal(1);
       const copies = h.sink.messages.filter((m) => m.messageId === row.messageId);
-      expect(copies.map((m) => m.to), `message ${id}`).to.deep.equal([[row.toAddress]]);
+      expect(
+        copies.map((m) => m.to),
+        `message ${id}`,
+      ).to.deep.equal([[row.toAddress]]);
     }
   });
 
@@ -211,7 +214,10 @@ describe('the mail outbox worker', () => {
     for (const id of ids) {
       const row = await outboxRow(h.db, id);
       expect(row.status).to.equal('sent');
-      expect(arrived.filter((m) => m.messageId === row.messageId).map((m) => m.to), `message ${id}`).to.deep.equal([[row.toAddress]]);
+      expect(
+        arrived.filter((m) => m.messageId === row.messageId).map((m) => m.to),
+        `message ${id}`,
+      ).to.deep.equal([[row.toAddress]]);
     }
     expect(arrived).to.have.length(3);
   });
@@ -221,12 +227,21 @@ describe('the mail outbox worker', () => {
     const slow = smtpTransport(slowSink.url);
     const id = await queueReset(h, 'slow@example.org', 'Slow Server');
     try {
-      const sending = processOutboxOnce({ db: h.db, transport: slow, mailFrom: TEST_MAIL_FROM, clock: h.clock, claimRenewMs: 50 });
+      const sending = processOutboxOnce({
+        db: h.db,
+        transport: slow,
+        mailFrom: TEST_MAIL_FROM,
+        clock: h.clock,
+        claimRenewMs: 50,
+      });
       for (let i = 0; i < 100 && (await outboxRow(h.db, id)).status !== 'sending'; i += 1) await delay(10);
       // Longer than any stale time passes while the server takes its time answering.
       h.clock.advance(11 * MINUTE);
-      for (let i = 0; i < 100 && (await outboxRow(h.db, id)).claimedAt?.getTime() !== h.clock().getTime(); i += 1) await delay(10);
-      expect((await outboxRow(h.db, id)).claimedAt?.toISOString(), 'the claim was renewed').to.equal(h.clock().toISOString());
+      for (let i = 0; i < 100 && (await outboxRow(h.db, id)).claimedAt?.getTime() !== h.clock().getTime(); i += 1)
+        await delay(10);
+      expect((await outboxRow(h.db, id)).claimedAt?.toISOString(), 'the claim was renewed').to.equal(
+        h.clock().toISOString(),
+      );
       expect(await h.deliverMail(), 'another worker leaves the message alone').to.equal(0);
       expect((await outboxRow(h.db, id)).status).to.equal('sending');
       expect(await sending).to.equal(1);
@@ -338,7 +353,9 @@ describe('/admin/outbox', () => {
     expect(list.text).to.contain('Pending: 1 · Sending: 0 · Sent: 1 · Failed: 1');
     expect(outboxLinks(list.text), 'newest first').to.deep.equal([pendingId, failedId, sentId].map(String));
     expect(list.text).to.contain('delivered@example.org');
-    expect(list.text).to.contain('<a href="/admin/outbox/' + pendingId + '">Confirm your e-mail address for Laurel</a>');
+    expect(list.text).to.contain(
+      '<a href="/admin/outbox/' + pendingId + '">Confirm your e-mail address for Laurel</a>',
+    );
     expect(list.text).to.contain('<a href="/admin/outbox/' + sentId + '">Choose a new Laurel password</a>');
     expect(list.text).to.contain('failed <span class="muted">(attempt 10: 550 Mailbox unavailable)</span>');
     expect(list.text).not.to.contain('Older messages');
@@ -366,7 +383,7 @@ describe('/admin/outbox', () => {
     expect(eml).to.contain('Hello Delivered Person,');
     expect(eml).not.to.contain('token-for-DeliveredPerson');
     const delivered = readFileSync(emlPath(path.join(h.dataDir, 'outbox'), sentId), 'utf8');
-    expect(delivered, 'the file is the recipient\'s copy').to.contain('token-for-DeliveredPerson');
+    expect(delivered, "the file is the recipient's copy").to.contain('token-for-DeliveredPerson');
 
     const failedPage = await admin.get(`/admin/outbox/${failedId}`);
     expect(failedPage.text).to.contain('<dt>Last error</dt><dd>550 Mailbox unavailable</dd>');
@@ -376,7 +393,14 @@ describe('/admin/outbox', () => {
   });
 
   it('answers 404 for an id that is not a number or not in the outbox', async () => {
-    for (const page of ['/admin/outbox/abc', '/admin/outbox/0', '/admin/outbox/1e3', '/admin/outbox/999999', '/admin/outbox/abc/raw', '/admin/outbox/999999/raw']) {
+    for (const page of [
+      '/admin/outbox/abc',
+      '/admin/outbox/0',
+      '/admin/outbox/1e3',
+      '/admin/outbox/999999',
+      '/admin/outbox/abc/raw',
+      '/admin/outbox/999999/raw',
+    ]) {
       const res = await admin.get(page);
       expect(res.status, page).to.equal(404);
       expect(res.text, page).to.match(/There is no such message in the outbox\.|This message has no \.eml file\./);

@@ -88,10 +88,15 @@ describe('the request log', () => {
     // Post a form, and open the links it e-mails: a verification link and a password reset link.
     const newcomer = supertest.agent(app);
     const registered = await submitForm(newcomer, '/register', '/register', {
-      name: 'Nora Newcomer', email: 'nora@example.org', password: STRONG_PASSWORD, confirm: STRONG_PASSWORD,
+      name: 'Nora Newcomer',
+      email: 'nora@example.org',
+      password: STRONG_PASSWORD,
+      confirm: STRONG_PASSWORD,
     });
     expect(registered.status).to.equal(303);
-    expect((await submitForm(newcomer, '/forgot-password', '/forgot-password', { email: 'admin@example.org' })).status).to.equal(303);
+    expect(
+      (await submitForm(newcomer, '/forgot-password', '/forgot-password', { email: 'admin@example.org' })).status,
+    ).to.equal(303);
     await h.deliverMail();
     const verify = linkIn((await h.sink.waitFor((m) => m.to.includes('nora@example.org'))).text, '/verify-email/');
     const reset = linkIn((await h.sink.waitFor((m) => m.to.includes('admin@example.org'))).text, '/reset-password/');
@@ -104,7 +109,11 @@ describe('the request log', () => {
       .post(reset)
       .set('Referer', `${TEST_BASE_URL}${reset}`)
       .type('form')
-      .send({ _csrf: csrfTokenFrom(resetForm.text), password: 'maple syrup on thursdays', confirm: 'maple syrup on thursdays' });
+      .send({
+        _csrf: csrfTokenFrom(resetForm.text),
+        password: 'maple syrup on thursdays',
+        confirm: 'maple syrup on thursdays',
+      });
     expect(changed.status).to.equal(303);
     // An invitation link opened by someone not signed in, and the sign-in it leads to.
     secrets.invitationToken = randomBytes(32).toString('base64url');
@@ -126,8 +135,16 @@ describe('the request log', () => {
     expect(signIn?.req?.headers?.cookie).to.equal('[redacted]');
     expect(signIn?.res?.headers?.['set-cookie']).to.equal('[redacted]');
     expect(requests.map((e) => e.req?.url)).to.include.members([
-      '/login', '/admin', '/admin/outbox', '/applications/999/evidence?_csrf=[redacted]', '/register', '/forgot-password',
-      '/verify-email/[redacted]', '/reset-password/[redacted]', '/invitations/[redacted]', '/login?next=%2Finvitations%2F%5Bredacted%5D',
+      '/login',
+      '/admin',
+      '/admin/outbox',
+      '/applications/999/evidence?_csrf=[redacted]',
+      '/register',
+      '/forgot-password',
+      '/verify-email/[redacted]',
+      '/reset-password/[redacted]',
+      '/invitations/[redacted]',
+      '/login?next=%2Finvitations%2F%5Bredacted%5D',
     ]);
     expect(requests.find((e) => e.req?.url === '/admin')?.req?.headers?.authorization).to.equal('[redacted]');
     for (const [name, value] of Object.entries(secrets)) {
@@ -139,7 +156,10 @@ describe('the request log', () => {
     const { lines, stream } = capture();
     const logger = createLogger('info', stream);
     logger.info(
-      { req: { method: 'GET', url: '/', headers: { cookie: 'laurel.sid=s%3Asecret', authorization: 'Basic c2VjcmV0' } }, res: { headers: { 'set-cookie': ['laurel.sid=s%3Asecret'] } } },
+      {
+        req: { method: 'GET', url: '/', headers: { cookie: 'laurel.sid=s%3Asecret', authorization: 'Basic c2VjcmV0' } },
+        res: { headers: { 'set-cookie': ['laurel.sid=s%3Asecret'] } },
+      },
       'by hand',
     );
     expect(lines).to.have.length(1);

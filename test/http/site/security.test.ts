@@ -16,7 +16,11 @@ describe('security middleware and error pages', () => {
 
   describe('CSRF', () => {
     it('refuses a sign-in form posted without its token, with a page that says what happened', async () => {
-      const res = await h.agent().post('/login').type('form').send({ email: 'admin@example.org', password: STRONG_PASSWORD });
+      const res = await h
+        .agent()
+        .post('/login')
+        .type('form')
+        .send({ email: 'admin@example.org', password: STRONG_PASSWORD });
       expect(res.status).to.equal(403);
       expect(res.text).to.contain('This form has expired');
       expect(res.text).to.contain('Nothing was changed.');
@@ -25,11 +29,15 @@ describe('security middleware and error pages', () => {
     it('refuses a token taken from another visitor (no matching cookie)', async () => {
       const victimPage = await h.agent().get('/login');
       const stolen = csrfTokenFrom(victimPage.text);
-      const res = await h.agent().post('/login').type('form').send({ _csrf: stolen, email: 'admin@example.org', password: STRONG_PASSWORD });
+      const res = await h
+        .agent()
+        .post('/login')
+        .type('form')
+        .send({ _csrf: stolen, email: 'admin@example.org', password: STRONG_PASSWORD });
       expect(res.status).to.equal(403);
     });
 
-    it('refuses a signed-in person\'s form posted with an anonymous token, and keeps them signed in', async () => {
+    it("refuses a signed-in person's form posted with an anonymous token, and keeps them signed in", async () => {
       const agent = h.agent();
       const anonymousToken = csrfTokenFrom((await agent.get('/login')).text);
       await signIn(agent, 'admin@example.org');
@@ -40,7 +48,11 @@ describe('security middleware and error pages', () => {
     });
 
     it('refuses registration without a token and creates no account', async () => {
-      const res = await h.agent().post('/register').type('form').send({ name: 'X', email: 'csrf@example.org', password: STRONG_PASSWORD });
+      const res = await h
+        .agent()
+        .post('/register')
+        .type('form')
+        .send({ name: 'X', email: 'csrf@example.org', password: STRONG_PASSWORD });
       expect(res.status).to.equal(403);
       const retry = await signIn(h.agent(), 'csrf@example.org');
       expect(retry.status).to.equal(401);

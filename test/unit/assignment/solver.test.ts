@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { performance } from 'node:perf_hooks';
 import { Invalid } from '../../../server/errors.js';
 import { CENSUS_REGIONS, censusRegionOf, matchScore } from '../../../server/services/assignment/match.js';
-import { planAssignments, type AssignmentPlan, type AssignmentProblem } from '../../../server/services/assignment/solver.js';
+import {
+  planAssignments,
+  type AssignmentPlan,
+  type AssignmentProblem,
+} from '../../../server/services/assignment/solver.js';
 import { ArcList, maximizeFlow, minimizeCost } from '../../../server/services/assignment/min-cost-flow.js';
 
 type Pair = { reviewerId: number; applicationId: number };
@@ -21,13 +25,21 @@ function prng(seed: number): () => number {
 
 const key = (reviewerId: number, applicationId: number): string => `${reviewerId}:${applicationId}`;
 
-function randomProblem(seed: number, apps: [number, number], reviewers: [number, number], ks: [number, number]): AssignmentProblem {
+function randomProblem(
+  seed: number,
+  apps: [number, number],
+  reviewers: [number, number],
+  ks: [number, number],
+): AssignmentProblem {
   const random = prng(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
   const k = int(...ks);
   const applications = Array.from({ length: int(...apps) }, (_, i) => ({ id: 10 + 7 * i }));
   const loadHint = Math.ceil((applications.length * k) / reviewers[1]) + 1;
-  const reviewerList = Array.from({ length: int(...reviewers) }, (_, i) => ({ id: 500 + 3 * i, maxLoad: int(0, loadHint + 1) }));
+  const reviewerList = Array.from({ length: int(...reviewers) }, (_, i) => ({
+    id: 500 + 3 * i,
+    maxLoad: int(0, loadHint + 1),
+  }));
   const coarse = random() < 0.5; // coarse scores make many ties
   const scores = new Map<string, number>();
   const conflicts: Pair[] = [];
@@ -51,7 +63,11 @@ function objectiveOf(problem: AssignmentProblem, added: Pair[]): Objective {
 }
 
 const better = (a: Objective, b: Objective): boolean =>
-  a.coverage !== b.coverage ? a.coverage > b.coverage : a.squares !== b.squares ? a.squares < b.squares : a.score > b.score;
+  a.coverage !== b.coverage
+    ? a.coverage > b.coverage
+    : a.squares !== b.squares
+      ? a.squares < b.squares
+      : a.score > b.score;
 
 /** What a valid plan must satisfy whatever the objective. */
 function expectValid(problem: AssignmentProblem, plan: AssignmentPlan): void {
@@ -66,8 +82,13 @@ function expectValid(problem: AssignmentProblem, plan: AssignmentPlan): void {
   }
   const existingPerApp = new Map(perApp);
   for (const a of plan.added) {
-    expect(conflicts.has(key(a.reviewerId, a.applicationId)), `conflicted ${key(a.reviewerId, a.applicationId)}`).to.equal(false);
-    expect(taken.has(key(a.reviewerId, a.applicationId)), `repeated ${key(a.reviewerId, a.applicationId)}`).to.equal(false);
+    expect(
+      conflicts.has(key(a.reviewerId, a.applicationId)),
+      `conflicted ${key(a.reviewerId, a.applicationId)}`,
+    ).to.equal(false);
+    expect(taken.has(key(a.reviewerId, a.applicationId)), `repeated ${key(a.reviewerId, a.applicationId)}`).to.equal(
+      false,
+    );
     taken.add(key(a.reviewerId, a.applicationId));
     expect(a.score).to.equal(problem.score(a.reviewerId, a.applicationId));
     perReviewer.set(a.reviewerId, perReviewer.get(a.reviewerId)! + 1);
@@ -77,9 +98,14 @@ function expectValid(problem: AssignmentProblem, plan: AssignmentPlan): void {
     expect(perReviewer.get(r.id)!).to.be.at.most(Math.max(0, r.maxLoad - existingLoad.get(r.id)!));
   }
   expect(plan.loads).to.deep.equal(
-    problem.reviewers.map((r) => ({ reviewerId: r.id, load: existingLoad.get(r.id)! + perReviewer.get(r.id)!, maxLoad: r.maxLoad })),
+    problem.reviewers.map((r) => ({
+      reviewerId: r.id,
+      load: existingLoad.get(r.id)! + perReviewer.get(r.id)!,
+      maxLoad: r.maxLoad,
+    })),
   );
-  for (const a of problem.applications) expect(perApp.get(a.id)!).to.be.at.most(Math.max(problem.k, existingPerApp.get(a.id)!));
+  for (const a of problem.applications)
+    expect(perApp.get(a.id)!).to.be.at.most(Math.max(problem.k, existingPerApp.get(a.id)!));
   const short = problem.applications.filter((a) => perApp.get(a.id)! < problem.k);
   expect(plan.uncovered.map(({ reason: _, ...u }) => u)).to.deep.equal(
     short.map((a) => ({ applicationId: a.id, assigned: perApp.get(a.id)!, missing: problem.k - perApp.get(a.id)! })),
@@ -92,7 +118,9 @@ function expectValid(problem: AssignmentProblem, plan: AssignmentPlan): void {
 function bruteForce(problem: AssignmentProblem, limit: number): Objective | null {
   const conflicts = new Set(problem.conflicts.map((c) => key(c.reviewerId, c.applicationId)));
   const existing = new Set(problem.existing.map((e) => key(e.reviewerId, e.applicationId)));
-  const room = new Map(problem.reviewers.map((r) => [r.id, r.maxLoad - problem.existing.filter((e) => e.reviewerId === r.id).length]));
+  const room = new Map(
+    problem.reviewers.map((r) => [r.id, r.maxLoad - problem.existing.filter((e) => e.reviewerId === r.id).length]),
+  );
   const options = problem.applications.map((a) => {
     const need = problem.k - problem.existing.filter((e) => e.applicationId === a.id).length;
     const free = problem.reviewers.filter((r) => !conflicts.has(key(r.id, a.id)) && !existing.has(key(r.id, a.id)));
@@ -142,7 +170,9 @@ function oracle(problem: AssignmentProblem): Objective {
     out[v]!.push(edges.length);
     edges.push({ to: u, cap: 0, cost: -cost, rev: edges.length - 1 });
   };
-  const needs = problem.applications.map((a) => Math.max(0, problem.k - problem.existing.filter((e) => e.applicationId === a.id).length));
+  const needs = problem.applications.map((a) =>
+    Math.max(0, problem.k - problem.existing.filter((e) => e.applicationId === a.id).length),
+  );
   const M = 100 * needs.reduce((s, n) => s + n, 0) + 1;
   problem.reviewers.forEach((r, ri) => {
     const load = problem.existing.filter((e) => e.reviewerId === r.id).length;
@@ -158,7 +188,7 @@ function oracle(problem: AssignmentProblem): Objective {
     const dist = out.map(() => Infinity);
     const via = out.map(() => -1);
     dist[0] = 0;
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       out.forEach((arcs, u) => {
         for (const e of arcs) {
@@ -177,7 +207,10 @@ function oracle(problem: AssignmentProblem): Objective {
       edges[edges[via[v]!]!.rev]!.cap++;
     }
   }
-  return objectiveOf(problem, edges.filter((e) => e.pair && e.cap === 0).map((e) => e.pair!));
+  return objectiveOf(
+    problem,
+    edges.filter((e) => e.pair && e.cap === 0).map((e) => e.pair!),
+  );
 }
 
 describe('planAssignments', () => {
@@ -209,7 +242,11 @@ describe('planAssignments', () => {
     const plan = planAssignments({
       k: 1,
       applications: Array.from({ length: 12 }, (_, i) => ({ id: i + 1 })),
-      reviewers: [{ id: 1, maxLoad: 10 }, { id: 2, maxLoad: 10 }, { id: 3, maxLoad: 2 }],
+      reviewers: [
+        { id: 1, maxLoad: 10 },
+        { id: 2, maxLoad: 10 },
+        { id: 3, maxLoad: 2 },
+      ],
       existing: [],
       conflicts: [],
       score: (r) => (r === 1 ? 100 : 0),
@@ -222,8 +259,15 @@ describe('planAssignments', () => {
     const plan = planAssignments({
       k: 2,
       applications: [{ id: 1 }, { id: 2 }],
-      reviewers: [{ id: 7, maxLoad: 3 }, { id: 8, maxLoad: 3 }, { id: 9, maxLoad: 3 }],
-      existing: [{ reviewerId: 9, applicationId: 1 }, { reviewerId: 9, applicationId: 99 }],
+      reviewers: [
+        { id: 7, maxLoad: 3 },
+        { id: 8, maxLoad: 3 },
+        { id: 9, maxLoad: 3 },
+      ],
+      existing: [
+        { reviewerId: 9, applicationId: 1 },
+        { reviewerId: 9, applicationId: 99 },
+      ],
       conflicts: [],
       score: (r, a) => (r === 9 ? 100 : a === 1 ? (r === 8 ? 60 : 40) : r === 7 ? 90 : 40),
     });
@@ -247,30 +291,62 @@ describe('planAssignments', () => {
   });
 
   it('says when too few reviewers are free of conflicts', () => {
-    const plan = planAssignments(base({ conflicts: [101, 102].map((reviewerId) => ({ reviewerId, applicationId: 1 })) }));
-    expect(plan.uncovered).to.deep.equal([{ applicationId: 1, assigned: 2, missing: 1, reason: 'only 2 reviewers are free of conflicts with this school' }]);
-    const none = planAssignments(base({ conflicts: [101, 102, 103, 104].map((reviewerId) => ({ reviewerId, applicationId: 1 })) }));
+    const plan = planAssignments(
+      base({ conflicts: [101, 102].map((reviewerId) => ({ reviewerId, applicationId: 1 })) }),
+    );
+    expect(plan.uncovered).to.deep.equal([
+      { applicationId: 1, assigned: 2, missing: 1, reason: 'only 2 reviewers are free of conflicts with this school' },
+    ]);
+    const none = planAssignments(
+      base({ conflicts: [101, 102, 103, 104].map((reviewerId) => ({ reviewerId, applicationId: 1 })) }),
+    );
     expect(none.uncovered[0]!.reason).to.equal('no reviewer is free of conflicts with this school');
-    expect(planAssignments(base({ reviewers: [] })).uncovered[0]).to.deep.equal({ applicationId: 1, assigned: 0, missing: 3, reason: 'there are no reviewers' });
+    expect(planAssignments(base({ reviewers: [] })).uncovered[0]).to.deep.equal({
+      applicationId: 1,
+      assigned: 0,
+      missing: 3,
+      reason: 'there are no reviewers',
+    });
   });
 
   it('says when the panel as a whole has too little capacity, and still assigns what it can', () => {
-    const plan = planAssignments(base({ applications: [{ id: 1 }, { id: 2 }], reviewers: [1, 2, 3].map((id) => ({ id, maxLoad: 1 })), score: (_r, a) => (a === 1 ? 80 : 20) }));
-    const reason = "all 3 reviewers free of conflicts with this school and not yet on it are at their maximum load; reviewers' remaining capacity (3) is less than what the applications need (6)";
+    const plan = planAssignments(
+      base({
+        applications: [{ id: 1 }, { id: 2 }],
+        reviewers: [1, 2, 3].map((id) => ({ id, maxLoad: 1 })),
+        score: (_r, a) => (a === 1 ? 80 : 20),
+      }),
+    );
+    const reason =
+      "all 3 reviewers free of conflicts with this school and not yet on it are at their maximum load; reviewers' remaining capacity (3) is less than what the applications need (6)";
     expect(plan.uncovered).to.deep.equal([{ applicationId: 2, assigned: 0, missing: 3, reason }]);
     expect(plan.totalScore).to.equal(240);
   });
 
   it('says when the reviewers free for a school are full although others have room', () => {
-    const plan = planAssignments(base({
-      k: 2,
-      applications: [{ id: 1 }, { id: 2 }, { id: 3 }],
-      reviewers: [{ id: 1, maxLoad: 1 }, { id: 2, maxLoad: 1 }, { id: 3, maxLoad: 9 }, { id: 4, maxLoad: 9 }],
-      conflicts: [3, 4].flatMap((reviewerId) => [{ reviewerId, applicationId: 1 }, { reviewerId, applicationId: 2 }]),
-      score: (r, a) => (r === a ? 90 : 50),
-    }));
-    const reason = 'the only reviewer free of conflicts with this school and not yet on it is at their maximum load; covering it would take a reviewer from another application';
-    expect(plan.uncovered.map((u) => [u.applicationId, u.missing, u.reason])).to.deep.equal([[1, 1, reason], [2, 1, reason]]);
+    const plan = planAssignments(
+      base({
+        k: 2,
+        applications: [{ id: 1 }, { id: 2 }, { id: 3 }],
+        reviewers: [
+          { id: 1, maxLoad: 1 },
+          { id: 2, maxLoad: 1 },
+          { id: 3, maxLoad: 9 },
+          { id: 4, maxLoad: 9 },
+        ],
+        conflicts: [3, 4].flatMap((reviewerId) => [
+          { reviewerId, applicationId: 1 },
+          { reviewerId, applicationId: 2 },
+        ]),
+        score: (r, a) => (r === a ? 90 : 50),
+      }),
+    );
+    const reason =
+      'the only reviewer free of conflicts with this school and not yet on it is at their maximum load; covering it would take a reviewer from another application';
+    expect(plan.uncovered.map((u) => [u.applicationId, u.missing, u.reason])).to.deep.equal([
+      [1, 1, reason],
+      [2, 1, reason],
+    ]);
     expect(plan.added.filter((a) => a.applicationId === 3)).to.have.length(2);
   });
 
@@ -278,8 +354,15 @@ describe('planAssignments', () => {
     const problem = base({
       k: 2,
       applications: [{ id: 1 }, { id: 2 }],
-      reviewers: [{ id: 5, maxLoad: 1 }, { id: 6, maxLoad: 4 }, { id: 7, maxLoad: 4 }],
-      existing: [{ reviewerId: 5, applicationId: 1 }, { reviewerId: 5, applicationId: 2 }],
+      reviewers: [
+        { id: 5, maxLoad: 1 },
+        { id: 6, maxLoad: 4 },
+        { id: 7, maxLoad: 4 },
+      ],
+      existing: [
+        { reviewerId: 5, applicationId: 1 },
+        { reviewerId: 5, applicationId: 2 },
+      ],
       conflicts: [{ reviewerId: 5, applicationId: 1 }],
     });
     const plan = planAssignments(problem);
@@ -296,15 +379,39 @@ describe('planAssignments', () => {
     const cases: Array<[Partial<AssignmentProblem>, Record<string, string>]> = [
       [{ k: 0 }, { k: 'k must be a whole number of at least 1 (got 0)' }],
       [{ k: 1.5 }, { k: 'k must be a whole number of at least 1 (got 1.5)' }],
-      [{ reviewers: [{ id: 1, maxLoad: -1 }] }, { reviewers: 'reviewer 1 has maximum load -1; it must be a whole number ≥ 0' }],
-      [{ reviewers: [{ id: 1, maxLoad: 1 }, { id: 1, maxLoad: 2 }] }, { reviewers: 'id 1 appears twice' }],
+      [
+        { reviewers: [{ id: 1, maxLoad: -1 }] },
+        { reviewers: 'reviewer 1 has maximum load -1; it must be a whole number ≥ 0' },
+      ],
+      [
+        {
+          reviewers: [
+            { id: 1, maxLoad: 1 },
+            { id: 1, maxLoad: 2 },
+          ],
+        },
+        { reviewers: 'id 1 appears twice' },
+      ],
       [{ applications: [{ id: 1 }, { id: 1 }] }, { applications: 'id 1 appears twice' }],
-      [{ existing: [{ reviewerId: 9, applicationId: 1 }] }, { existing: 'an existing assignment names reviewer 9, who is not among the reviewers' }],
-      [{ existing: [{ reviewerId: 101, applicationId: 1 }, { reviewerId: 101, applicationId: 1 }] }, { existing: 'existing assignment of reviewer 101 to application 1 appears twice' }],
+      [
+        { existing: [{ reviewerId: 9, applicationId: 1 }] },
+        { existing: 'an existing assignment names reviewer 9, who is not among the reviewers' },
+      ],
+      [
+        {
+          existing: [
+            { reviewerId: 101, applicationId: 1 },
+            { reviewerId: 101, applicationId: 1 },
+          ],
+        },
+        { existing: 'existing assignment of reviewer 101 to application 1 appears twice' },
+      ],
       [{ score: () => 101 }, { score: 'score(101, 1) returned 101; scores are whole numbers from 0 to 100' }],
     ];
     for (const [overrides, fieldErrors] of cases) {
-      expect(() => planAssignments(base(overrides))).to.throw(Invalid).that.deep.includes({ fieldErrors });
+      expect(() => planAssignments(base(overrides)))
+        .to.throw(Invalid)
+        .that.deep.includes({ fieldErrors });
     }
   });
 
@@ -312,10 +419,22 @@ describe('planAssignments', () => {
     this.timeout(120_000);
     const random = prng(42);
     const applications = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1 }));
-    const reviewers = Array.from({ length: 300 }, (_, i) => ({ id: 100_001 + i, maxLoad: 80 + Math.floor(random() * 81) }));
-    const conflicts = reviewers.flatMap((r) => applications.filter(() => random() < 0.01).map((a) => ({ reviewerId: r.id, applicationId: a.id })));
+    const reviewers = Array.from({ length: 300 }, (_, i) => ({
+      id: 100_001 + i,
+      maxLoad: 80 + Math.floor(random() * 81),
+    }));
+    const conflicts = reviewers.flatMap((r) =>
+      applications.filter(() => random() < 0.01).map((a) => ({ reviewerId: r.id, applicationId: a.id })),
+    );
     const scores = Uint8Array.from({ length: 3_000_000 }, () => Math.floor(random() * 101));
-    const problem: AssignmentProblem = { k: 3, applications, reviewers, existing: [], conflicts, score: (r, a) => scores[(r - 100_001) * 10_000 + a - 1]! };
+    const problem: AssignmentProblem = {
+      k: 3,
+      applications,
+      reviewers,
+      existing: [],
+      conflicts,
+      score: (r, a) => scores[(r - 100_001) * 10_000 + a - 1]!,
+    };
     const started = performance.now();
     const plan = planAssignments(problem);
     const seconds = (performance.now() - started) / 1000;
@@ -340,16 +459,20 @@ describe('minimizeCost', () => {
     maximizeFlow(arcs, 0, 1);
     return arcs;
   }
-  const costOf = (arcs: ArcList): number => arcs.cost.slice(0, arcs.count).reduce((sum, c, i) => sum + c * arcs.flow[i]!, 0);
+  const costOf = (arcs: ArcList): number =>
+    arcs.cost.slice(0, arcs.count).reduce((sum, c, i) => sum + c * arcs.flow[i]!, 0);
 
   it('reaches the same optimum from a small active subset as from all arcs, through pricing rounds', () => {
     let repriced = 0;
     for (let seed = 1; seed <= 100; seed++) {
       const whole = network(seed);
-      const flowValue = (arcs: ArcList): number => arcs.flow.slice(0, arcs.count).reduce((sum, f, i) => sum + (arcs.to[i] === 1 ? f : 0), 0);
+      const flowValue = (arcs: ArcList): number =>
+        arcs.flow.slice(0, arcs.count).reduce((sum, f, i) => sum + (arcs.to[i] === 1 ? f : 0), 0);
       const value = flowValue(whole);
       const sparse = network(seed);
-      const active = Uint8Array.from(sparse.flow.slice(0, sparse.count), (f, i) => (f > 0 || sparse.from[i] === 0 || sparse.to[i] === 1 ? 1 : 0));
+      const active = Uint8Array.from(sparse.flow.slice(0, sparse.count), (f, i) =>
+        f > 0 || sparse.from[i] === 0 || sparse.to[i] === 1 ? 1 : 0,
+      );
       minimizeCost(whole);
       if (minimizeCost(sparse, { active, addPerHead: 1 }) > 1) repriced++;
       expect(costOf(sparse), `seed ${seed}`).to.equal(costOf(whole));
@@ -360,12 +483,20 @@ describe('minimizeCost', () => {
 });
 
 describe('matchScore', () => {
-  const school = { state: 'CO', level: 'high', focus: ['tracking', 'discipline', 'special-education', 'family-engagement'] };
+  const school = {
+    state: 'CO',
+    level: 'high',
+    focus: ['tracking', 'discipline', 'special-education', 'family-engagement'],
+  };
 
   it('weighs expertise 50, grade level 30 and region 20', () => {
     expect(matchScore({ expertise: [...school.focus], gradeLevels: ['high'], state: 'CO' }, school)).to.equal(100);
-    expect(matchScore({ expertise: ['Tracking', 'special education'], gradeLevels: ['high'], state: 'co' }, school)).to.equal(75);
-    expect(matchScore({ expertise: ['tracking'], gradeLevels: ['middle'], state: 'UT' }, school)).to.equal(13 + 10 + 10);
+    expect(
+      matchScore({ expertise: ['Tracking', 'special education'], gradeLevels: ['high'], state: 'co' }, school),
+    ).to.equal(75);
+    expect(matchScore({ expertise: ['tracking'], gradeLevels: ['middle'], state: 'UT' }, school)).to.equal(
+      13 + 10 + 10,
+    );
     expect(matchScore({ expertise: [], gradeLevels: ['elementary'], state: 'NY' }, school)).to.equal(0);
     expect(matchScore({ expertise: ['discipline'], gradeLevels: ['k12'], state: null }, school)).to.equal(13 + 30);
   });
@@ -380,14 +511,22 @@ describe('matchScore', () => {
     expect(Object.keys(CENSUS_REGIONS)).to.have.length(51);
     const count = (region: string): number => Object.values(CENSUS_REGIONS).filter((r) => r === region).length;
     expect([count('Northeast'), count('Midwest'), count('South'), count('West')]).to.deep.equal([9, 12, 17, 13]);
-    expect([censusRegionOf(' ma '), censusRegionOf('PR'), censusRegionOf(null)]).to.deep.equal(['Northeast', undefined, undefined]);
+    expect([censusRegionOf(' ma '), censusRegionOf('PR'), censusRegionOf(null)]).to.deep.equal([
+      'Northeast',
+      undefined,
+      undefined,
+    ]);
   });
 
   it('stays a whole number within 0..100 and depends only on its input', () => {
     const random = prng(7);
     const pick = <T>(items: T[]): T[] => items.filter(() => random() < 0.5);
     for (let i = 0; i < 500; i++) {
-      const reviewer = { expertise: pick(school.focus), gradeLevels: pick(['high', 'middle', 'k12']), state: random() < 0.2 ? null : 'WY' };
+      const reviewer = {
+        expertise: pick(school.focus),
+        gradeLevels: pick(['high', 'middle', 'k12']),
+        state: random() < 0.2 ? null : 'WY',
+      };
       const score = matchScore(reviewer, school);
       expect(Number.isInteger(score) && score >= 0 && score <= 100).to.equal(true);
       expect(matchScore(structuredClone(reviewer), structuredClone(school))).to.equal(score);

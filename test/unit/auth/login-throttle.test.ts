@@ -12,7 +12,14 @@ import { createTestClock } from '../../helpers/harness.js';
 
 describe('login throttle', () => {
   let database: DatabaseHandle;
-  const policy = { ...DEFAULT_THROTTLE, slowAfter: 3, delayStepMs: 500, maxDelayMs: 1_500, lockAfterPerAccount: 6, lockAfterPerAddress: 50 };
+  const policy = {
+    ...DEFAULT_THROTTLE,
+    slowAfter: 3,
+    delayStepMs: 500,
+    maxDelayMs: 1_500,
+    lockAfterPerAccount: 6,
+    lockAfterPerAddress: 50,
+  };
   before(async () => {
     database = await createTestDatabase();
   });

@@ -20,15 +20,28 @@ describe('passwords', () => {
     expect(passwordWeakness('mjohnson-2026!', { email: 'mjohnson@school.org' })).to.equal(
       'Do not use your e-mail address in your password.',
     );
-    expect(passwordWeakness('Maria Lopez 2026', { name: 'Maria Lopez' })).to.equal('Do not use your name in your password.');
-    expect(passwordWeakness('correct horse battery staple', { email: 'pat@example.org', name: 'Pat' })).to.equal(undefined);
+    expect(passwordWeakness('Maria Lopez 2026', { name: 'Maria Lopez' })).to.equal(
+      'Do not use your name in your password.',
+    );
+    expect(passwordWeakness('correct horse battery staple', { email: 'pat@example.org', name: 'Pat' })).to.equal(
+      undefined,
+    );
   });
 });
 
 describe('safeNextPath', () => {
   it('keeps paths on this site and drops everything else', () => {
     expect(safeNextPath('/admin/outbox?before=10')).to.equal('/admin/outbox?before=10');
-    for (const bad of ['//evil.example', 'https://evil.example', '/\\evil.example', 'admin', '', undefined, ['/x'], '/' + 'a'.repeat(600)]) {
+    for (const bad of [
+      '//evil.example',
+      'https://evil.example',
+      '/\\evil.example',
+      'admin',
+      '',
+      undefined,
+      ['/x'],
+      '/' + 'a'.repeat(600),
+    ]) {
       expect(safeNextPath(bad), String(bad)).to.equal('/');
     }
   });

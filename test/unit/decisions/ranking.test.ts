@@ -12,7 +12,12 @@ import {
   zScores,
   type RankedApplication,
 } from '../../../server/services/decisions/ranking.js';
-import { escapeXml, histogram, reviewerSpreadSvg, scoreHistogramSvg } from '../../../server/services/decisions/charts.js';
+import {
+  escapeXml,
+  histogram,
+  reviewerSpreadSvg,
+  scoreHistogramSvg,
+} from '../../../server/services/decisions/charts.js';
 
 const EPS = 1e-9;
 const SCALE = { scoreMin: 1, scoreMax: 5 };
@@ -75,7 +80,13 @@ describe('scoring: the definitions on numbers worked out by hand', () => {
 
   it('scores a review as the weighted mean of its criterion scores, skipping unscored criteria', () => {
     expect(scored.map((r) => r.score)).to.deep.equal([5, 3.5, 3, 3.5, 3, 4.5, 1, 2.5, 4.5, 3.5]);
-    expect(reviewScore([{ score: 4, weight: 2 }, { score: null, weight: 1 }, { score: 1, weight: 1 }])).to.be.closeTo(9 / 3, EPS);
+    expect(
+      reviewScore([
+        { score: 4, weight: 2 },
+        { score: null, weight: 1 },
+        { score: 1, weight: 1 },
+      ]),
+    ).to.be.closeTo(9 / 3, EPS);
     expect(reviewScore([{ score: null, weight: 1 }])).to.equal(null);
     expect(reviewScore([])).to.equal(null);
   });
@@ -149,9 +160,24 @@ describe('scoring: the definitions on numbers worked out by hand', () => {
     const row = (applicationId: number, schoolName: string, mean: number | null) =>
       ({ applicationId, schoolName, mean, normalized: null, spread: null, reviewsIn: 0 }) as RankedApplication;
     const rows = [row(1, 'Cedar', 3), row(2, 'Alder', null), row(3, 'Birch', 3), row(4, 'Dogwood', 4)];
-    expect(sortRanking([...rows], 'mean', 'desc').map((r) => r.schoolName)).to.deep.equal(['Dogwood', 'Birch', 'Cedar', 'Alder']);
-    expect(sortRanking([...rows], 'mean', 'asc').map((r) => r.schoolName)).to.deep.equal(['Birch', 'Cedar', 'Dogwood', 'Alder']);
-    expect(sortRanking([...rows], 'name', 'desc').map((r) => r.schoolName)).to.deep.equal(['Dogwood', 'Cedar', 'Birch', 'Alder']);
+    expect(sortRanking([...rows], 'mean', 'desc').map((r) => r.schoolName)).to.deep.equal([
+      'Dogwood',
+      'Birch',
+      'Cedar',
+      'Alder',
+    ]);
+    expect(sortRanking([...rows], 'mean', 'asc').map((r) => r.schoolName)).to.deep.equal([
+      'Birch',
+      'Cedar',
+      'Dogwood',
+      'Alder',
+    ]);
+    expect(sortRanking([...rows], 'name', 'desc').map((r) => r.schoolName)).to.deep.equal([
+      'Dogwood',
+      'Cedar',
+      'Birch',
+      'Alder',
+    ]);
   });
 });
 
@@ -182,6 +208,8 @@ describe('charts: accessible server-rendered SVG', () => {
     expect(svg).to.contain('stroke-dasharray="6 4"');
     expect(svg).not.to.contain('<Lenient>');
     expect(escapeXml(`"a" & 'b'`)).to.equal('&quot;a&quot; &amp; &apos;b&apos;');
-    expect(reviewerSpreadSvg({ id: 'e', scale: SCALE, roundMean: null, reviewers: [] })).to.contain('No reviewer has submitted');
+    expect(reviewerSpreadSvg({ id: 'e', scale: SCALE, roundMean: null, reviewers: [] })).to.contain(
+      'No reviewer has submitted',
+    );
   });
 });

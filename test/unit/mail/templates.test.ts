@@ -18,16 +18,50 @@ const HOSTILE =
 
 /** Every field any e-mail template reads, each hostile; `flag` chooses each template's branches. */
 function hostileData(flag: boolean): Record<string, unknown> {
-  const item = { number: HOSTILE, title: HOSTILE, wordCount: HOSTILE, fileCount: HOSTILE, schoolName: HOSTILE, isNew: flag, submitted: flag, state: HOSTILE, comments: [HOSTILE, HOSTILE] };
-  const data: Record<string, unknown> = { baseUrl: BASE_URL, unsubscribeUrl: flag ? `${BASE_URL}/unsubscribe?e=x&t=y` : undefined };
+  const item = {
+    number: HOSTILE,
+    title: HOSTILE,
+    wordCount: HOSTILE,
+    fileCount: HOSTILE,
+    schoolName: HOSTILE,
+    isNew: flag,
+    submitted: flag,
+    state: HOSTILE,
+    comments: [HOSTILE, HOSTILE],
+  };
+  const data: Record<string, unknown> = {
+    baseUrl: BASE_URL,
+    unsubscribeUrl: flag ? `${BASE_URL}/unsubscribe?e=x&t=y` : undefined,
+  };
   for (const field of [
-    'name', 'schoolName', 'cycleName', 'roundName', 'link', 'deadline', 'dueDate', 'submittedAt', 'applicationId', 'citation',
-    'honoreeUrl', 'honoreesUrl', 'applicationsUrl', 'levelLabel', 'verb', 'total', 'count', 'daysLeft', 'newCount', 'nominators', 'fileCount',
-    'requesterName', 'requesterEmail',
+    'name',
+    'schoolName',
+    'cycleName',
+    'roundName',
+    'link',
+    'deadline',
+    'dueDate',
+    'submittedAt',
+    'applicationId',
+    'citation',
+    'honoreeUrl',
+    'honoreesUrl',
+    'applicationsUrl',
+    'levelLabel',
+    'verb',
+    'total',
+    'count',
+    'daysLeft',
+    'newCount',
+    'nominators',
+    'fileCount',
+    'requesterName',
+    'requesterEmail',
   ]) {
     data[field] = HOSTILE;
   }
-  for (const field of ['verified', 'recognized', 'hasComments', 'siteVisit', 'blind', 'approved', 'asAdmin']) data[field] = flag;
+  for (const field of ['verified', 'recognized', 'hasComments', 'siteVisit', 'blind', 'approved', 'asAdmin'])
+    data[field] = flag;
   if (!flag) for (const field of ['newCount', 'nominators', 'fileCount']) data[field] = 0;
   return { ...data, criteria: [item, item], criteriaComments: [item], items: [item, item] };
 }
@@ -35,7 +69,13 @@ function hostileData(flag: boolean): Record<string, unknown> {
 describe('e-mail templates', () => {
   it('has a typed entry in server/mail/registry.ts for every template in views/emails, and files for every entry', () => {
     const files = readdirSync(path.join(viewsDir, 'emails'));
-    const named = [...new Set(files.filter((f) => /\.(text|html)\.hbs$/.test(f) && f !== 'layout.html.hbs').map((f) => f.replace(/\.(text|html)\.hbs$/, '')))];
+    const named = [
+      ...new Set(
+        files
+          .filter((f) => /\.(text|html)\.hbs$/.test(f) && f !== 'layout.html.hbs')
+          .map((f) => f.replace(/\.(text|html)\.hbs$/, '')),
+      ),
+    ];
     expect([...MAIL_TEMPLATES].sort()).to.deep.equal(named.sort());
     for (const name of MAIL_TEMPLATES) {
       expect(files, name).to.include(`${name}.text.hbs`);
@@ -100,9 +140,20 @@ describe('e-mail subjects and headers', () => {
 
   it('renders every template in views/emails with hostile data into a one-line subject and an escaped html part', () => {
     expect(templates).to.include.members([
-      'account-exists', 'application-submitted', 'decision-gold', 'decision-not-selected', 'decision-silver', 'nomination-confirm',
-      'nomination-result', 'nomination-school-applied', 'password-reset', 'review-assignments', 'review-reminder',
-      'reviewer-invitation', 'school-invitation', 'verify-email',
+      'account-exists',
+      'application-submitted',
+      'decision-gold',
+      'decision-not-selected',
+      'decision-silver',
+      'nomination-confirm',
+      'nomination-result',
+      'nomination-school-applied',
+      'password-reset',
+      'review-assignments',
+      'review-reminder',
+      'reviewer-invitation',
+      'school-invitation',
+      'verify-email',
     ]);
     for (const name of templates) {
       for (const flag of [true, false]) {
@@ -113,13 +164,21 @@ describe('e-mail subjects and headers', () => {
         expect(Array.from(mail.subject).length, label).to.be.within(10, MAX_SUBJECT_LENGTH);
         expect(mail.text, label).not.to.match(/^Subject:/);
         expect(mail.html, label).not.to.contain('<script>');
-        expect(mail.html, label).to.contain(`<title>${mail.subject.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</title>`);
+        expect(mail.html, label).to.contain(
+          `<title>${mail.subject.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</title>`,
+        );
       }
     }
     const gold = renderMail('decision-gold', hostileData(true));
-    expect(gold.subject.startsWith('Lincoln Bcc: attacker@example.org High Saint Mary of the [31mArts <script>alert(1)</script> & "Co" Very Long School Name')).to.equal(true);
+    expect(
+      gold.subject.startsWith(
+        'Lincoln Bcc: attacker@example.org High Saint Mary of the [31mArts <script>alert(1)</script> & "Co" Very Long School Name',
+      ),
+    ).to.equal(true);
     expect(gold.subject.endsWith('Name Very Long…')).to.equal(true);
-    expect(gold.text, 'the body keeps the data as it is').to.contain('Congratulations: Lincoln\r\nBcc: attacker@example.org\r\n\r\nHigh \u2028Saint');
+    expect(gold.text, 'the body keeps the data as it is').to.contain(
+      'Congratulations: Lincoln\r\nBcc: attacker@example.org\r\n\r\nHigh \u2028Saint',
+    );
   });
 
   it('keeps a short subject whole and cuts a long one at a word, without splitting a character', () => {
@@ -130,11 +189,15 @@ describe('e-mail subjects and headers', () => {
     const emoji = subjectLine('🏫'.repeat(300));
     expect(Array.from(emoji)).to.have.length(MAX_SUBJECT_LENGTH);
     expect(emoji.endsWith('🏫…')).to.equal(true);
-    expect(oneLine('Laurel\r\nBcc: x@example.org <no-reply@laurel.test>')).to.equal('Laurel Bcc: x@example.org <no-reply@laurel.test>');
+    expect(oneLine('Laurel\r\nBcc: x@example.org <no-reply@laurel.test>')).to.equal(
+      'Laurel Bcc: x@example.org <no-reply@laurel.test>',
+    );
   });
 
   it('builds List-Unsubscribe as one line of printable ASCII, or leaves it out', () => {
-    expect(listUnsubscribeHeader(`${BASE_URL}/unsubscribe?e=YQ&t=abc`)).to.equal(`<${BASE_URL}/unsubscribe?e=YQ&t=abc>`);
+    expect(listUnsubscribeHeader(`${BASE_URL}/unsubscribe?e=YQ&t=abc`)).to.equal(
+      `<${BASE_URL}/unsubscribe?e=YQ&t=abc>`,
+    );
     expect(listUnsubscribeHeader(`${BASE_URL}/unsubscribe?e=YQ&t=abc\r\nBcc: x@example.org`)).to.equal(
       `<${BASE_URL}/unsubscribe?e=YQ&t=abc%20Bcc:%20x@example.org>`,
     );

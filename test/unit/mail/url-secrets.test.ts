@@ -14,7 +14,9 @@ function tokenRoutesInRoutes(): string[] {
   const routesDir = path.join(projectRoot, 'routes');
   const found = new Set<string>();
   // Every file below routes/, in whichever domain folder it sits.
-  for (const file of readdirSync(routesDir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
+  for (const file of readdirSync(routesDir, { recursive: true, encoding: 'utf8' }).filter((name) =>
+    name.endsWith('.ts'),
+  )) {
     const source = readFileSync(path.join(routesDir, file), 'utf8');
     for (const match of source.matchAll(/['`]\/([\w/-]+)\/:token\b/g)) found.add(match[1]!);
   }
@@ -24,7 +26,13 @@ function tokenRoutesInRoutes(): string[] {
 describe('hideUrlSecrets', () => {
   it('hides the token of every route that takes one, long or short', () => {
     const routes = tokenRoutesInRoutes();
-    expect(routes).to.include.members(['verify-email', 'reset-password', 'invitations', 'nominations/confirm', 'reviewer-invitations']);
+    expect(routes).to.include.members([
+      'verify-email',
+      'reset-password',
+      'invitations',
+      'nominations/confirm',
+      'reviewer-invitations',
+    ]);
     for (const route of routes) {
       expect(TOKEN_ROUTES, `routes/ declares /${route}/:token`).to.include(route);
       const t = token();
@@ -49,8 +57,12 @@ describe('hideUrlSecrets', () => {
 
   it('hides CSRF tokens and link signatures by name, and token links inside a next= parameter', () => {
     const t = token();
-    expect(hideUrlSecrets('/applications/12/evidence?_csrf=abc.def&criterion=3', M)).to.equal(`/applications/12/evidence?_csrf=${M}&criterion=3`);
-    expect(hideUrlSecrets('http://laurel.test/unsubscribe?e=YUBiLmM&t=short', M)).to.equal(`http://laurel.test/unsubscribe?e=YUBiLmM&t=${M}`);
+    expect(hideUrlSecrets('/applications/12/evidence?_csrf=abc.def&criterion=3', M)).to.equal(
+      `/applications/12/evidence?_csrf=${M}&criterion=3`,
+    );
+    expect(hideUrlSecrets('http://laurel.test/unsubscribe?e=YUBiLmM&t=short', M)).to.equal(
+      `http://laurel.test/unsubscribe?e=YUBiLmM&t=${M}`,
+    );
     expect(hideUrlSecrets(`/login?next=${encodeURIComponent(`/invitations/${t}`)}`, M)).to.equal(
       `/login?next=${encodeURIComponent(`/invitations/${M}`)}`,
     );
@@ -59,8 +71,13 @@ describe('hideUrlSecrets', () => {
 
   it('leaves ordinary paths alone', () => {
     for (const url of [
-      '/admin/outbox?before=10', '/honorees/2027/lincoln-high-school', '/applications/12/sections/3', '/login?next=%2Fadmin',
-      'http://laurel.test/my/applications', '/honorees?year=2027', '/static/css/site.css',
+      '/admin/outbox?before=10',
+      '/honorees/2027/lincoln-high-school',
+      '/applications/12/sections/3',
+      '/login?next=%2Fadmin',
+      'http://laurel.test/my/applications',
+      '/honorees?year=2027',
+      '/static/css/site.css',
     ]) {
       expect(hideUrlSecrets(url, M), url).to.equal(url);
     }
@@ -84,7 +101,8 @@ describe('hideMailSecrets', () => {
   it('hides a token even outside a link, and keeps the rest of the message', () => {
     const code = token();
     expect(hideSecretsInText(`Your code is ${code}. Thank you.`, M)).to.equal(`Your code is ${M}. Thank you.`);
-    const plain = 'Hello Ana,\n\nThe honorees: http://laurel.test/honorees?year=2027 and http://laurel.test/honorees/2027/lincoln-high\n';
+    const plain =
+      'Hello Ana,\n\nThe honorees: http://laurel.test/honorees?year=2027 and http://laurel.test/honorees/2027/lincoln-high\n';
     expect(hideMailSecrets(plain)).to.equal(plain);
   });
 });

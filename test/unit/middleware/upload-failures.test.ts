@@ -52,7 +52,10 @@ describe('receiveFiles when the temp file cannot be written', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   function appWith(openTempFile: OpenTempFile) {
-    const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) },
+    );
     const app = express();
     app.use((req, _res, next) => {
       req.log = logger;
@@ -60,7 +63,12 @@ describe('receiveFiles when the temp file cannot be written', () => {
     });
     app.post(
       '/upload',
-      receiveFiles({ tmpDir, fieldName: 'files', limits: () => ({ maxFileBytes: 10 * 1024 * 1024, maxFiles: 5 }), openTempFile }),
+      receiveFiles({
+        tmpDir,
+        fieldName: 'files',
+        limits: () => ({ maxFileBytes: 10 * 1024 * 1024, maxFiles: 5 }),
+        openTempFile,
+      }),
       (req: Request, res: Response) => {
         res.json({ problem: req.uploadProblem ?? null, files: req.uploadedFiles.length, body: req.body as unknown });
       },
@@ -75,13 +83,19 @@ describe('receiveFiles when the temp file cannot be written', () => {
 
   it('says in plain words that the disk is full, keeps the fields, and logs it at error level', async () => {
     const app = appWith(failingDisk(200, () => systemError('ENOSPC', 'write')));
-    const response = await request(app).post('/upload').field('answer', 'Our garden').attach('files', fixture('sample.pdf')).expect(200);
+    const response = await request(app)
+      .post('/upload')
+      .field('answer', 'Our garden')
+      .attach('files', fixture('sample.pdf'))
+      .expect(200);
     expect(response.body).to.deep.equal({ problem: DISK_FULL_MESSAGE, files: 0, body: { answer: 'Our garden' } });
     expect(DISK_FULL_MESSAGE).to.equal(
       'The portal’s disk is full, so your files could not be saved. Please try again later.',
     );
     const errors = logged.filter((line) => line.level >= 50);
-    expect(errors.map((line) => [line.msg, line.err?.code])).to.deep.equal([['upload refused: the disk is full', 'ENOSPC']]);
+    expect(errors.map((line) => [line.msg, line.err?.code])).to.deep.equal([
+      ['upload refused: the disk is full', 'ENOSPC'],
+    ]);
     expect(tempFilesLeft()).to.deep.equal([]);
   });
 

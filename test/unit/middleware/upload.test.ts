@@ -143,12 +143,18 @@ describe('receiveFiles', () => {
       Buffer.concat([Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n')]);
     const body = Buffer.concat([
       part('Content-Disposition: form-data; name="title"', 'Nothing chosen in the first input'),
-      part('Content-Disposition: form-data; name="evidence"; filename=""\r\nContent-Type: application/octet-stream', ''),
+      part(
+        'Content-Disposition: form-data; name="evidence"; filename=""\r\nContent-Type: application/octet-stream',
+        '',
+      ),
       part(
         'Content-Disposition: form-data; name="evidence"; filename="sample.pdf"\r\nContent-Type: application/pdf',
         readFileSync(fixture('sample.pdf')),
       ),
-      part('Content-Disposition: form-data; name="evidence"; filename=""\r\nContent-Type: application/octet-stream', ''),
+      part(
+        'Content-Disposition: form-data; name="evidence"; filename=""\r\nContent-Type: application/octet-stream',
+        '',
+      ),
       Buffer.from(`--${boundary}--\r\n`),
     ]);
 
@@ -173,7 +179,9 @@ describe('receiveFiles', () => {
       .expect(200);
 
     const echo = response.body as Echo;
-    expect(echo.problem).to.equal('The form sent a file where none was expected. Please reload the page and try again.');
+    expect(echo.problem).to.equal(
+      'The form sent a file where none was expected. Please reload the page and try again.',
+    );
     expect(echo.files).to.deep.equal([]);
     expect(echo.tempFilesAtHandler).to.deep.equal([]);
   });
@@ -213,7 +221,10 @@ describe('receiveFiles', () => {
       uploadDir,
       limits: () => Promise.reject(new Error('the cycle could not be loaded')),
     });
-    const limitsResponse = await request(failingLimits).post('/echo').attach('evidence', fixture('sample.pdf')).expect(500);
+    const limitsResponse = await request(failingLimits)
+      .post('/echo')
+      .attach('evidence', fixture('sample.pdf'))
+      .expect(500);
     expect(limitsResponse.body).to.deep.equal({ error: 'the cycle could not be loaded' });
   });
 });

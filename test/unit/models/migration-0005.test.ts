@@ -19,7 +19,14 @@ describe('migration 0005 on existing data', () => {
 
   before(async () => {
     client = await PGlite.create();
-    for (const tag of ['0000_foundation', '0001_schools_applications', '0002_nominations', '0003_reviews', '0004_decisions']) await runMigration(client, tag);
+    for (const tag of [
+      '0000_foundation',
+      '0001_schools_applications',
+      '0002_nominations',
+      '0003_reviews',
+      '0004_decisions',
+    ])
+      await runMigration(client, tag);
     await client.exec(`
       insert into programs (id, name, slug) values (1, 'Schools of Opportunity', 'soo');
       insert into cycles (id, program_id, year, name, opens_at, nominations_close_at, applications_close_at, reviews_due_at, announcement_at, published_at)
@@ -42,19 +49,30 @@ describe('migration 0005 on existing data', () => {
   after(() => client.close());
 
   it('copies the school of each decision of a published cycle, and only those', async () => {
-    const { rows } = await client.query<{ application_id: number; school_name: string | null; school_website: string | null; school_enrollment: number | null }>(
-      'select application_id, school_name, school_website, school_enrollment from decisions order by application_id',
-    );
+    const { rows } = await client.query<{
+      application_id: number;
+      school_name: string | null;
+      school_website: string | null;
+      school_enrollment: number | null;
+    }>('select application_id, school_name, school_website, school_enrollment from decisions order by application_id');
     expect(rows).to.deep.equal([
-      { application_id: 1, school_name: 'Lincoln High School', school_website: 'https://lincoln.example.org', school_enrollment: 1540 },
+      {
+        application_id: 1,
+        school_name: 'Lincoln High School',
+        school_website: 'https://lincoln.example.org',
+        school_enrollment: 1540,
+      },
       { application_id: 2, school_name: null, school_website: null, school_enrollment: null },
     ]);
   });
 
   it('hides the working links of messages already sent, and leaves waiting ones to be sent', async () => {
-    const { rows } = await client.query<{ status: string; text_body: string; html_body: string; unsubscribe_url: string | null }>(
-      'select status, text_body, html_body, unsubscribe_url from outbox order by id',
-    );
+    const { rows } = await client.query<{
+      status: string;
+      text_body: string;
+      html_body: string;
+      unsubscribe_url: string | null;
+    }>('select status, text_body, html_body, unsubscribe_url from outbox order by id');
     expect(rows[0]!.text_body).to.equal('Open https://laurel.test/reset-password/[hidden] now');
     expect(rows[0]!.html_body).to.equal('<a href="https://laurel.test/reset-password/[hidden]">reset</a>');
     expect(rows[0]!.unsubscribe_url).to.equal('https://laurel.test/unsubscribe?e=YUBleGFtcGxlLm9yZw&t=[hidden]');

@@ -15,9 +15,13 @@ describe('blind-review redaction', () => {
     expect(lincoln('At Lincoln, and at Lincoln High, Lincoln HS and Lincoln H.S. alike')).to.equal(
       'At [school], and at [school], [school] and [school] alike',
     );
-    expect(lincoln('We are Lincoln HS. We are Lincoln High Schoolers.')).to.equal('We are [school]. We are [school] Schoolers.');
+    expect(lincoln('We are Lincoln HS. We are Lincoln High Schoolers.')).to.equal(
+      'We are [school]. We are [school] Schoolers.',
+    );
     const roosevelt = createRedactor({ name: 'Roosevelt HS', district: '', city: 'Des Moines' });
-    expect(roosevelt('Roosevelt HS in Des Moines; Roosevelt High School too')).to.equal('[school] in [city]; [school] too');
+    expect(roosevelt('Roosevelt HS in Des Moines; Roosevelt High School too')).to.equal(
+      '[school] in [city]; [school] too',
+    );
   });
 
   it('matches whole words only, and keeps possessives and punctuation around them', () => {
@@ -33,12 +37,20 @@ describe('blind-review redaction', () => {
 
   it('shortens districts to their place name and lets the city label win when they are the same', () => {
     const austin = createRedactor({ name: 'Vista Academy', district: 'Round Rock ISD', city: 'Austin' });
-    expect(austin('Vista Academy, Round Rock ISD, Round Rock schools, Austin')).to.equal('[school], [district], [district] schools, [city]');
-    const terms = redactionTerms({ name: 'Lincoln High School', district: 'Portland Public Schools', city: 'Portland' });
-    expect(terms.find((t) => t.term === 'Portland')?.label).to.equal('[city]');
-    expect(createRedactor({ name: 'Kennedy Charter', district: 'Los Angeles Unified School District', city: 'Los Angeles' })('the Los Angeles Unified School District')).to.equal(
-      'the [district]',
+    expect(austin('Vista Academy, Round Rock ISD, Round Rock schools, Austin')).to.equal(
+      '[school], [district], [district] schools, [city]',
     );
+    const terms = redactionTerms({
+      name: 'Lincoln High School',
+      district: 'Portland Public Schools',
+      city: 'Portland',
+    });
+    expect(terms.find((t) => t.term === 'Portland')?.label).to.equal('[city]');
+    expect(
+      createRedactor({ name: 'Kennedy Charter', district: 'Los Angeles Unified School District', city: 'Los Angeles' })(
+        'the Los Angeles Unified School District',
+      ),
+    ).to.equal('the [district]');
   });
 
   it('never blanks out common words, and treats punctuation in names literally', () => {
@@ -51,7 +63,9 @@ describe('blind-review redaction', () => {
 
   it('handles accents and empty fields', () => {
     const accented = createRedactor({ name: 'Escuela Secundaria Peñasco', district: '', city: 'Peñasco' });
-    expect(accented('Peñasco and PEÑASCO, not Peñascoso'.normalize('NFD'))).to.equal('[city] and [city], not Peñascoso');
+    expect(accented('Peñasco and PEÑASCO, not Peñascoso'.normalize('NFD'))).to.equal(
+      '[city] and [city], not Peñascoso',
+    );
     expect(createRedactor({ name: '', district: '', city: '' })('Nothing to hide')).to.equal('Nothing to hide');
   });
 });

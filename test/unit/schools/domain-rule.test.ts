@@ -6,7 +6,9 @@ import { emailMatchesSchoolDomain } from '../../../server/services/schools/conta
 describe('joining a school by its web domain', () => {
   it('matches the website’s domain and its subdomains, with or without www', () => {
     expect(emailMatchesSchoolDomain('pat@lincoln.pps.example.org', 'https://lincoln.pps.example.org')).to.equal(true);
-    expect(emailMatchesSchoolDomain('pat@mail.lincoln.example.org', 'https://www.lincoln.example.org/about')).to.equal(true);
+    expect(emailMatchesSchoolDomain('pat@mail.lincoln.example.org', 'https://www.lincoln.example.org/about')).to.equal(
+      true,
+    );
     expect(emailMatchesSchoolDomain('PAT@Lincoln.Example.org', 'https://lincoln.example.org')).to.equal(true);
   });
 

@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { csvCell, csvFileName, csvLine, csvStream, UTF8_BOM, type CsvValue } from '../../../server/services/shared/csv.js';
+import {
+  csvCell,
+  csvFileName,
+  csvLine,
+  csvStream,
+  UTF8_BOM,
+  type CsvValue,
+} from '../../../server/services/shared/csv.js';
 
 async function collect(stream: NodeJS.ReadableStream): Promise<{ text: string; chunks: number }> {
   const parts: Buffer[] = [];
@@ -48,7 +55,9 @@ function parseCsv(text: string): string[][] {
 
 describe('CSV writer', () => {
   it('leaves plain text, numbers and empty values as they are', () => {
-    expect(csvLine(['Lincoln High School', 42, null, undefined, true, ''])).to.equal('Lincoln High School,42,,,true,\r\n');
+    expect(csvLine(['Lincoln High School', 42, null, undefined, true, ''])).to.equal(
+      'Lincoln High School,42,,,true,\r\n',
+    );
     expect(csvCell(new Date('2026-11-22T12:00:00Z'))).to.equal('2026-11-22T12:00:00.000Z');
     expect(csvCell(-3.5), 'a number is data, never a formula').to.equal('-3.5');
     expect(csvCell(Number.NaN)).to.equal('');
@@ -62,7 +71,9 @@ describe('CSV writer', () => {
   });
 
   it('neutralizes every cell a spreadsheet would run as a formula', () => {
-    expect(csvCell('=HYPERLINK("http://evil.example","Click")')).to.equal(`"'=HYPERLINK(""http://evil.example"",""Click"")"`);
+    expect(csvCell('=HYPERLINK("http://evil.example","Click")')).to.equal(
+      `"'=HYPERLINK(""http://evil.example"",""Click"")"`,
+    );
     expect(csvCell('+1+1')).to.equal("'+1+1");
     expect(csvCell('-2+3')).to.equal("'-2+3");
     expect(csvCell('@SUM(A1:A2)')).to.equal("'@SUM(A1:A2)");

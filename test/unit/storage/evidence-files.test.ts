@@ -56,7 +56,10 @@ describe('inspectUpload', () => {
       safeName: 'report.pdf.png',
     });
     expect(await inspectFixture('sample.pdf', 'scan')).to.include({ kind: 'pdf', safeName: 'scan.pdf' });
-    expect(await inspectFixture('sample.docx', 'minutes.doc')).to.include({ kind: 'docx', safeName: 'minutes.doc.docx' });
+    expect(await inspectFixture('sample.docx', 'minutes.doc')).to.include({
+      kind: 'docx',
+      safeName: 'minutes.doc.docx',
+    });
   });
 
   it('keeps the name of a JPEG that ends in .jpg, .jpeg or .JPG', async () => {
@@ -80,7 +83,9 @@ describe('inspectUpload', () => {
 
   it('says what a refused file really is and what it claimed to be', async () => {
     expect(await refusalOf('fake.pdf')).to.equal(`“fake.pdf” looks like plain text, not a PDF. ${ACCEPTED}`);
-    expect(await refusalOf('html-as.png')).to.equal(`“html-as.png” looks like an HTML page, not a PNG image. ${ACCEPTED}`);
+    expect(await refusalOf('html-as.png')).to.equal(
+      `“html-as.png” looks like an HTML page, not a PNG image. ${ACCEPTED}`,
+    );
     expect(await refusalOf('exe-as.docx')).to.equal(
       `“exe-as.docx” looks like a Windows program, not a Word document. ${ACCEPTED}`,
     );
@@ -92,7 +97,9 @@ describe('inspectUpload', () => {
       '“not-really.docx” is a zip archive, not a Word document. ' +
         'Please upload the files inside it one by one, as a PDF, Word (.doc, .docx), Excel (.xls, .xlsx), PNG or JPEG file.',
     );
-    expect(await refusalOf('not-really.docx', 'photos.zip')).to.match(/^“photos\.zip” is a zip archive, not a Word or Excel document\./);
+    expect(await refusalOf('not-really.docx', 'photos.zip')).to.match(
+      /^“photos\.zip” is a zip archive, not a Word or Excel document\./,
+    );
   });
 
   describe('with files of its own', () => {

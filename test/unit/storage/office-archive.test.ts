@@ -93,7 +93,10 @@ function zipOf(entries: Entry[], claims: Record<string, number> = {}): Buffer {
 }
 
 /** A Word document whose first part says so, as file-type and Word look for, then `body`. */
-const wordDocument = (...body: Entry[]) => [storedEntry('[Content_Types].xml', contentTypes(WORD_MAIN, 'word/document.xml')), ...body];
+const wordDocument = (...body: Entry[]) => [
+  storedEntry('[Content_Types].xml', contentTypes(WORD_MAIN, 'word/document.xml')),
+  ...body,
+];
 
 describe('Word and Excel files that unpack to too much', function () {
   this.timeout(60_000);
@@ -117,13 +120,16 @@ describe('Word and Excel files that unpack to too much', function () {
     return expect.fail(`${originalName} was accepted`);
   }
 
-  const SAVE_AGAIN = 'Please open it, save it again as a new Word document, and upload that copy, or upload it as a PDF.';
+  const SAVE_AGAIN =
+    'Please open it, save it again as a new Word document, and upload that copy, or upload it as a PDF.';
 
   it('accepts the sample Word and Excel files, within every limit', async () => {
     expect(await officeArchiveProblem(fixture('sample.docx'))).to.equal(undefined);
     expect(await officeArchiveProblem(fixture('sample.xlsx'))).to.equal(undefined);
     const file = save('plain.docx', zipOf(wordDocument(storedEntry('word/document.xml', '<w:document/>'))));
-    expect(await inspectUpload({ path: file, originalName: 'plain.docx', size: statSync(file).size })).to.include({ kind: 'docx' });
+    expect(await inspectUpload({ path: file, originalName: 'plain.docx', size: statSync(file).size })).to.include({
+      kind: 'docx',
+    });
   });
 
   it('refuses a Word document whose XML unpacks to 200 MB', async () => {
@@ -138,7 +144,9 @@ describe('Word and Excel files that unpack to too much', function () {
     const parts = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => zerosEntry(`word/media/image${n}.bin`, 18 * MB)));
     const file = save('many.docx', zipOf(wordDocument(...parts)));
     // Zeros pack far tighter than any XML, so the ratio limit is lifted here to reach the total.
-    expect(await officeArchiveProblem(file, { ...OFFICE_ARCHIVE_LIMITS, maxRatio: 100_000 })).to.deep.equal({ problem: 'too large unpacked' });
+    expect(await officeArchiveProblem(file, { ...OFFICE_ARCHIVE_LIMITS, maxRatio: 100_000 })).to.deep.equal({
+      problem: 'too large unpacked',
+    });
   });
 
   it('refuses a part that grows more than 200 times, even when the whole stays under 100 MB', async () => {
@@ -152,11 +160,15 @@ describe('Word and Excel files that unpack to too much', function () {
     const liar = deflateRawSync(Buffer.alloc(3 * MB, 0x20));
     const entry: Entry = { name: 'word/document.xml', data: liar, crc: 0, uncompressedSize: 3 * MB };
     const file = save('liar.docx', zipOf(wordDocument(entry), { 'word/document.xml': liar.length }));
-    expect(await refusal(file)).to.equal(`“liar.docx” looks damaged: we could not open it as a Word document. ${SAVE_AGAIN}`);
+    expect(await refusal(file)).to.equal(
+      `“liar.docx” looks damaged: we could not open it as a Word document. ${SAVE_AGAIN}`,
+    );
   });
 
   it('refuses an archive of more than 2000 parts', async () => {
-    const parts = Array.from({ length: OFFICE_ARCHIVE_LIMITS.maxEntries }, (_, i) => storedEntry(`word/part${i}.xml`, '<p/>'));
+    const parts = Array.from({ length: OFFICE_ARCHIVE_LIMITS.maxEntries }, (_, i) =>
+      storedEntry(`word/part${i}.xml`, '<p/>'),
+    );
     const file = save('parts.docx', zipOf(wordDocument(...parts)));
     expect(await refusal(file)).to.equal(
       `“parts.docx” is made of more than 2000 parts, far more than a real Word document has. ${SAVE_AGAIN}`,

@@ -86,9 +86,18 @@ describe('sweepOrphanEvidence', function () {
     const { cycle } = await createCycle2027(database.db, 'sweep');
     const [school] = await database.db
       .insert(schools)
-      .values({ name: 'Lincoln High School', city: 'Portland', state: 'OR', level: 'high', matchKey: 'lincoln high school|portland|or' })
+      .values({
+        name: 'Lincoln High School',
+        city: 'Portland',
+        state: 'OR',
+        level: 'high',
+        matchKey: 'lincoln high school|portland|or',
+      })
       .returning();
-    const [application] = await database.db.insert(applications).values({ cycleId: cycle.id, schoolId: school!.id }).returning();
+    const [application] = await database.db
+      .insert(applications)
+      .values({ cycleId: cycle.id, schoolId: school!.id })
+      .returning();
     applicationId = application!.id;
   });
   after(() => database.close());
@@ -135,7 +144,13 @@ describe('sweepOrphanEvidence', function () {
     const [kept] = await referenced(1);
     const partial = `${storedPath(uploadDir, newStoredName())}${PARTIAL_SUFFIX}`;
     writeAged(partial);
-    const strangers = ['README.txt', 'tmp/0123456789abcdef0123456789abcdef', 'ab/notes.txt', 'zz/zz0123456789abcdef0123456789ab', 'ab/cd0123456789abcdef0123456789ab'];
+    const strangers = [
+      'README.txt',
+      'tmp/0123456789abcdef0123456789abcdef',
+      'ab/notes.txt',
+      'zz/zz0123456789abcdef0123456789ab',
+      'ab/cd0123456789abcdef0123456789ab',
+    ];
     for (const name of strangers) writeAged(path.join(uploadDir, name));
 
     expect(await sweepOrphanEvidence(database.db, uploadDir, {})).to.equal(1);
