@@ -9,8 +9,13 @@ import {
   SCREENABLE,
   screenApplication,
 } from '../../server/services/applications/screening.js';
-import { US_STATES } from '../../server/services/schools/schools.js';
-import { APPLICATION_STATUSES, type ApplicationStatus, APPLICATION_STATUS_LABELS } from '../../models/schema.js';
+
+import {
+  APPLICATION_STATUSES,
+  type ApplicationStatus,
+  APPLICATION_STATUS_LABELS,
+  US_STATES,
+} from '../../models/schema.js';
 import { idParam, optionalId, pageParam } from '../params.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
 

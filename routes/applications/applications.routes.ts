@@ -1,5 +1,5 @@
 // The applicant's pages: "My applications", and each section of one application.
-import { APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS } from '../../models/schema.js';
+import { APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS, US_STATES } from '../../models/schema.js';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
@@ -33,7 +33,6 @@ import {
   profileInputOf,
   schoolsOfUser,
   updateSchoolProfile,
-  US_STATES,
 } from '../../server/services/schools/schools.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
 

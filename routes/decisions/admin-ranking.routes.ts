@@ -8,7 +8,7 @@ import { advanceToRound } from '../../server/services/review/rounds.js';
 
 import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../../server/services/decisions/charts.js';
 import { csvFileName, type CsvValue } from '../../server/services/shared/csv.js';
-import { US_STATES } from '../../server/services/schools/schools.js';
+
 import {
   RANK_SORTS,
   rankRound,
@@ -24,6 +24,7 @@ import {
   type SchoolLevel,
   APPLICATION_STATUS_LABELS,
   SCHOOL_LEVEL_LABELS,
+  US_STATES,
 } from '../../models/schema.js';
 import { idParam, pageParam } from '../params.js';
 import { sendCsv } from '../downloads.js';

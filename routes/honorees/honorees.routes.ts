@@ -17,7 +17,7 @@ import {
   publicCriteria,
   type HonoreeFilters,
 } from '../../server/services/honorees/honorees.js';
-import { US_STATES } from '../../server/services/schools/schools.js';
+import { US_STATES } from '../../models/schema.js';
 import { idParam } from '../params.js';
 import { sendCsv } from '../downloads.js';
 

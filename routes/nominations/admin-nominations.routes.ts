@@ -2,12 +2,11 @@
 // invitations by hand, the CSV export and nomination evidence. Mounted under /admin.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
+import { cycleChoices, inviteSchoolByHand } from '../../server/services/nominations/invitations.js';
 import { csvFileName } from '../../server/services/shared/csv.js';
 import { formatDay } from '../../server/services/shared/form-input.js';
 import {
-  cycleChoices,
   findNominationFile,
-  inviteSchoolByHand,
   listNominationGroups,
   markSpam,
   NOMINATION_CSV_HEADER,
@@ -16,13 +15,13 @@ import {
   unmarkSpam,
   type NominationFilters,
 } from '../../server/services/nominations/groups.js';
-import { US_STATES } from '../../server/services/schools/schools.js';
 
 import {
   NOMINATION_STATUSES,
   type NominationStatus,
   APPLICATION_STATUS_LABELS,
   NOMINATION_STATUS_LABELS,
+  US_STATES,
 } from '../../models/schema.js';
 import { idParam, optionalId, pageParam } from '../params.js';
 import { sendCsv, sendStoredFile } from '../downloads.js';

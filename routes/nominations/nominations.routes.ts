@@ -1,6 +1,6 @@
 // Public nominations (no account needed), their confirmation, and the invitations to apply
 // they lead to.
-import { RELATIONSHIP_LABELS } from '../../models/schema.js';
+import { RELATIONSHIP_LABELS, US_STATES } from '../../models/schema.js';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
@@ -8,7 +8,7 @@ import { Invalid, TooManyRequests } from '../../server/errors.js';
 import { requireSignedIn } from '../../server/middleware/require-role.js';
 import { receiveFiles } from '../../server/middleware/upload.js';
 import { startApplication } from '../../server/services/applications/applications.js';
-import { acceptInvitation, describeInvitation } from '../../server/services/nominations/links.js';
+import { acceptInvitation, describeInvitation } from '../../server/services/nominations/invitations.js';
 import {
   confirmNomination,
   findNominationByToken,
@@ -22,7 +22,7 @@ import {
   type OpenNominationCycle,
 } from '../../server/services/nominations/nominations.js';
 import { JOIN_MESSAGES } from '../../server/services/schools/contacts.js';
-import { findListedSchool, searchSchools, US_STATES } from '../../server/services/schools/schools.js';
+import { findListedSchool, searchSchools } from '../../server/services/schools/schools.js';
 import { formatBytes } from '../../server/storage/evidence-files.js';
 import { formBody } from '../forms.js';
 

@@ -19,8 +19,8 @@ import {
   updateReviewerProfile,
   type ProfileInput,
 } from '../../server/services/review/reviewers.js';
-import { US_STATES } from '../../server/services/schools/schools.js';
-import { GRADE_LEVELS, GRADE_LEVEL_LABELS } from '../../models/schema.js';
+
+import { GRADE_LEVELS, GRADE_LEVEL_LABELS, US_STATES } from '../../models/schema.js';
 import { idParam } from '../params.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
 

@@ -1,6 +1,6 @@
 // Admins look after schools: find one, correct its name and profile, and see, approve and revoke
 // the people who act for it (the queue of requests to join is /admin/contacts).
-import { SCHOOL_LEVEL_LABELS } from '../../models/schema.js';
+import { SCHOOL_LEVEL_LABELS, US_STATES } from '../../models/schema.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import {
@@ -16,7 +16,6 @@ import {
   profileInputOf,
   schoolById,
   updateSchoolByAdmin,
-  US_STATES,
   type SchoolProfileInput,
 } from '../../server/services/schools/schools.js';
 import { approveOrDecline, idParam, pageParam } from '../params.js';

@@ -1,6 +1,6 @@
 // School profiles: create one (and become its contact), or find an existing one and ask to be
 // its contact.
-import { SCHOOL_LEVEL_LABELS } from '../../models/schema.js';
+import { SCHOOL_LEVEL_LABELS, US_STATES } from '../../models/schema.js';
 import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { NotFound } from '../../server/errors.js';
@@ -19,7 +19,6 @@ import {
   EMPTY_PROFILE,
   profileInputFrom,
   searchSchools,
-  US_STATES,
 } from '../../server/services/schools/schools.js';
 import { approveOrDecline, idParam } from '../params.js';
 import { formBody, formField, showAgainIfInvalid } from '../forms.js';

@@ -25,7 +25,7 @@ import {
 import { hashPassword } from '../auth/passwords.js';
 import type { Database } from '../db/client.js';
 import { snapshotHonoreeSchools } from '../services/decisions/publishing.js';
-import { schoolMatchKey } from '../services/schools/schools.js';
+import { schoolMatchKey } from '../services/schools/match-key.js';
 import { DEMO_CRITERIA } from './demo-data.js';
 
 const DAY = 24 * 60 * 60 * 1000;

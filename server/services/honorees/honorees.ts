@@ -12,12 +12,12 @@ import {
   programs,
   type DecisionLevel,
   DECISION_LEVEL_LABELS,
+  US_STATES,
 } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { NotFound } from '../../errors.js';
 import type { CsvValue } from '../shared/csv.js';
 import { HONOREE_LEVELS } from '../decisions/decisions.js';
-import { US_STATES } from '../schools/schools.js';
 
 export const HONOREES_PAGE_SIZE = 20;
 export const EXPORT_BATCH_SIZE = 500;

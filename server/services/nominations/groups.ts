@@ -16,13 +16,8 @@ import {
   RELATIONSHIP_LABELS,
 } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
-import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { NotFound } from '../../errors.js';
 import type { CsvValue } from '../shared/csv.js';
-import { checkText, text } from '../shared/form-input.js';
-import { inviteSchool } from './links.js';
-
-import { schoolMatchKey, US_STATES } from '../schools/schools.js';
-import type { ServiceContext } from '../../context.js';
 
 export const NOMINATION_PAGE_SIZE = 50;
 export const EXPORT_BATCH_SIZE = 1000;
@@ -261,144 +256,6 @@ export async function unmarkSpam(db: Database, { nominationId }: { nominationId:
         .where(eq(n.id, nominationId));
     return row;
   });
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function checkEmail(errors: FieldErrors, value: unknown): string {
-  const email = text(value).toLowerCase();
-  if (!EMAIL.test(email) || email.length > 254)
-    errors.email = "Enter the school contact's e-mail address, like principal@school.org.";
-  return email;
-}
-
-export type ManualInviteOutcome =
-  | { invited: true; cycleId: number; matchKey: string; schoolName: string; email: string; hasNominations: boolean }
-  | {
-      invited: false;
-      cycleId: number;
-      matchKey: string;
-      schoolName: string;
-      email: string;
-      hasNominations: boolean;
-      invitedAt: Date;
-      invitedByName: string | null;
-    };
-
-/**
- * An admin invites a school by hand: a nominated school (fields cycleId and matchKey) or one
- * typed in (cycleId, name, city, state). Either way the one invitation per school and cycle
- * holds: when it exists already the outcome says when and to whom, and nothing is sent.
- */
-export async function inviteSchoolByHand(
-  context: ServiceContext,
-  { adminId, fields }: { adminId: number; fields: Record<string, unknown> },
-): Promise<ManualInviteOutcome> {
-  const { db, clock } = context;
-  const errors: FieldErrors = {};
-  const cycleId = /^\d{1,15}$/.test(text(fields.cycleId)) ? Number(text(fields.cycleId)) : undefined;
-  const [cycle] = cycleId ? await db.select().from(cycles).where(eq(cycles.id, cycleId)) : [];
-  if (!cycle) errors.cycleId = 'Choose the cycle the school is invited to.';
-  else if (clock() > cycle.applicationsCloseAt)
-    errors.cycleId = `Applications for ${cycle.name} are closed; choose an open cycle.`;
-
-  let target:
-    | {
-        matchKey: string;
-        schoolId: number | null;
-        schoolName: string;
-        hasNominations: boolean;
-        city?: string;
-        state?: string;
-      }
-    | undefined;
-  const email = checkEmail(errors, fields.email);
-  if (typeof fields.matchKey === 'string') {
-    const [group] = cycleId
-      ? (await listNominationGroups(db, { cycleId, matchKey: fields.matchKey, page: 1 })).rows
-      : [];
-    if (!group) throw new NotFound('No one has nominated that school in that cycle.');
-    target = { matchKey: group.matchKey, schoolId: group.schoolId, schoolName: group.schoolName, hasNominations: true };
-  } else {
-    const name = checkText(errors, 'schoolName', fields.schoolName, {
-      max: 200,
-      required: "Enter the school's name.",
-      singleLine: true,
-    });
-    const city = checkText(errors, 'city', fields.city, {
-      max: 120,
-      required: 'Enter the city or town.',
-      singleLine: true,
-    });
-    const state = text(fields.state).toUpperCase();
-    if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
-    if (Object.keys(errors).length === 0) {
-      const matchKey = schoolMatchKey(name, city, state);
-      const [profile] = await db
-        .select({ id: schools.id, name: schools.name })
-        .from(schools)
-        .where(eq(schools.matchKey, matchKey))
-        .limit(1);
-      const [nominated] = await db
-        .select({ id: n.id })
-        .from(n)
-        .where(and(eq(n.cycleId, cycleId!), eq(n.matchKey, matchKey)))
-        .limit(1);
-      target = {
-        matchKey,
-        schoolId: profile?.id ?? null,
-        schoolName: profile?.name ?? name,
-        hasNominations: nominated !== undefined,
-        city,
-        state,
-      };
-    }
-  }
-  if (Object.keys(errors).length > 0 || !target || !cycle) throw new Invalid(errors);
-
-  const base = {
-    cycleId: cycle.id,
-    matchKey: target.matchKey,
-    schoolName: target.schoolName,
-    hasNominations: target.hasNominations,
-  };
-  const sent = await db.transaction((tx) =>
-    inviteSchool(
-      { ...context, db: tx },
-      {
-        cycleId: cycle.id,
-        matchKey: target.matchKey,
-        schoolId: target.schoolId,
-        schoolName: target.schoolName,
-        email,
-        invitedBy: adminId,
-        city: target.city,
-        state: target.state,
-      },
-    ),
-  );
-  if (sent) return { invited: true, ...base, email };
-  const [existing] = await db
-    .select({ email: schoolInvitations.email, createdAt: schoolInvitations.createdAt, invitedByName: users.name })
-    .from(schoolInvitations)
-    .leftJoin(users, eq(users.id, schoolInvitations.invitedBy))
-    .where(and(eq(schoolInvitations.cycleId, cycle.id), eq(schoolInvitations.matchKey, target.matchKey)));
-  if (!existing) throw new Error('inviteSchool found an invitation that is not there');
-  return {
-    invited: false,
-    ...base,
-    email: existing.email,
-    invitedAt: existing.createdAt,
-    invitedByName: existing.invitedByName,
-  };
-}
-
-/** The cycles an admin may pick from, newest first. */
-export async function cycleChoices(db: Database) {
-  return db
-    .select({ id: cycles.id, name: cycles.name, applicationsCloseAt: cycles.applicationsCloseAt })
-    .from(cycles)
-    .orderBy(desc(cycles.year), desc(cycles.id));
 }
 
 /** What reviewers and admins see beside an application: its confirmed nominations only. */

@@ -10,13 +10,14 @@ import {
   reviewerInvitations,
   reviewerProfiles,
   users,
+  US_STATES,
 } from '../../../models/schema.js';
 import { hashPassword, passwordWeakness } from '../../auth/passwords.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { singleLine } from '../shared/form-input.js';
-import { US_STATES } from '../schools/schools.js';
+
 import type { ServiceContext } from '../../context.js';
 
 const INVITATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;

@@ -1,93 +1,21 @@
 // School profiles. Anyone signed in may create a school (becoming its contact); joining an
 // existing one is in contacts.ts.
 import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
-import { schoolContacts, schools, SCHOOL_LEVELS, type SchoolLevel, type School } from '../../../models/schema.js';
+import {
+  schoolContacts,
+  schools,
+  SCHOOL_LEVELS,
+  US_STATES,
+  type School,
+  type SchoolLevel,
+} from '../../../models/schema.js';
+import { schoolMatchKey } from './match-key.js';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { recordAudit } from '../shared/audit.js';
 import { singleLine } from '../shared/form-input.js';
 import { linkNominationsToSchool } from '../nominations/links.js';
-
-export const US_STATES = [
-  'AL',
-  'AK',
-  'AZ',
-  'AR',
-  'CA',
-  'CO',
-  'CT',
-  'DE',
-  'DC',
-  'FL',
-  'GA',
-  'HI',
-  'ID',
-  'IL',
-  'IN',
-  'IA',
-  'KS',
-  'KY',
-  'LA',
-  'ME',
-  'MD',
-  'MA',
-  'MI',
-  'MN',
-  'MS',
-  'MO',
-  'MT',
-  'NE',
-  'NV',
-  'NH',
-  'NJ',
-  'NM',
-  'NY',
-  'NC',
-  'ND',
-  'OH',
-  'OK',
-  'OR',
-  'PA',
-  'RI',
-  'SC',
-  'SD',
-  'TN',
-  'TX',
-  'UT',
-  'VT',
-  'VA',
-  'WA',
-  'WV',
-  'WI',
-  'WY',
-  'AS',
-  'GU',
-  'MP',
-  'PR',
-  'VI',
-] as const;
-
-const COMMON_WORDS = new Set(['the', 'school', 'high', 'hs', 'senior', 'sr', 'of', 'and', 'at']);
-
-/**
- * Folds a school's name, city and state so that "Lincoln High School, Portland, OR" and
- * "lincoln h.s. portland or" match: case, punctuation and common words are dropped.
- */
-export function schoolMatchKey(name: string, city: string, state: string): string {
-  const fold = (text: string) =>
-    text
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/\bh\.\s*s\.?/g, ' hs ')
-      .replace(/[^a-z0-9]+/g, ' ')
-      .trim()
-      .split(' ')
-      .filter((word) => word && !COMMON_WORDS.has(word))
-      .join(' ');
-  return `${fold(name)}|${fold(city)}|${state.trim().toUpperCase()}`;
-}
 
 export interface SchoolProfileInput {
   name: string;

@@ -10,7 +10,7 @@ import {
   schools,
 } from '../../../models/schema.js';
 import { draftExcerpt, slugify } from '../../../server/services/decisions/decisions.js';
-import { schoolMatchKey } from '../../../server/services/schools/schools.js';
+import { schoolMatchKey } from '../../../server/services/schools/match-key.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';

@@ -16,7 +16,7 @@ import {
 import { csvLine, type CsvValue } from '../../../server/services/shared/csv.js';
 import { rankRound } from '../../../server/services/decisions/ranking.js';
 import { reviewExport } from '../../../server/services/decisions/ranking-export.js';
-import { schoolMatchKey } from '../../../server/services/schools/schools.js';
+import { schoolMatchKey } from '../../../server/services/schools/match-key.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm, readable } from '../../helpers/forms.js';

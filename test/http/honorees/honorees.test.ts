@@ -5,7 +5,7 @@ import { schools } from '../../../models/schema.js';
 import { DEMO_CRITERIA, demoCycleDates } from '../../../server/cli/demo-data.js';
 import { honoreeExportRows } from '../../../server/services/honorees/honorees.js';
 import { snapshotHonoreeSchools } from '../../../server/services/decisions/publishing.js';
-import { schoolMatchKey } from '../../../server/services/schools/schools.js';
+import { schoolMatchKey } from '../../../server/services/schools/match-key.js';
 import { startHarness, TEST_BASE_URL, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
