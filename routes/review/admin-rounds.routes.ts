@@ -3,6 +3,7 @@
 import type { ReviewRound } from '../../models/schema.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
+import { cyclePanel, setCycleMaxLoad } from '../../server/services/review/reviewers.js';
 import { findCycle } from '../../server/services/programs/programs.js';
 import {
   applicationProgress,
@@ -12,7 +13,6 @@ import {
 } from '../../server/services/review/progress.js';
 import {
   createRound,
-  cyclePanel,
   editRound,
   findRound,
   firstRoundBacklog,
@@ -20,7 +20,6 @@ import {
   refreshRoundApplications,
   roundChoices,
   roundFormValues,
-  setCycleMaxLoad,
   type RoundMembers,
 } from '../../server/services/review/rounds.js';
 import { idParam, pageParam } from '../params.js';

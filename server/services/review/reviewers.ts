@@ -1,7 +1,7 @@
 // The review panel: admins invite reviewers by e-mail; the link lets a reviewer set a password
 // (or sign in) and describe themself; reviewers declare their conflicts.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import {
   criteria,
   cycleReviewers,
@@ -13,10 +13,10 @@ import {
   US_STATES,
 } from '../../../models/schema.js';
 import { hashPassword, passwordWeakness } from '../../auth/passwords.js';
-import type { Database } from '../../db/client.js';
-import { Invalid, type FieldErrors } from '../../errors.js';
+import { rowsOf, type Database } from '../../db/client.js';
+import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { singleLine } from '../shared/form-input.js';
+import { checkInteger, singleLine } from '../shared/form-input.js';
 
 import type { ServiceContext } from '../../context.js';
 
@@ -303,4 +303,51 @@ export async function panelInvitations(db: Database, cycleId: number) {
     .where(eq(reviewerInvitations.cycleId, cycleId))
     .orderBy(asc(reviewerInvitations.email))
     .limit(1000);
+}
+
+export const PANEL_PAGE_SIZE = 50;
+
+/** The cycle's panel with each reviewer's maximum load and their profile, a page at a time. */
+export async function cyclePanel(db: Database, cycleId: number, page: number) {
+  const rows = await db.execute(sql`
+    select u.id as user_id, u.name, u.email, cr.max_load, p.affiliation, p.state, p.expertise, p.grade_levels
+    from cycle_reviewers cr
+    join users u on u.id = cr.user_id
+    left join reviewer_profiles p on p.user_id = cr.user_id
+    where cr.cycle_id = ${cycleId}
+    order by u.name, u.id
+    limit ${PANEL_PAGE_SIZE + 1} offset ${(page - 1) * PANEL_PAGE_SIZE}`);
+  const list = rowsOf<Record<string, unknown>>(rows).map((r) => ({
+    userId: Number(r.user_id),
+    name: String(r.name),
+    email: String(r.email),
+    maxLoad: Number(r.max_load),
+    affiliation: (r.affiliation as string | null) ?? '',
+    state: (r.state as string | null) ?? '',
+    expertise: (r.expertise as string[] | null) ?? [],
+    gradeLevels: (r.grade_levels as string[] | null) ?? [],
+  }));
+  const [total] = await db.select({ n: count() }).from(cycleReviewers).where(eq(cycleReviewers.cycleId, cycleId));
+  return { rows: list.slice(0, PANEL_PAGE_SIZE), hasMore: list.length > PANEL_PAGE_SIZE, total: total?.n ?? 0 };
+}
+
+/** Sets a panel member's maximum load for the cycle, and in round 1, which uses the panel's. */
+export async function setCycleMaxLoad(
+  db: Database,
+  { cycleId, userId, maxLoad }: { cycleId: number; userId: number; maxLoad: unknown },
+) {
+  const errors: FieldErrors = {};
+  const value = checkInteger(errors, 'maxLoad', maxLoad, { min: 0, max: 1000, label: 'a maximum load' });
+  if (value === undefined) throw new Invalid(errors);
+  await db.transaction(async (tx) => {
+    const changed = await tx
+      .update(cycleReviewers)
+      .set({ maxLoad: value })
+      .where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, userId)))
+      .returning({ userId: cycleReviewers.userId });
+    if (changed.length === 0) throw new NotFound('That person is not on this cycle’s panel.');
+    await tx.execute(sql`
+      update round_reviewers rr set max_load = ${value}
+      from review_rounds r where r.id = rr.round_id and r.cycle_id = ${cycleId} and r.number = 1 and rr.user_id = ${userId}`);
+  });
 }

@@ -3,7 +3,7 @@
 // chosen subset of eligible applications with reviewers and loads of its own. A round's members
 // are rows (round_applications, round_reviewers) so that later changes of eligibility or of the
 // panel never silently change a round under way: round 1 takes them in on an admin's request.
-import { and, asc, count, eq, gt, inArray, max, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, max, notInArray, sql } from 'drizzle-orm';
 import {
   applications,
   assignments,
@@ -374,53 +374,6 @@ export async function roundChoices(db: Database, cycleId: number, roundId?: numb
     .where(eq(cycleReviewers.cycleId, cycleId))
     .orderBy(asc(users.name), asc(users.id));
   return { apps, reviewers };
-}
-
-export const PANEL_PAGE_SIZE = 50;
-
-/** The cycle's panel with each reviewer's maximum load and their profile, a page at a time. */
-export async function cyclePanel(db: Database, cycleId: number, page: number) {
-  const rows = await db.execute(sql`
-    select u.id as user_id, u.name, u.email, cr.max_load, p.affiliation, p.state, p.expertise, p.grade_levels
-    from cycle_reviewers cr
-    join users u on u.id = cr.user_id
-    left join reviewer_profiles p on p.user_id = cr.user_id
-    where cr.cycle_id = ${cycleId}
-    order by u.name, u.id
-    limit ${PANEL_PAGE_SIZE + 1} offset ${(page - 1) * PANEL_PAGE_SIZE}`);
-  const list = (rows as unknown as { rows: Array<Record<string, unknown>> }).rows.map((r) => ({
-    userId: Number(r.user_id),
-    name: String(r.name),
-    email: String(r.email),
-    maxLoad: Number(r.max_load),
-    affiliation: (r.affiliation as string | null) ?? '',
-    state: (r.state as string | null) ?? '',
-    expertise: (r.expertise as string[] | null) ?? [],
-    gradeLevels: (r.grade_levels as string[] | null) ?? [],
-  }));
-  const [total] = await db.select({ n: count() }).from(cycleReviewers).where(eq(cycleReviewers.cycleId, cycleId));
-  return { rows: list.slice(0, PANEL_PAGE_SIZE), hasMore: list.length > PANEL_PAGE_SIZE, total: total?.n ?? 0 };
-}
-
-/** Sets a panel member's maximum load for the cycle, and in round 1, which uses the panel's. */
-export async function setCycleMaxLoad(
-  db: Database,
-  { cycleId, userId, maxLoad }: { cycleId: number; userId: number; maxLoad: unknown },
-) {
-  const errors: FieldErrors = {};
-  const value = checkInteger(errors, 'maxLoad', maxLoad, { min: 0, max: 1000, label: 'a maximum load' });
-  if (value === undefined) throw new Invalid(errors);
-  await db.transaction(async (tx) => {
-    const changed = await tx
-      .update(cycleReviewers)
-      .set({ maxLoad: value })
-      .where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, userId)))
-      .returning({ userId: cycleReviewers.userId });
-    if (changed.length === 0) throw new NotFound('That person is not on this cycle’s panel.');
-    await tx.execute(sql`
-      update round_reviewers rr set max_load = ${value}
-      from review_rounds r where r.id = rr.round_id and r.cycle_id = ${cycleId} and r.number = 1 and rr.user_id = ${userId}`);
-  });
 }
 
 export async function findRoundWithCycle(db: Database, roundId: number) {
