@@ -1,5 +1,14 @@
 // Who may see and change what. Small named questions, each answering with a reason when the
-// answer is no, so the 403 page can say why. Nothing here trusts the browser.
+// answer is no, so the 403 page can say why. Nothing here trusts the browser. Someone else's
+// record is "not found", never "forbidden": nobody learns which schools applied.
+//
+//   act                                          who                                       where
+//   open an application, its sections, files     its school's active contacts; admins      applicationAccess
+//   change an application                        its active contacts, before the deadline  cannotEditApplication
+//   open an application to review, its files    the assigned reviewer, if not conflicted  reviewerAccess
+//   save or submit a review                      that reviewer, until the round is due     cannotEditReview
+//   see or decide a school's contact requests    its active contacts; admins               schools/contacts.ts
+//   anything under /admin                        admins                                    routes/index.ts (one guard)
 import { and, eq } from 'drizzle-orm';
 import {
   applications,
