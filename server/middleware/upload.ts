@@ -68,26 +68,42 @@ export type OpenTempFile = (filePath: string) => Writable;
 
 const openTempFileOnDisk: OpenTempFile = (filePath) => createWriteStream(filePath, { flags: 'wx', mode: 0o600 });
 
-/** Bodies larger than this are not read to their end just to answer politely; the connection closes. */
+/** How much of a refused body is read, and for how long, just to answer politely; after that the connection closes. */
 const MAX_DRAIN_BYTES = 200 * 1024 * 1024;
+const MAX_DRAIN_MS = 30_000;
 
 /**
  * Runs `then` once the request body has been read to its end (the rest is discarded), or at
- * once when it already was, the connection is gone, or the body is too large to be worth it.
+ * once when it already was or the connection is gone. A body that declares more than the cap, or
+ * sends more than it (a chunked body declares nothing), or takes longer than the time limit, is
+ * not waited for.
  */
-function afterBodyDrained(req: Request, then: () => void): void {
+function afterBodyDrained(
+  req: Request,
+  then: () => void,
+  { maxBytes = MAX_DRAIN_BYTES, maxMs = MAX_DRAIN_MS } = {},
+): void {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (req.readableEnded || req.destroyed || declared > MAX_DRAIN_BYTES) return then();
+  if (req.readableEnded || req.destroyed || declared > maxBytes) return then();
   let done = false;
-  const once = () => {
+  let read = 0;
+  const finish = () => {
     if (done) return;
     done = true;
+    clearTimeout(timer);
+    req.off('data', count);
     then();
   };
-  req.once('end', once);
-  req.once('close', once);
-  req.once('error', once);
-  req.resume();
+  const count = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > maxBytes) finish();
+  };
+  const timer = setTimeout(finish, maxMs);
+  timer.unref();
+  req.on('data', count);
+  req.once('end', finish);
+  req.once('close', finish);
+  req.once('error', finish);
 }
 
 export function receiveFiles(options: {
@@ -95,6 +111,8 @@ export function receiveFiles(options: {
   fieldName: string;
   limits: (req: Request) => Promise<UploadLimits> | UploadLimits;
   openTempFile?: OpenTempFile;
+  /** How much of a refused body to read, and for how long, before answering (tests shorten it). */
+  drain?: { maxBytes?: number; maxMs?: number };
 }): RequestHandler {
   const { tmpDir, fieldName } = options;
   const openTempFile = options.openTempFile ?? openTempFileOnDisk;
@@ -109,7 +127,7 @@ export function receiveFiles(options: {
       limits = await options.limits(req);
       await mkdir(tmpDir, { recursive: true, mode: 0o700 });
     } catch (error) {
-      return afterBodyDrained(req, () => next(error));
+      return afterBodyDrained(req, () => next(error), options.drain);
     }
 
     // Every temp path handed out, so that nothing is left behind whatever happens to the request.
@@ -198,7 +216,7 @@ export function receiveFiles(options: {
       };
       // The answer waits for the rest of the body: a browser still sending a file too large for
       // the limit would otherwise see the connection reset instead of the message.
-      afterBodyDrained(req, () => void removeTempFiles().then(carryOn, carryOn));
+      afterBodyDrained(req, () => void removeTempFiles().then(carryOn, carryOn), options.drain);
     });
   };
   return Object.assign(handler, { [RECEIVES_FILES]: { fieldName } });

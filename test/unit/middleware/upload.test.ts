@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { connect, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -227,6 +229,63 @@ describe('receiveFiles', () => {
       .expect(500);
     expect(limitsResponse.body).to.deep.equal({ error: 'the cycle could not be loaded' });
   });
+
+  describe('a file refused while the browser is still sending', () => {
+    /** Starts a chunked multipart upload of a too-large file, sends `bytes`, and returns the socket and when it was answered. */
+    async function sendChunked(app: express.Express, { bytes, end }: { bytes: number; end: boolean }) {
+      const server = app.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      const boundary = 'b0undary';
+      const head = `--${boundary}\r\nContent-Disposition: form-data; name="evidence"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
+      const chunk = (data: string | Buffer) => `${Buffer.byteLength(data).toString(16)}\r\n${data.toString()}\r\n`;
+      socket.write(
+        `POST /echo?maxFileBytes=1024 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+          'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n' +
+          chunk(head),
+      );
+      for (let sent = 0; sent < bytes; sent += 4096) socket.write(chunk('x'.repeat(Math.min(4096, bytes - sent))));
+      if (end) socket.write(chunk(`\r\n--${boundary}--\r\n`) + '0\r\n\r\n');
+      const started = Date.now();
+      let response = '';
+      socket.on('data', (data: Buffer) => (response += data.toString()));
+      await Promise.race([once(socket, 'close'), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      socket.destroy();
+      server.close();
+      return { response, waitedMs: Date.now() - started };
+    }
+
+    it('reads the rest of the body, then answers with the message rather than a reset connection', async () => {
+      const { response } = await sendChunked(buildApp({ tmpDir, uploadDir }), { bytes: 64 * 1024, end: true });
+      expect(response).to.match(/^HTTP\/1\.1 200/);
+      expect(response).to.contain('larger than the 1 KB limit');
+      await expectTmpDirEmptied();
+    });
+
+    it('does not wait, when the server fails before reading, for a chunked body past its byte cap or one that stalls', async () => {
+      const failing = (drain: { maxBytes: number; maxMs: number }) =>
+        buildApp({
+          tmpDir,
+          uploadDir,
+          drain,
+          limits: () => Promise.reject(new Error('the cycle could not be loaded')),
+        });
+      const capped = await sendChunked(failing({ maxBytes: 16 * 1024, maxMs: 60_000 }), {
+        bytes: 256 * 1024,
+        end: false,
+      });
+      expect(capped.response).to.match(/^HTTP\/1\.1 500/);
+      expect(capped.waitedMs).to.be.below(4000);
+      const stalled = await sendChunked(failing({ maxBytes: 1024 * 1024, maxMs: 300 }), {
+        bytes: 8 * 1024,
+        end: false,
+      });
+      expect(stalled.response).to.match(/^HTTP\/1\.1 500/);
+      expect(stalled.waitedMs).to.be.below(4000);
+    });
+  });
 });
 
 /** A tiny app whose limits come from the query string, as a route's would come from the cycle. */
@@ -234,6 +293,7 @@ function buildApp(options: {
   tmpDir: string;
   uploadDir: string;
   limits?: (req: Request) => Promise<UploadLimits> | UploadLimits;
+  drain?: { maxBytes?: number; maxMs?: number };
 }): express.Express {
   const { tmpDir, uploadDir } = options;
   const limits =
@@ -244,7 +304,7 @@ function buildApp(options: {
     }));
   const app = express();
   app.use(express.urlencoded({ extended: false }));
-  const upload = receiveFiles({ tmpDir, fieldName: 'evidence', limits });
+  const upload = receiveFiles({ tmpDir, fieldName: 'evidence', limits, drain: options.drain });
 
   app.post('/echo', upload, (req: Request, res: Response) => {
     const echo: Echo = {
