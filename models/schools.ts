@@ -78,6 +78,15 @@ export type UsState = (typeof US_STATES)[number];
 
 export const SCHOOL_LEVELS = ['high', 'middle', 'elementary', 'k12', 'other'] as const;
 export type SchoolLevel = (typeof SCHOOL_LEVELS)[number];
+/** The kind of school in a sentence ("Lincoln is a high school in Portland"), for drafted profiles. */
+export const SCHOOL_LEVEL_PHRASES: Record<SchoolLevel, string> = {
+  high: 'a high school',
+  middle: 'a middle school',
+  elementary: 'an elementary school',
+  k12: 'a K–12 school',
+  other: 'a school',
+};
+
 export const SCHOOL_LEVEL_LABELS: Record<SchoolLevel, string> = {
   high: 'High school',
   middle: 'Middle school',

@@ -48,3 +48,10 @@ export function showAgainIfInvalid<T>(error: unknown, showAgain: (invalid: Inval
 export function renderInvalid(res: Response, error: unknown, view: string, locals: Record<string, unknown>): void {
   showAgainIfInvalid(error, (invalid) => res.status(422).render(view, { ...locals, errors: invalid.fieldErrors }));
 }
+
+/** The approve/decline button pressed; anything else is refused rather than read as a "no". */
+export function approveOrDecline(body: unknown): boolean {
+  const decision = (body as Record<string, unknown> | undefined)?.decision;
+  if (decision === 'approve' || decision === 'decline') return decision === 'approve';
+  throw new Invalid({ decision: 'Choose approve or decline.' });
+}

@@ -1,9 +1,9 @@
-// Every router, where it is mounted, and who may enter: the one place a URL leads to its code.
-// Public and signed-in pages check their own rules route by route (a reviewer's assignment, a
-// school's contact). Everything under /admin passes one guard, stated here once: someone not
-// signed in is sent to the sign-in page, anyone else needs the admin role. The admin routers
-// themselves do not repeat it; test/http/site/admin-guard.test.ts walks every /admin route of
-// the app and proves that an applicant, a reviewer and a visitor are kept out of each.
+// Every router, where it is mounted, the URLs it serves and who may enter: the one place a URL
+// leads to its code. Public and signed-in pages check their own rules route by route (a
+// reviewer's assignment, a school's contact). Everything under /admin passes one guard, stated
+// here once: someone not signed in is sent to the sign-in page, anyone else needs the admin role.
+// The admin routers do not repeat it; test/http/site/admin-guard.test.ts walks every /admin route
+// of the app and proves that a visitor, an applicant and a reviewer are kept out of each.
 import { Router, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { PassportInstance } from '../server/auth/passport.js';
 import type { AppContext } from '../server/context.js';
@@ -30,35 +30,92 @@ import { adminSiteRoutes } from './site/admin.routes.js';
 import { publicRoutes } from './site/public.routes.js';
 import { unsubscribeRoutes } from './site/unsubscribe.routes.js';
 
-type RouterFactory = (context: AppContext) => Router;
+/**
+ * One router: its domain, the URLs it serves (each prefix matches itself, and anything below it
+ * after a "/" or a "."), and the function that builds it. test/http/site/route-table.test.ts
+ * checks every route of every router against its prefixes, so this table cannot drift.
+ */
+export interface RouteEntry {
+  domain: string;
+  urls: string[];
+  routes: (context: AppContext, passport: PassportInstance) => Router;
+}
 
-/** Pages at the root: URL prefixes in the comments, guards inside each router. */
-const SITE: Array<[domain: string, factory: RouterFactory]> = [
-  ['site', publicRoutes], //                 /  /healthz
-  ['site', unsubscribeRoutes], //            /unsubscribe
-  ['schools', schoolRoutes], //              /schools/*  (signed in)
-  ['nominations', nominationRoutes], //      /nominate  /nominations/confirm/*  /invitations/*
-  ['applications', applicationRoutes], //    /my/applications  /applications/*  (signed in; contacts and admins)
-  ['honorees', honoreeRoutes], //            /honorees*  /cycles/:id/criteria
-  ['review', reviewRoutes], //               /reviews/*  (reviewers; their assignments only)
-  ['review', reviewerRoutes], //             /reviewer-invitations/*  /reviewer/*
+/** Pages at the root; each router checks who may enter, route by route. */
+export const SITE_ROUTES: RouteEntry[] = [
+  { domain: 'site', urls: ['/', '/healthz'], routes: publicRoutes },
+  { domain: 'site', urls: ['/unsubscribe'], routes: unsubscribeRoutes },
+  {
+    domain: 'accounts',
+    urls: ['/register', '/verify-email', '/login', '/logout', '/forgot-password', '/reset-password'],
+    routes: authRoutes,
+  },
+  { domain: 'schools', urls: ['/schools'], routes: schoolRoutes }, // signed in
+  { domain: 'nominations', urls: ['/nominate', '/nominations/confirm', '/invitations'], routes: nominationRoutes },
+  { domain: 'applications', urls: ['/my/applications', '/applications'], routes: applicationRoutes }, // contacts, admins
+  { domain: 'honorees', urls: ['/honorees', '/cycles/:cycleId/criteria'], routes: honoreeRoutes },
+  { domain: 'review', urls: ['/reviews'], routes: reviewRoutes }, // reviewers, their own assignments
+  { domain: 'review', urls: ['/reviewer-invitations', '/reviewer'], routes: reviewerRoutes },
 ];
 
-/** Everything under /admin, behind the admin guard. */
-const ADMIN: Array<[domain: string, factory: RouterFactory]> = [
-  ['site', adminSiteRoutes], //                         /admin  /admin/outbox*  /admin/audit
-  ['programs', adminProgramRoutes], //                  /admin/programs*  /admin/cycles/:id  (edit, copy)
-  ['programs', adminCriteriaRoutes], //                 /admin/cycles/:id/criteria/new  /admin/criteria/*
-  ['programs', adminEligibilityRoutes], //              /admin/cycles/:id/eligibility*  /admin/eligibility/*
-  ['schools', adminSchoolRoutes], //                    /admin/schools*  /admin/contacts*
-  ['applications', adminScreeningRoutes], //            /admin/applications*
-  ['nominations', adminNominationRoutes], //            /admin/nominations*
-  ['review', adminPanelRoutes], //                      /admin/cycles/:id/reviewer-invitations  /admin/cycles/:id/conflicts*
-  ['review', adminRoundRoutes], //                      /admin/cycles/:id/rounds  /admin/rounds/:id  (edit, refresh, remind)  /admin/cycles/:id/reviewers*
-  ['assignment', adminAssignmentRoutes], //             /admin/rounds/:id/assign  /admin/rounds/:id/auto  /admin/rounds/:id/notify
-  ['decisions', adminRankingRoutes], //                 /admin/rounds/:id/ranking*  /admin/rounds/:id/reviews.csv  /admin/rounds/:id/advance
-  ['decisions', adminDecisionRoutes], //                /admin/cycles/:id/decisions  /admin/decisions/*  /admin/cycles/:id/publish
+/** Everything under /admin (URLs here without the /admin), behind the one admin guard. */
+export const ADMIN_ROUTES: RouteEntry[] = [
+  { domain: 'site', urls: ['/', '/outbox', '/audit'], routes: adminSiteRoutes },
+  {
+    domain: 'programs',
+    urls: ['/programs', '/cycles/:cycleId', '/cycles/:cycleId/edit', '/cycles/:cycleId/copy'],
+    routes: adminProgramRoutes,
+  },
+  { domain: 'programs', urls: ['/cycles/:cycleId/criteria', '/criteria'], routes: adminCriteriaRoutes },
+  { domain: 'programs', urls: ['/cycles/:cycleId/eligibility', '/eligibility'], routes: adminEligibilityRoutes },
+  { domain: 'schools', urls: ['/schools', '/contacts'], routes: adminSchoolRoutes },
+  { domain: 'applications', urls: ['/applications'], routes: adminScreeningRoutes },
+  { domain: 'nominations', urls: ['/nominations'], routes: adminNominationRoutes },
+  {
+    domain: 'review',
+    urls: ['/cycles/:cycleId/reviewer-invitations', '/cycles/:cycleId/conflicts'],
+    routes: adminPanelRoutes,
+  },
+  {
+    domain: 'review',
+    urls: [
+      '/cycles/:cycleId/rounds',
+      '/cycles/:cycleId/reviewers',
+      '/rounds/:roundId',
+      '/rounds/:roundId/edit',
+      '/rounds/:roundId/refresh',
+      '/rounds/:roundId/remind',
+    ],
+    routes: adminRoundRoutes,
+  },
+  {
+    domain: 'assignment',
+    urls: [
+      '/rounds/:roundId/assign',
+      '/rounds/:roundId/assignments',
+      '/rounds/:roundId/auto',
+      '/rounds/:roundId/notify',
+    ],
+    routes: adminAssignmentRoutes,
+  },
+  {
+    domain: 'decisions',
+    urls: ['/rounds/:roundId/ranking', '/rounds/:roundId/reviews', '/rounds/:roundId/advance'],
+    routes: adminRankingRoutes,
+  },
+  {
+    domain: 'decisions',
+    urls: ['/cycles/:cycleId/decisions', '/decisions', '/cycles/:cycleId/publish', '/cycles/:cycleId/unpublish'],
+    routes: adminDecisionRoutes,
+  },
 ];
+
+/** Whether `path` is one of `urls` or lies below one of them (after "/" or "."). */
+export function servedBy(urls: readonly string[], path: string): boolean {
+  return urls.some(
+    (url) => path === url || (url !== '/' && (path.startsWith(`${url}/`) || path.startsWith(`${url}.`))),
+  );
+}
 
 /**
  * A form sent after the session ended cannot be replayed after signing in, so a POST returns
@@ -72,10 +129,9 @@ function redirectAnonymousToLogin(req: Request, res: Response, next: NextFunctio
 }
 
 export function mountRoutes(app: Express, context: AppContext, passport: PassportInstance): void {
-  app.use(authRoutes(context, passport)); // /register /verify-email/* /login /logout /forgot-password /reset-password/*
-  for (const [, routes] of SITE) app.use(routes(context));
+  for (const entry of SITE_ROUTES) app.use(entry.routes(context, passport));
   const admin = Router();
   admin.use(redirectAnonymousToLogin, requireRole('admin'));
-  for (const [, routes] of ADMIN) admin.use(routes(context));
+  for (const entry of ADMIN_ROUTES) admin.use(entry.routes(context, passport));
   app.use('/admin', admin);
 }

@@ -1,6 +1,6 @@
 // Reading ids and page numbers from paths, queries and forms: decimal digits only; anything
 // else is a page that does not exist (idParam) or simply absent (optionalId, pageParam).
-import { Invalid, NotFound } from '../server/errors.js';
+import { NotFound } from '../server/errors.js';
 
 /** Ids are positive: 0 is no more an id than 'abc' is. */
 const ID = /^[1-9]\d{0,14}$/;
@@ -16,11 +16,4 @@ export function optionalId(value: unknown): number | undefined {
 
 export function pageParam(value: unknown): number {
   return typeof value === 'string' && /^\d{1,5}$/.test(value) ? Math.max(1, Number(value)) : 1;
-}
-
-/** The approve/decline button pressed; anything else is refused rather than read as a "no". */
-export function approveOrDecline(body: unknown): boolean {
-  const decision = (body as Record<string, unknown> | undefined)?.decision;
-  if (decision === 'approve' || decision === 'decline') return decision === 'approve';
-  throw new Invalid({ decision: 'Choose approve or decline.' });
 }

@@ -1,5 +1,5 @@
-// Admins decide eligible applications, edit honoree profiles, publish or unpublish a cycle
-// after a preview, and read the audit log of admin acts.
+// Admins decide eligible applications, edit honoree profiles, and publish or unpublish a cycle
+// after a preview.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import {

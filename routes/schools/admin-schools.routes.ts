@@ -18,8 +18,8 @@ import {
   updateSchoolByAdmin,
   type SchoolProfileInput,
 } from '../../server/services/schools/schools.js';
-import { approveOrDecline, idParam, pageParam } from '../params.js';
-import { formBody, showAgainIfInvalid } from '../forms.js';
+import { idParam, pageParam } from '../params.js';
+import { approveOrDecline, formBody, showAgainIfInvalid } from '../forms.js';
 
 export function adminSchoolRoutes(context: AppContext): Router {
   const router = Router();

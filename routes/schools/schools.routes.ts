@@ -20,8 +20,8 @@ import {
   profileInputFrom,
   searchSchools,
 } from '../../server/services/schools/schools.js';
-import { approveOrDecline, idParam } from '../params.js';
-import { formBody, formField, showAgainIfInvalid } from '../forms.js';
+import { idParam } from '../params.js';
+import { approveOrDecline, formBody, formField, showAgainIfInvalid } from '../forms.js';
 
 export function schoolRoutes(context: AppContext): Router {
   const router = Router();

@@ -1,4 +1,5 @@
-// Guard factories for routes: router.get('/admin/outbox', requireRole('admin'), showOutbox).
+// Guard factories for routes: router.use('/reviews', requireRole('reviewer')). The admin area's
+// guard is stated once, in routes/index.ts.
 import type { NextFunction, Request, Response } from 'express';
 import type { Role } from '../../models/schema.js';
 import { Forbidden } from '../errors.js';

@@ -1,6 +1,6 @@
 // Hostile multipart bodies, sent over a raw socket so that they can be cut off, dropped mid-way
 // or malformed in ways no HTTP client library would send. Used against every upload route, in
-// process (test/http/multipart-attacks.test.ts) and against the real server (test/cli/faults.test.ts).
+// process (test/http/site/multipart-attacks.test.ts) and against the real server (test/cli/faults.test.ts).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import net from 'node:net';

@@ -4,7 +4,6 @@ import { rm } from 'node:fs/promises';
 import { and, eq, sql } from 'drizzle-orm';
 import { applications, evidenceFiles } from '../../../models/schema.js';
 import { cannotEditApplication, type ApplicationAccess } from '../permissions.js';
-import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, NotFound } from '../../errors.js';
 import { findCriterion } from './answers.js';
@@ -18,6 +17,7 @@ import {
   UploadRefused,
 } from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
+import type { ServiceContext } from '../../context.js';
 
 export interface IncomingFile {
   path: string;
@@ -34,7 +34,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Adds files to one criterion; each refused file gets a sentence that says why. */
 export async function addEvidence(
-  { db, clock }: { db: Database; clock: Clock },
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   {
     access,
     criterionId,
@@ -150,7 +150,7 @@ export async function findEvidence(
 }
 
 export async function deleteEvidence(
-  { db, clock }: { db: Database; clock: Clock },
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { access, publicId, uploadDir }: { access: ApplicationAccess; publicId: string; uploadDir: string },
 ): Promise<string> {
   const reason = cannotEditApplication(access, clock());

@@ -1,10 +1,10 @@
 // Eligibility screening by admins.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { applications, cycles, schools, type ApplicationStatus } from '../../../models/schema.js';
-import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { recordAudit } from '../shared/audit.js';
+import type { ServiceContext } from '../../context.js';
 
 export const ADMIN_PAGE_SIZE = 50;
 
@@ -55,7 +55,7 @@ export const SCREENABLE: ApplicationStatus[] = ['submitted', 'eligible', 'inelig
  * when an automatic rule failed (the admin is overriding it).
  */
 export async function screenApplication(
-  { db, clock }: { db: Database; clock: Clock },
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   {
     applicationId,
     adminId,

@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { assignments, reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
-import type { Clock } from '../../clock.js';
 import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
@@ -182,7 +181,7 @@ async function lockRound(db: Database, roundId: number) {
  * changes; the unique index on (round, application, reviewer) makes a repeat harmless.
  */
 export async function confirmAutomatic(
-  { db, clock }: { db: Database; clock: Clock },
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { roundId, adminId, fingerprint }: { roundId: number; adminId: number; fingerprint?: unknown },
 ): Promise<number> {
   return db.transaction(async (tx) => {
@@ -223,7 +222,7 @@ export async function confirmAutomatic(
 
 /** Assigns one reviewer to one application of the round, by the same rules as the planner. */
 export async function assignManually(
-  { db, clock }: { db: Database; clock: Clock },
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   {
     roundId,
     applicationId,

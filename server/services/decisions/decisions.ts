@@ -14,22 +14,14 @@ import {
   users,
   type CriterionHighlight,
   type DecisionLevel,
-  type SchoolLevel,
   DECISION_LEVEL_LABELS,
   type School,
+  SCHOOL_LEVEL_PHRASES,
 } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { recordAudit } from '../shared/audit.js';
 import type { ServiceContext } from '../../context.js';
-
-const SCHOOL_KIND: Record<SchoolLevel, string> = {
-  high: 'a high school',
-  middle: 'a middle school',
-  elementary: 'an elementary school',
-  k12: 'a K–12 school',
-  other: 'a school',
-};
 
 export const HONOREE_LEVELS: readonly DecisionLevel[] = ['gold', 'silver'];
 export const CITATION_MAX = 300;
@@ -107,7 +99,7 @@ export function draftHonoreeTexts(
     .filter((h) => h.text !== '');
   const firstSentence = highlights[0] ? draftExcerpt(highlights[0].text.split(/(?<=[.!?])\s+/)[0] ?? '', 50) : '';
   const facts = [
-    `${school.name} is ${SCHOOL_KIND[school.level]} in ${school.city}, ${school.state}${school.district ? ` (${school.district})` : ''}`,
+    `${school.name} is ${SCHOOL_LEVEL_PHRASES[school.level]} in ${school.city}, ${school.state}${school.district ? ` (${school.district})` : ''}`,
     school.enrollment !== null ? `, serving ${school.enrollment.toLocaleString('en-US')} students` : '',
     school.frlPercent !== null ? `; ${school.frlPercent}% qualify for free or reduced-price lunch` : '',
     '.',

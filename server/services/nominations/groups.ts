@@ -1,5 +1,5 @@
 // The admins' side of nominations. A "group" is every nomination of one school in one cycle
-// (same cycle and matchKey, see links.ts); the admin sees each group with the number
+// (same cycle and match key, see ../schools/match-key.ts); the admin sees each group with the number
 // of distinct confirmed nominators. Spam never counts and is never attached to an application.
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import {

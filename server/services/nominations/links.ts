@@ -1,5 +1,6 @@
-// What ties nominations to schools: grouping, the one invitation per school and cycle,
-// attaching nominations to the school's application, and telling nominators what happened.
+// What ties nominations to schools: a confirmed nomination invites its school (invitations.ts)
+// or joins its application, a new school profile takes over the nominations typed with its name,
+// and nominators hear when the school applies.
 import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { applications, nominations, schoolInvitations, schools, type Nomination } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';

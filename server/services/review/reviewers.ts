@@ -1,5 +1,5 @@
 // The review panel: admins invite reviewers by e-mail; the link lets a reviewer set a password
-// (or sign in) and describe themself; reviewers declare their conflicts.
+// (or sign in) and describe themself; admins see the panel and set each member's maximum load.
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import {

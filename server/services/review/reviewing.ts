@@ -22,12 +22,12 @@ import {
   RECOMMENDATION_LABELS,
 } from '../../../models/schema.js';
 import { cannotEditReview, type ReviewerAccess } from '../permissions.js';
-import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, StaleEdit, type FieldErrors } from '../../errors.js';
 import { conflictPairs } from './conflicts.js';
 import { nominationsForApplication } from '../nominations/groups.js';
 import { createRedactor, type Redactor } from './redaction.js';
+import type { ServiceContext } from '../../context.js';
 
 export const MAX_COMMENT_CHARS = 5000;
 export const MAX_NOTE_CHARS = 5000;
@@ -360,7 +360,7 @@ function parseReview(
  * every later save is checked as a submission.
  */
 export async function saveReview(
-  { db, clock }: { db: Database; clock: Clock },
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { access, input, submit }: { access: ReviewerAccess; input: Record<string, unknown>; submit: boolean },
 ): Promise<AssignmentStatus> {
   const now = clock();

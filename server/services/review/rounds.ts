@@ -30,7 +30,6 @@ import {
   type Fields,
 } from '../shared/form-input.js';
 import type { ServiceContext } from '../../context.js';
-import type { Clock } from '../../clock.js';
 import { recordAudit } from '../shared/audit.js';
 
 export type RoundField = 'name' | 'k' | 'dueAt' | 'reminderDaysBefore' | 'siteVisit';
@@ -412,7 +411,7 @@ export async function nextRound(db: Database, round: { cycleId: number; number: 
  * round are left as they are.
  */
 export async function advanceToRound(
-  { db, clock }: { db: Database; clock: Clock },
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   {
     fromRoundId,
     toRoundId,

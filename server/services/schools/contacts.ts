@@ -8,7 +8,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { schoolContacts, schools, users, type ContactStatus, type School } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { NotFound, TooManyRequests } from '../../errors.js';
-import { enqueueMail, type MailSettings } from '../../mail/outbox.js';
+import { enqueueMail } from '../../mail/outbox.js';
 import { recordAudit } from '../shared/audit.js';
 import { PUBLIC_MAIL_DOMAINS } from '../shared/mail-domains.js';
 import { takeRateLimitSlot } from '../shared/rate-limit.js';
@@ -112,7 +112,7 @@ export async function requestToJoinSchool(
  * request to decide, or someone who joined by the web-domain rule and whom they may not know.
  */
 async function tellContacts(
-  { db, mail }: { db: Database; mail: MailSettings },
+  { db, mail }: Pick<ServiceContext, 'db' | 'mail'>,
   {
     school,
     newcomerId,
@@ -181,7 +181,7 @@ async function assertManagesContacts(
   if (row?.status !== 'active') throw new NotFound('We could not find that school.');
 }
 
-export type Decision = { outcome: 'decided'; personName: string } | { outcome: 'already'; personName: string };
+export type ContactDecision = { outcome: 'decided'; personName: string } | { outcome: 'already'; personName: string };
 
 /** What the person who asked to join is told, by outcome. */
 export const JOIN_MESSAGES: Record<JoinOutcome, string> = {
@@ -193,7 +193,7 @@ export const JOIN_MESSAGES: Record<JoinOutcome, string> = {
 };
 
 /** What the person deciding is told. */
-export function decisionMessage(decision: Decision, approve: boolean): string {
+export function decisionMessage(decision: ContactDecision, approve: boolean): string {
   if (decision.outcome === 'already') return `${decision.personName}’s request was already answered by someone else.`;
   return approve
     ? `${decision.personName} is now a contact of the school.`
@@ -208,7 +208,7 @@ export function decisionMessage(decision: Decision, approve: boolean): string {
 export async function decideContactRequest(
   { db, clock, mail }: ServiceContext,
   { schoolId, userId, approve, actor }: { schoolId: number; userId: number; approve: boolean; actor: Actor },
-): Promise<Decision> {
+): Promise<ContactDecision> {
   return db.transaction(async (tx) => {
     await assertManagesContacts(tx, { schoolId, actor });
     const [school] = await tx.select({ name: schools.name }).from(schools).where(eq(schools.id, schoolId));

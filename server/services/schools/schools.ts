@@ -16,6 +16,7 @@ import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js'
 import { recordAudit } from '../shared/audit.js';
 import { singleLine } from '../shared/form-input.js';
 import { linkNominationsToSchool } from '../nominations/links.js';
+import type { ServiceContext } from '../../context.js';
 
 export interface SchoolProfileInput {
   name: string;
@@ -303,7 +304,7 @@ export async function schoolById(db: Database, id: number) {
  * profile they were published with until the cycle is published again.
  */
 export async function updateSchoolByAdmin(
-  { db, clock }: { db: Database; clock: Clock },
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { schoolId, adminId, profile }: { schoolId: number; adminId: number; profile: SchoolProfileInput },
 ): Promise<void> {
   const values = validateSchoolProfile(profile);

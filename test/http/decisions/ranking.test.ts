@@ -1,4 +1,4 @@
-// The ranking page of a review round, with the reviews of test/unit/scoring.test.ts (worked out
+// The ranking page of a review round, with the reviews of test/unit/decisions/ranking.test.ts (worked out
 // by hand there) put straight into the database.
 import { expect } from 'chai';
 import { and, asc, eq } from 'drizzle-orm';

@@ -15,7 +15,7 @@ import {
 import { storedPath } from '../../../server/storage/evidence-files.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
-import { csrfTokenFrom } from '../../helpers/forms.js';
+import { submitForm } from '../../helpers/forms.js';
 import {
   addSchool,
   completeAndSubmit,
@@ -29,9 +29,10 @@ const DAY = 24 * 60 * 60 * 1000;
 
 /** Posts the review form the way a browser does; pairs allow a field to be repeated. */
 async function postReview(agent: Agent, assignmentId: number, fields: Array<[string, string]>) {
-  const page = await agent.get(`/reviews/${assignmentId}`);
-  const form = new URLSearchParams([['_csrf', csrfTokenFrom(page.text)], ...fields]);
-  return agent.post(`/reviews/${assignmentId}`).type('form').send(form.toString());
+  // Pairs, so that a test can send one field twice, as a forged form would.
+  const form = Object.create(null) as Record<string, string[]>; // hostile names like "constructor" too
+  for (const [name, value] of fields) (form[name] ??= []).push(value);
+  return submitForm(agent, `/reviews/${assignmentId}`, `/reviews/${assignmentId}`, form);
 }
 
 describe('reviewers score their assigned applications', () => {

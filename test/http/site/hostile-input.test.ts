@@ -75,6 +75,7 @@ describe('hostile input on every route', function () {
 
   before(async () => {
     h = await startHarness();
+    // The whole demo on purpose: every table has rows, so the ids tried reach real records.
     const login = await seedDemo(h.db, h.clock);
     const admin = h.agent();
     await submitForm(admin, '/login', '/login', { email: login.email, password: login.password });
@@ -90,7 +91,7 @@ describe('hostile input on every route', function () {
   after(() => h.close());
 
   it('finds the routes to try', () => {
-    expect(routesFromApp(h).length).to.be.greaterThan(80);
+    expect(routesFromApp(h).length).to.be.at.least(149);
   });
 
   it('never answers a malformed request with a 500', async () => {

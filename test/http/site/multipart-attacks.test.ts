@@ -5,12 +5,11 @@
 import { expect } from 'chai';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import supertest from 'supertest';
-import { criteria, cycles } from '../../../models/schema.js';
-import { seedDemo } from '../../../server/cli/seed-demo.js';
+import { criteria } from '../../../models/schema.js';
 import { addSchool, fixtureBytes, saveCriterion, startApplication } from '../../helpers/applicant.js';
-import { createUser, signIn } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { attackAll, attackTargets, leftIn, type NamedTarget } from '../../helpers/multipart-attacks.js';
 import { uploadRoutesOf } from '../../helpers/upload-routes.js';
@@ -37,7 +36,7 @@ describe('hostile multipart bodies on every upload route', function () {
     process.on('unhandledRejection', recordEscape);
     process.on('uncaughtException', recordEscape);
     h = await startHarness();
-    await seedDemo(h.db, h.clock);
+    const cycleId = await createOpenCycle(h.db, h.clock());
     await createUser(h.db, { email: 'contact@lincoln.example.org', roles: ['applicant'] });
     server = h.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -45,9 +44,12 @@ describe('hostile multipart bodies on every upload route', function () {
     port = typeof address === 'object' && address ? address.port : 0;
     applicant = supertest.agent(`http://127.0.0.1:${port}`);
     await signIn(applicant, 'contact@lincoln.example.org');
-    const [cycle] = await h.db.select({ id: cycles.id }).from(cycles);
-    applicationId = await startApplication(applicant, await addSchool(applicant), cycle!.id);
-    const [first] = await h.db.select({ id: criteria.id }).from(criteria).orderBy(asc(criteria.position));
+    applicationId = await startApplication(applicant, await addSchool(applicant), cycleId);
+    const [first] = await h.db
+      .select({ id: criteria.id })
+      .from(criteria)
+      .where(eq(criteria.cycleId, cycleId))
+      .orderBy(asc(criteria.position));
     criterionId = first!.id;
 
     targets = await attackTargets(uploadRoutesOf(h.app), {

@@ -1,4 +1,4 @@
-// The scoring definitions checked against numbers worked out by hand. test/http/ranking.test.ts
+// The scoring definitions checked against numbers worked out by hand. test/http/decisions/ranking.test.ts
 // puts the same reviews in the database and expects the same numbers on the page.
 import { expect } from 'chai';
 import {
