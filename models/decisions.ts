@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -46,6 +47,16 @@ export const decisions = pgTable(
     /** URL part of the public page: /honorees/<year>/<slug>. */
     slug: text('slug').notNull(),
     citation: text('citation').notNull().default(''),
+    /**
+     * The citation and profile were drafted by the portal from the application and no admin has
+     * edited or approved them yet: the preview and the decisions page mark them as drafts.
+     */
+    textsDrafted: boolean('texts_drafted').notNull().default(false),
+    /**
+     * Why this decision stands although the application has fewer submitted reviews than its
+     * round asked for; required then, shown in the publish preview.
+     */
+    overrideReason: text('override_reason'),
     profile: text('profile').notNull().default(''),
     highlights: jsonb('highlights').$type<CriterionHighlight[]>().notNull().default([]),
     // The school as it stood when the cycle was published: public pages show these, so a later

@@ -60,6 +60,11 @@ export const cycles = pgTable(
       .default(1.5),
     /** Whether decision e-mails to applicants include the reviewers' comments. */
     shareReviewComments: boolean('share_review_comments').notNull().default(false),
+    /**
+     * When applications (and nominations) were closed before their deadline, by an admin's act
+     * or by publishing; the deadline itself stays as it was announced.
+     */
+    closedAt: timestamp('closed_at', { withTimezone: true }),
     /** Set by the explicit act of publishing; before it nothing about decisions is public. */
     publishedAt: timestamp('published_at', { withTimezone: true }),
     publishedBy: bigint('published_by', { mode: 'number' }),
@@ -74,7 +79,8 @@ export const cycles = pgTable(
     ),
     check(
       'cycles_dates_in_order',
-      sql`${table.opensAt} <= ${table.applicationsCloseAt} and ${table.applicationsCloseAt} <= ${table.reviewsDueAt}`,
+      // Reviews are due after applications close: the deadline, or an earlier close by the staff.
+      sql`${table.opensAt} <= ${table.applicationsCloseAt} and least(${table.applicationsCloseAt}, ${table.closedAt}) <= ${table.reviewsDueAt}`,
     ),
   ],
 );

@@ -10,3 +10,14 @@ const LINE_BREAKING = /[\p{Cc}\u2028\u2029]+/gu;
 export function oneLine(value: string): string {
   return value.replace(LINE_BREAKING, ' ').replace(/\s+/g, ' ').trim();
 }
+
+const PLURAL_RULES = new Intl.PluralRules('en-US');
+const NUMBERS = new Intl.NumberFormat('en-US');
+
+/**
+ * A count with its noun: "1 application", "2,417 applications", never "application(s)".
+ * `one` and `other` are whole phrases, so a verb can agree: counted(n, 'review is', 'reviews are').
+ */
+export function counted(count: number, one: string, other: string): string {
+  return `${NUMBERS.format(count)} ${PLURAL_RULES.select(count) === 'one' ? one : other}`;
+}

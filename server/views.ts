@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import Handlebars from 'handlebars';
 import { viewsDir } from './paths.js';
+import { counted } from './text.js';
 
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -28,6 +29,10 @@ export const viewHelpers = {
   },
   isoDate(value: unknown) {
     return value instanceof Date ? value.toISOString() : '';
+  },
+  /** {{counted n "application" "applications"}}: "1 application", "3 applications". */
+  counted(count: unknown, one: unknown, other: unknown) {
+    return counted(Number(count) || 0, String(one), String(other));
   },
   eq(a: unknown, b: unknown) {
     return a === b;

@@ -22,8 +22,9 @@ import {
   programWithCycles,
   updateProgram,
 } from '../../server/services/programs/programs.js';
+import { closeApplications, draftsLeftBehind } from '../../server/services/programs/closing.js';
 import { idParam, pageParam } from '../params.js';
-import { formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
+import { formBody, formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
 
 const PROGRAM_FIELDS = ['name', 'slug', 'description'] as const;
 const CYCLE_FIELDS: readonly CycleFieldName[] = [
@@ -126,7 +127,10 @@ export function adminProgramRoutes(context: AppContext): Router {
 
   router.get('/cycles/:cycleId', async function showCycle(req, res) {
     const overview = await cycleOverview(context, idParam(req.params.cycleId));
-    res.render('admin/cycles/show', { title: overview.cycle.name, ...overview });
+    const drafts = overview.cycle.phase === 'open' ? await draftsLeftBehind(context.db, overview.cycle.id) : 0;
+    const { closedAt, applicationsCloseAt } = overview.cycle;
+    const closedEarly = closedAt !== null && closedAt < applicationsCloseAt ? closedAt : undefined;
+    res.render('admin/cycles/show', { title: overview.cycle.name, ...overview, drafts, closedEarly });
   });
 
   async function cycleFormLocals(cycle: Cycle) {
@@ -165,6 +169,17 @@ export function adminProgramRoutes(context: AppContext): Router {
         res.status(422).render('admin/cycles/form', { ...locals, values, errors: invalid.fieldErrors });
       });
     }
+  });
+
+  router.post('/cycles/:cycleId/close', async function closeCycleApplications(req, res) {
+    const cycleId = idParam(req.params.cycleId);
+    const { drafts } = await closeApplications(context, { cycleId, adminId: req.user!.id });
+    res.flash(
+      'success',
+      `Applications are closed. ${drafts === 0 ? 'No application was left unsubmitted.' : `${drafts === 1 ? 'One application was' : `${drafts} applications were`} never submitted and will not be reviewed.`} Next: screen the submitted applications.`,
+    );
+    // The dashboard closes too, and the admin stays on it to see the next step.
+    res.redirect(303, formBody(req).then === 'dashboard' ? `/admin?cycle=${cycleId}` : `/admin/cycles/${cycleId}`);
   });
 
   router.post('/cycles/:cycleId/copy', async function copyCycle(req, res) {

@@ -1,6 +1,7 @@
 // Rows made directly, for tests whose subject is not how they are made. The program and cycle
 // here are the tests' own: the demo (server/cli/seed-demo.ts) can change without moving a test.
 import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import {
   criteria,
   cycles,
@@ -115,4 +116,15 @@ export async function createOpenCycle(
     .insert(eligibilityRules)
     .values(DEMO_ELIGIBILITY_RULES.map((r, index) => ({ ...r, cycleId: cycle!.id, position: index + 1 })));
   return cycle!.id;
+}
+
+/**
+ * Closes a cycle's applications as an admin's "close now" would (a second before `now`), so the
+ * acts that come after applications (rounds, assignments, decisions, publishing) are allowed.
+ */
+export async function closeApplicationsOf(db: Database, cycleId: number, now: Date): Promise<void> {
+  await db
+    .update(cycles)
+    .set({ closedAt: new Date(now.getTime() - 1000) })
+    .where(eq(cycles.id, cycleId));
 }

@@ -7,6 +7,7 @@ import {
   cycles,
   eligibilityQuestions,
   eligibilityRules,
+  reviewRounds,
   type Cycle,
   type Program,
 } from '../../../models/schema.js';
@@ -29,7 +30,6 @@ import {
 import {
   choiceCountProblem,
   countOptionalCriteria,
-  cyclePhaseLabel,
   findCycle,
   findProgram,
   scaleLocked,
@@ -37,6 +37,7 @@ import {
   type StructureLock,
 } from './programs.js';
 import type { ServiceContext } from '../../context.js';
+import { withPhases } from './phase.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Applications close at the end of the chosen day, UTC. */
@@ -304,6 +305,8 @@ export async function updateCycle(
   const program = await findProgram(context.db, existing.programId);
   const lock = await structureLock(context, existing);
   const optionalCount = await countOptionalCriteria(context.db, existing.id);
+  // Once review round 1 exists, its due date is the cycle's: it is changed on the round.
+  if (await firstRoundId(context.db, existing.id)) input = { ...input, reviewsDueAt: dayString(existing.reviewsDueAt) };
   const values = validateCycle(input, { program, existing, lock, optionalCount, now: context.clock() });
   await assertYearFree(context.db, program.id, values.year, existing.id);
   try {
@@ -316,11 +319,20 @@ export async function updateCycle(
   }
 }
 
+async function firstRoundId(db: Database, cycleId: number): Promise<number | undefined> {
+  const [row] = await db
+    .select({ id: reviewRounds.id })
+    .from(reviewRounds)
+    .where(and(eq(reviewRounds.cycleId, cycleId), eq(reviewRounds.number, 1)));
+  return row?.id;
+}
+
 /** What the cycle form needs besides values: which settings are locked, and why. */
 export async function cycleFormState(context: Pick<ServiceContext, 'db' | 'clock'>, cycle: Cycle) {
   const lock = await structureLock(context, cycle);
   return {
     lock,
+    firstRoundId: await firstRoundId(context.db, cycle.id),
     scaleLocked: scaleLocked(cycle, context.clock()),
     optionalCount: await countOptionalCriteria(context.db, cycle.id),
   };
@@ -432,7 +444,7 @@ export async function cycleOverview(context: Pick<ServiceContext, 'db' | 'clock'
     program,
     cycle: {
       ...cycle,
-      phase: cyclePhaseLabel(cycle, now),
+      ...(await withPhases(context.db, [cycle], now))[0]!,
       maxFileMb: Math.round((cycle.maxFileBytes / MB) * 100) / 100,
       maxApplicationMb: Math.round((cycle.maxApplicationBytes / MB) * 100) / 100,
     },

@@ -3,18 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { criteria, cycles, programs } from '../../../models/schema.js';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
-
-export type CyclePhase = 'upcoming' | 'open' | 'reviewing' | 'announced';
-
-export function cyclePhase(
-  cycle: { opensAt: Date; applicationsCloseAt: Date; announcementAt: Date },
-  now: Date,
-): CyclePhase {
-  if (now < cycle.opensAt) return 'upcoming';
-  if (now <= cycle.applicationsCloseAt) return 'open';
-  if (now < cycle.announcementAt) return 'reviewing';
-  return 'announced';
-}
+import { applicationsCloseAt, cyclePhase } from './phase.js';
 
 /**
  * The first program and its current cycle (with criteria): the newest one that has opened, or,
@@ -44,7 +33,9 @@ export async function programOverview(db: Database, clock: Clock) {
     program,
     cycle: {
       ...cycle,
-      phase: cyclePhase(cycle, clock()),
+      phase: await cyclePhase(db, cycle, clock()),
+      /** When applications close, an early close included. */
+      closesAt: applicationsCloseAt(cycle),
       required: cycleCriteria.filter((c) => c.required),
       optional: cycleCriteria.filter((c) => !c.required),
     },

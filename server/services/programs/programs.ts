@@ -11,6 +11,7 @@ import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { checkText, formatDay, isUniqueViolation, type Fields } from '../shared/form-input.js';
 import type { ServiceContext } from '../../context.js';
+import { withPhases } from './phase.js';
 
 export const PROGRAMS_PAGE_SIZE = 20;
 
@@ -112,23 +113,20 @@ export async function listPrograms(db: Database, { page }: { page: number }) {
 export async function programWithCycles(context: Pick<ServiceContext, 'db' | 'clock'>, programId: number) {
   const program = await findProgram(context.db, programId);
   const rows = await context.db.select().from(cycles).where(eq(cycles.programId, programId)).orderBy(desc(cycles.year));
-  const now = context.clock();
-  return { program, cycles: rows.map((cycle) => ({ ...cycle, phase: cyclePhaseLabel(cycle, now) })) };
+  return { program, cycles: await withPhases(context.db, rows, context.clock()) };
 }
 
 // ---------------------------------------------------------------- cycles
+
+/** Every cycle, newest first, for the filters of the admin's lists. */
+export async function cycleChoices(db: Database) {
+  return db.select({ id: cycles.id, name: cycles.name }).from(cycles).orderBy(desc(cycles.year), desc(cycles.id));
+}
 
 export async function findCycle(db: Database, cycleId: number): Promise<Cycle> {
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
   if (!cycle) throw new NotFound('There is no such cycle.');
   return cycle;
-}
-
-export function cyclePhaseLabel(cycle: Cycle, now: Date): string {
-  if (now < cycle.opensAt) return 'Not open yet';
-  if (now <= cycle.applicationsCloseAt) return 'Open for applications';
-  if (now < cycle.announcementAt) return 'Closed, in review';
-  return 'Announced';
 }
 
 export interface StructureLock {

@@ -1,0 +1,163 @@
+// Where a cycle stands, and so what may be done in it. A cycle moves one way through six phases:
+//
+//   draft      before it opens: the admins set it up; nobody applies or nominates yet
+//   open       schools apply and the public nominates, until the deadline or an early close
+//   closed     applications are in; admins screen them and set up review round 1
+//   in review  a round has assignments: reviewers read and score
+//   deciding   the admins decide (a decision exists, or the last round's due date has passed)
+//   published  the honorees are public, and the cycle takes no more applications or nominations
+//
+// The phase is worked out from the cycle and a few facts (any assignment, any decision), never
+// stored, so it cannot disagree with them. Every act that belongs to a phase asks here first.
+import { and, eq, inArray, max, sql } from 'drizzle-orm';
+import { assignments, cycles, decisions, reviewRounds, type Cycle } from '../../../models/schema.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden } from '../../errors.js';
+
+export const CYCLE_PHASES = ['draft', 'open', 'closed', 'in_review', 'deciding', 'published'] as const;
+export type CyclePhase = (typeof CYCLE_PHASES)[number];
+
+export const CYCLE_PHASE_LABELS: Record<CyclePhase, string> = {
+  draft: 'Not open yet',
+  open: 'Open for applications',
+  closed: 'Applications closed',
+  in_review: 'In review',
+  deciding: 'Deciding',
+  published: 'Published',
+};
+
+type CycleDates = Pick<Cycle, 'opensAt' | 'applicationsCloseAt' | 'closedAt' | 'publishedAt'>;
+
+/** When applications (and nominations) stop: the deadline, or an earlier close. */
+export function applicationsCloseAt(cycle: Pick<Cycle, 'applicationsCloseAt' | 'closedAt'>): Date {
+  return cycle.closedAt && cycle.closedAt < cycle.applicationsCloseAt ? cycle.closedAt : cycle.applicationsCloseAt;
+}
+
+/** Whether schools may start, change and submit applications now. */
+export function applicationsOpen(cycle: CycleDates, now: Date): boolean {
+  return applicationsClosedReason(cycle, now) === undefined;
+}
+
+/** Why applications cannot be started, changed or submitted now, or undefined while they can. */
+export function applicationsClosedReason(cycle: CycleDates, now: Date): string | undefined {
+  if (cycle.publishedAt) return 'This cycle’s honorees are published: it takes no more applications.';
+  if (now < cycle.opensAt) return 'Applications for this cycle are not open yet.';
+  if (cycle.closedAt && now >= cycle.closedAt && cycle.closedAt < cycle.applicationsCloseAt) {
+    return 'The program staff closed applications for this cycle.';
+  }
+  if (now > cycle.applicationsCloseAt) return 'The deadline for applications has passed.';
+  return undefined;
+}
+
+/** Whether the public may nominate now: the cycle is open and its nominations deadline not passed. */
+export function nominationsOpen(cycle: CycleDates & Pick<Cycle, 'nominationsCloseAt'>, now: Date): boolean {
+  return applicationsOpen(cycle, now) && now <= cycle.nominationsCloseAt;
+}
+
+/** The facts beyond the cycle's own row that move it on: reviewing under way, deciding begun. */
+export interface PhaseFacts {
+  /** Some round of the cycle has an assignment. */
+  assigned: boolean;
+  /** Some application of the cycle has a decision. */
+  decided: boolean;
+  /** The latest due date among the cycle's rounds, if it has any. */
+  lastDueAt: Date | null;
+}
+
+export function phaseOf(cycle: CycleDates, facts: PhaseFacts, now: Date): CyclePhase {
+  if (cycle.publishedAt) return 'published';
+  if (now < cycle.opensAt) return 'draft';
+  if (applicationsOpen(cycle, now)) return 'open';
+  if (facts.decided || (facts.assigned && facts.lastDueAt !== null && now > facts.lastDueAt)) return 'deciding';
+  if (facts.assigned) return 'in_review';
+  return 'closed';
+}
+
+/** The facts for several cycles, in one query (a cycle with no rounds has none of them). */
+export async function phaseFactsOf(db: Database, cycleIds: readonly number[]): Promise<Map<number, PhaseFacts>> {
+  const facts = new Map<number, PhaseFacts>(
+    cycleIds.map((id) => [id, { assigned: false, decided: false, lastDueAt: null }]),
+  );
+  if (cycleIds.length === 0) return facts;
+  const rows = await db
+    .select({
+      cycleId: cycles.id,
+      assigned: sql<boolean>`exists (select 1 from ${assignments} a join ${reviewRounds} r on r.id = a.round_id where r.cycle_id = ${cycles.id})`,
+      decided: sql<boolean>`exists (select 1 from ${decisions} d where d.cycle_id = ${cycles.id})`,
+      lastDueAt: max(reviewRounds.dueAt),
+    })
+    .from(cycles)
+    .leftJoin(reviewRounds, eq(reviewRounds.cycleId, cycles.id))
+    .where(inArray(cycles.id, [...cycleIds]))
+    .groupBy(cycles.id);
+  for (const row of rows) {
+    facts.set(row.cycleId, {
+      assigned: Boolean(row.assigned),
+      decided: Boolean(row.decided),
+      lastDueAt: row.lastDueAt ?? null,
+    });
+  }
+  return facts;
+}
+
+export async function phaseFacts(db: Database, cycleId: number): Promise<PhaseFacts> {
+  return (await phaseFactsOf(db, [cycleId])).get(cycleId)!;
+}
+
+/** Each cycle with its phase, for lists (one query for all). */
+export async function withPhases<C extends Cycle>(db: Database, list: readonly C[], now: Date) {
+  const facts = await phaseFactsOf(
+    db,
+    list.map((c) => c.id),
+  );
+  return list.map((cycle) => {
+    const phase = phaseOf(cycle, facts.get(cycle.id)!, now);
+    return { ...cycle, phase, phaseLabel: CYCLE_PHASE_LABELS[phase] };
+  });
+}
+
+/** The cycle's phase now. */
+export async function cyclePhase(db: Database, cycle: Cycle & CycleDates, now: Date): Promise<CyclePhase> {
+  return phaseOf(cycle, await phaseFacts(db, cycle.id), now);
+}
+
+/** The phases in which rounds are set up and reviewers assigned: after applications close, before publishing. */
+export const REVIEW_PHASES: readonly CyclePhase[] = ['closed', 'in_review', 'deciding'];
+
+/** A phase in the middle of a sentence: "Schools of Opportunity 2026–2027 is …". */
+const PHASE_IN_A_SENTENCE: Record<CyclePhase, string> = {
+  draft: 'not open yet',
+  open: 'still open for applications',
+  closed: 'closed to applications, with no review under way',
+  in_review: 'in review',
+  deciding: 'in its decisions',
+  published: 'published',
+};
+
+/**
+ * Refuses an act outside the phases it belongs to, saying where the cycle stands and what to do
+ * first (`then`, a whole sentence).
+ */
+export async function requirePhase(
+  db: Database,
+  cycle: Cycle,
+  now: Date,
+  allowed: readonly CyclePhase[],
+  then: string,
+): Promise<CyclePhase> {
+  const phase = await cyclePhase(db, cycle, now);
+  if (allowed.includes(phase)) return phase;
+  throw new Forbidden(`${cycle.name} is ${PHASE_IN_A_SENTENCE[phase]}. ${then}`);
+}
+
+/** Cycles whose applications are open now (for "Apply" and for starting an application). */
+export function openForApplicationsCondition(now: Date) {
+  const iso = now.toISOString();
+  // The same instants as applicationsClosedReason: open through the deadline, closed from an early close on.
+  return and(
+    sql`${cycles.publishedAt} is null`,
+    sql`${cycles.opensAt} <= ${iso}::timestamptz`,
+    sql`${cycles.applicationsCloseAt} >= ${iso}::timestamptz`,
+    sql`(${cycles.closedAt} is null or ${cycles.closedAt} > ${iso}::timestamptz)`,
+  );
+}
