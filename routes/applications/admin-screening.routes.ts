@@ -5,11 +5,14 @@ import { applicationAccess } from '../../server/services/permissions.js';
 import { loadApplication } from '../../server/services/applications/applications.js';
 import { evaluateEligibility } from '../../server/services/programs/eligibility.js';
 import {
+  cleanUnscreenedCount,
   listApplicationsForAdmin,
+  markCleanEligible,
   SCREENABLE,
   screenApplication,
 } from '../../server/services/applications/screening.js';
-
+import { counted } from '../../server/text.js';
+import { cycleChoices } from '../../server/services/programs/programs.js';
 import {
   APPLICATION_STATUSES,
   type ApplicationStatus,
@@ -18,6 +21,7 @@ import {
 } from '../../models/schema.js';
 import { idParam, optionalId, pageParam } from '../params.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
+import { eligibilityAnswersOf, profileFactsOf } from './application-views.js';
 
 export function adminScreeningRoutes(context: AppContext): Router {
   const router = Router();
@@ -35,6 +39,7 @@ export function adminScreeningRoutes(context: AppContext): Router {
     const needsScreening = q.screening === 'needed';
     const page = pageParam(q.page);
     const { rows, hasMore } = await listApplicationsForAdmin(db, { cycleId, status, state, needsScreening, page });
+    const clean = needsScreening && cycleId ? await cleanUnscreenedCount(db, cycleId) : 0;
     const filterQuery = new URLSearchParams(
       Object.entries({
         status,
@@ -48,8 +53,11 @@ export function adminScreeningRoutes(context: AppContext): Router {
       rows: rows.map((r) => ({
         ...r,
         statusLabel: APPLICATION_STATUS_LABELS[r.status],
-        needsScreening: r.status === 'submitted' && r.flagCount > 0,
+        waiting: r.status === 'submitted',
       })),
+      cycleId,
+      clean,
+      cycles: (await cycleChoices(db)).map((c) => ({ value: String(c.id), label: c.name, selected: c.id === cycleId })),
       statuses: APPLICATION_STATUSES.map((s) => ({
         value: s,
         label: APPLICATION_STATUS_LABELS[s],
@@ -74,10 +82,8 @@ export function adminScreeningRoutes(context: AppContext): Router {
       title: `Screening — ${view.school.name}`,
       app: view,
       statusLabel: APPLICATION_STATUS_LABELS[view.application.status],
-      answers: view.questions.map((q) => ({
-        prompt: q.prompt,
-        answer: view.application.eligibilityAnswers[q.key] ?? '',
-      })),
+      answers: eligibilityAnswersOf(view),
+      facts: profileFactsOf(view).filter((f) => f.label !== 'School'),
       flags: view.application.screeningFlags,
       currentFlags: current,
       screenable: SCREENABLE.includes(view.application.status),
@@ -111,6 +117,23 @@ export function adminScreeningRoutes(context: AppContext): Router {
     }
     res.flash('success', body.decision === 'eligible' ? 'Marked eligible.' : 'Marked not eligible.');
     res.redirect(303, '/admin/applications?screening=needed');
+  });
+
+  router.post('/applications/screen-clean', async function markCleanApplicationsEligible(req, res) {
+    const body = formBody(req);
+    const cycleId = idParam(body.cycleId);
+    try {
+      const count = await markCleanEligible(context, { cycleId, adminId: req.user!.id, expected: body.expected });
+      res.flash(
+        'success',
+        `${counted(count, 'application is', 'applications are')} now eligible and in review round 1, if it exists.`,
+      );
+    } catch (error) {
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+      });
+    }
+    res.redirect(303, `/admin/applications?cycle=${cycleId}&screening=needed`);
   });
 
   return router;

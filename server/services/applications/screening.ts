@@ -1,6 +1,11 @@
-// Eligibility screening by admins.
+// Eligibility screening by admins. Every submitted application waits here for an admin, whether
+// an automatic rule failed or not: clean ones may be marked eligible together. An eligible
+// application joins review round 1 at once; one found not eligible loses any decision it had,
+// and its school is told why when the cycle is published.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { applications, cycles, schools, type ApplicationStatus } from '../../../models/schema.js';
+import { applications, cycles, decisions, schools, type ApplicationStatus } from '../../../models/schema.js';
+import { joinFirstRound } from '../review/rounds.js';
+import { counted } from '../../text.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { recordAudit } from '../shared/audit.js';
@@ -12,7 +17,7 @@ export interface ApplicationFilters {
   cycleId?: number;
   status?: ApplicationStatus;
   state?: string;
-  /** Only submitted applications that failed an automatic rule. */
+  /** Only applications waiting for screening (submitted, not yet screened). */
   needsScreening?: boolean;
   page: number;
 }
@@ -22,11 +27,7 @@ export async function listApplicationsForAdmin(db: Database, filters: Applicatio
   if (filters.cycleId) conditions.push(eq(applications.cycleId, filters.cycleId));
   if (filters.status) conditions.push(eq(applications.status, filters.status));
   if (filters.state) conditions.push(eq(schools.state, filters.state));
-  if (filters.needsScreening) {
-    conditions.push(
-      sql`${applications.status} = 'submitted' and jsonb_array_length(${applications.screeningFlags}) > 0`,
-    );
-  }
+  if (filters.needsScreening) conditions.push(eq(applications.status, 'submitted'));
   const rows = await db
     .select({
       id: applications.id,
@@ -42,7 +43,12 @@ export async function listApplicationsForAdmin(db: Database, filters: Applicatio
     .innerJoin(schools, eq(schools.id, applications.schoolId))
     .innerJoin(cycles, eq(cycles.id, applications.cycleId))
     .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(desc(applications.submittedAt), asc(applications.id))
+    // In the screening queue, those with a failed rule first: they need reading.
+    .orderBy(
+      ...(filters.needsScreening ? [desc(sql`jsonb_array_length(${applications.screeningFlags})`)] : []),
+      desc(applications.submittedAt),
+      asc(applications.id),
+    )
     .limit(ADMIN_PAGE_SIZE + 1)
     .offset((filters.page - 1) * ADMIN_PAGE_SIZE);
   return { rows: rows.slice(0, ADMIN_PAGE_SIZE), hasMore: rows.length > ADMIN_PAGE_SIZE };
@@ -63,11 +69,17 @@ export async function screenApplication(
     reason,
   }: { applicationId: number; adminId: number; decision: unknown; reason: unknown },
 ): Promise<void> {
-  const [application] = await db.select().from(applications).where(eq(applications.id, applicationId));
-  if (!application) throw new NotFound('We could not find that application.');
+  const [row] = await db
+    .select({ application: applications, cycle: cycles })
+    .from(applications)
+    .innerJoin(cycles, eq(cycles.id, applications.cycleId))
+    .where(eq(applications.id, applicationId));
+  if (!row) throw new NotFound('We could not find that application.');
+  const { application, cycle } = row;
   if (!SCREENABLE.includes(application.status)) {
     throw new Forbidden('Only submitted applications can be screened.');
   }
+  if (cycle.publishedAt) throw new Forbidden('This cycle is published: its schools have been told their outcome.');
   const text = typeof reason === 'string' ? reason.trim() : '';
   const errors: FieldErrors = {};
   if (decision !== 'eligible' && decision !== 'ineligible') errors.decision = 'Choose eligible or not eligible.';
@@ -80,13 +92,23 @@ export async function screenApplication(
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   const now = clock();
   await db.transaction(async (tx) => {
+    // A school found not eligible cannot keep a Gold, Silver or "not selected" decision.
+    const dropped =
+      decision === 'ineligible'
+        ? await tx
+            .delete(decisions)
+            .where(eq(decisions.applicationId, applicationId))
+            .returning({ level: decisions.level })
+        : [];
     await recordAudit(tx, clock, {
       actorId: adminId,
       action: 'application.screen',
       subjectType: 'application',
       subjectId: applicationId,
-      summary: `Marked application ${applicationId} ${decision === 'eligible' ? 'eligible' : 'not eligible'}`,
-      details: { reason: text, flags: application.screeningFlags.length },
+      summary:
+        `Marked application ${applicationId} ${decision === 'eligible' ? 'eligible' : 'not eligible'}` +
+        (dropped[0] ? `; its decision (${dropped[0].level}) is withdrawn` : ''),
+      details: { reason: text, flags: application.screeningFlags.length, droppedDecision: dropped[0]?.level ?? null },
     });
     await tx
       .update(applications)
@@ -98,5 +120,67 @@ export async function screenApplication(
         updatedAt: now,
       })
       .where(eq(applications.id, applicationId));
+    if (decision === 'eligible')
+      await joinFirstRound(tx, { cycleId: application.cycleId, applicationIds: [applicationId] });
+  });
+}
+
+/** Submitted applications of a cycle that no automatic rule flagged, still waiting for an admin. */
+export async function cleanUnscreenedCount(db: Database, cycleId: number): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(applications)
+    .where(
+      and(
+        eq(applications.cycleId, cycleId),
+        eq(applications.status, 'submitted'),
+        sql`jsonb_array_length(${applications.screeningFlags}) = 0`,
+      ),
+    );
+  return Number(row?.count ?? 0);
+}
+
+/**
+ * Marks every clean submitted application of the cycle eligible in one act. `expected` is the
+ * count the admin confirmed; if it changed meanwhile (a new submission), nothing happens.
+ */
+export async function markCleanEligible(
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
+  { cycleId, adminId, expected }: { cycleId: number; adminId: number; expected: unknown },
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, cycleId)).for('update');
+    if (!cycle) throw new NotFound('We could not find that cycle.');
+    if (cycle.publishedAt) throw new Forbidden('This cycle is published: its schools have been told their outcome.');
+    const now = clock();
+    const marked = await tx
+      .update(applications)
+      .set({ status: 'eligible', screeningReason: null, screenedBy: adminId, screenedAt: now, updatedAt: now })
+      .where(
+        and(
+          eq(applications.cycleId, cycleId),
+          eq(applications.status, 'submitted'),
+          sql`jsonb_array_length(${applications.screeningFlags}) = 0`,
+        ),
+      )
+      .returning({ id: applications.id });
+    if (String(marked.length) !== String(expected)) {
+      // Thrown inside the transaction, so the update above is rolled back.
+      throw new Invalid({
+        expected: `The applications waiting for screening changed since you looked: ${counted(marked.length, 'clean application waits', 'clean applications wait')} now. Check the list and confirm again.`,
+      });
+    }
+    if (marked.length === 0) return 0;
+    const ids = marked.map((m) => m.id);
+    await joinFirstRound(tx, { cycleId, applicationIds: ids });
+    await recordAudit(tx, clock, {
+      actorId: adminId,
+      action: 'application.screen_bulk',
+      subjectType: 'cycle',
+      subjectId: cycleId,
+      summary: `Marked ${counted(ids.length, 'application', 'applications')} of ${cycle.name} eligible together: no automatic rule had failed`,
+      details: { applicationIds: ids },
+    });
+    return ids.length;
   });
 }

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
-import { applications, criteria, schoolContacts } from '../../../models/schema.js';
+import { applications, auditLog, criteria, schoolContacts } from '../../../models/schema.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
-import { submitForm } from '../../helpers/forms.js';
+import { readable, submitForm } from '../../helpers/forms.js';
 import { GOOD_ELIGIBILITY, LINCOLN, addSchool, completeAndSubmit, startApplication } from '../../helpers/applicant.js';
 
 describe('admins screen eligibility and confirm school contacts', () => {
@@ -12,10 +12,11 @@ describe('admins screen eligibility and confirm school contacts', () => {
   let flaggedId: number;
   let cleanId: number;
   let lincolnSchoolId: number;
+  let cycleId: number;
 
   before(async () => {
     h = await startHarness();
-    const cycleId = await createOpenCycle(h.db, h.clock());
+    cycleId = await createOpenCycle(h.db, h.clock());
     const cycleCriteria = await h.db
       .select()
       .from(criteria)
@@ -54,10 +55,10 @@ describe('admins screen eligibility and confirm school contacts', () => {
     const all = await admin.get('/admin/applications');
     expect(all.text).to.contain('Lincoln High School');
     expect(all.text).to.contain('Vista Academy');
-    const needed = await admin.get('/admin/applications?screening=needed');
-    expect(needed.text).to.contain('Vista Academy');
-    expect(needed.text).to.contain('Needs screening (2)');
-    expect(needed.text).not.to.contain('Lincoln High School');
+    // Every submitted application waits for an admin, whether or not a rule failed.
+    const needed = readable((await admin.get('/admin/applications?screening=needed')).text).replace(/<[^>]+>/g, '');
+    expect(needed).to.contain('Screen: 2 rules failed — Vista Academy');
+    expect(needed).to.contain('Screen: no rule failed — Lincoln High School');
     const oregon = await admin.get('/admin/applications?state=OR');
     expect(oregon.text).to.contain('Lincoln High School');
     expect(oregon.text).not.to.contain('Vista Academy');
@@ -67,6 +68,11 @@ describe('admins screen eligibility and confirm school contacts', () => {
     const page = await admin.get(`/admin/applications/${flaggedId}/screening`);
     expect(page.text).to.contain('At least 10% of students must qualify for free or reduced-price lunch.');
     expect(page.text).to.contain('Schools with zero-tolerance discipline are not eligible.');
+    // The answers read as the form offered them, and the school's facts as the application sends them.
+    expect(readable(page.text)).to.contain(
+      '<dt>Does the school use zero-tolerance discipline policies?</dt><dd>Yes</dd>',
+    );
+    expect(readable(page.text)).to.contain('<dt>Free or reduced-price lunch</dt><dd>6%</dd>');
 
     const noReason = await submitForm(
       admin,
@@ -102,16 +108,38 @@ describe('admins screen eligibility and confirm school contacts', () => {
     expect(row?.screenedAt?.toISOString()).to.equal(h.clock().toISOString());
   });
 
-  it('marks a clean application eligible without a reason', async () => {
-    const res = await submitForm(
-      admin,
-      `/admin/applications/${cleanId}/screening`,
-      `/admin/applications/${cleanId}/screening`,
-      { decision: 'eligible' },
+  it('marks the clean applications of a cycle eligible together, refusing a count that changed', async () => {
+    const list = `/admin/applications?cycle=${cycleId}&screening=needed`;
+    expect(readable((await admin.get(list)).text)).to.contain(
+      '1 submitted application passed every automatic eligibility rule.',
     );
+    const stale = await submitForm(admin, list, '/admin/applications/screen-clean', {
+      cycleId: String(cycleId),
+      expected: '2',
+    });
+    expect(stale.headers.location).to.equal(list);
+    expect(readable((await admin.get(list)).text)).to.contain(
+      'The applications waiting for screening changed since you looked: 1 clean application waits now.',
+    );
+    expect((await h.db.select().from(applications).where(eq(applications.id, cleanId)))[0]?.status).to.equal(
+      'submitted',
+    );
+
+    const res = await submitForm(admin, list, '/admin/applications/screen-clean', {
+      cycleId: String(cycleId),
+      expected: '1',
+    });
     expect(res.status).to.equal(303);
+    expect(readable((await admin.get(list)).text)).to.contain('1 application is now eligible');
     const [row] = await h.db.select().from(applications).where(eq(applications.id, cleanId));
     expect(row?.status).to.equal('eligible');
+    expect(row?.screenedAt?.toISOString()).to.equal(h.clock().toISOString());
+    const [entry] = await h.db.select().from(auditLog).where(eq(auditLog.action, 'application.screen_bulk'));
+    expect(entry?.summary).to.match(/^Marked 1 application of .* eligible together/);
+    // The rejected application with a failed rule was never part of it.
+    expect((await h.db.select().from(applications).where(eq(applications.id, flaggedId)))[0]?.status).to.equal(
+      'ineligible',
+    );
   });
 
   it('confirms or declines people who asked to be a school contact', async () => {
