@@ -14,7 +14,8 @@ import {
   unassign,
 } from '../../server/services/assignment/assignment.js';
 import { findCycle } from '../../server/services/programs/programs.js';
-import { findRound } from '../../server/services/review/rounds.js';
+import { findRound, firstRoundBacklog } from '../../server/services/review/rounds.js';
+import { counted } from '../../server/text.js';
 import { idParam, pageParam } from '../params.js';
 import { formBody, formField, showAgainIfInvalid } from '../forms.js';
 
@@ -103,12 +104,14 @@ export function adminAssignmentRoutes(context: AppContext): Router {
   router.get('/rounds/:roundId/auto', async function showAutomaticPreview(req, res) {
     const { cycle } = await loadRound(req);
     const preview = await previewAutomatic(db, idParam(req.params.roundId));
+    const backlog = await firstRoundBacklog(db, preview.round);
     const page = pageParam(req.query.page);
     const size = ASSIGNMENT_PAGE_SIZE;
     res.render('admin/reviews/auto', {
       title: `Automatic assignment — ${preview.round.name}`,
       cycle,
       ...preview,
+      backlog: { ...backlog, pending: backlog.applications + backlog.reviewers > 0 },
       addedPage: preview.added.slice((page - 1) * size, page * size),
       prevPage: page > 1 ? page - 1 : undefined,
       nextPage: page * size < preview.added.length ? page + 1 : undefined,
@@ -120,7 +123,10 @@ export function adminAssignmentRoutes(context: AppContext): Router {
     const fingerprint = formField(req, 'plan');
     try {
       const added = await confirmAutomatic(context, { roundId, adminId: req.user!.id, fingerprint });
-      res.flash('success', `${added} assignment(s) made. Next: e-mail the reviewers their lists.`);
+      res.flash(
+        'success',
+        `${counted(added, 'assignment', 'assignments')} made. Next: e-mail the reviewers their lists.`,
+      );
       res.redirect(303, `/admin/rounds/${roundId}`);
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
@@ -136,7 +142,7 @@ export function adminAssignmentRoutes(context: AppContext): Router {
     res.flash(
       mailed > 0 ? 'success' : 'info',
       mailed > 0
-        ? `E-mailed ${mailed} reviewer(s) their list.`
+        ? `E-mailed ${counted(mailed, 'reviewer their list', 'reviewers their lists')}.`
         : 'Every reviewer already has their list; nothing was sent.',
     );
     res.redirect(303, `/admin/rounds/${roundId}`);

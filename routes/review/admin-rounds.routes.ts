@@ -22,6 +22,8 @@ import {
   roundFormValues,
   type RoundMembers,
 } from '../../server/services/review/rounds.js';
+import { counted } from '../../server/text.js';
+import { dayString } from '../../server/services/shared/form-input.js';
 import { idParam, pageParam } from '../params.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
 
@@ -71,7 +73,12 @@ export function adminRoundRoutes(context: AppContext): Router {
       rounds,
       isFirst,
       nextNumber: rounds.length + 1,
-      values: extra.form ?? { ...roundFormValues(), name: isFirst ? 'Round 1' : `Round ${rounds.length + 1}` },
+      values: extra.form ?? {
+        ...roundFormValues(),
+        name: isFirst ? 'Round 1' : `Round ${rounds.length + 1}`,
+        // Round 1 is due when the cycle said reviews are due; saving it keeps the two the same.
+        dueAt: isFirst && cycle.reviewsDueAt > context.clock() ? dayString(cycle.reviewsDueAt) : '',
+      },
       errors: extra.errors,
       choices: isFirst ? undefined : await memberChoices(context, cycle.id, extra.form),
     });
@@ -126,8 +133,12 @@ export function adminRoundRoutes(context: AppContext): Router {
   router.post('/rounds/:roundId/refresh', async function takeInNewMembers(req, res) {
     const roundId = idParam(req.params.roundId);
     const added = await refreshRoundApplications(db, roundId);
-    res.flash('success', `Added ${added.applications} application(s) and ${added.reviewers} reviewer(s) to the round.`);
-    res.redirect(303, `/admin/rounds/${roundId}`);
+    res.flash(
+      'success',
+      `Added ${counted(added.applications, 'application', 'applications')} and ${counted(added.reviewers, 'reviewer', 'reviewers')} to the round.`,
+    );
+    // The automatic preview offers the same step, and shows the new plan after it.
+    res.redirect(303, formBody(req).then === 'auto' ? `/admin/rounds/${roundId}/auto` : `/admin/rounds/${roundId}`);
   });
 
   router.post('/rounds/:roundId/remind', async function remindReviewersNow(req, res) {
@@ -137,7 +148,7 @@ export function adminRoundRoutes(context: AppContext): Router {
       res.flash(
         result.sent > 0 ? 'success' : 'info',
         result.sent > 0
-          ? `Reminded ${result.sent} reviewer(s).`
+          ? `Reminded ${counted(result.sent, 'reviewer', 'reviewers')}.`
           : 'No reviewer has unfinished reviews they were told about; nothing was sent.',
       );
     } catch (error) {

@@ -7,7 +7,8 @@
 // Manual assignment follows the same rules one pair at a time.
 import { createHash } from 'node:crypto';
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { assignments, reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
+import { assignments, cycles, reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
+import { REVIEW_PHASES, requirePhase } from '../programs/phase.js';
 import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
@@ -170,9 +171,19 @@ export async function previewAutomatic(db: Database, roundId: number) {
   };
 }
 
-async function lockRound(db: Database, roundId: number) {
+/** Holds the round for a change of its assignments, which belong to a cycle whose applications are closed. */
+async function lockRound(db: Database, roundId: number, now: Date) {
   const [round] = await db.select().from(reviewRounds).where(eq(reviewRounds.id, roundId)).for('update');
   if (!round) throw new NotFound('We could not find that review round.');
+  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, round.cycleId));
+  if (!cycle) throw new NotFound('We could not find that cycle.');
+  await requirePhase(
+    db,
+    cycle,
+    now,
+    REVIEW_PHASES,
+    'Reviewers are assigned once applications have closed and before the honorees are published.',
+  );
   return round;
 }
 
@@ -185,7 +196,7 @@ export async function confirmAutomatic(
   { roundId, adminId, fingerprint }: { roundId: number; adminId: number; fingerprint?: unknown },
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    await lockRound(tx, roundId);
+    await lockRound(tx, roundId, clock());
     const plan = planAssignments((await buildProblem(tx, roundId)).problem);
     if (fingerprint !== undefined && fingerprint !== fingerprintOf(plan)) {
       throw new Invalid({
@@ -231,7 +242,7 @@ export async function assignManually(
   }: { roundId: number; applicationId: number; reviewerId: number; adminId: number },
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await lockRound(tx, roundId);
+    await lockRound(tx, roundId, clock());
     const [app] = rowsOf<{ status: string }>(
       await tx.execute(sql`
       select a.status from round_applications ra join applications a on a.id = ra.application_id
@@ -350,7 +361,7 @@ export async function manualChoices(db: Database, roundId: number) {
  */
 export async function notifyReviewers({ db, clock, mail }: ServiceContext, roundId: number): Promise<number> {
   return db.transaction(async (tx) => {
-    const round = await lockRound(tx, roundId);
+    const round = await lockRound(tx, roundId, clock());
     const rows = rowsOf<{
       id: string | number;
       reviewer_id: string | number;

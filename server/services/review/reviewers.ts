@@ -1,5 +1,6 @@
 // The review panel: admins invite reviewers by e-mail; the link lets a reviewer set a password
 // (or sign in) and describe themself; admins see the panel and set each member's maximum load.
+import { joinFirstRound, reviewsDueAt } from './rounds.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import {
@@ -16,7 +17,7 @@ import { hashPassword, passwordWeakness } from '../../auth/passwords.js';
 import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { checkInteger, singleLine } from '../shared/form-input.js';
+import { checkInteger, formatDay, singleLine } from '../shared/form-input.js';
 
 import type { ServiceContext } from '../../context.js';
 
@@ -52,6 +53,7 @@ export async function inviteReviewers(
     });
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
   if (!cycle) throw new Invalid({ emails: 'There is no such cycle.' });
+  const dueAt = await reviewsDueAt(db, cycle);
   const onPanel = new Set(
     (
       await db
@@ -89,7 +91,7 @@ export async function inviteReviewers(
         data: {
           cycleName: cycle.name,
           link: `${mail.baseUrl}/reviewer-invitations/${token}`,
-          deadline: cycle.reviewsDueAt.toUTCString(),
+          deadline: formatDay(dueAt),
         },
       });
       invited.push(email);
@@ -167,6 +169,7 @@ async function joinPanel(
     .insert(cycleReviewers)
     .values({ cycleId, userId, maxLoad, joinedAt: now })
     .onConflictDoUpdate({ target: [cycleReviewers.cycleId, cycleReviewers.userId], set: { maxLoad } });
+  await joinFirstRound(db, { cycleId, userIds: [userId] });
   await db
     .update(users)
     .set({

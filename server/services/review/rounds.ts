@@ -2,7 +2,9 @@
 // (cycle_reviewers and their maximum loads); a later round (finalists, site visits) reads a
 // chosen subset of eligible applications with reviewers and loads of its own. A round's members
 // are rows (round_applications, round_reviewers) so that later changes of eligibility or of the
-// panel never silently change a round under way: round 1 takes them in on an admin's request.
+// panel never silently change a later round under way. Round 1 is the whole cycle: an
+// application screened eligible and a reviewer who joins the panel join it at once
+// (joinFirstRound); those from before this rule are taken in on an admin's request.
 import { and, asc, eq, gt, inArray, max, notInArray, sql } from 'drizzle-orm';
 import {
   applications,
@@ -31,6 +33,8 @@ import {
 } from '../shared/form-input.js';
 import type { ServiceContext } from '../../context.js';
 import { recordAudit } from '../shared/audit.js';
+import { counted } from '../../text.js';
+import { REVIEW_PHASES, requirePhase } from '../programs/phase.js';
 
 export type RoundField = 'name' | 'k' | 'dueAt' | 'reminderDaysBefore' | 'siteVisit';
 
@@ -172,6 +176,9 @@ export async function createRound(
   members: RoundMembers = {},
 ): Promise<ReviewRound> {
   const { db, clock } = context;
+  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
+  if (!cycle) throw new NotFound('We could not find that cycle.');
+  await requirePhase(db, cycle, clock(), REVIEW_PHASES, 'Review rounds begin once applications have closed.');
   const [last] = await db
     .select({ number: max(reviewRounds.number) })
     .from(reviewRounds)
@@ -196,6 +203,7 @@ export async function createRound(
         })
         .returning();
       if (!round) throw new Error('The round insert returned no row');
+      if (number === 1) await keepCycleDueDate(tx, round);
       if (chosen) {
         await tx
           .insert(roundApplications)
@@ -216,6 +224,26 @@ export async function createRound(
   }
 }
 
+/**
+ * Round 1's due date is the cycle's "reviews due" date: one date, told the same way in the
+ * reviewer invitation, the assignment e-mail, the reminders and the cycle's pages.
+ */
+async function keepCycleDueDate(db: Database, round: ReviewRound): Promise<void> {
+  await db
+    .update(cycles)
+    .set({ reviewsDueAt: startOfDay(round.dueAt) })
+    .where(eq(cycles.id, round.cycleId));
+}
+
+/** The due date reviewers are told for a cycle: its round 1's, or the cycle's own until round 1 exists. */
+export async function reviewsDueAt(db: Database, cycle: { id: number; reviewsDueAt: Date }): Promise<Date> {
+  const [first] = await db
+    .select({ dueAt: reviewRounds.dueAt })
+    .from(reviewRounds)
+    .where(and(eq(reviewRounds.cycleId, cycle.id), eq(reviewRounds.number, 1)));
+  return first?.dueAt ?? cycle.reviewsDueAt;
+}
+
 async function addNewMembersOfFirstRound(db: Database, round: ReviewRound) {
   const apps = await db.execute(sql`
     insert into round_applications (round_id, application_id)
@@ -231,6 +259,33 @@ async function addNewMembersOfFirstRound(db: Database, round: ReviewRound) {
     returning user_id`);
   const added = (result: unknown) => (result as { rows: unknown[] }).rows.length;
   return { applications: added(apps), reviewers: added(reviewers) };
+}
+
+/**
+ * Puts applications just screened eligible, or reviewers just added to the panel, into the
+ * cycle's round 1 if it exists, inside the caller's transaction. Later rounds choose their own.
+ */
+export async function joinFirstRound(
+  db: Database,
+  { cycleId, applicationIds = [], userIds = [] }: { cycleId: number; applicationIds?: number[]; userIds?: number[] },
+): Promise<void> {
+  const ids = (list: number[]) => `{${list.filter(Number.isSafeInteger).join(',')}}`;
+  if (applicationIds.length > 0) {
+    await db.execute(sql`
+      insert into round_applications (round_id, application_id)
+      select r.id, a.id from review_rounds r
+      join applications a on a.cycle_id = r.cycle_id and a.status = 'eligible'
+      where r.cycle_id = ${cycleId} and r.number = 1 and a.id = any(${ids(applicationIds)}::bigint[])
+      on conflict do nothing`);
+  }
+  if (userIds.length > 0) {
+    await db.execute(sql`
+      insert into round_reviewers (round_id, user_id, max_load)
+      select r.id, cr.user_id, cr.max_load from review_rounds r
+      join cycle_reviewers cr on cr.cycle_id = r.cycle_id
+      where r.cycle_id = ${cycleId} and r.number = 1 and cr.user_id = any(${ids(userIds)}::bigint[])
+      on conflict do nothing`);
+  }
 }
 
 /** Round 1: takes in applications found eligible, and panel members who joined, since it began. */
@@ -304,6 +359,7 @@ export async function editRound(
       })
       .where(eq(reviewRounds.id, roundId))
       .returning();
+    if (updated && updated.number === 1) await keepCycleDueDate(tx, updated);
     if (chosen) {
       await tx
         .delete(roundApplications)
@@ -458,7 +514,7 @@ export async function advanceToRound(
       subjectType: 'review_round',
       subjectId: toRoundId,
       summary:
-        `Advanced ${added.length} application(s) from ${from.name} to ${to.name}` +
+        `Advanced ${counted(added.length, 'application', 'applications')} from ${from.name} to ${to.name}` +
         (added.length < ids.length ? ` (${ids.length - added.length} already there)` : ''),
       details: { fromRoundId, toRoundId, applicationIds: ids, added: added.map((a) => a.applicationId) },
     });

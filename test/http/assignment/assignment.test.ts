@@ -7,6 +7,7 @@ import {
   criteria,
   cycleReviewers,
   cycles,
+  roundApplications,
   reviewerConflicts,
   reviewerProfiles,
   schoolContacts,
@@ -14,7 +15,7 @@ import {
 } from '../../../models/schema.js';
 import { conflictPairs } from '../../../server/services/review/conflicts.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle, closeApplicationsOf } from '../../helpers/factories.js';
 import { csrfTokenFrom, submitForm } from '../../helpers/forms.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -95,6 +96,7 @@ describe('assigning reviewers in a review round', () => {
     await createUser(h.db, { email: 'admin@program.org', name: 'Ada Admin', roles: ['admin'] });
     admin = h.agent();
     await signIn(admin, 'admin@program.org');
+    await closeApplicationsOf(h.db, cycleId, h.clock());
     const created = await submitForm(admin, `/admin/cycles/${cycleId}/rounds`, `/admin/cycles/${cycleId}/rounds`, {
       name: 'Round 1',
       k: '3',
@@ -118,13 +120,31 @@ describe('assigning reviewers in a review round', () => {
   it('previews a plan that covers every application, with match scores and loads', async () => {
     const page = await admin.get(`/admin/rounds/${roundId}/auto`);
     expect(page.status).to.equal(200);
-    expect(page.text).to.contain('This plan adds <strong>18</strong> assignment(s) and covers every application.');
+    expect(page.text).to.contain(
+      'This plan adds <strong>18 assignments</strong> and covers every application in this round.',
+    );
     expect(page.text).to.contain('Match (0–100)');
     expect(page.text).to.match(/<td>Victor Chen<\/td><td>0<\/td><td>[34]<\/td><td>4<\/td>/);
     expect(page.text).not.to.contain('cannot be covered');
     firstPlan = planOf(page.text);
     expect(firstPlan).to.have.length(24);
     expect(await roundAssignments()).to.have.length(0);
+  });
+
+  it('refuses to assign while the cycle is open for applications', async () => {
+    const [cycle] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
+    const now = h.clock();
+    h.clock.set(new Date(cycle!.closedAt!.getTime() - 60_000)); // a minute before the staff closed it
+    try {
+      const res = await postForm(admin, `/admin/rounds/${roundId}/auto`, `/admin/rounds/${roundId}/auto`, {
+        plan: firstPlan,
+      });
+      expect(res.status).to.equal(403);
+      expect(res.text).to.contain('Reviewers are assigned once applications have closed');
+      expect(await roundAssignments()).to.have.length(0);
+    } finally {
+      h.clock.set(now);
+    }
   });
 
   it('confirms: every application gets exactly k reviewers, none conflicted, loads even and within maxima', async () => {
@@ -150,7 +170,7 @@ describe('assigning reviewers in a review round', () => {
     }
     expect(rows.every((r) => r.notifiedAt === null && r.status === 'assigned')).to.equal(true);
     const overview = await admin.get(`/admin/rounds/${roundId}`);
-    expect(overview.text).to.contain('18 assignment(s) made. Next: e-mail the reviewers their lists.');
+    expect(overview.text).to.contain('18 assignments made. Next: e-mail the reviewers their lists.');
     expect(overview.text).to.contain('6 eligible, 0 still short of 3 reviewers');
   });
 
@@ -162,7 +182,7 @@ describe('assigning reviewers in a review round', () => {
     expect(again.headers.location).to.equal(`/admin/rounds/${roundId}/auto`);
     const page = await admin.get(`/admin/rounds/${roundId}/auto`);
     expect(page.text).to.contain('The round changed since you looked at the preview');
-    expect(page.text).to.contain('This plan adds <strong>0</strong> assignment(s)');
+    expect(page.text).to.contain('This plan adds <strong>0 assignments</strong>');
     expect(page.text).to.contain('There is nothing to add.');
     expect(await roundAssignments()).to.have.length(18);
   });
@@ -181,7 +201,7 @@ describe('assigning reviewers in a review round', () => {
         .filter((a) => a.reviewerId === reviewerIds[i])
         .map((a) => a.applicationId)
         .sort((a, b) => a - b);
-      expect(mail.subject).to.equal(`Your reviews for Round 1: ${mine.length} application(s)`);
+      expect(mail.subject).to.equal(`Your reviews for Round 1: ${mine.length} applications`);
       const listed = [...mail.text.matchAll(/- Application (\d+) \(new\)/g)].map((m) => Number(m[1]));
       expect(listed).to.deep.equal(mine);
       expect(mail.text).to.contain('Reviews are due on December 31, 2026.');
@@ -273,7 +293,7 @@ describe('assigning reviewers in a review round', () => {
       (r) => r.reviewerId === reviewerIds[4] && r.applicationId === other!.applicationId,
     );
     expect(restored?.notifiedAt).to.equal(null);
-    expect((await admin.get(`/admin/rounds/${roundId}`)).text).to.contain('1 assignment(s) not yet e-mailed.');
+    expect((await admin.get(`/admin/rounds/${roundId}`)).text).to.contain('1 assignment not yet e-mailed.');
   });
 
   it('says which applications cannot be covered and why', async () => {
@@ -303,7 +323,33 @@ describe('assigning reviewers in a review round', () => {
     // Vista: all three reviewers are free of conflicts with it, and their 6 seats leave room for it.
     expect(uncovered).not.to.contain(`Application ${appIds[2]} —`);
     expect(page.text).to.contain(
-      'This plan adds <strong>5</strong> assignment(s); <strong>1</strong> application(s) cannot be fully covered.',
+      'This plan adds <strong>5 assignments</strong>; <strong>1 application</strong> of this round cannot be fully covered.',
     );
+  });
+
+  it('says plainly what the preview leaves out of round 1, and adds it in the same step', async () => {
+    // An application marked eligible outside the screening page (as before round 1 took them in itself).
+    const [school] = await h.db
+      .insert(schools)
+      .values({ name: 'Latecomer High', city: 'Springfield', state: 'IL', level: 'high', matchKey: 'latecomer high' })
+      .returning();
+    const [late] = await h.db
+      .insert(applications)
+      .values({ cycleId, schoolId: school!.id, status: 'eligible', submittedAt: h.clock() })
+      .returning();
+    const auto = `/admin/rounds/${roundId}/auto`;
+    const page = await admin.get(auto);
+    expect(page.text).to.contain('Left out of this round:</strong> 1 eligible application and 0 panel members');
+    const added = await postForm(admin, auto, `/admin/rounds/${roundId}/refresh`, { then: 'auto' });
+    expect(added.status).to.equal(303);
+    expect(added.headers.location).to.equal(auto);
+    const again = await admin.get(auto);
+    expect(again.text).not.to.contain('Left out of this round');
+    expect(again.text).to.match(/This plan adds <strong>\d+ assignments?<\/strong>/);
+    expect(
+      (await h.db.select().from(roundApplications).where(eq(roundApplications.roundId, roundId))).map(
+        (r) => r.applicationId,
+      ),
+    ).to.include(late!.id);
   });
 });

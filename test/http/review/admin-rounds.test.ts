@@ -13,7 +13,7 @@ import {
 } from '../../../models/schema.js';
 import { runDueReminders } from '../../../server/services/review/progress.js';
 import { startHarness, TEST_BASE_URL, TEST_MAIL_FROM, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle, closeApplicationsOf } from '../../helpers/factories.js';
 import { csrfTokenFrom, submitForm } from '../../helpers/forms.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -88,6 +88,18 @@ describe('admins run review rounds: rounds, panel, progress and reminders', () =
 
   it('creates round 1 from every eligible application and the whole panel, after checking the form', async () => {
     const roundsPage = `/admin/cycles/${cycleId}/rounds`;
+    // While applications are open, no round begins: the school still applying would be left out.
+    const early = await submitForm(admin, roundsPage, roundsPage, {
+      name: 'Round 1',
+      k: '2',
+      dueAt: '2026-12-31',
+      reminderDaysBefore: '3',
+    });
+    expect(early.status).to.equal(403);
+    expect(early.text).to.contain('is still open for applications. Review rounds begin once applications have closed.');
+    expect(await h.db.select().from(reviewRounds)).to.deep.equal([]);
+    await closeApplicationsOf(h.db, cycleId, h.clock());
+
     const page = await admin.get(roundsPage);
     expect(page.text).to.contain('No rounds yet.');
     expect(page.text).to.contain(
@@ -142,7 +154,7 @@ describe('admins run review rounds: rounds, panel, progress and reminders', () =
   it('edits the panel’s maximum loads, which round 1 follows', async () => {
     const panelPage = `/admin/cycles/${cycleId}/reviewers`;
     const page = await admin.get(panelPage);
-    expect(page.text).to.contain('3 reviewer(s) on the panel');
+    expect(page.text).to.contain('3 reviewers on the panel');
     expect(page.text).to.contain('Language-minority students');
     const saved = await post(admin, panelPage, `${panelPage}/${reviewerIds[2]}`, { maxLoad: '5' });
     expect(saved.status).to.equal(303);
@@ -160,12 +172,34 @@ describe('admins run review rounds: rounds, panel, progress and reminders', () =
     await h.db.update(applications).set({ status: 'eligible' }).where(eq(applications.id, appIds[4]!));
     const overview = await admin.get(`/admin/rounds/${roundId}`);
     expect(overview.text).to.contain(
-      'Since this round began, 1 application(s) became eligible and 0 reviewer(s) joined the panel.',
+      'Since this round began, 1 application became eligible and 0 reviewers joined the panel without joining this round.',
     );
     const res = await post(admin, `/admin/rounds/${roundId}`, `/admin/rounds/${roundId}/refresh`);
     expect(res.status).to.equal(303);
     expect((await members(roundId)).apps).to.deep.equal(appIds);
     expect((await admin.get(`/admin/rounds/${roundId}`)).text).not.to.contain('Since this round began');
+  });
+
+  it('puts an application screened eligible into round 1 at once', async () => {
+    const contact = await createUser(h.db, { email: 'principal@late.org' });
+    const [school] = await h.db
+      .insert(schools)
+      .values({ name: 'Late High', city: 'Springfield', state: 'IL', level: 'high', matchKey: 'late high' })
+      .returning();
+    await h.db.insert(schoolContacts).values({ schoolId: school!.id, userId: contact.id, status: 'active' });
+    const [late] = await h.db
+      .insert(applications)
+      .values({ cycleId, schoolId: school!.id, status: 'submitted', submittedAt: h.clock() })
+      .returning();
+    const screening = `/admin/applications/${late!.id}/screening`;
+    expect((await submitForm(admin, screening, screening, { decision: 'eligible' })).status).to.equal(303);
+    expect((await members(roundId)).apps).to.include(late!.id);
+    expect((await admin.get(`/admin/rounds/${roundId}`)).text).not.to.contain('Since this round began');
+    // Found not eligible after all: it stays listed in the round, marked, and takes no reviewer.
+    await submitForm(admin, screening, screening, { decision: 'ineligible', reason: 'A private school.' });
+    expect((await h.db.select().from(applications).where(eq(applications.id, late!.id)))[0]?.status).to.equal(
+      'ineligible',
+    );
   });
 
   it('creates a later round over a chosen subset with reviewers, loads and a site visit of its own', async () => {
@@ -205,7 +239,7 @@ describe('admins run review rounds: rounds, panel, progress and reminders', () =
 
     const preview = await admin.get(`/admin/rounds/${laterRoundId}/auto`);
     expect(preview.text).to.contain(
-      'This plan adds <strong>3</strong> assignment(s); <strong>1</strong> application(s) cannot be fully covered.',
+      'This plan adds <strong>3 assignments</strong>; <strong>1 application</strong> of this round cannot be fully covered.',
     );
     expect(preview.text).not.to.contain('Sam Okafor');
     const edit = await admin.get(`/admin/rounds/${laterRoundId}/edit`);
@@ -257,17 +291,17 @@ describe('admins run review rounds: rounds, panel, progress and reminders', () =
     const reminders = h.sink.messages.slice(before);
     expect(reminders.map((m) => m.to[0]).sort()).to.deep.equal(['sam@univ-b.edu', 'tess@univ-c.edu']);
     const sam = reminders.find((m) => m.to.includes('sam@univ-b.edu'))!;
-    expect(sam.subject).to.equal(`Reminder: ${sams.length} review(s) due December 31, 2026 in Round 1`);
+    expect(sam.subject).to.equal(`Reminder: ${sams.length} reviews due December 31, 2026 in Round 1`);
     expect(sam.text).to.contain(
       `- Application ${sams[0]!.applicationId} — School ${appIds.indexOf(sams[0]!.applicationId)} High: draft saved, not submitted`,
     );
-    expect(sam.text).to.contain('(3 day(s) from now)');
+    expect(sam.text).to.contain('(3 days from now)');
     expect(await runDueReminders(reminderContext())).to.deep.equal({ rounds: 0, sent: 0 });
     expect(await h.deliverMail()).to.equal(0);
 
     const onDemand = await post(admin, `/admin/rounds/${roundId}`, `/admin/rounds/${roundId}/remind`);
     expect(onDemand.status).to.equal(303);
-    expect((await admin.get(`/admin/rounds/${roundId}`)).text).to.contain('Reminded 2 reviewer(s).');
+    expect((await admin.get(`/admin/rounds/${roundId}`)).text).to.contain('Reminded 2 reviewers.');
     expect(await h.deliverMail()).to.equal(2);
   });
 

@@ -4,13 +4,14 @@ import {
   applications,
   criteria,
   cycleReviewers,
+  cycles,
   reviewerConflicts,
   reviewerProfiles,
   users,
 } from '../../../models/schema.js';
 import { conflictPairs } from '../../../server/services/review/conflicts.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { STRONG_PASSWORD, createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
+import { STRONG_PASSWORD, closeApplicationsOf, createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { linkIn, submitForm } from '../../helpers/forms.js';
 import { addSchool, completeAndSubmit, startApplication } from '../../helpers/applicant.js';
 
@@ -195,6 +196,25 @@ describe('the review panel: invitations, profiles and conflicts', () => {
     expect((await h.db.select().from(applications).where(eq(applications.id, lincolnApp)))[0]?.status).to.equal(
       'submitted',
     );
+  });
+
+  it('tells invited reviewers round 1’s due date, the date every other message gives', async () => {
+    await closeApplicationsOf(h.db, cycleId, h.clock());
+    const roundsPage = `/admin/cycles/${cycleId}/rounds`;
+    const created = await submitForm(admin, roundsPage, roundsPage, {
+      name: 'First reading',
+      k: '1',
+      dueAt: '2027-02-14',
+      reminderDaysBefore: '3',
+    });
+    expect(created.status, created.text).to.equal(303);
+    const [cycle] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
+    expect(cycle!.reviewsDueAt.toISOString().slice(0, 10)).to.equal('2027-02-14');
+
+    await submitForm(admin, invitationsPage(), invitationsPage(), { emails: 'late.reader@uni.example.edu' });
+    await h.deliverMail();
+    const mail = await h.sink.waitFor((m) => m.to.includes('late.reader@uni.example.edu'));
+    expect(mail.text).to.contain('Reviews are due by February 14, 2027.');
   });
 
   it('keeps the panel pages for admins, and conflict pages for reviewers', async () => {
