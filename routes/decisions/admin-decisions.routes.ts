@@ -3,18 +3,23 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import {
-  CITATION_MAX,
   decide,
-  editProfile,
-  HIGHLIGHT_MAX,
+  decideRestNotSelected,
   listDecisions,
-  loadDecision,
   parseLevel,
-  PROFILE_MAX,
+  undecidedSummary,
   type DecisionFilter,
 } from '../../server/services/decisions/decisions.js';
+import {
+  CITATION_MAX,
+  editProfile,
+  HIGHLIGHT_MAX,
+  loadDecision,
+  PROFILE_MAX,
+} from '../../server/services/decisions/honoree-texts.js';
 import { publish, publishPreview, unpublish } from '../../server/services/decisions/publishing.js';
 import { DECISION_LEVELS, DECISION_LEVEL_LABELS } from '../../models/schema.js';
+import { counted } from '../../server/text.js';
 import { idParam, optionalId, pageParam } from '../params.js';
 import { formBody, showAgainIfInvalid, typedValues } from '../forms.js';
 
@@ -39,9 +44,11 @@ export function adminDecisionRoutes(context: AppContext): Router {
     const filter = filterParam(req.query.filter);
     const page = pageParam(req.query.page);
     const { cycle, rows, hasMore, counts } = await listDecisions(db, { cycleId, page, filter });
+    const rest = await undecidedSummary(db, cycleId);
     res.render('admin/decisions/list', {
       title: `Decisions — ${cycle.name}`,
       cycle,
+      rest,
       rows: rows.map((r) => ({
         ...r,
         levels: DECISION_LEVELS.map((l) => ({ value: l, label: DECISION_LEVEL_LABELS[l], checked: l === r.level })),
@@ -63,11 +70,23 @@ export function adminDecisionRoutes(context: AppContext): Router {
     const applicationId = idParam(req.params.applicationId);
     const body = formBody(req);
     const cycleId = optionalId(body.cycleId);
-    const back = cycleId
-      ? decisionsHref(cycleId, filterParam(body.filter), pageParam(body.page))
-      : `/admin/decisions/${applicationId}/profile`;
+    // The ranking table decides too, and sends the admin back to the row they were on.
+    const returnTo =
+      typeof body.returnTo === 'string' && /^\/admin\/rounds\/\d{1,15}\/ranking(\?[\w=&%.-]*)?$/.test(body.returnTo)
+        ? body.returnTo
+        : undefined;
+    const back =
+      returnTo ??
+      (cycleId
+        ? decisionsHref(cycleId, filterParam(body.filter), pageParam(body.page))
+        : `/admin/decisions/${applicationId}/profile`);
     try {
-      const { level } = await decide(context, { applicationId, level: body.level, adminId: req.user!.id });
+      const { level } = await decide(context, {
+        applicationId,
+        level: body.level,
+        adminId: req.user!.id,
+        overrideReason: body.overrideReason,
+      });
       res.flash('success', `Decision saved: ${DECISION_LEVEL_LABELS[level]}.`);
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
@@ -75,6 +94,25 @@ export function adminDecisionRoutes(context: AppContext): Router {
       });
     }
     res.redirect(303, back);
+  });
+
+  router.post('/cycles/:cycleId/decisions/rest', async function decideRest(req, res) {
+    const cycleId = idParam(req.params.cycleId);
+    const body = formBody(req);
+    try {
+      const count = await decideRestNotSelected(context, {
+        cycleId,
+        adminId: req.user!.id,
+        expected: body.expected,
+        overrideReason: body.overrideReason,
+      });
+      res.flash('success', `${count} ${count === 1 ? 'application is' : 'applications are'} now not selected.`);
+    } catch (error) {
+      showAgainIfInvalid(error, (invalid) => {
+        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+      });
+    }
+    res.redirect(303, decisionsHref(cycleId, undefined, 1));
   });
 
   async function renderProfileForm(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
@@ -128,7 +166,7 @@ export function adminDecisionRoutes(context: AppContext): Router {
   });
 
   async function renderPreview(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-    const preview = await publishPreview(db, idParam(req.params.cycleId));
+    const preview = await publishPreview(db, idParam(req.params.cycleId), context.clock());
     res.status(status).render('admin/decisions/publish', {
       title: `Publish — ${preview.cycle.name}`,
       preview,
@@ -155,7 +193,7 @@ export function adminDecisionRoutes(context: AppContext): Router {
     }
     res.flash(
       'success',
-      `Published. ${sent.contactMails} decision e-mail(s) to school contacts and ${sent.nominatorMails} to nominators are on their way.`,
+      `Published. ${counted(sent.contactMails + sent.nominatorMails, 'e-mail is', 'e-mails are')} on the way: ${sent.contactMails} to schools, ${sent.nominatorMails} to nominators.`,
     );
     res.redirect(303, `/admin/cycles/${cycleId}/publish`);
   });

@@ -5,6 +5,7 @@ import { Router, type Request } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { reviewExport } from '../../server/services/decisions/ranking-export.js';
 import { advanceToRound } from '../../server/services/review/rounds.js';
+import { decisionsBeside } from '../../server/services/decisions/decisions.js';
 
 import { formatScore, reviewerSpreadSvg, scoreHistogramSvg } from '../../server/services/decisions/charts.js';
 import { csvFileName, type CsvValue } from '../../server/services/shared/csv.js';
@@ -23,6 +24,8 @@ import {
   type ApplicationStatus,
   type SchoolLevel,
   APPLICATION_STATUS_LABELS,
+  DECISION_LEVELS,
+  DECISION_LEVEL_LABELS,
   SCHOOL_LEVEL_LABELS,
   US_STATES,
 } from '../../models/schema.js';
@@ -154,6 +157,13 @@ export function adminRankingRoutes(context: AppContext): Router {
       }),
     );
     const exportQuery = queryString({ ...view, page: 1 });
+    const shown = rows.slice(offset, offset + RANKING_PAGE_SIZE);
+    const decided = await decisionsBeside(db, {
+      cycleId: cycle.id,
+      applicationIds: shown.map((r) => r.applicationId),
+      now: clock(),
+    });
+    const returnTo = queryString({ ...view, page });
     res.render('admin/ranking/show', {
       title: `Ranking — ${round.name}`,
       round,
@@ -165,7 +175,9 @@ export function adminRankingRoutes(context: AppContext): Router {
       total: rows.length,
       reviewCount: ranking.reviewCount,
       roundMean: formatScore(ranking.roundMean),
-      rows: rows.slice(offset, offset + RANKING_PAGE_SIZE).map((r, i) => ({
+      decisionsOpen: decided.open,
+      decideReturnTo: `${base}/ranking${returnTo ? `?${returnTo}` : ''}`,
+      rows: shown.map((r, i) => ({
         ...r,
         rank: offset + i + 1,
         statusLabel: APPLICATION_STATUS_LABELS[r.status] ?? r.status,
@@ -175,6 +187,11 @@ export function adminRankingRoutes(context: AppContext): Router {
         spread: formatScore(r.spread),
         short: r.reviewsIn < r.reviewsExpected,
         canAdvance: r.status === 'eligible',
+        decision: ((d) => ({
+          ...d,
+          canDecide: decided.open && r.status === 'eligible',
+          levels: DECISION_LEVELS.map((l) => ({ value: l, label: DECISION_LEVEL_LABELS[l], selected: l === d.level })),
+        }))(decided.of(r.applicationId)),
       })),
       columns,
       states: US_STATES.map((s) => ({ value: s, selected: s === view.filters.state })),
@@ -211,7 +228,7 @@ export function adminRankingRoutes(context: AppContext): Router {
             ? '—'
             : `${r.mean >= ranking.roundMean ? '+' : '−'}${Math.abs(r.mean - ranking.roundMean).toFixed(2)}`,
       })),
-      returnTo: queryString({ ...view, page }),
+      returnTo,
       rankingCsvHref: `${base}/ranking.csv${exportQuery ? `?${exportQuery}` : ''}`,
       reviewsCsvHref: `${base}/reviews.csv`,
       page,

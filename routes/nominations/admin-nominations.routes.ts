@@ -2,7 +2,8 @@
 // invitations by hand, the CSV export and nomination evidence. Mounted under /admin.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
-import { cycleChoices, inviteSchoolByHand } from '../../server/services/nominations/invitations.js';
+import { invitableCycles, inviteSchoolByHand } from '../../server/services/nominations/invitations.js';
+import { cycleChoices } from '../../server/services/programs/programs.js';
 import { csvFileName } from '../../server/services/shared/csv.js';
 import { formatDay } from '../../server/services/shared/form-input.js';
 import {
@@ -132,7 +133,7 @@ export function adminNominationRoutes(context: AppContext): Router {
   async function renderInviteForm(res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const values = (extra.values ?? {}) as Record<string, unknown>;
     const now = clock();
-    const cycles = (await cycleChoices(db)).filter((c) => c.applicationsCloseAt >= now);
+    const cycles = await invitableCycles(db, now);
     res.status(status).render('admin/nominations/invite', {
       title: 'Invite a school to apply',
       cycles: cycles.map((c) => ({ ...c, selected: String(c.id) === values.cycleId })),

@@ -40,12 +40,18 @@ export interface MailTemplates {
   };
   'nomination-confirm': { name: string; schoolName: string; cycleName: string; link: string; fileCount: number };
   'nomination-school-applied': { name: string; schoolName: string };
+  /** What became of a nominated school: exactly one of the outcome flags is true. */
   'nomination-result': {
     name: string;
     schoolName: string;
     cycleName: string;
     programName: string;
     recognized: boolean;
+    notSelected: boolean;
+    ineligible: boolean;
+    withdrawn: boolean;
+    notSubmitted: boolean;
+    didNotApply: boolean;
     levelLabel: string;
     honoreeUrl: string;
     honoreesUrl: string;
@@ -93,6 +99,15 @@ export interface MailTemplates {
   'decision-gold': DecisionMail;
   'decision-silver': DecisionMail;
   'decision-not-selected': DecisionMail;
+  /** A school screened as not eligible, told so when the cycle is published, with the staff's reason. */
+  'decision-ineligible': {
+    name: string;
+    schoolName: string;
+    cycleName: string;
+    programName: string;
+    reason: string;
+    applicationsUrl: string;
+  };
 }
 
 export type MailTemplate = keyof MailTemplates;
@@ -119,4 +134,5 @@ export const MAIL_TEMPLATES = [
   'decision-gold',
   'decision-silver',
   'decision-not-selected',
+  'decision-ineligible',
 ] as const satisfies readonly MailTemplate[];

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { counted } from '../text.js';
 import { viewsDir } from '../paths.js';
 import { subjectLine } from './headers.js';
 
@@ -17,6 +18,10 @@ export interface RenderedMail {
 
 const emailsDir = path.join(viewsDir, 'emails');
 const handlebars = Handlebars.create();
+// {{counted n "application" "applications"}}: "1 application", "3 applications", as on the pages.
+handlebars.registerHelper('counted', (count: unknown, one: unknown, other: unknown) =>
+  counted(Number(count) || 0, String(one), String(other)),
+);
 type Template = (data: unknown) => string;
 
 interface MailTemplates {

@@ -1,152 +1,175 @@
-// Decisions on eligible applications (Gold, Silver, not selected), and the honoree texts that
-// go with them: a short citation, a longer profile and a highlight per chosen criterion, drafted
-// from the application's answers for the admin to edit. Nothing here is public until the cycle
-// is published (see publishing.ts and honorees.ts).
-import { and, asc, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+// Decisions on eligible applications (Gold, Silver, not selected): one at a time or the rest at
+// once, each with who and when, and a reason when the application has fewer reviews than its
+// round asked for. The honoree texts that go with them are honoree-texts.ts. Nothing here is
+// public until the cycle is published (see publishing.ts and ../honorees/).
+import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import {
-  applicationAnswers,
   applications,
-  criteria,
   cycles,
   decisions,
   DECISION_LEVELS,
   schools,
   users,
-  type CriterionHighlight,
+  type Cycle,
   type DecisionLevel,
   DECISION_LEVEL_LABELS,
   type School,
-  SCHOOL_LEVEL_PHRASES,
 } from '../../../models/schema.js';
-import type { Database } from '../../db/client.js';
-import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import type { Clock } from '../../clock.js';
+import { rowsOf, type Database } from '../../db/client.js';
+import { counted } from '../../text.js';
+import { Forbidden, Invalid, NotFound } from '../../errors.js';
 import { recordAudit } from '../shared/audit.js';
 import type { ServiceContext } from '../../context.js';
+import { HONOREE_LEVELS } from './levels.js';
+import { cyclePhase, REVIEW_PHASES, requirePhase } from '../programs/phase.js';
+import { chosenAnswers, draftHonoreeTexts, freeSlug, uniqueSlug } from './honoree-texts.js';
 
-export const HONOREE_LEVELS: readonly DecisionLevel[] = ['gold', 'silver'];
-export const CITATION_MAX = 300;
-export const PROFILE_MAX = 5000;
-export const HIGHLIGHT_MAX = 1000;
-export const HIGHLIGHT_DRAFT_WORDS = 60;
+export { HONOREE_LEVELS };
+
 export const DECISIONS_PAGE_SIZE = 50;
-
-/** "Lincoln High School" → "lincoln-high-school"; accents folded, at most 80 characters. */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-}
-
-/** Sentences from the start of an answer while they fit in `maxWords`; a long first one is cut. */
-export function draftExcerpt(answer: string, maxWords = HIGHLIGHT_DRAFT_WORDS): string {
-  const flat = answer.replace(/\s+/g, ' ').trim();
-  if (flat === '') return '';
-  const sentences = flat.split(/(?<=[.!?])\s+/);
-  const taken: string[] = [];
-  let count = 0;
-  for (const sentence of sentences) {
-    const n = sentence.split(' ').length;
-    if (count + n > maxWords) break;
-    taken.push(sentence);
-    count += n;
-  }
-  if (taken.length > 0) return taken.join(' ');
-  return `${flat.split(' ').slice(0, maxWords).join(' ')}…`;
-}
-
-/** Cut at a word boundary so the result, ellipsis included, has at most `max` characters. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`;
-}
-
-/** The chosen criteria of an application (required ones always), with their answers. */
-async function chosenAnswers(db: Database, applicationId: number, cycleId: number) {
-  const rows = await db
-    .select({
-      id: criteria.id,
-      title: criteria.title,
-      required: criteria.required,
-      chosen: applicationAnswers.chosen,
-      answer: applicationAnswers.answer,
-    })
-    .from(criteria)
-    .leftJoin(
-      applicationAnswers,
-      and(eq(applicationAnswers.criterionId, criteria.id), eq(applicationAnswers.applicationId, applicationId)),
-    )
-    .where(eq(criteria.cycleId, cycleId))
-    .orderBy(asc(criteria.position));
-  return rows
-    .filter((r) => r.required || r.chosen === true)
-    .map((r) => ({ id: r.id, title: r.title, answer: r.answer ?? '' }));
-}
-
-/** First drafts of the honoree texts, for the admin to edit. */
-export function draftHonoreeTexts(
-  school: School,
-  answers: Array<{ id: number; title: string; answer: string }>,
-): { citation: string; profile: string; highlights: CriterionHighlight[] } {
-  const highlights = answers
-    .map((a) => ({ criterionId: a.id, title: a.title, text: draftExcerpt(a.answer) }))
-    .filter((h) => h.text !== '');
-  const firstSentence = highlights[0] ? draftExcerpt(highlights[0].text.split(/(?<=[.!?])\s+/)[0] ?? '', 50) : '';
-  const facts = [
-    `${school.name} is ${SCHOOL_LEVEL_PHRASES[school.level]} in ${school.city}, ${school.state}${school.district ? ` (${school.district})` : ''}`,
-    school.enrollment !== null ? `, serving ${school.enrollment.toLocaleString('en-US')} students` : '',
-    school.frlPercent !== null ? `; ${school.frlPercent}% qualify for free or reduced-price lunch` : '',
-    '.',
-  ].join('');
-  return { citation: clip(firstSentence, CITATION_MAX), profile: facts, highlights };
-}
-
-async function uniqueSlug(
-  db: Database,
-  {
-    cycleId,
-    applicationId,
-    school,
-  }: { cycleId: number; applicationId: number; school: { name: string; city: string } },
-) {
-  const base = slugify(school.name) || `school-${applicationId}`;
-  const taken = new Set(
-    (
-      await db
-        .select({ slug: decisions.slug })
-        .from(decisions)
-        .where(
-          and(
-            eq(decisions.cycleId, cycleId),
-            ne(decisions.applicationId, applicationId),
-            sql`${decisions.slug} like ${`${base}%`}`,
-          ),
-        )
-    ).map((r) => r.slug),
-  );
-  const withCity = slugify(`${base}-${school.city}`);
-  for (const candidate of [base, withCity]) if (!taken.has(candidate)) return candidate;
-  for (let n = 2; ; n += 1) if (!taken.has(`${withCity}-${n}`)) return `${withCity}-${n}`;
-}
 
 export function parseLevel(value: unknown): DecisionLevel | undefined {
   return (DECISION_LEVELS as readonly unknown[]).includes(value) ? (value as DecisionLevel) : undefined;
 }
 
+/** How many submitted reviews an application has in its first round, and how many that round asks for. */
+export interface Coverage {
+  submitted: number;
+  required: number;
+}
+
 /**
- * Records the program's decision on an eligible application, with who and when. The first time
- * an application becomes an honoree its citation, profile and highlights are drafted; later
- * changes of level keep what the admin wrote. Refused once the cycle is published.
+ * Review coverage of the eligible applications of a cycle (or of some of them). An application
+ * in no round has no review, and at least one is asked for: deciding on none needs a reason too.
+ */
+export async function reviewCoverage(
+  db: Database,
+  { cycleId, applicationIds }: { cycleId: number; applicationIds?: readonly number[] },
+): Promise<Map<number, Coverage>> {
+  const only = applicationIds
+    ? sql`and a.id in (select unnest(${`{${applicationIds.filter(Number.isSafeInteger).join(',')}}`}::bigint[]))`
+    : sql``;
+  const rows = rowsOf<{ application_id: string | number; submitted: number; required: number }>(
+    await db.execute(sql`
+      with first_round as (
+        select distinct on (ra.application_id) ra.application_id, r.id as round_id, r.reviewers_per_application as k
+        from round_applications ra join review_rounds r on r.id = ra.round_id
+        where r.cycle_id = ${cycleId}
+        order by ra.application_id, r.number)
+      select a.id as application_id,
+             coalesce(fr.k, 1) as required,
+             (select count(*) from assignments s
+               where s.application_id = a.id and s.round_id = fr.round_id and s.status = 'submitted')::int as submitted
+      from applications a left join first_round fr on fr.application_id = a.id
+      where a.cycle_id = ${cycleId} and a.status = 'eligible' ${only}`),
+  );
+  return new Map(
+    rows.map((r) => [Number(r.application_id), { submitted: Number(r.submitted), required: Number(r.required) }]),
+  );
+}
+
+/** "1 of the 3 reviews its round asked for", for the messages that ask why. */
+export function coverageWords({ submitted, required }: Coverage): string {
+  return `${submitted} of the ${required} ${required === 1 ? 'review' : 'reviews'} its round asked for`;
+}
+
+const OVERRIDE_MAX = 500;
+/** Rows per insert when deciding in bulk: well under PostgreSQL's 65,535 parameters. */
+const INSERT_BATCH = 500;
+
+function checkOverride(value: unknown, coverage: Coverage | undefined, field: string): string | null {
+  if (!coverage || coverage.submitted >= coverage.required) return null;
+  const reason = typeof value === 'string' ? value.trim() : '';
+  if (reason === '')
+    throw new Invalid({ [field]: `This application has ${coverageWords(coverage)}. Say why you decide on it anyway.` });
+  if (reason.length > OVERRIDE_MAX) throw new Invalid({ [field]: `Use at most ${OVERRIDE_MAX} characters.` });
+  return reason;
+}
+
+interface Deciding {
+  application: { id: number; cycleId: number };
+  school: School;
+  cycle: Cycle;
+  level: DecisionLevel;
+  adminId: number;
+  overrideReason: string | null;
+}
+
+/**
+ * Writes one decision inside the caller's transaction, with who and when. The first time an
+ * application becomes an honoree its citation, profile and highlights are drafted (and marked as
+ * drafts); later changes of level keep what the admin wrote.
+ */
+async function writeDecision(tx: Database, clock: Clock, d: Deciding): Promise<DecisionLevel | undefined> {
+  const [existing] = await tx.select().from(decisions).where(eq(decisions.applicationId, d.application.id));
+  const now = clock();
+  const needsDraft =
+    HONOREE_LEVELS.includes(d.level) && (!existing || (existing.citation === '' && existing.highlights.length === 0));
+  const drafted = needsDraft
+    ? { ...draftHonoreeTexts(d.school, await chosenAnswers(tx, d.application.id, d.cycle.id)), textsDrafted: true }
+    : undefined;
+  const values = {
+    level: d.level,
+    decidedBy: d.adminId,
+    decidedAt: now,
+    updatedAt: now,
+    overrideReason: d.overrideReason,
+  };
+  if (existing) {
+    await tx
+      .update(decisions)
+      .set({ ...values, ...(drafted ?? {}) })
+      .where(eq(decisions.applicationId, d.application.id));
+  } else {
+    const slug = await uniqueSlug(tx, { cycleId: d.cycle.id, applicationId: d.application.id, school: d.school });
+    await tx
+      .insert(decisions)
+      .values({ applicationId: d.application.id, cycleId: d.cycle.id, slug, ...values, ...(drafted ?? {}) });
+  }
+  const previous = existing?.level;
+  await recordAudit(tx, clock, {
+    actorId: d.adminId,
+    action: 'decision.decide',
+    subjectType: 'application',
+    subjectId: d.application.id,
+    summary:
+      `${DECISION_LEVEL_LABELS[d.level]} for ${d.school.name} (${d.cycle.name})` +
+      (previous && previous !== d.level ? `, was ${DECISION_LEVEL_LABELS[previous]}` : '') +
+      (d.overrideReason ? ` — with fewer reviews than asked: ${d.overrideReason}` : ''),
+    details: { cycleId: d.cycle.id, level: d.level, previous: previous ?? null, overrideReason: d.overrideReason },
+  });
+  return previous;
+}
+
+/** Locks the cycle (serializing decisions, their slugs, and publishing) and checks its phase. */
+async function lockCycleForDeciding(tx: Database, cycleId: number, now: Date): Promise<Cycle> {
+  const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, cycleId)).for('update');
+  if (!cycle) throw new NotFound('We could not find that cycle.');
+  if (cycle.publishedAt) throw new Forbidden('This cycle is published. Unpublish it before changing a decision.');
+  await requirePhase(
+    tx,
+    cycle,
+    now,
+    REVIEW_PHASES,
+    'Decisions come once applications have closed and the reviews are in.',
+  );
+  return cycle;
+}
+
+/**
+ * Records the program's decision on an eligible application. One with fewer submitted reviews
+ * than its round asked for needs `overrideReason`, kept with the decision and shown before
+ * publishing. Refused once the cycle is published, and before applications close.
  */
 export async function decide(
   { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
-  { applicationId, level, adminId }: { applicationId: number; level: unknown; adminId: number },
+  {
+    applicationId,
+    level,
+    adminId,
+    overrideReason,
+  }: { applicationId: number; level: unknown; adminId: number; overrideReason?: unknown },
 ): Promise<{ level: DecisionLevel; previous: DecisionLevel | undefined }> {
   const chosenLevel = parseLevel(level);
   if (!chosenLevel) throw new Invalid({ level: 'Choose Gold, Silver or not selected.' });
@@ -157,134 +180,123 @@ export async function decide(
       .innerJoin(schools, eq(schools.id, applications.schoolId))
       .where(eq(applications.id, applicationId));
     if (!row) throw new NotFound('We could not find that application.');
-    const { application, school } = row;
-    // Locking the cycle serializes decisions (their slugs) with publishing.
-    const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, application.cycleId)).for('update');
-    if (!cycle) throw new NotFound('We could not find that cycle.');
-    if (cycle.publishedAt) throw new Forbidden('This cycle is published. Unpublish it before changing a decision.');
-    if (application.status !== 'eligible')
+    const cycle = await lockCycleForDeciding(tx, row.application.cycleId, clock());
+    if (row.application.status !== 'eligible')
       throw new Forbidden('Only applications screened as eligible can be decided.');
-    const [existing] = await tx.select().from(decisions).where(eq(decisions.applicationId, applicationId));
-    const now = clock();
-    const needsDraft =
-      HONOREE_LEVELS.includes(chosenLevel) &&
-      (!existing || (existing.citation === '' && existing.highlights.length === 0));
-    const drafted = needsDraft
-      ? draftHonoreeTexts(school, await chosenAnswers(tx, applicationId, cycle.id))
-      : undefined;
-    if (existing) {
-      await tx
-        .update(decisions)
-        .set({ level: chosenLevel, decidedBy: adminId, decidedAt: now, updatedAt: now, ...(drafted ?? {}) })
-        .where(eq(decisions.applicationId, applicationId));
-    } else {
-      const slug = await uniqueSlug(tx, { cycleId: cycle.id, applicationId, school });
-      await tx.insert(decisions).values({
-        applicationId,
-        cycleId: cycle.id,
-        level: chosenLevel,
-        decidedBy: adminId,
-        decidedAt: now,
-        slug,
-        updatedAt: now,
-        ...(drafted ?? {}),
-      });
-    }
-    const previous = existing?.level;
-    await recordAudit(tx, clock, {
-      actorId: adminId,
-      action: 'decision.decide',
-      subjectType: 'application',
-      subjectId: applicationId,
-      summary: `${DECISION_LEVEL_LABELS[chosenLevel]} for ${school.name} (${cycle.name})${previous && previous !== chosenLevel ? `, was ${DECISION_LEVEL_LABELS[previous]}` : ''}`,
-      details: { cycleId: cycle.id, level: chosenLevel, previous: previous ?? null },
+    const coverage = (await reviewCoverage(tx, { cycleId: cycle.id, applicationIds: [applicationId] })).get(
+      applicationId,
+    );
+    const reason = checkOverride(overrideReason, coverage, 'overrideReason');
+    const previous = await writeDecision(tx, clock, {
+      ...row,
+      cycle,
+      level: chosenLevel,
+      adminId,
+      overrideReason: reason,
     });
     return { level: chosenLevel, previous };
   });
 }
 
-/** One decision with what its profile form needs: the school, the cycle, the chosen criteria. */
-export async function loadDecision(db: Database, applicationId: number) {
-  const [row] = await db
-    .select({ decision: decisions, school: schools, cycle: cycles, deciderName: users.name })
-    .from(decisions)
-    .innerJoin(applications, eq(applications.id, decisions.applicationId))
-    .innerJoin(schools, eq(schools.id, applications.schoolId))
-    .innerJoin(cycles, eq(cycles.id, decisions.cycleId))
-    .leftJoin(users, eq(users.id, decisions.decidedBy))
-    .where(eq(decisions.applicationId, applicationId));
-  if (!row) throw new NotFound('This application has no decision yet.');
-  const chosen = await chosenAnswers(db, applicationId, row.cycle.id);
-  const byCriterion = new Map(row.decision.highlights.map((h) => [h.criterionId, h.text]));
-  return {
-    ...row,
-    levelLabel: DECISION_LEVEL_LABELS[row.decision.level],
-    isHonoree: HONOREE_LEVELS.includes(row.decision.level),
-    criteria: chosen.map((c) => ({
-      id: c.id,
-      title: c.title,
-      highlight: byCriterion.get(c.id) ?? '',
-      draft: draftExcerpt(c.answer),
-    })),
-  };
+/** The eligible applications of a cycle that have no decision yet, and how many lack reviews. */
+export async function undecidedSummary(db: Database, cycleId: number) {
+  const rows = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .leftJoin(decisions, eq(decisions.applicationId, applications.id))
+    .where(
+      and(eq(applications.cycleId, cycleId), eq(applications.status, 'eligible'), isNull(decisions.applicationId)),
+    );
+  const coverage = await reviewCoverage(db, { cycleId, applicationIds: rows.map((r) => r.id) });
+  const short = rows.filter((r) => {
+    const c = coverage.get(r.id);
+    return c !== undefined && c.submitted < c.required;
+  }).length;
+  return { count: rows.length, short };
 }
 
-export type DecisionView = Awaited<ReturnType<typeof loadDecision>>;
-
 /**
- * Saves the admin's citation, profile and highlights (keyed by criterion id; an empty one is
- * left out). Allowed after publishing: corrections show on the public page at once.
+ * Marks every eligible application still undecided as not selected, in one act. `expected` is the
+ * count the admin confirmed: if it changed meanwhile, nothing happens. When some have fewer
+ * reviews than asked, `overrideReason` says why for all of them.
  */
-export async function editProfile(
+export async function decideRestNotSelected(
   { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   {
-    applicationId,
+    cycleId,
     adminId,
-    citation,
-    profile,
-    highlights,
-  }: {
-    applicationId: number;
-    adminId: number;
-    citation: unknown;
-    profile: unknown;
-    highlights: Record<string, unknown>;
-  },
-): Promise<void> {
-  const view = await loadDecision(db, applicationId);
-  if (!view.isHonoree) throw new Forbidden('Only honorees (Gold or Silver) have a public citation and profile.');
-  const errors: FieldErrors = {};
-  const citationText = typeof citation === 'string' ? citation.trim() : '';
-  const profileText = typeof profile === 'string' ? profile.replace(/\r\n/g, '\n').trim() : '';
-  if (citationText === '') errors.citation = 'Write the citation: one or two sentences shown with the school’s name.';
-  else if (citationText.length > CITATION_MAX)
-    errors.citation = `Use at most ${CITATION_MAX} characters (this has ${citationText.length}).`;
-  if (profileText.length > PROFILE_MAX)
-    errors.profile = `Use at most ${PROFILE_MAX} characters (this has ${profileText.length}).`;
-  const saved: CriterionHighlight[] = [];
-  for (const criterion of view.criteria) {
-    // A field the form did not send keeps its text; an emptied one is left off the page.
-    const raw = highlights[String(criterion.id)] ?? criterion.highlight;
-    const value = typeof raw === 'string' ? raw.replace(/\s+/g, ' ').trim() : '';
-    if (value.length > HIGHLIGHT_MAX)
-      errors[`highlight_${criterion.id}`] = `Use at most ${HIGHLIGHT_MAX} characters (this has ${value.length}).`;
-    else if (value !== '') saved.push({ criterionId: criterion.id, title: criterion.title, text: value });
-  }
-  if (Object.keys(errors).length > 0) throw new Invalid(errors);
-  await db.transaction(async (tx) => {
+    expected,
+    overrideReason,
+  }: { cycleId: number; adminId: number; expected: unknown; overrideReason?: unknown },
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const cycle = await lockCycleForDeciding(tx, cycleId, clock());
+    const rows = await tx
+      .select({ application: applications, school: schools })
+      .from(applications)
+      .innerJoin(schools, eq(schools.id, applications.schoolId))
+      .leftJoin(decisions, eq(decisions.applicationId, applications.id))
+      .where(
+        and(eq(applications.cycleId, cycleId), eq(applications.status, 'eligible'), isNull(decisions.applicationId)),
+      )
+      .orderBy(asc(applications.id));
+    if (String(rows.length) !== String(expected)) {
+      throw new Invalid({
+        expected: `The undecided applications changed since you looked: there are ${rows.length} now. Check the list and confirm again.`,
+      });
+    }
+    if (rows.length === 0) return 0;
+    const coverage = await reviewCoverage(tx, { cycleId, applicationIds: rows.map((r) => r.application.id) });
+    const short = rows.filter((r) => {
+      const c = coverage.get(r.application.id);
+      return c !== undefined && c.submitted < c.required;
+    });
+    let reason: string | null = null;
+    if (short.length > 0) {
+      reason = typeof overrideReason === 'string' ? overrideReason.trim() : '';
+      if (reason === '')
+        throw new Invalid({
+          overrideReason: `${counted(short.length, 'of these applications has', 'of these applications have')} fewer reviews than its round asked for. Say why you decide on them anyway.`,
+        });
+      if (reason.length > OVERRIDE_MAX)
+        throw new Invalid({ overrideReason: `Use at most ${OVERRIDE_MAX} characters.` });
+    }
+    const shortIds = new Set(short.map((r) => r.application.id));
+    // In bulk: one read of the cycle's slugs, inserts in batches, one audit entry naming them all.
+    const taken = new Set(
+      (await tx.select({ slug: decisions.slug }).from(decisions).where(eq(decisions.cycleId, cycleId))).map(
+        (r) => r.slug,
+      ),
+    );
     const now = clock();
-    await tx
-      .update(decisions)
-      .set({ citation: citationText, profile: profileText, highlights: saved, updatedAt: now })
-      .where(eq(decisions.applicationId, applicationId));
+    const values = rows.map(({ application, school }) => {
+      const slug = freeSlug(taken, { applicationId: application.id, school });
+      taken.add(slug);
+      return {
+        applicationId: application.id,
+        cycleId,
+        slug,
+        level: 'not_selected' as const,
+        decidedBy: adminId,
+        decidedAt: now,
+        updatedAt: now,
+        overrideReason: shortIds.has(application.id) ? reason : null,
+      };
+    });
+    for (let i = 0; i < values.length; i += INSERT_BATCH) {
+      await tx.insert(decisions).values(values.slice(i, i + INSERT_BATCH));
+    }
     await recordAudit(tx, clock, {
       actorId: adminId,
-      action: 'decision.edit_profile',
-      subjectType: 'application',
-      subjectId: applicationId,
-      summary: `Edited the profile of ${view.school.name} (${view.cycle.name})${view.cycle.publishedAt ? ', after publishing' : ''}`,
-      details: { cycleId: view.cycle.id },
+      action: 'decision.decide_rest',
+      subjectType: 'cycle',
+      subjectId: cycleId,
+      summary:
+        `Marked ${counted(rows.length, 'application', 'applications')} of ${cycle.name} not selected together` +
+        (short.length > 0 ? `; ${short.length} with fewer reviews than asked: ${reason}` : ''),
+      details: { applicationIds: values.map((v) => v.applicationId), shortIds: [...shortIds], overrideReason: reason },
     });
+    return rows.length;
   });
 }
 
@@ -313,6 +325,8 @@ export async function listDecisions(
       decidedAt: decisions.decidedAt,
       deciderName: users.name,
       slug: decisions.slug,
+      overrideReason: decisions.overrideReason,
+      textsDrafted: decisions.textsDrafted,
     })
     .from(applications)
     .innerJoin(schools, eq(schools.id, applications.schoolId))
@@ -323,15 +337,64 @@ export async function listDecisions(
     .limit(DECISIONS_PAGE_SIZE + 1)
     .offset((page - 1) * DECISIONS_PAGE_SIZE);
   const counts = await decisionCounts(db, cycleId);
+  const shown = rows.slice(0, DECISIONS_PAGE_SIZE);
+  const coverage = await reviewCoverage(db, { cycleId, applicationIds: shown.map((r) => r.applicationId) });
   return {
     cycle,
-    rows: rows.slice(0, DECISIONS_PAGE_SIZE).map((r) => ({
-      ...r,
-      levelLabel: r.level ? DECISION_LEVEL_LABELS[r.level] : undefined,
-      isHonoree: r.level ? HONOREE_LEVELS.includes(r.level) : false,
-    })),
+    rows: shown.map((r) => {
+      const c = coverage.get(r.applicationId);
+      return {
+        ...r,
+        levelLabel: r.level ? DECISION_LEVEL_LABELS[r.level] : undefined,
+        isHonoree: r.level ? HONOREE_LEVELS.includes(r.level) : false,
+        reviews: c,
+        short: c !== undefined && c.submitted < c.required,
+      };
+    }),
     hasMore: rows.length > DECISIONS_PAGE_SIZE,
     counts,
+  };
+}
+
+/**
+ * The decisions on some applications of a cycle, with their review coverage, for deciding beside
+ * another list (the ranking table). `open` says whether decisions can be made now.
+ */
+export async function decisionsBeside(
+  db: Database,
+  { cycleId, applicationIds, now }: { cycleId: number; applicationIds: readonly number[]; now: Date },
+) {
+  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
+  if (!cycle) throw new NotFound('We could not find that cycle.');
+  const open = !cycle.publishedAt && REVIEW_PHASES.includes(await cyclePhase(db, cycle, now));
+  const ids = applicationIds.filter(Number.isSafeInteger);
+  const [rows, coverage] = await Promise.all([
+    ids.length === 0
+      ? []
+      : db
+          .select({
+            applicationId: decisions.applicationId,
+            level: decisions.level,
+            overrideReason: decisions.overrideReason,
+          })
+          .from(decisions)
+          .where(inArray(decisions.applicationId, ids)),
+    ids.length === 0 ? new Map<number, Coverage>() : reviewCoverage(db, { cycleId, applicationIds: ids }),
+  ]);
+  const decided = new Map(rows.map((r) => [r.applicationId, r]));
+  return {
+    open,
+    of: (applicationId: number) => {
+      const d = decided.get(applicationId);
+      const c = coverage.get(applicationId);
+      return {
+        level: d?.level ?? null,
+        levelLabel: d ? DECISION_LEVEL_LABELS[d.level] : undefined,
+        overrideReason: d?.overrideReason ?? '',
+        reviews: c,
+        short: c !== undefined && c.submitted < c.required,
+      };
+    },
   };
 }
 

@@ -8,7 +8,7 @@
 // audit entry of each publish lists the ids it notified (details.notifiedApplicationIds), which
 // is written in the same transaction as the e-mails, so it is exactly as true as the outbox.
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   applications,
   assignments,
@@ -30,7 +30,10 @@ import { Invalid, NotFound } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import type { MailTemplate } from '../../mail/registry.js';
 import { recordAudit } from '../shared/audit.js';
-import { decisionCounts, HONOREE_LEVELS } from './decisions.js';
+import { counted } from '../../text.js';
+import { rowsOf } from '../../db/client.js';
+import { cyclePhase, CYCLE_PHASE_LABELS, type CyclePhase } from '../programs/phase.js';
+import { coverageWords, decisionCounts, HONOREE_LEVELS, reviewCoverage } from './decisions.js';
 import type { ServiceContext } from '../../context.js';
 
 export const DECISION_TEMPLATES = {
@@ -92,17 +95,48 @@ async function reviewComments(db: Database, applicationIds: number[]) {
   return byApplication;
 }
 
-/** Everything publishing would do now: the honorees and every e-mail, before any is sent. */
-async function planPublication(db: Database, cycleId: number, lock = false) {
-  const { cycle, programName } = await loadCycle(db, cycleId, { lock });
+/** What became of a nominated school, as its nominator is told. */
+export type NominatorOutcome =
+  'recognized' | 'notSelected' | 'ineligible' | 'withdrawn' | 'notSubmitted' | 'didNotApply';
+
+/** What a nominator is told, from the application (if any) and its decision. */
+function nominatorOutcome(status: string | null, level: DecisionLevel | null): NominatorOutcome | undefined {
+  if (status === null) return 'didNotApply';
+  if (status === 'draft') return 'notSubmitted';
+  if (status === 'withdrawn') return 'withdrawn';
+  if (status === 'ineligible') return 'ineligible';
+  if (status === 'eligible' && level) return HONOREE_LEVELS.includes(level) ? 'recognized' : 'notSelected';
+  return undefined; // waiting for screening or a decision: publishing is refused until it is not
+}
+
+/** How many applications of the cycle are in each status. */
+async function statusCounts(db: Database, cycleId: number) {
+  const rows = await db
+    .select({ status: applications.status, count: sql<number>`count(*)::int` })
+    .from(applications)
+    .where(eq(applications.cycleId, cycleId))
+    .groupBy(applications.status);
+  const count = (status: string) => Number(rows.find((r) => r.status === status)?.count ?? 0);
+  return {
+    draft: count('draft'),
+    submitted: count('submitted'),
+    withdrawn: count('withdrawn'),
+    eligible: count('eligible'),
+    ineligible: count('ineligible'),
+  };
+}
+
+/** Every school that hears from the program at publishing: decided, or screened as not eligible. */
+async function schoolOutcomes(db: Database, cycleId: number) {
   const decided = await db
     .select({
       applicationId: decisions.applicationId,
       level: decisions.level,
       slug: decisions.slug,
       citation: decisions.citation,
+      textsDrafted: decisions.textsDrafted,
+      overrideReason: decisions.overrideReason,
       updatedAt: decisions.updatedAt,
-      decidedAt: decisions.decidedAt,
       schoolId: schools.id,
       schoolName: schools.name,
       city: schools.city,
@@ -114,8 +148,34 @@ async function planPublication(db: Database, cycleId: number, lock = false) {
     .innerJoin(schools, eq(schools.id, applications.schoolId))
     .where(eq(decisions.cycleId, cycleId))
     .orderBy(asc(schools.name), asc(decisions.applicationId));
+  const ineligible = await db
+    .select({
+      applicationId: applications.id,
+      reason: applications.screeningReason,
+      updatedAt: applications.updatedAt,
+      schoolId: schools.id,
+      schoolName: schools.name,
+    })
+    .from(applications)
+    .innerJoin(schools, eq(schools.id, applications.schoolId))
+    .where(and(eq(applications.cycleId, cycleId), eq(applications.status, 'ineligible')))
+    .orderBy(asc(schools.name), asc(applications.id));
+  return { decided, ineligible };
+}
+
+/** Everything publishing would do now: the honorees and every e-mail, before any is sent. */
+async function planPublication(db: Database, cycleId: number, now: Date, lock = false) {
+  const { cycle, programName } = await loadCycle(db, cycleId, { lock });
+  const phase = await cyclePhase(db, cycle, now);
+  const statuses = await statusCounts(db, cycleId);
+  const { decided, ineligible } = await schoolOutcomes(db, cycleId);
   const notified = await notifiedApplicationIds(db, cycleId);
-  const toNotify = decided.filter((d) => !notified.has(d.applicationId));
+  const toNotify = [
+    ...decided.filter((d) => !notified.has(d.applicationId)).map((d) => ({ ...d, reason: null })),
+    ...ineligible
+      .filter((a) => !notified.has(a.applicationId))
+      .map((a) => ({ ...a, level: 'ineligible' as const, slug: null, citation: '' })),
+  ];
   const contacts = toNotify.length
     ? await db
         .select({ schoolId: schoolContacts.schoolId, email: users.email, name: users.name })
@@ -135,32 +195,41 @@ async function planPublication(db: Database, cycleId: number, lock = false) {
   const contactMails = toNotify.flatMap((d) =>
     contacts.filter((c) => c.schoolId === d.schoolId).map((c) => ({ ...c, decision: d })),
   );
-  const nominationRows = await db
-    .select({
-      id: nominations.id,
-      email: nominations.nominatorEmail,
-      name: nominations.nominatorName,
-      applicationId: applications.id,
-      schoolName: schools.name,
-      level: decisions.level,
-      slug: decisions.slug,
-    })
-    .from(nominations)
-    .innerJoin(applications, eq(applications.id, nominations.applicationId))
-    .innerJoin(schools, eq(schools.id, applications.schoolId))
-    .leftJoin(decisions, eq(decisions.applicationId, applications.id))
-    .where(
-      and(
-        eq(nominations.cycleId, cycleId),
-        eq(nominations.status, 'confirmed'),
-        isNull(nominations.resultNoticeSentAt),
-        inArray(applications.status, ['submitted', 'eligible', 'ineligible']),
-      ),
-    )
-    .orderBy(asc(nominations.id));
+  // A nomination follows its application; one made before the school applied may only know the school.
+  const nominationRows = rowsOf<{
+    id: number;
+    email: string;
+    name: string;
+    match: string;
+    school_name: string;
+    status: string | null;
+    level: DecisionLevel | null;
+    slug: string | null;
+  }>(
+    await db.execute(sql`
+      select n.id, n.nominator_email as email, n.nominator_name as name,
+             coalesce(a.id::text, 's' || n.school_id::text, 'k' || n.match_key) as match,
+             coalesce(s.name, n.school_name) as school_name, a.status, d.level, d.slug
+      from nominations n
+      left join applications a on a.id = coalesce(n.application_id,
+        (select a2.id from applications a2 where a2.cycle_id = n.cycle_id and a2.school_id = n.school_id))
+      left join schools s on s.id = a.school_id
+      left join decisions d on d.application_id = a.id
+      where n.cycle_id = ${cycleId} and n.status = 'confirmed' and n.result_notice_sent_at is null
+      order by n.id`),
+  );
+  const nominations_ = nominationRows.map((n) => ({
+    ...n,
+    id: Number(n.id),
+    outcome: nominatorOutcome(n.status, n.level),
+  }));
   // One message per person and school, however many times they nominated it.
   const nominatorMails = [
-    ...new Map(nominationRows.map((n) => [`${n.email.toLowerCase()}|${n.applicationId}`, n])).values(),
+    ...new Map(
+      nominations_
+        .filter((n): n is typeof n & { outcome: NominatorOutcome } => n.outcome !== undefined)
+        .map((n) => [`${n.email.toLowerCase()}|${n.match}`, n]),
+    ).values(),
   ];
   const fingerprint = createHash('sha256')
     // The school profiles too: publishing freezes them onto the honoree pages (snapshotHonoreeSchools),
@@ -170,51 +239,95 @@ async function planPublication(db: Database, cycleId: number, lock = false) {
         .map((d) => `${d.applicationId}:${d.level}:${d.updatedAt.toISOString()}:${d.schoolUpdatedAt.toISOString()}`)
         .join(','),
     )
-    .update(`|${contactMails.length}|${nominatorMails.length}`)
+    .update(`|${ineligible.map((a) => `${a.applicationId}:${a.updatedAt.toISOString()}`).join(',')}`)
+    .update(`|${contactMails.length}|${nominatorMails.length}|${phase}`)
     .digest('hex')
     .slice(0, 32);
+  const { undecided } = await decisionCounts(db, cycleId);
+  const problems: string[] = [];
+  if (cycle.publishedAt) problems.push('This cycle is already published.');
+  else if (phase !== 'deciding') problems.push(notDecidingYet(phase));
+  if (statuses.submitted > 0)
+    problems.push(
+      `${counted(statuses.submitted, 'application waits', 'applications wait')} for eligibility screening: each needs an outcome before anyone is told.`,
+    );
+  if (undecided > 0)
+    problems.push(`${counted(undecided, 'eligible application has', 'eligible applications have')} no decision yet.`);
+  if (decided.length === 0) problems.push('No application of this cycle has a decision yet.');
   return {
     cycle,
     programName,
+    phase,
+    statuses,
     decided,
+    ineligible,
     notified,
     contactMails,
     nominatorMails,
-    nominationIds: nominationRows.map((n) => n.id),
+    nominationIds: nominations_.filter((n) => n.outcome !== undefined).map((n) => n.id),
     fingerprint,
+    problems,
   };
 }
 
+function notDecidingYet(phase: CyclePhase): string {
+  if (phase === 'open' || phase === 'draft')
+    return 'Applications are still open: close them, screen and decide before publishing.';
+  return 'The cycle has no decision yet: decide the eligible applications before publishing.';
+}
+
 /** What the admin confirms: honorees, counts, and how many people get which e-mail. */
-export async function publishPreview(db: Database, cycleId: number) {
-  const plan = await planPublication(db, cycleId);
+export async function publishPreview(db: Database, cycleId: number, now: Date) {
+  const plan = await planPublication(db, cycleId, now);
   const counts = await decisionCounts(db, cycleId);
-  const mailsByLevel = (level: DecisionLevel) => plan.contactMails.filter((m) => m.decision.level === level).length;
+  const mailsTo = (level: DecisionLevel | 'ineligible') =>
+    plan.contactMails.filter((m) => m.decision.level === level).length;
   const honorees = plan.decided
     .filter((d) => HONOREE_LEVELS.includes(d.level))
     .map((d) => ({ ...d, levelLabel: DECISION_LEVEL_LABELS[d.level], path: `/honorees/${plan.cycle.year}/${d.slug}` }));
-  const problems: string[] = [];
-  if (plan.cycle.publishedAt) problems.push('This cycle is already published.');
-  if (counts.undecided > 0) problems.push(`${counts.undecided} eligible application(s) have no decision yet.`);
-  if (plan.decided.length === 0) problems.push('No application of this cycle has a decision yet.');
-  const withoutCitation = honorees.filter((h) => h.citation === '').length;
+  const coverage = await reviewCoverage(db, {
+    cycleId,
+    applicationIds: plan.decided.filter((d) => d.overrideReason).map((d) => d.applicationId),
+  });
+  const overrides = plan.decided
+    .filter((d) => d.overrideReason)
+    .map((d) => ({
+      ...d,
+      levelLabel: DECISION_LEVEL_LABELS[d.level],
+      coverage: coverageWords(coverage.get(d.applicationId) ?? { submitted: 0, required: 1 }),
+    }));
+  const nominatorsBy = (outcome: NominatorOutcome) => plan.nominatorMails.filter((n) => n.outcome === outcome).length;
+  const schoolMails = plan.contactMails.length;
+  const nominatorMails = plan.nominatorMails.length;
   return {
     cycle: plan.cycle,
     programName: plan.programName,
+    phaseLabel: CYCLE_PHASE_LABELS[plan.phase],
     counts,
+    statuses: plan.statuses,
     honorees,
+    overrides,
     mail: {
-      gold: mailsByLevel('gold'),
-      silver: mailsByLevel('silver'),
-      notSelected: mailsByLevel('not_selected'),
-      contacts: plan.contactMails.length,
-      nominators: plan.nominatorMails.length,
-      alreadyNotified: plan.decided.filter((d) => plan.notified.has(d.applicationId)).length,
+      gold: mailsTo('gold'),
+      silver: mailsTo('silver'),
+      notSelected: mailsTo('not_selected'),
+      ineligible: mailsTo('ineligible'),
+      nominators: {
+        recognized: nominatorsBy('recognized'),
+        notSelected: nominatorsBy('notSelected'),
+        ineligible: nominatorsBy('ineligible'),
+        withdrawn: nominatorsBy('withdrawn'),
+        notSubmitted: nominatorsBy('notSubmitted'),
+        didNotApply: nominatorsBy('didNotApply'),
+      },
+      alreadyNotified: [...plan.decided, ...plan.ineligible].filter((d) => plan.notified.has(d.applicationId)).length,
       withComments: plan.cycle.shareReviewComments,
+      button: `Publish and send ${counted(schoolMails + nominatorMails, 'e-mail', 'e-mails')} (${schoolMails} to schools, ${nominatorMails} to nominators)`,
     },
-    withoutCitation,
-    problems,
-    canPublish: problems.length === 0,
+    withoutCitation: honorees.filter((h) => h.citation === '').length,
+    drafted: honorees.filter((h) => h.textsDrafted).length,
+    problems: plan.problems,
+    canPublish: plan.problems.length === 0,
     fingerprint: plan.fingerprint,
   };
 }
@@ -245,27 +358,47 @@ export async function publish(
   { cycleId, adminId, fingerprint }: { cycleId: number; adminId: number; fingerprint?: unknown },
 ): Promise<{ contactMails: number; nominatorMails: number }> {
   return db.transaction(async (tx) => {
-    const plan = await planPublication(tx, cycleId, true);
+    const now = clock();
+    const plan = await planPublication(tx, cycleId, now, true);
     const { cycle } = plan;
-    if (cycle.publishedAt) throw new Invalid({ publish: 'This cycle is already published.' });
-    const { undecided } = await decisionCounts(tx, cycleId);
-    if (undecided > 0)
-      throw new Invalid({ publish: `Decide every eligible application first (${undecided} without a decision).` });
-    if (plan.decided.length === 0) throw new Invalid({ publish: 'No application of this cycle has a decision yet.' });
+    const [problem] = plan.problems;
+    if (problem) throw new Invalid({ publish: problem });
     if (fingerprint !== undefined && fingerprint !== plan.fingerprint) {
       throw new Invalid({
         publish:
           'Decisions or recipients changed since you opened this preview. Check the new numbers and confirm again.',
       });
     }
-    const now = clock();
-    await tx.update(cycles).set({ publishedAt: now, publishedBy: adminId }).where(eq(cycles.id, cycleId));
+    // Publishing ends the cycle's intake for good: unpublishing later does not reopen applications.
+    await tx
+      .update(cycles)
+      .set({ publishedAt: now, publishedBy: adminId, closedAt: cycle.closedAt ?? now })
+      .where(eq(cycles.id, cycleId));
     await snapshotHonoreeSchools(tx, cycleId);
     const comments = cycle.shareReviewComments
-      ? await reviewComments(tx, [...new Set(plan.contactMails.map((m) => m.decision.applicationId))])
+      ? await reviewComments(tx, [
+          ...new Set(
+            plan.contactMails.filter((m) => m.decision.level !== 'ineligible').map((m) => m.decision.applicationId),
+          ),
+        ])
       : new Map();
     const honoreeUrl = (slug: string | null) => (slug ? `${mail.baseUrl}/honorees/${cycle.year}/${slug}` : '');
     for (const { email, name, decision } of plan.contactMails) {
+      if (decision.level === 'ineligible') {
+        await enqueueMail(tx, mail, {
+          to: email,
+          template: 'decision-ineligible',
+          data: {
+            name,
+            schoolName: decision.schoolName,
+            cycleName: cycle.name,
+            programName: plan.programName,
+            reason: decision.reason ?? '',
+            applicationsUrl: `${mail.baseUrl}/my/applications`,
+          },
+        });
+        continue;
+      }
       const criteriaComments = (comments.get(decision.applicationId) ?? []) as Array<{
         title: string;
         comments: string[];
@@ -287,18 +420,23 @@ export async function publish(
       });
     }
     for (const nominator of plan.nominatorMails) {
-      const recognized = nominator.level !== null && HONOREE_LEVELS.includes(nominator.level);
+      const { outcome } = nominator;
       await enqueueMail(tx, mail, {
         to: nominator.email,
         template: 'nomination-result',
         data: {
           name: nominator.name,
-          schoolName: nominator.schoolName,
+          schoolName: nominator.school_name,
           cycleName: cycle.name,
           programName: plan.programName,
-          recognized,
-          levelLabel: recognized && nominator.level ? DECISION_LEVEL_LABELS[nominator.level] : '',
-          honoreeUrl: recognized ? honoreeUrl(nominator.slug) : '',
+          recognized: outcome === 'recognized',
+          notSelected: outcome === 'notSelected',
+          ineligible: outcome === 'ineligible',
+          withdrawn: outcome === 'withdrawn',
+          notSubmitted: outcome === 'notSubmitted',
+          didNotApply: outcome === 'didNotApply',
+          levelLabel: outcome === 'recognized' && nominator.level ? DECISION_LEVEL_LABELS[nominator.level] : '',
+          honoreeUrl: outcome === 'recognized' ? honoreeUrl(nominator.slug) : '',
           honoreesUrl: `${mail.baseUrl}/honorees?year=${cycle.year}`,
         },
       });
@@ -313,7 +451,7 @@ export async function publish(
       action: 'cycle.publish',
       subjectType: 'cycle',
       subjectId: cycleId,
-      summary: `Published ${cycle.name}: ${honorees} honoree(s); ${plan.contactMails.length} decision e-mail(s) to school contacts, ${plan.nominatorMails.length} to nominators`,
+      summary: `Published ${cycle.name}: ${counted(honorees, 'honoree', 'honorees')}; ${counted(plan.contactMails.length, 'e-mail', 'e-mails')} to school contacts, ${plan.nominatorMails.length} to nominators`,
       details: {
         notifiedApplicationIds: notifiedNow,
         contactMails: plan.contactMails.length,

@@ -25,6 +25,7 @@ import { emailMatchesSchoolDomain, requestToJoinSchool } from '../schools/contac
 import { schoolMatchKey } from '../schools/match-key.js';
 import { checkText, text } from '../shared/form-input.js';
 import { listNominationGroups } from './groups.js';
+import { applicationsOpen } from '../programs/phase.js';
 
 const n = nominations;
 
@@ -162,7 +163,7 @@ export async function inviteSchoolByHand(
   const cycleId = /^\d{1,15}$/.test(text(fields.cycleId)) ? Number(text(fields.cycleId)) : undefined;
   const [cycle] = cycleId ? await db.select().from(cycles).where(eq(cycles.id, cycleId)) : [];
   if (!cycle) errors.cycleId = 'Choose the cycle the school is invited to.';
-  else if (clock() > cycle.applicationsCloseAt)
+  else if (!invitable(cycle, clock()))
     errors.cycleId = `Applications for ${cycle.name} are closed; choose an open cycle.`;
 
   let target:
@@ -256,12 +257,15 @@ export async function inviteSchoolByHand(
   };
 }
 
-/** The cycles an admin may pick from, newest first. */
-export async function cycleChoices(db: Database) {
-  return db
-    .select({ id: cycles.id, name: cycles.name, applicationsCloseAt: cycles.applicationsCloseAt })
-    .from(cycles)
-    .orderBy(desc(cycles.year), desc(cycles.id));
+/** A school can be invited to a cycle before it opens and while it is open, never after. */
+function invitable(cycle: Cycle, now: Date): boolean {
+  return now < cycle.opensAt ? cycle.publishedAt === null : applicationsOpen(cycle, now);
+}
+
+/** The cycles an admin may invite a school to, newest first. */
+export async function invitableCycles(db: Database, now: Date) {
+  const rows = await db.select().from(cycles).orderBy(desc(cycles.year), desc(cycles.id));
+  return rows.filter((cycle) => invitable(cycle, now)).map(({ id, name }) => ({ id, name }));
 }
 
 export type InvitationView =
@@ -324,7 +328,7 @@ async function nextForContact(
     .from(applications)
     .where(and(eq(applications.cycleId, cycle.id), eq(applications.schoolId, school.id)));
   if (existing) return { outcome: 'application', applicationId: existing.id };
-  if (now < cycle.opensAt || now > cycle.applicationsCloseAt) return { outcome: 'closed', schoolName: school.name };
+  if (!applicationsOpen(cycle, now)) return { outcome: 'closed', schoolName: school.name };
   return { outcome: 'start', schoolName: school.name, cycleName: cycle.name, schoolId: school.id, cycleId: cycle.id };
 }
 
@@ -403,4 +407,17 @@ export async function acceptInvitation(
       .where(eq(schoolInvitations.id, invitation.id));
   }
   return nextForContact(db, { school, cycle, now: clock() });
+}
+
+/**
+ * The address a school invitation was sent to, for the registration form its page links to;
+ * undefined for a token that matches no invitation. Holding the link is knowing the address.
+ */
+export async function invitedEmail(db: Database, token: string): Promise<string | undefined> {
+  if (token.length === 0 || token.length > 200) return undefined;
+  const [row] = await db
+    .select({ email: schoolInvitations.email })
+    .from(schoolInvitations)
+    .where(eq(schoolInvitations.tokenHash, createHash('sha256').update(token).digest('hex')));
+  return row?.email;
 }

@@ -32,6 +32,7 @@ import { onNominationConfirmed } from './links.js';
 import { takeRateLimit } from '../shared/rate-limit.js';
 import { checkSchoolAddress, findListedSchool } from '../schools/schools.js';
 import type { ServiceContext } from '../../context.js';
+import { openForApplicationsCondition } from '../programs/phase.js';
 
 export const NOMINATION_WORD_LIMIT = 300;
 export const NOMINATION_MAX_FILES = 5;
@@ -50,10 +51,11 @@ export async function openNominationCycle(db: Database, now: Date) {
       programName: programs.name,
       maxFileBytes: cycles.maxFileBytes,
       maxApplicationBytes: cycles.maxApplicationBytes,
+      blindReview: cycles.blindReview,
     })
     .from(cycles)
     .innerJoin(programs, eq(programs.id, cycles.programId))
-    .where(sql`${cycles.opensAt} <= ${iso}::timestamptz and ${cycles.nominationsCloseAt} >= ${iso}::timestamptz`)
+    .where(and(openForApplicationsCondition(now), sql`${cycles.nominationsCloseAt} >= ${iso}::timestamptz`))
     .orderBy(asc(cycles.nominationsCloseAt))
     .limit(1);
   if (!cycle) return undefined;

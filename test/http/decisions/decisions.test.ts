@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import {
   applicationAnswers,
   applications,
@@ -9,11 +9,11 @@ import {
   schoolContacts,
   schools,
 } from '../../../models/schema.js';
-import { draftExcerpt, slugify } from '../../../server/services/decisions/decisions.js';
+import { draftExcerpt, slugify } from '../../../server/services/decisions/honoree-texts.js';
 import { schoolMatchKey } from '../../../server/services/schools/match-key.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
-import { submitForm } from '../../helpers/forms.js';
+import { closeApplicationsOf, createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
+import { readable, submitForm } from '../../helpers/forms.js';
 
 type Agent = ReturnType<Harness['agent']>;
 
@@ -82,10 +82,12 @@ describe('admins decide applications, with who and when, and draft the honoree t
     return app!.id;
   }
 
+  // These applications are in no review round: each decision says why it comes without reviews.
   const decide = (applicationId: number, level: string) =>
     submitForm(admin, `/admin/cycles/${cycleId}/decisions`, `/admin/decisions/${applicationId}`, {
       level,
       cycleId: String(cycleId),
+      overrideReason: 'The texts are under test, not the reviews.',
     });
 
   before(async () => {
@@ -100,6 +102,7 @@ describe('admins decide applications, with who and when, and draft the honoree t
       'eligible',
     );
     apps.draft = await addApplication('Vista Academy', 'Bend', 'head@vista.example.org', 'submitted');
+    await closeApplicationsOf(h.db, cycleId, h.clock());
     admin = h.agent();
     await signIn(admin, 'admin@program.example.org');
   });
@@ -170,10 +173,11 @@ describe('admins decide applications, with who and when, and draft the honoree t
       .from(auditLog)
       .where(eq(auditLog.action, 'decision.decide'))
       .orderBy(asc(auditLog.id));
+    const because = ' — with fewer reviews than asked: The texts are under test, not the reviews.';
     expect(log.map((e) => e.summary)).to.deep.equal([
-      'Gold for Lincoln High School (Schools of Opportunity 2026–2027)',
-      'Not selected for Lincoln High School (Schools of Opportunity 2026–2027)',
-      'Silver for Lincoln High School (Schools of Opportunity 2026–2027), was Gold',
+      `Gold for Lincoln High School (Schools of Opportunity 2026–2027)${because}`,
+      `Not selected for Lincoln High School (Schools of Opportunity 2026–2027)${because}`,
+      `Silver for Lincoln High School (Schools of Opportunity 2026–2027), was Gold${because}`,
     ]);
     expect(log.every((e) => e.actorId === adminId)).to.equal(true);
   });
@@ -297,5 +301,59 @@ describe('admins decide applications, with who and when, and draft the honoree t
     expect(anonymous.headers.location).to.match(/^\/login/);
     const [row] = await h.db.select().from(decisions).where(eq(decisions.applicationId, apps.lincoln));
     expect(row!.level).to.equal('silver');
+  });
+
+  it('marks the rest not selected in one confirmed step, naming how many lack reviews', async () => {
+    const cedar = await addApplication('Cedar High School', 'Eugene', 'principal@cedar.example.org', 'eligible');
+    const dogwood = await addApplication('Dogwood High School', 'Medford', 'principal@dogwood.example.org', 'eligible');
+    const list = `/admin/cycles/${cycleId}/decisions`;
+    const page = readable((await admin.get(list)).text);
+    // Neither is in a review round, so neither has the one review asked of every application.
+    expect(page).to.contain(
+      '2 eligible applications have no decision yet; 2 of them have fewer reviews than its round asked for.',
+    );
+    expect(page).to.contain(
+      'data-confirm="Mark 2 applications not selected, 2 with too few reviews? Their schools will be told after review that they were not selected, when you publish."',
+    );
+    expect(page).to.contain('<table class="stack-on-phone decisions-table">');
+    const rest = (fields: Record<string, string>) =>
+      submitForm(admin, list, `/admin/cycles/${cycleId}/decisions/rest`, fields);
+    const undecided = async () =>
+      (
+        await h.db
+          .select()
+          .from(decisions)
+          .where(inArray(decisions.applicationId, [cedar, dogwood]))
+      ).length;
+
+    await rest({ expected: '2' });
+    expect(readable((await admin.get(list)).text)).to.contain(
+      '2 of these applications have fewer reviews than its round asked for. Say why you decide on them anyway.',
+    );
+    await rest({ expected: '3', overrideReason: 'Late applications; the panel had finished.' });
+    expect(readable((await admin.get(list)).text)).to.contain(
+      'The undecided applications changed since you looked: there are 2 now.',
+    );
+    expect(await undecided()).to.equal(0);
+
+    const done = await rest({ expected: '2', overrideReason: 'Late applications; the panel had finished.' });
+    expect(done.headers.location).to.equal(list);
+    expect(readable((await admin.get(list)).text)).to.contain('2 applications are now not selected.');
+    const rows = await h.db
+      .select()
+      .from(decisions)
+      .where(inArray(decisions.applicationId, [cedar, dogwood]));
+    expect(rows.map((r) => [r.level, r.overrideReason, r.decidedBy])).to.deep.equal([
+      ['not_selected', 'Late applications; the panel had finished.', adminId],
+      ['not_selected', 'Late applications; the panel had finished.', adminId],
+    ]);
+    expect(readable((await admin.get(list)).text)).not.to.contain('Mark the rest not selected');
+    const [entry] = await h.db.select().from(auditLog).where(eq(auditLog.action, 'decision.decide_rest'));
+    expect(entry?.summary).to.match(
+      /^Marked 2 applications of .+ not selected together; 2 with fewer reviews than asked: Late applications; the panel had finished\.$/,
+    );
+    // The decided ones were never touched.
+    const [lincoln] = await h.db.select().from(decisions).where(eq(decisions.applicationId, apps.lincoln));
+    expect(lincoln!.level).to.equal('silver');
   });
 });

@@ -10,6 +10,7 @@ import {
   outbox,
   reviewRounds,
   reviewScores,
+  roundApplications,
   schoolContacts,
   schools,
   type DecisionLevel,
@@ -38,7 +39,8 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     cycle: number,
     name: string,
     city: string,
-    status: 'eligible' | 'draft' = 'eligible',
+    status: 'eligible' | 'draft' | 'submitted' | 'ineligible' | 'withdrawn' = 'eligible',
+    screeningReason: string | null = null,
   ) {
     const [school] = await h.db
       .insert(schools)
@@ -57,7 +59,7 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     await h.db.insert(schoolContacts).values({ schoolId: school!.id, userId: contact.id, status: 'active' });
     const [row] = await h.db
       .insert(applications)
-      .values({ cycleId: cycle, schoolId: school!.id, status, submittedAt: h.clock() })
+      .values({ cycleId: cycle, schoolId: school!.id, status, submittedAt: h.clock(), screeningReason })
       .returning();
     app[key] = row!.id;
     return school!.id;
@@ -79,7 +81,7 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
       confirmTokenHash: `token-${nominationCount}`,
       confirmExpiresAt: h.clock(),
       confirmedAt: h.clock(),
-      applicationId: app[key],
+      applicationId: app[key] ?? null,
       ...extra,
     });
   }
@@ -105,11 +107,13 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     await h.db.insert(reviewScores).values({ assignmentId: a!.id, criterionId: firstCriterion.id, score: 4, comment });
   }
 
-  const decide = (applicationId: number, level: DecisionLevel) =>
+  const decide = (applicationId: number, level: DecisionLevel, overrideReason = '') =>
     submitForm(admin, `/admin/cycles/${cycleId}/decisions`, `/admin/decisions/${applicationId}`, {
       level,
       cycleId: String(cycleId),
+      overrideReason,
     });
+  const flashAfter = async (res: { headers: Record<string, string> }) => (await admin.get(res.headers.location!)).text;
   const publishForm = (id: number) =>
     submitForm(admin, `/admin/cycles/${id}/publish`, `/admin/cycles/${id}/publish`, {});
   const outboxCount = async () => (await h.db.select({ n: sql<number>`count(*)::int` }).from(outbox))[0]!.n;
@@ -133,11 +137,27 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     await addApplication('vista', cycleId, 'Vista Academy', 'Bend');
     await addApplication('harbor', cycleId, 'Harbor High School', 'Astoria');
     await addApplication('draft', cycleId, 'Unfinished High School', 'Salem', 'draft');
+    await addApplication(
+      'closed',
+      cycleId,
+      'Crest Private Academy',
+      'Bend',
+      'ineligible',
+      'Private schools are not eligible.',
+    );
+    await addApplication('gone', cycleId, 'Willow Middle School', 'Eugene', 'withdrawn');
+    await addApplication('waiting', cycleId, 'Summit Charter School', 'Hood River', 'submitted');
 
+    // Round 1 asks one review per application: Lincoln and Rivera have it, Vista and Harbor do not.
     const [round] = await h.db
       .insert(reviewRounds)
-      .values({ cycleId, number: 1, name: 'Round 1', dueAt: h.clock() })
+      .values({ cycleId, number: 1, name: 'Round 1', dueAt: h.clock(), reviewersPerApplication: 1 })
       .returning();
+    await h.db
+      .insert(roundApplications)
+      .values(
+        ['lincoln', 'rivera', 'vista', 'harbor'].map((key) => ({ roundId: round!.id, applicationId: app[key]! })),
+      );
     await review(app.lincoln!, round!.id, rita.id, 'submitted', 'Detracking is impressive.');
     await review(app.lincoln!, round!.id, ravi.id, 'draft', 'UNSUBMITTED DRAFT');
     await review(app.rivera!, round!.id, rita.id, 'submitted', 'Needs more evidence on discipline.');
@@ -148,6 +168,9 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     await nominate('lincoln', 'una@neighbors.example.net', { status: 'unconfirmed', confirmedAt: null });
     await nominate('lincoln', 'old@neighbors.example.net', { resultNoticeSentAt: h.clock() });
     await nominate('draft', 'dora@neighbors.example.net');
+    await nominate('closed', 'ivy@neighbors.example.net');
+    await nominate('gone', 'walt@neighbors.example.net');
+    await nominate('none', 'nell@neighbors.example.net', { schoolName: 'Oak Grove School' });
 
     // A past cycle that does not share reviewers' comments.
     const [seeded] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
@@ -188,39 +211,130 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
 
     admin = h.agent();
     await signIn(admin, 'admin@program.example.org');
-    expect((await decide(app.lincoln!, 'gold')).status).to.equal(303);
-    expect((await decide(app.rivera!, 'not_selected')).status).to.equal(303);
-    expect((await decide(app.vista!, 'silver')).status).to.equal(303);
   });
   after(() => h.close());
 
-  it('refuses to publish while an eligible application has no decision', async () => {
+  it('refuses decisions and publishing while applications are open, until an admin closes them', async () => {
+    const early = await decide(app.lincoln!, 'gold');
+    expect(early.status).to.equal(403);
+    expect(early.text).to.contain('is still open for applications. Decisions come once applications have closed');
     const preview = await admin.get(`/admin/cycles/${cycleId}/publish`);
-    expect(preview.text).to.contain('1 eligible application(s) have no decision yet.');
+    expect(preview.text).to.contain('Applications are still open: close them, screen and decide before publishing.');
     expect(preview.text).not.to.contain('name="fingerprint"');
     const res = await publishForm(cycleId);
     expect(res.status).to.equal(409);
-    expect(res.text).to.contain('Decide every eligible application first (1 without a decision).');
+    expect(res.text).to.contain('Applications are still open');
+
+    const page = await admin.get(`/admin/cycles/${cycleId}`);
+    expect(page.text).to.contain('Open for applications');
+    expect(page.text).to.contain('1 application is still an unsubmitted draft');
+    const closed = await submitForm(admin, `/admin/cycles/${cycleId}`, `/admin/cycles/${cycleId}/close`, {});
+    expect(closed.status).to.equal(303);
+    const after = await flashAfter(closed);
+    expect(after).to.contain('Applications are closed. One application was never submitted and will not be reviewed.');
+    // Its round has assignments already, so it moves straight on to review.
+    expect(after).to.contain('<p class="lead" id="cycle-phase">In review</p>');
+    expect(after).not.to.contain('Close applications now');
     const [cycle] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
-    expect(cycle!.publishedAt).to.equal(null);
+    expect(cycle!.closedAt!.toISOString()).to.equal(h.clock().toISOString());
+    const again = await submitForm(admin, `/admin/cycles/${cycleId}`, `/admin/cycles/${cycleId}/close`, {});
+    expect(again.status).to.equal(403);
+    expect(again.text).to.contain('Only a cycle open for applications can be closed early.');
     expect(await outboxCount()).to.equal(0);
   });
 
-  it('previews the honorees, the counts and who gets which e-mail', async () => {
-    expect((await decide(app.harbor!, 'silver')).status).to.equal(303);
+  it('asks why when a decision comes with fewer reviews than the round asked for', async () => {
+    expect((await decide(app.lincoln!, 'gold')).status).to.equal(303);
+    expect((await decide(app.rivera!, 'not_selected')).status).to.equal(303);
+    const bare = await decide(app.vista!, 'silver');
+    expect(await flashAfter(bare)).to.contain(
+      'This application has 0 of the 1 review its round asked for. Say why you decide on it anyway.',
+    );
+    expect(await h.db.select().from(decisions).where(eq(decisions.applicationId, app.vista!))).to.have.length(0);
+    const list = await admin.get(`/admin/cycles/${cycleId}/decisions`);
+    expect(list.text).to.contain(`id="override-${app.vista}"`);
+    expect(list.text).not.to.contain(`id="override-${app.lincoln}"`);
+    expect((await decide(app.vista!, 'silver', 'The site visit showed what the file lacked.')).status).to.equal(303);
+    const [vista] = await h.db.select().from(decisions).where(eq(decisions.applicationId, app.vista!));
+    expect(vista!.overrideReason).to.equal('The site visit showed what the file lacked.');
+  });
+
+  it('refuses to publish while an application waits for screening or a decision', async () => {
+    const preview = await admin.get(`/admin/cycles/${cycleId}/publish`);
+    expect(preview.text).to.contain(
+      '1 application waits for eligibility screening: each needs an outcome before anyone is told.',
+    );
+    expect(preview.text).to.contain('1 eligible application has no decision yet.');
+    expect(preview.text).not.to.contain('name="fingerprint"');
+    const res = await publishForm(cycleId);
+    expect(res.status).to.equal(409);
+    expect(res.text).to.contain('1 application waits for eligibility screening');
+    const [cycle] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
+    expect(cycle!.publishedAt).to.equal(null);
+    expect(await outboxCount()).to.equal(0);
+
+    const screened = await submitForm(
+      admin,
+      `/admin/applications/${app.waiting}/screening`,
+      `/admin/applications/${app.waiting}/screening`,
+      { decision: 'ineligible', reason: 'The school opened this year; it needs a year of results.' },
+    );
+    expect(screened.status).to.equal(303);
+    expect((await decide(app.harbor!, 'silver', 'Its reviewer withdrew; the panel chair read it.')).status).to.equal(
+      303,
+    );
+  });
+
+  it('previews the honorees, the counts, the overrides and who gets which e-mail', async () => {
     const preview = await admin.get(`/admin/cycles/${cycleId}/publish`);
     expect(preview.text).to.contain('<dd id="count-gold">1</dd>');
     expect(preview.text).to.contain('<dd id="count-silver">2</dd>');
     expect(preview.text).to.contain('<dd id="count-not-selected">1</dd>');
     expect(preview.text).to.contain('<dd id="count-undecided">0</dd>');
-    const plan = /<ul id="mail-plan">([\s\S]*?)<\/ul>/.exec(preview.text)![1]!.replace(/\s+/g, ' ').trim();
-    expect(plan).to.equal(
-      '<li>1 to contacts of Gold schools</li> <li>2 to contacts of Silver schools</li> <li>1 to contacts of schools not selected</li> <li>2 to confirmed nominators of schools that applied</li>',
+    expect(preview.text).to.contain('<dd id="count-ineligible">2</dd>');
+    const items = (id: string) =>
+      new RegExp(`<ul id="${id}">([\\s\\S]*?)</ul>`).exec(preview.text)![1]!.replace(/\s+/g, ' ').trim();
+    expect(items('mail-plan')).to.equal(
+      '<li>1 to contacts of Gold schools</li> <li>2 to contacts of Silver schools</li> <li>1 to contacts of schools not selected</li> <li>2 to contacts of schools found not eligible, with the reason given at screening</li>',
     );
+    expect(items('nominator-plan')).to.equal(
+      '<li>1 whose school is an honoree</li> <li>1 whose school was reviewed and not selected</li> <li>1 whose school was found not eligible</li> <li>1 whose school withdrew its application</li> <li>1 whose school never submitted its application</li> <li>1 whose school did not apply</li>',
+    );
+    const overrides = /<table id="overrides">([\s\S]*?)<\/table>/.exec(preview.text)![1]!;
+    expect(overrides).to.contain('Vista Academy');
+    expect(overrides).to.contain('0 of the 1 review its round asked for');
+    expect(overrides).to.contain('The site visit showed what the file lacked.');
+    expect(overrides).to.contain('Harbor High School');
+    expect(overrides).not.to.contain('Lincoln High School');
+    expect(preview.text).to.contain('3 citations are still the automatic draft');
     expect(preview.text).to.contain('include the reviewers’ comments per criterion');
     expect(preview.text).to.contain('/honorees/2026/lincoln-high-school');
     expect(preview.text).not.to.contain('/honorees/2026/rivera-high-school');
-    expect(preview.text).to.contain('Publish and send 4 + 2 e-mails');
+    expect(preview.text).to.contain('Publish and send 12 e-mails (6 to schools, 6 to nominators)');
+
+    // Saving the profile as it stands approves the draft.
+    const profile = await admin.get(`/admin/decisions/${app.lincoln}/profile`);
+    expect(profile.text).to.contain('Approve and save the profile');
+    const texts = Object.fromEntries(
+      [...profile.text.matchAll(/<textarea id="[^"]+" name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)].map((m) => [
+        m[1]!,
+        m[2]!
+          .replace(/&#x27;/g, "'")
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, '&'),
+      ]),
+    );
+    expect(texts).to.have.property('citation');
+    const approved = await submitForm(
+      admin,
+      `/admin/decisions/${app.lincoln}/profile`,
+      `/admin/decisions/${app.lincoln}/profile`,
+      texts,
+    );
+    expect(approved.status, approved.text.match(/id="citation-error">[^]{0,300}/)?.[0]).to.equal(303);
+    expect((await admin.get(`/admin/cycles/${cycleId}/publish`)).text).to.contain(
+      '2 citations are still the automatic draft',
+    );
   });
 
   it('refuses a confirmation made on a preview that is out of date', async () => {
@@ -267,8 +381,9 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     const [cycle] = await h.db.select().from(cycles).where(eq(cycles.id, cycleId));
     expect(cycle!.publishedAt!.toISOString()).to.equal(h.clock().toISOString());
     expect(cycle!.publishedBy).to.equal(adminId);
-    expect(await h.deliverMail()).to.equal(6);
-    expect(h.sink.messages).to.have.length(6);
+    expect(cycle!.closedAt).not.to.equal(null);
+    expect(await h.deliverMail()).to.equal(12);
+    expect(h.sink.messages).to.have.length(12);
 
     const [gold] = mailTo('lincoln@lincoln.example.org');
     expect(gold!.subject).to.equal('Lincoln High School is recognized at the Gold level');
@@ -293,18 +408,55 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
     expect(nia[0]!.text).to.contain(`${TEST_BASE_URL}/honorees/2026/lincoln-high-school`);
     const omar = mailTo('omar@neighbors.example.net');
     expect(omar[0]!.subject).to.equal('The results of Schools of Opportunity 2026–2027');
-    expect(omar[0]!.text).to.contain('Rivera High School, the school you nominated, applied but was not selected');
-    for (const nobody of ['una@neighbors.example.net', 'old@neighbors.example.net', 'dora@neighbors.example.net'])
+    expect(omar[0]!.text).to.contain(
+      'Rivera High School, the school you nominated, applied and its application was reviewed, but it was not selected this year.',
+    );
+    const told = (address: string) => mailTo(address)[0]!.text.replace(/\s+/g, ' ');
+    expect(told('ivy@neighbors.example.net')).to.contain(
+      'Crest Private Academy, the school you nominated, applied, but the program found it was not eligible for this cycle',
+    );
+    expect(told('walt@neighbors.example.net')).to.contain(
+      'Willow Middle School, the school you nominated, started an application and later withdrew it',
+    );
+    expect(told('dora@neighbors.example.net')).to.contain(
+      'Unfinished High School, the school you nominated, started an application but did not submit it before applications closed',
+    );
+    expect(told('nell@neighbors.example.net')).to.contain(
+      'Oak Grove School, the school you nominated, did not apply to this cycle, so it could not be considered.',
+    );
+    for (const address of ['ivy', 'walt', 'dora', 'nell'])
+      expect(told(`${address}@neighbors.example.net`)).not.to.match(/was not selected|careful review/);
+    const [crest] = mailTo('closed@closed.example.org');
+    expect(crest!.subject).to.equal("The outcome of Crest Private Academy's application");
+    expect(crest!.text).to.contain('The program found that Crest Private Academy is not eligible for this cycle');
+    expect(crest!.text).to.contain('"Private schools are not eligible."');
+    expect(crest!.text).not.to.contain('careful review');
+    expect(mailTo('waiting@waiting.example.org')[0]!.text).to.contain(
+      '"The school opened this year; it needs a year of results."',
+    );
+    for (const nobody of [
+      'una@neighbors.example.net',
+      'old@neighbors.example.net',
+      'gone@gone.example.org',
+      'draft@draft.example.org',
+    ])
       expect(mailTo(nobody), nobody).to.have.length(0);
     const noticed = await h.db
       .select()
       .from(nominations)
       .where(sql`${nominations.resultNoticeSentAt} = ${h.clock().toISOString()}::timestamptz`);
     expect(noticed.map((n) => n.nominatorEmail).sort()).to.deep.equal([
+      'dora@neighbors.example.net',
+      'ivy@neighbors.example.net',
+      'nell@neighbors.example.net',
       'nia@neighbors.example.net',
       'nia@neighbors.example.net',
       'omar@neighbors.example.net',
+      'walt@neighbors.example.net',
     ]);
+
+    // Published, the cycle takes no more nominations.
+    expect((await h.agent().get('/nominate')).text).to.contain('Nominations are closed');
 
     const list = await h.agent().get('/honorees');
     for (const name of ['Lincoln High School', 'Harbor High School']) expect(list.text).to.contain(name);
@@ -357,8 +509,8 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
 
     await nominate('vista', 'pia@neighbors.example.net');
     const preview = await admin.get(`/admin/cycles/${cycleId}/publish`);
-    expect(preview.text).to.contain('4 school(s) were e-mailed at an earlier publication');
-    expect(preview.text).to.contain('Publish and send 0 + 1 e-mails');
+    expect(preview.text).to.contain('6 schools were e-mailed at an earlier publication');
+    expect(preview.text).to.contain('Publish and send 1 e-mail (0 to schools, 1 to nominators)');
     const before = await outboxCount();
     const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(preview.text)![1]!;
     expect(
@@ -395,10 +547,10 @@ describe('publishing a cycle: preview, e-mails, unpublishing', () => {
   it('lists publishing and unpublishing in the audit log with the admin’s name', async () => {
     const page = await admin.get('/admin/audit?action=cycle.publish');
     expect(page.text).to.contain(
-      'Published Schools of Opportunity 2026–2027: 3 honoree(s); 4 decision e-mail(s) to school contacts, 2 to nominators',
+      'Published Schools of Opportunity 2026–2027: 3 honorees; 6 e-mails to school contacts, 6 to nominators',
     );
     expect(page.text).to.contain(
-      'Published Schools of Opportunity 2026–2027: 3 honoree(s); 0 decision e-mail(s) to school contacts, 1 to nominators',
+      'Published Schools of Opportunity 2026–2027: 3 honorees; 0 e-mails to school contacts, 1 to nominators',
     );
     expect(page.text).to.contain('Ada Admin');
     const unpublished = await admin.get('/admin/audit?action=cycle.unpublish');

@@ -7,6 +7,7 @@ import {
   assignments,
   auditLog,
   criteria,
+  decisions,
   reviewRounds,
   reviewScores,
   roundApplications,
@@ -18,7 +19,7 @@ import { rankRound } from '../../../server/services/decisions/ranking.js';
 import { reviewExport } from '../../../server/services/decisions/ranking-export.js';
 import { schoolMatchKey } from '../../../server/services/schools/match-key.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
+import { createUser, signIn, createOpenCycle, closeApplicationsOf } from '../../helpers/factories.js';
 import { submitForm, readable } from '../../helpers/forms.js';
 
 type Agent = ReturnType<Harness['agent']>;
@@ -299,8 +300,8 @@ describe('admins: the ranking of a review round', () => {
       .where(and(eq(auditLog.action, 'round.advance'), eq(auditLog.subjectId, String(round2))))
       .orderBy(asc(auditLog.id));
     expect(entries.map((e) => e.summary)).to.deep.equal([
-      'Advanced 2 application(s) from First reading to Finalists',
-      'Advanced 1 application(s) from First reading to Finalists (1 already there)',
+      'Advanced 2 applications from First reading to Finalists',
+      'Advanced 1 application from First reading to Finalists (1 already there)',
     ]);
     expect(entries[0]!.details).to.deep.equal({
       fromRoundId: round1,
@@ -422,5 +423,53 @@ describe('admins: the ranking of a review round', () => {
       ),
     ).not.to.include(ids.D);
     expect((await admin.get('/admin/rounds/999999/ranking')).status).to.equal(404);
+  });
+
+  it('decides from the ranking table once applications are closed, asking why when reviews are missing', async () => {
+    const ranking = `/admin/rounds/${round1}/ranking?sort=name&dir=asc`;
+    const decide = (app: App, fields: Record<string, string>) =>
+      submitForm(admin, ranking, `/admin/decisions/${ids[app]}`, { returnTo: ranking, ...fields });
+    const decisionOf = async (app: App) =>
+      (await h.db.select().from(decisions).where(eq(decisions.applicationId, ids[app])))[0];
+
+    // While applications are open there is nothing to decide: no column of forms, and the act is refused.
+    expect((await admin.get(ranking)).text).not.to.contain('form="decide-');
+    expect((await decide('B', { level: 'gold' })).status).to.equal(403);
+    expect(await decisionOf('B')).to.equal(undefined);
+
+    await closeApplicationsOf(h.db, cycleId, h.clock());
+    const page = (await admin.get(ranking)).text;
+    expect(page).to.contain(`<select id="level-${ids.B}" name="level" form="decide-${ids.B}">`);
+    expect(page).to.contain(`<form method="post" action="/admin/decisions/${ids.B}" id="decide-${ids.B}"`);
+    expect(page).to.contain(`id="override-${ids.A}"`); // 2 of the 3 reviews in
+    expect(page).not.to.contain(`id="override-${ids.B}"`);
+    expect(page).not.to.contain(`id="level-${ids.D}"`); // not eligible
+
+    const saved = await decide('B', { level: 'gold' });
+    expect(saved.status).to.equal(303);
+    expect(saved.headers.location).to.equal(ranking);
+    const after = (await admin.get(ranking)).text;
+    expect(after).to.contain('Decision saved: Gold.');
+    expect(after).to.match(new RegExp(`id="level-${ids.B}"[^]*?<option value="gold" selected>`));
+    expect((await decisionOf('B'))?.level).to.equal('gold');
+
+    const short = await decide('A', { level: 'silver' });
+    expect(short.headers.location).to.equal(ranking);
+    expect(readable((await admin.get(ranking)).text)).to.contain(
+      'This application has 2 of the 3 reviews its round asked for. Say why you decide on it anyway.',
+    );
+    expect(await decisionOf('A')).to.equal(undefined);
+    await decide('A', { level: 'silver', overrideReason: 'The third reviewer withdrew; two agree.' });
+    expect(await decisionOf('A')).to.include({
+      level: 'silver',
+      overrideReason: 'The third reviewer withdrew; two agree.',
+    });
+
+    // Only a ranking page of this portal is a place to go back to.
+    const elsewhere = await decide('C', {
+      level: 'not_selected',
+      returnTo: 'https://evil.example/admin/rounds/1/ranking',
+    });
+    expect(elsewhere.headers.location).to.equal(`/admin/decisions/${ids.C}/profile`);
   });
 });

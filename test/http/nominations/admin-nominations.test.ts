@@ -345,7 +345,7 @@ describe('admins: nominations grouped by school, spam, invitations and the CSV e
     const invitations = h.sink.messages.filter((m) => m.to.includes('head@grant.example.org'));
     expect(invitations).to.have.length(1);
     expect(invitations[0]!.subject).to.match(/^Grant High is invited to apply to /);
-    expect(invitations[0]!.text).to.contain('1 member(s) of your community nominated Grant High');
+    expect(invitations[0]!.text).to.contain('1 member of your community nominated Grant High');
 
     // The form is gone once invited, but a stale page can still post it.
     const again = await admin

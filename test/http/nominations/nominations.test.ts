@@ -50,7 +50,7 @@ describe('nominations', () => {
     expect(invitation.subject).to.equal(
       `Lincoln H.S. is invited to apply to ${(await h.db.query.cycles.findFirst())!.name}`,
     );
-    expect(invitation.text).to.contain('1 member(s) of your community nominated Lincoln H.S.');
+    expect(invitation.text).to.contain('1 member of your community nominated Lincoln H.S.');
 
     const again = await agent.get(link);
     expect(again.text).to.contain('Already confirmed');

@@ -84,7 +84,7 @@ describe('mail headers built from stored data', () => {
     );
     expect(
       mail.text.startsWith(
-        'Hello,\n\n2 member(s) of your community nominated Lincoln\nBcc: attacker@example.org\n\nHigh\u2028School',
+        'Hello,\n\n2 members of your community nominated Lincoln\nBcc: attacker@example.org\n\nHigh\u2028School',
       ),
     ).to.equal(true);
     expect(h.sink.messages.filter((m) => m.to.includes('attacker@example.org'))).to.deep.equal([]);

@@ -57,10 +57,24 @@ function hostileData(flag: boolean): Record<string, unknown> {
     'fileCount',
     'requesterName',
     'requesterEmail',
+    'reason',
   ]) {
     data[field] = HOSTILE;
   }
-  for (const field of ['verified', 'recognized', 'hasComments', 'siteVisit', 'blind', 'approved', 'asAdmin'])
+  for (const field of [
+    'verified',
+    'recognized',
+    'notSelected',
+    'ineligible',
+    'withdrawn',
+    'notSubmitted',
+    'didNotApply',
+    'hasComments',
+    'siteVisit',
+    'blind',
+    'approved',
+    'asAdmin',
+  ])
     data[field] = flag;
   if (!flag) for (const field of ['newCount', 'nominators', 'fileCount']) data[field] = 0;
   return { ...data, criteria: [item, item], criteriaComments: [item], items: [item, item] };
@@ -143,6 +157,7 @@ describe('e-mail subjects and headers', () => {
       'account-exists',
       'application-submitted',
       'decision-gold',
+      'decision-ineligible',
       'decision-not-selected',
       'decision-silver',
       'nomination-confirm',
