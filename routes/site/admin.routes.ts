@@ -7,6 +7,7 @@ import type { AppContext } from '../../server/context.js';
 import { NotFound } from '../../server/errors.js';
 import { buildEml, emlPath } from '../../server/mail/transport.js';
 import { findOutboxMessage, listOutbox, outboxCounts } from '../../server/mail/outbox-admin.js';
+import { cycleDashboard } from '../../server/services/programs/dashboard.js';
 import { auditActionNames, listAudit } from '../../server/services/shared/audit.js';
 import { optionalId } from '../params.js';
 
@@ -14,8 +15,12 @@ export function adminSiteRoutes(context: AppContext): Router {
   const router = Router();
   const outboxDir = path.join(context.config.dataDir, 'outbox');
 
-  router.get('/', function showAdminHome(_req, res) {
-    res.render('admin/index', { title: 'Administration' });
+  router.get('/', async function showAdminHome(req, res) {
+    const dashboard = await cycleDashboard(context.db, {
+      requested: optionalId(req.query.cycle),
+      now: context.clock(),
+    });
+    res.render('admin/index', { title: 'Administration', dashboard });
   });
 
   router.get('/outbox', async function showOutbox(req, res) {

@@ -228,21 +228,36 @@ describe('the journey in a real browser', function () {
     await context.close();
   });
 
-  it('lets the admin screen the application', async () => {
+  it('lets the admin close applications from the dashboard and screen the clean application in bulk', async () => {
     const { context, page } = await newPage();
     await page.goto('/login');
     await check(page, '19-login');
     await page.getByLabel('E-mail address').fill('admin@program.example.org');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
     await page.goto('/admin');
-    await check(page, '20-admin');
-    await page.goto('/admin/applications');
+    expect(await page.locator('#dashboard-phase').textContent()).to.equal('Open for applications');
+    await check(page, '20-admin-dashboard-open');
+    // The confirmation dialog is accepted by newPage().
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Close applications now' }).click()]);
+    expect(await page.locator('#dashboard-phase').textContent()).to.equal('Applications closed');
+    await check(page, '20b-admin-dashboard-closed');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('link', { name: 'Applications waiting for screening' }).click(),
+    ]);
     await check(page, '21-admin-applications');
-    await page.getByRole('link', { name: 'Screening' }).first().click();
+    await page
+      .getByRole('link', { name: /Screen: no rule failed/ })
+      .first()
+      .click();
     await check(page, '22-screening');
-    await page.getByLabel('Eligible', { exact: true }).check();
-    await page.getByRole('button', { name: 'Save the decision' }).click();
+    await page.goBack();
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: 'Mark 1 clean application eligible' }).click(),
+    ]);
+    expect(await page.getByText('1 application is now eligible').isVisible()).to.equal(true);
     const [row] = await live.harness.db.select().from(applications);
     expect(row?.status).to.equal('eligible');
     await page.goto('/admin/nominations');
@@ -310,19 +325,33 @@ describe('the journey in a real browser', function () {
     expect(rows.map((r) => r.status)).to.deep.equal(['submitted', 'submitted']);
   });
 
-  it('lets the admin decide Gold and publish; the public page shows the school', async () => {
+  it('lets the admin decide Gold from the ranking and publish; the public page shows the school', async () => {
     const { context, page } = await newPage();
     await signInAs(page, 'admin@program.example.org');
-    const [round] = await live.harness.db.select().from(reviewRounds);
-    await page.goto(`/admin/rounds/${round!.id}/ranking`);
-    await check(page, '29-ranking');
+    await page.goto('/admin');
+    await check(page, '29-admin-dashboard-in-review');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /^Ranking of/ }).click()]);
+    await check(page, '29b-ranking');
+    await page.getByLabel('Decision for Lincoln High School').selectOption('gold');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: 'Save the decision for Lincoln High School' }).click(),
+    ]);
+    expect(await page.getByText('Decision saved: Gold.').isVisible()).to.equal(true);
     await page.goto(`/admin/cycles/${cycleId}/decisions`);
     await check(page, '30-decisions');
-    await page.getByRole('group', { name: 'Decision for Lincoln High School' }).getByLabel('Gold').check();
-    await page.getByRole('button', { name: 'Save the decision for Lincoln High School' }).click();
-    await page.goto(`/admin/cycles/${cycleId}/publish`);
+    await page.setViewportSize({ width: 375, height: 800 });
+    // On a phone the decisions stack: nothing scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
+    await check(page, '30b-decisions-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto('/admin');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Preview publishing' }).click()]);
     await check(page, '31-publish-preview');
-    await page.getByRole('button', { name: /^Publish and send/ }).click();
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /^Publish and send/ }).click()]);
+    await page.goto('/admin');
+    expect(await page.locator('#dashboard-phase').textContent()).to.equal('Published');
+    await check(page, '31b-admin-dashboard-published');
     await page.goto('/admin/audit');
     await check(page, '32-audit');
     await context.close();
