@@ -63,7 +63,7 @@ export const ADMIN_ROUTES: RouteEntry[] = [
   { domain: 'site', urls: ['/', '/outbox', '/audit'], routes: adminSiteRoutes },
   {
     domain: 'programs',
-    urls: ['/programs', '/cycles/:cycleId', '/cycles/:cycleId/edit', '/cycles/:cycleId/copy'],
+    urls: ['/programs', '/cycles/:cycleId', '/cycles/:cycleId/edit', '/cycles/:cycleId/copy', '/cycles/:cycleId/close'],
     routes: adminProgramRoutes,
   },
   { domain: 'programs', urls: ['/cycles/:cycleId/criteria', '/criteria'], routes: adminCriteriaRoutes },

@@ -14,7 +14,11 @@ import {
   verifyEmail,
   type TokenProblem,
 } from '../../server/services/accounts/accounts.js';
+import { invitedEmail } from '../../server/services/nominations/invitations.js';
 import { formField, showAgainIfInvalid } from '../forms.js';
+
+/** A school invitation's page, as its "Create an account" link names it in `next`. */
+const INVITATION_PATH = /^\/invitations\/([A-Za-z0-9_-]{1,200})$/;
 
 const TOKEN_PROBLEMS: Record<TokenProblem['reason'], { status: number; text: string }> = {
   unknown: { status: 404, text: 'This link is not valid. Check that you copied the whole address from the e-mail.' },
@@ -44,10 +48,19 @@ function showTooMany(res: Response, error: TooManyRequests, view: string, locals
 export function authRoutes(context: AppContext, passport: PassportInstance): Router {
   const router = Router();
 
-  router.get('/register', function showRegistration(req, res) {
+  router.get('/register', async function showRegistration(req, res) {
     if (req.user) return res.redirect(303, '/');
-    const email = typeof req.query.email === 'string' ? req.query.email.slice(0, 254) : '';
-    res.render('auth/register', { title: 'Create an account', next: safeNextPath(req.query.next), values: { email } });
+    const next = safeNextPath(req.query.next);
+    // Coming from a school invitation: its address is the one that joins the school at once.
+    const invitationToken = INVITATION_PATH.exec(next)?.[1];
+    const invited = invitationToken ? await invitedEmail(context.db, invitationToken) : undefined;
+    const typed = typeof req.query.email === 'string' ? req.query.email.slice(0, 254) : '';
+    res.render('auth/register', {
+      title: 'Create an account',
+      next,
+      values: { email: typed || invited || '' },
+      invited: Boolean(invited) && !typed,
+    });
   });
 
   router.post('/register', async function register(req, res) {

@@ -25,6 +25,7 @@ import {
 import { addEvidence, deleteEvidence, findEvidence } from '../../server/services/applications/evidence.js';
 import { nominationsForApplication } from '../../server/services/nominations/groups.js';
 import { publishedOutcomes } from '../../server/services/honorees/honorees.js';
+import { applicationsOpen } from '../../server/services/programs/phase.js';
 import { formatBytes } from '../../server/storage/evidence-files.js';
 import { sendStoredFile } from '../downloads.js';
 import { idParam } from '../params.js';
@@ -35,6 +36,7 @@ import {
   updateSchoolProfile,
 } from '../../server/services/schools/schools.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
+import { eligibilityAnswersOf, eligibilityChoices, nextChosenCriterion, profileFactsOf } from './application-views.js';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
 
@@ -115,14 +117,15 @@ export function applicationRoutes(context: AppContext): Router {
   router.get('/applications/:id', loadAccess, async function showApplication(_req, res) {
     const a = access(res);
     const view = await loadApplication(db, a);
+    const outcomes = await publishedOutcomes(db, [a.application.id]);
     await renderSection(res, 'applications/overview', {
       missing: missingItems(view),
-      canWithdraw:
-        a.role === 'contact' && a.application.status === 'submitted' && clock() <= a.cycle.applicationsCloseAt,
+      outcome: outcomes.get(a.application.id),
+      canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && applicationsOpen(a.cycle, clock()),
       canReopen:
         a.role === 'contact' &&
         ['submitted', 'withdrawn'].includes(a.application.status) &&
-        clock() <= a.cycle.applicationsCloseAt,
+        applicationsOpen(a.cycle, clock()),
       levelLabel: SCHOOL_LEVEL_LABELS[view.school.level],
       // Nominations are private to the program: admins see them here, reviewers beside their review.
       nominations: a.role === 'admin' ? await nominationsForApplication(db, a.application.id) : undefined,
@@ -135,13 +138,7 @@ export function applicationRoutes(context: AppContext): Router {
     return view.questions.map((q) => {
       const field = `q_${q.key}`;
       const value = typeof values[q.key] === 'string' ? (values[q.key] as string) : '';
-      const choices =
-        q.kind === 'yes_no'
-          ? [
-              ['yes', 'Yes'],
-              ['no', 'No'],
-            ]
-          : q.options.map((o) => [o, o]);
+      const choices = eligibilityChoices(q);
       return {
         key: q.key,
         field,
@@ -250,6 +247,7 @@ export function applicationRoutes(context: AppContext): Router {
       lockedReason: a.role === 'contact' ? lockedReason : undefined,
       base: `/applications/${view.application.id}`,
       criterion,
+      nextCriterion: nextChosenCriterion(view, criterion.id),
       answer: extra.answer ?? criterion.answer,
       errors: extra.errors,
       refusals: extra.refusals,
@@ -299,11 +297,18 @@ export function applicationRoutes(context: AppContext): Router {
         if (refusals.length > 0) errors.files = refusals.join(' ');
         return renderCriterion(req, res, { errors, answer, refusals }, 422);
       }
-      res.flash(
-        'success',
-        added.length > 0 ? `Saved, with ${added.length} new file${added.length === 1 ? '' : 's'}.` : 'Answer saved.',
-      );
-      res.redirect(303, `/applications/${a.application.id}/criteria/${criterionId}`);
+      const withFiles = added.length > 0 ? `, with ${added.length} new file${added.length === 1 ? '' : 's'}` : '';
+      const base = `/applications/${a.application.id}`;
+      if (fields.after !== 'next') {
+        res.flash('success', withFiles ? `Saved${withFiles}.` : 'Answer saved.');
+        return res.redirect(303, `${base}/criteria/${criterionId}`);
+      }
+      // The next page is another criterion's: the message names the one just saved.
+      const view = await loadApplication(db, a);
+      const saved = view.criteria.find((c) => c.id === criterionId);
+      const next = nextChosenCriterion(view, criterionId);
+      res.flash('success', `Criterion ${saved?.number ?? ''} is saved${withFiles}.`);
+      res.redirect(303, next ? `${base}/criteria/${next.id}` : `${base}/review`);
     },
   );
 
@@ -324,9 +329,25 @@ export function applicationRoutes(context: AppContext): Router {
     await sendStoredFile(res, { uploadDir: context.config.uploadDir, file, downloadName: file.originalName });
   });
 
-  router.get('/applications/:id/review', loadAccess, async function showReview(_req, res) {
+  /** The review page: the application whole, as the program will read it, and what is missing. */
+  async function renderReview(res: Response, extra: { formError?: string } = {}, status = 200) {
     const view = await loadApplication(db, access(res));
-    await renderSection(res, 'applications/review', { missing: missingItems(view) });
+    return renderSection(
+      res,
+      'applications/review',
+      {
+        missing: missingItems(view),
+        profileFacts: profileFactsOf(view),
+        eligibility: eligibilityAnswersOf(view),
+        chosenCriteria: view.criteria.filter((c) => c.chosen),
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  router.get('/applications/:id/review', loadAccess, async function showReview(_req, res) {
+    await renderReview(res);
   });
 
   router.post('/applications/:id/submit', loadAccess, async function submit(_req, res) {
@@ -334,15 +355,7 @@ export function applicationRoutes(context: AppContext): Router {
     try {
       await submitApplication(context, { access: a });
     } catch (error) {
-      return showAgainIfInvalid(error, async (invalid) => {
-        const view = await loadApplication(db, a);
-        return renderSection(
-          res,
-          'applications/review',
-          { missing: missingItems(view), formError: invalid.message },
-          422,
-        );
-      });
+      return showAgainIfInvalid(error, (invalid) => renderReview(res, { formError: invalid.message }, 422));
     }
     res.flash('success', 'Your application is submitted. We e-mailed a confirmation to every contact of the school.');
     res.redirect(303, `/applications/${a.application.id}`);

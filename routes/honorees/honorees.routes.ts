@@ -106,7 +106,8 @@ export function honoreeRoutes(context: AppContext): Router {
     if (!/^\d{4}$/.test(year) || !/^[a-z0-9-]{1,100}$/.test(slug))
       throw new NotFound('We could not find that honoree.');
     const honoree = await findHonoree(db, { year: Number(year), slug });
-    const title = `${honoree.schoolName}, ${honoree.levelLabel} honoree ${honoree.year}`;
+    // The cycle's name is how the program names its year ("… 2025–2026"): the page says it that way only.
+    const title = `${honoree.schoolName}, ${honoree.levelLabel} honoree of ${honoree.cycleName}`;
     const description = summarize(
       honoree.citation ||
         `${honoree.schoolName} in ${honoree.city}, ${honoree.state}: ${honoree.levelLabel} honoree of ${honoree.cycleName}.`,

@@ -2,17 +2,34 @@
 import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { databaseAnswers } from '../../server/db/client.js';
+import { findOpenCycles } from '../../server/services/applications/applications.js';
 import { programOverview } from '../../server/services/programs/overview.js';
+import { nominationsOpen } from '../../server/services/programs/phase.js';
 
 export function publicRoutes(context: AppContext): Router {
   const router = Router();
 
   router.get('/', async function showHome(_req, res) {
+    const now = context.clock();
     const overview = await programOverview(context.db, context.clock);
+    const openCycles = await findOpenCycles(context.db, now);
+    const cycle = overview?.cycle;
+    const phase = cycle?.phase;
+    // The header's "Apply" link: any program's cycle open counts, as "My applications" offers them all.
+    // Only this page sets it for now; the layout needs an app-wide local to show it everywhere.
+    res.locals.applyOpen = openCycles.length > 0;
     res.render('public/home', {
       title: overview?.program.name ?? 'Laurel',
       overview,
-      isOpen: overview?.cycle?.phase === 'open',
+      isDraft: phase === 'draft',
+      isOpen: phase === 'open',
+      isClosed: phase === 'closed' || phase === 'in_review' || phase === 'deciding',
+      isPublished: phase === 'published',
+      // Past the announced date but not published yet: no date that has gone by is promised.
+      announcementPassed: cycle ? now >= cycle.announcementAt : false,
+      canNominate: cycle ? nominationsOpen(cycle, now) : false,
+      // Nominations stop when applications do, an early close included.
+      nominationsEnd: cycle && cycle.closesAt < cycle.nominationsCloseAt ? cycle.closesAt : cycle?.nominationsCloseAt,
     });
   });
 

@@ -22,6 +22,7 @@ import {
   type ReviewRound,
 } from '../../models/schema.js';
 import { conflictReason } from './review/conflicts.js';
+import { applicationsClosedReason } from './programs/phase.js';
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
 
@@ -67,9 +68,7 @@ export function cannotEditApplication(access: ApplicationAccess, now: Date): str
       ? 'This application was withdrawn. Reopen it to make changes.'
       : 'This application has been submitted and can no longer be changed.';
   }
-  if (now > access.cycle.applicationsCloseAt) return 'The deadline for applications has passed.';
-  if (now < access.cycle.opensAt) return 'Applications for this cycle are not open yet.';
-  return undefined;
+  return applicationsClosedReason(access.cycle, now);
 }
 
 export interface ReviewerAccess {

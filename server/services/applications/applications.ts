@@ -1,6 +1,6 @@
 // A school's application: starting it, reading it whole, what is still missing, submitting,
 // withdrawing. Answers and evidence have their own modules.
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import {
   applicationAnswers,
   applications,
@@ -23,6 +23,7 @@ import { evaluateEligibility } from '../programs/eligibility.js';
 import { attachNominations, notifyNominatorsOfApplication } from '../nominations/links.js';
 import { isActiveContact } from '../schools/schools.js';
 import type { ServiceContext } from '../../context.js';
+import { applicationsClosedReason, openForApplicationsCondition } from '../programs/phase.js';
 
 export async function findOpenCycles(db: Database, now: Date) {
   return db
@@ -34,9 +35,7 @@ export async function findOpenCycles(db: Database, now: Date) {
     })
     .from(cycles)
     .innerJoin(programs, eq(programs.id, cycles.programId))
-    .where(
-      sql`${cycles.opensAt} <= ${now.toISOString()}::timestamptz and ${cycles.applicationsCloseAt} >= ${now.toISOString()}::timestamptz`,
-    )
+    .where(openForApplicationsCondition(now))
     .orderBy(asc(cycles.applicationsCloseAt));
 }
 
@@ -56,8 +55,8 @@ export async function startApplication(
     .from(applications)
     .where(and(eq(applications.cycleId, cycleId), eq(applications.schoolId, schoolId)));
   if (existing) return existing.id;
-  if (now < cycle.opensAt) throw new Invalid({ cycle: 'Applications for this cycle are not open yet.' });
-  if (now > cycle.applicationsCloseAt) throw new Invalid({ cycle: 'The deadline for applications has passed.' });
+  const closed = applicationsClosedReason(cycle, now);
+  if (closed) throw new Invalid({ cycle: closed });
   const created = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(applications)
@@ -285,8 +284,8 @@ export async function withdrawApplication(
 ): Promise<void> {
   const now = clock();
   if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can withdraw its application.');
-  if (now > access.cycle.applicationsCloseAt)
-    throw new Forbidden('The deadline has passed: the application can no longer be withdrawn.');
+  const closed = applicationsClosedReason(access.cycle, now);
+  if (closed) throw new Forbidden(`${closed} The application can no longer be withdrawn.`);
   const updated = await db
     .update(applications)
     .set({ status: 'withdrawn', withdrawnAt: now, updatedAt: now })
@@ -302,8 +301,8 @@ export async function reopenApplication(
 ): Promise<void> {
   const now = clock();
   if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can reopen its application.');
-  if (now > access.cycle.applicationsCloseAt)
-    throw new Forbidden('The deadline has passed: the application can no longer be changed.');
+  const closed = applicationsClosedReason(access.cycle, now);
+  if (closed) throw new Forbidden(`${closed} The application can no longer be changed.`);
   const updated = await db
     .update(applications)
     .set({ status: 'draft', submittedAt: null, withdrawnAt: null, screeningFlags: [], updatedAt: now })

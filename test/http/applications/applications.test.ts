@@ -271,8 +271,8 @@ describe('a school applies', () => {
       `Application received: Lincoln High School, ${(await h.db.query.cycles.findFirst())!.name}`,
     );
     expect(mail.text).to.contain(`Application number: ${applicationId}`);
-    expect(mail.text).to.contain('1. Broadening and enriching learning opportunities — 480 words, 4 file(s)');
-    expect(mail.text).to.contain('2. A healthy school culture — 200 words, 0 file(s)');
+    expect(mail.text).to.contain('1. Broadening and enriching learning opportunities — 480 words, 4 files');
+    expect(mail.text).to.contain('2. A healthy school culture — 200 words, 0 files');
 
     const [row] = await h.db.select().from(applications).where(eq(applications.id, applicationId));
     expect(row?.status).to.equal('submitted');
@@ -311,7 +311,9 @@ describe('a school applies', () => {
       expect(page.text).not.to.contain('Withdraw the application');
       const tooLate = await submitForm(agent(), '/my/applications', `/applications/${applicationId}/withdraw`, {});
       expect(tooLate.status).to.equal(403);
-      expect(tooLate.text).to.contain('The deadline has passed');
+      expect(tooLate.text).to.contain(
+        'The deadline for applications has passed. The application can no longer be withdrawn.',
+      );
     } finally {
       h.clock.set(new Date('2026-11-22T12:00:00Z'));
     }

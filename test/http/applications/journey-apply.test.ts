@@ -312,9 +312,9 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     expect(mail.subject).to.equal(`Application received: Lincoln High School, ${CYCLE}`);
     expect(mail.text).to.contain(`Hello ${PRINCIPAL.name}`);
     expect(mail.text).to.contain(`Application number: ${applicationId}`);
-    expect(mail.text).to.contain(`1. ${CRITERIA[0].title} — 120 words, 1 file(s)`);
-    expect(mail.text).to.contain(`2. ${CRITERIA[1].title} — 80 words, 0 file(s)`);
-    expect(mail.text).to.contain(`4. ${CRITERIA[3].title} — 60 words, 1 file(s)`);
+    expect(mail.text).to.contain(`1. ${CRITERIA[0].title} — 120 words, 1 file`);
+    expect(mail.text).to.contain(`2. ${CRITERIA[1].title} — 80 words, 0 files`);
+    expect(mail.text).to.contain(`4. ${CRITERIA[3].title} — 60 words, 1 file`);
     expect(mail.text).not.to.contain(CRITERIA[2].title);
     expect(linkIn(mail.text, '/applications/')).to.equal(`/applications/${applicationId}`);
 

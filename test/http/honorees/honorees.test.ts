@@ -188,7 +188,16 @@ describe('the public honorees: list, pages, criteria and open data', () => {
   it('shows one honoree with its citation, profile, highlights, school facts and share tags', async () => {
     const page = await h.agent().get('/honorees/2025/lincoln-high-school');
     expect(page.status).to.equal(200);
-    expect(page.text).to.contain('<title>Lincoln High School, Gold honoree 2025 · Laurel</title>');
+    // The year is said one way, by the cycle's name: in the title, the heading, the share tags.
+    const named = 'Lincoln High School, Gold honoree of Schools of Opportunity 2025–2026';
+    expect(page.text).to.contain(`<title>${named} · Laurel</title>`);
+    expect(meta(page.text, 'og:title')).to.equal(named);
+    expect(page.text).to.contain(
+      '<span class="badge badge-gold">Gold</span> honoree of Schools of Opportunity 2025–2026</p>',
+    );
+    expect(page.text).to.contain('<a href="/honorees?year=2025">← Honorees of Schools of Opportunity 2025–2026</a>');
+    const textContent = page.text.replace(/<[^>]+>/g, ' ');
+    expect(textContent.match(/\b2025\b(?!–2026)/g), 'no bare year beside the cycle name').to.equal(null);
     expect(meta(page.text, 'description')).to.equal('For opening every advanced course to every student.');
     expect(meta(page.text, 'og:type')).to.equal('article');
     expect(meta(page.text, 'og:url')).to.equal(`${TEST_BASE_URL}/honorees/2025/lincoln-high-school`);
