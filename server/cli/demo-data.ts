@@ -145,7 +145,7 @@ export const DEMO_ELIGIBILITY_RULES = [
   },
 ];
 
-/** Dates around "now" so the demo cycle is always open when someone tries the portal. */
+/** Dates around "now" so the demo's open cycle (next year's) takes applications when someone tries the portal. */
 export function demoCycleDates(now: Date) {
   const day = 24 * 60 * 60 * 1000;
   const at = (days: number) => new Date(now.getTime() + days * day);
@@ -156,4 +156,57 @@ export function demoCycleDates(now: Date) {
     reviewsDueAt: at(105),
     announcementAt: at(150),
   };
+}
+
+/**
+ * This year's cycle: applications closed six days ago; its round 1 is due in ten days. `closedAt`
+ * stays empty: the deadline passed, nobody closed the cycle early.
+ */
+export function demoReviewCycleDates(now: Date) {
+  const day = 24 * 60 * 60 * 1000;
+  const at = (days: number) => new Date(now.getTime() + days * day);
+  return {
+    opensAt: at(-120),
+    nominationsCloseAt: at(-50),
+    applicationsCloseAt: at(-6),
+    reviewsDueAt: at(30),
+    announcementAt: at(75),
+  };
+}
+
+/** Last year's cycle, published seven months ago; publishing closed it, as it does. */
+export function demoPublishedCycleDates(now: Date) {
+  const day = 24 * 60 * 60 * 1000;
+  const at = (days: number) => new Date(now.getTime() + days * day);
+  return {
+    opensAt: at(-395),
+    nominationsCloseAt: at(-335),
+    applicationsCloseAt: at(-305),
+    reviewsDueAt: at(-260),
+    announcementAt: at(-215),
+    publishedAt: at(-215),
+    closedAt: at(-215),
+  };
+}
+
+/** A school of the demo with its profile and its answers. */
+export interface DemoSchool {
+  name: string;
+  district: string;
+  city: string;
+  state: string;
+  enrollment: number;
+  frlPercent: number;
+  iepPercent: number;
+  /** Answers by criterion position: 1 and 2, then the optional ones the school chose. */
+  answers: Record<number, string>;
+}
+
+/** A school that applies through the portal, with the person who acts for it. */
+export interface DemoApplicant extends DemoSchool {
+  contact: { name: string; email: string };
+  /** The district's share of students with IEPs, as the school answered the eligibility question. */
+  districtIepPercent: number;
+  schoolType?: 'public' | 'charter';
+  zeroTolerance?: boolean;
 }
