@@ -9,6 +9,8 @@ import {
   cycleReviewers,
   reviewerProfiles,
   reviewRounds,
+  roundApplications,
+  schools,
 } from '../../models/schema.js';
 import { createUser, createOpenCycle } from '../helpers/factories.js';
 import { fixture } from '../helpers/applicant.js';
@@ -326,6 +328,19 @@ describe('the journey in a real browser', function () {
   });
 
   it('lets the admin decide Gold from the ranking and publish; the public page shows the school', async () => {
+    // A second school, screened eligible after the reviewers finished: in round 1 without reviews.
+    const db = live.harness.db;
+    const [late] = await db
+      .insert(schools)
+      .values({ name: 'Roosevelt High School', city: 'Salem', state: 'OR', level: 'high', matchKey: 'roosevelt high' })
+      .returning();
+    const [lateApp] = await db
+      .insert(applications)
+      .values({ cycleId, schoolId: late!.id, status: 'eligible', submittedAt: live.harness.clock() })
+      .returning();
+    const [round1] = await db.select().from(reviewRounds);
+    await db.insert(roundApplications).values({ roundId: round1!.id, applicationId: lateApp!.id });
+
     const { context, page } = await newPage();
     await signInAs(page, 'admin@program.example.org');
     await page.goto('/admin');
@@ -340,6 +355,14 @@ describe('the journey in a real browser', function () {
     expect(await page.getByText('Decision saved: Gold.').isVisible()).to.equal(true);
     await page.goto(`/admin/cycles/${cycleId}/decisions`);
     await check(page, '30-decisions');
+    // The rest in one confirmed step; Roosevelt has none of the 2 reviews asked for, so a reason is due.
+    await page.getByLabel('Why decide without all the reviews').fill('Screened after the panel finished.');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: 'Mark 1 application not selected' }).click(),
+    ]);
+    expect(await page.getByText('1 application is now not selected.').isVisible()).to.equal(true);
+    await check(page, '30a-decisions-all-decided');
     await page.setViewportSize({ width: 375, height: 800 });
     // On a phone the decisions stack: nothing scrolls sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
