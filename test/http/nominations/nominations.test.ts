@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
-import { criteria, evidenceFiles, nominations, schoolInvitations } from '../../../models/schema.js';
+import { criteria, cycles, evidenceFiles, nominations, schoolInvitations } from '../../../models/schema.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { STRONG_PASSWORD, createUser, createOpenCycle } from '../../helpers/factories.js';
-import { csrfTokenFrom, linkIn, submitForm, followConfirmLink } from '../../helpers/forms.js';
+import { csrfTokenFrom, linkIn, readable, submitForm, followConfirmLink } from '../../helpers/forms.js';
 import { completeAndSubmit } from '../../helpers/applicant.js';
 import { confirm, confirmLinkFor, nominate, NOMINATION } from '../../helpers/nominator.js';
 
@@ -220,6 +220,21 @@ describe('nominations', () => {
       nominatorEmail: 'eager@example.com',
     });
     expect(limited.text).to.contain('You have sent 5 nominations from this e-mail address today.');
+  });
+
+  it('tells nominators, before they write, who reads their name and words', async () => {
+    const page = readable((await h.agent().get('/nominate')).text);
+    expect(page).to.contain(
+      'The program’s staff and its reviewers read your name, how you know the school, what you write and the files you send; only the staff see your e-mail address. The school does not see your nomination.',
+    );
+    await h.db.update(cycles).set({ blindReview: true }).where(eq(cycles.id, cycleId));
+    try {
+      expect(readable((await h.agent().get('/nominate')).text)).to.contain(
+        'Reviewers read what you write, the files you send and how you know the school, without your name.',
+      );
+    } finally {
+      await h.db.update(cycles).set({ blindReview: false }).where(eq(cycles.id, cycleId));
+    }
   });
 
   it('shows nothing of nominations to the public or to other nominators', async () => {
