@@ -21,6 +21,8 @@ import { requestLogOptions } from './logging.js';
 import { createViewEngine } from './views.js';
 import { mountRoutes } from '../routes/index.js';
 import { publicDir } from './paths.js';
+import { siteTimeZone } from './services/programs/time-zone.js';
+import { DEFAULT_TIME_ZONE } from './time.js';
 
 /** The app's collaborators, as server/index.ts and the tests hand them over. */
 export interface AppOptions {
@@ -104,7 +106,10 @@ export function createApp(options: AppOptions): express.Express {
   const csrf = createCsrf({ secret: config.sessionSecret, secureCookies });
   app.use(csrf.exposeToken);
   app.use(csrf.protect);
-  app.use((req, res, next) => {
+  app.use(async (req, res, next) => {
+    // Dates on every page are written in the program's zone (see server/time.ts). Without the
+    // database the page fails on its own terms (and /healthz says so); the zone falls back to UTC.
+    res.locals.timeZone = await siteTimeZone(context.db).catch(() => DEFAULT_TIME_ZONE);
     res.locals.user = req.user;
     res.locals.isAdmin = req.user?.roles.includes('admin') ?? false;
     res.locals.isReviewer = req.user?.roles.includes('reviewer') ?? false;

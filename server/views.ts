@@ -5,9 +5,11 @@ import { engine } from 'express-handlebars';
 import Handlebars from 'handlebars';
 import { viewsDir } from './paths.js';
 import { counted } from './text.js';
+import { DEFAULT_TIME_ZONE, formatDay, formatMoment, formatShortMoment } from './time.js';
 
-const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
-const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+/** The zone a page writes dates in: the one the request set (res.locals.timeZone), or UTC. */
+const zoneOf = (options: Handlebars.HelperOptions) =>
+  (options.data.root as { timeZone?: string }).timeZone ?? DEFAULT_TIME_ZONE;
 
 export const viewHelpers = {
   /** The hidden CSRF field every form carries. */
@@ -21,11 +23,17 @@ export const viewHelpers = {
   csrfToken(this: unknown, options: Handlebars.HelperOptions) {
     return (options.data.root as { csrfToken?: () => string }).csrfToken?.() ?? '';
   },
-  formatDate(value: unknown) {
-    return value instanceof Date ? dateFormat.format(value) : '';
+  /** {{formatDate d}}: "January 30, 2027", the day in the program's zone. */
+  formatDate(value: unknown, options: Handlebars.HelperOptions) {
+    return value instanceof Date ? formatDay(value, zoneOf(options)) : '';
   },
-  formatDateTime(value: unknown) {
-    return value instanceof Date ? `${dateTimeFormat.format(value)} UTC` : '';
+  /** {{formatDateTime d}}: "Jan 30, 2027, 11:59 PM MT", for tables and logs. */
+  formatDateTime(value: unknown, options: Handlebars.HelperOptions) {
+    return value instanceof Date ? formatShortMoment(value, zoneOf(options)) : '';
+  },
+  /** {{formatDeadline d}}: "Saturday, January 30, 2027, 11:59 PM MT", for deadlines. */
+  formatDeadline(value: unknown, options: Handlebars.HelperOptions) {
+    return value instanceof Date ? formatMoment(value, zoneOf(options)) : '';
   },
   isoDate(value: unknown) {
     return value instanceof Date ? value.toISOString() : '';
@@ -116,6 +124,7 @@ const FIELD_TYPES = new Set([
   'password',
   'date',
   'datetime-local',
+  'time',
   'search',
   'tel',
   'textarea',

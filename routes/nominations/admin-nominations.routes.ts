@@ -5,7 +5,7 @@ import type { AppContext } from '../../server/context.js';
 import { invitableCycles, inviteSchoolByHand } from '../../server/services/nominations/invitations.js';
 import { cycleChoices } from '../../server/services/programs/programs.js';
 import { csvFileName } from '../../server/services/shared/csv.js';
-import { formatDay } from '../../server/services/shared/form-input.js';
+import { formatDay } from '../../server/time.js';
 import {
   findNominationFile,
   listNominationGroups,
@@ -177,7 +177,7 @@ export function adminNominationRoutes(context: AppContext): Router {
         : ' automatically, after a confirmed nomination';
       res.flash(
         'info',
-        `${outcome.schoolName} was already invited${by} on ${formatDay(outcome.invitedAt)} (to ${outcome.email}). No new e-mail was sent: a school is invited once per cycle.`,
+        `${outcome.schoolName} was already invited${by} on ${formatDay(outcome.invitedAt, res.locals.timeZone as string)} (to ${outcome.email}). No new e-mail was sent: a school is invited once per cycle.`,
       );
     }
     res.redirect(

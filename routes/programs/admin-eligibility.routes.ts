@@ -56,7 +56,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
       question,
       isNew: !question,
       kinds: KINDS,
-      note: openedNote(context, cycle),
+      note: await openedNote(context, cycle),
       keyLocked: Boolean(question) && context.clock() >= cycle.opensAt,
       action: question
         ? `/admin/eligibility/questions/${question.id}/edit`
@@ -151,7 +151,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
       cycle,
       rule,
       isNew: !rule,
-      note: openedNote(context, cycle),
+      note: await openedNote(context, cycle),
       action: rule ? `/admin/eligibility/rules/${rule.id}/edit` : `/admin/cycles/${cycle.id}/eligibility/rules/new`,
       ...(await ruleFormChoices(context.db, cycle.id)),
     };

@@ -24,15 +24,17 @@ import {
 } from '../../server/services/programs/programs.js';
 import { closeApplications, draftsLeftBehind } from '../../server/services/programs/closing.js';
 import { idParam, pageParam } from '../params.js';
+import { DEFAULT_TIME_ZONE, timeZoneChoices } from '../../server/time.js';
 import { formBody, formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
 
-const PROGRAM_FIELDS = ['name', 'slug', 'description'] as const;
+const PROGRAM_FIELDS = ['name', 'slug', 'description', 'timeZone'] as const;
 const CYCLE_FIELDS: readonly CycleFieldName[] = [
   'year',
   'name',
   'opensAt',
   'nominationsCloseAt',
   'applicationsCloseAt',
+  'applicationsCloseTime',
   'reviewsDueAt',
   'announcementAt',
   'scoreMin',
@@ -53,7 +55,13 @@ export function adminProgramRoutes(context: AppContext): Router {
   });
 
   router.get('/programs/new', function showNewProgramForm(_req, res) {
-    res.render('admin/programs/form', { title: 'New program', isNew: true, action: '/admin/programs/new', values: {} });
+    res.render('admin/programs/form', {
+      title: 'New program',
+      isNew: true,
+      action: '/admin/programs/new',
+      timeZones: timeZoneChoices(),
+      values: { timeZone: DEFAULT_TIME_ZONE },
+    });
   });
 
   router.post('/programs/new', async function addProgram(req, res) {
@@ -67,6 +75,7 @@ export function adminProgramRoutes(context: AppContext): Router {
         title: 'New program',
         isNew: true,
         action: '/admin/programs/new',
+        timeZones: timeZoneChoices(),
         values: fields,
       });
     }
@@ -81,6 +90,7 @@ export function adminProgramRoutes(context: AppContext): Router {
     title: `Edit ${program.name}`,
     program,
     action: `/admin/programs/${program.id}/edit`,
+    timeZones: timeZoneChoices(),
   });
 
   router.get('/programs/:programId/edit', async function showProgramForm(req, res) {
@@ -146,7 +156,8 @@ export function adminProgramRoutes(context: AppContext): Router {
 
   router.get('/cycles/:cycleId/edit', async function showCycleForm(req, res) {
     const cycle = await findCycle(context.db, idParam(req.params.cycleId));
-    res.render('admin/cycles/form', { ...(await cycleFormLocals(cycle)), values: cycleFormValues(cycle) });
+    const locals = await cycleFormLocals(cycle);
+    res.render('admin/cycles/form', { ...locals, values: cycleFormValues(cycle, locals.program.timeZone) });
   });
 
   router.post('/cycles/:cycleId/edit', async function saveCycle(req, res) {
@@ -159,8 +170,8 @@ export function adminProgramRoutes(context: AppContext): Router {
     } catch (error) {
       await showAgainIfInvalid(error, async (invalid) => {
         // Locked settings show their stored value, whatever was posted.
-        const stored = cycleFormValues(cycle);
         const locals = await cycleFormLocals(cycle);
+        const stored = cycleFormValues(cycle, locals.program.timeZone);
         const values = { ...stored, ...fields, blindReview: fields.blindReview ?? '' };
         if (locals.lock.locked) {
           values.opensAt = stored.opensAt;

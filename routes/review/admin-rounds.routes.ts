@@ -23,7 +23,8 @@ import {
   type RoundMembers,
 } from '../../server/services/review/rounds.js';
 import { counted } from '../../server/text.js';
-import { dayString } from '../../server/services/shared/form-input.js';
+import { localDay } from '../../server/time.js';
+import { cycleTimeZone } from '../../server/services/programs/time-zone.js';
 import { idParam, pageParam } from '../params.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
 
@@ -67,17 +68,19 @@ export function adminRoundRoutes(context: AppContext): Router {
     const cycle = await findCycle(db, idParam(req.params.cycleId));
     const rounds = await listRounds(db, cycle.id);
     const isFirst = rounds.length === 0;
+    const zone = await cycleTimeZone(db, cycle.id);
     res.status(status).render('admin/reviews/rounds', {
       title: `Review rounds — ${cycle.name}`,
+      timeZone: zone,
       cycle,
       rounds,
       isFirst,
       nextNumber: rounds.length + 1,
       values: extra.form ?? {
-        ...roundFormValues(),
+        ...roundFormValues(zone),
         name: isFirst ? 'Round 1' : `Round ${rounds.length + 1}`,
         // Round 1 is due when the cycle said reviews are due; saving it keeps the two the same.
-        dueAt: isFirst && cycle.reviewsDueAt > context.clock() ? dayString(cycle.reviewsDueAt) : '',
+        dueAt: isFirst && cycle.reviewsDueAt > context.clock() ? localDay(cycle.reviewsDueAt, zone) : '',
       },
       errors: extra.errors,
       choices: isFirst ? undefined : await memberChoices(context, cycle.id, extra.form),
@@ -166,11 +169,13 @@ export function adminRoundRoutes(context: AppContext): Router {
     status = 200,
   ) {
     const { round, cycle } = await loadRound(req);
+    const zone = await cycleTimeZone(db, cycle.id);
     res.status(status).render('admin/reviews/edit', {
       title: `Edit ${round.name}`,
+      timeZone: zone,
       round,
       cycle,
-      values: extra.form ?? roundFormValues(round),
+      values: extra.form ?? roundFormValues(zone, round),
       errors: extra.errors,
       choices: round.number === 1 ? undefined : await memberChoices(context, cycle.id, extra.form, round.id),
     });

@@ -20,7 +20,9 @@ export function adminSiteRoutes(context: AppContext): Router {
       requested: optionalId(req.query.cycle),
       now: context.clock(),
     });
-    res.render('admin/index', { title: 'Administration', dashboard });
+    // The dashboard's dates are in its cycle's program zone.
+    const zone = dashboard.cycle ? { timeZone: dashboard.timeZone } : {};
+    res.render('admin/index', { title: 'Administration', dashboard, ...zone });
   });
 
   router.get('/outbox', async function showOutbox(req, res) {

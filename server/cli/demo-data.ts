@@ -4,6 +4,7 @@
 export const DEMO_PROGRAM = {
   slug: 'schools-of-opportunity',
   name: 'Schools of Opportunity',
+  timeZone: 'America/Denver',
   description:
     'Recognizing public high schools that close opportunity gaps: schools that give every student ' +
     'rich learning opportunities, a healthy culture, and the support to succeed.',

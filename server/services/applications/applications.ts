@@ -23,7 +23,9 @@ import { evaluateEligibility } from '../programs/eligibility.js';
 import { attachNominations, notifyNominatorsOfApplication } from '../nominations/links.js';
 import { isActiveContact } from '../schools/schools.js';
 import type { ServiceContext } from '../../context.js';
-import { applicationsClosedReason, openForApplicationsCondition } from '../programs/phase.js';
+import { applicationsCloseAt, applicationsClosedReason, openForApplicationsCondition } from '../programs/phase.js';
+import { cycleTimeZone } from '../programs/time-zone.js';
+import { formatMoment } from '../../time.js';
 
 export async function findOpenCycles(db: Database, now: Date) {
   return db
@@ -254,6 +256,7 @@ export async function submitApplication(
       .where(and(eq(schoolContacts.schoolId, locked.schoolId), eq(schoolContacts.status, 'active')));
     await notifyNominatorsOfApplication({ db: tx, clock, mail }, locked.id);
     const chosen = view.criteria.filter((c) => c.chosen);
+    const zone = await cycleTimeZone(tx, view.cycle.id);
     for (const contact of contacts) {
       await enqueueMail(tx, mail, {
         to: contact.email,
@@ -263,8 +266,8 @@ export async function submitApplication(
           schoolName: view.school.name,
           cycleName: view.cycle.name,
           applicationId: locked.id,
-          submittedAt: now.toUTCString(),
-          deadline: view.cycle.applicationsCloseAt.toUTCString(),
+          submittedAt: formatMoment(now, zone),
+          deadline: formatMoment(applicationsCloseAt(view.cycle), zone),
           criteria: chosen.map((c) => ({
             number: c.number,
             title: c.title,
@@ -311,12 +314,12 @@ export async function reopenApplication(
   if (updated.length === 0) throw new Forbidden('Only a submitted or withdrawn application can be reopened.');
 }
 
-export function nextStep(status: string, closesAt: Date, now: Date): string {
+export function nextStep(status: string, closesAt: Date, now: Date, zone: string): string {
   const open = now <= closesAt;
   switch (status) {
     case 'draft':
       return open
-        ? `Finish and submit before ${closesAt.toUTCString()}.`
+        ? `Finish and submit by ${formatMoment(closesAt, zone)}.`
         : 'The deadline passed before this application was submitted.';
     case 'submitted':
       return open
@@ -344,18 +347,22 @@ export async function applicationsOfUser(db: Database, userId: number, now: Date
       updatedAt: applications.updatedAt,
       schoolName: schools.name,
       cycleName: cycles.name,
-      closesAt: cycles.applicationsCloseAt,
+      applicationsCloseAt: cycles.applicationsCloseAt,
+      closedAt: cycles.closedAt,
+      zone: programs.timeZone,
     })
     .from(schoolContacts)
     .innerJoin(schools, eq(schools.id, schoolContacts.schoolId))
     .innerJoin(applications, eq(applications.schoolId, schools.id))
     .innerJoin(cycles, eq(cycles.id, applications.cycleId))
+    .innerJoin(programs, eq(programs.id, cycles.programId))
     .where(and(eq(schoolContacts.userId, userId), eq(schoolContacts.status, 'active')))
     .orderBy(desc(cycles.applicationsCloseAt), asc(schools.name))
     .limit(200);
   return rows.map((row) => ({
     ...row,
     statusLabel: APPLICATION_STATUS_LABELS[row.status] ?? row.status,
-    nextStep: nextStep(row.status, row.closesAt, now),
+    closesAt: applicationsCloseAt(row),
+    nextStep: nextStep(row.status, applicationsCloseAt(row), now, row.zone),
   }));
 }

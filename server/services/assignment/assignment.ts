@@ -16,7 +16,8 @@ import { matchScore, type ReviewerMatchProfile } from './match.js';
 import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './solver.js';
 import { recordAudit } from '../shared/audit.js';
 import { conflictPairs, conflictReason, type ConflictPair } from '../review/conflicts.js';
-import { formatDay } from '../shared/form-input.js';
+import { formatDay } from '../../time.js';
+import { cycleTimeZone } from '../programs/time-zone.js';
 import type { ServiceContext } from '../../context.js';
 
 export const ASSIGNMENT_PAGE_SIZE = 100;
@@ -362,6 +363,7 @@ export async function manualChoices(db: Database, roundId: number) {
 export async function notifyReviewers({ db, clock, mail }: ServiceContext, roundId: number): Promise<number> {
   return db.transaction(async (tx) => {
     const round = await lockRound(tx, roundId, clock());
+    const zone = await cycleTimeZone(tx, round.cycleId);
     const rows = rowsOf<{
       id: string | number;
       reviewer_id: string | number;
@@ -408,7 +410,7 @@ export async function notifyReviewers({ db, clock, mail }: ServiceContext, round
           items,
           newCount: items.filter((i) => i.isNew).length,
           total: items.length,
-          dueDate: formatDay(round.dueAt),
+          dueDate: formatDay(round.dueAt, zone),
           siteVisit: round.siteVisit,
           link: `${mail.baseUrl}/reviews`,
         },

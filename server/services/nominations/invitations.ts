@@ -7,6 +7,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import {
   applications,
   cycles,
+  programs,
   nominations,
   schoolContacts,
   schoolInvitations,
@@ -21,6 +22,8 @@ import type { ServiceContext } from '../../context.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
+import { formatMoment } from '../../time.js';
+import { applicationsCloseAt } from '../programs/phase.js';
 import { emailMatchesSchoolDomain, requestToJoinSchool } from '../schools/contacts.js';
 import { schoolMatchKey } from '../schools/match-key.js';
 import { checkText, text } from '../shared/form-input.js';
@@ -110,8 +113,14 @@ export async function inviteSchool(
   }
   if (!created) return false;
   const [cycle] = await db
-    .select({ name: cycles.name, closesAt: cycles.applicationsCloseAt })
+    .select({
+      name: cycles.name,
+      applicationsCloseAt: cycles.applicationsCloseAt,
+      closedAt: cycles.closedAt,
+      zone: programs.timeZone,
+    })
     .from(cycles)
+    .innerJoin(programs, eq(programs.id, cycles.programId))
     .where(eq(cycles.id, cycleId));
   await enqueueMail(db, mail, {
     to: email,
@@ -119,7 +128,7 @@ export async function inviteSchool(
     data: {
       schoolName,
       cycleName: cycle?.name ?? '',
-      deadline: cycle?.closesAt.toUTCString() ?? '',
+      deadline: cycle ? formatMoment(applicationsCloseAt(cycle), cycle.zone) : '',
       nominators: await confirmedCount(db, cycleId, matchKey),
       link: `${mail.baseUrl}/invitations/${token}`,
     },

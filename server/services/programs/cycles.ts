@@ -19,14 +19,11 @@ import {
   checkDecimal,
   checkInteger,
   checkText,
-  dayString,
-  formatDay,
   isUniqueViolation,
-  parseDay,
-  startOfDay,
   text,
   type Fields,
 } from '../shared/form-input.js';
+import { formatDay, formatMoment, localDay, localTime, startOfLocalDay, zonedTime } from '../../time.js';
 import {
   choiceCountProblem,
   countOptionalCriteria,
@@ -38,10 +35,6 @@ import {
 } from './programs.js';
 import type { ServiceContext } from '../../context.js';
 import { withPhases } from './phase.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Applications close at the end of the chosen day, UTC. */
-const END_OF_DAY_MS = DAY_MS - 1000;
 
 export const DATE_FIELDS = [
   { field: 'opensAt', label: 'Applications open' },
@@ -56,6 +49,7 @@ export type CycleFieldName =
   | 'year'
   | 'name'
   | DateField
+  | 'applicationsCloseTime'
   | 'scoreMin'
   | 'scoreMax'
   | 'blindReview'
@@ -65,16 +59,17 @@ export type CycleFieldName =
   | 'maxFilesPerCriterion';
 
 /** A stored cycle as the strings its edit form shows. */
-export function cycleFormValues(cycle: Cycle): Record<CycleFieldName, string> {
+export function cycleFormValues(cycle: Cycle, zone: string): Record<CycleFieldName, string> {
   const mb = (bytes: number) => String(Math.round((bytes / MB) * 100) / 100);
   return {
     year: String(cycle.year),
     name: cycle.name,
-    opensAt: dayString(cycle.opensAt),
-    nominationsCloseAt: dayString(cycle.nominationsCloseAt),
-    applicationsCloseAt: dayString(cycle.applicationsCloseAt),
-    reviewsDueAt: dayString(cycle.reviewsDueAt),
-    announcementAt: dayString(cycle.announcementAt),
+    opensAt: localDay(cycle.opensAt, zone),
+    nominationsCloseAt: localDay(cycle.nominationsCloseAt, zone),
+    applicationsCloseAt: localDay(cycle.applicationsCloseAt, zone),
+    applicationsCloseTime: localTime(cycle.applicationsCloseAt, zone),
+    reviewsDueAt: localDay(cycle.reviewsDueAt, zone),
+    announcementAt: localDay(cycle.announcementAt, zone),
     scoreMin: String(cycle.scoreMin),
     scoreMax: String(cycle.scoreMax),
     blindReview: cycle.blindReview ? 'on' : '',
@@ -94,6 +89,7 @@ export function newCycleFormValues(now: Date): Record<CycleFieldName, string> {
     opensAt: `${year}-01-15`,
     nominationsCloseAt: `${year}-02-15`,
     applicationsCloseAt: `${year}-03-15`,
+    applicationsCloseTime: '23:59',
     reviewsDueAt: `${year}-05-01`,
     announcementAt: `${year}-06-01`,
     scoreMin: '1',
@@ -122,6 +118,12 @@ function validateCycle(
   let name = checkText(errors, 'name', input.name, { max: 160, singleLine: true });
   if (!name && year !== undefined && !errors.name) name = `${ctx.program.name} ${year}–${year + 1}`;
 
+  const zone = ctx.program.timeZone;
+  // The deadline is exact to the minute, in the program's zone: the whole minute shown counts.
+  const closeTime = text(input.applicationsCloseTime) || '23:59';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(closeTime)) {
+    errors.applicationsCloseTime = 'Enter the time applications close, like 23:59 or 17:00.';
+  }
   const dates: Partial<Record<DateField, Date>> = {};
   for (const { field, label } of DATE_FIELDS) {
     if (field === 'opensAt' && existing && lock.locked) {
@@ -129,14 +131,22 @@ function validateCycle(
       continue;
     }
     const raw = text(input[field]);
-    const day = raw === '' ? undefined : parseDay(raw);
+    const year = Number(raw.slice(0, 4));
+    const day = raw === '' ? undefined : zonedTime(raw, '00:00', zone);
     if (raw === '') errors[field] = `Enter a date for “${label}”.`;
-    else if (!day || day.getUTCFullYear() < 2000 || day.getUTCFullYear() > 2200) {
+    else if (!day || year < 2000 || year > 2200) {
       errors[field] = `Enter a real date for “${label}”, like 2027-03-15.`;
-    } else if (existing && dayString(existing[field]) === raw) {
+    } else if (
+      existing &&
+      localDay(existing[field], zone) === raw &&
+      (field !== 'applicationsCloseAt' || localTime(existing[field], zone) === closeTime)
+    ) {
       // An unchanged day keeps its stored instant (seeded cycles may use other times of day).
       dates[field] = existing[field];
-    } else dates[field] = field === 'applicationsCloseAt' ? new Date(day.getTime() + END_OF_DAY_MS) : day;
+    } else if (field === 'applicationsCloseAt') {
+      if (!errors.applicationsCloseTime) dates[field] = zonedTime(raw, `${closeTime}:59`, zone);
+    } else if (field === 'nominationsCloseAt') dates[field] = zonedTime(raw, '23:59:59', zone);
+    else dates[field] = day;
   }
   let previous: { date: Date; label: string } | undefined;
   for (const { field, label } of DATE_FIELDS) {
@@ -145,22 +155,23 @@ function validateCycle(
     if (previous && date < previous.date && !errors[field]) {
       errors[field] =
         field === 'reviewsDueAt' && previous.label === 'Applications close'
-          ? `Reviews are due after applications close at the end of ${formatDay(previous.date)}: choose a later day.`
-          : `“${label}” cannot come before “${previous.label}” (${formatDay(previous.date)}).`;
+          ? `Reviews are due after applications close (${formatMoment(previous.date, zone)}): choose a later day.`
+          : `“${label}” cannot come before “${previous.label}” (${formatDay(previous.date, zone)}).`;
     }
     previous = { date, label };
   }
-  if (!existing && dates.opensAt && dates.opensAt < startOfDay(now)) {
-    errors.opensAt = `The opening date has passed. A cycle opens with its criteria in place, so choose today (${formatDay(now)}) or later.`;
+  const today = startOfLocalDay(now, zone);
+  if (!existing && dates.opensAt && dates.opensAt < today) {
+    errors.opensAt = `The opening date has passed. A cycle opens with its criteria in place, so choose today (${formatDay(now, zone)}) or later.`;
   }
   if (
     existing &&
     !lock.locked &&
     dates.opensAt &&
-    dates.opensAt < startOfDay(now) &&
+    dates.opensAt < today &&
     dates.opensAt.getTime() !== existing.opensAt.getTime()
   ) {
-    errors.opensAt = `Moving the opening date into the past would open the cycle at once. Choose today (${formatDay(now)}) or later.`;
+    errors.opensAt = `Moving the opening date into the past would open the cycle at once. Choose today (${formatDay(now, zone)}) or later.`;
   }
   if (
     existing &&
@@ -306,7 +317,8 @@ export async function updateCycle(
   const lock = await structureLock(context, existing);
   const optionalCount = await countOptionalCriteria(context.db, existing.id);
   // Once review round 1 exists, its due date is the cycle's: it is changed on the round.
-  if (await firstRoundId(context.db, existing.id)) input = { ...input, reviewsDueAt: dayString(existing.reviewsDueAt) };
+  if (await firstRoundId(context.db, existing.id))
+    input = { ...input, reviewsDueAt: localDay(existing.reviewsDueAt, program.timeZone) };
   const values = validateCycle(input, { program, existing, lock, optionalCount, now: context.clock() });
   await assertYearFree(context.db, program.id, values.year, existing.id);
   try {

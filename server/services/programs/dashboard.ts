@@ -21,7 +21,8 @@ import {
 import { rowsOf, type Database } from '../../db/client.js';
 import { decisionCounts, reviewCoverage } from '../decisions/decisions.js';
 import { firstRoundBacklog } from '../review/rounds.js';
-import { formatDay } from '../shared/form-input.js';
+import { formatDay, formatMoment } from '../../time.js';
+import { cycleTimeZone } from './time-zone.js';
 import { counted } from '../../text.js';
 import { applicationsCloseAt, withPhases, type CyclePhase } from './phase.js';
 
@@ -373,13 +374,13 @@ function warningsOf(cycleId: number, c: Counts): Warning[] {
   return all.filter((w) => w.n > 0).map(({ n: _n, ...warning }) => warning);
 }
 
-function nextStepOf(cycle: PhasedCycle, c: Counts): NextStep {
+function nextStepOf(cycle: PhasedCycle, c: Counts, zone: string): NextStep {
   const to = adminPaths(cycle.id);
   const applications = (n: number) => counted(n, 'application', 'applications');
   switch (cycle.phase) {
     case 'draft':
       return {
-        text: `Applications open on ${formatDay(cycle.opensAt)}. Before then, check the criteria and the eligibility questions and rules.`,
+        text: `Applications open on ${formatDay(cycle.opensAt, zone)}. Before then, check the criteria and the eligibility questions and rules.`,
         links: [
           { href: to.cycle, text: 'Criteria and settings' },
           { href: `${to.cycle}/eligibility`, text: 'Eligibility questions and rules' },
@@ -387,7 +388,7 @@ function nextStepOf(cycle: PhasedCycle, c: Counts): NextStep {
       };
     case 'open':
       return {
-        text: `Applications close on ${formatDay(applicationsCloseAt(cycle))}; ${applications(c.apps.submittedEver)} submitted so far.`,
+        text: `Applications close on ${formatMoment(applicationsCloseAt(cycle), zone)}; ${applications(c.apps.submittedEver)} submitted so far.`,
         links: [{ href: to.cycle, text: 'Dates and settings' }],
         closeForm: {
           action: `${to.cycle}/close`,
@@ -416,7 +417,7 @@ function nextStepOf(cycle: PhasedCycle, c: Counts): NextStep {
         text:
           outstanding > 0
             ? `${counted(outstanding, 'review', 'reviews')} outstanding, ${c.reviews.late} late.` +
-              (round ? ` ${round.name} is due on ${formatDay(round.dueAt)}.` : '')
+              (round ? ` ${round.name} is due on ${formatDay(round.dueAt, zone)}.` : '')
             : 'Every assigned review is in: read the ranking and decide.',
         links: round
           ? [
@@ -442,7 +443,7 @@ function nextStepOf(cycle: PhasedCycle, c: Counts): NextStep {
     }
     case 'published':
       return {
-        text: `The honorees are public${cycle.publishedAt ? ` since ${formatDay(cycle.publishedAt)}` : ''}.`,
+        text: `The honorees are public${cycle.publishedAt ? ` since ${formatDay(cycle.publishedAt, zone)}` : ''}.`,
         links: [{ href: `/honorees?year=${cycle.year}`, text: `The honorees of ${cycle.year}` }],
       };
   }
@@ -463,13 +464,15 @@ export async function cycleDashboard(db: Database, { requested, now }: { request
   const canSwitch = options.length > 1;
   if (!cycle) return { options, canSwitch, cycle: undefined };
   const counts = await countsOf(db, cycle.id, now);
+  const zone = await cycleTimeZone(db, cycle.id);
   const stages = stagesOf(cycle.id, counts);
   const { late, reviews } = counts;
   return {
     options,
     canSwitch,
     cycle,
-    nextStep: nextStepOf(cycle, counts),
+    nextStep: nextStepOf(cycle, counts, zone),
+    timeZone: zone,
     stages,
     chart: funnelChart(stages),
     warnings: warningsOf(cycle.id, counts),

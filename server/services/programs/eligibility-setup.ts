@@ -18,7 +18,9 @@ import {
 } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
-import { checkText, formatDay, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
+import { checkText, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
+import { formatDay } from '../../time.js';
+import { cycleTimeZone } from './time-zone.js';
 import { findCycle } from './programs.js';
 import { checkRuleShape, describeRule, joinValues, splitValues, subjectsFor, type Subject } from './rule-shape.js';
 import type { ServiceContext } from '../../context.js';
@@ -48,10 +50,14 @@ async function listRules(db: Database, cycleId: number): Promise<EligibilityRule
 }
 
 /** Said on every eligibility page once the cycle is open. */
-export function openedNote(context: Pick<ServiceContext, 'db' | 'clock'>, cycle: Cycle): string | undefined {
+export async function openedNote(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  cycle: Cycle,
+): Promise<string | undefined> {
   if (context.clock() < cycle.opensAt) return undefined;
+  const zone = await cycleTimeZone(context.db, cycle.id);
   return (
-    `This cycle opened on ${formatDay(cycle.opensAt)}. Questions and rules can still change, but applications ` +
+    `This cycle opened on ${formatDay(cycle.opensAt, zone)}. Questions and rules can still change, but applications ` +
     'submitted before a change keep the answers and screening flags they were submitted with: check those by hand ' +
     'when screening. Question keys cannot change any more, because answers are stored under them.'
   );
@@ -66,7 +72,7 @@ export async function eligibilityOverview(context: Pick<ServiceContext, 'db' | '
     cycle,
     questions: questions.map((q) => ({ ...q, kindLabel: ELIGIBILITY_KIND_LABELS[q.kind] })),
     rules: rules.map((r) => ({ ...r, description: describeRule(r, subjects) })),
-    note: openedNote(context, cycle),
+    note: await openedNote(context, cycle),
   };
 }
 

@@ -9,9 +9,11 @@ import { and, asc, count, desc, eq, max, ne } from 'drizzle-orm';
 import { applications, criteria, cycles, programs, type Cycle, type Program } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
-import { checkText, formatDay, isUniqueViolation, type Fields } from '../shared/form-input.js';
+import { checkText, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
 import type { ServiceContext } from '../../context.js';
 import { withPhases } from './phase.js';
+import { DEFAULT_TIME_ZONE, formatDay, isTimeZone } from '../../time.js';
+import { cycleTimeZone, forgetSiteTimeZone } from './time-zone.js';
 
 export const PROGRAMS_PAGE_SIZE = 20;
 
@@ -19,7 +21,9 @@ export const PROGRAMS_PAGE_SIZE = 20;
 
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-function validateProgram(input: Fields<'name' | 'slug' | 'description'>) {
+type ProgramField = 'name' | 'slug' | 'description' | 'timeZone';
+
+function validateProgram(input: Fields<ProgramField>) {
   const errors: FieldErrors = {};
   const name = checkText(errors, 'name', input.name, {
     max: 120,
@@ -35,8 +39,10 @@ function validateProgram(input: Fields<'name' | 'slug' | 'description'>) {
       'Use only lowercase letters a–z, digits and single hyphens between them, like schools-of-opportunity.';
   }
   const description = checkText(errors, 'description', input.description, { max: 5000 });
+  const timeZone = text(input.timeZone) || DEFAULT_TIME_ZONE;
+  if (!isTimeZone(timeZone)) errors.timeZone = 'Choose the program’s time zone from the list, like America/Denver.';
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
-  return { name, slug, description };
+  return { name, slug, description, timeZone };
 }
 
 const SLUG_TAKEN = 'Another program already uses this short name. Choose a different one.';
@@ -49,12 +55,13 @@ async function assertSlugFree(db: Database, slug: string, exceptId?: number) {
   if (taken) throw new Invalid({ slug: SLUG_TAKEN });
 }
 
-export async function createProgram(db: Database, input: Fields<'name' | 'slug' | 'description'>): Promise<Program> {
+export async function createProgram(db: Database, input: Fields<ProgramField>): Promise<Program> {
   const values = validateProgram(input);
   await assertSlugFree(db, values.slug);
   try {
     const [program] = await db.insert(programs).values(values).returning();
     if (!program) throw new Error('The program insert returned no row');
+    forgetSiteTimeZone(db);
     return program;
   } catch (error) {
     if (isUniqueViolation(error, 'programs_slug_key')) throw new Invalid({ slug: SLUG_TAKEN });
@@ -64,7 +71,7 @@ export async function createProgram(db: Database, input: Fields<'name' | 'slug' 
 
 export async function updateProgram(
   db: Database,
-  input: { programId: number } & Fields<'name' | 'slug' | 'description'>,
+  input: { programId: number } & Fields<ProgramField>,
 ): Promise<Program> {
   await findProgram(db, input.programId);
   const values = validateProgram(input);
@@ -72,6 +79,7 @@ export async function updateProgram(
   try {
     const [program] = await db.update(programs).set(values).where(eq(programs.id, input.programId)).returning();
     if (!program) throw new NotFound('There is no such program.');
+    forgetSiteTimeZone(db);
     return program;
   } catch (error) {
     if (isUniqueViolation(error, 'programs_slug_key')) throw new Invalid({ slug: SLUG_TAKEN });
@@ -158,7 +166,7 @@ export async function structureLock(
   if (context.clock() >= cycle.opensAt) {
     return {
       locked: true,
-      reason: `This cycle opened on ${formatDay(cycle.opensAt)}: applicants may already be answering these criteria, ${tail}`,
+      reason: `This cycle opened on ${formatDay(cycle.opensAt, await cycleTimeZone(context.db, cycle.id))}: applicants may already be answering these criteria, ${tail}`,
     };
   }
   if (await cycleHasApplications(context.db, cycle.id)) {

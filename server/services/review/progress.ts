@@ -10,7 +10,8 @@ import { reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
 import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { formatDay } from '../shared/form-input.js';
+import { formatDay } from '../../time.js';
+import { cycleTimeZone } from '../programs/time-zone.js';
 import { reminderFrom } from './rounds.js';
 import type { ServiceContext } from '../../context.js';
 
@@ -194,6 +195,7 @@ export async function sendReminders(
     for (const row of rows)
       byReviewer.set(Number(row.reviewer_id), [...(byReviewer.get(Number(row.reviewer_id)) ?? []), row]);
     const daysLeft = Math.max(0, Math.ceil((round.dueAt.getTime() - now.getTime()) / DAY_MS));
+    const zone = await cycleTimeZone(tx, round.cycleId);
     for (const list of byReviewer.values()) {
       const first = list[0]!;
       await enqueueMail(tx, mail, {
@@ -210,7 +212,7 @@ export async function sendReminders(
             schoolName: r.blind ? undefined : r.school_name,
             state: STATUS_WORDS[r.status] ?? r.status,
           })),
-          dueDate: formatDay(round.dueAt),
+          dueDate: formatDay(round.dueAt, zone),
           daysLeft,
           link: `${mail.baseUrl}/reviews`,
         },

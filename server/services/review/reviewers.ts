@@ -17,7 +17,9 @@ import { hashPassword, passwordWeakness } from '../../auth/passwords.js';
 import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { checkInteger, formatDay, singleLine } from '../shared/form-input.js';
+import { checkInteger, singleLine } from '../shared/form-input.js';
+import { formatDay } from '../../time.js';
+import { cycleTimeZone } from '../programs/time-zone.js';
 
 import type { ServiceContext } from '../../context.js';
 
@@ -54,6 +56,7 @@ export async function inviteReviewers(
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
   if (!cycle) throw new Invalid({ emails: 'There is no such cycle.' });
   const dueAt = await reviewsDueAt(db, cycle);
+  const zone = await cycleTimeZone(db, cycleId);
   const onPanel = new Set(
     (
       await db
@@ -91,7 +94,7 @@ export async function inviteReviewers(
         data: {
           cycleName: cycle.name,
           link: `${mail.baseUrl}/reviewer-invitations/${token}`,
-          deadline: formatDay(dueAt),
+          deadline: formatDay(dueAt, zone),
         },
       });
       invited.push(email);

@@ -20,17 +20,9 @@ import {
 } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
-import {
-  checkbox,
-  checkInteger,
-  checkText,
-  dayString,
-  isUniqueViolation,
-  parseDay,
-  startOfDay,
-  text,
-  type Fields,
-} from '../shared/form-input.js';
+import { checkbox, checkInteger, checkText, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
+import { localDay, startOfLocalDay, zonedTime } from '../../time.js';
+import { cycleTimeZone } from '../programs/time-zone.js';
 import type { ServiceContext } from '../../context.js';
 import { recordAudit } from '../shared/audit.js';
 import { counted } from '../../text.js';
@@ -47,8 +39,6 @@ export interface RoundMembers {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** A round is due at the end of the chosen day, UTC. */
-const END_OF_DAY_MS = DAY_MS - 1000;
 export const DEFAULT_K = 3;
 export const DEFAULT_REMINDER_DAYS = 3;
 
@@ -81,17 +71,22 @@ export async function listRounds(db: Database, cycleId: number) {
 }
 
 /** The form values of a new round, or of a stored one. */
-export function roundFormValues(round?: ReviewRound): Record<RoundField, string> {
+export function roundFormValues(zone: string, round?: ReviewRound): Record<RoundField, string> {
   return {
     name: round?.name ?? '',
     k: String(round?.reviewersPerApplication ?? DEFAULT_K),
-    dueAt: round ? dayString(round.dueAt) : '',
+    dueAt: round ? localDay(round.dueAt, zone) : '',
     reminderDaysBefore: String(round?.reminderDaysBefore ?? DEFAULT_REMINDER_DAYS),
     siteVisit: round?.siteVisit ? 'on' : '',
   };
 }
 
-function validateSettings(errors: FieldErrors, input: Fields<RoundField>, now: Date, existing?: ReviewRound) {
+function validateSettings(
+  errors: FieldErrors,
+  input: Fields<RoundField>,
+  { now, zone }: { now: Date; zone: string },
+  existing?: ReviewRound,
+) {
   const name = checkText(errors, 'name', input.name, {
     max: 120,
     required: 'Name the round, like “Round 1” or “Finalists”.',
@@ -104,13 +99,14 @@ function validateSettings(errors: FieldErrors, input: Fields<RoundField>, now: D
     label: 'the number of days before the due date',
   });
   const raw = text(input.dueAt);
-  const day = raw === '' ? undefined : parseDay(raw);
+  // Reviews are due at the end of the day, in the program's zone.
+  const day = raw === '' ? undefined : zonedTime(raw, '23:59:59', zone);
   let dueAt: Date | undefined;
   if (raw === '') errors.dueAt = 'Enter the date reviews are due.';
-  else if (!day || day.getUTCFullYear() > 2200) errors.dueAt = 'Enter a real date, like 2027-04-30.';
-  else if (existing && dayString(existing.dueAt) === raw) dueAt = existing.dueAt;
-  else if (day < startOfDay(now)) errors.dueAt = 'The due date cannot be in the past.';
-  else dueAt = new Date(day.getTime() + END_OF_DAY_MS);
+  else if (!day || Number(raw.slice(0, 4)) > 2200) errors.dueAt = 'Enter a real date, like 2027-04-30.';
+  else if (existing && localDay(existing.dueAt, zone) === raw) dueAt = existing.dueAt;
+  else if (day < now) errors.dueAt = 'The due date cannot be in the past.';
+  else dueAt = day;
   return { name, k, reminderDaysBefore, dueAt, siteVisit: checkbox(input.siteVisit) };
 }
 
@@ -185,7 +181,7 @@ export async function createRound(
     .where(eq(reviewRounds.cycleId, cycleId));
   const number = (last?.number ?? 0) + 1;
   const errors: FieldErrors = {};
-  const settings = validateSettings(errors, input, clock());
+  const settings = validateSettings(errors, input, { now: clock(), zone: await cycleTimeZone(db, cycleId) });
   const chosen = number === 1 ? undefined : await validateMembers(db, cycleId, members, errors);
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   try {
@@ -229,10 +225,8 @@ export async function createRound(
  * reviewer invitation, the assignment e-mail, the reminders and the cycle's pages.
  */
 async function keepCycleDueDate(db: Database, round: ReviewRound): Promise<void> {
-  await db
-    .update(cycles)
-    .set({ reviewsDueAt: startOfDay(round.dueAt) })
-    .where(eq(cycles.id, round.cycleId));
+  const reviewsDueAt = startOfLocalDay(round.dueAt, await cycleTimeZone(db, round.cycleId));
+  await db.update(cycles).set({ reviewsDueAt }).where(eq(cycles.id, round.cycleId));
 }
 
 /** The due date reviewers are told for a cycle: its round 1's, or the cycle's own until round 1 exists. */
@@ -326,7 +320,8 @@ export async function editRound(
   const { db, clock } = context;
   const round = await findRound(db, roundId);
   const errors: FieldErrors = {};
-  const settings = validateSettings(errors, input, clock(), round);
+  const zone = await cycleTimeZone(db, round.cycleId);
+  const settings = validateSettings(errors, input, { now: clock(), zone }, round);
   const chosen = round.number === 1 || !members ? undefined : await validateMembers(db, round.cycleId, members, errors);
   if (chosen) {
     const busy = await db

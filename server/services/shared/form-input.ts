@@ -110,25 +110,4 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return false;
 }
 
-const dayFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
-export function formatDay(date: Date): string {
-  return dayFormat.format(date);
-}
-
-/** "2027-03-01" → that day at 00:00 UTC; undefined for anything else, including 2027-02-30. */
-export function parseDay(value: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return date;
-}
-
-export function dayString(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-export function startOfDay(date: Date): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-}
+// Dates typed into forms are read in the program's zone: see ../../time.ts (zonedTime, localDay).

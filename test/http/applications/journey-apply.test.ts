@@ -156,7 +156,9 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     expect(before).to.contain(`<h2 id="cycle-title">${CYCLE}</h2>`);
     expect(before).not.to.contain('Applications are open');
     h.clock.set(new Date('2026-12-02T09:00:00Z'));
-    expect((await principal.get('/')).text).to.contain('Applications are open until February 15, 2027.');
+    expect((await principal.get('/')).text).to.contain(
+      'Applications are open until Monday, February 15, 2027, 11:59 PM UTC.',
+    );
     const overview = (await admin.get(`/admin/cycles/${cycleId}`)).text;
     expect(overview).to.contain('Open for applications');
     expect(overview).to.contain('This cycle opened on December 1, 2026');
@@ -196,7 +198,9 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     expect(added.location).to.equal('/my/applications');
     expect(added.text).to.contain('Lincoln High School is added, and you are its contact.');
     expect(added.text).to.match(/<li>Lincoln High School, Portland, OR · <a href="\/schools\/\d+\/contacts">Contacts/);
-    expect(added.text).to.contain(`<strong>Lincoln High School</strong> — ${CYCLE} (deadline February 15, 2027)`);
+    expect(added.text).to.contain(
+      `<strong>Lincoln High School</strong> — ${CYCLE} (deadline Monday, February 15, 2027, 11:59 PM UTC)`,
+    );
 
     const schoolId = firstNumber(/name="schoolId" value="(\d+)"/, added.text);
     expect(firstNumber(/name="cycleId" value="(\d+)"/, added.text)).to.equal(cycleId);

@@ -164,9 +164,8 @@ describe('admin: programs and cycles', () => {
 
     it('creates a cycle with dates at UTC midnight and the deadline at the end of its day', async () => {
       const form = await admin.get(newCycle());
-      expect(form.text).to.contain(
-        '“Applications close”, which is the <strong>end</strong> of that day (23:59:59 UTC)',
-      );
+      expect(form.text).to.contain('All dates are in the program’s time zone, UTC, and must be in this order.');
+      expect(form.text).to.match(/name="applicationsCloseTime" type="time"[^>]* value="23:59"/);
       const res = await post(newCycle(), newCycle(), CYCLE_2027);
       expect(res.status).to.equal(303);
       const [cycle] = await h.db.select().from(cycles).where(eq(cycles.programId, programId));
@@ -206,7 +205,7 @@ describe('admin: programs and cycles', () => {
         'reviews due on the deadline day',
         { reviewsDueAt: '2027-03-15' },
         'reviewsDueAt',
-        'Reviews are due after applications close at the end of March 15, 2027: choose a later day.',
+        'Reviews are due after applications close (Monday, March 15, 2027, 11:59 PM UTC): choose a later day.',
       ],
       [
         'a date that does not exist',

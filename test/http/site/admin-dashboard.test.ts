@@ -218,7 +218,9 @@ describe('the admin home: a dashboard of the cycle', () => {
     expect(page).to.contain('<h1>Administration</h1>');
     expect(section(page, /<h2 id="dashboard-title">(.*?)<\/h2>/s)).to.contain(`href="/admin/cycles/${cycleA}"`);
     expect(phaseOf(page)).to.equal('Open for applications');
-    expect(nextStepOf(page)).to.equal('Applications close on January 21, 2027; 7 applications submitted so far.');
+    expect(nextStepOf(page)).to.equal(
+      'Applications close on Thursday, January 21, 2027, 12:00 PM UTC; 7 applications submitted so far.',
+    );
     const form = section(page, /(<form method="post" action="\/admin\/cycles\/\d+\/close"[^>]*>.*?<\/form>)/s);
     expect(form).to.contain(`action="/admin/cycles/${cycleA}/close"`);
     expect(form).to.match(/data-confirm="Close applications and nominations for Alpha Program 2026–2027 now\?/);

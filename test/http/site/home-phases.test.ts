@@ -48,7 +48,7 @@ describe('the home page through the phases of a cycle', () => {
 
   it('while open: the deadline, "Apply for your school" beside "Nominate a school", and "Apply" in the menu', async () => {
     const page = await home();
-    expect(statusLine(page)).to.equal('Applications are open until January 21, 2027.');
+    expect(statusLine(page)).to.equal('Applications are open until Thursday, January 21, 2027, 12:00 PM UTC.');
     expect(page).to.contain(APPLY_BUTTON);
     expect(page).to.contain(NOMINATE_BUTTON);
     expect(page).to.match(new RegExp(`${APPLY_BUTTON}\\s*${NOMINATE_BUTTON}`));
@@ -62,7 +62,7 @@ describe('the home page through the phases of a cycle', () => {
   it('after the nominations deadline: still "Apply", no longer "Nominate a school"', async () => {
     h.clock.set(new Date(START.getTime() + 40 * DAY));
     const page = await home();
-    expect(statusLine(page)).to.equal('Applications are open until January 21, 2027.');
+    expect(statusLine(page)).to.equal('Applications are open until Thursday, January 21, 2027, 12:00 PM UTC.');
     expect(page).to.contain(APPLY_BUTTON);
     expect(page).not.to.contain(NOMINATE_BUTTON);
   });
@@ -70,7 +70,7 @@ describe('the home page through the phases of a cycle', () => {
   it('with an early close to come: the close is the date given, for applications and nominations', async () => {
     await setCycle({ closedAt: new Date(START.getTime() + 10 * DAY) });
     const page = await home();
-    expect(statusLine(page)).to.equal('Applications are open until December 2, 2026.');
+    expect(statusLine(page)).to.equal('Applications are open until Wednesday, December 2, 2026, 12:00 PM UTC.');
     expect(page).to.contain('<dt>Nominations close</dt><dd><time datetime="2026-12-02T12:00:00.000Z">December 2, 2026');
     expect(page).to.contain(NOMINATE_BUTTON);
   });
