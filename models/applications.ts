@@ -53,6 +53,10 @@ export const applications = pgTable(
     screenedAt: timestamp('screened_at', { withTimezone: true }),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
     withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    /** A later deadline the staff gave this one school (the reason is in the audit log). */
+    deadlineExtendedTo: timestamp('deadline_extended_to', { withTimezone: true }),
+    /** The deadline a draft was last reminded of: one reminder per deadline (an extension earns another). */
+    draftRemindedFor: timestamp('draft_reminded_for', { withTimezone: true }),
     createdBy: bigint('created_by', { mode: 'number' }).references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

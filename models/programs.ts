@@ -62,6 +62,8 @@ export const cycles = pgTable(
       .default(1.5),
     /** Whether decision e-mails to applicants include the reviewers' comments. */
     shareReviewComments: boolean('share_review_comments').notNull().default(false),
+    /** Unfinished drafts are reminded this many days before the deadline; null: no reminder. */
+    draftReminderDays: integer('draft_reminder_days'),
     /**
      * When applications (and nominations) were closed before their deadline, by an admin's act
      * or by publishing; the deadline itself stays as it was announced.
@@ -75,6 +77,7 @@ export const cycles = pgTable(
   (table) => [
     uniqueIndex('cycles_program_year_key').on(table.programId, table.year),
     check('cycles_score_scale', sql`${table.scoreMin} < ${table.scoreMax}`),
+    check('cycles_draft_reminder_days', sql`${table.draftReminderDays} between 1 and 60`),
     check(
       'cycles_limits_positive',
       sql`${table.maxFileBytes} > 0 and ${table.maxApplicationBytes} >= ${table.maxFileBytes} and ${table.maxFilesPerCriterion} > 0`,

@@ -16,6 +16,7 @@ import { isEmptyDatabase, seedDemo } from './cli/seed-demo.js';
 import { purgeUnconfirmedNominations } from './services/nominations/nominations.js';
 import { pruneRateCounters } from './services/shared/rate-limit.js';
 import { runDueReminders } from './services/review/progress.js';
+import { runDraftReminders } from './services/applications/draft-reminders.js';
 import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './storage/sweep.js';
 
 const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -91,15 +92,18 @@ async function main(): Promise<void> {
     ]).catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
   }, SESSION_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
-  // Review reminders go out N days before each round's due date; every instance may run this:
-  // the round row is locked and its reminderSentAt checked inside the transaction.
+  // Review reminders go out N days before each round's due date, and reminders of unfinished
+  // drafts N days before a cycle's deadline; every instance may run these: the rows are locked
+  // and what was sent is recorded inside the transaction.
   const reminderTimer = setInterval(() => {
-    runDueReminders({
+    const reminderContext = {
       db: database.db,
       clock: systemClock,
       mail: mailSettingsFor(config, systemClock),
       mailQueued: worker.wake,
-    }).catch((error: unknown) => logger.warn({ err: error }, 'review reminders failed'));
+    };
+    runDueReminders(reminderContext).catch((error: unknown) => logger.warn({ err: error }, 'review reminders failed'));
+    runDraftReminders(reminderContext).catch((error: unknown) => logger.warn({ err: error }, 'draft reminders failed'));
   }, REMINDER_INTERVAL_MS);
   reminderTimer.unref();
 

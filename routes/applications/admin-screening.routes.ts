@@ -21,6 +21,8 @@ import {
 } from '../../models/schema.js';
 import { idParam, optionalId, pageParam } from '../params.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
+import { extendDeadline, extensionTarget } from '../../server/services/applications/extensions.js';
+import { formatMoment } from '../../server/time.js';
 import { eligibilityAnswersOf, profileFactsOf } from './application-views.js';
 
 export function adminScreeningRoutes(context: AppContext): Router {
@@ -117,6 +119,56 @@ export function adminScreeningRoutes(context: AppContext): Router {
     }
     res.flash('success', body.decision === 'eligible' ? 'Marked eligible.' : 'Marked not eligible.');
     res.redirect(303, '/admin/applications?screening=needed');
+  });
+
+  async function renderExtension(
+    req: Request,
+    res: Response,
+    extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {},
+    status = 200,
+  ) {
+    const target = await extensionTarget(db, idParam(req.params.id));
+    const current = target.application.deadlineExtendedTo;
+    res.status(status).render('admin/applications/extension', {
+      title: `Extend the deadline — ${target.schoolName}`,
+      target,
+      timeZone: target.zone,
+      values: extra.values ?? { time: '23:59' },
+      errors: extra.errors,
+      current,
+    });
+  }
+
+  router.get('/applications/:id/extension', async function showExtensionForm(req, res) {
+    await renderExtension(req, res);
+  });
+
+  router.post('/applications/:id/extension', async function extendApplicationDeadline(req, res) {
+    const applicationId = idParam(req.params.id);
+    const body = formBody(req);
+    try {
+      const at = await extendDeadline(context, {
+        applicationId,
+        adminId: req.user!.id,
+        day: body.day,
+        time: body.time,
+        reason: body.reason,
+      });
+      res.flash(
+        'success',
+        `The deadline of this application is now ${formatMoment(at, res.locals.timeZone as string)}.`,
+      );
+      res.redirect(303, `/applications/${applicationId}`);
+    } catch (error) {
+      showAgainIfInvalid(error, (invalid) =>
+        renderExtension(
+          req,
+          res,
+          { values: { day: body.day, time: body.time, reason: body.reason }, errors: invalid.fieldErrors },
+          422,
+        ),
+      );
+    }
   });
 
   router.post('/applications/screen-clean', async function markCleanApplicationsEligible(req, res) {

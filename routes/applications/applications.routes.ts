@@ -25,7 +25,7 @@ import {
 import { addEvidence, deleteEvidence, findEvidence } from '../../server/services/applications/evidence.js';
 import { nominationsForApplication } from '../../server/services/nominations/groups.js';
 import { publishedOutcomes } from '../../server/services/honorees/honorees.js';
-import { applicationsOpen } from '../../server/services/programs/phase.js';
+import { applicationClosedReason, applicationDeadline } from '../../server/services/programs/phase.js';
 import { formatBytes } from '../../server/storage/evidence-files.js';
 import { sendStoredFile } from '../downloads.js';
 import { idParam } from '../params.js';
@@ -65,6 +65,9 @@ export function applicationRoutes(context: AppContext): Router {
       editable: !lockedReason,
       lockedReason: a.role === 'contact' ? lockedReason : undefined,
       base: `/applications/${application.application.id}`,
+      // This school's own deadline: the cycle's, or the later one the staff gave it.
+      deadline: applicationDeadline(application.cycle, application.application),
+      extended: application.application.deadlineExtendedTo !== null,
       ...extra,
     });
     return application;
@@ -118,14 +121,16 @@ export function applicationRoutes(context: AppContext): Router {
     const a = access(res);
     const view = await loadApplication(db, a);
     const outcomes = await publishedOutcomes(db, [a.application.id]);
+    const open = !applicationClosedReason(a.cycle, a.application, clock());
     await renderSection(res, 'applications/overview', {
+      canExtend:
+        a.role === 'admin' &&
+        !a.cycle.publishedAt &&
+        ['draft', 'submitted', 'withdrawn'].includes(a.application.status),
       missing: missingItems(view),
       outcome: outcomes.get(a.application.id),
-      canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && applicationsOpen(a.cycle, clock()),
-      canReopen:
-        a.role === 'contact' &&
-        ['submitted', 'withdrawn'].includes(a.application.status) &&
-        applicationsOpen(a.cycle, clock()),
+      canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && open,
+      canReopen: a.role === 'contact' && ['submitted', 'withdrawn'].includes(a.application.status) && open,
       levelLabel: SCHOOL_LEVEL_LABELS[view.school.level],
       // Nominations are private to the program: admins see them here, reviewers beside their review.
       nominations: a.role === 'admin' ? await nominationsForApplication(db, a.application.id) : undefined,

@@ -44,6 +44,7 @@ const CYCLE_FIELDS: readonly CycleFieldName[] = [
   'maxFileMb',
   'maxApplicationMb',
   'maxFilesPerCriterion',
+  'draftReminderDays',
 ];
 
 export function adminProgramRoutes(context: AppContext): Router {

@@ -38,6 +38,15 @@ export interface MailTemplates {
     criteria: SubmittedCriterion[];
     link: string;
   };
+  /** A contact of a school whose application is still a draft, some days before the deadline. */
+  'draft-reminder': {
+    name: string;
+    schoolName: string;
+    cycleName: string;
+    deadline: string;
+    daysLeft: number;
+    link: string;
+  };
   'nomination-confirm': { name: string; schoolName: string; cycleName: string; link: string; fileCount: number };
   'nomination-school-applied': { name: string; schoolName: string };
   /** What became of a nominated school: exactly one of the outcome flags is true. */
@@ -121,6 +130,7 @@ export const MAIL_TEMPLATES = [
   'password-reset',
   'account-exists',
   'application-submitted',
+  'draft-reminder',
   'nomination-confirm',
   'nomination-school-applied',
   'nomination-result',

@@ -22,7 +22,7 @@ import {
   type ReviewRound,
 } from '../../models/schema.js';
 import { conflictReason } from './review/conflicts.js';
-import { applicationsClosedReason } from './programs/phase.js';
+import { applicationClosedReason } from './programs/phase.js';
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
 
@@ -68,7 +68,7 @@ export function cannotEditApplication(access: ApplicationAccess, now: Date): str
       ? 'This application was withdrawn. Reopen it to make changes.'
       : 'This application has been submitted and can no longer be changed.';
   }
-  return applicationsClosedReason(access.cycle, now);
+  return applicationClosedReason(access.cycle, access.application, now);
 }
 
 export interface ReviewerAccess {

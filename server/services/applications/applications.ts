@@ -23,7 +23,13 @@ import { evaluateEligibility } from '../programs/eligibility.js';
 import { attachNominations, notifyNominatorsOfApplication } from '../nominations/links.js';
 import { isActiveContact } from '../schools/schools.js';
 import type { ServiceContext } from '../../context.js';
-import { applicationsCloseAt, applicationsClosedReason, openForApplicationsCondition } from '../programs/phase.js';
+import {
+  applicationClosedReason,
+  applicationDeadline,
+  applicationsCloseAt,
+  applicationsClosedReason,
+  openForApplicationsCondition,
+} from '../programs/phase.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 import { formatMoment } from '../../time.js';
 
@@ -287,7 +293,7 @@ export async function withdrawApplication(
 ): Promise<void> {
   const now = clock();
   if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can withdraw its application.');
-  const closed = applicationsClosedReason(access.cycle, now);
+  const closed = applicationClosedReason(access.cycle, access.application, now);
   if (closed) throw new Forbidden(`${closed} The application can no longer be withdrawn.`);
   const updated = await db
     .update(applications)
@@ -304,7 +310,7 @@ export async function reopenApplication(
 ): Promise<void> {
   const now = clock();
   if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can reopen its application.');
-  const closed = applicationsClosedReason(access.cycle, now);
+  const closed = applicationClosedReason(access.cycle, access.application, now);
   if (closed) throw new Forbidden(`${closed} The application can no longer be changed.`);
   const updated = await db
     .update(applications)
@@ -349,6 +355,7 @@ export async function applicationsOfUser(db: Database, userId: number, now: Date
       cycleName: cycles.name,
       applicationsCloseAt: cycles.applicationsCloseAt,
       closedAt: cycles.closedAt,
+      deadlineExtendedTo: applications.deadlineExtendedTo,
       zone: programs.timeZone,
     })
     .from(schoolContacts)
@@ -362,7 +369,7 @@ export async function applicationsOfUser(db: Database, userId: number, now: Date
   return rows.map((row) => ({
     ...row,
     statusLabel: APPLICATION_STATUS_LABELS[row.status] ?? row.status,
-    closesAt: applicationsCloseAt(row),
-    nextStep: nextStep(row.status, applicationsCloseAt(row), now, row.zone),
+    closesAt: applicationDeadline(row, row),
+    nextStep: nextStep(row.status, applicationDeadline(row, row), now, row.zone),
   }));
 }

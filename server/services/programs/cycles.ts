@@ -56,7 +56,8 @@ export type CycleFieldName =
   | 'optionalChoiceCount'
   | 'maxFileMb'
   | 'maxApplicationMb'
-  | 'maxFilesPerCriterion';
+  | 'maxFilesPerCriterion'
+  | 'draftReminderDays';
 
 /** A stored cycle as the strings its edit form shows. */
 export function cycleFormValues(cycle: Cycle, zone: string): Record<CycleFieldName, string> {
@@ -77,6 +78,7 @@ export function cycleFormValues(cycle: Cycle, zone: string): Record<CycleFieldNa
     maxFileMb: mb(cycle.maxFileBytes),
     maxApplicationMb: mb(cycle.maxApplicationBytes),
     maxFilesPerCriterion: String(cycle.maxFilesPerCriterion),
+    draftReminderDays: cycle.draftReminderDays === null ? '' : String(cycle.draftReminderDays),
   };
 }
 
@@ -99,6 +101,7 @@ export function newCycleFormValues(now: Date): Record<CycleFieldName, string> {
     maxFileMb: '20',
     maxApplicationMb: '100',
     maxFilesPerCriterion: '10',
+    draftReminderDays: '',
   };
 }
 
@@ -255,6 +258,16 @@ function validateCycle(
     }
   }
 
+  // Reminders of unfinished drafts are off unless a number of days is given.
+  const draftReminderDays =
+    text(input.draftReminderDays) === ''
+      ? null
+      : checkInteger(errors, 'draftReminderDays', input.draftReminderDays, {
+          min: 1,
+          max: 60,
+          label: 'the number of days before the deadline',
+        });
+
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   return {
     year: year!,
@@ -271,6 +284,7 @@ function validateCycle(
     maxFileBytes: maxFileBytes!,
     maxApplicationBytes: maxApplicationBytes!,
     maxFilesPerCriterion: maxFilesPerCriterion!,
+    draftReminderDays: draftReminderDays ?? null,
   };
 }
 
@@ -398,6 +412,10 @@ export async function copyCycleToNextYear(
           applicationsCloseAt: nextYear(source.applicationsCloseAt),
           reviewsDueAt: nextYear(source.reviewsDueAt),
           announcementAt: nextYear(source.announcementAt),
+          // A new year starts unpublished and open at its own dates, whatever became of this one.
+          closedAt: null,
+          publishedAt: null,
+          publishedBy: null,
         })
         .returning();
       if (!copy) throw new Error('The cycle insert returned no row');

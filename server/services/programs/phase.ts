@@ -49,6 +49,31 @@ export function applicationsClosedReason(cycle: CycleDates, now: Date): string |
   return undefined;
 }
 
+/** A school's own deadline: the cycle's, or the later one the staff gave it. */
+export function applicationDeadline(
+  cycle: Pick<Cycle, 'applicationsCloseAt' | 'closedAt'>,
+  application: { deadlineExtendedTo: Date | null },
+): Date {
+  const closes = applicationsCloseAt(cycle);
+  const extended = application.deadlineExtendedTo;
+  return extended && extended > closes ? extended : closes;
+}
+
+/**
+ * Why this school's application cannot be changed, submitted, withdrawn or reopened now: the
+ * cycle's reason, unless the staff extended this school's deadline and it has not passed.
+ */
+export function applicationClosedReason(
+  cycle: CycleDates,
+  application: { deadlineExtendedTo: Date | null },
+  now: Date,
+): string | undefined {
+  const extended = application.deadlineExtendedTo;
+  if (!cycle.publishedAt && now >= cycle.opensAt && extended && now <= extended) return undefined;
+  const reason = applicationsClosedReason(cycle, now);
+  return reason && extended && now > extended ? 'The extended deadline for this application has passed.' : reason;
+}
+
 /** Whether the public may nominate now: the cycle is open and its nominations deadline not passed. */
 export function nominationsOpen(cycle: CycleDates & Pick<Cycle, 'nominationsCloseAt'>, now: Date): boolean {
   return applicationsOpen(cycle, now) && now <= cycle.nominationsCloseAt;

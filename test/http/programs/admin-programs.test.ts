@@ -353,7 +353,11 @@ describe('admin: programs and cycles', () => {
           evidenceRequested: 'Code of conduct',
         },
       ]);
-      await h.db.update(cycles).set({ optionalChoiceCount: 1 }).where(eq(cycles.id, cycleId));
+      // Closed early this year: next year is open at its own dates all the same.
+      await h.db
+        .update(cycles)
+        .set({ optionalChoiceCount: 1, draftReminderDays: 5, closedAt: new Date('2027-03-01T00:00:00Z') })
+        .where(eq(cycles.id, cycleId));
       await h.db.insert(eligibilityQuestions).values({
         cycleId,
         position: 1,
@@ -397,6 +401,7 @@ describe('admin: programs and cycles', () => {
       expect(copy!.opensAt.toISOString()).to.equal('2028-01-15T00:00:00.000Z');
       expect(copy!.applicationsCloseAt.toISOString()).to.equal('2028-04-01T23:59:59.000Z');
       expect(copy!.announcementAt.toISOString()).to.equal('2028-06-01T00:00:00.000Z');
+      expect(copy).to.include({ closedAt: null, publishedAt: null, draftReminderDays: 5 });
 
       const copied = await h.db
         .select()

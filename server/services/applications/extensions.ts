@@ -1,0 +1,72 @@
+// A later deadline for one school, given by the staff with a reason (kept in the audit log):
+// until it passes, that school alone may change, submit, withdraw and reopen its application.
+import { eq } from 'drizzle-orm';
+import { applications, cycles, programs, schools } from '../../../models/schema.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { recordAudit } from '../shared/audit.js';
+import { text } from '../shared/form-input.js';
+import { formatMoment, zonedTime } from '../../time.js';
+import { applicationsCloseAt } from '../programs/phase.js';
+import type { ServiceContext } from '../../context.js';
+import type { Database } from '../../db/client.js';
+
+const REASON_MAX = 500;
+/** Statuses a deadline still means something to: not yet screened. */
+const EXTENDABLE = ['draft', 'submitted', 'withdrawn'];
+
+export type ExtensionField = 'day' | 'time' | 'reason';
+
+/** The application, its school and its cycle's deadline, for the extension form. */
+export async function extensionTarget(db: Database, applicationId: number) {
+  const [row] = await db
+    .select({ application: applications, cycle: cycles, schoolName: schools.name, zone: programs.timeZone })
+    .from(applications)
+    .innerJoin(cycles, eq(cycles.id, applications.cycleId))
+    .innerJoin(programs, eq(programs.id, cycles.programId))
+    .innerJoin(schools, eq(schools.id, applications.schoolId))
+    .where(eq(applications.id, applicationId));
+  if (!row) throw new NotFound('We could not find that application.');
+  return { ...row, cycleDeadline: applicationsCloseAt(row.cycle) };
+}
+
+export async function extendDeadline(
+  { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
+  input: { applicationId: number; adminId: number; day: unknown; time: unknown; reason: unknown },
+): Promise<Date> {
+  const target = await extensionTarget(db, input.applicationId);
+  const { application, cycle, zone } = target;
+  if (cycle.publishedAt) throw new Forbidden('This cycle is published: its deadlines no longer change.');
+  if (!EXTENDABLE.includes(application.status)) {
+    throw new Forbidden('This application has been screened already, so its deadline no longer matters.');
+  }
+  const errors: FieldErrors = {};
+  const day = text(input.day);
+  const time = text(input.time) || '23:59';
+  const reason = text(input.reason);
+  const at =
+    /^\d{4}-\d{2}-\d{2}$/.test(day) && /^([01]\d|2[0-3]):[0-5]\d$/.test(time)
+      ? zonedTime(day, `${time}:59`, zone)
+      : undefined;
+  if (!at) errors.day = 'Enter the day of the new deadline, like 2027-03-22, and a time like 23:59.';
+  else if (at <= target.cycleDeadline) {
+    errors.day = `Choose a moment after the cycle’s deadline, ${formatMoment(target.cycleDeadline, zone)}.`;
+  } else if (at <= clock()) errors.day = 'The new deadline has to be in the future.';
+  if (reason === '') errors.reason = 'Say why this school gets more time; it is kept in the audit log.';
+  else if (reason.length > REASON_MAX) errors.reason = `Use at most ${REASON_MAX} characters.`;
+  if (Object.keys(errors).length > 0 || !at) throw new Invalid(errors);
+  await db.transaction(async (tx) => {
+    await tx
+      .update(applications)
+      .set({ deadlineExtendedTo: at, updatedAt: clock() })
+      .where(eq(applications.id, application.id));
+    await recordAudit(tx, clock, {
+      actorId: input.adminId,
+      action: 'application.extend_deadline',
+      subjectType: 'application',
+      subjectId: application.id,
+      summary: `Extended the deadline of ${target.schoolName} (${cycle.name}) to ${formatMoment(at, zone)}: ${reason}`,
+      details: { cycleId: cycle.id, deadline: at.toISOString(), previous: application.deadlineExtendedTo, reason },
+    });
+  });
+  return at;
+}
