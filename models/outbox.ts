@@ -15,6 +15,8 @@ export const outbox = pgTable(
     template: text('template').notNull(),
     toAddress: text('to_address').notNull(),
     subject: text('subject').notNull(),
+    /** The display name of the sender (the program's), with the configured address. */
+    fromName: text('from_name'),
     textBody: text('text_body').notNull(),
     htmlBody: text('html_body').notNull(),
     /** Fixed when the row is created, so a retried message carries the same Message-ID. */

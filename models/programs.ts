@@ -2,6 +2,7 @@
 // dates, its score scale and its rubric criteria. See docs/DOMAIN.md.
 import { sql } from 'drizzle-orm';
 import {
+  customType,
   bigint,
   bigserial,
   boolean,
@@ -15,6 +16,13 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
+/** Bytes as PostgreSQL stores them; both drivers hand back a Uint8Array or a Buffer. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType() {
+    return 'bytea';
+  },
+});
+
 export const programs = pgTable(
   'programs',
   {
@@ -24,6 +32,19 @@ export const programs = pgTable(
     description: text('description').notNull().default(''),
     /** IANA zone its dates are entered and written in, like America/Denver. */
     timeZone: text('time_zone').notNull().default('UTC'),
+    // The program's identity, edited by its admins; empty means Laurel's default.
+    shortName: text('short_name').notNull().default(''),
+    /** A colour like #2e6b3f, accepted only with AA contrast against white. */
+    primaryColor: text('primary_color').notNull().default(''),
+    contactEmail: text('contact_email').notNull().default(''),
+    postalAddress: text('postal_address').notNull().default(''),
+    privacyNotice: text('privacy_notice').notNull().default(''),
+    accessibilityStatement: text('accessibility_statement').notNull().default(''),
+    /** The name e-mails come from; the program's name when empty. */
+    mailSenderName: text('mail_sender_name').notNull().default(''),
+    /** The logo as a PNG, checked and resized when uploaded. */
+    logoPng: bytea('logo_png'),
+    logoUpdatedAt: timestamp('logo_updated_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex('programs_slug_key').on(table.slug)],

@@ -20,6 +20,7 @@ import { nominationRoutes } from './nominations/nominations.routes.js';
 import { adminCriteriaRoutes } from './programs/admin-criteria.routes.js';
 import { adminEligibilityRoutes } from './programs/admin-eligibility.routes.js';
 import { adminProgramRoutes } from './programs/admin-programs.routes.js';
+import { adminIdentityRoutes } from './programs/admin-identity.routes.js';
 import { adminPanelRoutes } from './review/admin-panel.routes.js';
 import { adminRoundRoutes } from './review/admin-rounds.routes.js';
 import { reviewerRoutes } from './review/reviewers.routes.js';
@@ -29,6 +30,7 @@ import { schoolRoutes } from './schools/schools.routes.js';
 import { adminSiteRoutes } from './site/admin.routes.js';
 import { publicRoutes } from './site/public.routes.js';
 import { unsubscribeRoutes } from './site/unsubscribe.routes.js';
+import { brandingRoutes } from './site/branding.routes.js';
 
 /**
  * One router: its domain, the URLs it serves (each prefix matches itself, and anything below it
@@ -45,6 +47,7 @@ export interface RouteEntry {
 export const SITE_ROUTES: RouteEntry[] = [
   { domain: 'site', urls: ['/', '/healthz'], routes: publicRoutes },
   { domain: 'site', urls: ['/unsubscribe'], routes: unsubscribeRoutes },
+  { domain: 'site', urls: ['/branding', '/privacy', '/accessibility'], routes: brandingRoutes },
   {
     domain: 'accounts',
     urls: ['/register', '/verify-email', '/login', '/logout', '/forgot-password', '/reset-password'],
@@ -65,6 +68,11 @@ export const ADMIN_ROUTES: RouteEntry[] = [
     domain: 'programs',
     urls: ['/programs', '/cycles/:cycleId', '/cycles/:cycleId/edit', '/cycles/:cycleId/copy', '/cycles/:cycleId/close'],
     routes: adminProgramRoutes,
+  },
+  {
+    domain: 'programs',
+    urls: ['/programs/:programId/identity', '/programs/:programId/logo'],
+    routes: adminIdentityRoutes,
   },
   { domain: 'programs', urls: ['/cycles/:cycleId/criteria', '/criteria'], routes: adminCriteriaRoutes },
   { domain: 'programs', urls: ['/cycles/:cycleId/eligibility', '/eligibility'], routes: adminEligibilityRoutes },

@@ -21,7 +21,7 @@ import { requestLogOptions } from './logging.js';
 import { createViewEngine } from './views.js';
 import { mountRoutes } from '../routes/index.js';
 import { publicDir } from './paths.js';
-import { siteTimeZone } from './services/programs/time-zone.js';
+import { siteIdentity } from './services/programs/identity.js';
 import { DEFAULT_TIME_ZONE } from './time.js';
 
 /** The app's collaborators, as server/index.ts and the tests hand them over. */
@@ -107,9 +107,12 @@ export function createApp(options: AppOptions): express.Express {
   app.use(csrf.exposeToken);
   app.use(csrf.protect);
   app.use(async (req, res, next) => {
-    // Dates on every page are written in the program's zone (see server/time.ts). Without the
-    // database the page fails on its own terms (and /healthz says so); the zone falls back to UTC.
-    res.locals.timeZone = await siteTimeZone(context.db).catch(() => DEFAULT_TIME_ZONE);
+    // Every page speaks as the program (its name, logo, colour) and writes dates in its zone
+    // (server/time.ts). Without the database the page fails on its own terms (and /healthz says
+    // so); the identity falls back to Laurel's and the zone to UTC.
+    const site = await siteIdentity(context.db).catch(() => undefined);
+    res.locals.site = site;
+    res.locals.timeZone = site?.timeZone ?? DEFAULT_TIME_ZONE;
     res.locals.user = req.user;
     res.locals.isAdmin = req.user?.roles.includes('admin') ?? false;
     res.locals.isReviewer = req.user?.roles.includes('reviewer') ?? false;

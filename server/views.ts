@@ -48,6 +48,9 @@ export const viewHelpers = {
   and(...args: unknown[]) {
     return args.slice(0, -1).every(Boolean);
   },
+  or(...args: unknown[]) {
+    return args.slice(0, -1).some(Boolean);
+  },
   concat(...parts: unknown[]) {
     return parts.slice(0, -1).map(String).join('');
   },

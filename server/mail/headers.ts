@@ -32,6 +32,12 @@ export function senderAddress(from: string): { name: string; address: string } {
   return { name: oneLine(angle[1]!).replace(/^"(.*)"$/, '$1'), address: oneLine(angle[2]!) };
 }
 
+/** The configured sender with another display name (the program's): `Name <address>`. */
+export function withSenderName(from: string, name: string): string {
+  const display = oneLine(name).replace(/[<>"\\]/g, '');
+  return display === '' ? from : `${display} <${senderAddress(from).address}>`;
+}
+
 /**
  * The List-Unsubscribe value for a link, or undefined when the link is not a plain http(s) URL
  * (the WHATWG parser drops tabs and line breaks and escapes the rest; anything left outside

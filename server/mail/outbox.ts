@@ -7,6 +7,7 @@ import type { Database } from '../db/client.js';
 import type { MailOf, MailTemplate } from './registry.js';
 import { renderMail } from './templates.js';
 import { isSuppressed, REQUESTED_TEMPLATES, unsubscribeUrl } from './unsubscribe.js';
+import { mailSender } from './sender.js';
 
 export interface MailSettings {
   baseUrl: string;
@@ -34,7 +35,15 @@ export async function enqueueMail<T extends MailTemplate>(
     ? unsubscribeUrl(settings.baseUrl, settings.unsubscribeSecret, address)
     : undefined;
   if (unsubscribe && !REQUESTED_TEMPLATES.has(template) && (await isSuppressed(db, address))) return undefined;
-  const rendered = renderMail(template, { ...data, baseUrl: settings.baseUrl, unsubscribeUrl: unsubscribe });
+  // Every message speaks as the program: its name in the footer and as the sender's name.
+  const sender = await mailSender(db);
+  const rendered = renderMail(template, {
+    ...data,
+    baseUrl: settings.baseUrl,
+    unsubscribeUrl: unsubscribe,
+    siteName: sender.name,
+    siteColor: sender.color,
+  });
   const domain = new URL(settings.baseUrl).hostname || 'localhost';
   const now = settings.clock?.();
   const [row] = await db
@@ -43,8 +52,9 @@ export async function enqueueMail<T extends MailTemplate>(
       template,
       toAddress: address,
       subject: rendered.subject,
+      fromName: sender.senderName || null,
       textBody: unsubscribe
-        ? `${rendered.text.trimEnd()}\n\n--\nTo stop e-mail from Laurel: ${unsubscribe}\n`
+        ? `${rendered.text.trimEnd()}\n\n--\nTo stop e-mail from ${sender.name}: ${unsubscribe}\n`
         : rendered.text,
       htmlBody: rendered.html,
       messageId: `<${randomUUID()}@${domain}>`,

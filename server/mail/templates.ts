@@ -60,8 +60,10 @@ function templatesFor(name: string): MailTemplates {
 export function renderMail(name: string, data: Record<string, unknown>): RenderedMail {
   if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`Bad e-mail template name: ${name}`);
   const templates = templatesFor(name);
-  const subject = subjectLine(templates.subject(data));
-  const body = templates.html(data);
+  // The program the message speaks for (server/mail/sender.ts); Laurel's own when not given.
+  const site = { siteName: 'Laurel', siteColor: '#2e6b3f', ...data };
+  const subject = subjectLine(templates.subject(site));
+  const body = templates.html(site);
   layout ??= compile(read('layout.html.hbs'), false);
-  return { subject, text: templates.text(data), html: layout({ ...data, subject, body }) };
+  return { subject, text: templates.text(site), html: layout({ ...site, subject, body }) };
 }

@@ -16,6 +16,7 @@ import { outbox } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { withSecretsHidden } from './secret-links.js';
+import { withSenderName } from './headers.js';
 import type { MailTransport, OutgoingMessage } from './transport.js';
 
 export const MAX_ATTEMPTS = 10;
@@ -94,7 +95,7 @@ export async function processOutboxOnce(options: OutboxWorkerOptions, limit = 50
     try {
       await sendKeepingClaim(options, {
         outboxId: row.id,
-        from: mailFrom,
+        from: row.fromName ? withSenderName(mailFrom, row.fromName) : mailFrom,
         to: row.toAddress,
         subject: row.subject,
         text: row.textBody,

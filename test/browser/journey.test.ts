@@ -9,9 +9,11 @@ import {
   cycleReviewers,
   reviewerProfiles,
   reviewRounds,
+  programs,
   roundApplications,
   schools,
 } from '../../models/schema.js';
+import sharp from 'sharp';
 import { createUser, createOpenCycle } from '../helpers/factories.js';
 import { fixture } from '../helpers/applicant.js';
 import { accessibilityViolations, mailLink, screenshots, startLivePortal, type LivePortal } from './helpers.js';
@@ -393,5 +395,45 @@ describe('the journey in a real browser', function () {
     await check(visitor.page, '34-honoree');
     await visitor.context.close();
     expect(visited.length).to.be.greaterThan(30);
+  });
+
+  it('lets the admin give the portal the program’s logo and colour, and every page stays accessible', async () => {
+    const [program] = await live.harness.db.select().from(programs);
+    const { context, page } = await newPage();
+    await signInAs(page, 'admin@program.example.org');
+    await page.goto(`/admin/programs/${program!.id}/identity`);
+    await check(page, '35-identity');
+    const logo = await sharp({ create: { width: 600, height: 200, channels: 4, background: '#8a1538' } })
+      .png()
+      .toBuffer();
+    await page.getByLabel('The logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: logo });
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Upload the logo' }).click()]);
+    expect(await page.getByText('The logo is saved.').isVisible()).to.equal(true);
+    // A colour too light for white text is refused, with the reason next to the field.
+    await page.getByLabel('Primary colour').fill('#f2a900');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save the identity' }).click()]);
+    expect(
+      await page
+        .getByText(/This colour has a contrast of .* with white/)
+        .first()
+        .isVisible(),
+    ).to.equal(true);
+    await check(page, '36-identity-refused-colour');
+    await page.getByLabel('Primary colour').fill('#8a1538');
+    await page.getByLabel('Short name').fill('SOO');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save the identity' }).click()]);
+    await context.close();
+
+    const visitor = await newPage();
+    await visitor.page.goto('/');
+    expect(await visitor.page.locator('img.brand-logo').count()).to.equal(1);
+    const buttonColor = await visitor.page.evaluate(() =>
+      getComputedStyle(document.documentElement).getPropertyValue('--green').trim(),
+    );
+    expect(buttonColor).to.equal('#8a1538');
+    await check(visitor.page, '37-home-with-identity');
+    await visitor.page.goto('/honorees');
+    await check(visitor.page, '38-honorees-with-identity');
+    await visitor.context.close();
   });
 });

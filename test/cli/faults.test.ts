@@ -28,7 +28,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import express, { type Request, type Response } from 'express';
 import { pino } from 'pino';
 import supertest from 'supertest';
-import { applications, criteria, cycles, evidenceFiles, outbox } from '../../models/schema.js';
+import { applications, criteria, cycles, evidenceFiles, outbox, programs } from '../../models/schema.js';
 import { createApp } from '../../server/app.js';
 import { seedDemo } from '../../server/cli/seed-demo.js';
 import { systemClock } from '../../server/clock.js';
@@ -74,6 +74,7 @@ import { uploadRoutesOf, type UploadRoute } from '../helpers/upload-routes.js';
 type Agent = ReturnType<typeof supertest.agent>;
 
 const APPLICANT = 'contact@lincoln.example.org';
+const FAULT_ADMIN = 'admin@program.example.org';
 const TMPFS_BYTES = 1024 * 1024;
 
 /** Mounts a tmpfs of `bytes` on `dir`; false when this machine does not allow it. */
@@ -127,6 +128,7 @@ describe('faults in the running portal (server/index.ts)', function () {
   let port: number;
   let server: ServerProcess;
   let routes: UploadRoute[];
+  let programId: number;
   let cycleId: number;
   let cycleCriteria: Array<{ id: number; required: boolean }>;
   let applicant: Agent;
@@ -184,6 +186,8 @@ describe('faults in the running portal (server/index.ts)', function () {
       await database.migrate();
       await seedDemo(database.db, systemClock);
       await createUser(database.db, { email: APPLICANT, roles: ['applicant'] });
+      await createUser(database.db, { email: FAULT_ADMIN, roles: ['admin'] });
+      programId = (await database.db.select({ id: programs.id }).from(programs).orderBy(asc(programs.id)))[0]!.id;
       const [cycle] = await database.db.select({ id: cycles.id }).from(cycles).orderBy(asc(cycles.id));
       cycleId = cycle!.id;
       cycleCriteria = await database.db
@@ -226,10 +230,13 @@ describe('faults in the running portal (server/index.ts)', function () {
   });
 
   it('survives cut-off, dropped and malformed multipart bodies on every upload route', async function () {
+    const admin = supertest.agent(base());
+    await signIn(admin, FAULT_ADMIN);
     const targets = await attackTargets(routes, {
       port,
       applicant,
-      params: { id: applicationId, criterionId: cycleCriteria[0]!.id },
+      admin,
+      params: { id: applicationId, criterionId: cycleCriteria[0]!.id, programId },
     });
     const failures = await attackAll(targets, async ({ route, who }) => {
       const health = await fetch(`${base()}/healthz`, { signal: AbortSignal.timeout(10_000) }).catch(

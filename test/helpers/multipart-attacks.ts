@@ -226,20 +226,29 @@ export interface NamedTarget {
  */
 export async function attackTargets(
   routes: UploadRoute[],
-  { port, applicant, params }: { port: number; applicant: Agent; params: Record<string, string | number> },
+  {
+    port,
+    applicant,
+    admin,
+    params,
+  }: { port: number; applicant: Agent; admin?: Agent; params: Record<string, string | number> },
 ): Promise<NamedTarget[]> {
   const token = csrfTokenOf((await applicant.get('/my/applications')).text);
+  const adminToken = admin ? csrfTokenOf((await admin.get('/admin')).text) : undefined;
   const targets: NamedTarget[] = [];
   for (const route of routes) {
     const name = `${route.method.toUpperCase()} ${route.path}`;
     const filled = fillParams(route.path, params);
+    // Admin forms (a program's logo) are attacked by a signed-in admin, who gets past the guard.
+    const asAdmin = route.path.startsWith('/admin/');
+    if (asAdmin && (!admin || !adminToken)) throw new Error(`${name} is an admin route: pass an admin agent`);
     targets.push({
-      who: 'the applicant',
+      who: asAdmin ? 'an admin' : 'the applicant',
       route: name,
       target: {
         port,
-        path: `${filled}?_csrf=${encodeURIComponent(token)}`,
-        cookie: cookiesOf(applicant),
+        path: `${filled}?_csrf=${encodeURIComponent(asAdmin ? adminToken! : token)}`,
+        cookie: cookiesOf(asAdmin ? admin! : applicant),
         fieldName: route.fieldName,
       },
     });

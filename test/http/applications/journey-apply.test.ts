@@ -175,7 +175,7 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
 
     expect(await h.deliverMail()).to.equal(1);
     const mail = await h.sink.waitFor((m) => m.to.includes(PRINCIPAL.email));
-    expect(mail.subject).to.equal('Confirm your e-mail address for Laurel');
+    expect(mail.subject).to.equal(`Confirm your e-mail address for ${PROGRAM}`); // the portal speaks as its program
     expect(mail.text).to.contain(`Hello ${PRINCIPAL.name}`);
     const verified = await followConfirmLink(principal, linkIn(mail.text, '/verify-email/'));
     expect(verified.status).to.equal(303);

@@ -132,7 +132,7 @@ describe('the public honorees: list, pages, criteria and open data', () => {
   it('lists the honorees of published cycles, newest first, Gold first, 20 a page', async () => {
     const page1 = await h.agent().get('/honorees');
     expect(page1.status).to.equal(200);
-    expect(page1.text).to.contain('<title>Honorees · Laurel</title>');
+    expect(page1.text).to.contain('<title>Honorees · Schools of Opportunity</title>');
     expect(page1.text).to.contain('25 honorees · page 1 of 2');
     const names = [...page1.text.matchAll(/<h2><a href="([^"]+)">([^<]+)<\/a><\/h2>/g)].map((m) => [m[1], m[2]]);
     expect(names).to.have.length(20);
@@ -175,7 +175,9 @@ describe('the public honorees: list, pages, criteria and open data', () => {
     expect(await count('q=secret')).to.equal('0');
     expect(await count('year=abc&state=ZZ&level=not_selected')).to.equal('25');
     const filtered = await h.agent().get('/honorees?year=2024&state=WA&level=gold&q=cmd');
-    expect(filtered.text).to.contain('<title>Gold honorees in WA, 2024 matching “cmd” · Laurel</title>');
+    expect(filtered.text).to.contain(
+      '<title>Gold honorees in WA, 2024 matching “cmd” · Schools of Opportunity</title>',
+    );
     expect(meta(filtered.text, 'og:url')).to.equal(
       `${TEST_BASE_URL}/honorees?year&#x3D;2024&amp;state&#x3D;WA&amp;level&#x3D;gold&amp;q&#x3D;cmd`,
     );
@@ -190,7 +192,7 @@ describe('the public honorees: list, pages, criteria and open data', () => {
     expect(page.status).to.equal(200);
     // The year is said one way, by the cycle's name: in the title, the heading, the share tags.
     const named = 'Lincoln High School, Gold honoree of Schools of Opportunity 2025–2026';
-    expect(page.text).to.contain(`<title>${named} · Laurel</title>`);
+    expect(page.text).to.contain(`<title>${named} · Schools of Opportunity</title>`);
     expect(meta(page.text, 'og:title')).to.equal(named);
     expect(page.text).to.contain(
       '<span class="badge badge-gold">Gold</span> honoree of Schools of Opportunity 2025–2026</p>',
@@ -307,7 +309,9 @@ describe('the public honorees: list, pages, criteria and open data', () => {
   it('shows the criteria of each cycle that has opened', async () => {
     const page = await h.agent().get(`/cycles/${currentCycle}/criteria`);
     expect(page.status).to.equal(200);
-    expect(page.text).to.contain('<title>The criteria of Schools of Opportunity 2026–2027 · Laurel</title>');
+    expect(page.text).to.contain(
+      '<title>The criteria of Schools of Opportunity 2026–2027 · Schools of Opportunity</title>',
+    );
     expect(meta(page.text, 'og:url')).to.equal(`${TEST_BASE_URL}/cycles/${currentCycle}/criteria`);
     expect(meta(page.text, 'description')).to.contain('2 required criteria and 4 chosen from 8 others');
     expect(page.text).to.contain('<strong>A healthy school culture</strong>');

@@ -271,7 +271,7 @@ describe('nominations', () => {
     expect(page.text).to.contain('Stop all e-mail to maria@example.com?');
     const done = await h.agent().post(path);
     expect(done.status).to.equal(200);
-    expect(done.text).to.contain('Laurel will not e-mail maria@example.com again');
+    expect(done.text).to.contain('Schools of Opportunity will not e-mail maria@example.com again');
     const forged = await h.agent().post(path.replace(/t=[^&]+/, 't=forged'));
     expect(forged.status).to.equal(404);
 

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import supertest from 'supertest';
-import { criteria } from '../../../models/schema.js';
+import { criteria, programs } from '../../../models/schema.js';
 import { addSchool, fixtureBytes, saveCriterion, startApplication } from '../../helpers/applicant.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
@@ -52,10 +52,15 @@ describe('hostile multipart bodies on every upload route', function () {
       .orderBy(asc(criteria.position));
     criterionId = first!.id;
 
+    await createUser(h.db, { email: 'admin@program.example.org', roles: ['admin'] });
+    const admin = supertest.agent(`http://127.0.0.1:${port}`);
+    await signIn(admin, 'admin@program.example.org');
+    const [program] = await h.db.select({ id: programs.id }).from(programs);
     targets = await attackTargets(uploadRoutesOf(h.app), {
       port,
       applicant,
-      params: { id: applicationId, criterionId },
+      admin,
+      params: { id: applicationId, criterionId, programId: program!.id },
     });
   });
   after(async () => {
@@ -70,6 +75,7 @@ describe('hostile multipart bodies on every upload route', function () {
     expect(routes).to.include.members([
       'post /nominate (files)',
       'post /applications/:id/criteria/:criterionId (files)',
+      'post /admin/programs/:programId/logo (logo)',
     ]);
   });
 
