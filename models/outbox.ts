@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -23,6 +23,8 @@ export const outbox = pgTable(
     messageId: text('message_id').notNull(),
     /** For the List-Unsubscribe header (RFC 8058 one-click). */
     unsubscribeUrl: text('unsubscribe_url'),
+    /** The staff's message to a group this e-mail is one copy of (see messages.ts). */
+    programMessageId: bigint('program_message_id', { mode: 'number' }),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
@@ -36,6 +38,9 @@ export const outbox = pgTable(
       .on(table.nextAttemptAt)
       .where(sql`${table.status} = 'pending'`),
     index('outbox_created_idx').on(table.createdAt),
+    index('outbox_program_message_idx')
+      .on(table.programMessageId)
+      .where(sql`${table.programMessageId} is not null`),
     check('outbox_status_known', sql`${table.status} in ('pending','sending','sent','failed')`),
   ],
 );

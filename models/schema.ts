@@ -10,3 +10,4 @@ export * from './nominations.js';
 export * from './reviews.js';
 export * from './decisions.js';
 export * from './audit.js';
+export * from './messages.js';

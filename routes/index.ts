@@ -21,6 +21,7 @@ import { adminCriteriaRoutes } from './programs/admin-criteria.routes.js';
 import { adminEligibilityRoutes } from './programs/admin-eligibility.routes.js';
 import { adminProgramRoutes } from './programs/admin-programs.routes.js';
 import { adminIdentityRoutes } from './programs/admin-identity.routes.js';
+import { adminMessageRoutes } from './messages/admin-messages.routes.js';
 import { adminPanelRoutes } from './review/admin-panel.routes.js';
 import { adminRoundRoutes } from './review/admin-rounds.routes.js';
 import { reviewerRoutes } from './review/reviewers.routes.js';
@@ -79,6 +80,7 @@ export const ADMIN_ROUTES: RouteEntry[] = [
   { domain: 'schools', urls: ['/schools', '/contacts'], routes: adminSchoolRoutes },
   { domain: 'applications', urls: ['/applications'], routes: adminScreeningRoutes },
   { domain: 'nominations', urls: ['/nominations'], routes: adminNominationRoutes },
+  { domain: 'messages', urls: ['/cycles/:cycleId/messages'], routes: adminMessageRoutes },
   {
     domain: 'review',
     urls: ['/cycles/:cycleId/reviewer-invitations', '/cycles/:cycleId/conflicts'],

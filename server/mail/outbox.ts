@@ -29,6 +29,7 @@ export async function enqueueMail<T extends MailTemplate>(
   db: Database,
   settings: MailSettings,
   { to, template, data }: MailOf<T>,
+  { programMessageId }: { programMessageId?: number } = {},
 ): Promise<number | undefined> {
   const address = to.trim().toLowerCase();
   const unsubscribe = settings.unsubscribeSecret
@@ -59,6 +60,7 @@ export async function enqueueMail<T extends MailTemplate>(
       htmlBody: rendered.html,
       messageId: `<${randomUUID()}@${domain}>`,
       unsubscribeUrl: unsubscribe,
+      programMessageId,
       ...(now ? { nextAttemptAt: now, createdAt: now } : {}),
     })
     .returning({ id: outbox.id });

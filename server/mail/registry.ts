@@ -47,6 +47,8 @@ export interface MailTemplates {
     daysLeft: number;
     link: string;
   };
+  /** The staff's own message to a group of people in a cycle (server/services/messages/). */
+  'program-message': { name: string; subject: string; paragraphs: string[]; cycleName: string };
   'nomination-confirm': { name: string; schoolName: string; cycleName: string; link: string; fileCount: number };
   'nomination-school-applied': { name: string; schoolName: string };
   /** What became of a nominated school: exactly one of the outcome flags is true. */
@@ -131,6 +133,7 @@ export const MAIL_TEMPLATES = [
   'account-exists',
   'application-submitted',
   'draft-reminder',
+  'program-message',
   'nomination-confirm',
   'nomination-school-applied',
   'nomination-result',

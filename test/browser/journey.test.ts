@@ -436,4 +436,25 @@ describe('the journey in a real browser', function () {
     await check(visitor.page, '38-honorees-with-identity');
     await visitor.context.close();
   });
+
+  it('lets the admin write to every reviewer of the panel, preview it and send it once', async () => {
+    const { context, page } = await newPage();
+    await signInAs(page, 'admin@program.example.org');
+    await page.goto(`/admin/cycles/${cycleId}/messages`);
+    await check(page, '39-messages');
+    await page.getByLabel('To (required)').selectOption({ value: 'reviewers' });
+    await page.getByLabel('Subject (required)').fill('Thank you for reviewing');
+    await page.getByLabel('Message (required)').fill('The honorees are published.\n\nSee you next year.');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Preview the message' }).click()]);
+    expect(await page.locator('#reach').textContent()).to.contain('2 people');
+    await check(page, '40-message-preview');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send to 2 people' }).click()]);
+    await check(page, '41-message-sent');
+    await context.close();
+    await live.harness.deliverMail();
+    const sent = live.harness.sink.messages.filter((m) => m.subject === 'Thank you for reviewing');
+    expect(sent.map((m) => m.to[0]).sort()).to.deep.equal(['ben@college.example.edu', 'rosa@uni.example.edu']);
+    // The paragraphs survived the round trip through the preview's hidden field.
+    expect(sent[0]!.text).to.match(/The honorees are published\.\n\nSee you next year\./);
+  });
 });

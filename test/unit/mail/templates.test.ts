@@ -58,6 +58,7 @@ function hostileData(flag: boolean): Record<string, unknown> {
     'requesterName',
     'requesterEmail',
     'reason',
+    'subject',
   ]) {
     data[field] = HOSTILE;
   }
@@ -77,7 +78,13 @@ function hostileData(flag: boolean): Record<string, unknown> {
   ])
     data[field] = flag;
   if (!flag) for (const field of ['newCount', 'nominators', 'fileCount']) data[field] = 0;
-  return { ...data, criteria: [item, item], criteriaComments: [item], items: [item, item] };
+  return {
+    ...data,
+    criteria: [item, item],
+    criteriaComments: [item],
+    items: [item, item],
+    paragraphs: [HOSTILE, HOSTILE],
+  };
 }
 
 describe('e-mail templates', () => {
