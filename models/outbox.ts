@@ -50,3 +50,16 @@ export const mailSuppressions = pgTable('mail_suppressions', {
   email: text('email').primaryKey(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * A message's words as the admins edited them: a subject and a plain-text body in Handlebars
+ * over the message's fields. The HTML part is made from the text (escaped, paragraphs, links),
+ * so an edit cannot inject markup or break the layout. No row: the message as shipped.
+ */
+export const mailTemplates = pgTable('mail_templates', {
+  template: text('template').primaryKey(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  updatedBy: bigint('updated_by', { mode: 'number' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});

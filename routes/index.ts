@@ -22,6 +22,7 @@ import { adminEligibilityRoutes } from './programs/admin-eligibility.routes.js';
 import { adminProgramRoutes } from './programs/admin-programs.routes.js';
 import { adminIdentityRoutes } from './programs/admin-identity.routes.js';
 import { adminMessageRoutes } from './messages/admin-messages.routes.js';
+import { adminMailTemplateRoutes } from './messages/admin-mail-templates.routes.js';
 import { adminPanelRoutes } from './review/admin-panel.routes.js';
 import { adminRoundRoutes } from './review/admin-rounds.routes.js';
 import { reviewerRoutes } from './review/reviewers.routes.js';
@@ -81,6 +82,7 @@ export const ADMIN_ROUTES: RouteEntry[] = [
   { domain: 'applications', urls: ['/applications'], routes: adminScreeningRoutes },
   { domain: 'nominations', urls: ['/nominations'], routes: adminNominationRoutes },
   { domain: 'messages', urls: ['/cycles/:cycleId/messages'], routes: adminMessageRoutes },
+  { domain: 'messages', urls: ['/mail-templates'], routes: adminMailTemplateRoutes },
   {
     domain: 'review',
     urls: ['/cycles/:cycleId/reviewer-invitations', '/cycles/:cycleId/conflicts'],

@@ -5,7 +5,8 @@ import { outbox } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import type { MailOf, MailTemplate } from './registry.js';
-import { renderMail } from './templates.js';
+import { renderEditedMail, renderMail, type RenderedMail } from './templates.js';
+import { editedMails } from './edited.js';
 import { isSuppressed, REQUESTED_TEMPLATES, unsubscribeUrl } from './unsubscribe.js';
 import { mailSender } from './sender.js';
 
@@ -38,13 +39,25 @@ export async function enqueueMail<T extends MailTemplate>(
   if (unsubscribe && !REQUESTED_TEMPLATES.has(template) && (await isSuppressed(db, address))) return undefined;
   // Every message speaks as the program: its name in the footer and as the sender's name.
   const sender = await mailSender(db);
-  const rendered = renderMail(template, {
-    ...data,
+  const values: Record<string, unknown> = {
+    ...(data as Record<string, unknown>),
     baseUrl: settings.baseUrl,
     unsubscribeUrl: unsubscribe,
     siteName: sender.name,
     siteColor: sender.color,
-  });
+  };
+  // The admins' words when they edited this message (checked when saved); the shipped ones if
+  // theirs cannot be rendered with this message's data after all.
+  const edit = (await editedMails(db)).get(template);
+  let rendered: RenderedMail | undefined;
+  if (edit) {
+    try {
+      rendered = renderEditedMail(edit, values);
+    } catch {
+      rendered = undefined;
+    }
+  }
+  rendered ??= renderMail(template, values);
   const domain = new URL(settings.baseUrl).hostname || 'localhost';
   const now = settings.clock?.();
   const [row] = await db

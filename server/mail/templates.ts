@@ -67,3 +67,75 @@ export function renderMail(name: string, data: Record<string, unknown>): Rendere
   layout ??= compile(read('layout.html.hbs'), false);
   return { subject, text: templates.text(site), html: layout({ ...site, subject, body }) };
 }
+
+// ---------------------------------------------------------------- messages edited by the admins
+
+/** A message as the admins wrote it: Handlebars over its fields, in plain text. */
+export interface EditedMail {
+  subject: string;
+  body: string;
+}
+
+const edited = new Map<string, Template>();
+function compileEdited(source: string): Template {
+  let template = edited.get(source);
+  if (!template) {
+    // Plain text throughout: no escaping here, as the HTML part escapes all of it below.
+    template = compile(source, true);
+    edited.set(source, template);
+  }
+  return template;
+}
+
+const escapeHtml = (value: string) => Handlebars.escapeExpression(value);
+const LINK = /\bhttps?:\/\/[^\s<>"]+/g;
+
+/** Text as HTML: everything escaped, a blank line a new paragraph, a line break kept, links linked. */
+export function textToHtml(text: string, color: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const parts: string[] = [];
+      let last = 0;
+      for (const match of p.matchAll(LINK)) {
+        parts.push(escapeHtml(p.slice(last, match.index)));
+        const url = escapeHtml(match[0]);
+        parts.push(`<a href="${url}" style="color:${color};">${url}</a>`);
+        last = match.index + match[0].length;
+      }
+      parts.push(escapeHtml(p.slice(last)));
+      return `<p>${parts.join('').replace(/\n/g, '<br>')}</p>`;
+    })
+    .join('\n');
+}
+
+/** What an edited message may not hold: raw {{{ }}} output, partials, inline partials. */
+const REFUSED_SOURCE = /\{\{~?\{|\{\{~?\s*>|\{\{~?\s*#\s*\*/;
+
+/**
+ * Renders an edited message with `data`, or throws an Error saying what is wrong with it (a
+ * syntax error, a field the message does not have, raw {{{ }}} output, a partial).
+ */
+export function renderEditedMail(editedMail: EditedMail, data: Record<string, unknown>): RenderedMail {
+  for (const source of [editedMail.subject, editedMail.body]) {
+    if (REFUSED_SOURCE.test(source))
+      throw new Error('Use {{field}}, {{#if field}} and {{#each field}} only: no {{{ }}} and no partials.');
+  }
+  const site = { siteName: 'Laurel', siteColor: '#2e6b3f', ...data };
+  const subject = subjectLine(compileEdited(editedMail.subject)(site));
+  const text = compileEdited(editedMail.body)(site);
+  layout ??= compile(read('layout.html.hbs'), false);
+  return { subject, text, html: layout({ ...site, subject, body: textToHtml(text, site.siteColor as string) }) };
+}
+
+/** The shipped words of a message, for the editor to start from and to reset to. */
+export function defaultWords(name: string): EditedMail {
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`Bad e-mail template name: ${name}`);
+  const source = read(`${name}.text.hbs`);
+  const header = /^Subject: ([^\r\n]+)\r?\n\r?\n/.exec(source);
+  if (!header?.[1]) throw new Error(`views/emails/${name}.text.hbs must start with "Subject: ..." and a blank line`);
+  return { subject: header[1], body: source.slice(header[0].length) };
+}
