@@ -65,3 +65,12 @@ export async function followConfirmLink(agent: Agent, link: string) {
   const next = url.searchParams.get('next');
   return submitForm(agent, link, url.pathname, next ? { next } : {});
 }
+
+/** The values of a page's text, date, time and number inputs by id, as a browser would send them back. */
+export function inputValues(html: string): Record<string, string> {
+  return Object.fromEntries(
+    [...html.matchAll(/<input id="(\w+)" name="\w+" type="(?:text|date|time|number)"[^>]*value="([^"]*)"/g)].map(
+      (m) => [m[1]!, m[2]!],
+    ),
+  );
+}

@@ -6,6 +6,7 @@ import { sessions, users } from '../../../models/schema.js';
 import { clearLoginFailures } from '../../auth/login-throttle.js';
 import { hashPassword, passwordWeakness } from '../../auth/passwords.js';
 import { EMAIL_MAX, findUserByEmail, normalizeEmail, type SessionUser } from '../../auth/sign-in.js';
+import { EMAIL } from '../shared/form-input.js';
 import { checkToken, consumeToken, issueToken, newToken, retireTokens } from '../../auth/tokens.js';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
@@ -16,7 +17,6 @@ import { takeRateLimitSlot } from '../shared/rate-limit.js';
 import { oneLine } from '../../text.js';
 import type { ServiceContext } from '../../context.js';
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX = 120;
 const HOUR_MS = 60 * 60 * 1000;
 /** Password-reset e-mails one account may receive per hour. */
@@ -27,7 +27,7 @@ const ACCOUNT_MAILS_PER_NETWORK = 20;
 
 function emailProblem(email: string): string | undefined {
   if (email === '') return 'Enter your e-mail address.';
-  if (email.length > EMAIL_MAX || !EMAIL_PATTERN.test(email)) {
+  if (email.length > EMAIL_MAX || !EMAIL.test(email)) {
     return 'Enter an e-mail address like name@school.org.';
   }
   return undefined;

@@ -26,7 +26,7 @@ import { formatMoment } from '../../time.js';
 import { applicationsCloseAt } from '../programs/phase.js';
 import { emailMatchesSchoolDomain, requestToJoinSchool } from '../schools/contacts.js';
 import { schoolMatchKey } from '../schools/match-key.js';
-import { checkText, text } from '../shared/form-input.js';
+import { checkText, EMAIL, text } from '../shared/form-input.js';
 import { listNominationGroups } from './groups.js';
 import { applicationsOpen } from '../programs/phase.js';
 
@@ -135,8 +135,6 @@ export async function inviteSchool(
   });
   return true;
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function checkEmail(errors: FieldErrors, value: unknown): string {
   const email = text(value).toLowerCase();

@@ -17,7 +17,7 @@ import type { Database } from '../../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { countWords } from '../applications/applications.js';
-import { isUniqueViolation, singleLine } from '../shared/form-input.js';
+import { EMAIL, isUniqueViolation, singleLine } from '../shared/form-input.js';
 import {
   deleteStored,
   DiskFull,
@@ -115,8 +115,6 @@ export function nominationInputFrom(body: Record<string, unknown> | undefined): 
     submissionKey: text('submissionKey'),
   };
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 async function validate(db: Database, cycle: OpenNominationCycle, input: NominationInput) {
   const errors: FieldErrors = {};

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { programs } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
-import { checkText, text, type Fields } from '../shared/form-input.js';
+import { checkText, EMAIL, text, type Fields } from '../shared/form-input.js';
 import { oneLine } from '../../text.js';
 import { DEFAULT_TIME_ZONE } from '../../time.js';
 import { forgetMailSender } from '../../mail/sender.js';
@@ -18,7 +18,6 @@ export const MIN_CONTRAST = 4.5;
 const LOGO_MAX_WIDTH = 480;
 const LOGO_MAX_HEIGHT = 160;
 export const LOGO_MAX_BYTES = 2 * 1024 * 1024;
-const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 
 export interface SiteIdentity {
   programId: number | undefined;
@@ -167,7 +166,8 @@ export async function saveIdentity(db: Database, programId: number, input: Field
     }
   }
   const contactEmail = text(input.contactEmail).toLowerCase();
-  if (contactEmail !== '' && (!EMAIL.test(contactEmail) || contactEmail.length > 254)) {
+  // Shown as a mailto: link on every page, so no quote or angle bracket either.
+  if (contactEmail !== '' && (!EMAIL.test(contactEmail) || /[<>"]/.test(contactEmail) || contactEmail.length > 254)) {
     errors.contactEmail = 'Enter an e-mail address like info@program.org, or leave it empty.';
   }
   const postalAddress = checkText(errors, 'postalAddress', input.postalAddress, { max: 500 });

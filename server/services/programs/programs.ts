@@ -13,7 +13,8 @@ import { checkText, isUniqueViolation, text, type Fields } from '../shared/form-
 import type { ServiceContext } from '../../context.js';
 import { withPhases } from './phase.js';
 import { DEFAULT_TIME_ZONE, formatDay, isTimeZone } from '../../time.js';
-import { cycleTimeZone, forgetSiteTimeZone } from './time-zone.js';
+import { cycleTimeZone } from './time-zone.js';
+import { forgetSiteIdentity } from './identity.js';
 
 export const PROGRAMS_PAGE_SIZE = 20;
 
@@ -61,7 +62,7 @@ export async function createProgram(db: Database, input: Fields<ProgramField>): 
   try {
     const [program] = await db.insert(programs).values(values).returning();
     if (!program) throw new Error('The program insert returned no row');
-    forgetSiteTimeZone(db);
+    forgetSiteIdentity(db);
     return program;
   } catch (error) {
     if (isUniqueViolation(error, 'programs_slug_key')) throw new Invalid({ slug: SLUG_TAKEN });
@@ -79,7 +80,7 @@ export async function updateProgram(
   try {
     const [program] = await db.update(programs).set(values).where(eq(programs.id, input.programId)).returning();
     if (!program) throw new NotFound('There is no such program.');
-    forgetSiteTimeZone(db);
+    forgetSiteIdentity(db);
     return program;
   } catch (error) {
     if (isUniqueViolation(error, 'programs_slug_key')) throw new Invalid({ slug: SLUG_TAKEN });

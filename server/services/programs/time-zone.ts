@@ -4,17 +4,6 @@ import { eq } from 'drizzle-orm';
 import { cycles, programs } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { DEFAULT_TIME_ZONE } from '../../time.js';
-import { forgetSiteIdentity, siteIdentity } from './identity.js';
-
-/** The zone of the portal's first program, or UTC before there is one (kept with its identity). */
-export async function siteTimeZone(db: Database): Promise<string> {
-  return (await siteIdentity(db)).timeZone;
-}
-
-/** Forgets the remembered zone (and identity), after a program changed here. */
-export function forgetSiteTimeZone(db: Database): void {
-  forgetSiteIdentity(db);
-}
 
 /** The zone of the program a cycle belongs to. */
 export async function cycleTimeZone(db: Database, cycleId: number): Promise<string> {

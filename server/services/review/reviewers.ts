@@ -17,14 +17,13 @@ import { hashPassword, passwordWeakness } from '../../auth/passwords.js';
 import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { checkInteger, singleLine } from '../shared/form-input.js';
+import { checkInteger, EMAIL, singleLine } from '../shared/form-input.js';
 import { formatDay } from '../../time.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 
 import type { ServiceContext } from '../../context.js';
 
 const INVITATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_INVITES_AT_ONCE = 300;
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -111,3 +111,6 @@ export function isForeignKeyViolation(error: unknown): boolean {
 }
 
 // Dates typed into forms are read in the program's zone: see ../../time.ts (zonedTime, localDay).
+
+/** An e-mail address as the forms accept it: something, @, a domain with a dot, no spaces. */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -6,7 +6,7 @@ import { criteria, cycles } from '../../../models/schema.js';
 import { runDraftReminders } from '../../../server/services/applications/draft-reminders.js';
 import { startHarness, TEST_BASE_URL, TEST_MAIL_FROM, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
-import { readable, submitForm } from '../../helpers/forms.js';
+import { inputValues, readable, submitForm } from '../../helpers/forms.js';
 import { LINCOLN, addSchool, completeAndSubmit, startApplication } from '../../helpers/applicant.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -63,11 +63,7 @@ describe('reminders of unfinished drafts', () => {
     const edit = `/admin/cycles/${cycleId}/edit`;
     const form = await admin.get(edit);
     expect(form.text).to.contain('Remind unfinished applications, days before the deadline');
-    const fields = Object.fromEntries(
-      [...form.text.matchAll(/<input id="(\w+)" name="\w+" type="(?:text|date|time|number)"[^>]*value="([^"]*)"/g)].map(
-        (m) => [m[1]!, m[2]!],
-      ),
-    );
+    const fields = inputValues(form.text);
     const refused = await submitForm(admin, edit, edit, { ...fields, draftReminderDays: '0' });
     expect(refused.status).to.equal(422);
     expect(readable(refused.text)).to.contain('the number of days before the deadline');

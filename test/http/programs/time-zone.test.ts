@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { criteria, cycles, programs } from '../../../models/schema.js';
 import { createUser, signIn } from '../../helpers/factories.js';
-import { readable, submitForm } from '../../helpers/forms.js';
+import { inputValues, readable, submitForm } from '../../helpers/forms.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { confirm, confirmLinkFor, nominate, NOMINATION } from '../../helpers/nominator.js';
 
@@ -80,11 +80,7 @@ describe('a program’s time zone', () => {
       /id="applicationsCloseTime" name="applicationsCloseTime" type="time"[^>]* value="17:00"/,
     );
     expect(form.text).to.contain('All dates are in the program’s time zone, America/Denver');
-    const fields = Object.fromEntries(
-      [...form.text.matchAll(/<input id="(\w+)" name="\w+" type="(?:text|date|time|number)"[^>]*value="([^"]*)"/g)].map(
-        (m) => [m[1]!, m[2]!],
-      ),
-    );
+    const fields = inputValues(form.text);
     const saved = await submitForm(admin, edit, edit, {
       ...fields,
       applicationsCloseAt: '2027-03-15',
