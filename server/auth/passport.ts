@@ -1,8 +1,10 @@
 // passport-local checks e-mail and password through the accounts service (which counts and
 // throttles failures); the session keeps only the user id, reloaded on each signed-in request.
+import type { IncomingMessage } from 'node:http';
 import type { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { AppContext } from '../context.js';
+import { sessionUserOf } from './session-store.js';
 import { authenticate, findSessionUser, type SessionUser } from './sign-in.js';
 
 declare global {
@@ -41,9 +43,15 @@ export function configurePassport(passport: PassportInstance, context: AppContex
     ),
   );
   passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser((id: unknown, done) => {
-    const userId = Number(id);
-    if (!Number.isSafeInteger(userId)) return done(null, false);
-    findSessionUser(context.db, userId).then((user) => done(null, user ?? false), done);
-  });
+  // The session store read the user with the session (one query per signed-in request); a
+  // session from elsewhere (a test's store) falls back to reading the user.
+  passport.deserializeUser(
+    (req: IncomingMessage, id: unknown, done: (error: unknown, user?: SessionUser | false) => void) => {
+      const userId = Number(id);
+      if (!Number.isSafeInteger(userId)) return done(null, false);
+      const read = sessionUserOf((req as { session?: { passport?: unknown } }).session?.passport);
+      if (read !== undefined && (read === null || read.id === userId)) return done(null, read ?? false);
+      findSessionUser(context.db, userId).then((user) => done(null, user ?? false), done);
+    },
+  );
 }
