@@ -11,3 +11,4 @@ export * from './reviews.js';
 export * from './decisions.js';
 export * from './audit.js';
 export * from './messages.js';
+export * from './site.js';

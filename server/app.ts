@@ -16,6 +16,7 @@ import type { Database, DatabaseKind } from './db/client.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { flashMessages } from './middleware/flash.js';
+import { createPublicCache } from './middleware/public-cache.js';
 import { parseQuery, refuseNulInPath, stripNullsFromBody, unstorableTextIsBadRequest } from './middleware/sanitize.js';
 import { requestLogOptions } from './logging.js';
 import { createViewEngine } from './views.js';
@@ -32,6 +33,11 @@ export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
   throttle?: ThrottlePolicy;
+  /**
+   * Rendered copies of public pages for anonymous visitors (middleware/public-cache.ts); on
+   * unless a test turns it off because it edits rows behind the portal's back.
+   */
+  publicCache?: boolean;
   /** Called after a request queued e-mail, so the worker sends it now rather than on its next tick. */
   onMailQueued?: () => void;
 }
@@ -80,6 +86,10 @@ export function createApp(options: AppOptions): express.Express {
   app.use(refuseNulInPath);
   // Static files come before sessions: a stylesheet never touches the session table.
   app.use('/static', express.static(publicDir, { maxAge: config.isProduction ? '1d' : 0, index: false }));
+  // Anonymous visitors of public pages are answered from rendered copies, before any session,
+  // CSRF or database work (middleware/public-cache.ts).
+  const publicCache = createPublicCache({ db, clock: context.clock, logger });
+  if (options.publicCache !== false) app.use(publicCache.serve);
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 1000 }));
   app.use(stripNullsFromBody);
@@ -127,6 +137,7 @@ export function createApp(options: AppOptions): express.Express {
     if (req.method === 'POST') res.once('finish', context.mailQueued);
     next();
   });
+  app.use(publicCache.dropAfterStaffWrites);
   mountRoutes(app, context, passport);
 
   app.use(notFoundHandler);

@@ -50,7 +50,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { throttle?: Partial<ThrottlePolicy>; config?: Partial<AppConfig> } = {},
+  options: { throttle?: Partial<ThrottlePolicy>; config?: Partial<AppConfig>; publicCache?: boolean } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase();
   const sink = await startSmtpSink();
@@ -72,6 +72,7 @@ export async function startHarness(
     databaseKind: database.kind,
     config,
     clock,
+    publicCache: options.publicCache,
     throttle: { ...DEFAULT_THROTTLE, delayStepMs: 10, maxDelayMs: 50, ...options.throttle },
   });
   return {

@@ -32,7 +32,9 @@ describe('the home page through the phases of a cycle', () => {
     h.db.update(cycles).set(values).where(eq(cycles.id, cycleId));
 
   before(async () => {
-    h = await startHarness();
+    // The test rewrites the cycle's rows directly and moves the clock back and forth, which no
+    // running portal sees: the rendered-page cache is off here (public-cache.test.ts covers it).
+    h = await startHarness({ publicCache: false });
     // Opened 30 days ago; nominations close in 30 days, applications in 60; honorees in 150.
     cycleId = await createOpenCycle(h.db, START);
   });

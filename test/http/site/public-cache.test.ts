@@ -1,0 +1,143 @@
+// Anonymous visitors of public pages get rendered copies (middleware/public-cache.ts): with an
+// ETag and a 304, dropped at once by an admin's change on this instance, within a second on
+// another instance, when a cycle's date passes; never shown to someone signed in.
+import { expect } from 'chai';
+import { eq, sql } from 'drizzle-orm';
+import supertest from 'supertest';
+import { programs, publicContentVersion } from '../../../models/schema.js';
+import { createApp } from '../../../server/app.js';
+import { rowsOf } from '../../../server/db/client.js';
+import { startHarness, type Harness } from '../../helpers/harness.js';
+import { createOpenCycle, createUser, signIn } from '../../helpers/factories.js';
+import { submitForm } from '../../helpers/forms.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const START = new Date('2026-11-22T12:00:00Z');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('rendered copies of public pages', () => {
+  let h: Harness;
+  let programId: number;
+  let admin: ReturnType<Harness['agent']>;
+  /** Changes what the home page says behind the portal's back, as no visitor could. */
+  const describeProgramAs = (description: string) =>
+    h.db.update(programs).set({ description }).where(eq(programs.id, programId));
+  const version = async () => (await h.db.select().from(publicContentVersion))[0]?.version;
+  const saveIdentity = (fields: Record<string, string>) =>
+    submitForm(admin, `/admin/programs/${programId}/identity`, `/admin/programs/${programId}/identity`, {
+      shortName: 'SOO',
+      primaryColor: '#1d4f91',
+      mailSenderName: 'Schools of Opportunity',
+      contactEmail: 'info@opportunity.example.org',
+      postalAddress: '',
+      privacyNotice: '',
+      accessibilityStatement: '',
+      ...fields,
+    });
+
+  before(async () => {
+    h = await startHarness();
+    h.clock.set(START);
+    await createOpenCycle(h.db, START);
+    programId = (await h.db.select().from(programs))[0]!.id;
+    await createUser(h.db, { email: 'admin@program.example.org', roles: ['admin'] });
+    admin = h.agent();
+    await signIn(admin, 'admin@program.example.org');
+  });
+  after(() => h.close());
+
+  it('answers the second anonymous visitor from the copy, with an ETag that gives a 304', async () => {
+    await describeProgramAs('First words.');
+    await saveIdentity({});
+    const first = await supertest(h.app).get('/');
+    expect(first.status).to.equal(200);
+    expect(first.text).to.contain('First words.');
+    expect(first.headers['cache-control']).to.equal('public, no-cache');
+    expect(first.headers.vary).to.contain('Cookie');
+    expect(first.headers['set-cookie']).to.equal(undefined);
+    const etag = first.headers.etag as string;
+    expect(etag).to.be.a('string');
+
+    await describeProgramAs('Changed behind the portal.');
+    const second = await supertest(h.app).get('/');
+    expect(second.text).to.equal(first.text);
+    expect(second.headers.etag).to.equal(etag);
+    const revalidated = await supertest(h.app).get('/').set('If-None-Match', etag);
+    expect(revalidated.status).to.equal(304);
+    expect(revalidated.text).to.equal('');
+  });
+
+  it('never shows the copy to someone signed in', async () => {
+    await describeProgramAs('Only the signed-in see this yet.');
+    const signedIn = await admin.get('/');
+    expect(signedIn.text).to.contain('Only the signed-in see this yet.');
+    expect((await supertest(h.app).get('/')).text).not.to.contain('Only the signed-in see this yet.');
+  });
+
+  it('drops every copy when an admin’s change succeeds, and only then', async () => {
+    await describeProgramAs('Published by an admin.');
+    const before = await version();
+    const refused = await saveIdentity({ primaryColor: 'not a colour' });
+    expect(refused.status).to.equal(422);
+    expect(await version()).to.equal(before);
+    expect((await supertest(h.app).get('/')).text).not.to.contain('Published by an admin.');
+
+    const saved = await saveIdentity({});
+    expect(saved.status).to.equal(303);
+    expect(await version()).to.equal(Number(before) + 1);
+    expect((await supertest(h.app).get('/')).text).to.contain('Published by an admin.');
+  });
+
+  it('has another instance drop its copies within a second of the change', async () => {
+    const other = createApp({
+      db: h.db,
+      databaseKind: h.database.kind,
+      clock: h.clock,
+      config: {
+        isProduction: false,
+        baseUrl: 'http://laurel.test',
+        mailFrom: 'x <x@laurel.test>',
+        sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
+        trustProxy: false,
+        dataDir: h.dataDir,
+        uploadDir: h.dataDir,
+      },
+    });
+    await describeProgramAs('Seen by both instances.');
+    await saveIdentity({});
+    expect((await supertest(other).get('/')).text).to.contain('Seen by both instances.');
+    await describeProgramAs('Changed on the first instance.');
+    expect((await supertest(other).get('/')).text).not.to.contain('Changed on the first instance.');
+    await saveIdentity({});
+    await sleep(1100);
+    expect((await supertest(other).get('/')).text).to.contain('Changed on the first instance.');
+  });
+
+  it('drops the copies when a cycle’s date passes, to the minute', async () => {
+    h.clock.set(new Date(START.getTime() + 60 * DAY - 60_000));
+    await saveIdentity({});
+    expect((await supertest(h.app).get('/')).text).to.contain('Applications are open until');
+    h.clock.set(new Date(START.getTime() + 60 * DAY + 1000));
+    const after = (await supertest(h.app).get('/')).text;
+    expect(after).not.to.contain('Applications are open until');
+    expect(after).to.contain('Applications are closed');
+  });
+
+  it('keeps no copy of a page that failed, and renders afresh for a visitor with a message cookie', async () => {
+    h.clock.set(START);
+    const [row] = rowsOf<{ next: number }>(await h.db.execute(sql`select max(id) + 1 as next from cycles`));
+    const next = Number(row!.next);
+    expect((await supertest(h.app).get(`/cycles/${next}/criteria`)).status).to.equal(404);
+    const cycleId = await createOpenCycle(h.db, START, { name: 'Second Program' });
+    expect(cycleId).to.equal(next);
+    expect((await supertest(h.app).get(`/cycles/${next}/criteria`)).status).to.equal(200);
+
+    await saveIdentity({});
+    await supertest(h.app).get('/');
+    await describeProgramAs('Seen with a message to show.');
+    expect((await supertest(h.app).get('/')).text).not.to.contain('Seen with a message to show.');
+    const withMessage = await supertest(h.app).get('/').set('Cookie', 'laurel.flash=s%3Atampered');
+    expect(withMessage.text).to.contain('Seen with a message to show.');
+    expect(withMessage.headers['cache-control']).to.equal(undefined);
+  });
+});
