@@ -54,9 +54,15 @@ export function applicationRoutes(context: AppContext): Router {
     next();
   }
 
-  async function renderSection(res: Response, view: string, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderSection(
+    res: Response,
+    view: string,
+    extra: Record<string, unknown> = {},
+    status = 200,
+    loaded?: Awaited<ReturnType<typeof loadApplication>>,
+  ) {
     const a = access(res);
-    const application = await loadApplication(db, a);
+    const application = loaded ?? (await loadApplication(db, a));
     const lockedReason = cannotEditApplication(a, clock());
     res.status(status).render(view, {
       title: `${application.school.name} — ${application.cycle.name}`,
@@ -122,19 +128,25 @@ export function applicationRoutes(context: AppContext): Router {
     const view = await loadApplication(db, a);
     const outcomes = await publishedOutcomes(db, [a.application.id]);
     const open = !applicationClosedReason(a.cycle, a.application, clock());
-    await renderSection(res, 'applications/overview', {
-      canExtend:
-        a.role === 'admin' &&
-        !a.cycle.publishedAt &&
-        ['draft', 'submitted', 'withdrawn'].includes(a.application.status),
-      missing: missingItems(view),
-      outcome: outcomes.get(a.application.id),
-      canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && open,
-      canReopen: a.role === 'contact' && ['submitted', 'withdrawn'].includes(a.application.status) && open,
-      levelLabel: SCHOOL_LEVEL_LABELS[view.school.level],
-      // Nominations are private to the program: admins see them here, reviewers beside their review.
-      nominations: a.role === 'admin' ? await nominationsForApplication(db, a.application.id) : undefined,
-    });
+    await renderSection(
+      res,
+      'applications/overview',
+      {
+        canExtend:
+          a.role === 'admin' &&
+          !a.cycle.publishedAt &&
+          ['draft', 'submitted', 'withdrawn'].includes(a.application.status),
+        missing: missingItems(view),
+        outcome: outcomes.get(a.application.id),
+        canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && open,
+        canReopen: a.role === 'contact' && ['submitted', 'withdrawn'].includes(a.application.status) && open,
+        levelLabel: SCHOOL_LEVEL_LABELS[view.school.level],
+        // Nominations are private to the program: admins see them here, reviewers beside their review.
+        nominations: a.role === 'admin' ? await nominationsForApplication(db, a.application.id) : undefined,
+      },
+      200,
+      view,
+    );
   });
 
   /** The eligibility form's questions with their current value, error and options. */
