@@ -3,7 +3,8 @@
 // server in its own process. One table: each page's figures, its ratio to the two floors, and its
 // target. Nothing is asserted (see docs/BENCHMARKS.md).
 //
-//   npm run bench:http -- [--scale program|national] [--seconds 10] [--connections 50]
+//   npm run bench -- [--scale program|national] [--seconds 10] [--connections 50] [--only NAME]
+//                    [--database pglite|postgresql|both]
 //   DATABASE_URL=postgres://… adds a run on PostgreSQL (a scratch database is created and dropped).
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -18,6 +19,8 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
+    /** pglite, postgresql or both (the default: PostgreSQL only when DATABASE_URL is set). */
+    database: { type: 'string', default: 'both' },
   },
 });
 const scale = options.scale as ScaleName;
@@ -199,9 +202,9 @@ async function main() {
   }
   printTable('Floors, measured in this run', floorRows, floors.node, floors.express);
 
-  await runLaurel('Laurel on PGlite (embedded)', {}, floors);
+  if (options.database !== 'postgresql') await runLaurel('Laurel on PGlite (embedded)', {}, floors);
   const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) {
+  if (databaseUrl && options.database !== 'pglite') {
     const scratch = await scratchPostgres(databaseUrl);
     try {
       await runLaurel('Laurel on PostgreSQL', { BENCH_DATABASE_URL: scratch.url }, floors);

@@ -210,4 +210,8 @@ export function createViewEngine(app: Express): void {
   );
   app.set('view engine', 'hbs');
   app.set('views', viewsDir);
+  // Templates are compiled once, whatever NODE_ENV says: a program that runs `npm start` without
+  // setting it would otherwise read and compile every template on every page. `npm run dev`
+  // sets LAUREL_RELOAD_VIEWS=1 to see edits without a restart.
+  app.set('view cache', process.env.LAUREL_RELOAD_VIEWS !== '1');
 }
