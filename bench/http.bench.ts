@@ -148,7 +148,11 @@ async function runLaurel(label: string, env: Record<string, string>, floors: { n
         url: base + path,
         connections: own ?? connections,
         seconds,
-        headers: who ? who.headers(headers) : { 'x-forwarded-proto': 'https', ...headers },
+        // What a browser sends: it accepts compressed answers.
+        headers: {
+          'accept-encoding': 'gzip, deflate, br',
+          ...(who ? who.headers(headers) : { 'x-forwarded-proto': 'https', ...headers }),
+        },
       });
       rows.push({ group: c.group, name: c.name, hotcrp: c.hotcrp, ...figures });
     }

@@ -1,8 +1,8 @@
 // Rendered copies of the pages anonymous visitors read (home, honorees, an honoree, criteria,
 // open data, privacy and accessibility). They change only when staff change something or when a
 // cycle's date passes, so the first anonymous request renders a page and the next ones get the
-// same bytes without a session, a CSRF token or a query — with an ETag, so browsers revalidate
-// and get a 304.
+// same bytes without a session, a CSRF token or a query — compressed once for browsers that
+// accept gzip, with an ETag, so browsers revalidate and get a 304.
 //
 // Staying right:
 // - a copy is kept only for a 200 that set no cookie, made for a visitor with no session or flash
@@ -14,6 +14,7 @@
 //   bounds anything else (an end-of-day close, an edit made outside the portal).
 // Memory is bounded: copies are evicted oldest-used first beyond MAX_TOTAL_BYTES.
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -34,9 +35,13 @@ const MAX_AGE_MS = 60_000;
 const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 const MAX_URL_LENGTH = 1000;
+const COMPRESS_FROM_BYTES = 1024;
+const ACCEPTS_GZIP = /\bgzip\b/;
 
 interface Entry {
   body: Buffer;
+  /** The body compressed once, for the browsers that accept gzip (all of them); none when small. */
+  gzipped?: Buffer;
   type: string;
   disposition?: string;
   etag: string;
@@ -84,17 +89,21 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
     return true;
   }
 
-  function store(key: string, entry: Omit<Entry, 'generation'>, startedAt: number) {
+  const sizeOf = (entry: Entry) => entry.body.length + (entry.gzipped?.length ?? 0);
+
+  function store(key: string, entry: Omit<Entry, 'generation' | 'gzipped'>, startedAt: number) {
     if (startedAt !== generation || entry.body.length > MAX_ENTRY_BYTES) return;
     const previous = entries.get(key);
-    if (previous) totalBytes -= previous.body.length;
+    if (previous) totalBytes -= sizeOf(previous);
     entries.delete(key);
-    entries.set(key, { ...entry, generation });
-    totalBytes += entry.body.length;
+    const gzipped = entry.body.length >= COMPRESS_FROM_BYTES ? gzipSync(entry.body) : undefined;
+    const kept: Entry = { ...entry, gzipped, generation };
+    entries.set(key, kept);
+    totalBytes += sizeOf(kept);
     for (const [oldKey, old] of entries) {
       if (totalBytes <= MAX_TOTAL_BYTES) break;
       entries.delete(oldKey);
-      totalBytes -= old.body.length;
+      totalBytes -= sizeOf(old);
     }
   }
 
@@ -106,8 +115,11 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
       res.status(304).end();
       return;
     }
-    res.setHeader('Content-Length', entry.body.length);
-    res.end(entry.body);
+    const gzip = entry.gzipped && ACCEPTS_GZIP.test(req.headers['accept-encoding'] ?? '');
+    const body = gzip ? entry.gzipped! : entry.body;
+    if (gzip) res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Content-Length', body.length);
+    res.end(body);
   }
 
   /** Keeps what the rendering wrote, to store it if the response turns out cacheable. */
@@ -147,7 +159,7 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
           body,
           type,
           disposition: typeof disposition === 'string' ? disposition : undefined,
-          etag: typeof sentTag === 'string' ? sentTag : `"${createHash('sha1').update(body).digest('base64url')}"`,
+          etag: typeof sentTag === 'string' ? sentTag : `W/"${createHash('sha1').update(body).digest('base64url')}"`,
           expiresAt: Math.min(clock().getTime() + MAX_AGE_MS, known?.nextChange ?? Infinity),
         },
         startedAt,
@@ -168,7 +180,7 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
       return next();
     }
     res.setHeader('Cache-Control', 'public, no-cache');
-    res.setHeader('Vary', 'Cookie');
+    res.setHeader('Vary', 'Cookie, Accept-Encoding');
     const key = req.originalUrl;
     const entry = entries.get(key);
     if (entry && entry.generation === generation && entry.expiresAt > clock().getTime()) {

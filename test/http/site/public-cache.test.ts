@@ -53,7 +53,7 @@ describe('rendered copies of public pages', () => {
     expect(first.status).to.equal(200);
     expect(first.text).to.contain('First words.');
     expect(first.headers['cache-control']).to.equal('public, no-cache');
-    expect(first.headers.vary).to.contain('Cookie');
+    expect(first.headers.vary).to.equal('Cookie, Accept-Encoding');
     expect(first.headers['set-cookie']).to.equal(undefined);
     const etag = first.headers.etag as string;
     expect(etag).to.be.a('string');
@@ -62,6 +62,10 @@ describe('rendered copies of public pages', () => {
     const second = await supertest(h.app).get('/');
     expect(second.text).to.equal(first.text);
     expect(second.headers.etag).to.equal(etag);
+    const compressed = await supertest(h.app).get('/').set('Accept-Encoding', 'gzip, br');
+    expect(compressed.headers['content-encoding']).to.equal('gzip');
+    expect(Number(compressed.headers['content-length'])).to.be.below(Buffer.byteLength(first.text));
+    expect(compressed.text).to.equal(first.text);
     const revalidated = await supertest(h.app).get('/').set('If-None-Match', etag);
     expect(revalidated.status).to.equal(304);
     expect(revalidated.text).to.equal('');
