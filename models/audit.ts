@@ -18,6 +18,8 @@ export const auditLog = pgTable(
   (table) => [
     index('audit_log_created_idx').on(table.createdAt),
     index('audit_log_subject_idx').on(table.subjectType, table.subjectId),
+    // The log filtered by one kind of act, newest first, and the list of kinds for that filter.
+    index('audit_log_action_idx').on(table.action, table.id),
   ],
 );
 

@@ -121,6 +121,8 @@ export const schools = pgTable(
     index('schools_match_key_idx').on(table.matchKey),
     index('schools_state_idx').on(table.state),
     index('schools_name_search_idx').on(sql`lower(${table.name})`),
+    // The admins' list of schools, a page at a time in name order.
+    index('schools_name_idx').on(table.name, table.id),
     check('schools_level_known', sql`${table.level} in ('high','middle','elementary','k12','other')`),
     check('schools_state_code', sql`${table.state} ~ '^[A-Z]{2}$'`),
     check(
