@@ -13,7 +13,7 @@ import {
 import type { Database } from '../../db/client.js';
 import { findRoundWithCycle } from '../review/rounds.js';
 import type { CsvValue } from '../shared/csv.js';
-import { reviewScore, round4 } from './ranking.js';
+import { reviewScore, round4 } from './ranking-math.js';
 
 /**
  * Every submitted review of a round with its criterion scores and comments, in batches of

@@ -8,89 +8,32 @@
 //   scale as midpoint + z × (range / 4), clamped to the scale (1–5: 3 + z; z = ±2 at the ends);
 // - the spread is the highest review score minus the lowest;
 // - reviewers disagree (the flag) when the spread exceeds the cycle's disagreement threshold.
-import { and, count, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import {
   applications,
-  assignments,
-  criteria,
-  reviewScores,
   roundApplications,
   schools,
   users,
   type ApplicationStatus,
-  type Recommendation,
   type SchoolLevel,
-  type Scale,
 } from '../../../models/schema.js';
-import type { Database } from '../../db/client.js';
+import { jsonList, type Database } from '../../db/client.js';
 import { findRoundWithCycle, nextRound } from '../review/rounds.js';
 import { histogram } from './charts.js';
+import { isFlagged, normalize } from './ranking-math.js';
+import { roundReviews } from './round-reviews.js';
 
-export interface ReviewerStats {
-  n: number;
-  mean: number;
-  sd: number;
-}
-
-/** Below this a standard deviation is rounding noise of equal scores, not a real spread. */
-const SD_EPSILON = 1e-12;
-/** Spreads are differences of fractions; 1.5000000000000002 is not "more than 1.5". */
-const FLAG_EPSILON = 1e-9;
-
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
-}
-
-/** The weighted mean of the criteria scored; null when none was. */
-export function reviewScore(items: ReadonlyArray<{ score: number | null; weight: number }>): number | null {
-  let total = 0;
-  let weights = 0;
-  for (const { score, weight } of items) {
-    if (score === null) continue;
-    total += score * weight;
-    weights += weight;
-  }
-  return weights > 0 ? total / weights : null;
-}
-
-/** n, mean and population standard deviation (two passes, so equal scores give exactly 0). */
-export function reviewerStats(scores: readonly number[]): ReviewerStats {
-  if (scores.length === 0) return { n: 0, mean: 0, sd: 0 };
-  const m = mean(scores);
-  const sd = Math.sqrt(mean(scores.map((s) => (s - m) ** 2)));
-  return { n: scores.length, mean: m, sd: sd < SD_EPSILON * (1 + Math.abs(m)) ? 0 : sd };
-}
-
-export function zScore(score: number, stats: ReviewerStats): number {
-  return stats.n < 2 || stats.sd === 0 ? 0 : (score - stats.mean) / stats.sd;
-}
-
-/** Each review's z-score within its reviewer's reviews; `z[i]` belongs to `reviews[i]`. */
-export function zScores(reviews: ReadonlyArray<{ reviewerId: number; score: number }>) {
-  const byReviewer = new Map<number, number[]>();
-  for (const r of reviews) {
-    const list = byReviewer.get(r.reviewerId);
-    if (list) list.push(r.score);
-    else byReviewer.set(r.reviewerId, [r.score]);
-  }
-  const reviewers = new Map([...byReviewer].map(([id, scores]) => [id, reviewerStats(scores)] as const));
-  return { z: reviews.map((r) => zScore(r.score, reviewers.get(r.reviewerId)!)), reviewers };
-}
-
-/** A mean z put on the cycle's scale: midpoint + z × range/4, clamped. */
-export function normalize(meanZ: number, { scoreMin, scoreMax }: Scale): number {
-  const value = (scoreMin + scoreMax) / 2 + (meanZ * (scoreMax - scoreMin)) / 4;
-  return Math.min(scoreMax, Math.max(scoreMin, value));
-}
-
-export function spread(scores: readonly number[]): number | null {
-  return scores.length === 0 ? null : Math.max(...scores) - Math.min(...scores);
-}
-
-/** Whether reviewers diverge beyond the threshold. */
-export function isFlagged(scoreSpread: number | null, threshold: number): boolean {
-  return scoreSpread !== null && scoreSpread > threshold + FLAG_EPSILON;
-}
+export {
+  isFlagged,
+  normalize,
+  reviewerStats,
+  reviewScore,
+  round4,
+  spread,
+  zScore,
+  zScores,
+  type ReviewerStats,
+} from './ranking-math.js';
 
 export const RANK_SORTS = ['mean', 'normalized', 'spread', 'reviews', 'name'] as const;
 export type RankSort = (typeof RANK_SORTS)[number];
@@ -125,25 +68,6 @@ export interface RankedApplication {
   notRecommended: number;
 }
 
-/** Submitted reviews of a round, each scored in SQL so the criterion rows never reach Node. */
-async function submittedReviews(db: Database, roundId: number) {
-  const rows = await db
-    .select({
-      applicationId: assignments.applicationId,
-      reviewerId: assignments.reviewerId,
-      recommendation: assignments.recommendation,
-      score: sql<number | string | null>`(sum(${reviewScores.score} * ${criteria.weight})
-        / nullif(sum(${criteria.weight}) filter (where ${reviewScores.score} is not null), 0))::float8`,
-    })
-    .from(assignments)
-    .leftJoin(reviewScores, eq(reviewScores.assignmentId, assignments.id))
-    .leftJoin(criteria, eq(criteria.id, reviewScores.criterionId))
-    .where(and(eq(assignments.roundId, roundId), eq(assignments.status, 'submitted')))
-    .groupBy(assignments.id);
-  for (const r of rows) if (r.score !== null) r.score = Number(r.score);
-  return rows as Array<(typeof rows)[number] & { score: number | null }>;
-}
-
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 const SORT_KEYS: Record<RankSort, (row: RankedApplication) => number | null> = {
   mean: (r) => r.mean,
@@ -173,9 +97,39 @@ export function sortRanking(rows: RankedApplication[], sort: RankSort, dir: 'asc
   return decorated.map((d) => d.row);
 }
 
+type ApplicationRow = [number, ApplicationStatus, string, string, string, SchoolLevel];
+
 /**
- * The round's ranking in five queries whatever its size: the round, its applications (filtered in
- * SQL), its submitted reviews scored in SQL, the reviewers' names, the next round.
+ * The round's applications (filtered in SQL) with their schools, as one JSON value: on PGlite
+ * that is a third of the time of the same rows one by one.
+ */
+async function roundApplicationRows(db: Database, roundId: number, filters: RankFilters) {
+  const where: SQL[] = [eq(roundApplications.roundId, roundId)];
+  if (filters.state) where.push(eq(schools.state, filters.state));
+  if (filters.level) where.push(eq(schools.level, filters.level));
+  if (filters.status) where.push(eq(applications.status, filters.status));
+  const [row] = await db
+    .select({
+      list: sql<unknown>`json_agg(json_build_array(${applications.id}, ${applications.status},
+        ${schools.name}, ${schools.city}, ${schools.state}, ${schools.level}))`,
+    })
+    .from(roundApplications)
+    .innerJoin(applications, eq(applications.id, roundApplications.applicationId))
+    .innerJoin(schools, eq(schools.id, applications.schoolId))
+    .where(and(...where));
+  return jsonList<ApplicationRow>(row!.list);
+}
+
+async function namesOf(db: Database, userIds: number[]): Promise<Map<number, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds));
+  return new Map(rows.map((u) => [u.id, u.name]));
+}
+
+/**
+ * The round's ranking. The part drawn from its reviews is kept between views and checked
+ * against the database on each (round-reviews.ts); the applications, schools, reviewers' names
+ * and the cycle's scale and threshold are read on every view.
  */
 export async function rankRound(
   db: Database,
@@ -184,81 +138,31 @@ export async function rankRound(
 ) {
   const { round, cycle } = await findRoundWithCycle(db, roundId);
   const scale = { scoreMin: cycle.scoreMin, scoreMax: cycle.scoreMax };
-  const assigned = db
-    .select({ applicationId: assignments.applicationId, n: count().as('n') })
-    .from(assignments)
-    .where(eq(assignments.roundId, roundId))
-    .groupBy(assignments.applicationId)
-    .as('assigned');
-  const where: SQL[] = [eq(roundApplications.roundId, roundId)];
-  if (filters.state) where.push(eq(schools.state, filters.state));
-  if (filters.level) where.push(eq(schools.level, filters.level));
-  if (filters.status) where.push(eq(applications.status, filters.status));
-  const [apps, reviews, reviewerNames, next] = await Promise.all([
-    db
-      .select({
-        applicationId: applications.id,
-        status: applications.status,
-        schoolName: schools.name,
-        city: schools.city,
-        state: schools.state,
-        level: schools.level,
-        assigned: sql<number>`coalesce(${assigned.n}, 0)::int`,
-      })
-      .from(roundApplications)
-      .innerJoin(applications, eq(applications.id, roundApplications.applicationId))
-      .innerJoin(schools, eq(schools.id, applications.schoolId))
-      .leftJoin(assigned, eq(assigned.applicationId, applications.id))
-      .where(and(...where)),
-    submittedReviews(db, roundId),
-    db
-      .selectDistinct({ id: users.id, name: users.name })
-      .from(users)
-      .innerJoin(assignments, eq(assignments.reviewerId, users.id))
-      .where(and(eq(assignments.roundId, roundId), eq(assignments.status, 'submitted'))),
+  const reviews = await roundReviews(db, roundId);
+  const [apps, names, next] = await Promise.all([
+    roundApplicationRows(db, roundId, filters),
+    namesOf(db, [...reviews.reviewers.keys()]),
     nextRound(db, round),
   ]);
 
-  const scored = reviews.filter((r): r is typeof r & { score: number } => r.score !== null);
-  const { z, reviewers: stats } = zScores(scored);
-  const byApplication = new Map<
-    number,
-    { scores: number[]; z: number[]; n: number } & Record<Recommendation, number>
-  >();
-  const entry = (id: number) =>
-    byApplication.get(id) ??
-    byApplication.set(id, { scores: [], z: [], n: 0, gold: 0, silver: 0, not_recommended: 0 }).get(id)!;
-  for (const r of reviews) {
-    const e = entry(r.applicationId);
-    e.n++;
-    if (r.recommendation) e[r.recommendation]++;
-  }
-  scored.forEach((r, i) => {
-    const e = entry(r.applicationId);
-    e.scores.push(r.score);
-    e.z.push(z[i]!);
-  });
-
-  // Fields named one by one: spreading 10,000 driver rows costs more than all the arithmetic.
-  const all: RankedApplication[] = apps.map((a) => {
-    const e = byApplication.get(a.applicationId);
-    const appSpread = e ? spread(e.scores) : null;
+  const all: RankedApplication[] = apps.map(([applicationId, status, schoolName, city, state, level]) => {
+    const e = reviews.byApplication.get(applicationId);
     return {
-      applicationId: a.applicationId,
-      schoolName: a.schoolName,
-      city: a.city,
-      state: a.state,
-      level: a.level,
-      status: a.status,
+      applicationId,
+      schoolName,
+      city,
+      state,
+      level,
+      status,
       reviewsIn: e?.n ?? 0,
-      reviewsExpected: Math.max(Number(a.assigned), round.reviewersPerApplication),
-      mean: e?.scores.length ? mean(e.scores) : null,
-      normalized: e?.z.length ? normalize(mean(e.z), scale) : null,
-      spread: appSpread,
-      flagged: isFlagged(appSpread, cycle.disagreementThreshold),
+      reviewsExpected: Math.max(e?.assigned ?? 0, round.reviewersPerApplication),
+      mean: e?.mean ?? null,
+      normalized: e && e.meanZ !== null ? normalize(e.meanZ, scale) : null,
+      spread: e?.spread ?? null,
+      flagged: isFlagged(e?.spread ?? null, cycle.disagreementThreshold),
       gold: e?.gold ?? 0,
       silver: e?.silver ?? 0,
-      notRecommended: e?.not_recommended ?? 0,
+      notRecommended: e?.notRecommended ?? 0,
     };
   });
   const rows = sortRanking(
@@ -266,8 +170,7 @@ export async function rankRound(
     sort,
     dir,
   );
-  const names = new Map(reviewerNames.map((u) => [u.id, u.name]));
-  const reviewers = [...stats]
+  const reviewers = [...reviews.reviewers]
     .map(([reviewerId, s]) => ({ reviewerId, name: names.get(reviewerId) ?? `Reviewer ${reviewerId}`, ...s }))
     .sort((a, b) => a.mean - b.mean || collator.compare(a.name, b.name));
   return {
@@ -276,8 +179,8 @@ export async function rankRound(
     nextRound: next,
     rows,
     reviewers,
-    roundMean: scored.length ? mean(scored.map((r) => r.score)) : null,
-    reviewCount: reviews.length,
+    roundMean: reviews.roundMean,
+    reviewCount: reviews.reviewCount,
     histogram: histogram(
       rows.flatMap((r) => (r.mean === null ? [] : [r.mean])),
       scale,
@@ -285,5 +188,3 @@ export async function rankRound(
   };
 }
 export type Ranking = Awaited<ReturnType<typeof rankRound>>;
-
-export const round4 = (value: number | null) => (value === null ? null : Math.round(value * 1e4) / 1e4);
