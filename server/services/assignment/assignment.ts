@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { assignments, cycles, reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
 import { REVIEW_PHASES, requirePhase } from '../programs/phase.js';
-import { rowsOf, type Database } from '../../db/client.js';
+import { jsonList, rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { matchScore, type ReviewerMatchProfile } from './match.js';
@@ -340,12 +340,20 @@ export async function listAssignments(db: Database, roundId: number, page: numbe
 
 /** The choices of the manual form: the round's eligible applications, its reviewers and their loads. */
 export async function manualChoices(db: Database, roundId: number) {
-  const apps = rowsOf<{ id: string | number; school_name: string; assigned: number }>(
+  // One JSON value, the counts grouped once: 9,000 rows one by one cost three times as much on PGlite.
+  const [listed] = rowsOf<{ list: unknown }>(
     await db.execute(sql`
-    select a.id, s.name as school_name, (select count(*)::int from assignments x where x.round_id = ${roundId} and x.application_id = a.id) as assigned
+    select json_agg(json_build_array(a.id, s.name, coalesce(x.n, 0)) order by a.id) as list
     from round_applications ra join applications a on a.id = ra.application_id join schools s on s.id = a.school_id
-    where ra.round_id = ${roundId} and a.status = 'eligible' order by a.id`),
-  ).map((r) => ({ id: Number(r.id), schoolName: r.school_name, assigned: r.assigned }));
+    left join (select application_id, count(*)::int as n from assignments where round_id = ${roundId} group by application_id) x
+      on x.application_id = a.id
+    where ra.round_id = ${roundId} and a.status = 'eligible'`),
+  );
+  const apps = jsonList<[number, string, number]>(listed!.list).map(([id, schoolName, assigned]) => ({
+    id,
+    schoolName,
+    assigned,
+  }));
   const reviewers = rowsOf<{ id: string | number; name: string; max_load: number; load: number }>(
     await db.execute(sql`
     select u.id, u.name, rr.max_load, (select count(*)::int from assignments x where x.round_id = ${roundId} and x.reviewer_id = u.id) as load

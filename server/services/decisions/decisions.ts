@@ -16,7 +16,7 @@ import {
   type School,
 } from '../../../models/schema.js';
 import type { Clock } from '../../clock.js';
-import { rowsOf, type Database } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
 import { counted } from '../../text.js';
 import { Forbidden, Invalid, NotFound } from '../../errors.js';
 import { recordAudit } from '../shared/audit.js';
@@ -24,6 +24,7 @@ import type { ServiceContext } from '../../context.js';
 import { HONOREE_LEVELS } from './levels.js';
 import { cyclePhase, REVIEW_PHASES, requirePhase } from '../programs/phase.js';
 import { chosenAnswers, draftHonoreeTexts, freeSlug, uniqueSlug } from './honoree-texts.js';
+import { coverageCounts, coverageWords, reviewCoverage, type Coverage } from './coverage.js';
 
 export { HONOREE_LEVELS };
 
@@ -31,47 +32,6 @@ export const DECISIONS_PAGE_SIZE = 50;
 
 export function parseLevel(value: unknown): DecisionLevel | undefined {
   return (DECISION_LEVELS as readonly unknown[]).includes(value) ? (value as DecisionLevel) : undefined;
-}
-
-/** How many submitted reviews an application has in its first round, and how many that round asks for. */
-export interface Coverage {
-  submitted: number;
-  required: number;
-}
-
-/**
- * Review coverage of the eligible applications of a cycle (or of some of them). An application
- * in no round has no review, and at least one is asked for: deciding on none needs a reason too.
- */
-export async function reviewCoverage(
-  db: Database,
-  { cycleId, applicationIds }: { cycleId: number; applicationIds?: readonly number[] },
-): Promise<Map<number, Coverage>> {
-  const only = applicationIds
-    ? sql`and a.id in (select unnest(${`{${applicationIds.filter(Number.isSafeInteger).join(',')}}`}::bigint[]))`
-    : sql``;
-  const rows = rowsOf<{ application_id: string | number; submitted: number; required: number }>(
-    await db.execute(sql`
-      with first_round as (
-        select distinct on (ra.application_id) ra.application_id, r.id as round_id, r.reviewers_per_application as k
-        from round_applications ra join review_rounds r on r.id = ra.round_id
-        where r.cycle_id = ${cycleId}
-        order by ra.application_id, r.number)
-      select a.id as application_id,
-             coalesce(fr.k, 1) as required,
-             (select count(*) from assignments s
-               where s.application_id = a.id and s.round_id = fr.round_id and s.status = 'submitted')::int as submitted
-      from applications a left join first_round fr on fr.application_id = a.id
-      where a.cycle_id = ${cycleId} and a.status = 'eligible' ${only}`),
-  );
-  return new Map(
-    rows.map((r) => [Number(r.application_id), { submitted: Number(r.submitted), required: Number(r.required) }]),
-  );
-}
-
-/** "1 of the 3 reviews its round asked for", for the messages that ask why. */
-export function coverageWords({ submitted, required }: Coverage): string {
-  return `${submitted} of the ${required} ${required === 1 ? 'review' : 'reviews'} its round asked for`;
 }
 
 const OVERRIDE_MAX = 500;
@@ -200,19 +160,8 @@ export async function decide(
 
 /** The eligible applications of a cycle that have no decision yet, and how many lack reviews. */
 export async function undecidedSummary(db: Database, cycleId: number) {
-  const rows = await db
-    .select({ id: applications.id })
-    .from(applications)
-    .leftJoin(decisions, eq(decisions.applicationId, applications.id))
-    .where(
-      and(eq(applications.cycleId, cycleId), eq(applications.status, 'eligible'), isNull(decisions.applicationId)),
-    );
-  const coverage = await reviewCoverage(db, { cycleId, applicationIds: rows.map((r) => r.id) });
-  const short = rows.filter((r) => {
-    const c = coverage.get(r.id);
-    return c !== undefined && c.submitted < c.required;
-  }).length;
-  return { count: rows.length, short };
+  const { eligible, covered } = await coverageCounts(db, { cycleId, undecidedOnly: true });
+  return { count: eligible, short: eligible - covered };
 }
 
 /**

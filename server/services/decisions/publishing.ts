@@ -31,9 +31,10 @@ import { enqueueMail } from '../../mail/outbox.js';
 import type { MailTemplate } from '../../mail/registry.js';
 import { recordAudit } from '../shared/audit.js';
 import { counted } from '../../text.js';
-import { rowsOf } from '../../db/client.js';
+import { jsonList, rowsOf } from '../../db/client.js';
 import { cyclePhase, CYCLE_PHASE_LABELS, type CyclePhase } from '../programs/phase.js';
-import { coverageWords, decisionCounts, HONOREE_LEVELS, reviewCoverage } from './decisions.js';
+import { coverageWords, reviewCoverage } from './coverage.js';
+import { decisionCounts, HONOREE_LEVELS } from './decisions.js';
 import type { ServiceContext } from '../../context.js';
 
 export const DECISION_TEMPLATES = {
@@ -196,33 +197,36 @@ async function planPublication(db: Database, cycleId: number, now: Date, lock = 
     contacts.filter((c) => c.schoolId === d.schoolId).map((c) => ({ ...c, decision: d })),
   );
   // A nomination follows its application; one made before the school applied may only know the school.
-  const nominationRows = rowsOf<{
-    id: number;
-    email: string;
-    name: string;
-    match: string;
-    school_name: string;
-    status: string | null;
-    level: DecisionLevel | null;
-    slug: string | null;
-  }>(
+  // One JSON value rather than 20,000 rows: on PGlite, a third of the time.
+  type NominationRow = [number, string, string, string, string, string | null, DecisionLevel | null, string | null];
+  const [nominationList] = rowsOf<{ list: unknown }>(
     await db.execute(sql`
-      select n.id, n.nominator_email as email, n.nominator_name as name,
-             coalesce(a.id::text, 's' || n.school_id::text, 'k' || n.match_key) as match,
-             coalesce(s.name, n.school_name) as school_name, a.status, d.level, d.slug
+      select json_agg(json_build_array(n.id, n.nominator_email, n.nominator_name,
+               coalesce(a.id::text, 's' || n.school_id::text, 'k' || n.match_key),
+               coalesce(s.name, n.school_name), a.status, d.level, d.slug) order by n.id) as list
       from nominations n
-      left join applications a on a.id = coalesce(n.application_id,
-        (select a2.id from applications a2 where a2.cycle_id = n.cycle_id and a2.school_id = n.school_id))
+      left join applications linked on linked.id = n.application_id
+      left join applications applied on n.application_id is null
+        and applied.cycle_id = n.cycle_id and applied.school_id = n.school_id
+      cross join lateral (select coalesce(linked.id, applied.id) as id, coalesce(linked.status, applied.status) as status,
+        coalesce(linked.school_id, applied.school_id) as school_id) a
       left join schools s on s.id = a.school_id
       left join decisions d on d.application_id = a.id
-      where n.cycle_id = ${cycleId} and n.status = 'confirmed' and n.result_notice_sent_at is null
-      order by n.id`),
+      where n.cycle_id = ${cycleId} and n.status = 'confirmed' and n.result_notice_sent_at is null`),
   );
-  const nominations_ = nominationRows.map((n) => ({
-    ...n,
-    id: Number(n.id),
-    outcome: nominatorOutcome(n.status, n.level),
-  }));
+  const nominations_ = jsonList<NominationRow>(nominationList!.list).map(
+    ([id, email, name, match, school_name, status, level, slug]) => ({
+      id,
+      email,
+      name,
+      match,
+      school_name,
+      status,
+      level,
+      slug,
+      outcome: nominatorOutcome(status, level),
+    }),
+  );
   // One message per person and school, however many times they nominated it.
   const nominatorMails = [
     ...new Map(

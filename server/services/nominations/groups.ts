@@ -32,9 +32,49 @@ export interface NominationFilters {
 const n = nominations;
 const count = (where: SQL) => sql<number>`cast(count(*) filter (where ${where}) as int)`;
 
+/** The nominations matching `where`, aggregated by group (cycle and match key). */
+function groupsOf(db: Database, where: SQL[], status: NominationStatus | undefined) {
+  return db
+    .select({
+      cycleId: n.cycleId,
+      matchKey: n.matchKey,
+      schoolId: sql<number | null>`max(${n.schoolId})`.mapWith(Number).as('group_school_id'),
+      // The spelling most nominators used, spam aside when there is anything else.
+      typedName:
+        sql<string>`coalesce(mode() within group (order by ${n.schoolName}) filter (where ${n.status} <> 'spam'), min(${n.schoolName}))`.as(
+          'typed_name',
+        ),
+      typedDistrict:
+        sql<string>`coalesce(mode() within group (order by ${n.district}) filter (where ${n.status} <> 'spam'), min(${n.district}))`.as(
+          'typed_district',
+        ),
+      typedCity:
+        sql<string>`coalesce(mode() within group (order by ${n.city}) filter (where ${n.status} <> 'spam'), min(${n.city}))`.as(
+          'typed_city',
+        ),
+      typedState: sql<string>`min(${n.state})`.as('typed_state'),
+      confirmed:
+        sql<number>`cast(count(distinct ${n.nominatorEmail}) filter (where ${n.status} = 'confirmed') as int)`.as(
+          'confirmed_count',
+        ),
+      unconfirmed: count(sql`${n.status} = 'unconfirmed'`).as('unconfirmed_count'),
+      spam: count(sql`${n.status} = 'spam'`).as('spam_count'),
+      contactEmail: sql<string | null>`max(${n.contactEmail}) filter (where ${n.status} <> 'spam')`.as(
+        'group_contact_email',
+      ),
+    })
+    .from(n)
+    .where(where.length > 0 ? and(...where) : undefined)
+    .groupBy(n.cycleId, n.matchKey)
+    .having(status ? sql`bool_or(${n.status} = ${status})` : undefined);
+}
+
 /**
- * One page of groups, most confirmed nominators first, in a single query: the groups are
- * aggregated in a CTE, then joined once to their school, invitation and application.
+ * One page of groups, most confirmed nominators first, in two queries. The first orders every
+ * group by what the order needs (its distinct confirmed nominators, its school's name) and keeps
+ * one page: PostgreSQL leaves out the aggregates a query does not read, so ordering 10,000 groups
+ * costs a third of describing them all. The second describes only the groups of that page, joined
+ * to their school, invitation and application.
  */
 export async function listNominationGroups(
   db: Database,
@@ -44,42 +84,27 @@ export async function listNominationGroups(
   if (filters.cycleId) where.push(eq(n.cycleId, filters.cycleId));
   if (filters.matchKey !== undefined) where.push(eq(n.matchKey, filters.matchKey));
   if (filters.state) where.push(eq(n.state, filters.state));
-  const grouped = db.$with('nomination_groups').as(
-    db
-      .select({
-        cycleId: n.cycleId,
-        matchKey: n.matchKey,
-        schoolId: sql<number | null>`max(${n.schoolId})`.mapWith(Number).as('group_school_id'),
-        // The spelling most nominators used, spam aside when there is anything else.
-        typedName:
-          sql<string>`coalesce(mode() within group (order by ${n.schoolName}) filter (where ${n.status} <> 'spam'), min(${n.schoolName}))`.as(
-            'typed_name',
-          ),
-        typedDistrict:
-          sql<string>`coalesce(mode() within group (order by ${n.district}) filter (where ${n.status} <> 'spam'), min(${n.district}))`.as(
-            'typed_district',
-          ),
-        typedCity:
-          sql<string>`coalesce(mode() within group (order by ${n.city}) filter (where ${n.status} <> 'spam'), min(${n.city}))`.as(
-            'typed_city',
-          ),
-        typedState: sql<string>`min(${n.state})`.as('typed_state'),
-        confirmed:
-          sql<number>`cast(count(distinct ${n.nominatorEmail}) filter (where ${n.status} = 'confirmed') as int)`.as(
-            'confirmed_count',
-          ),
-        unconfirmed: count(sql`${n.status} = 'unconfirmed'`).as('unconfirmed_count'),
-        spam: count(sql`${n.status} = 'spam'`).as('spam_count'),
-        contactEmail: sql<string | null>`max(${n.contactEmail}) filter (where ${n.status} <> 'spam')`.as(
-          'group_contact_email',
-        ),
-      })
-      .from(n)
-      .where(where.length > 0 ? and(...where) : undefined)
-      .groupBy(n.cycleId, n.matchKey)
-      .having(filters.status ? sql`bool_or(${n.status} = ${filters.status})` : undefined),
-  );
-  const schoolName = sql<string>`coalesce(${schools.name}, ${grouped.typedName})`;
+  const ordered = db.$with('nomination_groups').as(groupsOf(db, where, filters.status));
+  const orderBy = (g: typeof ordered) => {
+    const schoolName = sql<string>`coalesce(${schools.name}, ${g.typedName})`;
+    return [desc(g.confirmed), asc(sql`lower(${schoolName})`), asc(g.cycleId), asc(g.matchKey)];
+  };
+  const page = await db
+    .with(ordered)
+    .select({ cycleId: ordered.cycleId, matchKey: ordered.matchKey, total: sql<number>`cast(count(*) over () as int)` })
+    .from(ordered)
+    .leftJoin(schools, eq(schools.id, ordered.schoolId))
+    .orderBy(...orderBy(ordered))
+    .limit(NOMINATION_PAGE_SIZE + 1)
+    .offset((filters.page - 1) * NOMINATION_PAGE_SIZE);
+  const shown = page.slice(0, NOMINATION_PAGE_SIZE);
+  if (shown.length === 0) return { rows: [], hasMore: false, total: 0 };
+
+  const onPage = sql`(${n.cycleId}, ${n.matchKey}) in (${sql.join(
+    shown.map((g) => sql`(${g.cycleId}, ${g.matchKey})`),
+    sql`, `,
+  )})`;
+  const grouped = db.$with('nomination_groups').as(groupsOf(db, [...where, onPage], filters.status));
   const rows = await db
     .with(grouped)
     .select({
@@ -87,7 +112,7 @@ export async function listNominationGroups(
       cycleName: cycles.name,
       matchKey: grouped.matchKey,
       schoolId: grouped.schoolId,
-      schoolName,
+      schoolName: sql<string>`coalesce(${schools.name}, ${grouped.typedName})`,
       district: sql<string>`coalesce(${schools.district}, ${grouped.typedDistrict})`,
       city: sql<string>`coalesce(${schools.city}, ${grouped.typedCity})`,
       state: sql<string>`coalesce(${schools.state}, ${grouped.typedState})`,
@@ -102,7 +127,6 @@ export async function listNominationGroups(
       invitationAcceptedAt: schoolInvitations.acceptedAt,
       applicationId: applications.id,
       applicationStatus: applications.status,
-      total: sql<number>`cast(count(*) over () as int)`,
     })
     .from(grouped)
     .innerJoin(cycles, eq(cycles.id, grouped.cycleId))
@@ -113,14 +137,8 @@ export async function listNominationGroups(
     )
     .leftJoin(users, eq(users.id, schoolInvitations.invitedBy))
     .leftJoin(applications, and(eq(applications.cycleId, grouped.cycleId), eq(applications.schoolId, grouped.schoolId)))
-    .orderBy(desc(grouped.confirmed), asc(sql`lower(${schoolName})`), asc(grouped.cycleId), asc(grouped.matchKey))
-    .limit(NOMINATION_PAGE_SIZE + 1)
-    .offset((filters.page - 1) * NOMINATION_PAGE_SIZE);
-  return {
-    rows: rows.slice(0, NOMINATION_PAGE_SIZE),
-    hasMore: rows.length > NOMINATION_PAGE_SIZE,
-    total: rows[0]?.total ?? 0,
-  };
+    .orderBy(...orderBy(grouped));
+  return { rows, hasMore: page.length > NOMINATION_PAGE_SIZE, total: page[0]!.total };
 }
 
 export type NominationGroup = Awaited<ReturnType<typeof listNominationGroups>>['rows'][number];

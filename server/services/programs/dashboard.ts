@@ -5,7 +5,7 @@
 // so the page stays quick at 10,000 applications and 30,000 assignments.
 //
 // The funnel counts what reached each stage: a screened application is counted as submitted
-// too. "Reviews done" and the warning about missing reviews use reviewCoverage, the measure the
+// too. "Reviews done" and the warning about missing reviews use review coverage (coverage.ts), the measure the
 // decisions page asks an override reason by, so the two pages never disagree.
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import {
@@ -19,7 +19,8 @@ import {
   type Cycle,
 } from '../../../models/schema.js';
 import { rowsOf, type Database } from '../../db/client.js';
-import { decisionCounts, reviewCoverage } from '../decisions/decisions.js';
+import { coverageCounts } from '../decisions/coverage.js';
+import { decisionCounts } from '../decisions/decisions.js';
 import { firstRoundBacklog } from '../review/rounds.js';
 import { formatDay, formatMoment } from '../../time.js';
 import { cycleTimeZone } from './time-zone.js';
@@ -219,15 +220,13 @@ async function countsOf(db: Database, cycleId: number, now: Date) {
     invitationCounts(db, cycleId),
     applicationCounts(db, cycleId),
     decisionCounts(db, cycleId),
-    reviewCoverage(db, { cycleId }),
+    coverageCounts(db, { cycleId }),
     roundsWithWork(db, cycleId, now),
     lateReviewers(db, cycleId, now),
   ]);
   const firstRound = rounds.find((r) => r.round.number === 1)?.round;
   // Without a round 1, every eligible application is still to be taken into one.
   const backlog = firstRound ? (await firstRoundBacklog(db, firstRound)).applications : apps.eligible;
-  let reviewed = 0;
-  for (const c of coverage.values()) if (c.submitted >= c.required) reviewed++;
   const reviews = { assigned: 0, submitted: 0, late: 0 };
   for (const r of rounds) {
     reviews.assigned += r.assigned;
@@ -239,8 +238,8 @@ async function countsOf(db: Database, cycleId: number, now: Date) {
     invited,
     apps: { ...apps, submittedEver: apps.submitted + apps.eligible + apps.ineligible },
     decided: { ...decided, all: decided.gold + decided.silver + decided.notSelected },
-    reviewed,
-    short: coverage.size - reviewed,
+    reviewed: coverage.covered,
+    short: coverage.eligible - coverage.covered,
     reviews,
     firstRound,
     backlog,

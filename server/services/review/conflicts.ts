@@ -13,9 +13,12 @@ import {
   users,
   type ConflictSource,
 } from '../../../models/schema.js';
-import { rowsOf, type Database } from '../../db/client.js';
+import { jsonList, rowsOf, type Database } from '../../db/client.js';
 import { PUBLIC_MAIL_DOMAINS } from '../shared/mail-domains.js';
 import { Invalid, type FieldErrors } from '../../errors.js';
+
+/** The applications the panel reads: those that reached the program. */
+const APPLYING = ['submitted', 'eligible', 'ineligible'] as const;
 
 export interface ConflictPair {
   reviewerId: number;
@@ -117,20 +120,33 @@ export async function removeConflict(
 
 /** The schools that applied to a cycle (submitted or later), for reviewers declaring conflicts. */
 export async function applyingSchools(db: Database, cycleId: number) {
-  return db
+  // One JSON value: a national cycle's 10,000 schools cost a third of the time of rows on PGlite.
+  const [row] = await db
     .select({
-      schoolId: schools.id,
-      name: schools.name,
-      district: schools.district,
-      city: schools.city,
-      state: schools.state,
+      list: sql<unknown>`json_agg(json_build_array(${schools.id}, ${schools.name}, ${schools.district}, ${schools.city},
+        ${schools.state}) order by ${schools.state}, ${schools.name})`,
     })
     .from(applications)
     .innerJoin(schools, eq(schools.id, applications.schoolId))
+    .where(and(eq(applications.cycleId, cycleId), inArray(applications.status, APPLYING)));
+  return jsonList<[number, string, string, string, string]>(row!.list).map(
+    ([schoolId, name, district, city, state]) => ({ schoolId, name, district, city, state }),
+  );
+}
+
+/** Whether the school has an application in the cycle that reached the program. */
+async function isApplying(db: Database, { cycleId, schoolId }: { cycleId: number; schoolId: number }) {
+  const [row] = await db
+    .select({ id: applications.id })
+    .from(applications)
     .where(
-      and(eq(applications.cycleId, cycleId), inArray(applications.status, ['submitted', 'eligible', 'ineligible'])),
-    )
-    .orderBy(schools.state, schools.name);
+      and(
+        eq(applications.cycleId, cycleId),
+        eq(applications.schoolId, schoolId),
+        inArray(applications.status, APPLYING),
+      ),
+    );
+  return row !== undefined;
 }
 
 export const CONFLICTS_PAGE_SIZE = 100;
@@ -147,13 +163,16 @@ export async function cycleConflicts(db: Database, { cycleId, page }: { cycleId:
     .innerJoin(users, eq(users.id, cycleReviewers.userId))
     .where(eq(cycleReviewers.cycleId, cycleId))
     .orderBy(asc(users.name));
-  const apps = await db
-    .select({ id: applications.id, schoolId: schools.id, schoolName: schools.name })
+  const [listed] = await db
+    .select({ list: sql<unknown>`json_agg(json_build_array(${applications.id}, ${schools.id}, ${schools.name}))` })
     .from(applications)
     .innerJoin(schools, eq(schools.id, applications.schoolId))
-    .where(
-      and(eq(applications.cycleId, cycleId), inArray(applications.status, ['submitted', 'eligible', 'ineligible'])),
-    );
+    .where(and(eq(applications.cycleId, cycleId), inArray(applications.status, APPLYING)));
+  const apps = jsonList<[number, number, string]>(listed!.list).map(([id, schoolId, schoolName]) => ({
+    id,
+    schoolId,
+    schoolName,
+  }));
   const pairs = await conflictPairs(db, { reviewerIds: panel.map((p) => p.id), applicationIds: apps.map((a) => a.id) });
   const stored = panel.length
     ? await db
@@ -214,8 +233,7 @@ export async function recordConflictByAdmin(
         .where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, reviewerId)))
     : [];
   if (!onPanel) errors.reviewerId = 'Choose a reviewer of this cycle.';
-  if (!schoolId || !(await applyingSchools(db, cycleId)).some((s) => s.schoolId === schoolId))
-    errors.schoolId = 'Choose an applying school.';
+  if (!schoolId || !(await isApplying(db, { cycleId, schoolId }))) errors.schoolId = 'Choose an applying school.';
   const text = checkReason(errors, 'reason', reason, 'Say why, in at most 500 characters.');
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   await recordConflict(db, {

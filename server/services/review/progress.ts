@@ -119,18 +119,25 @@ export async function roundSummary(db: Database, roundId: number) {
     short: number;
     unnotified: number;
   }>(
+    // The assignments are read twice (totals, and per application for "short"), not once per application.
     await db.execute(sql`
+    with totals as (
+      select count(*)::int as assignments,
+        (count(*) filter (where x.status = 'submitted'))::int as submitted,
+        (count(*) filter (where x.notified_at is null))::int as unnotified
+      from assignments x where x.round_id = ${roundId}),
+    per_application as (
+      select x.application_id, count(*) as n from assignments x where x.round_id = ${roundId} group by x.application_id)
     select
       (select count(*)::int from round_applications ra join applications a on a.id = ra.application_id
         where ra.round_id = r.id and a.status = 'eligible') as applications,
       (select count(*)::int from round_reviewers rr where rr.round_id = r.id) as reviewers,
-      (select count(*)::int from assignments x where x.round_id = r.id) as assignments,
-      (select count(*)::int from assignments x where x.round_id = r.id and x.status = 'submitted') as submitted,
+      t.assignments, t.submitted,
       (select count(*)::int from round_applications ra join applications a on a.id = ra.application_id
-        where ra.round_id = r.id and a.status = 'eligible'
-          and (select count(*) from assignments x where x.round_id = r.id and x.application_id = a.id) < r.reviewers_per_application) as short,
-      (select count(*)::int from assignments x where x.round_id = r.id and x.notified_at is null) as unnotified
-    from review_rounds r where r.id = ${roundId}`),
+        left join per_application p on p.application_id = a.id
+        where ra.round_id = r.id and a.status = 'eligible' and coalesce(p.n, 0) < r.reviewers_per_application) as short,
+      t.unnotified
+    from review_rounds r cross join totals t where r.id = ${roundId}`),
   );
   if (!row) throw new NotFound('We could not find that review round.');
   return row;

@@ -18,7 +18,7 @@ import {
   users,
   type ReviewRound,
 } from '../../../models/schema.js';
-import type { Database } from '../../db/client.js';
+import { jsonList, type Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { checkbox, checkInteger, checkText, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
 import { localDay, startOfLocalDay, zonedTime } from '../../time.js';
@@ -391,21 +391,22 @@ export async function editRound(
 
 /** What a later round's form offers: the cycle's eligible applications and its panel. */
 export async function roundChoices(db: Database, cycleId: number, roundId?: number) {
-  const apps = await db
+  // One JSON value: every eligible application of a national cycle, a third of the time of rows on PGlite.
+  const inRound =
+    roundId === undefined
+      ? sql`false`
+      : sql`exists (select 1 from round_applications ra where ra.round_id = ${roundId} and ra.application_id = ${applications.id})`;
+  const [listed] = await db
     .select({
-      id: applications.id,
-      schoolName: schools.name,
-      city: schools.city,
-      state: schools.state,
-      inRound:
-        roundId === undefined
-          ? sql<boolean>`false`
-          : sql<boolean>`exists (select 1 from round_applications ra where ra.round_id = ${roundId} and ra.application_id = ${applications.id})`,
+      list: sql<unknown>`json_agg(json_build_array(${applications.id}, ${schools.name}, ${schools.city}, ${schools.state},
+        ${inRound}) order by ${applications.id})`,
     })
     .from(applications)
     .innerJoin(schools, eq(schools.id, applications.schoolId))
-    .where(and(eq(applications.cycleId, cycleId), eq(applications.status, 'eligible')))
-    .orderBy(asc(applications.id));
+    .where(and(eq(applications.cycleId, cycleId), eq(applications.status, 'eligible')));
+  const apps = jsonList<[number, string, string, string, boolean]>(listed!.list).map(
+    ([id, schoolName, city, state, chosen]) => ({ id, schoolName, city, state, inRound: chosen }),
+  );
   const reviewers = await db
     .select({
       userId: users.id,
