@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { NotFound } from '../server/errors.js';
 import { csvStream, type CsvValue } from '../server/services/shared/csv.js';
+import { jsonListStream } from '../server/services/shared/json-stream.js';
 import { storedPath } from '../server/storage/evidence-files.js';
 
 /** Streams to the response; a reader who cancels mid-download is not an error. */
@@ -55,4 +56,20 @@ export async function sendCsv(
   res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' });
   res.attachment(fileName);
   await streamTo(res, csvStream(header, rows));
+}
+
+/**
+ * A JSON object with one long list, streamed item by item (see jsonListStream): the same
+ * Content-Type as res.json, without buffering the list.
+ */
+export async function sendJsonList(
+  res: Response,
+  {
+    fields,
+    listName,
+    items,
+  }: { fields: Record<string, unknown>; listName: string; items: AsyncIterable<unknown> | Iterable<unknown> },
+): Promise<void> {
+  res.set('Content-Type', 'application/json; charset=utf-8');
+  await streamTo(res, jsonListStream(fields, listName, items));
 }

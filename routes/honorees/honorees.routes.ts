@@ -1,5 +1,5 @@
 // The public face of decisions: the honorees of published cycles (list, one page each, open
-// data as JSON and CSV) and each cycle's criteria. Pages carry a title, a description and
+// data as JSON and CSV, both streamed) and each cycle's criteria. Pages carry a title, a description and
 // Open Graph tags so links shared elsewhere preview well.
 import { Router, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
@@ -19,7 +19,7 @@ import {
 } from '../../server/services/honorees/honorees.js';
 import { US_STATES } from '../../models/schema.js';
 import { idParam } from '../params.js';
-import { sendCsv } from '../downloads.js';
+import { sendCsv, sendJsonList } from '../downloads.js';
 
 const LEVEL_NAMES = { gold: 'Gold', silver: 'Silver' } as const;
 
@@ -84,10 +84,12 @@ export function honoreeRoutes(context: AppContext): Router {
 
   router.get('/honorees.json', async function downloadHonoreesJson(req, res) {
     const { page: _page, ...filters } = parseHonoreeFilters(req.query);
-    const honorees = [];
-    for await (const row of honoreeExportRows(db, filters, config.baseUrl)) honorees.push(row);
     openDataHeaders(res);
-    res.json({ count: honorees.length, filters, honorees });
+    await sendJsonList(res, {
+      fields: { filters },
+      listName: 'honorees',
+      items: honoreeExportRows(db, filters, config.baseUrl),
+    });
   });
 
   router.get('/honorees.csv', async function downloadHonoreesCsv(req, res) {

@@ -255,7 +255,18 @@ describe('the public honorees: list, pages, criteria and open data', () => {
     const all = await h.agent().get('/honorees.json');
     expect(all.status).to.equal(200);
     expect(all.headers['access-control-allow-origin']).to.equal('*');
+    expect(all.headers['content-type']).to.equal('application/json; charset=utf-8');
     expect(all.body.count).to.equal(25);
+    expect(all.body.honorees).to.have.length(25);
+    // Streamed as it is read, not built whole first: no length is known up front. (Signed in, so
+    // no copy kept for anonymous visitors answers instead.)
+    await createUser(h.db, { email: 'reader@open-data.example.org' });
+    const reader = h.agent();
+    await signIn(reader, 'reader@open-data.example.org');
+    const streamed = await reader.get('/honorees.json');
+    expect(streamed.headers['transfer-encoding']).to.equal('chunked');
+    expect(streamed.headers['content-length']).to.equal(undefined);
+    expect(streamed.body).to.deep.equal(all.body);
     const wa = await h.agent().get('/honorees.json?state=WA&level=gold');
     expect(wa.body).to.deep.equal({
       count: 1,
