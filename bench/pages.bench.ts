@@ -1,68 +1,88 @@
-// Page times at national scale: 10,000 schools and applications, 300 reviewers, 30,000
-// submitted reviews, 20,000 nominations, on an in-memory PGlite. Prints the median of several
-// requests per page; nothing is asserted (see docs/BENCHMARKS.md).
+// Page times at national scale (bench/national-scale.ts) on an in-memory PGlite, single user:
+// every admin page a program officer uses, through the whole Express stack. Prints the first
+// request (cold caches) and the median (p50) of several, beside the 200 ms target for admin
+// pages ("met" or "not met"); nothing is asserted (see docs/BENCHMARKS.md).
+// `npx tsx bench/pages.bench.ts [runs]`; with LAUREL_RELOAD_VIEWS=1, templates are compiled on
+// every render, as under `npm run dev` (server/views.ts).
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import supertest from 'supertest';
 import { createApp } from '../server/app.js';
-import { seedDemoProgram } from '../server/cli/seed-demo.js';
-import { pgliteHandle } from '../server/db/client.js';
+import { pgliteHandle, rowsOf, type Database } from '../server/db/client.js';
 import { createUser, signIn } from '../test/helpers/factories.js';
+import { seedNationalScale } from './national-scale.js';
 
-const APPS = 10_000;
-const REVIEWERS = 300;
-const RUNS = 5;
+const RUNS = Math.max(3, Number(process.argv[2] ?? 5));
+const TARGET_MS = 200;
+
+interface Page {
+  path: string;
+  label: string;
+  /** Admin pages are held to the target; public pages and downloads are shown for reference. */
+  target: boolean;
+  /** Runs before each request, untimed. */
+  before?: () => Promise<unknown>;
+}
+
+function pagesOf(db: Database, cycleId: number, roundId: number, applicationId: number): Page[] {
+  const admin = (path: string, label: string): Page => ({ path, label, target: true });
+  const other = (path: string, label: string): Page => ({ path, label, target: false });
+  const round = `/admin/rounds/${roundId}`;
+  const cycle = `/admin/cycles/${cycleId}`;
+  return [
+    other('/', 'public home'),
+    other('/healthz', 'health check'),
+    other('/honorees', 'public honorees'),
+    admin('/admin', 'admin dashboard'),
+    admin('/admin/programs', 'programs'),
+    admin(cycle, 'cycle page'),
+    admin('/admin/applications', 'applications, page 1'),
+    admin('/admin/applications?page=150', 'applications, page 150'),
+    admin('/admin/applications?screening=needed', 'screening queue'),
+    admin('/admin/schools', 'schools'),
+    admin('/admin/contacts', 'contacts'),
+    admin('/admin/nominations', 'nominations (grouped)'),
+    admin(`${cycle}/reviewers`, 'panel: the cycle’s reviewers'),
+    admin(`${cycle}/reviewer-invitations`, 'panel: invitations'),
+    admin(`${cycle}/conflicts`, 'panel: conflicts'),
+    admin(`${cycle}/rounds`, 'review rounds'),
+    admin(round, 'round progress'),
+    admin(`${round}/assign`, 'assignments of the round'),
+    admin(`${round}/ranking`, 'ranking'),
+    admin(`${round}/ranking?sort=normalized&dir=asc&state=CA&flagged=no`, 'ranking, sorted and filtered'),
+    admin(`${round}/ranking?sort=name&page=40`, 'ranking by name, page 40'),
+    {
+      ...admin(`${round}/ranking`, 'ranking, a review saved just before each view'),
+      // What saveReview does to the assignment (its scores aside): the ranking must notice.
+      before: () =>
+        db.execute(sql`update assignments set version = version + 1
+          where id = (select min(id) + floor(random() * 1000)::int from assignments where round_id = ${roundId})`),
+    },
+    admin(`${round}/ranking.csv`, 'ranking CSV (10,000 rows)'),
+    admin(`${cycle}/decisions`, 'decisions'),
+    admin(`/admin/decisions/${applicationId}/profile`, 'an honoree profile'),
+    admin(`${cycle}/publish`, 'publish preview'),
+    admin(`${cycle}/messages`, 'messages'),
+    admin('/admin/outbox', 'outbox'),
+    admin('/admin/audit', 'audit log'),
+    other(`${round}/reviews.csv`, 'reviews CSV (30,000 rows, streamed)'),
+    other('/admin/nominations.csv', 'nominations CSV (20,000 rows)'),
+  ];
+}
 
 async function main() {
   const handle = pgliteHandle(await PGlite.create());
   await handle.migrate();
   const { db } = handle;
   const started = Date.now();
-  const cycleId = await seedDemoProgram(db, new Date());
-  await db.execute(sql`
-    insert into schools (name, district, city, state, level, enrollment, frl_percent, iep_percent, match_key)
-    select 'School ' || g, 'District ' || (g % 500), 'City ' || (g % 900),
-      (array['CA','TX','NY','FL','IL','PA','OH','GA','NC','MI'])[1 + g % 10], 'high', 500 + g % 2000, 10 + g % 80, 5 + g % 15,
-      'school ' || g || '|city ' || (g % 900) || '|XX'
-    from generate_series(1, ${APPS}) g`);
-  await db.execute(sql`
-    insert into applications (cycle_id, school_id, status, submitted_at)
-    select ${cycleId}, s.id, case when s.id % 10 = 0 then 'submitted' else 'eligible' end, now() - (s.id % 30) * interval '1 day'
-    from schools s`);
-  await db.execute(sql`
-    insert into users (email, name, password_hash, roles, email_verified_at)
-    select 'reviewer' || g || '@uni' || (g % 40) || '.example.edu', 'Reviewer ' || g, 'x', array['reviewer'], now()
-    from generate_series(1, ${REVIEWERS}) g`);
-  await db.execute(
-    sql`insert into cycle_reviewers (cycle_id, user_id, max_load) select ${cycleId}, id, 120 from users where 'reviewer' = any(roles)`,
+  const { cycleId, roundId } = await seedNationalScale(db, new Date());
+  const [decided] = rowsOf<{ id: number | string }>(
+    await db.execute(sql`select application_id as id from decisions where level = 'gold' order by 1 limit 1`),
   );
-  await db.execute(sql`
-    insert into review_rounds (cycle_id, number, name, reviewers_per_application, due_at)
-    values (${cycleId}, 1, 'Round 1', 3, now() + interval '30 days')`);
-  await db.execute(
-    sql`insert into round_applications (round_id, application_id) select 1, id from applications where status = 'eligible'`,
+  console.log(
+    `seeded in ${((Date.now() - started) / 1000).toFixed(1)} s; ${RUNS} requests a page; ` +
+      (process.env.LAUREL_RELOAD_VIEWS === '1' ? 'templates compiled on every render' : 'templates compiled once'),
   );
-  await db.execute(
-    sql`insert into round_reviewers (round_id, user_id, max_load) select 1, user_id, 120 from cycle_reviewers`,
-  );
-  await db.execute(sql`
-    with r as (select id, row_number() over (order by id) - 1 as n from users where 'reviewer' = any(roles)),
-         a as (select id, row_number() over (order by id) - 1 as n from applications where status = 'eligible')
-    insert into assignments (round_id, application_id, reviewer_id, status, recommendation, submitted_at)
-    select 1, a.id, r.id, 'submitted', (array['gold','silver','not_recommended'])[1 + (a.n + k) % 3], now()
-    from a cross join generate_series(0, 2) k join r on r.n = (a.n * 3 + k) % ${REVIEWERS}`);
-  await db.execute(sql`
-    insert into review_scores (assignment_id, criterion_id, score, comment)
-    select asg.id, c.id, 1 + (asg.id + c.position) % 5, 'Comment'
-    from assignments asg join criteria c on c.cycle_id = ${cycleId} and (c.required or c.position between 3 and 6)`);
-  await db.execute(sql`
-    insert into nominations (cycle_id, school_id, school_name, city, state, match_key, nominator_name, nominator_email, relationship,
-      reason, status, confirm_token_hash, confirm_expires_at, confirmed_at)
-    select ${cycleId}, 1 + g % ${APPS}, 'School ' || (1 + g % ${APPS}), 'City', 'CA', 'school ' || (1 + g % ${APPS}) || '|city|CA',
-      'Nominator ' || g, 'n' || g || '@example.com', 'parent', 'Because.', 'confirmed', md5(g::text), now() + interval '7 days', now()
-    from generate_series(1, 20000) g`);
-  await db.execute(sql`analyze`);
-  console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const app = createApp({
     db,
@@ -81,32 +101,26 @@ async function main() {
   const admin = supertest.agent(app);
   await signIn(admin, 'admin@bench.example.org');
 
-  const pages = [
-    '/',
-    '/healthz',
-    '/admin/applications',
-    '/admin/applications?page=150',
-    '/admin/applications?screening=needed',
-    '/admin/nominations',
-    `/admin/cycles/${cycleId}/conflicts`,
-    '/admin/rounds/1',
-    '/admin/rounds/1/ranking',
-    '/honorees',
-  ];
-  for (const path of pages) {
+  const missed: string[] = [];
+  console.log(`${'status'.padEnd(6)} ${'first'.padStart(6)} ${'p50'.padStart(6)}  ${'target'.padEnd(7)}  page`);
+  for (const { path, label, target, before } of pagesOf(db, cycleId, roundId, Number(decided!.id))) {
     const times: number[] = [];
     let status = 0;
     for (let i = 0; i < RUNS; i += 1) {
+      await before?.();
       const t = process.hrtime.bigint();
       const res = await admin.get(path);
       times.push(Number(process.hrtime.bigint() - t) / 1e6);
       status = res.status;
     }
-    times.sort((a, b) => a - b);
-    console.log(
-      `${path.padEnd(40)} ${String(status).padEnd(4)} median ${times[Math.floor(RUNS / 2)]!.toFixed(0).padStart(6)} ms`,
-    );
+    const first = times[0]!;
+    const p50 = [...times].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+    const verdict = !target ? '' : p50 < TARGET_MS && status === 200 ? 'met' : 'not met';
+    if (verdict === 'not met') missed.push(path);
+    const ms = (value: number) => `${value.toFixed(0)} ms`.padStart(6);
+    console.log(`${String(status).padEnd(6)} ${ms(first)} ${ms(p50)}  ${verdict.padEnd(7)}  ${path} (${label})`);
   }
+  console.log(missed.length ? `target not met: ${missed.join(', ')}` : `every admin page under ${TARGET_MS} ms p50`);
   await handle.close();
 }
 
