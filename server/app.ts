@@ -22,7 +22,7 @@ import { requestLogOptions } from './logging.js';
 import { createViewEngine } from './views.js';
 import { mountRoutes } from '../routes/index.js';
 import { publicDir } from './paths.js';
-import { siteIdentity } from './services/programs/identity.js';
+import { forgetSiteIdentity, siteIdentity } from './services/programs/identity.js';
 import { DEFAULT_TIME_ZONE } from './time.js';
 
 /** The app's collaborators, as server/index.ts and the tests hand them over. */
@@ -88,7 +88,8 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/static', express.static(publicDir, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   // Anonymous visitors of public pages are answered from rendered copies, before any session,
   // CSRF or database work (middleware/public-cache.ts).
-  const publicCache = createPublicCache({ db, clock: context.clock, logger });
+  // The pages are rendered with the identity its own 10-second cache keeps: dropped together.
+  const publicCache = createPublicCache({ db, clock: context.clock, logger, onDrop: () => forgetSiteIdentity(db) });
   if (options.publicCache !== false) app.use(publicCache.serve);
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 1000 }));

@@ -12,9 +12,11 @@
 //   second later and drop theirs;
 // - copies expire when the next cycle or round date passes, and after a minute at most, which
 //   bounds anything else (an end-of-day close, an edit made outside the portal).
-// Memory is bounded: copies are evicted oldest-used first beyond MAX_TOTAL_BYTES.
+// Memory is bounded: copies are evicted oldest-used first beyond MAX_TOTAL_BYTES or MAX_ENTRIES,
+// and the key holds only the parameters a page reads (READ_PARAMETERS), so made-up query strings
+// share one copy.
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -35,15 +37,59 @@ const MAX_AGE_MS = 60_000;
 const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 const MAX_URL_LENGTH = 1000;
+const MAX_ENTRIES = 2000;
+/** What an entry costs beyond its bytes (its key, its object, the map's slot), counted in the budget. */
+const ENTRY_OVERHEAD_BYTES = 512;
 const COMPRESS_FROM_BYTES = 1024;
-const ACCEPTS_GZIP = /\bgzip\b/;
+/**
+ * The query parameters the public pages read (the honorees' filters and page), each with the
+ * shape the page accepts. Other parameters (utm_source...) change nothing and are left out of
+ * the key; a read parameter with any other value (a search, `page=02`, a repeated key) is
+ * rendered afresh and not kept, so the key space stays small and no copy is kept under the
+ * wrong key. A new parameter that changes a public page must be added here.
+ */
+const READ_PARAMETERS: Record<string, RegExp> = {
+  year: /^\d{4}$/,
+  state: /^[A-Z]{2}$/,
+  level: /^(gold|silver)$/,
+  page: /^[1-9]\d{0,4}$/,
+  q: /^$/,
+};
+/** Headers of a kept answer that are the request's own, or set again when it is served. */
+const NOT_REPLAYED = new Set([
+  'set-cookie',
+  'date',
+  'content-length',
+  'content-encoding',
+  'etag',
+  'x-request-id',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'cache-control',
+  'vary',
+]);
+
+/** The copy's key: the path and the read parameters in a fixed order; undefined: do not keep. */
+function keyOf(req: Request): string | undefined {
+  const query = req.query as Record<string, unknown>;
+  const kept: string[] = [];
+  for (const name of Object.keys(query).sort()) {
+    const shape = READ_PARAMETERS[name];
+    if (!shape) continue;
+    const value = query[name];
+    if (typeof value !== 'string' || !shape.test(value)) return undefined;
+    if (value !== '') kept.push(`${name}=${value}`);
+  }
+  return kept.length > 0 ? `${req.path}?${kept.join('&')}` : req.path;
+}
 
 interface Entry {
   body: Buffer;
   /** The body compressed once, for the browsers that accept gzip (all of them); none when small. */
   gzipped?: Buffer;
-  type: string;
-  disposition?: string;
+  /** The headers the page set (its type, open-data CORS headers...), sent again with the copy. */
+  headers: Array<[string, string | number | string[]]>;
   etag: string;
   generation: number;
   expiresAt: number;
@@ -53,9 +99,11 @@ export interface PublicCacheOptions {
   db: Database;
   clock: Clock;
   logger: Logger;
+  /** Called whenever the copies are dropped, for caches the pages are rendered from (the identity). */
+  onDrop?: () => void;
 }
 
-export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
+export function createPublicCache({ db, clock, logger, onDrop = () => {} }: PublicCacheOptions) {
   const entries = new Map<string, Entry>();
   let totalBytes = 0;
   /** Local generation: goes up whenever copies are dropped, so a render begun before is not kept. */
@@ -67,6 +115,7 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
     entries.clear();
     totalBytes = 0;
     generation += 1;
+    onDrop();
   }
 
   async function check() {
@@ -81,7 +130,8 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
       checking ??= check().finally(() => (checking = undefined));
       await checking;
     }
-    if (clock().getTime() >= known!.nextChange) {
+    const state = known;
+    if (state && clock().getTime() >= state.nextChange) {
       dropAll();
       known = undefined;
       await upToDate();
@@ -89,35 +139,46 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
     return true;
   }
 
-  const sizeOf = (entry: Entry) => entry.body.length + (entry.gzipped?.length ?? 0);
+  const sizeOf = (key: string, entry: Entry) =>
+    key.length + ENTRY_OVERHEAD_BYTES + entry.body.length + (entry.gzipped?.length ?? 0);
+
+  function evict() {
+    for (const [oldKey, old] of entries) {
+      if (totalBytes <= MAX_TOTAL_BYTES && entries.size <= MAX_ENTRIES) break;
+      entries.delete(oldKey);
+      totalBytes -= sizeOf(oldKey, old);
+    }
+  }
 
   function store(key: string, entry: Omit<Entry, 'generation' | 'gzipped'>, startedAt: number) {
     if (startedAt !== generation || entry.body.length > MAX_ENTRY_BYTES) return;
     const previous = entries.get(key);
-    if (previous) totalBytes -= sizeOf(previous);
+    if (previous) totalBytes -= sizeOf(key, previous);
     entries.delete(key);
-    const gzipped = entry.body.length >= COMPRESS_FROM_BYTES ? gzipSync(entry.body) : undefined;
-    const kept: Entry = { ...entry, gzipped, generation };
+    const kept: Entry = { ...entry, generation };
     entries.set(key, kept);
-    totalBytes += sizeOf(kept);
-    for (const [oldKey, old] of entries) {
-      if (totalBytes <= MAX_TOTAL_BYTES) break;
-      entries.delete(oldKey);
-      totalBytes -= sizeOf(old);
-    }
+    totalBytes += sizeOf(key, kept);
+    evict();
+    // Compressed off the event loop; until then the copy is sent as it is.
+    if (entry.body.length < COMPRESS_FROM_BYTES) return;
+    gzip(entry.body, (error, gzipped) => {
+      if (error || entries.get(key) !== kept) return;
+      kept.gzipped = gzipped;
+      totalBytes += gzipped.length;
+      evict();
+    });
   }
 
   function send(req: Request, res: Response, entry: Entry) {
-    res.setHeader('Content-Type', entry.type);
-    if (entry.disposition) res.setHeader('Content-Disposition', entry.disposition);
+    for (const [name, value] of entry.headers) res.setHeader(name, value);
     res.setHeader('ETag', entry.etag);
     if (req.fresh) {
       res.status(304).end();
       return;
     }
-    const gzip = entry.gzipped && ACCEPTS_GZIP.test(req.headers['accept-encoding'] ?? '');
-    const body = gzip ? entry.gzipped! : entry.body;
-    if (gzip) res.setHeader('Content-Encoding', 'gzip');
+    const compressed = entry.gzipped && req.acceptsEncodings('gzip', 'identity') === 'gzip';
+    const body = compressed ? entry.gzipped! : entry.body;
+    if (compressed) res.setHeader('Content-Encoding', 'gzip');
     res.setHeader('Content-Length', body.length);
     res.end(body);
   }
@@ -148,17 +209,19 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
     };
     res.once('finish', () => {
       if (tooBig || res.statusCode !== 200 || req.user || res.getHeader('Set-Cookie')) return;
-      const type = res.getHeader('Content-Type');
-      if (typeof type !== 'string') return;
+      if (typeof res.getHeader('Content-Type') !== 'string') return;
+      if (/\b(private|no-store)\b/.test(String(res.getHeader('Cache-Control') ?? ''))) return;
       const body = Buffer.concat(chunks);
       const sentTag = res.getHeader('ETag');
-      const disposition = res.getHeader('Content-Disposition');
+      const headers = Object.entries(res.getHeaders()).filter(
+        (header): header is [string, string | number | string[]] =>
+          header[1] !== undefined && !NOT_REPLAYED.has(header[0].toLowerCase()),
+      );
       store(
         key,
         {
           body,
-          type,
-          disposition: typeof disposition === 'string' ? disposition : undefined,
+          headers,
           etag: typeof sentTag === 'string' ? sentTag : `W/"${createHash('sha1').update(body).digest('base64url')}"`,
           expiresAt: Math.min(clock().getTime() + MAX_AGE_MS, known?.nextChange ?? Infinity),
         },
@@ -179,9 +242,10 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
       logger.warn({ err: error }, 'public page cache: could not read the content version');
       return next();
     }
+    const key = keyOf(req);
+    if (key === undefined) return next();
     res.setHeader('Cache-Control', 'public, no-cache');
     res.setHeader('Vary', 'Cookie, Accept-Encoding');
-    const key = req.originalUrl;
     const entry = entries.get(key);
     if (entry && entry.generation === generation && entry.expiresAt > clock().getTime()) {
       entries.delete(key);
@@ -198,7 +262,8 @@ export function createPublicCache({ db, clock, logger }: PublicCacheOptions) {
    */
   function dropAfterStaffWrites(req: Request, res: Response, next: NextFunction) {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
-    res.once('finish', () => {
+    // 'close' comes after 'finish', and also when the admin's connection dropped after the change.
+    res.once('close', () => {
       if (res.statusCode >= 400 || !req.user?.roles.includes('admin')) return;
       dropAll();
       bumpPublicVersion(db).catch((error: unknown) =>

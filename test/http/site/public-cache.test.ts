@@ -71,7 +71,33 @@ describe('rendered copies of public pages', () => {
     expect(revalidated.text).to.equal('');
   });
 
+  it('shares one copy across parameters no page reads, and renders a search afresh', async () => {
+    await describeProgramAs('Before the newsletter.');
+    await saveIdentity({});
+    await supertest(h.app).get('/');
+    await describeProgramAs('After the newsletter.');
+    const fromNewsletter = await supertest(h.app).get('/?utm_source=newsletter&utm_medium=email');
+    expect(fromNewsletter.text).to.contain('Before the newsletter.');
+    const search = await supertest(h.app).get('/?q=lincoln');
+    expect(search.text).to.contain('After the newsletter.');
+    expect(search.headers['cache-control']).to.equal(undefined);
+  });
+
+  it('sends a kept copy with the headers its page set (open data stays readable by other sites)', async () => {
+    await saveIdentity({});
+    const first = await supertest(h.app).get('/honorees.json');
+    const second = await supertest(h.app).get('/honorees.json');
+    expect(second.status).to.equal(200);
+    expect(second.headers.etag).to.be.a('string');
+    for (const header of ['access-control-allow-origin', 'cross-origin-resource-policy', 'content-type']) {
+      expect(second.headers[header], header).to.equal(first.headers[header]);
+    }
+    expect(second.headers['access-control-allow-origin']).to.equal('*');
+    expect(second.body).to.deep.equal(first.body);
+  });
+
   it('never shows the copy to someone signed in', async () => {
+    await supertest(h.app).get('/');
     await describeProgramAs('Only the signed-in see this yet.');
     const signedIn = await admin.get('/');
     expect(signedIn.text).to.contain('Only the signed-in see this yet.');
