@@ -45,6 +45,9 @@ const envSchema = z.object({
     z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
   ),
   DATABASE_URL: databaseUrl,
+  // Off behind a connection pooler that cannot keep prepared statements (PgBouncer in transaction
+  // mode before 1.21, some hosted poolers): see server/db/named-statements.ts.
+  DATABASE_NAMED_STATEMENTS: z.enum(['on', 'off']).default('on'),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
   SMTP_URL: smtpUrl,
@@ -61,6 +64,8 @@ export interface Config {
   host: string;
   baseUrl: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL only: send parameterized queries as named statements, planned once per connection. */
+  namedStatements: boolean;
   dataDir: string;
   uploadDir: string;
   smtpUrl: string | undefined;
@@ -128,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: values.HOST,
     baseUrl: (values.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: values.DATABASE_URL,
+    namedStatements: values.DATABASE_NAMED_STATEMENTS === 'on',
     dataDir,
     uploadDir: path.resolve(projectRoot, values.UPLOAD_DIR),
     smtpUrl: values.SMTP_URL,

@@ -39,8 +39,12 @@ export function pgliteHandle(client: PGlite, onClose: () => void = () => {}): Da
   };
 }
 
-export function postgresHandle(connectionString: string, poolSize = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max: poolSize, Client: NamingClient });
+export function postgresHandle(
+  connectionString: string,
+  poolSize = 10,
+  { namedStatements = true }: { namedStatements?: boolean } = {},
+): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString, max: poolSize, ...(namedStatements ? { Client: NamingClient } : {}) });
   const db = drizzlePostgres(pool, { schema }) as unknown as Database;
   return {
     db,
@@ -57,8 +61,11 @@ export function postgresHandle(connectionString: string, poolSize = 10): Databas
 export async function openDatabase(options: {
   databaseUrl: string | undefined;
   dataDir: string;
+  namedStatements?: boolean;
 }): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return postgresHandle(options.databaseUrl);
+  if (options.databaseUrl) {
+    return postgresHandle(options.databaseUrl, undefined, { namedStatements: options.namedStatements });
+  }
   mkdirSync(options.dataDir, { recursive: true });
   const release = acquireDataDirLock(options.dataDir);
   try {

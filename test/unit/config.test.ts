@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       baseUrl: 'http://localhost:3000',
       databaseUrl: undefined,
+      namedStatements: true,
       dataDir: path.join(projectRoot, 'data'),
       uploadDir: path.join(projectRoot, 'uploads'),
       smtpUrl: undefined,
@@ -84,6 +85,8 @@ describe('loadConfig', () => {
   });
 
   it('refuses a DATABASE_URL that is not a PostgreSQL address', () => {
+    expect(loadConfig({ SESSION_SECRET: SECRET, DATABASE_NAMED_STATEMENTS: 'off' }).namedStatements).to.equal(false);
+    expect(problemsOf({ SESSION_SECRET: SECRET, DATABASE_NAMED_STATEMENTS: 'maybe' })).to.have.length(1);
     expect(problemsOf({ SESSION_SECRET: SECRET, DATABASE_URL: 'mysql://laurel@db/laurel' })).to.deep.equal([
       'DATABASE_URL: must start with postgres:// or postgresql://',
     ]);
