@@ -67,7 +67,7 @@ function printTable(title: string, rows: Row[], node: number, express: number) {
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.bytes)} | ${(r.rps / express).toFixed(2)} | ${(r.rps / node).toFixed(3)} | ${verdict(r, express)} |`,
+      `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors ? `${r.errors} (${r.errorKinds})` : 0} | ${fmt(r.bytes)} | ${(r.rps / express).toFixed(2)} | ${(r.rps / node).toFixed(3)} | ${verdict(r, express)} |`,
     );
   }
 }

@@ -17,6 +17,8 @@ export interface Figures {
   p50: number;
   p99: number;
   errors: number;
+  /** What the errors were: "12 timeouts", "3 × 500"... */
+  errorKinds: string;
   bytes: number;
   requests: number;
 }
@@ -37,11 +39,20 @@ export async function measure(load: Load): Promise<Figures> {
     .filter(([code]) => Number(code) !== expected)
     .reduce((sum, [, s]) => sum + s.count, 0);
   const requests = result.requests.total;
+  const kinds = [
+    result.timeouts ? `${result.timeouts} timeouts` : '',
+    result.errors - result.timeouts > 0 ? `${result.errors - result.timeouts} connection errors` : '',
+    ...Object.entries(stats)
+      .filter(([code]) => Number(code) !== expected)
+      .map(([code, s]) => `${s.count} × ${code}`),
+  ].filter(Boolean);
   return {
+    errorKinds: kinds.join(', '),
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.timeouts + unexpected,
+    // autocannon counts a timeout among its errors too.
+    errors: result.errors + unexpected,
     bytes: requests > 0 ? Math.round(result.throughput.total / requests) : 0,
     requests,
   };
