@@ -65,6 +65,13 @@ export function createApp(options: AppOptions): express.Express {
   createViewEngine(app);
 
   app.use(pinoHttp(requestLogOptions(logger)));
+  app.use(refuseNulInPath);
+  // Anonymous visitors of public pages are answered from rendered copies, before any session,
+  // CSRF or database work (middleware/public-cache.ts). A copy carries the headers its page was
+  // sent with, helmet's security headers included, so helmet runs only when a page is rendered.
+  // The pages are rendered with the identity its own 10-second cache keeps: dropped together.
+  const publicCache = createPublicCache({ db, clock: context.clock, logger, onDrop: () => forgetSiteIdentity(db) });
+  if (options.publicCache !== false) app.use(publicCache.serve);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -83,14 +90,8 @@ export function createApp(options: AppOptions): express.Express {
       strictTransportSecurity: config.isProduction,
     }),
   );
-  app.use(refuseNulInPath);
   // Static files come before sessions: a stylesheet never touches the session table.
   app.use('/static', express.static(publicDir, { maxAge: config.isProduction ? '1d' : 0, index: false }));
-  // Anonymous visitors of public pages are answered from rendered copies, before any session,
-  // CSRF or database work (middleware/public-cache.ts).
-  // The pages are rendered with the identity its own 10-second cache keeps: dropped together.
-  const publicCache = createPublicCache({ db, clock: context.clock, logger, onDrop: () => forgetSiteIdentity(db) });
-  if (options.publicCache !== false) app.use(publicCache.serve);
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 1000 }));
   app.use(stripNullsFromBody);

@@ -62,6 +62,9 @@ describe('rendered copies of public pages', () => {
     const second = await supertest(h.app).get('/');
     expect(second.text).to.equal(first.text);
     expect(second.headers.etag).to.equal(etag);
+    for (const header of ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'content-type']) {
+      expect(second.headers[header], header).to.be.a('string').and.equal(first.headers[header]);
+    }
     const compressed = await supertest(h.app).get('/').set('Accept-Encoding', 'gzip, br');
     expect(compressed.headers['content-encoding']).to.equal('gzip');
     expect(Number(compressed.headers['content-length'])).to.be.below(Buffer.byteLength(first.text));
