@@ -9,7 +9,10 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Visitor } from './http/client.js';
-import { warmThenMeasure, type Figures, type Load } from './http/measure.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { measure, warmThenMeasure, type Figures, type Load } from './http/measure.js';
 import { startServer } from './http/processes.js';
 import type { BenchData, ScaleName } from './http/seed.js';
 
@@ -43,6 +46,19 @@ interface Row extends Figures {
   group: Group;
   name: string;
   hotcrp?: number;
+  /** Time spent inside the server (its request log's responseTime): p50 and p99. */
+  server?: { p50: number; p99: number };
+}
+
+/** The server's own request times between two moments, from its JSON request log. */
+function serverTimes(lines: Array<{ time: number; responseTime?: number }>, from: number, to: number) {
+  const times = lines
+    .filter((l) => l.time >= from && l.time <= to && typeof l.responseTime === 'number')
+    .map((l) => l.responseTime!)
+    .sort((a, b) => a - b);
+  if (times.length === 0) return undefined;
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return { p50: at(0.5), p99: at(0.99) };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -63,11 +79,14 @@ function verdict(row: Row, express: number): string {
 
 function printTable(title: string, rows: Row[], node: number, express: number) {
   console.log(`\n${title}`);
-  console.log('| page | req/s | p50 ms | p99 ms | errors | bytes | × Express | × Node | target |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log(
+    '| page | req/s | p50 ms | p99 ms | in server p50 / p99 ms | errors | bytes | × Express | × Node | target |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
+    const inServer = r.server ? `${fmt(r.server.p50, 1)} / ${fmt(r.server.p99, 1)}` : '—';
     console.log(
-      `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors ? `${r.errors} (${r.errorKinds})` : 0} | ${fmt(r.bytes)} | ${(r.rps / express).toFixed(2)} | ${(r.rps / node).toFixed(3)} | ${verdict(r, express)} |`,
+      `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${inServer} | ${r.errors ? `${r.errors} (${r.errorKinds})` : 0} | ${fmt(r.bytes)} | ${(r.rps / express).toFixed(2)} | ${(r.rps / node).toFixed(3)} | ${verdict(r, express)} |`,
     );
   }
 }
@@ -126,7 +145,13 @@ function draftForm(html: string): string {
 
 async function runLaurel(label: string, env: Record<string, string>, floors: { node: number; express: number }) {
   const started = Date.now();
-  const server = await startServer<BenchData & { seedSeconds: number }>('laurel.ts', [scale], env);
+  const log = path.join(tmpdir(), `laurel-bench-${process.pid}-${started}.log`);
+  const server = await startServer<BenchData & { seedSeconds: number }>('laurel.ts', [scale], {
+    ...env,
+    BENCH_LOG: log,
+  });
+  const rows: Row[] = [];
+  const windows: Array<[Row, number, number]> = [];
   try {
     const { info } = server;
     const base = `http://127.0.0.1:${info.port}`;
@@ -138,12 +163,11 @@ async function runLaurel(label: string, env: Record<string, string>, floors: { n
     const admin = new Visitor(base);
     await admin.signIn(info.adminEmail, info.password);
     const { html, csrf } = await reviewer.formPage(`/reviews/${info.openAssignmentId}`);
-    const rows: Row[] = [];
     for (const c of laurelCases(info, csrf, draftForm(html))) {
       if (options.only && !c.name.includes(options.only)) continue;
       const who = c.group === 'reviewer' ? reviewer : c.group === 'admin' ? admin : undefined;
       const { path, connections: own, headers, ...rest } = c.load;
-      const figures = await warmThenMeasure({
+      const load: Load = {
         ...rest,
         url: base + path,
         connections: own ?? connections,
@@ -153,18 +177,32 @@ async function runLaurel(label: string, env: Record<string, string>, floors: { n
           'accept-encoding': 'gzip, deflate, br',
           ...(who ? who.headers(headers) : { 'x-forwarded-proto': 'https', ...headers }),
         },
-      });
-      rows.push({ group: c.group, name: c.name, hotcrp: c.hotcrp, ...figures });
+      };
+      await measure({ ...load, seconds: Math.min(2, seconds) });
+      const from = Date.now();
+      const row: Row = { group: c.group, name: c.name, hotcrp: c.hotcrp, ...(await measure(load)) };
+      rows.push(row);
+      windows.push([row, from, Date.now()]);
     }
-    printTable(
-      `${label}, ${scale} scale, ${connections} connections, ${seconds} s each`,
-      rows,
-      floors.node,
-      floors.express,
-    );
   } finally {
     await server.stop();
   }
+  try {
+    const lines = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { time: number; responseTime?: number });
+    for (const [row, from, to] of windows) row.server = serverTimes(lines, from, to);
+  } catch {
+    // Without the log the table says "—" in that column.
+  }
+  rmSync(log, { force: true });
+  printTable(
+    `${label}, ${scale} scale, ${connections} connections, ${seconds} s each`,
+    rows,
+    floors.node,
+    floors.express,
+  );
 }
 
 async function scratchPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {

@@ -24,6 +24,8 @@ const started = Date.now();
 const data = await seedBench(handle.db, scale);
 const seedSeconds = (Date.now() - started) / 1000;
 
+// BENCH_LOG: the request log as JSON lines, which the benchmark reads for the time spent inside.
+const logDestination = pino.destination({ dest: process.env.BENCH_LOG ?? '/dev/null', sync: false });
 const app = createApp({
   db: handle.db,
   databaseKind: handle.kind,
@@ -36,7 +38,7 @@ const app = createApp({
     dataDir: dir,
     uploadDir: path.join(dir, 'uploads'),
   },
-  logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: false })),
+  logger: createLogger('info', logDestination),
 });
 const server = createServer(app);
 server.listen(0, '127.0.0.1', () => {
@@ -46,6 +48,7 @@ server.listen(0, '127.0.0.1', () => {
 });
 const stop = () => {
   server.close();
+  logDestination.flushSync();
   void handle.close().finally(() => {
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
