@@ -47,7 +47,7 @@ export interface RouteEntry {
 
 /** Pages at the root; each router checks who may enter, route by route. */
 export const SITE_ROUTES: RouteEntry[] = [
-  { domain: 'site', urls: ['/', '/healthz'], routes: publicRoutes },
+  { domain: 'site', urls: ['/', '/healthz', '/readyz'], routes: publicRoutes },
   { domain: 'site', urls: ['/unsubscribe'], routes: unsubscribeRoutes },
   { domain: 'site', urls: ['/branding', '/privacy', '/accessibility'], routes: brandingRoutes },
   {

@@ -16,6 +16,7 @@ import type { Database, DatabaseKind } from './db/client.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { flashMessages } from './middleware/flash.js';
+import { createMetrics } from './middleware/metrics.js';
 import { createPublicCache } from './middleware/public-cache.js';
 import { parseQuery, refuseNulInPath, stripNullsFromBody, unstorableTextIsBadRequest } from './middleware/sanitize.js';
 import { requestLogOptions } from './logging.js';
@@ -65,6 +66,12 @@ export function createApp(options: AppOptions): express.Express {
   createViewEngine(app);
 
   app.use(pinoHttp(requestLogOptions(logger)));
+  // Prometheus metrics, for those holding METRICS_TOKEN (middleware/metrics.ts); server/index.ts
+  // counts its background jobs through app.locals.metrics.
+  const metrics = createMetrics({ db, token: config.metricsToken });
+  app.locals.metrics = metrics;
+  app.use(metrics.observe);
+  app.get('/metrics', metrics.serve);
   app.use(refuseNulInPath);
   // Anonymous visitors of public pages are answered from rendered copies, before any session,
   // CSRF or database work (middleware/public-cache.ts). A copy carries the headers its page was

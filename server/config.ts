@@ -54,6 +54,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Laurel <no-reply@localhost>'),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters long').optional()),
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters long').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -74,6 +75,8 @@ export interface Config {
   /** Express's `trust proxy` setting: false, a hop count, or a list of addresses. */
   trustProxy: boolean | number | string;
   logLevel: string;
+  /** Bearer token for /metrics; unset: no metrics. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -141,5 +144,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: values.SESSION_SECRET ?? developmentSessionSecret(dataDir),
     trustProxy: parseTrustProxy(values.TRUST_PROXY),
     logLevel: values.LOG_LEVEL,
+    metricsToken: values.METRICS_TOKEN,
   };
 }

@@ -10,7 +10,7 @@ import type { MailSettings } from './mail/outbox.js';
 /** The settings the app itself reads; the rest of Config is for server/index.ts. */
 export type AppConfig = Pick<
   Config,
-  'isProduction' | 'baseUrl' | 'mailFrom' | 'sessionSecret' | 'trustProxy' | 'dataDir' | 'uploadDir'
+  'isProduction' | 'baseUrl' | 'mailFrom' | 'sessionSecret' | 'trustProxy' | 'dataDir' | 'uploadDir' | 'metricsToken'
 >;
 
 /**

@@ -11,6 +11,7 @@ import { openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/lock.js';
 import { createLogger } from './logging.js';
 import { createMailTransport } from './mail/transport.js';
+import type { Metrics } from './middleware/metrics.js';
 import { startOutboxWorker } from './mail/worker.js';
 import { isEmptyDatabase, seedDemo } from './cli/seed-demo.js';
 import { purgeUnconfirmedNominations } from './services/nominations/nominations.js';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     logger,
     onMailQueued: worker.wake,
   });
+  const metrics = app.locals.metrics as Metrics;
   const sessionStore = new DatabaseSessionStore(database.db);
   // Hourly housekeeping: expired sessions, nominations never confirmed, old rate counters.
   const pruneTimer = setInterval(() => {
@@ -89,7 +91,13 @@ async function main(): Promise<void> {
       purgeUnconfirmedNominations(database.db, config.uploadDir, now),
       pruneRateCounters(database.db, new Date(now.getTime() - 2 * 24 * 60 * 60 * 1000)),
       sweepTempUploads(tmpDir, { olderThan: new Date(now.getTime() - SHARED_UPLOAD_DIR_GRACE_MS) }),
-    ]).catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
+    ]).then(
+      () => metrics.jobRan('housekeeping', 'ok'),
+      (error: unknown) => {
+        metrics.jobRan('housekeeping', 'failed');
+        logger.warn({ err: error }, 'housekeeping failed');
+      },
+    );
   }, SESSION_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
   // Review reminders go out N days before each round's due date, and reminders of unfinished
@@ -102,8 +110,20 @@ async function main(): Promise<void> {
       mail: mailSettingsFor(config, systemClock),
       mailQueued: worker.wake,
     };
-    runDueReminders(reminderContext).catch((error: unknown) => logger.warn({ err: error }, 'review reminders failed'));
-    runDraftReminders(reminderContext).catch((error: unknown) => logger.warn({ err: error }, 'draft reminders failed'));
+    runDueReminders(reminderContext).then(
+      () => metrics.jobRan('review-reminders', 'ok'),
+      (error: unknown) => {
+        metrics.jobRan('review-reminders', 'failed');
+        logger.warn({ err: error }, 'review reminders failed');
+      },
+    );
+    runDraftReminders(reminderContext).then(
+      () => metrics.jobRan('draft-reminders', 'ok'),
+      (error: unknown) => {
+        metrics.jobRan('draft-reminders', 'failed');
+        logger.warn({ err: error }, 'draft reminders failed');
+      },
+    );
   }, REMINDER_INTERVAL_MS);
   reminderTimer.unref();
 

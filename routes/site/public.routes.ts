@@ -2,6 +2,8 @@
 import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { databaseAnswers } from '../../server/db/client.js';
+import { migrationsCurrent } from '../../server/db/migration-state.js';
+import { storageWritable } from '../../server/storage/writable.js';
 import { findOpenCycles } from '../../server/services/applications/applications.js';
 import { programOverview } from '../../server/services/programs/overview.js';
 import { nominationsOpen } from '../../server/services/programs/phase.js';
@@ -41,6 +43,30 @@ export function publicRoutes(context: AppContext): Router {
     } catch {
       res.status(503).json({ status: 'unavailable', database: context.databaseKind });
     }
+  });
+
+  // For load balancers: send traffic here only when the database answers, its schema is the
+  // code's, and evidence can be stored. Each check says what it found; a failed one gives a 503.
+  router.get('/readyz', async function showReadiness(_req, res) {
+    const checks: Record<string, string> = {};
+    const run = async (name: string, check: () => Promise<string>) => {
+      try {
+        checks[name] = await check();
+      } catch {
+        checks[name] = 'failing';
+      }
+    };
+    await run('database', async () => {
+      await databaseAnswers(context.db);
+      return 'ok';
+    });
+    await run('migrations', async () => ((await migrationsCurrent(context.db)) ? 'ok' : 'behind'));
+    await run('storage', async () => {
+      await storageWritable(context.config.uploadDir);
+      return 'ok';
+    });
+    const ready = Object.values(checks).every((value) => value === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
   return router;

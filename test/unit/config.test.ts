@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       sessionSecret: SECRET,
       trustProxy: false,
       logLevel: 'info',
+      metricsToken: undefined,
     });
   });
 
