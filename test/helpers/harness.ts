@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
+import type { Logger } from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../server/app.js';
 import type { AppConfig } from '../../server/context.js';
@@ -46,6 +47,11 @@ export interface Harness {
   /** Runs the outbox worker once, sending what is due to the SMTP sink. */
   deliverMail(): Promise<number>;
   agent(): ReturnType<typeof supertest.agent>;
+  /**
+   * Another instance of the portal on the same database, clock and settings (a second process
+   * behind a load balancer), with the settings or logger a test changes.
+   */
+  instance(options?: { config?: Partial<AppConfig>; logger?: Logger }): Express;
   close(): Promise<void>;
 }
 
@@ -85,6 +91,8 @@ export async function startHarness(
     transport,
     deliverMail: () => processOutboxOnce({ db: database.db, transport, mailFrom: TEST_MAIL_FROM, clock }),
     agent: () => supertest.agent(app),
+    instance: ({ config: changes = {}, logger } = {}) =>
+      createApp({ db: database.db, databaseKind: database.kind, config: { ...config, ...changes }, clock, logger }),
     close: async () => {
       transport.close();
       await sink.close();

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { eq, sql } from 'drizzle-orm';
-import { createApp } from '../../../server/app.js';
 import { loginFailures, sessions } from '../../../models/schema.js';
 import supertest from 'supertest';
 import { startHarness, type Harness } from '../../helpers/harness.js';
@@ -60,19 +59,7 @@ describe('signing in and out', () => {
   it('keeps sessions in the database, so another app instance knows the person', async () => {
     const agent = h.agent();
     const cookie = sessionCookie(await signIn(agent, 'admin@example.org'))!.split(';')[0]!;
-    const secondInstance = createApp({
-      db: h.db,
-      databaseKind: h.database.kind,
-      config: {
-        isProduction: false,
-        baseUrl: 'http://laurel.test',
-        mailFrom: 'x <x@laurel.test>',
-        sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-        trustProxy: false,
-        dataDir: h.dataDir,
-        uploadDir: h.dataDir,
-      },
-    });
+    const secondInstance = h.instance();
     const res = await supertest(secondInstance).get('/admin').set('Cookie', cookie);
     expect(res.status).to.equal(200);
     expect(res.text).to.contain('Administration');

@@ -6,7 +6,6 @@ import { expect } from 'chai';
 import express from 'express';
 import { sql } from 'drizzle-orm';
 import supertest from 'supertest';
-import { createApp } from '../../../server/app.js';
 import { rowsOf } from '../../../server/db/client.js';
 import { createMetrics } from '../../../server/middleware/metrics.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
@@ -19,22 +18,6 @@ describe('health, readiness and metrics', () => {
     h = await startHarness({ config: { metricsToken: TOKEN } });
   });
   after(() => h.close());
-
-  const appWith = (config: Record<string, unknown>) =>
-    createApp({
-      db: h.db,
-      databaseKind: h.database.kind,
-      config: {
-        isProduction: false,
-        baseUrl: 'http://laurel.test',
-        mailFrom: 'x <x@laurel.test>',
-        sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-        trustProxy: false,
-        dataDir: h.dataDir,
-        uploadDir: path.join(h.dataDir, 'uploads'),
-        ...config,
-      },
-    });
 
   it('is ready when the database answers, its migrations are current and files can be stored', async () => {
     const res = await supertest(h.app).get('/readyz');
@@ -68,13 +51,13 @@ describe('health, readiness and metrics', () => {
   it('is not ready when evidence cannot be stored', async () => {
     const notAFolder = path.join(h.dataDir, 'a-file');
     writeFileSync(notAFolder, 'x');
-    const res = await supertest(appWith({ uploadDir: notAFolder })).get('/readyz');
+    const res = await supertest(h.instance({ config: { uploadDir: notAFolder } })).get('/readyz');
     expect(res.status).to.equal(503);
     expect(res.body.checks.storage).to.equal('failing');
   });
 
   it('keeps /metrics to the holder of the token, and off without one', async () => {
-    expect((await supertest(appWith({})).get('/metrics')).status).to.equal(404);
+    expect((await supertest(h.instance({ config: { metricsToken: undefined } })).get('/metrics')).status).to.equal(404);
     expect((await supertest(h.app).get('/metrics')).status).to.equal(401);
     expect(
       (await supertest(h.app).get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789abcd')).status,

@@ -5,7 +5,6 @@ import { expect } from 'chai';
 import { eq, sql } from 'drizzle-orm';
 import supertest from 'supertest';
 import { programs, publicContentVersion } from '../../../models/schema.js';
-import { createApp } from '../../../server/app.js';
 import { rowsOf } from '../../../server/db/client.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createOpenCycle, createUser, signIn } from '../../helpers/factories.js';
@@ -135,20 +134,7 @@ describe('rendered copies of public pages', () => {
   });
 
   it('has another instance drop its copies within a second of the change', async () => {
-    const other = createApp({
-      db: h.db,
-      databaseKind: h.database.kind,
-      clock: h.clock,
-      config: {
-        isProduction: false,
-        baseUrl: 'http://laurel.test',
-        mailFrom: 'x <x@laurel.test>',
-        sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-        trustProxy: false,
-        dataDir: h.dataDir,
-        uploadDir: h.dataDir,
-      },
-    });
+    const other = h.instance();
     await describeProgramAs('Seen by both instances.');
     await saveIdentity({});
     expect((await supertest(other).get('/')).text).to.contain('Seen by both instances.');

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import supertest from 'supertest';
-import { createApp } from '../../../server/app.js';
 import { createLogger } from '../../../server/logging.js';
 import { createUser, STRONG_PASSWORD } from '../../helpers/factories.js';
 import { csrfTokenFrom, linkIn, submitForm } from '../../helpers/forms.js';
-import { startHarness, TEST_BASE_URL, TEST_MAIL_FROM, type Harness } from '../../helpers/harness.js';
+import { startHarness, TEST_BASE_URL, type Harness } from '../../helpers/harness.js';
 
 interface LogLine {
   level: number;
@@ -46,21 +44,7 @@ describe('the request log', () => {
   it('records every request at level info without a cookie, CSRF token, Authorization value or link token', async () => {
     const { lines, stream } = capture();
     // A plain pino logger, as a host application might pass: the app itself must keep secrets out.
-    const app = createApp({
-      db: h.db,
-      databaseKind: h.database.kind,
-      clock: h.clock,
-      logger: pino({ level: 'info' }, stream),
-      config: {
-        isProduction: false,
-        baseUrl: TEST_BASE_URL,
-        mailFrom: TEST_MAIL_FROM,
-        sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
-        trustProxy: false,
-        dataDir: h.dataDir,
-        uploadDir: path.join(h.dataDir, 'uploads'),
-      },
-    });
+    const app = h.instance({ logger: pino({ level: 'info' }, stream) });
     await createUser(h.db, { email: 'admin@example.org', name: 'Ada Admin', roles: ['admin'] });
     const secrets: Record<string, string> = {};
 
