@@ -10,12 +10,11 @@ import {
   findNominationFile,
   listNominationGroups,
   markSpam,
-  NOMINATION_CSV_HEADER,
-  nominationExportRows,
   nominationGroup,
   unmarkSpam,
   type NominationFilters,
 } from '../../server/services/nominations/groups.js';
+import { NOMINATION_CSV_HEADER, nominationExportRows } from '../../server/services/nominations/nomination-export.js';
 
 import {
   NOMINATION_STATUSES,
