@@ -273,5 +273,5 @@ export function createPublicCache({ db, clock, logger, onDrop = () => {} }: Publ
     next();
   }
 
-  return { serve, dropAfterStaffWrites, dropAll, size: () => entries.size };
+  return { serve, dropAfterStaffWrites };
 }
