@@ -39,6 +39,31 @@ export function pgliteHandle(client: PGlite, onClose: () => void = () => {}): Da
   };
 }
 
+/**
+ * The advisory lock that lets one process at a time migrate a PostgreSQL database. Instances
+ * started together would otherwise race on the same CREATE statements, and the loser would stop
+ * with a duplicate-key error. Any fixed number does, as long as nothing else takes it in the same
+ * database (advisory locks belong to one database): 0x6c617572 is "laur" in ASCII.
+ */
+export const MIGRATION_LOCK_KEY = 0x6c617572;
+
+/**
+ * Runs the migrations on one dedicated connection that holds the migration lock throughout: a
+ * second instance waits for the first to finish, then finds nothing left to do. Ending the
+ * connection releases the lock too, so a migration that fails halfway leaves none behind.
+ */
+async function migrateUnderLock(connectionString: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder: migrationsDir });
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+  } finally {
+    await client.end();
+  }
+}
+
 export function postgresHandle(
   connectionString: string,
   poolSize = 10,
@@ -49,7 +74,7 @@ export function postgresHandle(
   return {
     db,
     kind: 'postgresql',
-    migrate: () => migratePostgres(db as never, { migrationsFolder: migrationsDir }),
+    migrate: () => migrateUnderLock(connectionString),
     close: () => pool.end(),
   };
 }

@@ -43,18 +43,29 @@ async function dropDatabase(baseUrl: string, name: string): Promise<void> {
   }
 }
 
-async function freshPostgres(baseUrl: string): Promise<DatabaseHandle> {
+export interface EmptyDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new database on the server with nothing in it, not even the migrations: for tests of migrating. */
+export async function createEmptyPostgresDatabase(baseUrl: string): Promise<EmptyDatabase> {
   const name = `laurel_test_${randomBytes(6).toString('hex')}`;
   await onServer(baseUrl, `create database ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const handle = postgresHandle(url.toString(), 5);
+  return { url: url.toString(), drop: () => dropDatabase(baseUrl, name) };
+}
+
+async function freshPostgres(baseUrl: string): Promise<DatabaseHandle> {
+  const empty = await createEmptyPostgresDatabase(baseUrl);
+  const handle = postgresHandle(empty.url, 5);
   let closing: Promise<void> | undefined;
   // Idempotent like the PGlite handle's close: a test may close a database it broke on purpose.
   const close = () =>
     (closing ??= (async () => {
       await handle.close();
-      await dropDatabase(baseUrl, name);
+      await empty.drop();
     })());
   try {
     await handle.migrate();
