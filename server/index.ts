@@ -1,6 +1,6 @@
 // Runs the portal: configuration, database and migrations, the demo on a first start, the mail
 // worker, the HTTP server; and a clean shutdown on SIGINT/SIGTERM.
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { mailSettingsFor } from './context.js';
@@ -23,6 +23,8 @@ import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepT
 const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 10_000;
 const REMINDER_INTERVAL_MS = 15 * 60 * 1000;
+/** The first reminder run, soon after start: a restart catches up on what fell due while it was down. */
+const FIRST_REMINDERS_AFTER_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
   // Review reminders go out N days before each round's due date, and reminders of unfinished
   // drafts N days before a cycle's deadline; every instance may run these: the rows are locked
   // and what was sent is recorded inside the transaction.
-  const reminderTimer = setInterval(() => {
+  const runReminders = () => {
     const reminderContext = {
       db: database.db,
       clock: systemClock,
@@ -124,10 +126,21 @@ async function main(): Promise<void> {
         logger.warn({ err: error }, 'draft reminders failed');
       },
     );
-  }, REMINDER_INTERVAL_MS);
+  };
+  const firstReminders = setTimeout(runReminders, FIRST_REMINDERS_AFTER_MS);
+  firstReminders.unref();
+  const reminderTimer = setInterval(runReminders, REMINDER_INTERVAL_MS);
   reminderTimer.unref();
 
-  const server = createServer(app);
+  let shuttingDown = false;
+  const server = createServer();
+  // Once shutting down, every answer says Connection: close, even on a kept-alive connection a
+  // load balancer goes on reusing: it then connects anew, is refused, and sends the request to
+  // another instance. Node would otherwise keep serving such a connection until the grace period.
+  server.on('request', (_req, res: ServerResponse) => {
+    if (shuttingDown) res.setHeader('Connection', 'close');
+  });
+  server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -139,7 +152,6 @@ async function main(): Promise<void> {
     `Laurel is running at http://localhost:${port} (database: ${database.kind}, mail: ${transport.kind === 'smtp' ? 'SMTP' : 'files in DATA_DIR/outbox'})`,
   );
 
-  let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
@@ -152,6 +164,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearInterval(pruneTimer);
+    clearTimeout(firstReminders);
     clearInterval(reminderTimer);
     await worker.stop();
     transport.close();
