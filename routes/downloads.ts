@@ -1,12 +1,11 @@
 // Sending files and CSV exports: one place for the headers and for a reader who leaves early.
-import { createReadStream, existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { NotFound } from '../server/errors.js';
 import { csvStream, type CsvValue } from '../server/services/shared/csv.js';
 import { jsonListStream } from '../server/services/shared/json-stream.js';
-import { storedPath } from '../server/storage/evidence-files.js';
+import { MissingStoredFile, type EvidenceStore } from '../server/storage/evidence-store.js';
 
 /** Streams to the response; a reader who cancels mid-download is not an error. */
 export async function streamTo(res: Response, source: Readable): Promise<void> {
@@ -21,13 +20,24 @@ export async function streamTo(res: Response, source: Readable): Promise<void> {
 export async function sendStoredFile(
   res: Response,
   {
-    uploadDir,
+    storage,
     file,
     downloadName,
-  }: { uploadDir: string; file: { storedName: string; contentType: string; sizeBytes: number }; downloadName: string },
+  }: {
+    storage: EvidenceStore;
+    file: { storedName: string; contentType: string; sizeBytes: number };
+    downloadName: string;
+  },
 ): Promise<void> {
-  const fullPath = storedPath(uploadDir, file.storedName);
-  if (!existsSync(fullPath)) throw new NotFound('The file is missing from storage. Please tell the program staff.');
+  let body: Readable;
+  try {
+    body = await storage.read(file.storedName);
+  } catch (error) {
+    if (error instanceof MissingStoredFile) {
+      throw new NotFound('The file is missing from storage. Please tell the program staff.');
+    }
+    throw error;
+  }
   res.attachment(downloadName);
   res.set({
     'Content-Type': file.contentType,
@@ -35,7 +45,7 @@ export async function sendStoredFile(
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'private, no-store',
   });
-  await streamTo(res, createReadStream(fullPath));
+  await streamTo(res, body);
 }
 
 /** A CSV export, streamed row by row (formula-safe cells: see server/services/shared/csv.ts). */

@@ -25,6 +25,8 @@ import { mountRoutes } from '../routes/index.js';
 import { publicDir } from './paths.js';
 import { forgetSiteIdentity, siteIdentity } from './services/programs/identity.js';
 import { DEFAULT_TIME_ZONE } from './time.js';
+import { DiskStore } from './storage/disk-store.js';
+import type { EvidenceStore } from './storage/evidence-store.js';
 
 /** The app's collaborators, as server/index.ts and the tests hand them over. */
 export interface AppOptions {
@@ -39,6 +41,8 @@ export interface AppOptions {
    * unless a test turns it off because it edits rows behind the portal's back.
    */
   publicCache?: boolean;
+  /** Where evidence is kept; UPLOAD_DIR on disk unless given. */
+  storage?: EvidenceStore;
   /** Called after a request queued e-mail, so the worker sends it now rather than on its next tick. */
   onMailQueued?: () => void;
 }
@@ -51,6 +55,7 @@ export function createApp(options: AppOptions): express.Express {
     db,
     databaseKind: options.databaseKind,
     config,
+    storage: options.storage ?? new DiskStore(config.uploadDir),
     clock: options.clock ?? systemClock,
     throttle: options.throttle ?? DEFAULT_THROTTLE,
     mail: mailSettingsFor(config, options.clock ?? systemClock),

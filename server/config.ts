@@ -50,6 +50,18 @@ const envSchema = z.object({
   DATABASE_NAMED_STATEMENTS: z.enum(['on', 'off']).default('on'),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
+  // Unset: evidence in UPLOAD_DIR. s3://bucket[/prefix]?endpoint=…&region=…: an S3-compatible
+  // bucket (server/storage/open-store.ts); the keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
+  STORAGE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(
+        /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|\?|$)/,
+        'must look like s3://bucket-name or s3://bucket-name/prefix',
+      )
+      .optional(),
+  ),
   SMTP_URL: smtpUrl,
   MAIL_FROM: z.string().min(3).default('Laurel <no-reply@localhost>'),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters long').optional()),
@@ -68,7 +80,10 @@ export interface Config {
   /** PostgreSQL only: send parameterized queries as named statements, planned once per connection. */
   namedStatements: boolean;
   dataDir: string;
+  /** Where uploads wait while they are checked; also the evidence folder unless storageUrl is set. */
   uploadDir: string;
+  /** An S3-compatible bucket for evidence (s3://…), or undefined for UPLOAD_DIR. */
+  storageUrl: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
   sessionSecret: string;
@@ -139,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     namedStatements: values.DATABASE_NAMED_STATEMENTS === 'on',
     dataDir,
     uploadDir: path.resolve(projectRoot, values.UPLOAD_DIR),
+    storageUrl: values.STORAGE_URL,
     smtpUrl: values.SMTP_URL,
     mailFrom: values.MAIL_FROM,
     sessionSecret: values.SESSION_SECRET ?? developmentSessionSecret(dataDir),

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, DatabaseKind } from './db/client.js';
 import type { MailSettings } from './mail/outbox.js';
+import type { EvidenceStore } from './storage/evidence-store.js';
 
 /** The settings the app itself reads; the rest of Config is for server/index.ts. */
 export type AppConfig = Pick<
@@ -27,6 +28,8 @@ export interface ServiceContext {
 export interface AppContext extends ServiceContext {
   databaseKind: DatabaseKind;
   config: AppConfig;
+  /** Where evidence files are kept (a folder or a bucket); routes check who may read before asking it. */
+  storage: EvidenceStore;
   throttle: ThrottlePolicy;
   /** Wakes the outbox worker (server/app.ts calls it after every POST), so mail goes out now rather than on its next tick. */
   mailQueued: () => void;

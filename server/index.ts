@@ -18,6 +18,7 @@ import { purgeUnconfirmedNominations } from './services/nominations/nominations.
 import { pruneRateCounters } from './services/shared/rate-limit.js';
 import { runDueReminders } from './services/review/progress.js';
 import { runDraftReminders } from './services/applications/draft-reminders.js';
+import { openEvidenceStore } from './storage/open-store.js';
 import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './storage/sweep.js';
 
 const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -58,11 +59,12 @@ async function main(): Promise<void> {
 
   // Leftovers of a crash (temp files, stored files whose row never committed) go before anyone
   // can upload; see server/storage/sweep.ts for why the embedded database may remove them all.
+  const storage = openEvidenceStore(config);
   const tmpDir = path.join(config.uploadDir, 'tmp');
   try {
     const policy = sweepPolicyFor(database.kind, systemClock());
     const temp = await sweepTempUploads(tmpDir, policy);
-    const orphans = await sweepOrphanEvidence(database.db, config.uploadDir, policy);
+    const orphans = await sweepOrphanEvidence(database.db, storage, policy);
     if (temp + orphans > 0) logger.info({ temp, orphans }, 'removed upload files left by an interrupted run');
   } catch (error) {
     logger.error({ err: error }, 'could not sweep leftover upload files; starting anyway');
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
     db: database.db,
     databaseKind: database.kind,
     config,
+    storage,
     logger,
     onMailQueued: worker.wake,
   });
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
     const now = systemClock();
     Promise.all([
       sessionStore.prune(now),
-      purgeUnconfirmedNominations(database.db, config.uploadDir, now),
+      purgeUnconfirmedNominations(database.db, storage, now),
       pruneRateCounters(database.db, new Date(now.getTime() - 2 * 24 * 60 * 60 * 1000)),
       sweepTempUploads(tmpDir, { olderThan: new Date(now.getTime() - SHARED_UPLOAD_DIR_GRACE_MS) }),
     ]).then(

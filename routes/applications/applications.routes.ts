@@ -304,7 +304,7 @@ export function applicationRoutes(context: AppContext): Router {
           access: a,
           criterionId,
           files: req.uploadedFiles,
-          uploadDir: context.config.uploadDir,
+          storage: context.storage,
           userId: req.user!.id,
         });
         added = outcome.added;
@@ -334,7 +334,7 @@ export function applicationRoutes(context: AppContext): Router {
     const name = await deleteEvidence(context, {
       access: a,
       publicId: String(req.params.publicId),
-      uploadDir: context.config.uploadDir,
+      storage: context.storage,
     });
     res.flash('success', `“${name}” was deleted.`);
     const back = typeof formBody(req).criterionId === 'string' ? `/criteria/${idParam(formBody(req).criterionId)}` : '';
@@ -343,7 +343,7 @@ export function applicationRoutes(context: AppContext): Router {
 
   router.get('/applications/:id/files/:publicId', loadAccess, async function downloadFile(req, res) {
     const file = await findEvidence(db, { access: access(res), publicId: String(req.params.publicId) });
-    await sendStoredFile(res, { uploadDir: context.config.uploadDir, file, downloadName: file.originalName });
+    await sendStoredFile(res, { storage: context.storage, file, downloadName: file.originalName });
   });
 
   /** The review page: the application whole, as the program will read it, and what is missing. */

@@ -190,7 +190,7 @@ export function adminNominationRoutes(context: AppContext): Router {
       nominationId: idParam(req.params.id),
       publicId: String(req.params.publicId),
     });
-    await sendStoredFile(res, { uploadDir: context.config.uploadDir, file, downloadName: file.originalName });
+    await sendStoredFile(res, { storage: context.storage, file, downloadName: file.originalName });
   });
 
   return router;

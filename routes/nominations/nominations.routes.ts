@@ -29,7 +29,7 @@ import { formBody } from '../forms.js';
 export function nominationRoutes(context: AppContext): Router {
   const router = Router();
   const { db, clock } = context;
-  const nominationContext = { db, clock, mail: context.mail, uploadDir: context.config.uploadDir };
+  const nominationContext = { db, clock, mail: context.mail, storage: context.storage };
 
   async function renderForm(
     req: Request,

@@ -180,7 +180,7 @@ export function reviewRoutes(context: AppContext): Router {
   async function sendFile(req: Request, res: Response, nominationId?: number) {
     const file = await findReviewFile(db, access(res), { publicId: String(req.params.publicId), nominationId });
     // In a blind cycle the name offered is the neutral one the page shows ("Evidence 3.pdf").
-    await sendStoredFile(res, { uploadDir: context.config.uploadDir, file, downloadName: file.displayName });
+    await sendStoredFile(res, { storage: context.storage, file, downloadName: file.displayName });
   }
 
   router.get('/reviews/:assignmentId/files/:publicId', loadAccess, async function downloadReviewFile(req, res) {

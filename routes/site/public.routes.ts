@@ -3,7 +3,6 @@ import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { databaseAnswers } from '../../server/db/client.js';
 import { migrationsCurrent } from '../../server/db/migration-state.js';
-import { storageWritable } from '../../server/storage/writable.js';
 import { findOpenCycles } from '../../server/services/applications/applications.js';
 import { programOverview } from '../../server/services/programs/overview.js';
 import { nominationsOpen } from '../../server/services/programs/phase.js';
@@ -62,7 +61,7 @@ export function publicRoutes(context: AppContext): Router {
     });
     await run('migrations', async () => ((await migrationsCurrent(context.db)) ? 'ok' : 'behind'));
     await run('storage', async () => {
-      await storageWritable(context.config.uploadDir);
+      await context.storage.checkWritable();
       return 'ok';
     });
     const ready = Object.values(checks).every((value) => value === 'ok');

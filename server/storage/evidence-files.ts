@@ -1,10 +1,7 @@
-// Evidence files on disk. An upload's type is decided from its bytes, never from its name or
-// the browser's claim; it is stored under a random name (UPLOAD_DIR/ab/ab…32 hex) so nothing a
-// school sends can choose where a file lands or guess where another school's file is.
-import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants, createReadStream } from 'node:fs';
-import { chmod, copyFile, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
-import path from 'node:path';
+// What an upload is. Its type is decided from its bytes, never from its name or the browser's
+// claim, and the name shown for it is cleaned; where it is then kept is evidence-store.ts's part.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { fileTypeFromFile } from 'file-type';
 import type { EvidenceKind } from '../../models/evidence.js';
 import { OFFICE_ARCHIVE_LIMITS, officeArchiveProblem } from './office-archive.js';
@@ -232,122 +229,6 @@ function safeNameFor(originalName: string, kind: EvidenceKind): string {
   const codePoints = Array.from(stem);
   const cutStem = codePoints.length > room ? codePoints.slice(0, room).join('').trimEnd() : stem;
   return (cutStem || 'evidence') + suffix;
-}
-
-/**
- * Moves an accepted temp file into the evidence store under a random name and returns what the
- * database keeps about it. The temp file is gone afterwards.
- *
- * Callers insert the evidence_files row in a transaction after this returns, so by then the file
- * must be whole and durable: its bytes are flushed to disk before it gets its stored name (a
- * rename, which is atomic), and the directory entry is flushed after. A crash before the commit
- * leaves at worst a file no row names, which sweepOrphanEvidence removes at the next start.
- */
-export async function storeUpload(
-  tempPath: string,
-  uploadDir: string,
-): Promise<{ storedName: string; sha256: string; sizeBytes: number }> {
-  try {
-    const { sha256, sizeBytes } = await hashAndFlush(tempPath);
-    const random = randomBytes(16).toString('hex');
-    const storedName = `${random.slice(0, 2)}/${random}`;
-    const target = storedPath(uploadDir, storedName);
-    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-    await moveFile(tempPath, target);
-    await chmod(target, 0o600);
-    await flushDirectory(path.dirname(target));
-    return { storedName, sha256, sizeBytes };
-  } catch (error) {
-    if (DISK_FULL.has((error as NodeJS.ErrnoException).code ?? '')) throw new DiskFull();
-    throw error;
-  }
-}
-
-const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
-
-/**
- * The disk holding UPLOAD_DIR is full (a new shard folder, or the copy from a temp folder on
- * another disk): the person is told plainly, and the caller's transaction rolls the row back.
- */
-export class DiskFull extends UploadRefused {
-  constructor() {
-    super('The portal’s disk is full, so your file could not be saved. Nothing was added; please try again later.');
-    this.name = 'DiskFull';
-  }
-}
-
-/** The file's SHA-256 and size, read through the descriptor that then flushes it to disk. */
-async function hashAndFlush(filePath: string): Promise<{ sha256: string; sizeBytes: number }> {
-  const handle = await open(filePath, 'r+');
-  try {
-    const hash = createHash('sha256');
-    let sizeBytes = 0;
-    for await (const chunk of handle.createReadStream({ autoClose: false })) {
-      hash.update(chunk as Buffer);
-      sizeBytes += (chunk as Buffer).length;
-    }
-    await handle.sync();
-    return { sha256: hash.digest('hex'), sizeBytes };
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Codes of file systems that cannot flush a directory; the file's own bytes are flushed already. */
-const NO_DIRECTORY_SYNC = new Set(['EINVAL', 'EISDIR', 'EPERM', 'ENOTSUP', 'EBADF']);
-
-async function flushDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (error) {
-    if (!NO_DIRECTORY_SYNC.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Suffix of a copy still being written; never a stored name, so the start-up sweep removes it. */
-export const PARTIAL_SUFFIX = '.partial';
-
-async function moveFile(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-    return;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-  }
-  // The temp directory is on another file system: copy beside the target, flush, then rename, so
-  // the stored name never points at half a file.
-  const partial = to + PARTIAL_SUFFIX;
-  try {
-    await copyFile(from, partial, fsConstants.COPYFILE_EXCL);
-    const copy = await open(partial, 'r+');
-    try {
-      await copy.sync();
-    } finally {
-      await copy.close();
-    }
-    await rename(partial, to);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
-  await unlink(from);
-}
-
-const STORED_NAME = /^([0-9a-f]{2})\/(\1[0-9a-f]{30})$/;
-
-/** Where a stored file lives. Refuses any name storeUpload could not have made. */
-export function storedPath(uploadDir: string, storedName: string): string {
-  const match = STORED_NAME.exec(storedName);
-  if (!match) throw new Error(`Not a stored evidence file name: ${JSON.stringify(storedName)}`);
-  return path.join(uploadDir, match[1]!, match[2]!);
-}
-
-/** Removes a stored file; one that is already gone is not an error. */
-export async function deleteStored(uploadDir: string, storedName: string): Promise<void> {
-  await rm(storedPath(uploadDir, storedName), { force: true });
 }
 
 const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const;

@@ -35,7 +35,7 @@ import { systemClock } from '../../server/clock.js';
 import { openDatabase } from '../../server/db/client.js';
 import { projectRoot } from '../../server/paths.js';
 import { DISK_FULL_MESSAGE, receiveFiles } from '../../server/middleware/upload.js';
-import { storedPath } from '../../server/storage/evidence-files.js';
+import { storedPath } from '../../server/storage/disk-store.js';
 import {
   addSchool,
   fixture,

@@ -7,16 +7,9 @@ import { cannotEditApplication, type ApplicationAccess } from '../permissions.js
 import type { Database } from '../../db/client.js';
 import { Forbidden, NotFound } from '../../errors.js';
 import { findCriterion } from './answers.js';
-import {
-  deleteStored,
-  DiskFull,
-  displayFileName,
-  formatBytes,
-  inspectUpload,
-  storeUpload,
-  UploadRefused,
-} from '../../storage/evidence-files.js';
+import { displayFileName, formatBytes, inspectUpload, UploadRefused } from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
+import { DiskFull, type EvidenceStore } from '../../storage/evidence-store.js';
 import type { ServiceContext } from '../../context.js';
 
 export interface IncomingFile {
@@ -39,13 +32,13 @@ export async function addEvidence(
     access,
     criterionId,
     files,
-    uploadDir,
+    storage,
     userId,
   }: {
     access: ApplicationAccess;
     criterionId: number;
     files: IncomingFile[];
-    uploadDir: string;
+    storage: EvidenceStore;
     userId: number;
   },
 ): Promise<EvidenceOutcome> {
@@ -101,7 +94,7 @@ export async function addEvidence(
         }
         let stored;
         try {
-          stored = await storeUpload(file.path, uploadDir);
+          stored = await storage.put(file.path);
         } catch (error) {
           // A full disk refuses this file and every one after it; those already stored stay.
           if (!(error instanceof DiskFull)) throw error;
@@ -128,7 +121,7 @@ export async function addEvidence(
     });
     return outcome;
   } catch (error) {
-    await discardUnreferenced(db, uploadDir, storedThisTime);
+    await discardUnreferenced(db, storage, storedThisTime);
     throw error;
   } finally {
     // Whatever was not moved into place (refused, or an error) leaves no temp file behind.
@@ -151,12 +144,12 @@ export async function findEvidence(
 
 export async function deleteEvidence(
   { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
-  { access, publicId, uploadDir }: { access: ApplicationAccess; publicId: string; uploadDir: string },
+  { access, publicId, storage }: { access: ApplicationAccess; publicId: string; storage: EvidenceStore },
 ): Promise<string> {
   const reason = cannotEditApplication(access, clock());
   if (reason) throw new Forbidden(reason);
   const file = await findEvidence(db, { access, publicId });
   await db.delete(evidenceFiles).where(eq(evidenceFiles.id, file.id));
-  await deleteStored(uploadDir, file.storedName);
+  await storage.remove(file.storedName);
   return file.originalName;
 }

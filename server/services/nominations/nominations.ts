@@ -18,16 +18,9 @@ import { Invalid, TooManyRequests, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { countWords } from '../applications/applications.js';
 import { EMAIL, isUniqueViolation, singleLine } from '../shared/form-input.js';
-import {
-  deleteStored,
-  DiskFull,
-  displayFileName,
-  formatBytes,
-  inspectUpload,
-  storeUpload,
-  UploadRefused,
-} from '../../storage/evidence-files.js';
+import { displayFileName, formatBytes, inspectUpload, UploadRefused } from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
+import { DiskFull, type EvidenceStore } from '../../storage/evidence-store.js';
 import { onNominationConfirmed } from './links.js';
 import { takeRateLimit } from '../shared/rate-limit.js';
 import { checkSchoolAddress, findListedSchool } from '../schools/schools.js';
@@ -184,7 +177,7 @@ export interface IncomingNominationFile {
  * any part is refused (a field, a file, a limit): the form comes back with everything typed.
  */
 export async function submitNomination(
-  context: ServiceContext & { uploadDir: string },
+  context: ServiceContext & { storage: EvidenceStore },
   {
     cycle,
     input,
@@ -192,7 +185,7 @@ export async function submitNomination(
     address,
   }: { cycle: OpenNominationCycle; input: NominationInput; files: IncomingNominationFile[]; address: string },
 ): Promise<{ email: string; discarded: boolean }> {
-  const { db, clock, mail, uploadDir } = context;
+  const { db, clock, mail, storage } = context;
   if (input.website.trim() !== '') {
     // A robot filled the hidden field: it is told what a person would be told, and nothing is kept.
     return { email: input.nominatorEmail.trim().toLowerCase(), discarded: true };
@@ -280,7 +273,7 @@ export async function submitNomination(
       for (const item of inspected) {
         let saved;
         try {
-          saved = await storeUpload(item.file.path, uploadDir);
+          saved = await storage.put(item.file.path);
         } catch (error) {
           if (error instanceof DiskFull) throw new Invalid({ files: `${error.message} Choose your files again.` });
           throw error;
@@ -310,7 +303,7 @@ export async function submitNomination(
       });
     });
   } catch (error) {
-    await discardUnreferenced(db, uploadDir, stored);
+    await discardUnreferenced(db, storage, stored);
     // The same form sent twice at the same moment: the other request stored it.
     if (submissionKey && isUniqueViolation(error, 'nominations_submission_key'))
       return { email: values.nominatorEmail, discarded: false };
@@ -358,7 +351,7 @@ export async function findNominationByToken(db: Database, token: string, now: Da
  * scanner fetching the link confirms nothing). The first confirmation may invite the school.
  */
 export async function confirmNomination(
-  context: ServiceContext & { uploadDir: string },
+  context: ServiceContext & { storage: EvidenceStore },
   { token }: { token: string },
 ): Promise<ConfirmOutcome> {
   const { db, clock } = context;
@@ -381,7 +374,7 @@ export async function confirmNomination(
 }
 
 /** Forgets nominations never confirmed within their week, with their files. */
-export async function purgeUnconfirmedNominations(db: Database, uploadDir: string, now: Date): Promise<number> {
+export async function purgeUnconfirmedNominations(db: Database, storage: EvidenceStore, now: Date): Promise<number> {
   const expired = await db
     .select({ id: nominations.id })
     .from(nominations)
@@ -394,6 +387,6 @@ export async function purgeUnconfirmedNominations(db: Database, uploadDir: strin
     .where(inArray(evidenceFiles.nominationId, ids))
     .returning({ storedName: evidenceFiles.storedName });
   await db.delete(nominations).where(inArray(nominations.id, ids));
-  await Promise.all(files.map((f) => deleteStored(uploadDir, f.storedName)));
+  await Promise.all(files.map((f) => storage.remove(f.storedName)));
   return ids.length;
 }

@@ -6,6 +6,7 @@ import { STRONG_PASSWORD, createUser, createOpenCycle } from '../../helpers/fact
 import { csrfTokenFrom, linkIn, readable, submitForm, followConfirmLink } from '../../helpers/forms.js';
 import { completeAndSubmit } from '../../helpers/applicant.js';
 import { confirm, confirmLinkFor, nominate, NOMINATION } from '../../helpers/nominator.js';
+import { DiskStore } from '../../../server/storage/disk-store.js';
 
 describe('nominations', () => {
   let h: Harness;
@@ -166,7 +167,7 @@ describe('nominations', () => {
         404,
       );
       const { purgeUnconfirmedNominations } = await import('../../../server/services/nominations/nominations.js');
-      expect(await purgeUnconfirmedNominations(h.db, h.dataDir, h.clock())).to.equal(1);
+      expect(await purgeUnconfirmedNominations(h.db, new DiskStore(h.dataDir), h.clock())).to.equal(1);
       expect(await h.db.select().from(nominations).where(eq(nominations.schoolName, 'Jefferson High'))).to.have.length(
         0,
       );

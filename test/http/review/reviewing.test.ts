@@ -12,7 +12,7 @@ import {
   reviewRounds,
   reviewScores,
 } from '../../../models/schema.js';
-import { storedPath } from '../../../server/storage/evidence-files.js';
+import { storedPath } from '../../../server/storage/disk-store.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';

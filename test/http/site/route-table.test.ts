@@ -7,6 +7,7 @@ import { ADMIN_ROUTES, servedBy, SITE_ROUTES } from '../../../routes/index.js';
 import { DEFAULT_THROTTLE } from '../../../server/auth/login-throttle.js';
 import { mailSettingsFor, type AppContext } from '../../../server/context.js';
 import { routesOf } from '../../helpers/app-routes.js';
+import { DiskStore } from '../../../server/storage/disk-store.js';
 import { startHarness, TEST_BASE_URL, TEST_MAIL_FROM, type Harness } from '../../helpers/harness.js';
 
 describe('the route table in routes/index.ts', () => {
@@ -31,6 +32,7 @@ describe('the route table in routes/index.ts', () => {
       mail: mailSettingsFor(config, h.clock),
       databaseKind: h.database.kind,
       config,
+      storage: new DiskStore(config.uploadDir),
       throttle: DEFAULT_THROTTLE,
       mailQueued: () => {},
     };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { receiveFiles, type UploadLimits } from '../../../server/middleware/upload.js';
-import { storeUpload, storedPath } from '../../../server/storage/evidence-files.js';
+import { DiskStore, storedPath } from '../../../server/storage/disk-store.js';
 import { projectRoot } from '../../../server/paths.js';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures');
@@ -323,7 +323,7 @@ function buildApp(options: {
 
   app.post('/store-first', upload, async (req: Request, res: Response) => {
     const [first] = req.uploadedFiles;
-    const { storedName } = await storeUpload(first!.path, uploadDir);
+    const { storedName } = await new DiskStore(uploadDir).put(first!.path);
     res.json({ storedName });
   });
 

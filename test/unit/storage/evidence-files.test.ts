@@ -3,14 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  UploadRefused,
-  deleteStored,
-  formatBytes,
-  inspectUpload,
-  storeUpload,
-  storedPath,
-} from '../../../server/storage/evidence-files.js';
+import { UploadRefused, formatBytes, inspectUpload } from '../../../server/storage/evidence-files.js';
+import { DiskStore, storedPath } from '../../../server/storage/disk-store.js';
 import { projectRoot } from '../../../server/paths.js';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures');
@@ -174,7 +168,7 @@ describe('safeName', () => {
   });
 });
 
-describe('storeUpload', () => {
+describe('DiskStore.put', () => {
   let dir: string;
   let uploadDir: string;
   beforeEach(() => {
@@ -196,7 +190,7 @@ describe('storeUpload', () => {
   it('moves the file under a random name, readable by the server alone, and hashes it', async () => {
     const temp = tempCopyOf('sample.xlsx');
     const expectedHash = sha256sum(temp);
-    const stored = await storeUpload(temp, uploadDir);
+    const stored = await new DiskStore(uploadDir).put(temp);
 
     expect(stored.storedName).to.match(/^([0-9a-f]{2})\/\1[0-9a-f]{30}$/);
     expect(stored.sha256).to.equal(expectedHash);
@@ -211,8 +205,8 @@ describe('storeUpload', () => {
   });
 
   it('gives each file its own name', async () => {
-    const first = await storeUpload(tempCopyOf('sample.pdf'), uploadDir);
-    const second = await storeUpload(tempCopyOf('sample.pdf'), uploadDir);
+    const first = await new DiskStore(uploadDir).put(tempCopyOf('sample.pdf'));
+    const second = await new DiskStore(uploadDir).put(tempCopyOf('sample.pdf'));
     expect(first.storedName).to.not.equal(second.storedName);
     expect(first.sha256).to.equal(second.sha256);
   });
@@ -224,7 +218,7 @@ describe('storeUpload', () => {
     try {
       const temp = tempCopyOf('sample.jpg', tempDir);
       const expectedHash = sha256sum(temp);
-      const stored = await storeUpload(temp, uploadDir);
+      const stored = await new DiskStore(uploadDir).put(temp);
       const where = storedPath(uploadDir, stored.storedName);
       expect(stored.sha256).to.equal(expectedHash);
       expect(sha256sum(where)).to.equal(expectedHash);
@@ -236,10 +230,10 @@ describe('storeUpload', () => {
   });
 
   it('deletes a stored file, and does not mind when it is already gone', async () => {
-    const { storedName } = await storeUpload(tempCopyOf('sample.pdf'), uploadDir);
-    await deleteStored(uploadDir, storedName);
+    const { storedName } = await new DiskStore(uploadDir).put(tempCopyOf('sample.pdf'));
+    await new DiskStore(uploadDir).remove(storedName);
     expect(existsSync(storedPath(uploadDir, storedName))).to.equal(false);
-    await deleteStored(uploadDir, storedName);
+    await new DiskStore(uploadDir).remove(storedName);
   });
 });
 
@@ -274,7 +268,7 @@ describe('storedPath', () => {
 
   it('is checked before anything is deleted', async () => {
     let error: unknown;
-    await deleteStored(uploadDir, '../../etc/passwd').catch((caught: unknown) => (error = caught));
+    await new DiskStore(uploadDir).remove('../../etc/passwd').catch((caught: unknown) => (error = caught));
     expect(error).to.be.instanceOf(Error);
   });
 });

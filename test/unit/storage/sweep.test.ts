@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applications, evidenceFiles, schools } from '../../../models/schema.js';
 import type { DatabaseHandle } from '../../../server/db/client.js';
-import { PARTIAL_SUFFIX, storedPath } from '../../../server/storage/evidence-files.js';
+import { DiskStore, PARTIAL_SUFFIX, storedPath } from '../../../server/storage/disk-store.js';
 import {
   SHARED_UPLOAD_DIR_GRACE_MS,
   sweepOrphanEvidence,
@@ -136,7 +136,7 @@ describe('sweepOrphanEvidence', function () {
     const kept = await referenced(7);
     orphans(6);
     // A batch of 4 makes several round trips, and shards share batches.
-    expect(await sweepOrphanEvidence(database.db, uploadDir, {}, { batchSize: 4 })).to.equal(6);
+    expect(await sweepOrphanEvidence(database.db, new DiskStore(uploadDir), {}, { batchSize: 4 })).to.equal(6);
     expect(filesUnder(uploadDir)).to.deep.equal(kept.sort());
   });
 
@@ -153,7 +153,7 @@ describe('sweepOrphanEvidence', function () {
     ];
     for (const name of strangers) writeAged(path.join(uploadDir, name));
 
-    expect(await sweepOrphanEvidence(database.db, uploadDir, {})).to.equal(1);
+    expect(await sweepOrphanEvidence(database.db, new DiskStore(uploadDir), {})).to.equal(1);
     expect(existsSync(partial)).to.equal(false);
     expect(filesUnder(uploadDir)).to.deep.equal([kept!, ...strangers].sort());
   });
@@ -165,11 +165,13 @@ describe('sweepOrphanEvidence', function () {
     const youngPartial = `${storedPath(uploadDir, newStoredName())}${PARTIAL_SUFFIX}`;
     writeAged(youngPartial);
 
-    expect(await sweepOrphanEvidence(database.db, uploadDir, sweepPolicyFor('postgresql', new Date()))).to.equal(2);
+    expect(
+      await sweepOrphanEvidence(database.db, new DiskStore(uploadDir), sweepPolicyFor('postgresql', new Date())),
+    ).to.equal(2);
     expect(filesUnder(uploadDir)).to.deep.equal([...kept, young!, path.relative(uploadDir, youngPartial)].sort());
   });
 
   it('does not mind an upload directory that was never made', async () => {
-    expect(await sweepOrphanEvidence(database.db, path.join(uploadDir, 'missing'), {})).to.equal(0);
+    expect(await sweepOrphanEvidence(database.db, new DiskStore(path.join(uploadDir, 'missing')), {})).to.equal(0);
   });
 });
