@@ -137,9 +137,10 @@ async function main(): Promise<void> {
 
   let shuttingDown = false;
   const server = createServer();
-  // Once shutting down, every answer says Connection: close, even on a kept-alive connection a
-  // load balancer goes on reusing: it then connects anew, is refused, and sends the request to
-  // another instance. Node would otherwise keep serving such a connection until the grace period.
+  // Once shutting down, every answer says Connection: close, so a load balancer that keeps
+  // connections alive stops sending on them: it connects anew, is refused, and sends the request
+  // to another instance. Node would otherwise serve a connection that stays busy until the grace
+  // period ends and cuts it, perhaps in the middle of an answer.
   server.on('request', (_req, res: ServerResponse) => {
     if (shuttingDown) res.setHeader('Connection', 'close');
   });

@@ -2,9 +2,12 @@
 // template (about 1 s instead of 3 s), or, when TEST_DATABASE_URL is set, a new database on that
 // PostgreSQL server, dropped again afterwards.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { pgliteHandle, postgresHandle, type DatabaseHandle } from '../../server/db/client.js';
+import { migrationsDir } from '../../server/paths.js';
 
 let template: Promise<PGlite> | undefined;
 
@@ -55,6 +58,28 @@ export async function createEmptyPostgresDatabase(baseUrl: string): Promise<Empt
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => dropDatabase(baseUrl, name) };
+}
+
+/** The migrations the code has, by the time drizzle records for each (its journal's `when`). */
+export function codeMigrations(): number[] {
+  const journal = JSON.parse(readFileSync(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as {
+    entries: Array<{ when: number }>;
+  };
+  return journal.entries.map((entry) => entry.when);
+}
+
+/** The migrations a PostgreSQL database has recorded, in the order they ran. */
+export async function recordedMigrations(url: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ created_at: string }>(
+      'select created_at from drizzle.__drizzle_migrations order by id',
+    );
+    return rows.map((row) => Number(row.created_at));
+  } finally {
+    await client.end();
+  }
 }
 
 async function freshPostgres(baseUrl: string): Promise<DatabaseHandle> {

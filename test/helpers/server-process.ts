@@ -146,7 +146,12 @@ export class CookieJar {
   }
 
   store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
+    this.storeSetCookie(response.headers.getSetCookie());
+  }
+
+  /** The Set-Cookie lines of a response read without fetch (node:https). */
+  storeSetCookie(lines: readonly string[]): void {
+    for (const line of lines) {
       const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
       const separator = pair.indexOf('=');
       const name = pair.slice(0, separator);

@@ -1,29 +1,14 @@
 // On PostgreSQL the migrations run under an advisory lock: instances that start together on a
 // new database migrate one after the other, and each migration is recorded once.
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { MIGRATION_LOCK_KEY, postgresHandle, type DatabaseHandle } from '../../../server/db/client.js';
-import { migrationsDir } from '../../../server/paths.js';
-import { createEmptyPostgresDatabase, type EmptyDatabase } from '../../helpers/database.js';
-
-const journal = JSON.parse(readFileSync(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as {
-  entries: Array<{ when: number }>;
-};
-
-async function recordedMigrations(url: string): Promise<number[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ created_at: string }>(
-      'select created_at from drizzle.__drizzle_migrations order by id',
-    );
-    return rows.map((row) => Number(row.created_at));
-  } finally {
-    await client.end();
-  }
-}
+import {
+  codeMigrations,
+  createEmptyPostgresDatabase,
+  recordedMigrations,
+  type EmptyDatabase,
+} from '../../helpers/database.js';
 
 describe('migrations on PostgreSQL under an advisory lock (skipped without TEST_DATABASE_URL)', function () {
   const databases: EmptyDatabase[] = [];
@@ -51,7 +36,7 @@ describe('migrations on PostgreSQL under an advisory lock (skipped without TEST_
   it('lets three instances migrate a new database at the same moment; each migration is recorded once', async () => {
     const url = await emptyDatabase();
     await Promise.all([instance(url).migrate(), instance(url).migrate(), instance(url).migrate()]);
-    expect(await recordedMigrations(url)).to.deep.equal(journal.entries.map((entry) => entry.when));
+    expect(await recordedMigrations(url)).to.deep.equal(codeMigrations());
   });
 
   it('waits while another process holds the migration lock, and migrates once it is released', async () => {
@@ -71,7 +56,7 @@ describe('migrations on PostgreSQL under an advisory lock (skipped without TEST_
 
       await holder.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       await migrating;
-      expect(await recordedMigrations(url)).to.have.length(journal.entries.length);
+      expect(await recordedMigrations(url)).to.deep.equal(codeMigrations());
     } finally {
       await holder.end();
     }

@@ -1,0 +1,550 @@
+// Two portal processes (server/index.ts) on one PostgreSQL server behind nginx, run with
+// docs/deploy/nginx.conf: TLS ends at the proxy, requests go round robin, no sticky sessions.
+// Everything goes through the proxy as a browser's requests would, and each request is traced to
+// the instance that answered it by its X-Request-Id in that instance's request log. The steps
+// build on each other: a first start on an empty database, sign-in, mail, evidence, reminders,
+// a rolling restart under load, and a last count of every e-mail sent.
+import { expect } from 'chai';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  applications,
+  criteria,
+  cycles,
+  outbox,
+  reviewRounds,
+  assignments,
+  roundApplications,
+  roundReviewers,
+  schoolContacts,
+  schools,
+  users,
+} from '../../models/schema.js';
+import { postgresHandle, type DatabaseHandle } from '../../server/db/client.js';
+import { enqueueMail } from '../../server/mail/outbox.js';
+import { schoolMatchKey } from '../../server/services/schools/match-key.js';
+import { LINCOLN, fixtureBytes, words } from '../helpers/applicant.js';
+import {
+  codeMigrations,
+  createEmptyPostgresDatabase,
+  recordedMigrations,
+  type EmptyDatabase,
+} from '../helpers/database.js';
+import { createOpenCycle, createUser } from '../helpers/factories.js';
+import { linkIn } from '../helpers/forms.js';
+import { HttpsClient, type Reply } from '../helpers/https-client.js';
+import { installed, makeCertificate, startNginx, type Nginx } from '../helpers/nginx.js';
+import {
+  CookieJar,
+  describeOutput,
+  freePort,
+  RUNNING,
+  startServer,
+  STOP_TIMEOUT_MS,
+  stopAllServers,
+  waitForExit,
+  waitForOutput,
+  type ServerProcess,
+} from '../helpers/server-process.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+
+type Name = 'A' | 'B';
+interface Instance {
+  name: Name;
+  port: number;
+  dataDir: string;
+  /** Every process this instance has been, the running one last. */
+  processes: ServerProcess[];
+}
+
+const PASSWORD = 'correct horse battery staple';
+const ADMIN = { email: 'ada@program.example.org', name: 'Ada Admin' };
+const APPLICANT = { email: 'ana@lincoln.example.org', name: 'Ana Applicant' };
+const REVIEWERS = [
+  { email: 'rita@univ-a.example.edu', name: 'Rita Alvarez' },
+  { email: 'sam@univ-b.example.edu', name: 'Sam Okafor' },
+];
+const SESSION_SECRET = randomBytes(36).toString('base64url');
+const METRICS_TOKEN = randomBytes(18).toString('base64url');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Gave up after ${timeoutMs} ms waiting until ${what}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Where both instances keep evidence: one folder on this machine, as a volume both hosts mount.
+ * With object storage (STORAGE_URL), point both instances at one bucket here instead.
+ */
+function sharedStorage(dir: string): Record<string, string> {
+  return { UPLOAD_DIR: dir };
+}
+
+interface LoadTarget {
+  path: string;
+  jar?: CookieJar;
+  /** What is wrong with a 200 answer, if anything. */
+  problem: (reply: Reply) => string | undefined;
+}
+
+/**
+ * GET loops through the proxy, each request after the last one's answer and a short pause, until
+ * stopped, or for at most maxMs and maxRequests. A failure is anything but a 200 with the right body.
+ */
+function startLoad(
+  client: HttpsClient,
+  targets: LoadTarget[],
+  { loops, pauseMs, maxMs, maxRequests }: { loops: number; pauseMs: number; maxMs: number; maxRequests: number },
+) {
+  let stopped = false;
+  let sent = 0;
+  const failures: string[] = [];
+  const deadline = Date.now() + maxMs;
+  const loop = async (first: number) => {
+    for (let n = first; !stopped && Date.now() < deadline && sent < maxRequests; n += 1) {
+      const target = targets[n % targets.length]!;
+      sent += 1;
+      try {
+        const reply = await client.request(target.path, { jar: target.jar, timeoutMs: 15_000 });
+        const problem = reply.status === 200 ? target.problem(reply) : `status ${reply.status}`;
+        if (problem) failures.push(`GET ${target.path}: ${problem} (${reply.requestId})`);
+      } catch (error) {
+        failures.push(`GET ${target.path}: ${(error as Error).message}`);
+      }
+      await sleep(pauseMs);
+    }
+  };
+  const running = Promise.all(Array.from({ length: loops }, (_, n) => loop(n)));
+  return {
+    async stop() {
+      stopped = true;
+      await running;
+      return { sent, failures };
+    },
+  };
+}
+
+describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and openssl; skipped without)', function () {
+  this.timeout(240_000);
+  // Each step builds on the one before: after a failure the rest would only add noise.
+  this.bail(true);
+
+  let tmp: string | undefined;
+  let database: EmptyDatabase | undefined;
+  let handle: DatabaseHandle | undefined;
+  let sink: SmtpSink | undefined;
+  let nginx: Nginx | undefined;
+  let client: HttpsClient | undefined;
+  let instances: Instance[] = [];
+  let httpPort: number;
+  let cycleId: number;
+  let download: string;
+  const adminJar = new CookieJar();
+  const applicantJar = new CookieJar();
+
+  const db = () => handle!.db;
+  const proxy = () => client!;
+
+  function start(instance: Instance): ServerProcess {
+    const server = startServer(instance.dataDir, instance.port, {
+      NODE_ENV: 'production',
+      DATABASE_URL: database!.url,
+      ...sharedStorage(path.join(tmp!, 'uploads')),
+      SMTP_URL: sink!.url,
+      SESSION_SECRET,
+      BASE_URL: proxy().origin,
+      // nginx connects from 127.0.0.1: its X-Forwarded-For and X-Forwarded-Proto are believed.
+      TRUST_PROXY: 'loopback',
+      LOG_LEVEL: 'info',
+      METRICS_TOKEN,
+    });
+    instance.processes.push(server);
+    return server;
+  }
+
+  /** Starts both in the same tick, as two hosts booted together, and waits until both listen. */
+  async function startTogether(): Promise<void> {
+    const started = instances.map(start);
+    await Promise.all(started.map((server) => waitForOutput(server, RUNNING)));
+  }
+
+  async function stop(instance: Instance): Promise<void> {
+    const server = instance.processes.at(-1)!;
+    server.child.kill('SIGTERM');
+    expect(await waitForExit(server, STOP_TIMEOUT_MS), `instance ${instance.name}`).to.deep.equal({
+      code: 0,
+      signal: null,
+    });
+    // Every request it had was answered: none was cut when the grace period ran out.
+    expect(server.stdout).not.to.contain('requests still open after the grace period');
+    expect(server.stdout).to.contain('"msg":"stopped cleanly"');
+  }
+
+  /** The instance whose request log holds the reply's request id. */
+  async function servedBy(reply: Reply): Promise<Name> {
+    expect(reply.requestId, 'X-Request-Id').to.match(/^[0-9a-f]{32}$/);
+    const marker = `"id":"${reply.requestId}"`;
+    let found: Name | undefined;
+    await until(`an instance logs request ${reply.requestId}`, () => {
+      found = instances.find((instance) => instance.processes.some((p) => p.stdout.includes(marker)))?.name;
+      return found !== undefined;
+    });
+    return found!;
+  }
+
+  /** Repeats a request through the proxy until each instance has answered it; checks every answer. */
+  async function onBothInstances(send: () => Promise<Reply>, check: (reply: Reply) => void) {
+    const served: Partial<Record<Name, Reply>> = {};
+    for (let attempt = 0; attempt < 8 && !(served.A && served.B); attempt += 1) {
+      const reply = await send();
+      check(reply);
+      served[await servedBy(reply)] ??= reply;
+    }
+    expect(Object.keys(served).sort(), 'the instances that answered').to.deep.equal(['A', 'B']);
+    return served as Record<Name, Reply>;
+  }
+
+  /** How many times the instance's running process has run a background job without failing. */
+  async function jobRuns(instance: Instance, job: 'review-reminders' | 'draft-reminders'): Promise<number> {
+    const reply = await fetch(`http://127.0.0.1:${instance.port}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await reply.text();
+    expect(text).not.to.match(new RegExp(`laurel_job_runs_total\\{[^}]*job="${job}"[^}]*outcome="failed"`));
+    const line = text.split('\n').find((l) => l.includes(`job="${job}"`) && l.includes('outcome="ok"'));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  }
+
+  async function bothRanReminders(): Promise<void> {
+    for (const instance of instances) {
+      await until(
+        `instance ${instance.name} has run its reminders`,
+        async () =>
+          (await jobRuns(instance, 'review-reminders')) >= 1 && (await jobRuns(instance, 'draft-reminders')) >= 1,
+      );
+    }
+  }
+
+  /** Waits until nothing is left to send, and returns the outbox. */
+  async function drainedOutbox() {
+    await until(
+      'the outbox is empty',
+      async () => (await db().select({ status: outbox.status }).from(outbox)).every((row) => row.status === 'sent'),
+      60_000,
+    );
+    // A second send of a message marked sent by the first would arrive about now.
+    await sleep(500);
+    return db()
+      .select({ template: outbox.template, to: outbox.toAddress, messageId: outbox.messageId })
+      .from(outbox)
+      .orderBy(asc(outbox.id));
+  }
+
+  /** Every message of the outbox arrived once, and nothing else arrived. */
+  function expectEachArrivedOnce(rows: Array<{ messageId: string }>): void {
+    const arrivals = new Map<string, number>();
+    for (const mail of sink!.messages) arrivals.set(mail.messageId, (arrivals.get(mail.messageId) ?? 0) + 1);
+    expect(
+      [...arrivals].filter(([, count]) => count !== 1),
+      'messages that arrived twice',
+    ).to.deep.equal([]);
+    expect([...arrivals.keys()].sort()).to.deep.equal(rows.map((row) => row.messageId).sort());
+  }
+
+  async function signIn(jar: CookieJar, email: string, next: string): Promise<Reply> {
+    const reply = await proxy().submitForm(jar, `/login?next=${encodeURIComponent(next)}`, '/login', {
+      email,
+      password: PASSWORD,
+      next,
+    });
+    expect(reply.status, reply.text).to.equal(303);
+    expect(reply.headers.location).to.equal(next);
+    return reply;
+  }
+
+  before(async function () {
+    const serverUrl = process.env.TEST_DATABASE_URL;
+    if (!serverUrl || !installed('nginx') || !installed('openssl')) return this.skip();
+    tmp = mkdtempSync(path.join(tmpdir(), 'laurel-cluster-'));
+    database = await createEmptyPostgresDatabase(serverUrl);
+    // A slow mail server keeps a batch in flight long enough for both workers to be at it.
+    sink = await startSmtpSink(0, { replyDelayMs: 20 });
+    const ports = new Set<number>();
+    while (ports.size < 4) ports.add(await freePort());
+    const [portA, portB, httpsPort, plainPort] = [...ports] as [number, number, number, number];
+    httpPort = plainPort;
+    const tls = makeCertificate(tmp);
+    const prefix = path.join(tmp, 'nginx');
+    mkdirSync(prefix);
+    nginx = await startNginx(prefix, { instancePorts: [portA, portB], httpsPort, httpPort, tls });
+    client = new HttpsClient(`https://127.0.0.1:${httpsPort}`, tls.pem);
+    instances = (['A', 'B'] as const).map((name, index) => ({
+      name,
+      port: index === 0 ? portA : portB,
+      dataDir: path.join(tmp!, name),
+      processes: [],
+    }));
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state !== 'failed') return;
+    for (const instance of instances) {
+      const last = instance.processes.at(-1);
+      if (last) console.log(`--- instance ${instance.name} ---${describeOutput(last).slice(-6000)}`);
+    }
+    if (nginx) console.log(nginx.describe());
+  });
+
+  after(async () => {
+    client?.close();
+    await stopAllServers();
+    await nginx?.stop();
+    await sink?.close();
+    await handle?.close();
+    await database?.drop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('starts two instances at the same moment on an empty database: both come up, each migration recorded once', async () => {
+    await startTogether();
+    expect(await recordedMigrations(database!.url)).to.deep.equal(codeMigrations());
+    for (const instance of instances) {
+      const ready = await fetch(`http://127.0.0.1:${instance.port}/readyz`, { signal: AbortSignal.timeout(10_000) });
+      expect(ready.status, `instance ${instance.name}`).to.equal(200);
+      expect(await ready.json()).to.deep.equal({
+        status: 'ready',
+        checks: { database: 'ok', migrations: 'ok', storage: 'ok' },
+      });
+    }
+
+    handle = postgresHandle(database!.url, 2);
+    await createUser(db(), { ...ADMIN, password: PASSWORD, roles: ['admin'] });
+    await createUser(db(), { ...APPLICANT, password: PASSWORD, roles: ['applicant'] });
+    for (const reviewer of REVIEWERS) await createUser(db(), { ...reviewer, password: PASSWORD, roles: ['reviewer'] });
+    cycleId = await createOpenCycle(db(), new Date());
+  });
+
+  it('keeps a sign-in made through one instance on the other, with Secure cookies behind the TLS proxy', async () => {
+    const plain = await fetch(`http://127.0.0.1:${httpPort}/login`, { redirect: 'manual' });
+    expect(plain.status).to.equal(301);
+    expect(plain.headers.get('location')).to.equal('https://127.0.0.1/login');
+
+    const login = await signIn(adminJar, ADMIN.email, '/admin');
+    // Set only because the instance believed the proxy's X-Forwarded-Proto: https.
+    const sessionCookie = (login.headers['set-cookie'] ?? []).find((line) => line.startsWith('__Host-laurel.sid='));
+    expect(sessionCookie).to.match(/; Secure/i);
+    const signedInOn = await servedBy(login);
+
+    const pages = await onBothInstances(
+      () => proxy().request('/admin', { jar: adminJar }),
+      (reply) => {
+        expect(reply.status).to.equal(200);
+        expect(reply.text).to.contain(`Signed in as ${ADMIN.name}`);
+      },
+    );
+    expect(pages[signedInOn === 'A' ? 'B' : 'A'].text).to.contain('<h1>Administration</h1>');
+  });
+
+  it("sends every e-mail exactly once while both instances' workers send side by side", async () => {
+    // A backlog, as a message to a group leaves one, queued in one transaction.
+    const settings = { baseUrl: proxy().origin, mailFrom: 'Laurel <no-reply@laurel.test>' };
+    await db().transaction(async (tx) => {
+      for (let n = 1; n <= 40; n += 1) {
+        await enqueueMail(tx, settings, {
+          to: `member${n}@families.example.org`,
+          template: 'program-message',
+          data: {
+            name: `Member ${n}`,
+            subject: 'The panel meets on Monday',
+            paragraphs: ['The review panel meets on Monday.'],
+            cycleName: 'Schools of Opportunity',
+          },
+        });
+      }
+    });
+    // Password resets until each instance has taken one: each wakes its own worker at once.
+    const resetBy = new Map<Name, string>();
+    const jar = new CookieJar();
+    const token = await proxy().formToken(jar, '/forgot-password');
+    for (const person of [ADMIN, APPLICANT, ...REVIEWERS]) {
+      const reply = await proxy().postForm(jar, '/forgot-password', token, { email: person.email });
+      expect(reply.status, reply.text).to.equal(303);
+      resetBy.set(await servedBy(reply), person.email);
+      if (resetBy.size === 2) break;
+    }
+    expect([...resetBy.keys()].sort()).to.deep.equal(['A', 'B']);
+
+    const rows = await drainedOutbox();
+    expect(rows.filter((row) => row.template === 'program-message')).to.have.length(40);
+    expect(rows.filter((row) => row.template === 'password-reset').map((row) => row.to)).to.have.members([
+      ...resetBy.values(),
+    ]);
+    expectEachArrivedOnce(rows);
+    for (const instance of instances) {
+      expect(instance.processes.at(-1)!.stdout, `instance ${instance.name} sent some`).to.contain('"msg":"mail sent"');
+    }
+
+    // The link e-mailed through one instance opens on both.
+    const reset = sink!.messages.find((mail) => mail.to.includes(resetBy.get('A')!))!;
+    const link = linkIn(reset.text, '/reset-password/');
+    await onBothInstances(
+      () => proxy().request(link),
+      (reply) => {
+        expect(reply.status).to.equal(200);
+        expect(reply.text).to.contain('Choose a new password');
+      },
+    );
+  });
+
+  it('takes evidence uploaded through one instance and serves it from the other', async () => {
+    await signIn(applicantJar, APPLICANT.email, '/my/applications');
+    const added = await proxy().submitForm(applicantJar, '/schools/new', '/schools', LINCOLN);
+    expect(added.status, added.text).to.equal(303);
+    const [contact] = await db()
+      .select({ schoolId: schoolContacts.schoolId })
+      .from(schoolContacts)
+      .innerJoin(schools, eq(schools.id, schoolContacts.schoolId))
+      .where(eq(schools.name, LINCOLN.name));
+    const started = await proxy().submitForm(applicantJar, '/my/applications', '/applications', {
+      schoolId: String(contact!.schoolId),
+      cycleId: String(cycleId),
+    });
+    expect(started.status, started.text).to.equal(303);
+    const applicationPath = started.headers.location!;
+    const [criterion] = await db()
+      .select({ id: criteria.id })
+      .from(criteria)
+      .where(and(eq(criteria.cycleId, cycleId), eq(criteria.required, true)))
+      .orderBy(asc(criteria.position));
+
+    const form = new FormData();
+    form.append('answer', words(60));
+    form.append('files', new Blob([fixtureBytes('sample.pdf')], { type: 'application/pdf' }), 'Course guide.pdf');
+    const criterionPath = `${applicationPath}/criteria/${criterion!.id}`;
+    const upload = await proxy().submitMultipart(applicantJar, criterionPath, form);
+    expect(upload.status, upload.text).to.equal(303);
+    const receivedBy = await servedBy(upload);
+
+    const page = await proxy().request(criterionPath, { jar: applicantJar });
+    download = new RegExp(`href="(${applicationPath}/files/[^"]+)"`).exec(page.text)?.[1] ?? 'no link on the page';
+    const served = await onBothInstances(
+      () => proxy().request(download, { jar: applicantJar }),
+      (reply) => {
+        expect(reply.status).to.equal(200);
+        expect(reply.headers['content-disposition']).to.equal('attachment; filename="Course guide.pdf"');
+        expect(Buffer.compare(reply.body, fixtureBytes('sample.pdf'))).to.equal(0);
+      },
+    );
+    expect(served[receivedBy === 'A' ? 'B' : 'A']).to.have.property('status', 200);
+  });
+
+  it('sends each due reminder once when both instances start at the same moment', async () => {
+    // Their first runs are behind them: what falls due now is found only after the restart.
+    await bothRanReminders();
+    const now = new Date();
+    const [school] = await db()
+      .insert(schools)
+      .values({
+        name: 'Rainier Beach High School',
+        city: 'Seattle',
+        state: 'WA',
+        level: 'high',
+        matchKey: schoolMatchKey('Rainier Beach High School', 'Seattle', 'WA'),
+      })
+      .returning();
+    const [application] = await db()
+      .insert(applications)
+      .values({ cycleId, schoolId: school!.id, status: 'eligible', submittedAt: now })
+      .returning();
+    const [round] = await db()
+      .insert(reviewRounds)
+      .values({
+        cycleId,
+        number: 1,
+        name: 'Round 1',
+        reviewersPerApplication: 2,
+        dueAt: new Date(now.getTime() + 2 * 24 * 60 * 60 * 1000),
+        reminderDaysBefore: 3,
+      })
+      .returning();
+    await db().insert(roundApplications).values({ roundId: round!.id, applicationId: application!.id });
+    const reviewerRows = await db()
+      .select()
+      .from(users)
+      .where(
+        inArray(
+          users.email,
+          REVIEWERS.map((r) => r.email),
+        ),
+      );
+    for (const reviewer of reviewerRows) {
+      await db().insert(roundReviewers).values({ roundId: round!.id, userId: reviewer.id, maxLoad: 5 });
+      await db()
+        .insert(assignments)
+        .values({ roundId: round!.id, applicationId: application!.id, reviewerId: reviewer.id, notifiedAt: now });
+    }
+    // The applicant's application is still a draft, and the cycle now reminds drafts 60 days ahead.
+    await db().update(cycles).set({ draftReminderDays: 60 }).where(eq(cycles.id, cycleId));
+
+    await Promise.all(instances.map(stop));
+    await startTogether();
+    await bothRanReminders();
+    const rows = await drainedOutbox();
+    expect(rows.filter((row) => row.template === 'review-reminder').map((row) => row.to)).to.have.members(
+      REVIEWERS.map((r) => r.email),
+    );
+    expect(rows.filter((row) => row.template === 'draft-reminder').map((row) => row.to)).to.deep.equal([
+      APPLICANT.email,
+    ]);
+    expectEachArrivedOnce(rows);
+    const [reminded] = await db().select().from(reviewRounds).where(eq(reviewRounds.id, round!.id));
+    expect(reminded?.reminderSentAt).to.be.an.instanceOf(Date);
+  });
+  it('loses no GET through a rolling restart under load: one instance stopped and started, then the other', async () => {
+    const targets: LoadTarget[] = [
+      { path: '/', problem: (reply) => (reply.text.includes('</html>') ? undefined : 'not a page') },
+      {
+        path: '/admin',
+        jar: adminJar,
+        problem: (reply) => (reply.text.includes(`Signed in as ${ADMIN.name}`) ? undefined : 'not signed in'),
+      },
+      {
+        path: download,
+        jar: applicantJar,
+        problem: (reply) => (reply.body.equals(fixtureBytes('sample.pdf')) ? undefined : 'other bytes'),
+      },
+    ];
+    const load = startLoad(proxy(), targets, { loops: 4, pauseMs: 10, maxMs: 60_000, maxRequests: 20_000 });
+    await sleep(1000);
+    for (const instance of instances) {
+      await stop(instance);
+      const restarted = start(instance);
+      await waitForOutput(restarted, RUNNING);
+      // The next one stops only once nginx sends this one requests again.
+      await until(`nginx sends instance ${instance.name} requests again`, () =>
+        restarted.stdout.includes('"statusCode":200'),
+      );
+    }
+    await sleep(1000);
+    const { sent, failures } = await load.stop();
+    expect(failures, `${failures.length} of ${sent} requests failed`).to.deep.equal([]);
+    expect(sent).to.be.above(100);
+  });
+
+  it('sent no e-mail twice in all of this: restarts ran the reminders again and found nothing due', async () => {
+    await bothRanReminders();
+    const rows = await drainedOutbox();
+    expect(rows.filter((row) => row.template === 'review-reminder')).to.have.length(REVIEWERS.length);
+    expect(rows.filter((row) => row.template === 'draft-reminder')).to.have.length(1);
+    expectEachArrivedOnce(rows);
+  });
+});
