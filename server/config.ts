@@ -27,6 +27,68 @@ const smtpUrl = z.preprocess(
 
 const PORT_MESSAGE = 'must be a whole number from 0 to 65535';
 
+const STORAGE_URL_SHAPE = 'must look like s3://bucket-name or s3://bucket-name/prefix';
+const STORAGE_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const STORAGE_PREFIX = /^([A-Za-z0-9._-]+\/)*[A-Za-z0-9._-]+\/?$/;
+const STORAGE_SETTINGS = ['endpoint', 'region', 'path_style'];
+const REGION = /^[a-z0-9-]{2,40}$/;
+
+type ParsedStorageUrl = Omit<StorageBucket, 'region'> & { url: string; region: string | undefined };
+
+/**
+ * STORAGE_URL's parts. Problems are reported without echoing the value, which a mistaken operator
+ * may have filled with a secret.
+ */
+function parseStorageUrl(value: string, context: z.RefinementCtx): ParsedStorageUrl {
+  const problem = (message: string) => {
+    context.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  // Read as written: URL would quietly resolve a prefix's ./ and ../ and decode its %xx.
+  const parts = /^s3:\/\/([^/?#]*)\/?([^?#]*)(?:\?([^#]*))?(#.*)?$/.exec(value);
+  if (!parts) return problem(STORAGE_URL_SHAPE);
+  const [, bucket = '', prefix = '', query = '', fragment] = parts;
+  if (bucket.includes('@')) {
+    return problem('must not hold credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead');
+  }
+  if (!STORAGE_BUCKET.test(bucket)) return problem(STORAGE_URL_SHAPE);
+  if (fragment) return problem('must not have a #fragment');
+  if (prefix && (!STORAGE_PREFIX.test(prefix) || prefix.split('/').some((part) => part === '.' || part === '..'))) {
+    return problem('the prefix after the bucket name may hold only letters, digits, . _ - and single slashes');
+  }
+  const settings = new URLSearchParams(query);
+  for (const key of settings.keys()) {
+    if (!STORAGE_SETTINGS.includes(key)) {
+      return problem(`unknown setting “${key.slice(0, 40)}” (known: ${STORAGE_SETTINGS.join(', ')})`);
+    }
+  }
+  const endpoint = settings.get('endpoint') ?? undefined;
+  if (endpoint !== undefined && !isPlainHttpAddress(endpoint)) {
+    return problem('endpoint= must be an http:// or https:// address without credentials or query');
+  }
+  const region = settings.get('region') ?? undefined;
+  if (region !== undefined && !REGION.test(region)) return problem('region= must be a region name such as us-east-1');
+  const pathStyle = settings.get('path_style') ?? 'false';
+  if (pathStyle !== 'true' && pathStyle !== 'false') return problem('path_style= must be true or false');
+  return {
+    url: value,
+    bucket,
+    prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
+    endpoint: endpoint?.replace(/\/+$/, ''),
+    region,
+    forcePathStyle: pathStyle === 'true',
+  };
+}
+
+function isPlainHttpAddress(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && !url.username && !url.password && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   // Not z.coerce: it turns an empty PORT (a compose file's `PORT=${PORT}`) into 0, a random port.
@@ -50,18 +112,12 @@ const envSchema = z.object({
   DATABASE_NAMED_STATEMENTS: z.enum(['on', 'off']).default('on'),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
-  // Unset: evidence in UPLOAD_DIR. s3://bucket[/prefix]?endpoint=…&region=…: an S3-compatible
-  // bucket (server/storage/open-store.ts); the keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
-  STORAGE_URL: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .regex(
-        /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|\?|$)/,
-        'must look like s3://bucket-name or s3://bucket-name/prefix',
-      )
-      .optional(),
-  ),
+  // Unset: evidence in UPLOAD_DIR. s3://bucket[/prefix][?endpoint=…&region=…&path_style=true]: an
+  // S3-compatible bucket (server/storage/s3-store.ts); the keys come from the AWS SDK's own chain
+  // (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, an instance role), never from the URL.
+  STORAGE_URL: z.preprocess(emptyAsUndefined, z.string().transform(parseStorageUrl).optional()),
+  // The bucket's region when STORAGE_URL names none (the SDK's own variable); checked only then.
+  AWS_REGION: optionalString,
   SMTP_URL: smtpUrl,
   MAIL_FROM: z.string().min(3).default('Laurel <no-reply@localhost>'),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters long').optional()),
@@ -84,6 +140,8 @@ export interface Config {
   uploadDir: string;
   /** An S3-compatible bucket for evidence (s3://…), or undefined for UPLOAD_DIR. */
   storageUrl: string | undefined;
+  /** STORAGE_URL's parts, or undefined for UPLOAD_DIR. */
+  storageBucket: StorageBucket | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
   sessionSecret: string;
@@ -92,6 +150,18 @@ export interface Config {
   logLevel: string;
   /** Bearer token for /metrics; unset: no metrics. */
   metricsToken?: string;
+}
+
+/** Where evidence goes when STORAGE_URL names a bucket (server/storage/s3-store.ts). */
+export interface StorageBucket {
+  bucket: string;
+  /** '' or a folder-like prefix ending in '/': 'laurel/evidence/'. */
+  prefix: string;
+  /** An S3-compatible server (MinIO, Ceph, s3rver…); undefined: AWS itself. */
+  endpoint: string | undefined;
+  region: string;
+  /** http://host/bucket/key rather than http://bucket.host/key (most servers other than AWS). */
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +210,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && !values.BASE_URL) {
     problems.push('BASE_URL: required when NODE_ENV=production (the address people use, for e-mailed links)');
   }
+  const region = values.STORAGE_URL && (values.STORAGE_URL.region ?? values.AWS_REGION ?? 'us-east-1');
+  if (region !== undefined && !REGION.test(region)) {
+    problems.push('AWS_REGION: must be a region name such as us-east-1 (or give region= in STORAGE_URL)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(projectRoot, values.DATA_DIR);
@@ -154,7 +228,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     namedStatements: values.DATABASE_NAMED_STATEMENTS === 'on',
     dataDir,
     uploadDir: path.resolve(projectRoot, values.UPLOAD_DIR),
-    storageUrl: values.STORAGE_URL,
+    storageUrl: values.STORAGE_URL?.url,
+    storageBucket: values.STORAGE_URL && {
+      bucket: values.STORAGE_URL.bucket,
+      prefix: values.STORAGE_URL.prefix,
+      endpoint: values.STORAGE_URL.endpoint,
+      region: region ?? 'us-east-1',
+      forcePathStyle: values.STORAGE_URL.forcePathStyle,
+    },
     smtpUrl: values.SMTP_URL,
     mailFrom: values.MAIL_FROM,
     sessionSecret: values.SESSION_SECRET ?? developmentSessionSecret(dataDir),

@@ -40,6 +40,8 @@ describe('loadConfig', () => {
       namedStatements: true,
       dataDir: path.join(projectRoot, 'data'),
       uploadDir: path.join(projectRoot, 'uploads'),
+      storageUrl: undefined,
+      storageBucket: undefined,
       smtpUrl: undefined,
       mailFrom: 'Laurel <no-reply@localhost>',
       sessionSecret: SECRET,
@@ -106,6 +108,82 @@ describe('loadConfig', () => {
     expect(problemsOf({ SESSION_SECRET: SECRET, BASE_URL: 'ftp://awards.example.org' })).to.deep.equal([
       'BASE_URL: must be an http:// or https:// address',
     ]);
+  });
+
+  it('reads a bucket from STORAGE_URL: its prefix, endpoint, region and addressing style', () => {
+    const local = 's3://laurel-evidence/schools/2027?endpoint=http://127.0.0.1:4569/&region=eu-west-3&path_style=true';
+    expect(loadConfig({ SESSION_SECRET: SECRET, STORAGE_URL: local })).to.deep.include({
+      storageUrl: local,
+      storageBucket: {
+        bucket: 'laurel-evidence',
+        prefix: 'schools/2027/',
+        endpoint: 'http://127.0.0.1:4569',
+        region: 'eu-west-3',
+        forcePathStyle: true,
+      },
+    });
+    expect(loadConfig({ SESSION_SECRET: SECRET, STORAGE_URL: 's3://laurel.evidence' }).storageBucket).to.deep.equal({
+      bucket: 'laurel.evidence',
+      prefix: '',
+      endpoint: undefined,
+      region: 'us-east-1',
+      forcePathStyle: false,
+    });
+    const aws = loadConfig({
+      SESSION_SECRET: SECRET,
+      STORAGE_URL: 's3://laurel-evidence/',
+      AWS_REGION: 'ca-central-1',
+    });
+    expect(aws.storageBucket).to.deep.include({ prefix: '', region: 'ca-central-1' });
+    // AWS_REGION belongs to the SDK: it is checked only when a bucket needs it.
+    expect(loadConfig({ SESSION_SECRET: SECRET, AWS_REGION: 'Somewhere Else' }).storageBucket).to.equal(undefined);
+    expect(
+      problemsOf({ SESSION_SECRET: SECRET, STORAGE_URL: 's3://laurel-evidence', AWS_REGION: 'x y' }),
+    ).to.deep.equal(['AWS_REGION: must be a region name such as us-east-1 (or give region= in STORAGE_URL)']);
+  });
+
+  it('refuses a STORAGE_URL that is not a bucket address, or that holds keys, without repeating it', () => {
+    const refusals: Array<[string, string]> = [
+      ['https://laurel-evidence.s3.amazonaws.com', 'must look like s3://bucket-name or s3://bucket-name/prefix'],
+      ['s3://Laurel_Evidence', 'must look like s3://bucket-name or s3://bucket-name/prefix'],
+      ['s3://ab', 'must look like s3://bucket-name or s3://bucket-name/prefix'],
+      [
+        's3://AKIAEXAMPLE:wJalrXUtnFEMIexample@laurel-evidence',
+        'must not hold credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead',
+      ],
+      [
+        's3://laurel-evidence?secret_key=wJalrXUtnFEMIexample',
+        'unknown setting “secret_key” (known: endpoint, region, path_style)',
+      ],
+      [
+        's3://laurel-evidence/a/../b',
+        'the prefix after the bucket name may hold only letters, digits, . _ - and single slashes',
+      ],
+      [
+        's3://laurel-evidence//a',
+        'the prefix after the bucket name may hold only letters, digits, . _ - and single slashes',
+      ],
+      [
+        's3://laurel-evidence/a%2Fb',
+        'the prefix after the bucket name may hold only letters, digits, . _ - and single slashes',
+      ],
+      [
+        's3://laurel-evidence?endpoint=http://key:wJalrXUtnFEMIexample@minio:9000',
+        'endpoint= must be an http:// or https:// address without credentials or query',
+      ],
+      [
+        's3://laurel-evidence?endpoint=ftp://minio',
+        'endpoint= must be an http:// or https:// address without credentials or query',
+      ],
+      ['s3://laurel-evidence?region=US%20East', 'region= must be a region name such as us-east-1'],
+      ['s3://laurel-evidence?path_style=yes', 'path_style= must be true or false'],
+      ['s3://laurel-evidence#x', 'must not have a #fragment'],
+    ];
+    for (const [url, message] of refusals) {
+      const problems = problemsOf({ SESSION_SECRET: SECRET, STORAGE_URL: url });
+      expect(problems, url).to.deep.equal([`STORAGE_URL: ${message}`]);
+      expect(problems.join(), url).not.to.contain('wJalrXUtnFEMIexample');
+    }
   });
 
   it('lists every bad variable at once', () => {
