@@ -23,10 +23,11 @@ import {
   schools,
   users,
 } from '../../models/schema.js';
-import { postgresHandle, type DatabaseHandle } from '../../server/db/client.js';
+import { postgresHandle, type Database, type DatabaseHandle } from '../../server/db/client.js';
 import { enqueueMail } from '../../server/mail/outbox.js';
 import { schoolMatchKey } from '../../server/services/schools/match-key.js';
 import { LINCOLN, fixtureBytes, words } from '../helpers/applicant.js';
+import { Cluster, sleep, startLoad, until, type LoadTarget, type Name } from '../helpers/cluster.js';
 import {
   codeMigrations,
   createEmptyPostgresDatabase,
@@ -42,23 +43,10 @@ import {
   describeOutput,
   freePort,
   RUNNING,
-  startServer,
-  STOP_TIMEOUT_MS,
   stopAllServers,
-  waitForExit,
   waitForOutput,
-  type ServerProcess,
 } from '../helpers/server-process.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
-
-type Name = 'A' | 'B';
-interface Instance {
-  name: Name;
-  port: number;
-  dataDir: string;
-  /** Every process this instance has been, the running one last. */
-  processes: ServerProcess[];
-}
 
 const PASSWORD = 'correct horse battery staple';
 const ADMIN = { email: 'ada@program.example.org', name: 'Ada Admin' };
@@ -70,16 +58,6 @@ const REVIEWERS = [
 const SESSION_SECRET = randomBytes(36).toString('base64url');
 const METRICS_TOKEN = randomBytes(18).toString('base64url');
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Gave up after ${timeoutMs} ms waiting until ${what}`);
-    await sleep(100);
-  }
-}
-
 /**
  * Where both instances keep evidence: one folder on this machine, as a volume both hosts mount.
  * With object storage (STORAGE_URL), point both instances at one bucket here instead.
@@ -88,48 +66,51 @@ function sharedStorage(dir: string): Record<string, string> {
   return { UPLOAD_DIR: dir };
 }
 
-interface LoadTarget {
-  path: string;
-  jar?: CookieJar;
-  /** What is wrong with a 200 answer, if anything. */
-  problem: (reply: Reply) => string | undefined;
-}
-
-/**
- * GET loops through the proxy, each request after the last one's answer and a short pause, until
- * stopped, or for at most maxMs and maxRequests. A failure is anything but a 200 with the right body.
- */
-function startLoad(
-  client: HttpsClient,
-  targets: LoadTarget[],
-  { loops, pauseMs, maxMs, maxRequests }: { loops: number; pauseMs: number; maxMs: number; maxRequests: number },
-) {
-  let stopped = false;
-  let sent = 0;
-  const failures: string[] = [];
-  const deadline = Date.now() + maxMs;
-  const loop = async (first: number) => {
-    for (let n = first; !stopped && Date.now() < deadline && sent < maxRequests; n += 1) {
-      const target = targets[n % targets.length]!;
-      sent += 1;
-      try {
-        const reply = await client.request(target.path, { jar: target.jar, timeoutMs: 15_000 });
-        const problem = reply.status === 200 ? target.problem(reply) : `status ${reply.status}`;
-        if (problem) failures.push(`GET ${target.path}: ${problem} (${reply.requestId})`);
-      } catch (error) {
-        failures.push(`GET ${target.path}: ${(error as Error).message}`);
-      }
-      await sleep(pauseMs);
-    }
-  };
-  const running = Promise.all(Array.from({ length: loops }, (_, n) => loop(n)));
-  return {
-    async stop() {
-      stopped = true;
-      await running;
-      return { sent, failures };
-    },
-  };
+/** A review round due in two days, reminding 3 days ahead, one application, both reviewers notified. */
+async function seedDueReviewRound(db: Database, cycleId: number): Promise<number> {
+  const now = new Date();
+  const [school] = await db
+    .insert(schools)
+    .values({
+      name: 'Rainier Beach High School',
+      city: 'Seattle',
+      state: 'WA',
+      level: 'high',
+      matchKey: schoolMatchKey('Rainier Beach High School', 'Seattle', 'WA'),
+    })
+    .returning();
+  const [application] = await db
+    .insert(applications)
+    .values({ cycleId, schoolId: school!.id, status: 'eligible', submittedAt: now })
+    .returning();
+  const [round] = await db
+    .insert(reviewRounds)
+    .values({
+      cycleId,
+      number: 1,
+      name: 'Round 1',
+      reviewersPerApplication: 2,
+      dueAt: new Date(now.getTime() + 2 * 24 * 60 * 60 * 1000),
+      reminderDaysBefore: 3,
+    })
+    .returning();
+  await db.insert(roundApplications).values({ roundId: round!.id, applicationId: application!.id });
+  const reviewers = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      inArray(
+        users.email,
+        REVIEWERS.map((r) => r.email),
+      ),
+    );
+  for (const reviewer of reviewers) {
+    await db.insert(roundReviewers).values({ roundId: round!.id, userId: reviewer.id, maxLoad: 5 });
+    await db
+      .insert(assignments)
+      .values({ roundId: round!.id, applicationId: application!.id, reviewerId: reviewer.id, notifiedAt: now });
+  }
+  return round!.id;
 }
 
 describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and openssl; skipped without)', function () {
@@ -143,7 +124,7 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
   let sink: SmtpSink | undefined;
   let nginx: Nginx | undefined;
   let client: HttpsClient | undefined;
-  let instances: Instance[] = [];
+  let cluster: Cluster;
   let httpPort: number;
   let cycleId: number;
   let download: string;
@@ -152,87 +133,6 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
 
   const db = () => handle!.db;
   const proxy = () => client!;
-
-  function start(instance: Instance): ServerProcess {
-    const server = startServer(instance.dataDir, instance.port, {
-      NODE_ENV: 'production',
-      DATABASE_URL: database!.url,
-      ...sharedStorage(path.join(tmp!, 'uploads')),
-      SMTP_URL: sink!.url,
-      SESSION_SECRET,
-      BASE_URL: proxy().origin,
-      // nginx connects from 127.0.0.1: its X-Forwarded-For and X-Forwarded-Proto are believed.
-      TRUST_PROXY: 'loopback',
-      LOG_LEVEL: 'info',
-      METRICS_TOKEN,
-    });
-    instance.processes.push(server);
-    return server;
-  }
-
-  /** Starts both in the same tick, as two hosts booted together, and waits until both listen. */
-  async function startTogether(): Promise<void> {
-    const started = instances.map(start);
-    await Promise.all(started.map((server) => waitForOutput(server, RUNNING)));
-  }
-
-  async function stop(instance: Instance): Promise<void> {
-    const server = instance.processes.at(-1)!;
-    server.child.kill('SIGTERM');
-    expect(await waitForExit(server, STOP_TIMEOUT_MS), `instance ${instance.name}`).to.deep.equal({
-      code: 0,
-      signal: null,
-    });
-    // Every request it had was answered: none was cut when the grace period ran out.
-    expect(server.stdout).not.to.contain('requests still open after the grace period');
-    expect(server.stdout).to.contain('"msg":"stopped cleanly"');
-  }
-
-  /** The instance whose request log holds the reply's request id. */
-  async function servedBy(reply: Reply): Promise<Name> {
-    expect(reply.requestId, 'X-Request-Id').to.match(/^[0-9a-f]{32}$/);
-    const marker = `"id":"${reply.requestId}"`;
-    let found: Name | undefined;
-    await until(`an instance logs request ${reply.requestId}`, () => {
-      found = instances.find((instance) => instance.processes.some((p) => p.stdout.includes(marker)))?.name;
-      return found !== undefined;
-    });
-    return found!;
-  }
-
-  /** Repeats a request through the proxy until each instance has answered it; checks every answer. */
-  async function onBothInstances(send: () => Promise<Reply>, check: (reply: Reply) => void) {
-    const served: Partial<Record<Name, Reply>> = {};
-    for (let attempt = 0; attempt < 8 && !(served.A && served.B); attempt += 1) {
-      const reply = await send();
-      check(reply);
-      served[await servedBy(reply)] ??= reply;
-    }
-    expect(Object.keys(served).sort(), 'the instances that answered').to.deep.equal(['A', 'B']);
-    return served as Record<Name, Reply>;
-  }
-
-  /** How many times the instance's running process has run a background job without failing. */
-  async function jobRuns(instance: Instance, job: 'review-reminders' | 'draft-reminders'): Promise<number> {
-    const reply = await fetch(`http://127.0.0.1:${instance.port}/metrics`, {
-      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await reply.text();
-    expect(text).not.to.match(new RegExp(`laurel_job_runs_total\\{[^}]*job="${job}"[^}]*outcome="failed"`));
-    const line = text.split('\n').find((l) => l.includes(`job="${job}"`) && l.includes('outcome="ok"'));
-    return line ? Number(line.split(' ').at(-1)) : 0;
-  }
-
-  async function bothRanReminders(): Promise<void> {
-    for (const instance of instances) {
-      await until(
-        `instance ${instance.name} has run its reminders`,
-        async () =>
-          (await jobRuns(instance, 'review-reminders')) >= 1 && (await jobRuns(instance, 'draft-reminders')) >= 1,
-      );
-    }
-  }
 
   /** Waits until nothing is left to send, and returns the outbox. */
   async function drainedOutbox() {
@@ -287,17 +187,28 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
     mkdirSync(prefix);
     nginx = await startNginx(prefix, { instancePorts: [portA, portB], httpsPort, httpPort, tls });
     client = new HttpsClient(`https://127.0.0.1:${httpsPort}`, tls.pem);
-    instances = (['A', 'B'] as const).map((name, index) => ({
-      name,
-      port: index === 0 ? portA : portB,
-      dataDir: path.join(tmp!, name),
-      processes: [],
-    }));
+    const uploads = path.join(tmp, 'uploads');
+    cluster = new Cluster(
+      [portA, portB],
+      (name) => path.join(tmp!, name),
+      () => ({
+        NODE_ENV: 'production',
+        DATABASE_URL: database!.url,
+        ...sharedStorage(uploads),
+        SMTP_URL: sink!.url,
+        SESSION_SECRET,
+        BASE_URL: proxy().origin,
+        // nginx connects from 127.0.0.1: its X-Forwarded-For and X-Forwarded-Proto are believed.
+        TRUST_PROXY: 'loopback',
+        LOG_LEVEL: 'info',
+        METRICS_TOKEN,
+      }),
+    );
   });
 
   afterEach(function () {
     if (this.currentTest?.state !== 'failed') return;
-    for (const instance of instances) {
+    for (const instance of cluster?.instances ?? []) {
       const last = instance.processes.at(-1);
       if (last) console.log(`--- instance ${instance.name} ---${describeOutput(last).slice(-6000)}`);
     }
@@ -315,9 +226,9 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
   });
 
   it('starts two instances at the same moment on an empty database: both come up, each migration recorded once', async () => {
-    await startTogether();
+    await cluster.startTogether();
     expect(await recordedMigrations(database!.url)).to.deep.equal(codeMigrations());
-    for (const instance of instances) {
+    for (const instance of cluster.instances) {
       const ready = await fetch(`http://127.0.0.1:${instance.port}/readyz`, { signal: AbortSignal.timeout(10_000) });
       expect(ready.status, `instance ${instance.name}`).to.equal(200);
       expect(await ready.json()).to.deep.equal({
@@ -342,9 +253,9 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
     // Set only because the instance believed the proxy's X-Forwarded-Proto: https.
     const sessionCookie = (login.headers['set-cookie'] ?? []).find((line) => line.startsWith('__Host-laurel.sid='));
     expect(sessionCookie).to.match(/; Secure/i);
-    const signedInOn = await servedBy(login);
+    const signedInOn = await cluster.servedBy(login);
 
-    const pages = await onBothInstances(
+    const pages = await cluster.onBothInstances(
       () => proxy().request('/admin', { jar: adminJar }),
       (reply) => {
         expect(reply.status).to.equal(200);
@@ -378,7 +289,7 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
     for (const person of [ADMIN, APPLICANT, ...REVIEWERS]) {
       const reply = await proxy().postForm(jar, '/forgot-password', token, { email: person.email });
       expect(reply.status, reply.text).to.equal(303);
-      resetBy.set(await servedBy(reply), person.email);
+      resetBy.set(await cluster.servedBy(reply), person.email);
       if (resetBy.size === 2) break;
     }
     expect([...resetBy.keys()].sort()).to.deep.equal(['A', 'B']);
@@ -389,14 +300,14 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
       ...resetBy.values(),
     ]);
     expectEachArrivedOnce(rows);
-    for (const instance of instances) {
+    for (const instance of cluster.instances) {
       expect(instance.processes.at(-1)!.stdout, `instance ${instance.name} sent some`).to.contain('"msg":"mail sent"');
     }
 
     // The link e-mailed through one instance opens on both.
     const reset = sink!.messages.find((mail) => mail.to.includes(resetBy.get('A')!))!;
     const link = linkIn(reset.text, '/reset-password/');
-    await onBothInstances(
+    await cluster.onBothInstances(
       () => proxy().request(link),
       (reply) => {
         expect(reply.status).to.equal(200);
@@ -432,11 +343,11 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
     const criterionPath = `${applicationPath}/criteria/${criterion!.id}`;
     const upload = await proxy().submitMultipart(applicantJar, criterionPath, form);
     expect(upload.status, upload.text).to.equal(303);
-    const receivedBy = await servedBy(upload);
+    const receivedBy = await cluster.servedBy(upload);
 
     const page = await proxy().request(criterionPath, { jar: applicantJar });
     download = new RegExp(`href="(${applicationPath}/files/[^"]+)"`).exec(page.text)?.[1] ?? 'no link on the page';
-    const served = await onBothInstances(
+    const served = await cluster.onBothInstances(
       () => proxy().request(download, { jar: applicantJar }),
       (reply) => {
         expect(reply.status).to.equal(200);
@@ -449,55 +360,14 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
 
   it('sends each due reminder once when both instances start at the same moment', async () => {
     // Their first runs are behind them: what falls due now is found only after the restart.
-    await bothRanReminders();
-    const now = new Date();
-    const [school] = await db()
-      .insert(schools)
-      .values({
-        name: 'Rainier Beach High School',
-        city: 'Seattle',
-        state: 'WA',
-        level: 'high',
-        matchKey: schoolMatchKey('Rainier Beach High School', 'Seattle', 'WA'),
-      })
-      .returning();
-    const [application] = await db()
-      .insert(applications)
-      .values({ cycleId, schoolId: school!.id, status: 'eligible', submittedAt: now })
-      .returning();
-    const [round] = await db()
-      .insert(reviewRounds)
-      .values({
-        cycleId,
-        number: 1,
-        name: 'Round 1',
-        reviewersPerApplication: 2,
-        dueAt: new Date(now.getTime() + 2 * 24 * 60 * 60 * 1000),
-        reminderDaysBefore: 3,
-      })
-      .returning();
-    await db().insert(roundApplications).values({ roundId: round!.id, applicationId: application!.id });
-    const reviewerRows = await db()
-      .select()
-      .from(users)
-      .where(
-        inArray(
-          users.email,
-          REVIEWERS.map((r) => r.email),
-        ),
-      );
-    for (const reviewer of reviewerRows) {
-      await db().insert(roundReviewers).values({ roundId: round!.id, userId: reviewer.id, maxLoad: 5 });
-      await db()
-        .insert(assignments)
-        .values({ roundId: round!.id, applicationId: application!.id, reviewerId: reviewer.id, notifiedAt: now });
-    }
+    await cluster.remindersRan();
+    const roundId = await seedDueReviewRound(db(), cycleId);
     // The applicant's application is still a draft, and the cycle now reminds drafts 60 days ahead.
     await db().update(cycles).set({ draftReminderDays: 60 }).where(eq(cycles.id, cycleId));
 
-    await Promise.all(instances.map(stop));
-    await startTogether();
-    await bothRanReminders();
+    await Promise.all(cluster.instances.map((instance) => cluster.stop(instance)));
+    await cluster.startTogether();
+    await cluster.remindersRan();
     const rows = await drainedOutbox();
     expect(rows.filter((row) => row.template === 'review-reminder').map((row) => row.to)).to.have.members(
       REVIEWERS.map((r) => r.email),
@@ -506,9 +376,10 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
       APPLICANT.email,
     ]);
     expectEachArrivedOnce(rows);
-    const [reminded] = await db().select().from(reviewRounds).where(eq(reviewRounds.id, round!.id));
+    const [reminded] = await db().select().from(reviewRounds).where(eq(reviewRounds.id, roundId));
     expect(reminded?.reminderSentAt).to.be.an.instanceOf(Date);
   });
+
   it('loses no GET through a rolling restart under load: one instance stopped and started, then the other', async () => {
     const targets: LoadTarget[] = [
       { path: '/', problem: (reply) => (reply.text.includes('</html>') ? undefined : 'not a page') },
@@ -525,9 +396,9 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
     ];
     const load = startLoad(proxy(), targets, { loops: 4, pauseMs: 10, maxMs: 60_000, maxRequests: 20_000 });
     await sleep(1000);
-    for (const instance of instances) {
-      await stop(instance);
-      const restarted = start(instance);
+    for (const instance of cluster.instances) {
+      await cluster.stop(instance);
+      const restarted = cluster.start(instance);
       await waitForOutput(restarted, RUNNING);
       // The next one stops only once nginx sends this one requests again.
       await until(`nginx sends instance ${instance.name} requests again`, () =>
@@ -541,7 +412,7 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
   });
 
   it('sent no e-mail twice in all of this: restarts ran the reminders again and found nothing due', async () => {
-    await bothRanReminders();
+    await cluster.remindersRan();
     const rows = await drainedOutbox();
     expect(rows.filter((row) => row.template === 'review-reminder')).to.have.length(REVIEWERS.length);
     expect(rows.filter((row) => row.template === 'draft-reminder')).to.have.length(1);
