@@ -12,6 +12,7 @@ import { DEFAULT_THROTTLE, type ThrottlePolicy } from '../../server/auth/login-t
 import type { Database, DatabaseHandle } from '../../server/db/client.js';
 import { smtpTransport, type MailTransport } from '../../server/mail/transport.js';
 import { processOutboxOnce } from '../../server/mail/worker.js';
+import type { EvidenceStore } from '../../server/storage/evidence-store.js';
 import { createTestDatabase } from './database.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
@@ -56,7 +57,13 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { throttle?: Partial<ThrottlePolicy>; config?: Partial<AppConfig>; publicCache?: boolean } = {},
+  options: {
+    throttle?: Partial<ThrottlePolicy>;
+    config?: Partial<AppConfig>;
+    publicCache?: boolean;
+    /** Where evidence goes; UPLOAD_DIR on disk (dataDir/uploads) unless given. */
+    storage?: EvidenceStore;
+  } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase();
   const sink = await startSmtpSink();
@@ -79,6 +86,7 @@ export async function startHarness(
     config,
     clock,
     publicCache: options.publicCache,
+    storage: options.storage,
     throttle: { ...DEFAULT_THROTTLE, delayStepMs: 10, maxDelayMs: 50, ...options.throttle },
   });
   return {
@@ -92,7 +100,14 @@ export async function startHarness(
     deliverMail: () => processOutboxOnce({ db: database.db, transport, mailFrom: TEST_MAIL_FROM, clock }),
     agent: () => supertest.agent(app),
     instance: ({ config: changes = {}, logger } = {}) =>
-      createApp({ db: database.db, databaseKind: database.kind, config: { ...config, ...changes }, clock, logger }),
+      createApp({
+        db: database.db,
+        databaseKind: database.kind,
+        config: { ...config, ...changes },
+        clock,
+        logger,
+        storage: options.storage,
+      }),
     close: async () => {
       transport.close();
       await sink.close();
