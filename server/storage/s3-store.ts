@@ -38,6 +38,8 @@ import {
 const PART_SIZE_BYTES = 5 * 1024 * 1024;
 const QUEUE_SIZE = 2;
 const READ_CHUNK_BYTES = 256 * 1024;
+const READINESS_PREFIX = 'readyz/';
+const READINESS_PROBE = /^readyz\/[0-9a-f]{32}$/;
 
 /**
  * How long the bucket may stay silent. A connection that does not open, or a socket with no byte
@@ -163,13 +165,34 @@ export class S3Store implements EvidenceStore {
     }
   }
 
-  /**
-   * Multipart uploads a crash left unfinished: their parts are kept (and billed) until someone
-   * aborts them. Servers that cannot list them (s3rver, some others) answer NotImplemented: then
-   * nothing is removed here, and a lifecycle rule on the bucket has to do it
-   * (docs/deploy/object-storage.md).
-   */
+  /** Readiness probes a failed delete left, and multipart uploads a crash left unfinished. */
   async removeLeftovers(olderThan: Date | undefined): Promise<number> {
+    return (await this.removeProbes(olderThan)) + (await this.abortUnfinishedUploads(olderThan));
+  }
+
+  private async removeProbes(olderThan: Date | undefined): Promise<number> {
+    let removed = 0;
+    const probes = paginateListObjectsV2(
+      { client: this.client, pageSize: this.listPageSize },
+      { Bucket: this.bucket, Prefix: this.prefix + READINESS_PREFIX },
+    );
+    for await (const page of probes) {
+      for (const object of page.Contents ?? []) {
+        if (!object.Key || !READINESS_PROBE.test(object.Key.slice(this.prefix.length))) continue;
+        if (olderThan && (!object.LastModified || object.LastModified.getTime() >= olderThan.getTime())) continue;
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.Key }));
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * An unfinished multipart upload keeps its parts (billed) until someone aborts it. Servers that
+   * cannot list them (s3rver, some others) answer NotImplemented: then none is aborted here, and
+   * a lifecycle rule on the bucket has to do it (docs/deploy/object-storage.md).
+   */
+  private async abortUnfinishedUploads(olderThan: Date | undefined): Promise<number> {
     let removed = 0;
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
@@ -203,7 +226,7 @@ export class S3Store implements EvidenceStore {
   }
 
   async checkWritable(): Promise<void> {
-    const key = `${this.prefix}readyz/${newStoredName().slice(3)}`;
+    const key = `${this.prefix}${READINESS_PREFIX}${newStoredName().slice(3)}`;
     const abortSignal = AbortSignal.timeout(this.readinessMs);
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: 'ok' }), { abortSignal });
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal });

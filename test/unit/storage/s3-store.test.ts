@@ -97,6 +97,18 @@ describe('S3Store', function () {
     expect(peak, `peak growth ${(peak / MiB).toFixed(1)} MiB`).to.be.below(size / 2);
   });
 
+  it('removes readiness probes a failed delete left, and nothing else', async () => {
+    const store = s3.store({ prefix: 'laurel/' });
+    const kept = (await store.put(tempFile('evidence'))).storedName;
+    const strangers = ['laurel/readyz/notes.txt', 'readyz/0123456789abcdef0123456789abcdef'];
+    for (const key of ['laurel/readyz/0123456789abcdef0123456789abcdef', ...strangers]) {
+      await s3.putObject(key, 'ok');
+    }
+    expect(await store.removeLeftovers(new Date(Date.now() - 60 * 60 * 1000)), 'a young probe stays').to.equal(0);
+    expect(await store.removeLeftovers(undefined)).to.equal(1);
+    expect(await s3.keys()).to.deep.equal([`laurel/${kept}`, ...strangers].sort());
+  });
+
   describe('a bucket that misbehaves', () => {
     let server: Server;
     let endpoint: string;
@@ -199,28 +211,38 @@ describe('S3Store', function () {
         } else if (req.method === 'DELETE' && url.searchParams.has('uploadId')) {
           res.writeHead(204).end();
         } else {
-          s3Error(res, 400, 'UnexpectedRequest');
+          noObjects(req, res);
         }
       };
       const store = storeAt(endpoint, { prefix });
       expect(await store.removeLeftovers(new Date('2026-11-22T11:00:00Z'))).to.equal(2);
       const aborted = requests.filter((request) => request.startsWith('DELETE')).sort();
+      // The probes' listing, then the two pages of unfinished uploads.
+      expect(requests.filter((request) => request.startsWith('GET'))).to.have.length(3);
       expect(aborted).to.deep.equal(
         [
           `DELETE /${s3.bucket}/laurel/${old}?uploadId=u-old&x-id=AbortMultipartUpload`,
           `DELETE /${s3.bucket}/laurel/${otherOld}?uploadId=u-other&x-id=AbortMultipartUpload`,
         ].sort(),
       );
-      expect(requests.filter((request) => request.startsWith('GET'))).to.have.length(2);
       requests.length = 0;
       expect(await store.removeLeftovers(undefined)).to.equal(3);
     });
 
     it('removes no leftovers on a server that cannot list unfinished uploads (s3rver), without failing', async () => {
-      answer = (_req, res) => s3Error(res, 501, 'NotImplemented');
+      answer = (req, res) => (req.url?.includes('uploads') ? s3Error(res, 501, 'NotImplemented') : noObjects(req, res));
       expect(await storeAt(endpoint).removeLeftovers(undefined)).to.equal(0);
       expect(await s3.store().removeLeftovers(undefined)).to.equal(0);
     });
+
+    function noObjects(req: IncomingMessage, res: ServerResponse): void {
+      if (req.method !== 'GET' || !req.url?.includes('list-type=2')) return s3Error(res, 400, 'UnexpectedRequest');
+      res.writeHead(200, { 'Content-Type': 'application/xml' });
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${s3.bucket}</Name>` +
+          '<KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>',
+      );
+    }
   });
 
   describe('the start-up sweep on a bucket', () => {
