@@ -26,7 +26,7 @@ module.exports = {
       name: 'infrastructure-below-the-domain',
       severity: SEVERITY,
       comment: 'auth, mail, db, storage and middleware serve the domain; they never call into it (or into routes).',
-      from: { path: '^server/(auth|mail|db|storage|middleware)/' },
+      from: { path: '^server/(auth|mail|db|storage|middleware|operations)/' },
       to: { path: '^(server/services|routes)/' },
     },
     {

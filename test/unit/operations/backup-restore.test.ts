@@ -1,0 +1,185 @@
+// A backup of a populated portal restores into an empty one with every row and file equal; a
+// backup taken while the portal writes restores to one consistent moment; a damaged archive or
+// a non-empty target is refused before anything changes.
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { asc, count, eq } from 'drizzle-orm';
+import { applications, auditLog, criteria, evidenceFiles, users } from '../../../models/schema.js';
+import { seedDemo } from '../../../server/cli/seed-demo.js';
+import type { DatabaseHandle } from '../../../server/db/client.js';
+import { writeBackup } from '../../../server/operations/backup-writer.js';
+import { ArchiveProblem } from '../../../server/operations/archive-format.js';
+import { restoreBackup, TargetNotEmpty } from '../../../server/operations/restore.js';
+import { tableChecksums } from '../../../server/operations/table-dump.js';
+import { DiskStore } from '../../../server/storage/disk-store.js';
+import { createTestDatabase } from '../../helpers/database.js';
+
+const FIXTURES = path.join(import.meta.dirname, '..', '..', 'fixtures');
+
+async function addEvidence(db: DatabaseHandle['db'], store: DiskStore, dir: string, fixture: string): Promise<string> {
+  const temp = path.join(dir, `upload-${randomBytes(4).toString('hex')}`);
+  writeFileSync(temp, readFileSync(path.join(FIXTURES, fixture)));
+  const stored = await store.put(temp);
+  const [application] = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .orderBy(asc(applications.id))
+    .limit(1);
+  const [criterion] = await db.select({ id: criteria.id }).from(criteria).orderBy(asc(criteria.id)).limit(1);
+  await db.insert(evidenceFiles).values({
+    applicationId: application!.id,
+    criterionId: criterion!.id,
+    originalName: fixture,
+    storedName: stored.storedName,
+    kind: fixture.endsWith('.png') ? 'png' : 'pdf',
+    contentType: fixture.endsWith('.png') ? 'image/png' : 'application/pdf',
+    sizeBytes: stored.sizeBytes,
+    sha256: stored.sha256,
+    createdAt: new Date(),
+  });
+  return stored.storedName;
+}
+
+async function bytesOf(store: DiskStore, storedName: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.read(storedName)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('backup and restore', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let source: DatabaseHandle;
+  let sourceStore: DiskStore;
+  let archive: string;
+  const storedNames: string[] = [];
+  const opened: DatabaseHandle[] = [];
+
+  async function emptyTarget(name: string) {
+    const handle = await createTestDatabase();
+    opened.push(handle);
+    return { handle, store: new DiskStore(path.join(dir, name)) };
+  }
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'laurel-backup-test-'));
+    source = await createTestDatabase();
+    opened.push(source);
+    sourceStore = new DiskStore(path.join(dir, 'source-uploads'));
+    await seedDemo(source.db, () => new Date());
+    for (const fixture of ['sample.pdf', 'sample.png', 'sample.pdf']) {
+      storedNames.push(await addEvidence(source.db, sourceStore, dir, fixture));
+    }
+    archive = path.join(dir, 'backup.tar.gz');
+    await writeBackup({ db: source.db, databaseKind: source.kind, store: sourceStore }, archive);
+  });
+
+  after(async () => {
+    for (const handle of opened) await handle.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('restores every row and every file of a populated portal into an empty one', async () => {
+    const target = await emptyTarget('restored-uploads');
+    const report = await restoreBackup(target, archive);
+
+    const before = await tableChecksums(source.db);
+    const after = await tableChecksums(target.handle.db);
+    expect([...after.keys()]).to.deep.equal([...before.keys()]);
+    for (const [table, sum] of before) expect(after.get(table), table).to.deep.equal(sum);
+    expect(before.get('applications')!.rows).to.be.greaterThan(10);
+    expect(before.get('review_scores')!.rows).to.be.greaterThan(10);
+    expect(report.files).to.equal(3);
+    for (const name of storedNames) {
+      expect((await bytesOf(target.store, name)).equals(await bytesOf(sourceStore, name)), name).to.equal(true);
+    }
+    // New rows continue the ids instead of colliding with restored ones.
+    const [{ highest }] = (
+      await target.handle.db.select({ highest: users.id }).from(users).orderBy(asc(users.id))
+    ).slice(-1) as [{ highest: number }];
+    const [created] = await target.handle.db
+      .insert(users)
+      .values({ email: 'after-restore@example.org', name: 'After Restore', passwordHash: 'x', roles: ['applicant'] })
+      .returning({ id: users.id });
+    expect(created!.id).to.be.greaterThan(highest);
+  });
+
+  it('refuses a target that holds data unless told to replace it', async () => {
+    const target = await emptyTarget('second-uploads');
+    await restoreBackup(target, archive);
+    let refused: unknown;
+    await restoreBackup(target, archive).catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(TargetNotEmpty);
+    expect((refused as Error).message)
+      .to.match(/rows in applications/)
+      .and.match(/--force/);
+
+    await target.handle.db.delete(auditLog);
+    await restoreBackup(target, archive, { force: true });
+    const before = await tableChecksums(source.db);
+    expect((await tableChecksums(target.handle.db)).get('audit_log')).to.deep.equal(before.get('audit_log'));
+  });
+
+  it('refuses a damaged or cut-short archive before touching the target', async () => {
+    const target = await emptyTarget('damaged-uploads');
+    const cut = path.join(dir, 'cut.tar.gz');
+    writeFileSync(cut, readFileSync(archive));
+    truncateSync(cut, Math.floor(statSync(cut).size / 2));
+    let refused: unknown;
+    await restoreBackup(target, cut).catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(ArchiveProblem);
+    expect((refused as Error).message).to.match(/damaged or cut short|no manifest/);
+
+    const notBackup = path.join(dir, 'not-a-backup.tar.gz');
+    writeFileSync(notBackup, 'hello');
+    refused = undefined;
+    await restoreBackup(target, notBackup).catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(ArchiveProblem);
+
+    const [{ n }] = (await target.handle.db.select({ n: count() }).from(users)) as [{ n: number }];
+    expect(n).to.equal(0);
+  });
+
+  it('restores a backup taken during writes to one consistent moment', async () => {
+    const [admin] = await source.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, 'admin@laurel.localhost'));
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing && written < 2000) {
+        await source.db.insert(auditLog).values({
+          actorId: admin!.id,
+          action: 'test.write',
+          subjectType: 'test',
+          summary: 'A write during the backup',
+          subjectId: String(written),
+          details: {},
+          createdAt: new Date(),
+        });
+        written += 1;
+      }
+    })();
+    const during = path.join(dir, 'during.tar.gz');
+    // Let some writes land first, then back up while they go on.
+    for (let waited = 0; written < 20 && waited < 200; waited += 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    const manifest = await writeBackup({ db: source.db, databaseKind: source.kind, store: sourceStore }, during);
+    const atBackup = written;
+    writing = false;
+    await writer;
+
+    const target = await emptyTarget('during-uploads');
+    await restoreBackup(target, during);
+    const audit = manifest.tables.find((t) => t.name === 'audit_log')!;
+    const [{ n }] = (await target.handle.db.select({ n: count() }).from(auditLog)) as [{ n: number }];
+    expect(n).to.equal(audit.rows);
+    const [{ total }] = (await source.db.select({ total: count() }).from(auditLog)) as [{ total: number }];
+    expect(total).to.be.greaterThan(0);
+    expect(atBackup).to.be.greaterThan(20);
+  });
+});
