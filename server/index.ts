@@ -19,6 +19,8 @@ import { pruneRateCounters } from './services/shared/rate-limit.js';
 import { runDueReminders } from './services/review/progress.js';
 import { runDraftReminders } from './services/applications/draft-reminders.js';
 import { openEvidenceStore } from './storage/open-store.js';
+import { writeBackup } from './operations/backup-writer.js';
+import { backupAnswer, listenForCommands, socketPathFor } from './operations/control-socket.js';
 import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './storage/sweep.js';
 
 const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -87,6 +89,24 @@ async function main(): Promise<void> {
     onMailQueued: worker.wake,
   });
   const metrics = app.locals.metrics as Metrics;
+  // `npm run backup` cannot open the embedded database while this process holds it: it asks
+  // here instead, over a socket in DATA_DIR only this user can open (operations/control-socket.ts).
+  const commands =
+    database.kind === 'pglite'
+      ? await listenForCommands(
+          socketPathFor(config.dataDir),
+          async (file) => {
+            const manifest = await writeBackup({ db: database.db, databaseKind: database.kind, store: storage }, file);
+            logger.info({ file, snapshotMs: manifest.timings.snapshotMs }, 'backup written on request');
+            return backupAnswer(file, manifest);
+          },
+          (error) => logger.error({ err: error }, 'a backup asked for through the control socket failed'),
+        ).catch((error: unknown) => {
+          // A DATA_DIR path too long for a socket name, say: the portal serves all the same.
+          logger.warn({ err: error }, 'no control socket: `npm run backup` needs the portal stopped');
+          return undefined;
+        })
+      : undefined;
   const sessionStore = new DatabaseSessionStore(database.db);
   // Hourly housekeeping: expired sessions, nominations never confirmed, old rate counters.
   const pruneTimer = setInterval(() => {
@@ -170,6 +190,7 @@ async function main(): Promise<void> {
     clearInterval(pruneTimer);
     clearTimeout(firstReminders);
     clearInterval(reminderTimer);
+    await commands?.close();
     await worker.stop();
     transport.close();
     await database.close();
