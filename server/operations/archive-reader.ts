@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { ArchiveProblem } from './archive-format.js';
 
@@ -23,7 +23,9 @@ export async function* archiveEntries(file: string): AsyncGenerator<ArchiveEntry
   });
   try {
     for await (const entry of extract) {
-      yield { name: entry.header.name, size: entry.header.size ?? 0, body: entry as unknown as Readable };
+      // tar-stream's entries are streamx streams; consumers such as the S3 client want Node's own.
+      const body = Readable.from(entry as AsyncIterable<Buffer>, { objectMode: false });
+      yield { name: entry.header.name, size: entry.header.size ?? 0, body };
       entry.resume();
     }
     await reading;
