@@ -13,7 +13,10 @@ import type { DatabaseHandle } from '../../../server/db/client.js';
 import { writeBackup } from '../../../server/operations/backup-writer.js';
 import { ArchiveProblem } from '../../../server/operations/archive-format.js';
 import { restoreBackup, TargetNotEmpty } from '../../../server/operations/restore.js';
-import { tableChecksums } from '../../../server/operations/table-dump.js';
+import { migrationLevel, tableChecksums } from '../../../server/operations/table-dump.js';
+import { migrateUpTo, newestShippedMigration } from '../../../server/operations/migrate-to-level.js';
+import { dropEverything } from '../../../server/operations/table-load.js';
+import { migrationsCurrent } from '../../../server/db/migration-state.js';
 import { DiskStore } from '../../../server/storage/disk-store.js';
 import { createTestDatabase } from '../../helpers/database.js';
 
@@ -181,5 +184,36 @@ describe('backup and restore', function () {
     const [{ total }] = (await source.db.select({ total: count() }).from(auditLog)) as [{ total: number }];
     expect(total).to.be.greaterThan(0);
     expect(atBackup).to.be.greaterThan(20);
+  });
+
+  it('restores a backup of an older Laurel at its level, then migrates it forward', async () => {
+    // An older Laurel's database: migrated one step short of today's code, with rows of its own.
+    const older = await emptyTarget('older-uploads');
+    await dropEverything(older.handle.db);
+    const journal = JSON.parse(
+      readFileSync(
+        path.join(import.meta.dirname, '..', '..', '..', 'models', 'migrations', 'meta', '_journal.json'),
+        'utf8',
+      ),
+    ) as { entries: Array<{ when: number }> };
+    const previous = journal.entries.at(-2)!.when;
+    await migrateUpTo(older.handle, previous);
+    await older.handle.db
+      .insert(users)
+      .values({ email: 'older@example.org', name: 'Older Portal', passwordHash: 'x', roles: ['admin'] });
+    const olderArchive = path.join(dir, 'older.tar.gz');
+    const manifest = await writeBackup(
+      { db: older.handle.db, databaseKind: older.handle.kind, store: older.store },
+      olderArchive,
+    );
+    expect(manifest.migration.newest).to.equal(previous);
+    expect(manifest.migration.newest).to.be.below(newestShippedMigration());
+
+    const target = await emptyTarget('newer-uploads');
+    await restoreBackup(target, olderArchive);
+    expect(await migrationsCurrent(target.handle.db)).to.equal(true);
+    expect((await migrationLevel(target.handle.db)).newest).to.equal(newestShippedMigration());
+    const restored = await target.handle.db.select({ email: users.email }).from(users);
+    expect(restored.map((u) => u.email)).to.deep.equal(['older@example.org']);
   });
 });
