@@ -1,19 +1,21 @@
 // Two portal processes (server/index.ts) on one PostgreSQL server behind nginx, run with
 // docs/deploy/nginx.conf: TLS ends at the proxy, requests go round robin, no sticky sessions.
 // Everything goes through the proxy as a browser's requests would, and each request is traced to
-// the instance that answered it by its X-Request-Id in that instance's request log. The steps
-// build on each other: a first start on an empty database, sign-in, mail, evidence, reminders,
-// a rolling restart under load, and a last count of every e-mail sent.
+// the instance that answered it by its X-Request-Id in that instance's request log. Evidence is
+// kept in one bucket on a real S3-compatible server (s3rver); each instance has its own
+// UPLOAD_DIR. The steps build on each other: a first start on an empty database, sign-in, mail,
+// evidence, reminders, a rolling restart under load, and a last count of every e-mail sent.
 import { expect } from 'chai';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   applications,
   criteria,
   cycles,
+  evidenceFiles,
   outbox,
   reviewRounds,
   assignments,
@@ -46,6 +48,7 @@ import {
   stopAllServers,
   waitForOutput,
 } from '../helpers/server-process.js';
+import { S3RVER_CREDENTIALS, startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -58,12 +61,29 @@ const REVIEWERS = [
 const SESSION_SECRET = randomBytes(36).toString('base64url');
 const METRICS_TOKEN = randomBytes(18).toString('base64url');
 
+/** STORAGE_URL's prefix: every evidence object's key starts with it and a slash. */
+const BUCKET_PREFIX = 'laurel/evidence';
+
 /**
- * Where both instances keep evidence: one folder on this machine, as a volume both hosts mount.
- * With object storage (STORAGE_URL), point both instances at one bucket here instead.
+ * Where an instance keeps evidence: the one bucket both share (docs/deploy/several-instances.md),
+ * and its own UPLOAD_DIR, where uploads only wait while they are checked. An upload received by
+ * one instance can reach the other only through the bucket.
  */
-function sharedStorage(dir: string): Record<string, string> {
-  return { UPLOAD_DIR: dir };
+function sharedStorage(s3: S3Server, uploadDir: string): Record<string, string> {
+  return {
+    STORAGE_URL: s3.storageUrl(BUCKET_PREFIX),
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    UPLOAD_DIR: uploadDir,
+  };
+}
+
+/** The files under a folder and its subfolders, relative to it; none if there is no such folder. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
 }
 
 /** A review round due in two days, reminding 3 days ahead, one application, both reviewers notified. */
@@ -122,6 +142,7 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
   let database: EmptyDatabase | undefined;
   let handle: DatabaseHandle | undefined;
   let sink: SmtpSink | undefined;
+  let s3: S3Server | undefined;
   let nginx: Nginx | undefined;
   let client: HttpsClient | undefined;
   let cluster: Cluster;
@@ -132,6 +153,7 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
   const applicantJar = new CookieJar();
 
   const db = () => handle!.db;
+  const uploadDir = (name: Name) => path.join(tmp!, `uploads-${name}`);
   const proxy = () => client!;
 
   /** Waits until nothing is left to send, and returns the outbox. */
@@ -187,14 +209,14 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
     mkdirSync(prefix);
     nginx = await startNginx(prefix, { instancePorts: [portA, portB], httpsPort, httpPort, tls });
     client = new HttpsClient(`https://127.0.0.1:${httpsPort}`, tls.pem);
-    const uploads = path.join(tmp, 'uploads');
+    s3 = await startS3Server();
     cluster = new Cluster(
       [portA, portB],
       (name) => path.join(tmp!, name),
-      () => ({
+      (name) => ({
         NODE_ENV: 'production',
         DATABASE_URL: database!.url,
-        ...sharedStorage(uploads),
+        ...sharedStorage(s3!, uploadDir(name)),
         SMTP_URL: sink!.url,
         SESSION_SECRET,
         BASE_URL: proxy().origin,
@@ -220,6 +242,7 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
     await stopAllServers();
     await nginx?.stop();
     await sink?.close();
+    await s3?.stop();
     await handle?.close();
     await database?.drop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -356,6 +379,14 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
       },
     );
     expect(served[receivedBy === 'A' ? 'B' : 'A']).to.have.property('status', 200);
+
+    // The other instance had it from the bucket: it is there, and in neither UPLOAD_DIR.
+    const stored = await db().select({ storedName: evidenceFiles.storedName }).from(evidenceFiles);
+    expect(stored).to.have.length(1);
+    expect(await s3!.keys()).to.deep.equal([`${BUCKET_PREFIX}/${stored[0]!.storedName}`]);
+    for (const name of ['A', 'B'] as const) {
+      expect(filesUnder(uploadDir(name)), `UPLOAD_DIR of ${name}`).to.deep.equal([]);
+    }
   });
 
   it('sends each due reminder once when both instances start at the same moment', async () => {

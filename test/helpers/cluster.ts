@@ -39,11 +39,11 @@ export type BackgroundJob = 'review-reminders' | 'draft-reminders';
 export class Cluster {
   readonly instances: Instance[];
 
-  /** `environment` is what every process is started with; METRICS_TOKEN among it. */
+  /** `environment` is what each instance's processes are started with; METRICS_TOKEN among it. */
   constructor(
     ports: [number, number],
     dataDir: (name: Name) => string,
-    private readonly environment: () => Record<string, string>,
+    private readonly environment: (name: Name) => Record<string, string>,
   ) {
     this.instances = (['A', 'B'] as const).map((name, index) => ({
       name,
@@ -54,7 +54,7 @@ export class Cluster {
   }
 
   start(instance: Instance): ServerProcess {
-    const server = startServer(instance.dataDir, instance.port, this.environment());
+    const server = startServer(instance.dataDir, instance.port, this.environment(instance.name));
     instance.processes.push(server);
     return server;
   }
@@ -104,7 +104,7 @@ export class Cluster {
   /** How often the instance's running process has run a background job (its /metrics); none may have failed. */
   async jobRuns(instance: Instance, job: BackgroundJob): Promise<number> {
     const reply = await fetch(`http://127.0.0.1:${instance.port}/metrics`, {
-      headers: { authorization: `Bearer ${this.environment().METRICS_TOKEN}` },
+      headers: { authorization: `Bearer ${this.environment(instance.name).METRICS_TOKEN}` },
       signal: AbortSignal.timeout(10_000),
     });
     const lines = (await reply.text()).split('\n').filter((line) => line.includes(`job="${job}"`));
