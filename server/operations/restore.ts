@@ -3,24 +3,23 @@
 // compares each table's rows and checksum with the manifest, puts the evidence files back under
 // their stored names, and runs any newer migrations last.
 import { createInterface } from 'node:readline';
-import { sql } from 'drizzle-orm';
 import type { DatabaseHandle, Database } from '../db/client.js';
 import type { EvidenceStore } from '../storage/evidence-store.js';
 import { ArchiveProblem, DATABASE_PREFIX, FILES_PREFIX, type BackupManifest } from './archive-format.js';
 import { checkArchive } from './archive-check.js';
 import { archiveEntries, type ArchiveEntry } from './archive-reader.js';
-import { migrateUpTo, newestShippedMigration } from './migrate-to-level.js';
-import { tableChecksums } from './table-dump.js';
-import { quoted } from './schema-inventory.js';
-import { dropEverything, loadTable, setSequences, tablesWithRows } from './table-load.js';
+import { newestShippedMigration } from './migrate-to-level.js';
+import { tablesThatDiffer } from './table-dump.js';
+import { loadDatabase, loadTable, tablesWithRows } from './table-load.js';
 
-/** The target holds data and the restore was not told to replace it. */
+/** The target holds data and the restore (or move) was not told to replace it. */
 export class TargetNotEmpty extends Error {
-  constructor(public readonly found: string[]) {
-    super(
-      `The target is not empty: it holds ${found.join(', ')}. A restore replaces everything there; ` +
-        'run it again with --force if that is what you want, or point it at an empty database and storage.',
-    );
+  constructor(
+    public readonly found: string[],
+    advice = 'A restore replaces everything there; run it again with --force if that is what you want, ' +
+      'or point it at an empty database and storage.',
+  ) {
+    super(`The target is not empty: it holds ${found.join(', ')}. ${advice}`);
     this.name = 'TargetNotEmpty';
   }
 }
@@ -51,8 +50,6 @@ export async function restoreBackup(
     break;
   }
   if (found.length > 0 && !force) throw new TargetNotEmpty(found);
-  await dropEverything(handle.db);
-  await migrateUpTo(handle, manifest.migration.newest);
 
   const tables = new Map(manifest.tables.map((table) => [table.entry, table]));
   const entries = archiveEntries(file);
@@ -60,18 +57,14 @@ export async function restoreBackup(
   let files = 0;
   let next: IteratorResult<ArchiveEntry> = await entries.next();
   try {
-    await handle.db.transaction(async (tx) => {
-      // Migrations may seed rows (the public pages' version row): the backup's rows replace them.
-      for (const table of [...manifest.tables].reverse()) {
-        await tx.execute(sql.raw(`delete from ${quoted(table.name)}`));
-      }
+    await loadDatabase(handle, manifest.migration.newest, async (tx) => {
       for (; !next.done && next.value.name.startsWith(DATABASE_PREFIX); next = await entries.next()) {
         const table = tables.get(next.value.name);
         if (!table) throw new ArchiveProblem(`its entry ${next.value.name} is not in its manifest`);
         const lines = createInterface({ input: next.value.body, crlfDelay: Infinity });
-        rows += await loadTable(tx as unknown as Database, table, lines);
+        rows += await loadTable(tx, table, lines);
       }
-      await setSequences(tx as unknown as Database, manifest.sequences);
+      return manifest.sequences;
     });
     await compareWithManifest(handle.db, manifest);
 
@@ -89,14 +82,11 @@ export async function restoreBackup(
 
 /** Every table's row count and checksum, read back, must equal the manifest's. */
 export async function compareWithManifest(db: Database, manifest: BackupManifest): Promise<void> {
-  const sums = await tableChecksums(db);
-  for (const table of manifest.tables) {
-    const now = sums.get(table.name);
-    if (!now || now.rows !== table.rows || now.sha256 !== table.sha256) {
-      throw new Error(
-        `After loading, table ${table.name} holds ${now?.rows ?? 0} rows where the backup has ${table.rows}, ` +
-          'or their content differs. The restore is incomplete; run it again with --force.',
-      );
-    }
+  const [first] = await tablesThatDiffer(db, manifest.tables);
+  if (first) {
+    throw new Error(
+      `After loading, table ${first.name} holds ${first.rows} rows where the backup has ${first.expectedRows}, ` +
+        'or their content differs. The restore is incomplete; run it again with --force.',
+    );
   }
 }

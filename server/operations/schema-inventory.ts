@@ -27,7 +27,21 @@ export interface SequenceInfo {
  */
 export const NOT_BACKED_UP = new Set(['backup_runs']);
 
-export async function tablesInLoadOrder(db: Database): Promise<TableInfo[]> {
+export interface Inventory {
+  /**
+   * Every table, NOT_BACKED_UP ones too: a move takes the database whole, and the backups it
+   * records stay where they are, so their record goes with it.
+   */
+  everyTable?: boolean;
+}
+
+const leftOut =
+  ({ everyTable = false }: Inventory) =>
+  (table: string) =>
+    !everyTable && NOT_BACKED_UP.has(table);
+
+export async function tablesInLoadOrder(db: Database, inventory: Inventory = {}): Promise<TableInfo[]> {
+  const skipped = leftOut(inventory);
   const columns = rowsOf<{ table_name: string; column_name: string }>(
     await db.execute(sql`
       select table_name, column_name from information_schema.columns
@@ -54,12 +68,13 @@ export async function tablesInLoadOrder(db: Database): Promise<TableInfo[]> {
       join pg_class child on child.oid = f.conrelid
       join pg_class parent on parent.oid = f.confrelid
       join pg_namespace n on n.oid = child.relnamespace
-      where f.contype = 'f' and n.nspname = 'public' and f.conrelid <> f.confrelid`),
+      where f.contype = 'f' and n.nspname = 'public' and f.conrelid <> f.confrelid
+      order by child.relname, parent.relname`),
   );
 
   const tables = new Map<string, TableInfo>();
   for (const { table_name, column_name } of columns) {
-    if (NOT_BACKED_UP.has(table_name)) continue;
+    if (skipped(table_name)) continue;
     const table = tables.get(table_name) ?? { name: table_name, columns: [], primaryKey: [] };
     table.columns.push(column_name);
     tables.set(table_name, table);
@@ -75,7 +90,8 @@ export async function tablesInLoadOrder(db: Database): Promise<TableInfo[]> {
 }
 
 /** The sequences that number the id columns, with the column each feeds. */
-export async function sequences(db: Database): Promise<SequenceInfo[]> {
+export async function sequences(db: Database, inventory: Inventory = {}): Promise<SequenceInfo[]> {
+  const skipped = leftOut(inventory);
   return rowsOf<SequenceInfo>(
     await db.execute(sql`
       select s.relname as name, t.relname as "table", a.attname as "column"
@@ -86,7 +102,7 @@ export async function sequences(db: Database): Promise<SequenceInfo[]> {
       join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
       where s.relkind = 'S' and n.nspname = 'public'
       order by s.relname`),
-  ).filter((sequence) => !NOT_BACKED_UP.has(sequence.table));
+  ).filter((sequence) => !skipped(sequence.table));
 }
 
 /** A name in double quotes, for the few statements that name tables and columns read above. */

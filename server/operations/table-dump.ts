@@ -9,7 +9,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db/client.js';
-import { quoted, sequences, tablesInLoadOrder, type TableInfo } from './schema-inventory.js';
+import { quoted, sequences, tablesInLoadOrder, type Inventory, type TableInfo } from './schema-inventory.js';
 
 export interface TableDump {
   name: string;
@@ -52,15 +52,16 @@ type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 export async function readSnapshot(
   db: Database,
   write: (table: TableInfo, lines: AsyncIterable<string>) => Promise<void>,
+  inventory: Inventory = {},
 ): Promise<{ sequences: SequenceValue[]; migration: MigrationLevel }> {
   return db.transaction(
     async (tx) => {
       // Timestamps are written in UTC whatever the server's zone, so dumps compare equal.
       await tx.execute(sql`set local timezone = 'UTC'`);
-      const tables = await tablesInLoadOrder(tx as unknown as Database);
+      const tables = await tablesInLoadOrder(tx as unknown as Database, inventory);
       for (const table of tables) await write(table, linesOf(tx, table));
       const values: SequenceValue[] = [];
-      for (const sequence of await sequences(tx as unknown as Database)) {
+      for (const sequence of await sequences(tx as unknown as Database, inventory)) {
         const [row] = rowsOf<{ last_value: string | number; is_called: boolean }>(
           await tx.execute(sql.raw(`select last_value, is_called from ${quoted(sequence.name)}`)),
         );
@@ -111,31 +112,69 @@ export async function dumpToFolder(db: Database, dir: string): Promise<DatabaseD
   return { tables, files, ...rest };
 }
 
+export interface TableSum {
+  rows: number;
+  sha256: string;
+}
+
 /** Each table's row count and checksum, computed the way a dump computes them. */
-export async function tableChecksums(db: Database): Promise<Map<string, { rows: number; sha256: string }>> {
-  const sums = new Map<string, { rows: number; sha256: string }>();
-  await readSnapshot(db, async (table, lines) => {
-    const { rows, sha256 } = await countLines(lines, async () => {});
-    sums.set(table.name, { rows, sha256 });
-  });
+export async function tableChecksums(db: Database, inventory: Inventory = {}): Promise<Map<string, TableSum>> {
+  const sums = new Map<string, TableSum>();
+  await readSnapshot(
+    db,
+    async (table, lines) => {
+      const { rows, sha256 } = await countLines(lines, async () => {});
+      sums.set(table.name, { rows, sha256 });
+    },
+    inventory,
+  );
   return sums;
+}
+
+/** The tables whose rows or checksum, read back from `db`, differ from `expected`'s. */
+export async function tablesThatDiffer(
+  db: Database,
+  expected: Iterable<TableSum & { name: string }>,
+  inventory: Inventory = {},
+): Promise<Array<{ name: string; rows: number; expectedRows: number }>> {
+  const sums = await tableChecksums(db, inventory);
+  const differ = [];
+  for (const table of expected) {
+    const now = sums.get(table.name);
+    if (!now || now.rows !== table.rows || now.sha256 !== table.sha256) {
+      differ.push({ name: table.name, rows: now?.rows ?? 0, expectedRows: table.rows });
+    }
+  }
+  return differ;
+}
+
+/** Counts lines and sums them up as they go by, the way a dump writes them: each with its newline. */
+export class LineTally {
+  rows = 0;
+  bytes = 0;
+  private readonly hash = createHash('sha256');
+
+  /** Adds a line; returns it as it is written out. */
+  add(line: string): string {
+    const chunk = `${line}\n`;
+    this.hash.update(chunk);
+    this.bytes += Buffer.byteLength(chunk);
+    this.rows += 1;
+    return chunk;
+  }
+
+  sum(): { rows: number; bytes: number; sha256: string } {
+    return { rows: this.rows, bytes: this.bytes, sha256: this.hash.digest('hex') };
+  }
 }
 
 async function countLines(
   lines: AsyncIterable<string>,
   write: (chunk: string) => Promise<void>,
 ): Promise<{ rows: number; bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let rows = 0;
-  let bytes = 0;
-  for await (const line of lines) {
-    const chunk = `${line}\n`;
-    hash.update(chunk);
-    bytes += Buffer.byteLength(chunk);
-    rows += 1;
-    await write(chunk);
-  }
-  return { rows, bytes, sha256: hash.digest('hex') };
+  const tally = new LineTally();
+  for await (const line of lines) await write(tally.add(line));
+  return tally.sum();
 }
 
 export async function migrationLevel(db: Database): Promise<MigrationLevel> {

@@ -1,13 +1,39 @@
 // Loads dumped rows (table-dump.ts) into a database migrated to the dump's level: each table's
 // lines in batches through json_populate_recordset, so PostgreSQL parses every value with the
-// column's own type; then the id sequences, so new rows never reuse an id.
+// column's own type; then the id sequences, so new rows never reuse an id. A restore reads the
+// lines from an archive, a move from the live database it copies.
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Database } from '../db/client.js';
-import { quoted } from './schema-inventory.js';
+import { rowsOf, type Database, type DatabaseHandle } from '../db/client.js';
+import { migrateUpTo } from './migrate-to-level.js';
+import { quoted, tablesInLoadOrder, type Inventory } from './schema-inventory.js';
 import type { SequenceValue } from './table-dump.js';
 
 const BATCH_ROWS = 500;
 const BATCH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Fills a database that holds no rows at the migration level its rows were read at: drops the
+ * tables it has, migrates to `newest`, then in one transaction empties what those migrations
+ * seeded, lets `fill` load every table, and sets the sequences `fill` returns. When `fill` fails
+ * the tables stay empty, so the same target can be filled again.
+ */
+export async function loadDatabase(
+  handle: DatabaseHandle,
+  newest: number,
+  fill: (tx: Database) => Promise<SequenceValue[]>,
+  inventory: Inventory = {},
+): Promise<void> {
+  await dropEverything(handle.db);
+  await migrateUpTo(handle, newest);
+  await handle.db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Database;
+    // Migrations may seed rows (the public pages' version row): the loaded rows replace them.
+    for (const table of (await tablesInLoadOrder(tx, inventory)).reverse()) {
+      await tx.execute(sql.raw(`delete from ${quoted(table.name)}`));
+    }
+    await setSequences(tx, await fill(tx));
+  });
+}
 
 /** Inserts a table's JSON lines; returns how many rows went in. */
 export async function loadTable(
