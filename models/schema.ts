@@ -12,3 +12,4 @@ export * from './decisions.js';
 export * from './audit.js';
 export * from './messages.js';
 export * from './site.js';
+export * from './backups.js';
