@@ -89,6 +89,20 @@ function isPlainHttpAddress(value: string): boolean {
   }
 }
 
+const BACKUP_EVERY_SHAPE = 'must be a number of minutes, hours or days, such as 30m, 6h or 1d';
+const BACKUP_UNIT_MS = { m: 60_000, h: 60 * 60_000, d: 24 * 60 * 60_000 } as const;
+/** Shorter than this, a backup could still be writing when the next one falls due. */
+const BACKUP_EVERY_MIN_MS = 5 * 60_000;
+
+/** BACKUP_EVERY in milliseconds: "30m", "6h", "1d". */
+const backupEvery = z
+  .string()
+  .regex(/^\d{1,5}\s*[mhd]$/, BACKUP_EVERY_SHAPE)
+  .transform((value) => Number(value.slice(0, -1)) * BACKUP_UNIT_MS[value.slice(-1) as keyof typeof BACKUP_UNIT_MS])
+  .pipe(z.number().min(BACKUP_EVERY_MIN_MS, 'must be at least 5 minutes (5m)'));
+
+const BACKUP_KEEP_MESSAGE = 'must be a whole number of backups to keep, 1 or more';
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   // Not z.coerce: it turns an empty PORT (a compose file's `PORT=${PORT}`) into 0, a random port.
@@ -118,6 +132,20 @@ const envSchema = z.object({
   STORAGE_URL: z.preprocess(emptyAsUndefined, z.string().transform(parseStorageUrl).optional()),
   // The bucket's region when STORAGE_URL names none (the SDK's own variable); checked only then.
   AWS_REGION: optionalString,
+  // Unset: no scheduled backups. A folder (absolute, or relative to the project like DATA_DIR)
+  // the portal writes an archive into every BACKUP_EVERY, keeping the newest BACKUP_KEEP
+  // (server/operations/backup-schedule.ts).
+  BACKUP_DIR: optionalString,
+  BACKUP_EVERY: z.preprocess(emptyAsUndefined, backupEvery.optional()),
+  BACKUP_KEEP: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d{1,4}$/, BACKUP_KEEP_MESSAGE)
+      .transform(Number)
+      .pipe(z.number().min(1, BACKUP_KEEP_MESSAGE))
+      .optional(),
+  ),
   SMTP_URL: smtpUrl,
   MAIL_FROM: z.string().min(3).default('Laurel <no-reply@localhost>'),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters long').optional()),
@@ -150,7 +178,21 @@ export interface Config {
   logLevel: string;
   /** Bearer token for /metrics; unset: no metrics. */
   metricsToken?: string;
+  /** Scheduled backups (BACKUP_DIR, BACKUP_EVERY, BACKUP_KEEP); undefined: none. */
+  backup: BackupSchedule | undefined;
 }
+
+/** Where and how often the portal writes backups on its own, and how many it keeps. */
+export interface BackupSchedule {
+  /** An absolute folder. */
+  dir: string;
+  everyMs: number;
+  keep: number;
+}
+
+/** Unless BACKUP_EVERY says otherwise: one backup a day. */
+export const DEFAULT_BACKUP_EVERY_MS = 24 * 60 * 60_000;
+export const DEFAULT_BACKUP_KEEP = 7;
 
 /** Where evidence goes when STORAGE_URL names a bucket (server/storage/s3-store.ts). */
 export interface StorageBucket {
@@ -214,6 +256,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (region !== undefined && !REGION.test(region)) {
     problems.push('AWS_REGION: must be a region name such as us-east-1 (or give region= in STORAGE_URL)');
   }
+  const uploadDir = path.resolve(projectRoot, values.UPLOAD_DIR);
+  const backupDir = values.BACKUP_DIR === undefined ? undefined : path.resolve(projectRoot, values.BACKUP_DIR);
+  if (!backupDir) {
+    // Someone who set these believes backups are being made.
+    for (const name of ['BACKUP_EVERY', 'BACKUP_KEEP'] as const) {
+      if (values[name] !== undefined) {
+        problems.push(`${name}: scheduled backups are off without BACKUP_DIR; set BACKUP_DIR to the folder for them`);
+      }
+    }
+  } else if (backupDir === uploadDir || backupDir.startsWith(`${uploadDir}${path.sep}`)) {
+    problems.push('BACKUP_DIR: must not be UPLOAD_DIR or inside it, where evidence files are kept');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(projectRoot, values.DATA_DIR);
@@ -227,7 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: values.DATABASE_URL,
     namedStatements: values.DATABASE_NAMED_STATEMENTS === 'on',
     dataDir,
-    uploadDir: path.resolve(projectRoot, values.UPLOAD_DIR),
+    uploadDir,
     storageUrl: values.STORAGE_URL?.url,
     storageBucket: values.STORAGE_URL && {
       bucket: values.STORAGE_URL.bucket,
@@ -242,5 +296,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(values.TRUST_PROXY),
     logLevel: values.LOG_LEVEL,
     metricsToken: values.METRICS_TOKEN,
+    backup:
+      backupDir === undefined
+        ? undefined
+        : {
+            dir: backupDir,
+            everyMs: values.BACKUP_EVERY ?? DEFAULT_BACKUP_EVERY_MS,
+            keep: values.BACKUP_KEEP ?? DEFAULT_BACKUP_KEEP,
+          },
   };
 }

@@ -48,6 +48,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       logLevel: 'info',
       metricsToken: undefined,
+      backup: undefined,
     });
   });
 
@@ -183,6 +184,63 @@ describe('loadConfig', () => {
       const problems = problemsOf({ SESSION_SECRET: SECRET, STORAGE_URL: url });
       expect(problems, url).to.deep.equal([`STORAGE_URL: ${message}`]);
       expect(problems.join(), url).not.to.contain('wJalrXUtnFEMIexample');
+    }
+  });
+
+  it('reads scheduled backups: BACKUP_DIR like DATA_DIR, BACKUP_EVERY in minutes, hours or days, BACKUP_KEEP', () => {
+    const HOUR = 60 * 60 * 1000;
+    expect(loadConfig({ SESSION_SECRET: SECRET, BACKUP_DIR: 'backups' }).backup).to.deep.equal({
+      dir: path.join(projectRoot, 'backups'),
+      everyMs: 24 * HOUR,
+      keep: 7,
+    });
+    const config = loadConfig({
+      SESSION_SECRET: SECRET,
+      BACKUP_DIR: '/var/backups/laurel',
+      BACKUP_EVERY: '6h',
+      BACKUP_KEEP: '30',
+    });
+    expect(config.backup).to.deep.equal({ dir: '/var/backups/laurel', everyMs: 6 * HOUR, keep: 30 });
+    for (const [every, ms] of [
+      ['5m', 5 * 60 * 1000],
+      ['90m', 90 * 60 * 1000],
+      ['2d', 48 * HOUR],
+    ] as const) {
+      expect(loadConfig({ SESSION_SECRET: SECRET, BACKUP_DIR: '/b', BACKUP_EVERY: every }).backup?.everyMs).to.equal(
+        ms,
+      );
+    }
+    // Empty values, as a compose file passes unset ones, are unset.
+    expect(loadConfig({ SESSION_SECRET: SECRET, BACKUP_DIR: '', BACKUP_EVERY: '', BACKUP_KEEP: '' }).backup).to.equal(
+      undefined,
+    );
+  });
+
+  it('refuses a BACKUP_EVERY or BACKUP_KEEP it cannot read, and either without BACKUP_DIR', () => {
+    const env = { SESSION_SECRET: SECRET, BACKUP_DIR: '/var/backups/laurel' };
+    for (const every of ['6', 'six hours', '1w', '1.5h', '-1h', 'h']) {
+      expect(problemsOf({ ...env, BACKUP_EVERY: every }), every).to.deep.equal([
+        'BACKUP_EVERY: must be a number of minutes, hours or days, such as 30m, 6h or 1d',
+      ]);
+    }
+    for (const every of ['4m', '0d']) {
+      expect(problemsOf({ ...env, BACKUP_EVERY: every }), every).to.deep.equal([
+        'BACKUP_EVERY: must be at least 5 minutes (5m)',
+      ]);
+    }
+    for (const keep of ['0', 'all', '2.5', '-3']) {
+      expect(problemsOf({ ...env, BACKUP_KEEP: keep }), keep).to.deep.equal([
+        'BACKUP_KEEP: must be a whole number of backups to keep, 1 or more',
+      ]);
+    }
+    expect(problemsOf({ SESSION_SECRET: SECRET, BACKUP_EVERY: '6h', BACKUP_KEEP: '3' })).to.deep.equal([
+      'BACKUP_EVERY: scheduled backups are off without BACKUP_DIR; set BACKUP_DIR to the folder for them',
+      'BACKUP_KEEP: scheduled backups are off without BACKUP_DIR; set BACKUP_DIR to the folder for them',
+    ]);
+    for (const dir of ['uploads', 'uploads/backups']) {
+      expect(problemsOf({ SESSION_SECRET: SECRET, BACKUP_DIR: dir }), dir).to.deep.equal([
+        'BACKUP_DIR: must not be UPLOAD_DIR or inside it, where evidence files are kept',
+      ]);
     }
   });
 
