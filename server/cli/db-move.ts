@@ -180,10 +180,11 @@ async function main(argv: string[]): Promise<number> {
   if (!existsSync(pglite)) {
     throw new Stop(`There is no embedded database in ${pglite} to move. Is DATA_DIR (${config.dataDir}) the portal's?`);
   }
+  // The target first: a wrong address is said without taking the embedded database's lock.
+  await checkTarget(target);
   const source = await openDatabase({ databaseUrl: undefined, dataDir: config.dataDir });
   let destination: DatabaseHandle | undefined;
   try {
-    await checkTarget(target);
     destination = postgresHandle(target.url, 2);
     console.log(`Moving the embedded database in ${pglite} to ${target.shown}.`);
     const onStart = ({ count }: MigrationLevel) =>
