@@ -129,6 +129,12 @@ function printTable({ name, rows }: { name: string; rows: number }): void {
   console.log(`  ${name.padEnd(32)} ${String(rows).padStart(9)} row${rows === 1 ? '' : 's'}`);
 }
 
+function passwordHint(target: Target): string {
+  return target.secrets.length > 0
+    ? '(with the real password in place of ***)'
+    : '(the password as this move found it: in PGPASSWORD or ~/.pgpass)';
+}
+
 function printNext(config: Config, target: Target, report: MoveReport): void {
   const pglite = path.join(config.dataDir, 'pglite');
   const evidence = config.storageUrl
@@ -144,7 +150,7 @@ function printNext(config: Config, target: Target, report: MoveReport): void {
         'rows and checksum read back equal to the embedded database, and the migrations are up to date.',
       '',
       'Next:',
-      `  1. Set DATABASE_URL=${target.shown} (with the real password) where the portal reads its settings.`,
+      `  1. Set DATABASE_URL=${target.shown} ${passwordHint(target)} where the portal reads its settings.`,
       `  2. ${evidence}`,
       `  3. ${secret}`,
       '  4. Start the portal again (npm start).',

@@ -233,7 +233,7 @@ describe('npm run db:move: an embedded portal moved to PostgreSQL (needs TEST_DA
     expect(run.stdout).to.match(
       /^Moved \d+ rows in \d+ tables in [\d.]+ s: every table's rows and checksum read back equal/m,
     );
-    expect(run.stdout).to.contain(`  1. Set DATABASE_URL=${masked()} (with the real password)`);
+    expect(run.stdout).to.contain(`  1. Set DATABASE_URL=${masked()} (with the real password in place of ***)`);
     expect(run.stdout).to.contain(`  2. Keep UPLOAD_DIR=${path.join(dataDir, 'uploads')} as it is`);
     expect(run.stdout).to.contain(
       `  3. SESSION_SECRET is not set: the portal keeps reading ${path.join(dataDir, 'session-secret')}`,
