@@ -1,5 +1,5 @@
 // Runs the portal: configuration, database and migrations, the demo on a first start, the mail
-// worker, the HTTP server; and a clean shutdown on SIGINT/SIGTERM.
+// worker, scheduled backups, the HTTP server; and a clean shutdown on SIGINT/SIGTERM.
 import { createServer, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
@@ -20,6 +20,8 @@ import { runDueReminders } from './services/review/progress.js';
 import { runDraftReminders } from './services/applications/draft-reminders.js';
 import { openEvidenceStore } from './storage/open-store.js';
 import { writeBackup } from './operations/backup-writer.js';
+import { thisInstance } from './operations/backup-runs.js';
+import { recoverInterruptedBackups, startBackupSchedule } from './operations/backup-schedule.js';
 import { backupAnswer, listenForCommands, socketPathFor } from './operations/control-socket.js';
 import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './storage/sweep.js';
 
@@ -71,6 +73,17 @@ async function main(): Promise<void> {
   } catch (error) {
     logger.error({ err: error }, 'could not sweep leftover upload files; starting anyway');
   }
+  try {
+    const interrupted = await recoverInterruptedBackups({
+      db: database.db,
+      databaseKind: database.kind,
+      dir: config.backup?.dir,
+      now: systemClock(),
+    });
+    if (interrupted > 0) logger.warn({ interrupted }, 'marked backups an earlier run left unfinished as failed');
+  } catch (error) {
+    logger.error({ err: error }, 'could not check for unfinished backups; starting anyway');
+  }
 
   const transport = createMailTransport(config);
   const worker = startOutboxWorker({
@@ -107,6 +120,22 @@ async function main(): Promise<void> {
           return undefined;
         })
       : undefined;
+  // Every instance checks each minute; the one that finds a backup due writes it (backup-schedule.ts).
+  const backups =
+    config.backup &&
+    startBackupSchedule({
+      db: database.db,
+      databaseKind: database.kind,
+      store: storage,
+      dir: config.backup.dir,
+      every: config.backup.everyMs,
+      keep: config.backup.keep,
+      now: systemClock,
+      instance: thisInstance(),
+      logger,
+      metrics,
+    });
+  if (config.backup) logger.info(config.backup, 'scheduled backups on');
   const sessionStore = new DatabaseSessionStore(database.db);
   // Hourly housekeeping: expired sessions, nominations never confirmed, old rate counters.
   const pruneTimer = setInterval(() => {
@@ -180,6 +209,10 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
+    // A backup being written has a few seconds to finish while requests do, then is abandoned.
+    const backupsStopped = backups?.stop().catch((error: unknown) => {
+      logger.error({ err: error }, 'could not record the backup being written as abandoned');
+    });
     const forced = setTimeout(() => {
       logger.warn('requests still open after the grace period; closing them');
       server.closeAllConnections();
@@ -191,6 +224,7 @@ async function main(): Promise<void> {
     clearTimeout(firstReminders);
     clearInterval(reminderTimer);
     await commands?.close();
+    await backupsStopped;
     await worker.stop();
     transport.close();
     await database.close();

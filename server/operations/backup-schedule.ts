@@ -49,6 +49,9 @@ export const RETRY_AFTER_FAILURE_MS = 15 * 60 * 1000;
 /** How often each instance asks whether a backup is due. */
 export const BACKUP_CHECK_INTERVAL_MS = 60 * 1000;
 
+/** The first check, soon after start: a portal that was down when one fell due catches up. */
+export const FIRST_BACKUP_CHECK_AFTER_MS = 5 * 1000;
+
 /** On shutdown, how long a backup being written may take to finish before it is abandoned. */
 export const BACKUP_STOP_WAIT_MS = 5 * 1000;
 
@@ -235,19 +238,27 @@ export interface BackupScheduler {
 }
 
 /**
- * Checks every BACKUP_CHECK_INTERVAL_MS whether a backup is due and writes it; one at a time in
- * this process (a check while one is being written is skipped).
+ * Checks FIRST_BACKUP_CHECK_AFTER_MS after start, then every BACKUP_CHECK_INTERVAL_MS, whether a
+ * backup is due and writes it; one at a time in this process (a check while one is being
+ * written is skipped).
  */
 export function startBackupSchedule(
   options: ScheduledBackupOptions & {
     logger: Logger;
     metrics: Pick<Metrics, 'jobRan'>;
-    /** BACKUP_CHECK_INTERVAL_MS and BACKUP_STOP_WAIT_MS, unless a test is in a hurry. */
+    /** The constants above, unless a test is in a hurry. */
     intervalMs?: number;
+    firstCheckMs?: number;
     stopWaitMs?: number;
   },
 ): BackupScheduler {
-  const { logger, metrics, intervalMs = BACKUP_CHECK_INTERVAL_MS, stopWaitMs = BACKUP_STOP_WAIT_MS } = options;
+  const {
+    logger,
+    metrics,
+    intervalMs = BACKUP_CHECK_INTERVAL_MS,
+    firstCheckMs = FIRST_BACKUP_CHECK_AFTER_MS,
+    stopWaitMs = BACKUP_STOP_WAIT_MS,
+  } = options;
   let running: Promise<void> | undefined;
   const check = () => {
     if (running) return;
@@ -276,10 +287,13 @@ export function startBackupSchedule(
         running = undefined;
       });
   };
+  const first = setTimeout(check, firstCheckMs);
+  first.unref();
   const timer = setInterval(check, intervalMs);
   timer.unref();
   return {
     async stop() {
+      clearTimeout(first);
       clearInterval(timer);
       const current = running;
       if (!current) return;
