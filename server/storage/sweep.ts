@@ -35,9 +35,32 @@ export async function sweepTempUploads(tmpDir: string, policy: SweepPolicy): Pro
 }
 
 /**
+ * The store holds many files no row names, more than half of what it holds: more likely the
+ * portal was pointed at the wrong database (a new, empty one; another program's) than that
+ * uploads were lost in crashes. Removing them would destroy evidence, so nothing is removed.
+ */
+export class StoreNotThisDatabase extends Error {
+  constructor(
+    public readonly unreferenced: number,
+    public readonly listed: number,
+  ) {
+    super(
+      `${unreferenced} of the ${listed} evidence files in storage belong to no row of this database. ` +
+        'That looks like a database and a store that do not belong together (check DATABASE_URL, DATA_DIR, ' +
+        'UPLOAD_DIR and STORAGE_URL), so the sweep removed none of them.',
+    );
+    this.name = 'StoreNotThisDatabase';
+  }
+}
+
+/** Below this many, files no row names are always treated as crash leftovers. */
+const MANY_UNREFERENCED = 20;
+
+/**
  * Removes stored evidence files that no evidence_files row names, and what interrupted writes
- * left. Names are read from the store as a stream and checked against the table in batches, so
- * memory stays bounded whatever the number of files. A file a row names is never removed.
+ * left. Names are read from the store as a stream and checked against the table in batches; a
+ * file a row names is never removed. When most files belong to no row (StoreNotThisDatabase)
+ * none is removed.
  */
 export async function sweepOrphanEvidence(
   db: Database,
@@ -46,8 +69,10 @@ export async function sweepOrphanEvidence(
   { batchSize = 500 }: { batchSize?: number } = {},
 ): Promise<number> {
   let removed = await store.removeLeftovers(policy.olderThan);
+  const unreferenced: string[] = [];
+  let listed = 0;
   let batch: string[] = [];
-  const removeUnreferenced = async () => {
+  const checkBatch = async () => {
     const referenced = new Set(
       (
         await db
@@ -56,20 +81,24 @@ export async function sweepOrphanEvidence(
           .where(inArray(evidenceFiles.storedName, batch))
       ).map((row) => row.storedName),
     );
-    for (const storedName of batch) {
-      if (referenced.has(storedName)) continue;
-      await store.remove(storedName);
-      removed += 1;
-    }
+    unreferenced.push(...batch.filter((storedName) => !referenced.has(storedName)));
     batch = [];
   };
 
   for await (const entry of store.list()) {
+    listed += 1;
     if (policy.olderThan && entry.modifiedAt.getTime() >= policy.olderThan.getTime()) continue;
     batch.push(entry.storedName);
-    if (batch.length >= batchSize) await removeUnreferenced();
+    if (batch.length >= batchSize) await checkBatch();
   }
-  if (batch.length > 0) await removeUnreferenced();
+  if (batch.length > 0) await checkBatch();
+  if (unreferenced.length >= MANY_UNREFERENCED && unreferenced.length * 2 > listed) {
+    throw new StoreNotThisDatabase(unreferenced.length, listed);
+  }
+  for (const storedName of unreferenced) {
+    await store.remove(storedName);
+    removed += 1;
+  }
   return removed;
 }
 

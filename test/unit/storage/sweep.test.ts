@@ -10,6 +10,7 @@ import type { DatabaseHandle } from '../../../server/db/client.js';
 import { DiskStore, PARTIAL_SUFFIX, storedPath } from '../../../server/storage/disk-store.js';
 import {
   SHARED_UPLOAD_DIR_GRACE_MS,
+  StoreNotThisDatabase,
   sweepOrphanEvidence,
   sweepPolicyFor,
   sweepTempUploads,
@@ -169,6 +170,18 @@ describe('sweepOrphanEvidence', function () {
       await sweepOrphanEvidence(database.db, new DiskStore(uploadDir), sweepPolicyFor('postgresql', new Date())),
     ).to.equal(2);
     expect(filesUnder(uploadDir)).to.deep.equal([...kept, young!, path.relative(uploadDir, youngPartial)].sort());
+  });
+
+  it('removes nothing when most files belong to no row: a store and a database that do not belong together', async () => {
+    const kept = await referenced(5);
+    const strangers = orphans(25);
+    let refused: unknown;
+    await sweepOrphanEvidence(database.db, new DiskStore(uploadDir), {}).catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(StoreNotThisDatabase);
+    expect((refused as Error).message)
+      .to.match(/25 of the 30 evidence files/)
+      .and.to.contain('DATABASE_URL');
+    expect(filesUnder(uploadDir)).to.deep.equal([...kept, ...strangers].sort());
   });
 
   it('does not mind an upload directory that was never made', async () => {
