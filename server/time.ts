@@ -68,6 +68,30 @@ export function formatShortMoment(date: Date, zone: string = DEFAULT_TIME_ZONE):
   return `${formatter(zone, 'shortDay').format(date)}, ${timeOfDay(date, zone)}`;
 }
 
+const RELATIVE = new Intl.RelativeTimeFormat('en-US', { numeric: 'always' });
+const AGE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number, number]> = [
+  // unit, its length in seconds, and the age from which it is used
+  ['year', 365 * 86_400, 730 * 86_400],
+  ['month', 30 * 86_400, 90 * 86_400],
+  ['day', 86_400, 2 * 86_400],
+  ['hour', 3600, 3600],
+  ['minute', 60, 60],
+];
+
+/**
+ * "3 hours ago", "2 days ago", "just now": how long before `now` a moment was, in whole units
+ * (hours until two days, days until three months). A moment after `now` reads "in 5 minutes".
+ */
+export function formatAge(date: Date, now: Date): string {
+  const seconds = (now.getTime() - date.getTime()) / 1000;
+  const age = Math.abs(seconds);
+  const found = AGE_UNITS.find(([, , from]) => age >= from);
+  if (!found) return 'just now';
+  const [unit, length] = found;
+  const count = Math.floor(age / length);
+  return RELATIVE.format(seconds >= 0 ? -count : count, unit);
+}
+
 /** The wall-clock reading of `date` in `zone`. */
 function wallClock(date: Date, zone: string) {
   const parts = Object.fromEntries(

@@ -1,6 +1,7 @@
 // Dates in the program's zone: written for people, read from forms, across daylight saving.
 import { expect } from 'chai';
 import {
+  formatAge,
   formatDay,
   formatMoment,
   formatShortMoment,
@@ -49,5 +50,25 @@ describe('time in the program’s zone', () => {
     expect(isTimeZone('UTC')).to.equal(true);
     expect(isTimeZone('Mars/Olympus_Mons')).to.equal(false);
     expect(isTimeZone('')).to.equal(false);
+  });
+
+  it('says how long ago a moment was, in whole units', () => {
+    const now = new Date('2026-11-22T12:00:00Z');
+    const ago = (seconds: number) => formatAge(new Date(now.getTime() - seconds * 1000), now);
+    const MINUTE = 60;
+    const HOUR = 60 * MINUTE;
+    const DAY = 24 * HOUR;
+    expect(ago(0)).to.equal('just now');
+    expect(ago(59)).to.equal('just now');
+    expect(ago(MINUTE)).to.equal('1 minute ago');
+    expect(ago(59 * MINUTE + 59)).to.equal('59 minutes ago');
+    expect(ago(HOUR)).to.equal('1 hour ago');
+    expect(ago(3 * HOUR + 59 * MINUTE)).to.equal('3 hours ago');
+    expect(ago(47 * HOUR)).to.equal('47 hours ago');
+    expect(ago(2 * DAY)).to.equal('2 days ago');
+    expect(ago(89 * DAY)).to.equal('89 days ago');
+    expect(ago(90 * DAY)).to.equal('3 months ago');
+    expect(ago(800 * DAY)).to.equal('2 years ago');
+    expect(ago(-5 * MINUTE)).to.equal('in 5 minutes');
   });
 });
