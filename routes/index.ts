@@ -65,7 +65,7 @@ export const SITE_ROUTES: RouteEntry[] = [
 
 /** Everything under /admin (URLs here without the /admin), behind the one admin guard. */
 export const ADMIN_ROUTES: RouteEntry[] = [
-  { domain: 'site', urls: ['/', '/outbox', '/audit'], routes: adminSiteRoutes },
+  { domain: 'site', urls: ['/', '/outbox', '/audit', '/backups'], routes: adminSiteRoutes },
   {
     domain: 'programs',
     urls: ['/programs', '/cycles/:cycleId', '/cycles/:cycleId/edit', '/cycles/:cycleId/copy', '/cycles/:cycleId/close'],

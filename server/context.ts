@@ -12,7 +12,9 @@ import type { EvidenceStore } from './storage/evidence-store.js';
 export type AppConfig = Pick<
   Config,
   'isProduction' | 'baseUrl' | 'mailFrom' | 'sessionSecret' | 'trustProxy' | 'dataDir' | 'uploadDir' | 'metricsToken'
->;
+> &
+  // The backups page describes the schedule; server/index.ts runs it.
+  Partial<Pick<Config, 'backup'>>;
 
 /**
  * What a service may touch: the database (or the transaction it runs in), the clock, and the

@@ -1,4 +1,5 @@
-// The admin's home, the outgoing e-mail and the audit log: admin pages that belong to no domain.
+// The admin's home, the outgoing e-mail, the audit log and the backups: admin pages that belong
+// to no domain.
 // Like every router under /admin, it is mounted behind the one admin guard in routes/index.ts.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import type { AppContext } from '../../server/context.js';
 import { NotFound } from '../../server/errors.js';
 import { buildEml, emlPath } from '../../server/mail/transport.js';
 import { findOutboxMessage, listOutbox, outboxCounts } from '../../server/mail/outbox-admin.js';
+import { describeSchedule, listBackupRuns } from '../../server/operations/backup-history.js';
 import { cycleDashboard } from '../../server/services/programs/dashboard.js';
 import { auditActionNames, listAudit } from '../../server/services/shared/audit.js';
 import { optionalId } from '../params.js';
@@ -83,6 +85,18 @@ export function adminSiteRoutes(context: AppContext): Router {
       action,
       firstHref: before ? `/admin/audit${action ? `?${query({})}` : ''}` : undefined,
       nextHref: nextBefore ? `/admin/audit?${query({ before: String(nextBefore) })}` : undefined,
+    });
+  });
+
+  router.get('/backups', async function showBackups(req, res) {
+    const before = optionalId(req.query.before);
+    const { runs, nextBefore } = await listBackupRuns(context.db, { before, now: context.clock() });
+    res.render('admin/backups', {
+      title: 'Backups',
+      runs,
+      nextBefore,
+      isFirstPage: !before,
+      schedule: describeSchedule(context.config.backup),
     });
   });
 
