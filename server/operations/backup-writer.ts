@@ -40,16 +40,17 @@ export async function writeBackup(source: BackupSource, file: string): Promise<B
   const now = source.now ?? (() => new Date());
   const workDir = await mkdtemp(path.join(tmpdir(), 'laurel-backup-'));
   const partial = `${file}.partial`;
+  let pack: tar.Pack | undefined;
   try {
     const dump = await dumpToFolder(source.db, workDir);
     const snapshotMs = Date.now() - started;
     const evidenceDump = dump.files.find((f) => f.endsWith('-evidence_files.jsonl'));
     const evidence = evidenceDump ? await fileRecordsIn(evidenceDump) : [];
 
-    const pack = tar.pack();
+    pack = tar.pack();
     const written = pipeline(pack, createGzip(), createWriteStream(partial, { mode: 0o600 }));
     // A failure of the output (a full disk) must not leave the packing below waiting forever.
-    written.catch(() => pack.destroy());
+    written.catch(() => pack?.destroy());
     const tables = [];
     for (const [index, table] of dump.tables.entries()) {
       const local = dump.files[index]!;
@@ -103,6 +104,8 @@ export async function writeBackup(source: BackupSource, file: string): Promise<B
     await rename(partial, file);
     return manifest;
   } catch (error) {
+    // Closes the archive being written, so the half-written file is not held open.
+    pack?.destroy();
     await rm(partial, { force: true });
     throw error;
   } finally {

@@ -3,7 +3,7 @@
 // a non-empty target is refused before anything changes.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { asc, count, eq } from 'drizzle-orm';
@@ -215,5 +215,18 @@ describe('backup and restore', function () {
     expect((await migrationLevel(target.handle.db)).newest).to.equal(newestShippedMigration());
     const restored = await target.handle.db.select({ email: users.email }).from(users);
     expect(restored.map((u) => u.email)).to.deep.equal(['older@example.org']);
+  });
+
+  it('leaves no file, whole or partial, when the store fails while the backup reads it', async () => {
+    const failing = Object.create(sourceStore) as DiskStore;
+    failing.read = () => Promise.reject(new Error('the disk is on fire'));
+    const file = path.join(dir, 'failed.tar.gz');
+    let failed: unknown;
+    await writeBackup({ db: source.db, databaseKind: source.kind, store: failing }, file).catch(
+      (error: unknown) => (failed = error),
+    );
+    expect((failed as Error).message).to.equal('the disk is on fire');
+    expect(existsSync(file)).to.equal(false);
+    expect(existsSync(`${file}.partial`)).to.equal(false);
   });
 });
