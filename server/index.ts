@@ -20,7 +20,7 @@ import { runDueReminders } from './services/review/progress.js';
 import { runDraftReminders } from './services/applications/draft-reminders.js';
 import { openEvidenceStore } from './storage/open-store.js';
 import { writeBackup } from './operations/backup-writer.js';
-import { thisInstance } from './operations/backup-runs.js';
+import { recordRequestedBackup, thisInstance } from './operations/backup-runs.js';
 import { recoverInterruptedBackups, startBackupSchedule } from './operations/backup-schedule.js';
 import { backupAnswer, listenForCommands, socketPathFor } from './operations/control-socket.js';
 import { SHARED_UPLOAD_DIR_GRACE_MS, sweepOrphanEvidence, sweepPolicyFor, sweepTempUploads } from './storage/sweep.js';
@@ -109,7 +109,9 @@ async function main(): Promise<void> {
       ? await listenForCommands(
           socketPathFor(config.dataDir),
           async (file) => {
-            const manifest = await writeBackup({ db: database.db, databaseKind: database.kind, store: storage }, file);
+            const manifest = await recordRequestedBackup(database.db, { file }, () =>
+              writeBackup({ db: database.db, databaseKind: database.kind, store: storage }, file),
+            );
             logger.info({ file, snapshotMs: manifest.timings.snapshotMs }, 'backup written on request');
             return backupAnswer(file, manifest);
           },

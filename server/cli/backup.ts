@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { DataDirLockedError } from '../db/lock.js';
+import { migrationsCurrent } from '../db/migration-state.js';
+import { recordRequestedBackup } from '../operations/backup-runs.js';
 import { writeBackup } from '../operations/backup-writer.js';
 import { askForBackup, backupAnswer, socketPathFor, type BackupAnswer } from '../operations/control-socket.js';
 import { openEvidenceStore } from '../storage/open-store.js';
@@ -55,7 +57,13 @@ async function backUp(config: ReturnType<typeof loadConfig>, file: string) {
   }
   try {
     const store = openEvidenceStore(config);
-    return backupAnswer(file, await writeBackup({ db: database.db, databaseKind: database.kind, store }, file));
+    const write = () => writeBackup({ db: database.db, databaseKind: database.kind, store }, file);
+    // Listed for admins beside the scheduled ones, unless the database is older than this code
+    // (it may have no record of backups yet): a backup never migrates what it reads.
+    const manifest = (await migrationsCurrent(database.db))
+      ? await recordRequestedBackup(database.db, { file }, write)
+      : await write();
+    return backupAnswer(file, manifest);
   } finally {
     await database.close();
   }

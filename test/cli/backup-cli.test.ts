@@ -4,11 +4,11 @@
 // files, and the refusals: a running portal, a target with data, a file that is already there.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { asc } from 'drizzle-orm';
-import { applications, criteria, evidenceFiles } from '../../models/schema.js';
+import { applications, backupRuns, criteria, evidenceFiles } from '../../models/schema.js';
 import { seedDemo, DEMO_ADMIN_EMAIL } from '../../server/cli/seed-demo.js';
 import { openDatabase } from '../../server/db/client.js';
 import { tableChecksums } from '../../server/operations/table-dump.js';
@@ -230,5 +230,20 @@ describe('npm run backup and npm run restore on the embedded database', function
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).not.to.contain('asking it');
     expect(run.stdout).to.match(/and 2 evidence files/);
+
+    // Both kinds of request are listed for admins: through the running portal and directly.
+    for (const [dataDir, file] of [
+      [original, archive],
+      [restored, direct],
+    ] as const) {
+      const database = await openDatabase({ databaseUrl: undefined, dataDir });
+      try {
+        const runs = await database.db.select().from(backupRuns);
+        expect(runs.map((r) => [r.trigger, r.status, r.fileName])).to.deep.equal([['requested', 'done', file]]);
+        expect(runs[0]!.sizeBytes).to.equal(statSync(file).size);
+      } finally {
+        await database.close();
+      }
+    }
   });
 });
