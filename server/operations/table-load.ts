@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database, type DatabaseHandle } from '../db/client.js';
 import { migrateUpTo } from './migrate-to-level.js';
-import { quoted, tablesInLoadOrder, type Inventory } from './schema-inventory.js';
+import { NOT_BACKED_UP, quoted, tablesInLoadOrder, type Inventory } from './schema-inventory.js';
 import type { SequenceValue } from './table-dump.js';
 
 const BATCH_ROWS = 500;
@@ -88,8 +88,11 @@ export async function tablesWithRows(db: Database): Promise<Array<{ name: string
       await db.execute(sql.raw(`select count(*) as rows from ${quoted(table_name)}`)),
     );
     const rows = Number(row?.rows ?? 0);
-    // The version row every migrated database starts with is not content.
-    if (rows > 0 && table_name !== 'public_content_version') found.push({ name: table_name, rows });
+    // Neither the version row every migrated database starts with, nor the record of backups
+    // a portal made before it held anything, is content.
+    if (rows > 0 && table_name !== 'public_content_version' && !NOT_BACKED_UP.has(table_name)) {
+      found.push({ name: table_name, rows });
+    }
   }
   return found;
 }
