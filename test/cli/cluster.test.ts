@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  backupRuns,
   applications,
   criteria,
   cycles,
@@ -224,6 +225,9 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
         TRUST_PROXY: 'loopback',
         LOG_LEVEL: 'info',
         METRICS_TOKEN,
+        // Every start checks whether a backup is due; only one instance may write each one.
+        BACKUP_DIR: path.join(tmp!, 'backups'),
+        BACKUP_EVERY: '1d',
       }),
     );
   });
@@ -448,5 +452,16 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
     expect(rows.filter((row) => row.template === 'review-reminder')).to.have.length(REVIEWERS.length);
     expect(rows.filter((row) => row.template === 'draft-reminder')).to.have.length(1);
     expectEachArrivedOnce(rows);
+  });
+
+  it('wrote one scheduled backup, though both instances checked at the same moment and at every restart', async () => {
+    await until(
+      'the scheduled backup is written',
+      async () => (await db().select().from(backupRuns)).some((run) => run.status === 'done'),
+      60_000,
+    );
+    const runs = await db().select().from(backupRuns);
+    expect(runs.map((run) => [run.trigger, run.status])).to.deep.equal([['scheduled', 'done']]);
+    expect(readdirSync(path.join(tmp!, 'backups'))).to.deep.equal([path.basename(runs[0]!.fileName)]);
   });
 });
