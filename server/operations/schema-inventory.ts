@@ -11,7 +11,11 @@ export interface TableInfo {
   name: string;
   /** Columns a row is written with: every column but generated ones, in table order. */
   columns: string[];
-  /** The primary key's columns, which order the rows so two dumps of one table compare equal. */
+  /**
+   * The primary key's columns, which order the rows so two dumps of one table compare equal; text
+   * ones compared byte by byte (collate "C"), as a PostgreSQL server's locale may sort them
+   * otherwise than the embedded database does.
+   */
   primaryKey: string[];
 }
 
@@ -50,9 +54,9 @@ export async function tablesInLoadOrder(db: Database, inventory: Inventory = {})
                            where table_schema = 'public' and table_type = 'BASE TABLE')
       order by table_name, ordinal_position`),
   );
-  const keys = rowsOf<{ table_name: string; column_name: string }>(
+  const keys = rowsOf<{ table_name: string; column_name: string; collatable: boolean }>(
     await db.execute(sql`
-      select c.relname as table_name, a.attname as column_name
+      select c.relname as table_name, a.attname as column_name, a.attcollation <> 0 as collatable
       from pg_index i
       join pg_class c on c.oid = i.indrelid
       join pg_namespace n on n.oid = c.relnamespace
@@ -79,7 +83,9 @@ export async function tablesInLoadOrder(db: Database, inventory: Inventory = {})
     table.columns.push(column_name);
     tables.set(table_name, table);
   }
-  for (const { table_name, column_name } of keys) tables.get(table_name)?.primaryKey.push(column_name);
+  for (const { table_name, column_name, collatable } of keys) {
+    tables.get(table_name)?.primaryKey.push(collatable ? `${quoted(column_name)} collate "C"` : quoted(column_name));
+  }
 
   const edges = references
     .filter(({ child, parent }) => tables.has(child) && tables.has(parent))

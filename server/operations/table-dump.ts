@@ -75,7 +75,8 @@ export async function readSnapshot(
 }
 
 async function* linesOf(tx: Transaction, table: TableInfo): AsyncGenerator<string> {
-  const order = (table.primaryKey.length > 0 ? table.primaryKey : table.columns).map(quoted).join(', ');
+  // A table without a primary key is ordered by its whole row as text, byte by byte.
+  const order = table.primaryKey.length > 0 ? table.primaryKey.join(', ') : 'row_to_json(t)::text collate "C"';
   const cursor = `laurel_dump_${table.name}`.slice(0, 60);
   await tx.execute(
     sql.raw(
