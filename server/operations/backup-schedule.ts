@@ -106,6 +106,15 @@ export async function runDueBackup(options: ScheduledBackupOptions): Promise<Bac
     // Two runs in one second, or a clock set back: never write over a backup.
     if (await exists(file)) throw new Error(`${fileName} already exists in the backup folder`);
     const manifest = await writeBackup({ db, databaseKind: options.databaseKind, store: options.store, now }, file);
+    const { missing } = manifest.files;
+    if (missing.length > 0) {
+      // Storage pointed at the wrong folder or bucket looks just like this. The archive is kept
+      // (its rows are worth having) but counts as failed, so older, whole backups stay.
+      throw new Error(
+        `${missing.length} evidence files named by the database were missing from storage; ` +
+          `${fileName} was kept without them, and no older backup was removed`,
+      );
+    }
     result = resultOf(manifest, (await stat(file)).size);
   } catch (error) {
     await finishBackupRun(db, id, { error }, now());

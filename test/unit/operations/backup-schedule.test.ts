@@ -2,6 +2,7 @@
 // newest BACKUP_KEEP kept and nothing else in the folder touched, one backup per period however
 // many instances ask at once, failures and interrupted runs recorded in plain words.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,8 @@ import {
   type ScheduledBackupOptions,
 } from '../../../server/operations/backup-schedule.js';
 import { writeBackup } from '../../../server/operations/backup-writer.js';
-import { DiskStore } from '../../../server/storage/disk-store.js';
+import { DiskStore, storedPath } from '../../../server/storage/disk-store.js';
+import { MissingStoredFile } from '../../../server/storage/evidence-store.js';
 import { createCycle2027, createUser } from '../../helpers/factories.js';
 import { createEmptyPostgresDatabase, createTestDatabase } from '../../helpers/database.js';
 import { createTestClock } from '../../helpers/harness.js';
@@ -121,14 +123,18 @@ describe('scheduled backups', function () {
         confirmExpiresAt: START,
       })
       .returning();
+    // The file is there too, as a backup finds it when storage is right.
+    const storedName = 'ab/ab0123456789abcdef0123456789abcd';
+    mkdirSync(path.dirname(storedPath(store.uploadDir, storedName)), { recursive: true });
+    writeFileSync(storedPath(store.uploadDir, storedName), 'plan!');
     await db.insert(evidenceFiles).values({
       nominationId: nomination!.id,
       originalName: 'plan.pdf',
-      storedName: 'ab/ab0123456789abcdef0123456789abcd',
+      storedName,
       kind: 'pdf',
       contentType: 'application/pdf',
       sizeBytes: 5,
-      sha256: '0'.repeat(64),
+      sha256: createHash('sha256').update('plan!').digest('hex'),
     });
   }
 
@@ -301,6 +307,28 @@ describe('scheduled backups', function () {
       clock.advance(MINUTE);
       expect((await runDueBackup(options())).status).to.equal('done');
     } finally {
+      await db.delete(evidenceFiles);
+    }
+  });
+
+  it('keeps a backup missing evidence files but counts it failed, and removes no older backup', async () => {
+    await addEvidenceRow();
+    try {
+      mkdirSync(dir, { recursive: true });
+      const older = backupFileName(new Date(START.getTime() - 72 * HOUR));
+      writeFileSync(path.join(dir, older), 'an older, whole backup');
+      store.failReads = new MissingStoredFile('ab/ab00000000000000000000000000000000');
+      const outcome = await runDueBackup(options({ keep: 1 }));
+      expect(outcome.status).to.equal('failed');
+      const written = backupFileName(clock());
+      expect(outcome).to.deep.include({
+        error: `1 evidence files named by the database were missing from storage; ${written} was kept without them, and no older backup was removed`,
+      });
+      expect(filesIn(dir).sort()).to.deep.equal([older, written].sort());
+      const [run] = await runs(db);
+      expect(run).to.deep.include({ status: 'failed' });
+    } finally {
+      store.failReads = undefined;
       await db.delete(evidenceFiles);
     }
   });
