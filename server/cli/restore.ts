@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { DataDirLockedError } from '../db/lock.js';
 import { ArchiveProblem } from '../operations/archive-format.js';
-import { restoreBackup, TargetNotEmpty } from '../operations/restore.js';
+import { PortalsRunning, restoreBackup, TargetNotEmpty } from '../operations/restore.js';
 import { openEvidenceStore } from '../storage/open-store.js';
 import { fromCallerFolder } from './paths.js';
 
@@ -59,7 +59,8 @@ main(process.argv.slice(2)).then(
       error instanceof ConfigError ||
       error instanceof DataDirLockedError ||
       error instanceof ArchiveProblem ||
-      error instanceof TargetNotEmpty
+      error instanceof TargetNotEmpty ||
+      error instanceof PortalsRunning
     ) {
       console.error(error.message);
     } else {

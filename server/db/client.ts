@@ -64,12 +64,21 @@ async function migrateUnderLock(connectionString: string): Promise<void> {
   }
 }
 
+/** How this process's PostgreSQL sessions are named: `laurel (pid 1234)`. */
+export const applicationName = (pid = process.pid) => `laurel (pid ${pid})`;
+
 export function postgresHandle(
   connectionString: string,
   poolSize = 10,
   { namedStatements = true }: { namedStatements?: boolean } = {},
 ): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max: poolSize, ...(namedStatements ? { Client: NamingClient } : {}) });
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    // Names this process's sessions in pg_stat_activity, so a restore can tell running portals.
+    application_name: applicationName(),
+    ...(namedStatements ? { Client: NamingClient } : {}),
+  });
   const db = drizzlePostgres(pool, { schema }) as unknown as Database;
   return {
     db,

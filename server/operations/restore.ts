@@ -3,7 +3,8 @@
 // compares each table's rows and checksum with the manifest, puts the evidence files back under
 // their stored names, and runs any newer migrations last.
 import { createInterface } from 'node:readline';
-import type { DatabaseHandle, Database } from '../db/client.js';
+import { sql } from 'drizzle-orm';
+import { applicationName, rowsOf, type Database, type DatabaseHandle } from '../db/client.js';
 import type { EvidenceStore } from '../storage/evidence-store.js';
 import { ArchiveProblem, DATABASE_PREFIX, FILES_PREFIX, type BackupManifest } from './archive-format.js';
 import { checkArchive } from './archive-check.js';
@@ -43,6 +44,7 @@ export async function restoreBackup(
     );
   }
   const { handle, store } = target;
+  if (handle.kind === 'postgresql') await refuseWhilePortalsRun(handle.db);
   const found = (await tablesWithRows(handle.db)).map((t) => `${t.rows} rows in ${t.name}`);
   for await (const entry of store.list()) {
     found.push(`evidence files in ${store.description}`);
@@ -78,6 +80,29 @@ export async function restoreBackup(
     await entries.return(undefined);
   }
   return { manifest, rows, files };
+}
+
+/** A portal instance still works on the database: a restore under it would lose what it writes. */
+export class PortalsRunning extends Error {
+  constructor(public readonly sessions: number) {
+    super(
+      `${sessions} connections of running Laurel instances are open to this database. Stop every instance ` +
+        '(and anything that restarts them) before restoring: what they write during a restore would be lost.',
+    );
+    this.name = 'PortalsRunning';
+  }
+}
+
+/** Other Laurel processes' sessions (named by server/db/client.ts) on the same database. */
+async function refuseWhilePortalsRun(db: Database): Promise<void> {
+  const [row] = rowsOf<{ sessions: string | number }>(
+    await db.execute(sql`
+      select count(*) as sessions from pg_stat_activity
+      where datname = current_database() and application_name like 'laurel (pid %'
+        and application_name <> ${applicationName()}`),
+  );
+  const sessions = Number(row?.sessions ?? 0);
+  if (sessions > 0) throw new PortalsRunning(sessions);
 }
 
 /** Every table's row count and checksum, read back, must equal the manifest's. */

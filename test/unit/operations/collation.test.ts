@@ -1,6 +1,7 @@
-// A PostgreSQL server whose locale sorts text otherwise than the embedded database (an ICU or
+// Restores onto a PostgreSQL server. One whose locale sorts text otherwise than the embedded database (an ICU or
 // en_US database puts "_z" before "A_c"; PGlite sorts byte by byte) still restores the
-// embedded portal's backup and back, each table's checksum equal on both sides.
+// embedded portal's backup and back, each table's checksum equal on both sides. And a restore is
+// refused while another Laurel process works on the database.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +10,9 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { sessions } from '../../../models/schema.js';
-import { pgliteHandle, postgresHandle, type DatabaseHandle } from '../../../server/db/client.js';
+import { applicationName, pgliteHandle, postgresHandle, type DatabaseHandle } from '../../../server/db/client.js';
 import { writeBackup } from '../../../server/operations/backup-writer.js';
-import { restoreBackup } from '../../../server/operations/restore.js';
+import { PortalsRunning, restoreBackup } from '../../../server/operations/restore.js';
 import { tableChecksums } from '../../../server/operations/table-dump.js';
 import { DiskStore } from '../../../server/storage/disk-store.js';
 
@@ -77,5 +78,39 @@ describe('backups between databases that sort text differently (needs TEST_DATAB
     } finally {
       await again.close();
     }
+  });
+
+  it('refuses to restore while another Laurel process has the database open', async () => {
+    const archive = path.join(dir, 'there.tar.gz');
+    const url = new URL(baseUrl!);
+    url.pathname = `/${name}`;
+    const otherPortal = new pg.Client({ connectionString: url.toString(), application_name: applicationName(999_999) });
+    await otherPortal.connect();
+    let refused: unknown;
+    try {
+      await restoreBackup({ handle: server, store: new DiskStore(path.join(dir, 'b')) }, archive, {
+        force: true,
+      }).catch((error: unknown) => (refused = error));
+    } finally {
+      await otherPortal.end();
+    }
+    expect(refused).to.be.instanceOf(PortalsRunning);
+    expect((refused as Error).message).to.match(/^1 connections of running Laurel instances/);
+
+    // Gone from pg_stat_activity a moment after it closed.
+    for (let i = 0; i < 50; i += 1) {
+      const done = await restoreBackup({ handle: server, store: new DiskStore(path.join(dir, 'b')) }, archive, {
+        force: true,
+      }).then(
+        () => true,
+        (error: unknown) => {
+          if (!(error instanceof PortalsRunning)) throw error;
+          return false;
+        },
+      );
+      if (done) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect.fail('the restore was still refused after the other process left');
   });
 });
