@@ -42,6 +42,14 @@ async function main(argv: string[]): Promise<number> {
     console.error(`The backup failed: ${answer.error}`);
     return 1;
   }
+  if (!existsSync(file)) {
+    console.error(
+      `The portal says it wrote ${file}, but it is not there as this command sees the disk: the portal ` +
+        'runs with a view of its own (a systemd unit with PrivateTmp, a container). Choose a folder both ' +
+        'see, such as BACKUP_DIR, or run the command as the service does.',
+    );
+    return 1;
+  }
   report(answer);
   return 0;
 }

@@ -3,7 +3,7 @@
 // names are packed. Evidence files never change once stored, so files read after the snapshot
 // are the ones it names; one deleted in between is listed as missing in the manifest.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,7 @@ export interface BackupSource {
 
 /** Writes the archive to `file` (through file.partial, renamed when whole) and returns its manifest. */
 export async function writeBackup(source: BackupSource, file: string): Promise<BackupManifest> {
+  if (existsSync(file)) throw new Error(`${file} already exists; a backup never overwrites a file`);
   const started = Date.now();
   const now = source.now ?? (() => new Date());
   const workDir = await mkdtemp(path.join(tmpdir(), 'laurel-backup-'));

@@ -36,7 +36,10 @@ export async function listenForCommands(
   // no other portal is listening on it.
   await rm(socketPath, { force: true });
   let running = false;
+  const open = new Set<Socket>();
   const server: Server = createServer((socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
     readRequest(socket)
       .then(async (request): Promise<Answer> => {
         if (running) return { ok: false, error: 'A backup is already being written; try again when it ends.' };
@@ -63,6 +66,9 @@ export async function listenForCommands(
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // A caller still waiting (a backup being written, or one that never sent its line) must
+        // not hold the shutdown: it is told nothing and sees the connection close.
+        for (const socket of open) socket.destroy();
         void rm(socketPath, { force: true });
       }),
   };

@@ -66,6 +66,9 @@ export interface S3StoreOptions extends StorageBucket {
   listPageSize?: number;
 }
 
+/** How long a bucket that took a readiness probe counts as writable. */
+const READINESS_REUSE_MS = 30_000;
+
 export class S3Store implements EvidenceStore {
   readonly kind = 's3' as const;
   readonly description: string;
@@ -225,7 +228,26 @@ export class S3Store implements EvidenceStore {
     return removed;
   }
 
-  async checkWritable(): Promise<void> {
+  /**
+   * A write and a delete are two billed requests, and /readyz is open to anyone: a success is
+   * trusted for READINESS_REUSE_MS, and callers at the same moment share one check.
+   */
+  checkWritable(): Promise<void> {
+    if (Date.now() - this.lastWritable < READINESS_REUSE_MS) return Promise.resolve();
+    this.checking ??= this.probe()
+      .then(() => {
+        this.lastWritable = Date.now();
+      })
+      .finally(() => {
+        this.checking = undefined;
+      });
+    return this.checking;
+  }
+
+  private lastWritable = 0;
+  private checking: Promise<void> | undefined;
+
+  private async probe(): Promise<void> {
     const key = `${this.prefix}${READINESS_PREFIX}${newStoredName().slice(3)}`;
     const abortSignal = AbortSignal.timeout(this.readinessMs);
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: 'ok' }), { abortSignal });
