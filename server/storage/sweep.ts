@@ -1,7 +1,7 @@
 // Stored files that nothing will ever use: temp files of uploads cut off by a crash, and stored
 // files whose evidence_files row never committed (the process died between storing the file and
 // the commit) or whose row was deleted just before a crash. The portal removes them at start-up,
-// before it listens, and hourly.
+// before it listens (and temp files hourly too).
 //
 // Who else may be writing decides what is safe to remove. The embedded database belongs to one
 // process (server/db/lock.ts), so at its start-up nothing is in flight and every leftover can go.
