@@ -3,7 +3,6 @@
 // it keeps serving, a restore into a new DATA_DIR that then runs with the same sign-in, rows and
 // files, and the refusals: a running portal, a target with data, a file that is already there.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { openDatabase } from '../../server/db/client.js';
 import { tableChecksums } from '../../server/operations/table-dump.js';
 import { projectRoot } from '../../server/paths.js';
 import { DiskStore } from '../../server/storage/disk-store.js';
+import { runCli as runCommand } from '../helpers/cli.js';
 import { csrfTokenFrom } from '../helpers/forms.js';
 import {
   CookieJar,
@@ -27,35 +27,9 @@ import {
   type ServerProcess,
 } from '../helpers/server-process.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command of server/cli as npm would, with the portal's settings for `dataDir`. */
-function runCli(script: 'backup' | 'restore', args: string[], dataDir: string): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, UPLOAD_DIR: path.join(dataDir, 'uploads') };
-  delete env.DATABASE_URL;
-  delete env.TEST_DATABASE_URL;
-  delete env.STORAGE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], {
-    cwd: projectRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}
+/** Runs a command of server/cli with the portal's settings for `dataDir`. */
+const runCli = (script: 'backup' | 'restore', args: string[], dataDir: string) =>
+  runCommand(script, args, { DATA_DIR: dataDir, UPLOAD_DIR: path.join(dataDir, 'uploads') });
 
 /** A populated embedded portal: the demo program and two evidence files on disk. */
 async function populatedDataDir(dataDir: string): Promise<{ password: string; storedNames: string[] }> {
