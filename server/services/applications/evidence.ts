@@ -9,7 +9,7 @@ import { Forbidden, NotFound } from '../../errors.js';
 import { findCriterion } from './answers.js';
 import { displayFileName, formatBytes, inspectUpload, UploadRefused } from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
-import { DiskFull, type EvidenceStore } from '../../storage/evidence-store.js';
+import { DiskFull, type EvidenceStore, type StoredFile } from '../../storage/evidence-store.js';
 import type { ServiceContext } from '../../context.js';
 
 export interface IncomingFile {
@@ -51,6 +51,57 @@ export async function addEvidence(
     if (reason) throw new Forbidden(reason);
     const criterion = await findCriterion(db, { access, criterionId });
     const { cycle } = access;
+    const limits = (used: { bytes: number; count: number }, file: IncomingFile): string | undefined => {
+      const label = `“${displayFileName(file.originalName)}”`;
+      if (used.count >= cycle.maxFilesPerCriterion) {
+        return `${label} was not added: a criterion can have at most ${cycle.maxFilesPerCriterion} files. Delete one first.`;
+      }
+      if (used.bytes + file.size > cycle.maxApplicationBytes) {
+        return (
+          `${label} was not added: it would take the application's files over their ${formatBytes(cycle.maxApplicationBytes)} limit ` +
+          `(${formatBytes(used.bytes)} used).`
+        );
+      }
+      return undefined;
+    };
+
+    // Each file is checked and stored before the transaction: an upload to a bucket can take
+    // seconds, and no connection or lock is held meanwhile. The limits are checked here against
+    // what the application had, and again under the lock below, where they are decided.
+    const candidates: Array<{ file: IncomingFile; inspected: Inspected; stored: StoredFile }> = [];
+    const planned = await usedBy(db, access.application.id, criterionId);
+    for (const file of files) {
+      const refusal = limits(planned, file);
+      if (refusal) {
+        outcome.refusals.push(refusal);
+        continue;
+      }
+      let inspected;
+      try {
+        inspected = await inspectUpload(file);
+      } catch (error) {
+        if (error instanceof UploadRefused) {
+          outcome.refusals.push(error.message);
+          continue;
+        }
+        throw error;
+      }
+      let stored;
+      try {
+        stored = await storage.put(file.path);
+      } catch (error) {
+        // A full disk refuses this file and every one after it; those already stored stay.
+        if (!(error instanceof DiskFull)) throw error;
+        outcome.refusals.push(error.message);
+        break;
+      }
+      storedThisTime.push(stored.storedName);
+      candidates.push({ file, inspected, stored });
+      planned.bytes += stored.sizeBytes;
+      planned.count += 1;
+    }
+
+    const kept = new Set<string>();
     await db.transaction(async (tx) => {
       // One upload at a time per application, so two at once cannot both slip under a limit.
       await tx
@@ -58,50 +109,13 @@ export async function addEvidence(
         .from(applications)
         .where(eq(applications.id, access.application.id))
         .for('update');
-      const [totals] = await tx
-        .select({
-          bytes: sql<number>`coalesce(sum(${evidenceFiles.sizeBytes}), 0)::bigint`,
-          forCriterion: sql<number>`count(*) filter (where ${evidenceFiles.criterionId} = ${criterionId})::int`,
-        })
-        .from(evidenceFiles)
-        .where(eq(evidenceFiles.applicationId, access.application.id));
-      let bytes = Number(totals?.bytes ?? 0);
-      let count = totals?.forCriterion ?? 0;
-      for (const file of files) {
-        const label = `“${displayFileName(file.originalName)}”`;
-        if (count >= cycle.maxFilesPerCriterion) {
-          outcome.refusals.push(
-            `${label} was not added: a criterion can have at most ${cycle.maxFilesPerCriterion} files. Delete one first.`,
-          );
+      const used = await usedBy(tx as unknown as Database, access.application.id, criterionId);
+      for (const { file, inspected, stored } of candidates) {
+        const refusal = limits(used, file);
+        if (refusal) {
+          outcome.refusals.push(refusal);
           continue;
         }
-        if (bytes + file.size > cycle.maxApplicationBytes) {
-          outcome.refusals.push(
-            `${label} was not added: it would take the application's files over their ${formatBytes(cycle.maxApplicationBytes)} limit ` +
-              `(${formatBytes(bytes)} used).`,
-          );
-          continue;
-        }
-        let inspected;
-        try {
-          inspected = await inspectUpload(file);
-        } catch (error) {
-          if (error instanceof UploadRefused) {
-            outcome.refusals.push(error.message);
-            continue;
-          }
-          throw error;
-        }
-        let stored;
-        try {
-          stored = await storage.put(file.path);
-        } catch (error) {
-          // A full disk refuses this file and every one after it; those already stored stay.
-          if (!(error instanceof DiskFull)) throw error;
-          outcome.refusals.push(error.message);
-          break;
-        }
-        storedThisTime.push(stored.storedName);
         await tx.insert(evidenceFiles).values({
           applicationId: access.application.id,
           criterionId: criterion.id,
@@ -114,11 +128,14 @@ export async function addEvidence(
           uploadedBy: userId,
           createdAt: clock(),
         });
-        bytes += stored.sizeBytes;
-        count += 1;
+        kept.add(stored.storedName);
+        used.bytes += stored.sizeBytes;
+        used.count += 1;
         outcome.added.push(inspected.safeName);
       }
     });
+    // Stored, then refused under the lock (another upload got there first): removed again.
+    await Promise.all(storedThisTime.filter((name) => !kept.has(name)).map((name) => storage.remove(name)));
     return outcome;
   } catch (error) {
     await discardUnreferenced(db, storage, storedThisTime);
@@ -127,6 +144,20 @@ export async function addEvidence(
     // Whatever was not moved into place (refused, or an error) leaves no temp file behind.
     await Promise.all(files.map(discard));
   }
+}
+
+type Inspected = Awaited<ReturnType<typeof inspectUpload>>;
+
+/** The application's bytes of evidence and the criterion's number of files. */
+async function usedBy(db: Database, applicationId: number, criterionId: number) {
+  const [totals] = await db
+    .select({
+      bytes: sql<number>`coalesce(sum(${evidenceFiles.sizeBytes}), 0)::bigint`,
+      forCriterion: sql<number>`count(*) filter (where ${evidenceFiles.criterionId} = ${criterionId})::int`,
+    })
+    .from(evidenceFiles)
+    .where(eq(evidenceFiles.applicationId, applicationId));
+  return { bytes: Number(totals?.bytes ?? 0), count: totals?.forCriterion ?? 0 };
 }
 
 export async function findEvidence(

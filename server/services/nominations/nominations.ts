@@ -20,7 +20,7 @@ import { countWords } from '../applications/applications.js';
 import { EMAIL, isUniqueViolation, singleLine } from '../shared/form-input.js';
 import { displayFileName, formatBytes, inspectUpload, UploadRefused } from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
-import { DiskFull, type EvidenceStore } from '../../storage/evidence-store.js';
+import { DiskFull, type EvidenceStore, type StoredFile } from '../../storage/evidence-store.js';
 import { onNominationConfirmed } from './links.js';
 import { takeRateLimit } from '../shared/rate-limit.js';
 import { checkSchoolAddress, findListedSchool } from '../schools/schools.js';
@@ -246,6 +246,18 @@ export async function submitNomination(
   const now = clock();
   const stored: string[] = [];
   try {
+    // Files go to the store before the transaction: an upload to a bucket can take seconds, and
+    // no connection or lock is held meanwhile. The rows naming them are inserted below.
+    const saved: StoredFile[] = [];
+    for (const item of inspected) {
+      try {
+        saved.push(await storage.put(item.file.path));
+      } catch (error) {
+        if (error instanceof DiskFull) throw new Invalid({ files: `${error.message} Choose your files again.` });
+        throw error;
+      }
+      stored.push(saved.at(-1)!.storedName);
+    }
     await db.transaction(async (tx) => {
       const [row] = await tx
         .insert(nominations)
@@ -270,23 +282,16 @@ export async function submitNomination(
         })
         .returning({ id: nominations.id });
       if (!row) throw new Error('The nomination insert returned no row');
-      for (const item of inspected) {
-        let saved;
-        try {
-          saved = await storage.put(item.file.path);
-        } catch (error) {
-          if (error instanceof DiskFull) throw new Invalid({ files: `${error.message} Choose your files again.` });
-          throw error;
-        }
-        stored.push(saved.storedName);
+      for (const [index, item] of inspected.entries()) {
+        const file = saved[index]!;
         await tx.insert(evidenceFiles).values({
           nominationId: row.id,
           originalName: item.safeName,
-          storedName: saved.storedName,
+          storedName: file.storedName,
           kind: item.kind,
           contentType: item.contentType,
-          sizeBytes: saved.sizeBytes,
-          sha256: saved.sha256,
+          sizeBytes: file.sizeBytes,
+          sha256: file.sha256,
           createdAt: now,
         });
       }
