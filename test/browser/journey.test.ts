@@ -14,6 +14,7 @@ import {
   schools,
 } from '../../models/schema.js';
 import sharp from 'sharp';
+import { finishBackupRun, startBackupRun } from '../../server/operations/backup-runs.js';
 import { createUser, createOpenCycle } from '../helpers/factories.js';
 import { fixture } from '../helpers/applicant.js';
 import { accessibilityViolations, mailLink, screenshots, startLivePortal, type LivePortal } from './helpers.js';
@@ -379,6 +380,30 @@ describe('the journey in a real browser', function () {
     await check(page, '31b-admin-dashboard-published');
     await page.goto('/admin/audit');
     await check(page, '32-audit');
+    // The backups page with one run done and one failed, as the schedule records them.
+    const hourAgo = new Date(live.harness.clock().getTime() - 60 * 60 * 1000);
+    const done = await startBackupRun(live.harness.db, {
+      trigger: 'scheduled',
+      fileName: 'laurel-backup-20261201-030000.tar.gz',
+      instance: 'portal-1',
+      now: hourAgo,
+    });
+    await finishBackupRun(
+      live.harness.db,
+      done,
+      { sizeBytes: 52_428_800, rows: 241_124, files: 1000 },
+      live.harness.clock(),
+    );
+    const failed = await startBackupRun(live.harness.db, {
+      trigger: 'requested',
+      fileName: '/var/backups/laurel/now.tar.gz',
+      instance: 'portal-1',
+      now: live.harness.clock(),
+    });
+    await finishBackupRun(live.harness.db, failed, { error: new Error('The disk is full') }, live.harness.clock());
+    await page.goto('/admin/backups');
+    expect(await page.locator('#backup-runs tbody tr').count()).to.equal(2);
+    await check(page, '32b-backups');
     await context.close();
 
     const visitor = await newPage();
