@@ -7,14 +7,13 @@
 // database that holds rows, bad addresses) are checked along the way, and no output may show
 // the password.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import supertest from 'supertest';
-import { projectRoot } from '../../server/paths.js';
 import { addSchool, fixtureBytes, saveCriterion, startApplication, words } from '../helpers/applicant.js';
+import { runCli } from '../helpers/cli.js';
 import { createEmptyPostgresDatabase, type EmptyDatabase } from '../helpers/database.js';
 import { signIn } from '../helpers/factories.js';
 import {
@@ -30,12 +29,6 @@ import {
 } from '../helpers/server-process.js';
 
 type Agent = ReturnType<typeof supertest.agent>;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const USAGE = 'Usage: npm run db:move -- --to postgres://USER:PASSWORD@HOST[:PORT]/DATABASE';
 
@@ -68,25 +61,13 @@ describe('npm run db:move: an embedded portal moved to PostgreSQL (needs TEST_DA
     return url.toString();
   };
 
-  function runMove(args: string[]): Promise<Run> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
+  const runMove = (args: string[]) =>
+    runCli('db-move', args, {
       DATA_DIR: dataDir,
       UPLOAD_DIR: path.join(dataDir, 'uploads'),
       NODE_ENV: 'development',
       LOG_LEVEL: 'silent',
-    };
-    for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'SESSION_SECRET', 'STORAGE_URL']) delete env[name];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/db-move.ts', ...args], {
-      cwd: projectRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const run: Run = { code: null, stdout: '', stderr: '' };
-    child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-    return new Promise((resolve) => child.once('close', (code) => resolve({ ...run, code })));
-  }
 
   async function publicTables(): Promise<number> {
     const client = new pg.Client({ connectionString: database.url });

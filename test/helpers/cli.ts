@@ -1,5 +1,5 @@
 // A command of server/cli run as npm runs it, from the project folder, with the given settings
-// and none of the test runner's database, storage or mail settings.
+// and none of the test runner's database, storage, mail or secret settings.
 import { spawn } from 'node:child_process';
 import { projectRoot } from '../../server/paths.js';
 
@@ -16,7 +16,7 @@ export function runCli(
   timeoutMs = 120_000,
 ): Promise<CliRun> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'STORAGE_URL', 'SMTP_URL', 'BACKUP_DIR'])
+  for (const name of ['DATABASE_URL', 'TEST_DATABASE_URL', 'STORAGE_URL', 'SMTP_URL', 'BACKUP_DIR', 'SESSION_SECRET'])
     delete childEnv[name];
   Object.assign(childEnv, env);
   const child = spawn(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], {
