@@ -2,17 +2,15 @@
 // portal needed, none asked), the restore fills another empty database and evidence folder, and
 // both databases then hold the same rows, the folders the same files.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { asc } from 'drizzle-orm';
-import { applications, criteria, evidenceFiles } from '../../models/schema.js';
 import { seedDemo } from '../../server/cli/seed-demo.js';
 import { postgresHandle, type DatabaseHandle } from '../../server/db/client.js';
 import { tableChecksums } from '../../server/operations/table-dump.js';
-import { projectRoot } from '../../server/paths.js';
 import { DiskStore, storedPath } from '../../server/storage/disk-store.js';
 import { runCli } from '../helpers/cli.js';
+import { addEvidenceFixture } from '../helpers/evidence.js';
 import { createEmptyPostgresDatabase, type EmptyDatabase } from '../helpers/database.js';
 
 describe('npm run backup and npm run restore on PostgreSQL (needs TEST_DATABASE_URL)', function () {
@@ -45,21 +43,7 @@ describe('npm run backup and npm run restore on PostgreSQL (needs TEST_DATABASE_
     await source.migrate();
     await seedDemo(source.db, () => new Date());
     const sourceUploads = path.join(root, 'uploads-source');
-    const temp = path.join(root, 'upload.pdf');
-    writeFileSync(temp, readFileSync(path.join(projectRoot, 'test', 'fixtures', 'sample.pdf')));
-    const stored = await new DiskStore(sourceUploads).put(temp);
-    const [application] = await source.db.select().from(applications).orderBy(asc(applications.id)).limit(1);
-    const [criterion] = await source.db.select().from(criteria).orderBy(asc(criteria.id)).limit(1);
-    await source.db.insert(evidenceFiles).values({
-      applicationId: application!.id,
-      criterionId: criterion!.id,
-      originalName: 'sample.pdf',
-      storedName: stored.storedName,
-      kind: 'pdf',
-      contentType: 'application/pdf',
-      sizeBytes: stored.sizeBytes,
-      sha256: stored.sha256,
-    });
+    const stored = await addEvidenceFixture(source.db, new DiskStore(sourceUploads), 'sample.pdf', root);
 
     const archive = path.join(root, 'server.tar.gz');
     const settings = (url: string, uploads: string) => ({

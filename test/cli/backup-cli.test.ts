@@ -3,17 +3,16 @@
 // it keeps serving, a restore into a new DATA_DIR that then runs with the same sign-in, rows and
 // files, and the refusals: a running portal, a target with data, a file that is already there.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { asc } from 'drizzle-orm';
-import { applications, backupRuns, criteria, evidenceFiles } from '../../models/schema.js';
+import { backupRuns } from '../../models/schema.js';
 import { seedDemo, DEMO_ADMIN_EMAIL } from '../../server/cli/seed-demo.js';
 import { openDatabase } from '../../server/db/client.js';
 import { tableChecksums } from '../../server/operations/table-dump.js';
-import { projectRoot } from '../../server/paths.js';
 import { DiskStore } from '../../server/storage/disk-store.js';
 import { runCli as runCommand } from '../helpers/cli.js';
+import { addEvidenceFixture } from '../helpers/evidence.js';
 import { csrfTokenFrom } from '../helpers/forms.js';
 import {
   CookieJar,
@@ -38,25 +37,9 @@ async function populatedDataDir(dataDir: string): Promise<{ password: string; st
     await database.migrate();
     const login = await seedDemo(database.db, () => new Date());
     const store = new DiskStore(path.join(dataDir, 'uploads'));
-    const [application] = await database.db.select().from(applications).orderBy(asc(applications.id)).limit(1);
-    const [criterion] = await database.db.select().from(criteria).orderBy(asc(criteria.id)).limit(1);
     const storedNames: string[] = [];
     for (const fixture of ['sample.pdf', 'sample.png']) {
-      const temp = path.join(dataDir, `upload-${fixture}`);
-      writeFileSync(temp, readFileSync(path.join(projectRoot, 'test', 'fixtures', fixture)));
-      const stored = await store.put(temp);
-      storedNames.push(stored.storedName);
-      await database.db.insert(evidenceFiles).values({
-        applicationId: application!.id,
-        criterionId: criterion!.id,
-        originalName: fixture,
-        storedName: stored.storedName,
-        kind: fixture === 'sample.png' ? 'png' : 'pdf',
-        contentType: fixture === 'sample.png' ? 'image/png' : 'application/pdf',
-        sizeBytes: stored.sizeBytes,
-        sha256: stored.sha256,
-        createdAt: new Date(),
-      });
+      storedNames.push((await addEvidenceFixture(database.db, store, fixture, dataDir)).storedName);
     }
     return { password: login.password, storedNames };
   } finally {

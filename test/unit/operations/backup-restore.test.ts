@@ -2,12 +2,11 @@
 // backup taken while the portal writes restores to one consistent moment; a damaged archive or
 // a non-empty target is refused before anything changes.
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { asc, count, eq } from 'drizzle-orm';
-import { applications, auditLog, criteria, evidenceFiles, rateCounters, users } from '../../../models/schema.js';
+import { auditLog, rateCounters, users } from '../../../models/schema.js';
 import { seedDemo } from '../../../server/cli/seed-demo.js';
 import type { DatabaseHandle } from '../../../server/db/client.js';
 import { writeBackup } from '../../../server/operations/backup-writer.js';
@@ -19,32 +18,7 @@ import { dropEverything } from '../../../server/operations/table-load.js';
 import { migrationsCurrent } from '../../../server/db/migration-state.js';
 import { DiskStore } from '../../../server/storage/disk-store.js';
 import { createTestDatabase } from '../../helpers/database.js';
-
-const FIXTURES = path.join(import.meta.dirname, '..', '..', 'fixtures');
-
-async function addEvidence(db: DatabaseHandle['db'], store: DiskStore, dir: string, fixture: string): Promise<string> {
-  const temp = path.join(dir, `upload-${randomBytes(4).toString('hex')}`);
-  writeFileSync(temp, readFileSync(path.join(FIXTURES, fixture)));
-  const stored = await store.put(temp);
-  const [application] = await db
-    .select({ id: applications.id })
-    .from(applications)
-    .orderBy(asc(applications.id))
-    .limit(1);
-  const [criterion] = await db.select({ id: criteria.id }).from(criteria).orderBy(asc(criteria.id)).limit(1);
-  await db.insert(evidenceFiles).values({
-    applicationId: application!.id,
-    criterionId: criterion!.id,
-    originalName: fixture,
-    storedName: stored.storedName,
-    kind: fixture.endsWith('.png') ? 'png' : 'pdf',
-    contentType: fixture.endsWith('.png') ? 'image/png' : 'application/pdf',
-    sizeBytes: stored.sizeBytes,
-    sha256: stored.sha256,
-    createdAt: new Date(),
-  });
-  return stored.storedName;
-}
+import { addEvidenceFixture } from '../../helpers/evidence.js';
 
 async function bytesOf(store: DiskStore, storedName: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -74,7 +48,7 @@ describe('backup and restore', function () {
     sourceStore = new DiskStore(path.join(dir, 'source-uploads'));
     await seedDemo(source.db, () => new Date());
     for (const fixture of ['sample.pdf', 'sample.png', 'sample.pdf']) {
-      storedNames.push(await addEvidence(source.db, sourceStore, dir, fixture));
+      storedNames.push((await addEvidenceFixture(source.db, sourceStore, fixture, dir)).storedName);
     }
     archive = path.join(dir, 'backup.tar.gz');
     await writeBackup({ db: source.db, databaseKind: source.kind, store: sourceStore }, archive);

@@ -1,18 +1,16 @@
 // Backups of a portal whose evidence is in a bucket: the archive holds the bucket's objects (read
 // through the store, as the portal reads them), and a restore puts them back into a bucket.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { asc } from 'drizzle-orm';
-import { applications, criteria, evidenceFiles } from '../../../models/schema.js';
 import { seedDemo } from '../../../server/cli/seed-demo.js';
 import type { DatabaseHandle } from '../../../server/db/client.js';
 import { writeBackup } from '../../../server/operations/backup-writer.js';
 import { restoreBackup } from '../../../server/operations/restore.js';
-import { projectRoot } from '../../../server/paths.js';
 import type { EvidenceStore } from '../../../server/storage/evidence-store.js';
 import { createTestDatabase } from '../../helpers/database.js';
+import { addEvidenceFixture } from '../../helpers/evidence.js';
 import { startS3Server, type S3Server } from '../../helpers/s3-server.js';
 
 async function bytesOf(store: EvidenceStore, storedName: string): Promise<Buffer> {
@@ -42,25 +40,9 @@ describe('backups of evidence in an S3-compatible bucket', function () {
     databases.push(source);
     await seedDemo(source.db, () => new Date());
     const sourceStore = s3.store({ prefix: 'before/' });
-    const [application] = await source.db.select().from(applications).orderBy(asc(applications.id)).limit(1);
-    const [criterion] = await source.db.select().from(criteria).orderBy(asc(criteria.id)).limit(1);
     const names: string[] = [];
     for (const fixture of ['sample.pdf', 'sample.docx']) {
-      const temp = path.join(dir, fixture);
-      writeFileSync(temp, readFileSync(path.join(projectRoot, 'test', 'fixtures', fixture)));
-      const stored = await sourceStore.put(temp);
-      names.push(stored.storedName);
-      await source.db.insert(evidenceFiles).values({
-        applicationId: application!.id,
-        criterionId: criterion!.id,
-        originalName: fixture,
-        storedName: stored.storedName,
-        kind: fixture.endsWith('.pdf') ? 'pdf' : 'docx',
-        contentType: 'application/octet-stream',
-        sizeBytes: stored.sizeBytes,
-        sha256: stored.sha256,
-        createdAt: new Date(),
-      });
+      names.push((await addEvidenceFixture(source.db, sourceStore, fixture, dir)).storedName);
     }
     const archive = path.join(dir, 'bucket.tar.gz');
     const manifest = await writeBackup({ db: source.db, databaseKind: source.kind, store: sourceStore }, archive);
