@@ -11,7 +11,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, postgresHandle, type DatabaseHandle } from '../db/client.js';
 import { DataDirLockedError } from '../db/lock.js';
 import { moveDatabase, MoveProblem, type MoveReport } from '../operations/move.js';
-import type { MigrationLevel } from '../operations/table-dump.js';
+import type { MigrationLevel } from '../db/migration-state.js';
 import { TargetNotEmpty } from '../operations/restore.js';
 
 const USAGE = 'Usage: npm run db:move -- --to postgres://USER:PASSWORD@HOST[:PORT]/DATABASE';

@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseKind } from '../db/client.js';
 import { projectRoot } from '../paths.js';
-import type { MigrationLevel, SequenceValue, TableDump } from './table-dump.js';
+import type { MigrationLevel } from '../db/migration-state.js';
+import type { SequenceValue, TableDump } from './table-dump.js';
 
 export const FORMAT = 'laurel-backup';
 export const FORMAT_VERSION = 1;

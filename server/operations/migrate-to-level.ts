@@ -2,26 +2,14 @@
 // the tables they came from; the restore then runs the newer migrations, which carry the rows
 // forward the way an upgrade would. Drizzle's migrator takes a folder, so the shipped migrations
 // up to that level are copied to a temporary one.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { DatabaseHandle } from '../db/client.js';
+import { shippedJournal } from '../db/migration-state.js';
 import { migrationsDir } from '../paths.js';
-
-interface Journal {
-  entries: Array<{ when: number; tag: string }>;
-}
-
-function shippedJournal(): Journal {
-  return JSON.parse(readFileSync(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as Journal;
-}
-
-/** The newest migration this code ships (drizzle's created_at for it). */
-export function newestShippedMigration(): number {
-  return Math.max(0, ...shippedJournal().entries.map((entry) => entry.when));
-}
 
 export async function migrateUpTo(handle: DatabaseHandle, newest: number): Promise<void> {
   const journal = shippedJournal();

@@ -6,10 +6,10 @@
 // Evidence files are not copied: the rows name them, and they stay in the store they are in.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database, type DatabaseHandle } from '../db/client.js';
-import { newestShippedMigration } from './migrate-to-level.js';
+import { migrationLevel, newestShippedMigration, type MigrationLevel } from '../db/migration-state.js';
 import { TargetNotEmpty } from './restore.js';
 import type { Inventory } from './schema-inventory.js';
-import { LineTally, migrationLevel, readSnapshot, tablesThatDiffer, type MigrationLevel } from './table-dump.js';
+import { LineTally, readSnapshot, tablesThatDiffer } from './table-dump.js';
 import { loadDatabase, loadTable, tablesWithRows } from './table-load.js';
 
 /** A move refused before it began, or whose copy did not read back equal: said in plain words. */

@@ -9,7 +9,7 @@ import type { EvidenceStore } from '../storage/evidence-store.js';
 import { ArchiveProblem, DATABASE_PREFIX, FILES_PREFIX, type BackupManifest } from './archive-format.js';
 import { checkArchive } from './archive-check.js';
 import { archiveEntries, type ArchiveEntry } from './archive-reader.js';
-import { newestShippedMigration } from './migrate-to-level.js';
+import { newestShippedMigration } from '../db/migration-state.js';
 import { tablesThatDiffer } from './table-dump.js';
 import { loadDatabase, loadTable, tablesWithRows } from './table-load.js';
 

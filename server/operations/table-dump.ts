@@ -9,6 +9,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db/client.js';
+import { migrationLevel, type MigrationLevel } from '../db/migration-state.js';
 import { quoted, sequences, tablesInLoadOrder, type Inventory, type TableInfo } from './schema-inventory.js';
 
 export interface TableDump {
@@ -25,13 +26,6 @@ export interface SequenceValue {
   column: string;
   /** The next id the sequence would hand out, so a restored portal never reuses one. */
   next: number;
-}
-
-export interface MigrationLevel {
-  /** How many migrations had run. */
-  count: number;
-  /** The newest one's folder time (drizzle's created_at, the journal's `when`). */
-  newest: number;
 }
 
 export interface DatabaseDump {
@@ -176,11 +170,4 @@ async function countLines(
   const tally = new LineTally();
   for await (const line of lines) await write(tally.add(line));
   return tally.sum();
-}
-
-export async function migrationLevel(db: Database): Promise<MigrationLevel> {
-  const [row] = rowsOf<{ count: string | number; newest: string | number | null }>(
-    await db.execute(sql`select count(*) as count, max(created_at) as newest from drizzle.__drizzle_migrations`),
-  );
-  return { count: Number(row?.count ?? 0), newest: Number(row?.newest ?? 0) };
 }

@@ -2,12 +2,10 @@
 // template (about 1 s instead of 3 s), or, when TEST_DATABASE_URL is set, a new database on that
 // PostgreSQL server, dropped again afterwards.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { pgliteHandle, postgresHandle, type DatabaseHandle } from '../../server/db/client.js';
-import { migrationsDir } from '../../server/paths.js';
+import { shippedJournal } from '../../server/db/migration-state.js';
 
 let template: Promise<PGlite> | undefined;
 
@@ -62,10 +60,7 @@ export async function createEmptyPostgresDatabase(baseUrl: string): Promise<Empt
 
 /** The migrations the code has, by the time drizzle records for each (its journal's `when`). */
 export function codeMigrations(): number[] {
-  const journal = JSON.parse(readFileSync(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as {
-    entries: Array<{ when: number }>;
-  };
-  return journal.entries.map((entry) => entry.when);
+  return shippedJournal().entries.map((entry) => entry.when);
 }
 
 /** The migrations a PostgreSQL database has recorded, in the order they ran. */
