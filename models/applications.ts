@@ -84,6 +84,8 @@ export const applicationAnswers = pgTable(
     /** Optional criteria count only when chosen; required ones are always chosen. */
     chosen: boolean('chosen').notNull().default(false),
     answer: text('answer').notNull().default(''),
+    /** The language the answer is written in, as its author said. */
+    language: text('language').notNull().default('en'),
     wordCount: integer('word_count').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

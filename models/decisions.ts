@@ -14,7 +14,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { applications } from './applications.js';
-import { cycles } from './programs.js';
+import { cycles, type Translations } from './programs.js';
 import { users } from './users.js';
 
 export const DECISION_LEVELS = ['gold', 'silver', 'not_selected'] as const;
@@ -58,6 +58,8 @@ export const decisions = pgTable(
      */
     overrideReason: text('override_reason'),
     profile: text('profile').notNull().default(''),
+    /** The citation and profile in other languages (see Translations in programs.ts). */
+    translations: jsonb('translations').$type<Translations>().notNull().default({}),
     highlights: jsonb('highlights').$type<CriterionHighlight[]>().notNull().default([]),
     // The school as it stood when the cycle was published: public pages show these, so a later
     // edit of the live profile (by anyone who became a contact since) never changes a published

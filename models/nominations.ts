@@ -55,6 +55,8 @@ export const nominations = pgTable(
     relationship: text('relationship').$type<Relationship>().notNull(),
     contactEmail: text('contact_email'),
     reason: text('reason').notNull(),
+    /** The language the nominator wrote in; their e-mail comes in it too. */
+    language: text('language').notNull().default('en'),
     /** Ids of the criteria the nominator says the school shows. */
     criterionIds: bigint('criterion_ids', { mode: 'number' })
       .array()

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -17,6 +17,8 @@ export const outbox = pgTable(
     subject: text('subject').notNull(),
     /** The display name of the sender (the program's), with the configured address. */
     fromName: text('from_name'),
+    /** The language the message was written in: its recipient's. */
+    language: text('language').notNull().default('en'),
     textBody: text('text_body').notNull(),
     htmlBody: text('html_body').notNull(),
     /** Fixed when the row is created, so a retried message carries the same Message-ID. */
@@ -56,10 +58,16 @@ export const mailSuppressions = pgTable('mail_suppressions', {
  * over the message's fields. The HTML part is made from the text (escaped, paragraphs, links),
  * so an edit cannot inject markup or break the layout. No row: the message as shipped.
  */
-export const mailTemplates = pgTable('mail_templates', {
-  template: text('template').primaryKey(),
-  subject: text('subject').notNull(),
-  body: text('body').notNull(),
-  updatedBy: bigint('updated_by', { mode: 'number' }),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
-});
+export const mailTemplates = pgTable(
+  'mail_templates',
+  {
+    template: text('template').notNull(),
+    /** One edit per language; a language without one gets the message as shipped in it. */
+    language: text('language').notNull().default('en'),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    updatedBy: bigint('updated_by', { mode: 'number' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.template, table.language] })],
+);

@@ -9,12 +9,21 @@ import {
   check,
   index,
   integer,
+  jsonb,
   numeric,
   pgTable,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+/**
+ * A content row's words in other languages than the program's own: language, then field, then
+ * text, like { es: { title: "…", guidance: "…" } }. The columns hold the program's default
+ * language; a field missing here falls back to them (server/i18n/content.ts).
+ */
+export type Translations = Record<string, Record<string, string>>;
+const translations = () => jsonb('translations').$type<Translations>().notNull().default({});
 
 /** Bytes as PostgreSQL stores them; both drivers hand back a Uint8Array or a Buffer. */
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -32,6 +41,9 @@ export const programs = pgTable(
     description: text('description').notNull().default(''),
     /** IANA zone its dates are entered and written in, like America/Denver. */
     timeZone: text('time_zone').notNull().default('UTC'),
+    /** The language its own texts are written in first; a missing translation shows this one. */
+    defaultLanguage: text('default_language').notNull().default('en'),
+    translations: translations(),
     // The program's identity, edited by its admins; empty means Laurel's default.
     shortName: text('short_name').notNull().default(''),
     /** A colour like #2e6b3f, accepted only with AA contrast against white. */
@@ -59,6 +71,7 @@ export const cycles = pgTable(
       .references(() => programs.id, { onDelete: 'cascade' }),
     year: integer('year').notNull(),
     name: text('name').notNull(),
+    translations: translations(),
     opensAt: timestamp('opens_at', { withTimezone: true }).notNull(),
     nominationsCloseAt: timestamp('nominations_close_at', { withTimezone: true }).notNull(),
     applicationsCloseAt: timestamp('applications_close_at', { withTimezone: true }).notNull(),
@@ -122,6 +135,7 @@ export const criteria = pgTable(
     title: text('title').notNull(),
     guidance: text('guidance').notNull().default(''),
     evidenceRequested: text('evidence_requested').notNull().default(''),
+    translations: translations(),
     weight: numeric('weight', { precision: 6, scale: 3, mode: 'number' }).notNull().default(1),
     required: boolean('required').notNull().default(false),
     wordLimit: integer('word_limit').notNull().default(500),
@@ -152,6 +166,7 @@ export const eligibilityQuestions = pgTable(
     key: text('key').notNull(),
     prompt: text('prompt').notNull(),
     help: text('help').notNull().default(''),
+    translations: translations(),
     kind: text('kind').$type<EligibilityKind>().notNull(),
     /** For 'choice' questions. */
     options: text('options')
@@ -199,6 +214,7 @@ export const eligibilityRules = pgTable(
     other: text('other'),
     margin: numeric('margin', { precision: 8, scale: 2, mode: 'number' }),
     message: text('message').notNull(),
+    translations: translations(),
   },
   (table) => [
     index('eligibility_rules_cycle_idx').on(table.cycleId, table.position),

@@ -44,6 +44,11 @@ export const reviewerProfiles = pgTable('reviewer_profiles', {
     .array()
     .notNull()
     .default(sql`'{}'::text[]`),
+  /** The languages the reviewer reads; automatic assignment gives them only answers in these. */
+  languagesRead: text('languages_read')
+    .array()
+    .notNull()
+    .default(sql`'{en}'::text[]`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -20,6 +20,8 @@ export const users = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    /** The language the person chose for pages and e-mail (server/i18n); null: the browser's. */
+    language: text('language'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

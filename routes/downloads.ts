@@ -83,3 +83,4 @@ export async function sendJsonList(
   res.set('Content-Type', 'application/json; charset=utf-8');
   await streamTo(res, jsonListStream(fields, listName, items));
 }
+// i18n: not yet translated

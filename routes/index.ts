@@ -147,3 +147,4 @@ export function mountRoutes(app: Express, context: AppContext, passport: Passpor
   for (const entry of ADMIN_ROUTES) admin.use(entry.routes(context, passport));
   app.use('/admin', admin);
 }
+// i18n: not yet translated

@@ -17,6 +17,7 @@ import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { flashMessages } from './middleware/flash.js';
 import { createMetrics } from './middleware/metrics.js';
+import { chooseLanguageFor } from './middleware/language.js';
 import { createPublicCache } from './middleware/public-cache.js';
 import { parseQuery, refuseNulInPath, stripNullsFromBody, unstorableTextIsBadRequest } from './middleware/sanitize.js';
 import { requestLogOptions } from './logging.js';
@@ -143,6 +144,7 @@ export function createApp(options: AppOptions): express.Express {
     res.locals.currentPath = req.path;
     next();
   });
+  app.use(chooseLanguageFor({ db: context.db, baseUrl: config.baseUrl, secureCookies }));
 
   // A POST may have queued e-mail in its transaction (a nomination, a decision, a request to join
   // a school...): once its answer is sent, that transaction has committed, so the worker is woken

@@ -1,18 +1,25 @@
-// Typed errors thrown by services; the error handler turns each into the right page.
-export type FieldErrors = Record<string, string>;
+// Typed errors thrown by services; the error handler turns each into the right page. Their words
+// are Texts (server/i18n/translate.ts): a Message put into the reader's language when the page is
+// written, or words already in it.
+import { isMessage, msg, type Text } from './i18n/translate.js';
+
+/** One message beside each field that needs a change. */
+export type FieldErrors = Record<string, Text>;
+
+const keyOrWords = (text: Text) => (isMessage(text) ? text.key : text);
 
 export class NotFound extends Error {
   readonly status = 404;
-  constructor(message = 'We could not find that page.') {
-    super(message);
+  constructor(readonly text: Text = msg('errors.notFound.message')) {
+    super(keyOrWords(text));
     this.name = 'NotFound';
   }
 }
 
 export class Forbidden extends Error {
   readonly status = 403;
-  constructor(message = 'You do not have permission to do that.') {
-    super(message);
+  constructor(readonly text: Text = msg('errors.forbidden.message')) {
+    super(keyOrWords(text));
     this.name = 'Forbidden';
   }
 }
@@ -22,9 +29,9 @@ export class Invalid extends Error {
   readonly status = 422;
   constructor(
     public readonly fieldErrors: FieldErrors,
-    message = 'Please correct the highlighted fields.',
+    readonly text: Text = msg('errors.invalid.message'),
   ) {
-    super(message);
+    super(keyOrWords(text));
     this.name = 'Invalid';
   }
 }
@@ -32,10 +39,10 @@ export class Invalid extends Error {
 export class TooManyRequests extends Error {
   readonly status = 429;
   constructor(
-    message: string,
+    readonly text: Text,
     public readonly retryAfterSeconds: number,
   ) {
-    super(message);
+    super(keyOrWords(text));
     this.name = 'TooManyRequests';
   }
 }
@@ -47,10 +54,10 @@ export class TooManyRequests extends Error {
 export class StaleEdit extends Error {
   readonly status = 409;
   constructor(
-    message: string,
+    readonly text: Text,
     public readonly changedAt: Date,
   ) {
-    super(message);
+    super(keyOrWords(text));
     this.name = 'StaleEdit';
   }
 }

@@ -14,6 +14,11 @@ export function oneLine(value: string): string {
 const PLURAL_RULES = new Intl.PluralRules('en-US');
 const NUMBERS = new Intl.NumberFormat('en-US');
 
+/** A number as people read it in `locale` (an Intl locale, like "es-US"). */
+export function formatNumber(value: number, locale = 'en-US'): string {
+  return new Intl.NumberFormat(locale).format(value);
+}
+
 /**
  * A count with its noun: "1 application", "2,417 applications", never "application(s)".
  * `one` and `other` are whole phrases, so a verb can agree: counted(n, 'review is', 'reviews are').

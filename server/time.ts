@@ -2,6 +2,9 @@
 // deadline reads "Saturday, January 30, 2027, 11:59 PM MT", and a day typed into a form
 // ("2027-01-30") means that day where the program is, across daylight-saving changes too.
 
+import { intlLocale, SOURCE_LANGUAGE } from './i18n/languages.js';
+import { t } from './i18n/translate.js';
+
 /** The zone of a program that has not chosen one. */
 export const DEFAULT_TIME_ZONE = 'UTC';
 
@@ -22,8 +25,12 @@ export function isTimeZone(zone: unknown): zone is string {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string, kind: 'day' | 'longDay' | 'time' | 'shortDay' | 'parts'): Intl.DateTimeFormat {
-  const key = `${kind} ${zone}`;
+function formatter(
+  zone: string,
+  kind: 'day' | 'longDay' | 'time' | 'shortDay' | 'parts',
+  language = SOURCE_LANGUAGE,
+): Intl.DateTimeFormat {
+  const key = `${kind} ${zone} ${language}`;
   let found = formatters.get(key);
   if (!found) {
     const options: Record<typeof kind, Intl.DateTimeFormatOptions> = {
@@ -41,34 +48,34 @@ function formatter(zone: string, kind: 'day' | 'longDay' | 'time' | 'shortDay' |
         hourCycle: 'h23',
       },
     };
-    found = new Intl.DateTimeFormat('en-US', { ...options[kind], timeZone: zone });
+    found = new Intl.DateTimeFormat(kind === 'parts' ? 'en-US' : intlLocale(language), { ...options[kind], timeZone: zone });
     formatters.set(key, found);
   }
   return found;
 }
 
 /** "11:59 PM MT"; UTC is written "UTC", not "GMT+0". */
-function timeOfDay(date: Date, zone: string): string {
-  const text = formatter(zone, 'time').format(date);
+function timeOfDay(date: Date, zone: string, language: string): string {
+  const text = formatter(zone, 'time', language).format(date);
   return zone === 'UTC' ? text.replace(/GMT\+?0?$/, 'UTC') : text;
 }
 
 /** "January 30, 2027": the day in the program's zone. */
-export function formatDay(date: Date, zone: string = DEFAULT_TIME_ZONE): string {
-  return formatter(zone, 'day').format(date);
+export function formatDay(date: Date, zone: string = DEFAULT_TIME_ZONE, language = SOURCE_LANGUAGE): string {
+  return formatter(zone, 'day', language).format(date);
 }
 
 /** "Saturday, January 30, 2027, 11:59 PM MT": a deadline or a moment, whole. */
-export function formatMoment(date: Date, zone: string = DEFAULT_TIME_ZONE): string {
-  return `${formatter(zone, 'longDay').format(date)}, ${timeOfDay(date, zone)}`;
+export function formatMoment(date: Date, zone: string = DEFAULT_TIME_ZONE, language = SOURCE_LANGUAGE): string {
+  return `${formatter(zone, 'longDay', language).format(date)}, ${timeOfDay(date, zone, language)}`;
 }
 
 /** "Jan 30, 2027, 11:59 PM MT": a moment in a table. */
-export function formatShortMoment(date: Date, zone: string = DEFAULT_TIME_ZONE): string {
-  return `${formatter(zone, 'shortDay').format(date)}, ${timeOfDay(date, zone)}`;
+export function formatShortMoment(date: Date, zone: string = DEFAULT_TIME_ZONE, language = SOURCE_LANGUAGE): string {
+  return `${formatter(zone, 'shortDay', language).format(date)}, ${timeOfDay(date, zone, language)}`;
 }
 
-const RELATIVE = new Intl.RelativeTimeFormat('en-US', { numeric: 'always' });
+const relative = new Map<string, Intl.RelativeTimeFormat>();
 const AGE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number, number]> = [
   // unit, its length in seconds, and the age from which it is used
   ['year', 365 * 86_400, 730 * 86_400],
@@ -82,14 +89,19 @@ const AGE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number, number]> = [
  * "3 hours ago", "2 days ago", "just now": how long before `now` a moment was, in whole units
  * (hours until two days, days until three months). A moment after `now` reads "in 5 minutes".
  */
-export function formatAge(date: Date, now: Date): string {
+export function formatAge(date: Date, now: Date, language = SOURCE_LANGUAGE): string {
   const seconds = (now.getTime() - date.getTime()) / 1000;
   const age = Math.abs(seconds);
   const found = AGE_UNITS.find(([, , from]) => age >= from);
-  if (!found) return 'just now';
+  let format = relative.get(language);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(intlLocale(language), { numeric: 'always' });
+    relative.set(language, format);
+  }
+  if (!found) return t(language, 'common.time.justNow');
   const [unit, length] = found;
   const count = Math.floor(age / length);
-  return RELATIVE.format(seconds >= 0 ? -count : count, unit);
+  return format.format(seconds >= 0 ? -count : count, unit);
 }
 
 /** The wall-clock reading of `date` in `zone`. */

@@ -4,14 +4,45 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import Handlebars from 'handlebars';
 import { viewsDir } from './paths.js';
-import { counted } from './text.js';
+import { counted, formatNumber } from './text.js';
+import { intlLocale, SOURCE_LANGUAGE } from './i18n/languages.js';
+import { t, textIn, tHtml, type Text } from './i18n/translate.js';
 import { DEFAULT_TIME_ZONE, formatDay, formatMoment, formatShortMoment } from './time.js';
 
 /** The zone a page writes dates in: the one the request set (res.locals.timeZone), or UTC. */
 const zoneOf = (options: Handlebars.HelperOptions) =>
   (options.data.root as { timeZone?: string }).timeZone ?? DEFAULT_TIME_ZONE;
+/** The language a page is written in (res.locals.lang, server/middleware/language.ts). */
+export const languageOf = (options: Handlebars.HelperOptions) =>
+  (options.data.root as { lang?: string }).lang ?? SOURCE_LANGUAGE;
 
 export const viewHelpers = {
+  /** {{t "common.nav.signedInAs" name=user.name}}: the message in the page's language (server/i18n/translate.ts). */
+  t(key: unknown, options: Handlebars.HelperOptions) {
+    return t(languageOf(options), String(key), options.hash as Record<string, unknown>);
+  },
+  /**
+   * {{tHtml KEY value=… link_privacy="/privacy"}}: a message with markup; its <privacy>…</privacy>
+   * becomes a link to the given address, <strong> and <em> stay; everything else is escaped.
+   */
+  tHtml(key: unknown, options: Handlebars.HelperOptions) {
+    const values: Record<string, unknown> = {};
+    const links: Record<string, string> = {};
+    for (const [name, value] of Object.entries(options.hash as Record<string, unknown>)) {
+      if (name.startsWith('link_')) links[name.slice(5)] = String(value);
+      else values[name] = value;
+    }
+    return new Handlebars.SafeString(tHtml(languageOf(options), String(key), values, links));
+  },
+  /** {{tx text}}: a Text (a service's Message, or words already written) in the page's language. */
+  tx(text: unknown, options: Handlebars.HelperOptions) {
+    return textIn(languageOf(options), text as Text);
+  },
+  /** {{formatNumber n}}: 12,345 in the page's language. */
+  formatNumber(value: unknown, options: Handlebars.HelperOptions) {
+    const n = Number(value);
+    return Number.isFinite(n) ? formatNumber(n, intlLocale(languageOf(options))) : '';
+  },
   /** The hidden CSRF field every form carries. */
   csrfField(this: unknown, options: Handlebars.HelperOptions) {
     const token = (options.data.root as { csrfToken?: () => string }).csrfToken?.() ?? '';
@@ -25,15 +56,15 @@ export const viewHelpers = {
   },
   /** {{formatDate d}}: "January 30, 2027", the day in the program's zone. */
   formatDate(value: unknown, options: Handlebars.HelperOptions) {
-    return value instanceof Date ? formatDay(value, zoneOf(options)) : '';
+    return value instanceof Date ? formatDay(value, zoneOf(options), languageOf(options)) : '';
   },
   /** {{formatDateTime d}}: "Jan 30, 2027, 11:59 PM MT", for tables and logs. */
   formatDateTime(value: unknown, options: Handlebars.HelperOptions) {
-    return value instanceof Date ? formatShortMoment(value, zoneOf(options)) : '';
+    return value instanceof Date ? formatShortMoment(value, zoneOf(options), languageOf(options)) : '';
   },
   /** {{formatDeadline d}}: "Saturday, January 30, 2027, 11:59 PM MT", for deadlines. */
   formatDeadline(value: unknown, options: Handlebars.HelperOptions) {
-    return value instanceof Date ? formatMoment(value, zoneOf(options)) : '';
+    return value instanceof Date ? formatMoment(value, zoneOf(options), languageOf(options)) : '';
   },
   isoDate(value: unknown) {
     return value instanceof Date ? value.toISOString() : '';
@@ -66,10 +97,10 @@ export const viewHelpers = {
   },
 
   /** aria-describedby / aria-invalid attributes for a field with an error. */
-  fieldErrorAttrs(errors: Record<string, string> | undefined, field: string) {
+  fieldErrorAttrs(errors: Record<string, unknown> | undefined, field: string) {
     return errors?.[field] ? new Handlebars.SafeString(`aria-invalid="true" aria-describedby="${field}-error"`) : '';
   },
-  lookupError(errors: Record<string, string> | undefined, field: string) {
+  lookupError(errors: Record<string, unknown> | undefined, field: string) {
     return errors?.[field];
   },
 

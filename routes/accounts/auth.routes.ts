@@ -260,3 +260,4 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
 
   return router;
 }
+// i18n: not yet translated

@@ -1,5 +1,6 @@
 // Admins screen submitted applications for eligibility.
 import { Router, type Request, type Response } from 'express';
+import type { FieldErrors } from '../../server/errors.js';
 import type { AppContext } from '../../server/context.js';
 import { applicationAccess } from '../../server/services/permissions.js';
 import { loadApplication } from '../../server/services/applications/applications.js';
@@ -124,7 +125,7 @@ export function adminScreeningRoutes(context: AppContext): Router {
   async function renderExtension(
     req: Request,
     res: Response,
-    extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {},
+    extra: { values?: Record<string, unknown>; errors?: FieldErrors } = {},
     status = 200,
   ) {
     const target = await extensionTarget(db, idParam(req.params.id));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { applicationAccess, cannotEditApplication, type ApplicationAccess } from '../../server/services/permissions.js';
-import { Invalid, NotFound } from '../../server/errors.js';
+import { Invalid, NotFound, type FieldErrors } from '../../server/errors.js';
 import { receiveFiles } from '../../server/middleware/upload.js';
 import { requireSignedIn } from '../../server/middleware/require-role.js';
 import {
@@ -150,7 +150,7 @@ export function applicationRoutes(context: AppContext): Router {
   });
 
   /** The eligibility form's questions with their current value, error and options. */
-  async function eligibilityForm(res: Response, values: Record<string, unknown>, errors: Record<string, string> = {}) {
+  async function eligibilityForm(res: Response, values: Record<string, unknown>, errors: FieldErrors = {}) {
     const view = await loadApplication(db, access(res));
     return view.questions.map((q) => {
       const field = `q_${q.key}`;
@@ -247,7 +247,7 @@ export function applicationRoutes(context: AppContext): Router {
   async function renderCriterion(
     req: Request,
     res: Response,
-    extra: { errors?: Record<string, string>; answer?: string; refusals?: string[] },
+    extra: { errors?: FieldErrors; answer?: string; refusals?: string[] },
     status = 200,
   ) {
     const a = access(res);
@@ -293,7 +293,7 @@ export function applicationRoutes(context: AppContext): Router {
       const criterionId = idParam(req.params.criterionId);
       const fields = formBody(req);
       const answer = typeof fields.answer === 'string' ? fields.answer : undefined;
-      const errors: Record<string, string> = {};
+      const errors: FieldErrors = {};
       const refusals: string[] = [];
       if (req.uploadProblem) refusals.push(req.uploadProblem);
       if (answer !== undefined)
@@ -392,3 +392,4 @@ export function applicationRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

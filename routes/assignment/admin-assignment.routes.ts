@@ -2,7 +2,7 @@
 // preview of the whole plan (services/assignment/); then e-mail each reviewer their list.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
-import { Invalid } from '../../server/errors.js';
+import { Invalid, type FieldErrors } from '../../server/errors.js';
 import {
   ASSIGNMENT_PAGE_SIZE,
   assignManually,
@@ -34,7 +34,7 @@ export function adminAssignmentRoutes(context: AppContext): Router {
   async function renderAssign(
     req: Request,
     res: Response,
-    extra: { errors?: Record<string, string>; form?: Body } = {},
+    extra: { errors?: FieldErrors; form?: Body } = {},
     status = 200,
   ) {
     const { round, cycle } = await loadRound(req);
@@ -150,3 +150,4 @@ export function adminAssignmentRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -146,3 +146,4 @@ export function honoreeRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

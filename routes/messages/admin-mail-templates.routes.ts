@@ -2,6 +2,7 @@
 // with sample data, save (refused with the error when it cannot be rendered), send a test to
 // oneself, reset to the words it shipped with. Mounted under /admin.
 import { Router, type Request, type Response } from 'express';
+import type { FieldErrors } from '../../server/errors.js';
 import type { AppContext } from '../../server/context.js';
 import {
   checkWords,
@@ -32,7 +33,7 @@ export function adminMailTemplateRoutes(context: AppContext): Router {
     res: Response,
     extra: {
       values?: { subject: unknown; body: unknown };
-      errors?: Record<string, string>;
+      errors?: FieldErrors;
       preview?: RenderedMail;
     } = {},
     status = 200,
@@ -92,3 +93,4 @@ export function adminMailTemplateRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -2,7 +2,7 @@
 // send through the outbox, and the log of what went to whom. Mounted under /admin.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
-import { NotFound } from '../../server/errors.js';
+import { NotFound, type FieldErrors } from '../../server/errors.js';
 import { findCycle } from '../../server/services/programs/programs.js';
 import {
   messageLog,
@@ -26,7 +26,7 @@ export function adminMessageRoutes(context: AppContext): Router {
   async function renderCompose(
     req: Request,
     res: Response,
-    extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {},
+    extra: { values?: Record<string, unknown>; errors?: FieldErrors } = {},
     status = 200,
   ) {
     const cycle = await findCycle(db, idParam(req.params.cycleId));
@@ -103,3 +103,4 @@ export function adminMessageRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

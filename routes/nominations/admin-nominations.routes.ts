@@ -195,3 +195,4 @@ export function adminNominationRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

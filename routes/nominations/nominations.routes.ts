@@ -4,7 +4,7 @@ import { RELATIONSHIP_LABELS, US_STATES } from '../../models/schema.js';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
-import { Invalid, TooManyRequests } from '../../server/errors.js';
+import { Invalid, TooManyRequests, type FieldErrors } from '../../server/errors.js';
 import { requireSignedIn } from '../../server/middleware/require-role.js';
 import { receiveFiles } from '../../server/middleware/upload.js';
 import { startApplication } from '../../server/services/applications/applications.js';
@@ -35,7 +35,7 @@ export function nominationRoutes(context: AppContext): Router {
     req: Request,
     res: Response,
     cycle: OpenNominationCycle,
-    extra: { values?: NominationInput; errors?: Record<string, string>; formError?: string } = {},
+    extra: { values?: NominationInput; errors?: FieldErrors; formError?: string } = {},
     status = 200,
   ) {
     const values = extra.values;
@@ -236,3 +236,4 @@ export function nominationRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -137,3 +137,4 @@ export function adminCriteriaRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -213,3 +213,4 @@ export function adminEligibilityRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -2,6 +2,7 @@
 // details, privacy notice, accessibility statement, e-mail sender name, and the logo (its bytes
 // checked and resized). Mounted under /admin. The rules are server/services/programs/identity.ts.
 import path from 'node:path';
+import type { FieldErrors } from '../../server/errors.js';
 import { readFile } from 'node:fs/promises';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
@@ -36,7 +37,7 @@ export function adminIdentityRoutes(context: AppContext): Router {
   async function renderIdentity(
     req: Request,
     res: Response,
-    extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {},
+    extra: { values?: Record<string, unknown>; errors?: FieldErrors } = {},
     status = 200,
   ) {
     const program = await findProgram(db, idParam(req.params.programId));
@@ -102,3 +103,4 @@ export function adminIdentityRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -101,3 +101,4 @@ export function adminPanelRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -1,6 +1,7 @@
 // Admins run review rounds: create and edit them, follow their progress, send reminders, and set
 // the cycle panel's maximum loads. Assigning reviewers to a round is routes/assignment/.
 import type { ReviewRound } from '../../models/schema.js';
+import type { FieldErrors } from '../../server/errors.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { cyclePanel, setCycleMaxLoad } from '../../server/services/review/reviewers.js';
@@ -62,7 +63,7 @@ export function adminRoundRoutes(context: AppContext): Router {
   async function renderRounds(
     req: Request,
     res: Response,
-    extra: { errors?: Record<string, string>; form?: Body } = {},
+    extra: { errors?: FieldErrors; form?: Body } = {},
     status = 200,
   ) {
     const cycle = await findCycle(db, idParam(req.params.cycleId));
@@ -165,7 +166,7 @@ export function adminRoundRoutes(context: AppContext): Router {
   async function renderEdit(
     req: Request,
     res: Response,
-    extra: { errors?: Record<string, string>; form?: Body } = {},
+    extra: { errors?: FieldErrors; form?: Body } = {},
     status = 200,
   ) {
     const { round, cycle } = await loadRound(req);
@@ -227,3 +228,4 @@ export function adminRoundRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

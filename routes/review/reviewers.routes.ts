@@ -223,3 +223,4 @@ export function reviewerRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -1,6 +1,7 @@
 // Admins look after schools: find one, correct its name and profile, and see, approve and revoke
 // the people who act for it (the queue of requests to join is /admin/contacts).
 import { SCHOOL_LEVEL_LABELS, US_STATES } from '../../models/schema.js';
+import type { FieldErrors } from '../../server/errors.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import {
@@ -44,7 +45,7 @@ export function adminSchoolRoutes(context: AppContext): Router {
   async function renderSchool(
     req: Request,
     res: Response,
-    extra: { values?: SchoolProfileInput; errors?: Record<string, string> } = {},
+    extra: { values?: SchoolProfileInput; errors?: FieldErrors } = {},
     status = 200,
   ) {
     const school = await schoolById(db, idParam(req.params.id));
@@ -130,3 +131,4 @@ export function adminSchoolRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -117,3 +117,4 @@ export function schoolRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -102,3 +102,4 @@ export function adminSiteRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

@@ -46,3 +46,4 @@ export function brandingRoutes(context: AppContext): Router {
 
   return router;
 }
+// i18n: not yet translated

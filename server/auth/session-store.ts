@@ -34,6 +34,7 @@ interface SessionRow {
   email: string | null;
   name: string | null;
   roles: Role[] | null;
+  language: string | null;
 }
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
@@ -63,7 +64,7 @@ export class DatabaseSessionStore extends session.Store {
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
     this.db
       .execute(
-        sql`select s.data, s.expires_at, u.id as user_id, u.email, u.name, u.roles
+        sql`select s.data, s.expires_at, u.id as user_id, u.email, u.name, u.roles, u.language
             from sessions s
             left join users u on u.id = case when s.data -> 'passport' ->> 'user' ~ '^[0-9]{1,15}$'
                                              then (s.data -> 'passport' ->> 'user')::bigint end
@@ -80,7 +81,13 @@ export class DatabaseSessionStore extends session.Store {
             data.passport,
             row.user_id === null
               ? null
-              : { id: Number(row.user_id), email: row.email!, name: row.name!, roles: row.roles ?? [] },
+              : {
+                  id: Number(row.user_id),
+                  email: row.email!,
+                  name: row.name!,
+                  roles: row.roles ?? [],
+                  language: row.language,
+                },
           );
         }
         callback(undefined, data);

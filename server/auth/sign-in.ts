@@ -15,6 +15,8 @@ export interface SessionUser {
   email: string;
   name: string;
   roles: Role[];
+  /** The language the person chose (server/i18n); null: the browser's. */
+  language: string | null;
 }
 
 export function normalizeEmail(email: unknown): string {
@@ -51,12 +53,15 @@ export async function authenticate(
   }
   if (!user.emailVerifiedAt) return { ok: false, reason: 'unverified', email };
   await clearLoginFailures(db, email);
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, roles: user.roles } };
+  return {
+    ok: true,
+    user: { id: user.id, email: user.email, name: user.name, roles: user.roles, language: user.language },
+  };
 }
 
 export async function findSessionUser(db: Database, id: number): Promise<SessionUser | undefined> {
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name, roles: users.roles })
+    .select({ id: users.id, email: users.email, name: users.name, roles: users.roles, language: users.language })
     .from(users)
     .where(eq(users.id, id));
   return user;

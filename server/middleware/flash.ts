@@ -1,18 +1,27 @@
 // One-time messages shown on the next page ("Check your e-mail", "You are signed out").
 // They travel in a short-lived signed cookie rather than the session, so anonymous visitors
 // need no session row to see them.
+// The words are a Text: a Message (key and values) is put into words on the page that shows it,
+// in that page's language.
 import type { NextFunction, Request, Response } from 'express';
+import { hasMessage, isMessage, type Text } from '../i18n/translate.js';
 
 export type FlashKind = 'success' | 'info' | 'error';
 export interface FlashMessage {
   kind: FlashKind;
-  text: string;
+  text: Text;
 }
 
 declare module 'express-serve-static-core' {
   interface Response {
-    flash(kind: FlashKind, text: string): void;
+    flash(kind: FlashKind, text: Text): void;
   }
+}
+
+/** Words fit to show: a short string, or a Message the catalogues have (a renamed key is dropped). */
+function shownText(text: unknown): text is Text {
+  if (typeof text === 'string') return true;
+  return isMessage(text) && hasMessage(text.key) && (text.values === undefined || typeof text.values === 'object');
 }
 
 export function flashMessages(options: { secureCookies: boolean }) {
@@ -23,7 +32,7 @@ export function flashMessages(options: { secureCookies: boolean }) {
   return (req: Request, res: Response, next: NextFunction) => {
     const pending: FlashMessage[] = [];
     res.flash = (kind, text) => {
-      pending.push({ kind, text: text.slice(0, 500) });
+      pending.push({ kind, text: typeof text === 'string' ? text.slice(0, 500) : text });
       res.cookie(cookie, JSON.stringify(pending), { ...attributes, signed: true, maxAge: 5 * 60 * 1000 });
     };
     const raw: unknown = req.signedCookies?.[cookie];
@@ -32,7 +41,7 @@ export function flashMessages(options: { secureCookies: boolean }) {
         const parsed: unknown = JSON.parse(raw);
         if (Array.isArray(parsed)) {
           res.locals.flash = parsed.filter(
-            (m): m is FlashMessage => typeof m?.text === 'string' && ['success', 'info', 'error'].includes(m?.kind),
+            (m): m is FlashMessage => shownText(m?.text) && ['success', 'info', 'error'].includes(m?.kind),
           );
         }
       } catch {

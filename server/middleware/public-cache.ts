@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { bumpPublicVersion, readPublicState } from '../db/public-version.js';
+import { languageInCookie, languageInQuery, requestedLanguage } from '../i18n/negotiate.js';
 
 const CACHEABLE = [
   /^\/$/,
@@ -70,7 +71,11 @@ const NOT_REPLAYED = new Set([
   'vary',
 ]);
 
-/** The copy's key: the path and the read parameters in a fixed order; undefined: do not keep. */
+/**
+ * The copy's key: the language asked for (server/i18n/negotiate.ts: `?lang=`, the cookie, the
+ * browser's; "*" for none, the program's default), the path and the read parameters in a fixed
+ * order; undefined: do not keep.
+ */
 function keyOf(req: Request): string | undefined {
   const query = req.query as Record<string, unknown>;
   const kept: string[] = [];
@@ -81,7 +86,8 @@ function keyOf(req: Request): string | undefined {
     if (typeof value !== 'string' || !shape.test(value)) return undefined;
     if (value !== '') kept.push(`${name}=${value}`);
   }
-  return kept.length > 0 ? `${req.path}?${kept.join('&')}` : req.path;
+  const language = requestedLanguage(req) ?? '*';
+  return `${language} ${kept.length > 0 ? `${req.path}?${kept.join('&')}` : req.path}`;
 }
 
 interface Entry {
@@ -235,6 +241,9 @@ export function createPublicCache({ db, clock, logger, onDrop = () => {} }: Publ
     if (req.method !== 'GET' || req.originalUrl.length > MAX_URL_LENGTH) return next();
     if (!CACHEABLE.some((pattern) => pattern.test(req.path))) return next();
     if (PERSONAL_COOKIE.test(req.headers.cookie ?? '')) return next();
+    // A `?lang=` the cookie does not hold yet is remembered by the page (a cookie): rendered afresh.
+    const asked = languageInQuery(req);
+    if (asked && asked !== languageInCookie(req)) return next();
     try {
       await upToDate();
     } catch (error) {
@@ -245,7 +254,7 @@ export function createPublicCache({ db, clock, logger, onDrop = () => {} }: Publ
     const key = keyOf(req);
     if (key === undefined) return next();
     res.setHeader('Cache-Control', 'public, no-cache');
-    res.setHeader('Vary', 'Cookie, Accept-Encoding');
+    res.setHeader('Vary', 'Cookie, Accept-Language, Accept-Encoding');
     const entry = entries.get(key);
     if (entry && entry.generation === generation && entry.expiresAt > clock().getTime()) {
       entries.delete(key);

@@ -20,3 +20,4 @@ export function requireRole(role: Role) {
     next(new Forbidden(`This page is for ${role}s of the program, and your account is not one.`));
   };
 }
+// i18n: not yet translated

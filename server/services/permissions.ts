@@ -108,3 +108,4 @@ export function cannotEditReview(access: ReviewerAccess, now: Date): string | un
   if (now > access.round.dueAt) return 'The due date of this round has passed; reviews can no longer be changed.';
   return undefined;
 }
+// i18n: not yet translated

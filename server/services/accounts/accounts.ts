@@ -279,7 +279,7 @@ export async function resetPassword(
     await retireTokens(tx, { userId: user.id, purpose: 'verify_email', clock });
     await tx.delete(sessions).where(sql`(${sessions.data} -> 'passport' ->> 'user') = ${String(user.id)}`);
     await clearLoginFailures(tx, user.email);
-    return { ok: true, user: { id: user.id, email: user.email, name: user.name, roles: user.roles } };
+    return { ok: true, user: { id: user.id, email: user.email, name: user.name, roles: user.roles, language: user.language } };
   });
 }
 
@@ -312,3 +312,9 @@ export async function createOrPromoteAdmin(
     return { id: created.id, created: true };
   });
 }
+
+/** Remembers the language a signed-in person chose, for their pages and their e-mail. */
+export async function setAccountLanguage(db: Database, userId: number, language: string): Promise<void> {
+  await db.update(users).set({ language }).where(eq(users.id, userId));
+}
+// i18n: not yet translated

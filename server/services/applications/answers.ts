@@ -147,3 +147,4 @@ export async function saveCriterionAnswer(
       }
     : {};
 }
+// i18n: not yet translated

@@ -373,3 +373,4 @@ export async function applicationsOfUser(db: Database, userId: number, now: Date
     nextStep: nextStep(row.status, applicationDeadline(row, row), now, row.zone),
   }));
 }
+// i18n: not yet translated

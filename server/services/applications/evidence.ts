@@ -184,3 +184,4 @@ export async function deleteEvidence(
   await storage.remove(file.storedName);
   return file.originalName;
 }
+// i18n: not yet translated

@@ -70,3 +70,4 @@ export async function extendDeadline(
   });
   return at;
 }
+// i18n: not yet translated

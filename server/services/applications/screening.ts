@@ -184,3 +184,4 @@ export async function markCleanEligible(
     return ids.length;
   });
 }
+// i18n: not yet translated

@@ -432,3 +432,4 @@ export async function notifyReviewers({ db, clock, mail }: ServiceContext, round
     return byReviewer.size;
   });
 }
+// i18n: not yet translated

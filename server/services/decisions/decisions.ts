@@ -366,3 +366,4 @@ export async function decisionCounts(db: Database, cycleId: number) {
     undecided: row?.undecided ?? 0,
   };
 }
+// i18n: not yet translated

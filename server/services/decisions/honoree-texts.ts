@@ -226,3 +226,4 @@ export async function editProfile(
     });
   });
 }
+// i18n: not yet translated

@@ -484,3 +484,4 @@ export async function unpublish(
     });
   });
 }
+// i18n: not yet translated

@@ -295,3 +295,4 @@ export async function publishedOutcomes(
   }
   return outcomes;
 }
+// i18n: not yet translated

@@ -89,7 +89,7 @@ export async function saveMailTemplate(
       .insert(mailTemplates)
       .values({ template: input.name, ...words, updatedBy: input.adminId, updatedAt: now })
       .onConflictDoUpdate({
-        target: mailTemplates.template,
+        target: [mailTemplates.template, mailTemplates.language],
         set: { ...words, updatedBy: input.adminId, updatedAt: now },
       });
     await recordAudit(tx, clock, {
@@ -130,3 +130,4 @@ export async function sendTestMail(
   const message = { to, template: name, data: MAIL_SAMPLES[name] } as MailOf<typeof name>;
   return (await enqueueMail(db, mail, message)) !== undefined;
 }
+// i18n: not yet translated

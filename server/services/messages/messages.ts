@@ -228,3 +228,4 @@ export async function sentMessage(db: Database, { messageId, page }: { messageId
     hasMore: copies.length > RECIPIENTS_PAGE_SIZE,
   };
 }
+// i18n: not yet translated

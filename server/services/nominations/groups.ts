@@ -321,3 +321,4 @@ export async function findNominationFile(
   if (!file) throw new NotFound('There is no such file.');
   return file;
 }
+// i18n: not yet translated

@@ -428,3 +428,4 @@ export async function invitedEmail(db: Database, token: string): Promise<string 
     .where(eq(schoolInvitations.tokenHash, createHash('sha256').update(token).digest('hex')));
   return row?.email;
 }
+// i18n: not yet translated

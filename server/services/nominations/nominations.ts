@@ -395,3 +395,4 @@ export async function purgeUnconfirmedNominations(db: Database, storage: Evidenc
   await Promise.all(files.map((f) => storage.remove(f.storedName)));
   return ids.length;
 }
+// i18n: not yet translated

@@ -40,3 +40,4 @@ export async function closeApplications(
     return { drafts };
   });
 }
+// i18n: not yet translated

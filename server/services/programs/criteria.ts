@@ -291,3 +291,4 @@ export async function moveCriterion(
   });
   return { cycle, moved };
 }
+// i18n: not yet translated

@@ -494,3 +494,4 @@ async function cycleIdForYear(db: Database, programId: number, year: number): Pr
     .where(and(eq(cycles.programId, programId), eq(cycles.year, year)));
   return row?.id;
 }
+// i18n: not yet translated

@@ -363,3 +363,4 @@ export async function deleteRule(
   await context.db.delete(eligibilityRules).where(eq(eligibilityRules.id, rule.id));
   return cycle;
 }
+// i18n: not yet translated

@@ -11,6 +11,7 @@ import { checkText, EMAIL, text, type Fields } from '../shared/form-input.js';
 import { oneLine } from '../../text.js';
 import { DEFAULT_TIME_ZONE } from '../../time.js';
 import { forgetMailSender } from '../../mail/sender.js';
+import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
 
 export const DEFAULT_COLOR = '#2e6b3f';
 /** WCAG AA for normal text: white text on the colour, and the colour as text on white. */
@@ -24,6 +25,8 @@ export interface SiteIdentity {
   name: string;
   shortName: string;
   timeZone: string;
+  /** The language the program writes its own texts in first; pages fall back to it. */
+  defaultLanguage: string;
   color: string;
   /** The colour darkened for headers and links. */
   colorDark: string;
@@ -87,6 +90,7 @@ export async function siteIdentity(db: Database): Promise<SiteIdentity> {
       name: programs.name,
       shortName: programs.shortName,
       timeZone: programs.timeZone,
+      defaultLanguage: programs.defaultLanguage,
       primaryColor: programs.primaryColor,
       contactEmail: programs.contactEmail,
       postalAddress: programs.postalAddress,
@@ -105,6 +109,7 @@ export async function siteIdentity(db: Database): Promise<SiteIdentity> {
     name: row?.name ?? 'Laurel',
     shortName: row?.shortName ?? '',
     timeZone: row?.timeZone ?? DEFAULT_TIME_ZONE,
+    defaultLanguage: row?.defaultLanguage ?? SOURCE_LANGUAGE,
     color,
     colorDark: darken(color),
     customColor: Boolean(row?.primaryColor),
@@ -232,3 +237,4 @@ export async function removeLogo(db: Database, programId: number): Promise<void>
   await db.update(programs).set({ logoPng: null, logoUpdatedAt: null }).where(eq(programs.id, programId));
   forgetSiteIdentity(db);
 }
+// i18n: not yet translated

@@ -186,3 +186,4 @@ export function openForApplicationsCondition(now: Date) {
     sql`(${cycles.closedAt} is null or ${cycles.closedAt} > ${iso}::timestamptz)`,
   );
 }
+// i18n: not yet translated

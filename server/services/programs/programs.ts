@@ -195,3 +195,4 @@ export function choiceCountProblem(choose: number, optional: number): string | u
     ? `This cycle has no optional criteria yet, so applicants cannot choose any: enter 0, or add optional criteria first.`
     : `This cycle has ${optional} optional ${optional === 1 ? 'criterion' : 'criteria'}, so applicants can choose at most ${optional}.`;
 }
+// i18n: not yet translated

@@ -132,3 +132,4 @@ export function checkRuleShape(errors: FieldErrors, subjects: Subject[], shape: 
   result.values = values;
   return result;
 }
+// i18n: not yet translated

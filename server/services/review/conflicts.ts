@@ -291,3 +291,4 @@ export async function withdrawDeclaredConflict(
     .returning({ schoolId: reviewerConflicts.schoolId });
   return removed.length > 0;
 }
+// i18n: not yet translated

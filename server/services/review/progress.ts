@@ -264,3 +264,4 @@ export async function runDueReminders(
   if (failure) throw failure;
   return { rounds: due.length, sent };
 }
+// i18n: not yet translated

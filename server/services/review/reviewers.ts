@@ -356,3 +356,4 @@ export async function setCycleMaxLoad(
       from review_rounds r where r.id = rr.round_id and r.cycle_id = ${cycleId} and r.number = 1 and rr.user_id = ${userId}`);
   });
 }
+// i18n: not yet translated

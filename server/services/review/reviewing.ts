@@ -466,3 +466,4 @@ export async function othersReviews(db: Database, access: ReviewerAccess) {
     }),
   }));
 }
+// i18n: not yet translated

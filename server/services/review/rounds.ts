@@ -517,3 +517,4 @@ export async function advanceToRound(
     return { toRound: to, added: added.length, alreadyThere: ids.length - added.length };
   });
 }
+// i18n: not yet translated

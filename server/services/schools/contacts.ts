@@ -344,3 +344,4 @@ export async function pendingContacts(db: Database, page: number) {
     .offset((page - 1) * CONTACTS_PAGE_SIZE);
   return { rows: rows.slice(0, CONTACTS_PAGE_SIZE), hasMore: rows.length > CONTACTS_PAGE_SIZE };
 }
+// i18n: not yet translated

@@ -328,3 +328,4 @@ export async function updateSchoolByAdmin(
     });
   });
 }
+// i18n: not yet translated

@@ -114,3 +114,4 @@ export function isForeignKeyViolation(error: unknown): boolean {
 
 /** An e-mail address as the forms accept it: something, @, a domain with a dot, no spaces. */
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// i18n: not yet translated

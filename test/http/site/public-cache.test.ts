@@ -65,7 +65,7 @@ describe('rendered copies of public pages', () => {
     expect(first.status).to.equal(200);
     expect(first.text).to.contain('First words.');
     expect(first.headers['cache-control']).to.equal('public, no-cache');
-    expect(first.headers.vary).to.equal('Cookie, Accept-Encoding');
+    expect(first.headers.vary).to.equal('Cookie, Accept-Language, Accept-Encoding');
     expect(first.headers['set-cookie']).to.equal(undefined);
     const etag = first.headers.etag as string;
     expect(etag).to.be.a('string');

@@ -1,0 +1,54 @@
+// The language of every page (server/i18n/negotiate.ts), and what the layout needs to offer the
+// others: the switcher's links (plain links, no script) and the hreflang alternates. A `?lang=`
+// link is remembered: in a cookie for a visitor, on the account for a signed-in person.
+import type { NextFunction, Request, Response } from 'express';
+import type { Database } from '../db/client.js';
+import { LANGUAGES, languageName } from '../i18n/languages.js';
+import { chooseLanguage, LANGUAGE_COOKIE, languageInCookie, languageInQuery } from '../i18n/negotiate.js';
+import { setAccountLanguage } from '../services/accounts/accounts.js';
+
+const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** The request's own URL with `lang` set to `language` (or removed, for the x-default). */
+function withLanguage(url: string, language: string | undefined): string {
+  const parsed = new URL(url, 'http://laurel.invalid');
+  parsed.searchParams.delete('lang');
+  if (language) parsed.searchParams.set('lang', language);
+  return parsed.pathname + parsed.search;
+}
+
+export function chooseLanguageFor({ db, baseUrl, secureCookies }: { db: Database; baseUrl: string; secureCookies: boolean }) {
+  return async function language(req: Request, res: Response, next: NextFunction) {
+    const site = res.locals.site as { defaultLanguage?: string } | undefined;
+    const lang = chooseLanguage(req, { account: req.user?.language, programDefault: site?.defaultLanguage });
+    const asked = languageInQuery(req);
+    if (asked) {
+      if (languageInCookie(req) !== asked) {
+        res.cookie(LANGUAGE_COOKIE, asked, { maxAge: ONE_YEAR_MS, sameSite: 'lax', secure: secureCookies, path: '/' });
+      }
+      if (req.user && req.user.language !== asked) {
+        try {
+          await setAccountLanguage(db, req.user.id, asked);
+          req.user.language = asked;
+        } catch {
+          // Not remembered this time; the page is still in the language asked for.
+        }
+      }
+    }
+    res.locals.lang = lang;
+    res.setHeader('Content-Language', lang);
+    res.vary('Accept-Language');
+    const url = req.originalUrl.length <= 2000 ? req.originalUrl : req.path;
+    res.locals.languages = LANGUAGES.map((code) => ({
+      code,
+      name: languageName(code),
+      href: withLanguage(url, code),
+      current: code === lang,
+    }));
+    res.locals.alternates = [
+      ...LANGUAGES.map((code) => ({ hreflang: code, href: baseUrl + withLanguage(url, code) })),
+      { hreflang: 'x-default', href: baseUrl + withLanguage(url, undefined) },
+    ];
+    next();
+  };
+}
