@@ -124,7 +124,11 @@ export interface MailTemplates {
 export type MailTemplate = keyof MailTemplates;
 
 /** A message to queue: a template and exactly the data it reads. */
-export type MailOf<T extends MailTemplate> = { to: string; template: T; data: MailTemplates[T] };
+/**
+ * One e-mail to send. `language`: the one it is written in, the recipient's (server/i18n); without
+ * it, the language of the account with that address, else the program's default.
+ */
+export type MailOf<T extends MailTemplate> = { to: string; template: T; data: MailTemplates[T]; language?: string };
 
 /** The names, for tests and for checks that walk them all. */
 export const MAIL_TEMPLATES = [
