@@ -8,6 +8,7 @@ export const NOT_YET_TRANSLATED = 'i18n: not yet translated';
 const READ_ATTRIBUTES = /\b(alt|title|placeholder|aria-label|aria-description|label|content)\s*=\s*"([^"]*)"/gi;
 const HAS_WORDS = /\p{L}{2,}/u;
 
+
 /** The words of a Handlebars template that are not from the catalogues, one entry each. */
 export function untranslatedInTemplate(source: string): string[] {
   let s = source
@@ -23,12 +24,12 @@ export function untranslatedInTemplate(source: string): string[] {
     const value = match[2]!;
     // <meta content> of charset/viewport/og:type are machine words.
     if (name === 'content' && /^(width=|website$|article$|summary$)/.test(value.trim())) continue;
-    if (HAS_WORDS.test(value)) found.push(`${name}="${value.trim()}"`);
+    if (HAS_WORDS.test(value.replace(/\bLaurel\b/g, ''))) found.push(`${name}="${value.trim()}"`);
   }
   const text = s.replace(/<[^>]*>/g, '\n').replace(/&[a-z]+;|&#\d+;/gi, ' ');
   for (const line of text.split('\n')) {
     const words = line.trim();
-    if (HAS_WORDS.test(words)) found.push(words);
+    if (HAS_WORDS.test(words.replace(/\bLaurel\b/g, ''))) found.push(words);
   }
   return found;
 }
