@@ -6,7 +6,7 @@ import Handlebars from 'handlebars';
 import { viewsDir } from './paths.js';
 import { counted, formatNumber } from './text.js';
 import { intlLocale, SOURCE_LANGUAGE } from './i18n/languages.js';
-import { t, textIn, tHtml, type Text } from './i18n/translate.js';
+import { label, t, textIn, tHtml, type Text } from './i18n/translate.js';
 import { DEFAULT_TIME_ZONE, formatDay, formatMoment, formatShortMoment } from './time.js';
 
 /** The zone a page writes dates in: the one the request set (res.locals.timeZone), or UTC. */
@@ -33,6 +33,10 @@ export const viewHelpers = {
       else values[name] = value;
     }
     return new Handlebars.SafeString(tHtml(languageOf(options), String(key), values, links));
+  },
+  /** {{label "schoolLevel" value}}: one value of a fixed list in the page's language (labels.json). */
+  label(list: unknown, value: unknown, options: Handlebars.HelperOptions) {
+    return value === undefined || value === null || value === '' ? '' : label(languageOf(options), String(list), String(value));
   },
   /** {{tx text}}: a Text (a service's Message, or words already written) in the page's language. */
   tx(text: unknown, options: Handlebars.HelperOptions) {

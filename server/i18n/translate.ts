@@ -98,3 +98,16 @@ export function tHtml(language: string, key: string, values: Values = {}, links:
   const result = format.format({ ...values, ...tags } as Record<string, string>) as unknown;
   return (Array.isArray(result) ? result : [result]).map(partHtml).join('');
 }
+
+/**
+ * The words for one value of a fixed list (labels.json): label(lang, 'schoolLevel', 'high').
+ * The lists' English labels in models/ stay for logs and exports that are not for a reader.
+ */
+export function label(language: string, list: string, value: string): string {
+  return t(language, `labels.${list}.${value}`);
+}
+
+/** Every value of a list with its words, for a <select>: [{ value, label }]. */
+export function labelsOf(language: string, list: string, values: readonly string[]) {
+  return values.map((value) => ({ value, label: label(language, list, value) }));
+}
