@@ -8,6 +8,7 @@ import { Router, type Express, type NextFunction, type Request, type Response } 
 import type { PassportInstance } from '../server/auth/passport.js';
 import type { AppContext } from '../server/context.js';
 import { requireRole } from '../server/middleware/require-role.js';
+import { msg } from '../server/i18n/translate.js';
 import { authRoutes } from './accounts/auth.routes.js';
 import { adminScreeningRoutes } from './applications/admin-screening.routes.js';
 import { applicationRoutes } from './applications/applications.routes.js';
@@ -135,7 +136,7 @@ export function servedBy(urls: readonly string[], path: string): boolean {
  */
 function redirectAnonymousToLogin(req: Request, res: Response, next: NextFunction) {
   if (req.user) return next();
-  res.flash('info', 'Please sign in to continue.');
+  res.flash('info', msg('common.signInToContinue'));
   const back = req.method === 'GET' ? req.originalUrl : '/admin';
   res.redirect(303, `/login?next=${encodeURIComponent(back)}`);
 }
@@ -147,4 +148,3 @@ export function mountRoutes(app: Express, context: AppContext, passport: Passpor
   for (const entry of ADMIN_ROUTES) admin.use(entry.routes(context, passport));
   app.use('/admin', admin);
 }
-// i18n: not yet translated
