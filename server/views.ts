@@ -6,7 +6,7 @@ import Handlebars from 'handlebars';
 import { viewsDir } from './paths.js';
 import { counted, formatNumber } from './text.js';
 import { intlLocale, SOURCE_LANGUAGE } from './i18n/languages.js';
-import { label, t, textIn, tHtml, type Text } from './i18n/translate.js';
+import { clientMessages, label, t, textIn, tHtml, type Text } from './i18n/translate.js';
 import { DEFAULT_TIME_ZONE, formatDay, formatMoment, formatShortMoment } from './time.js';
 
 /** The zone a page writes dates in: the one the request set (res.locals.timeZone), or UTC. */
@@ -36,7 +36,17 @@ export const viewHelpers = {
   },
   /** {{label "schoolLevel" value}}: one value of a fixed list in the page's language (labels.json). */
   label(list: unknown, value: unknown, options: Handlebars.HelperOptions) {
-    return value === undefined || value === null || value === '' ? '' : label(languageOf(options), String(list), String(value));
+    return value === undefined || value === null || value === ''
+      ? ''
+      : label(languageOf(options), String(list), String(value));
+  },
+  /**
+   * The words the page's scripts write (client.json), as JSON for a <script type="application/json">:
+   * the scripts replace {name} in them and pick overOne/overOther with Intl.PluralRules.
+   */
+  clientMessages(options: Handlebars.HelperOptions) {
+    const json = JSON.stringify(clientMessages(languageOf(options)));
+    return new Handlebars.SafeString(json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'));
   },
   /** {{tx text}}: a Text (a service's Message, or words already written) in the page's language. */
   tx(text: unknown, options: Handlebars.HelperOptions) {

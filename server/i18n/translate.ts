@@ -111,3 +111,20 @@ export function label(language: string, list: string, value: string): string {
 export function labelsOf(language: string, list: string, values: readonly string[]) {
   return values.map((value) => ({ value, label: label(language, list, value) }));
 }
+
+const clientWords = new Map<string, Record<string, string>>();
+
+/** The messages of client.json in `language`, unformatted: the browser's scripts fill them in. */
+export function clientMessages(language: string): Record<string, string> {
+  let words = clientWords.get(language);
+  if (!words) {
+    const own = allCatalogues().get(language);
+    const source = allCatalogues().get(SOURCE_LANGUAGE)!;
+    words = {};
+    for (const [key, text] of source) {
+      if (key.startsWith('client.')) words[key.slice('client.'.length)] = own?.get(key) ?? text;
+    }
+    clientWords.set(language, words);
+  }
+  return words;
+}

@@ -5,9 +5,14 @@
 export const NOT_YET_TRANSLATED = 'i18n: not yet translated';
 
 /** Attributes whose value people read (or hear, through a screen reader). */
-const READ_ATTRIBUTES = /\b(alt|title|placeholder|aria-label|aria-description|label|content)\s*=\s*"([^"]*)"/gi;
+const READ_ATTRIBUTES =
+  /\b(alt|title|placeholder|aria-label|aria-description|label|content|data-confirm)\s*=\s*"([^"]*)"/gi;
+/** Parameters of helpers and partials whose value is shown: {{> field (fieldOf "x" label="Title")}}. */
+const READ_PARAMETERS =
+  /\b(label|hint|emptyOption|legend|title|placeholder|confirm|text|caption|summary|prompt|heading|description|button)=(?:"([^"]*)"|'([^']*)')/g;
+/** Helpers that write English from their own string arguments. */
+const ENGLISH_HELPERS = /\{\{\s*counted\b[^}]*"[^"]*\p{L}{2,}/u;
 const HAS_WORDS = /\p{L}{2,}/u;
-
 
 /** The words of a Handlebars template that are not from the catalogues, one entry each. */
 export function untranslatedInTemplate(source: string): string[] {
@@ -15,10 +20,19 @@ export function untranslatedInTemplate(source: string): string[] {
     .replace(/\{\{!--[\s\S]*?--\}\}/g, ' ')
     .replace(/\{\{![\s\S]*?\}\}/g, ' ')
     .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
+    // Commands and code are the same in every language.
+    .replace(/<(code|kbd|samp)\b[^>]*>[\s\S]*?<\/\1>/gi, ' ')
     .replace(/^Subject: /, '');
+  const found: string[] = [];
+  for (const mustache of s.match(/\{\{[\s\S]*?\}\}/g) ?? []) {
+    for (const match of mustache.matchAll(READ_PARAMETERS)) {
+      const value = match[2] ?? match[3] ?? '';
+      if (HAS_WORDS.test(value)) found.push(`${match[1]}="${value}"`);
+    }
+    if (ENGLISH_HELPERS.test(mustache)) found.push(mustache);
+  }
   // Mustaches, innermost first, so a subexpression's quotes do not confuse the outer one.
   s = s.replace(/\{\{\{[\s\S]*?\}\}\}/g, ' ').replace(/\{\{[\s\S]*?\}\}/g, ' ');
-  const found: string[] = [];
   for (const match of s.matchAll(READ_ATTRIBUTES)) {
     const name = match[1]!.toLowerCase();
     const value = match[2]!;

@@ -1,8 +1,15 @@
 // Shows how far a large upload has gone. Without this script the form posts as usual; with it,
 // forms sending more than 1 MB of files go through XMLHttpRequest so a progress bar can move,
 // and the page the server answers with replaces this one, exactly as after a normal post.
+// Its words are the page's language (the layout's #laurel-messages, from client.json).
 (function () {
   var THRESHOLD = 1024 * 1024;
+  var messages = {};
+  try {
+    messages = JSON.parse(document.getElementById('laurel-messages').textContent);
+  } catch (e) {
+    messages = {};
+  }
   document.querySelectorAll('form[enctype="multipart/form-data"]').forEach(function (form) {
     form.addEventListener('submit', function (event) {
       var total = 0;
@@ -16,8 +23,8 @@
       var bar = document.createElement('progress');
       bar.max = 100;
       bar.value = 0;
-      bar.setAttribute('aria-label', 'Upload progress');
-      status.textContent = 'Uploading… ';
+      bar.setAttribute('aria-label', messages.uploadProgress || 'Upload progress');
+      status.textContent = (messages.uploading || 'Uploading…') + ' ';
       status.appendChild(bar);
       form.appendChild(status);
       form.querySelectorAll('button').forEach(function (button) {
@@ -35,7 +42,7 @@
         document.close();
       });
       xhr.addEventListener('error', function () {
-        status.textContent = 'The upload failed: check your connection and try again.';
+        status.textContent = messages.uploadFailed || 'The upload failed: check your connection and try again.';
         form.querySelectorAll('button').forEach(function (button) {
           button.disabled = false;
         });

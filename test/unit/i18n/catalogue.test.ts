@@ -70,7 +70,8 @@ describe('message catalogues', () => {
           if (english !== undefined && language !== SOURCE_LANGUAGE) {
             const mine = [...argumentsOf(elements)].sort();
             const theirs = [...argumentsOf(parse(english))].sort();
-            if (mine.join() !== theirs.join()) problems.push(`${key}: uses ${mine.join(', ')}; English uses ${theirs.join(', ')}`);
+            if (mine.join() !== theirs.join())
+              problems.push(`${key}: uses ${mine.join(', ')}; English uses ${theirs.join(', ')}`);
           }
         } catch (error) {
           problems.push(`${key}: ${(error as Error).message}`);
@@ -89,11 +90,7 @@ describe('message catalogues', () => {
       /\bt\(\s*[\w.]+\s*,\s*'([\w.-]+)'/g, // t(language, 'key')
       /\btHtml\(\s*[\w.]+\s*,\s*'([\w.-]+)'/g,
     ];
-    const files = [
-      ...filesUnder('views', '.hbs'),
-      ...filesUnder('server', '.ts'),
-      ...filesUnder('routes', '.ts'),
-    ];
+    const files = [...filesUnder('views', '.hbs'), ...filesUnder('server', '.ts'), ...filesUnder('routes', '.ts')];
     for (const file of files) {
       const text = readFileSync(path.join(projectRoot, file), 'utf8');
       for (const pattern of patterns) for (const match of text.matchAll(pattern)) named.set(match[1]!, file);
@@ -138,6 +135,12 @@ describe('message catalogues', () => {
     expect(untranslatedInTemplate('<p>Hello {{name}}</p>')).to.deep.equal(['Hello']);
     expect(untranslatedInTemplate('<img alt="A logo" src="x">')).to.deep.equal(['alt="A logo"']);
     expect(untranslatedInTemplate('{{!-- A comment --}}<b>{{t "x" n=(t "y")}}</b>')).to.deep.equal([]);
+    expect(untranslatedInTemplate('{{> field (fieldOf "title" label="Title" maxlength=200)}}')).to.deep.equal([
+      'label="Title"',
+    ]);
+    expect(untranslatedInTemplate('{{> field (fieldOf "title" label=(t "a.title") type="text")}}')).to.deep.equal([]);
+    expect(untranslatedInTemplate('{{counted n "school" "schools"}}')).to.have.length(1);
+    expect(untranslatedInTemplate('<form data-confirm="Remove it?">')).to.deep.equal(['data-confirm="Remove it?"']);
     expect(untranslatedInCode("    errors.name = 'Enter your name.';")).to.have.length(1);
     expect(untranslatedInCode("    errors.name = msg('accounts.name.required');")).to.deep.equal([]);
     expect(untranslatedInCode("      res.flash('success', 'Saved.');")).to.have.length(1);
