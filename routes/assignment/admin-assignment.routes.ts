@@ -3,10 +3,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { Invalid, type FieldErrors } from '../../server/errors.js';
+import { msg, t } from '../../server/i18n/translate.js';
 import {
   ASSIGNMENT_PAGE_SIZE,
   assignManually,
   confirmAutomatic,
+  LanguageMismatch,
   listAssignments,
   manualChoices,
   notifyReviewers,
@@ -15,11 +17,13 @@ import {
 } from '../../server/services/assignment/assignment.js';
 import { findCycle } from '../../server/services/programs/programs.js';
 import { findRound, firstRoundBacklog } from '../../server/services/review/rounds.js';
-import { counted } from '../../server/text.js';
+import { errorsIn, languagesInWords, wordsIn } from '../review/language-words.js';
 import { idParam, pageParam } from '../params.js';
 import { formBody, formField, showAgainIfInvalid } from '../forms.js';
 
 type Body = Record<string, unknown>;
+
+const langOf = (res: Response) => String(res.locals.lang);
 
 export function adminAssignmentRoutes(context: AppContext): Router {
   const router = Router();
@@ -34,28 +38,32 @@ export function adminAssignmentRoutes(context: AppContext): Router {
   async function renderAssign(
     req: Request,
     res: Response,
-    extra: { errors?: FieldErrors; form?: Body } = {},
+    extra: { errors?: FieldErrors; form?: Body; askDespiteLanguage?: boolean } = {},
     status = 200,
   ) {
     const { round, cycle } = await loadRound(req);
+    const lang = langOf(res);
     const page = pageParam(req.query.page);
     const list = await listAssignments(db, round.id, page);
     const { apps, reviewers } = await manualChoices(db, round.id);
     const form = extra.form ?? {};
     res.status(status).render('admin/reviews/assign', {
-      title: `Assign reviewers — ${round.name}`,
+      title: t(lang, 'assignment.manual.title', { round: round.name }),
       round,
       cycle,
-      errors: extra.errors,
+      errors: errorsIn(lang, extra.errors),
+      askDespiteLanguage: extra.askDespiteLanguage,
       apps: apps.map((a) => ({
         ...a,
         selected: String(a.id) === form.applicationId,
-        short: a.assigned < round.reviewersPerApplication,
+        short: a.assigned < round.reviewersPerApplication ? 'yes' : 'no',
+        languageWords: languagesInWords(lang, a.languages),
       })),
       reviewers: reviewers.map((r) => ({
         ...r,
         selected: String(r.id) === form.reviewerId,
-        full: r.load >= r.maxLoad,
+        full: r.load >= r.maxLoad ? 'yes' : 'no',
+        languageWords: languagesInWords(lang, r.reads),
       })),
       assignments: list.rows,
       pageSize: ASSIGNMENT_PAGE_SIZE,
@@ -72,18 +80,28 @@ export function adminAssignmentRoutes(context: AppContext): Router {
     const roundId = idParam(req.params.roundId);
     const form = formBody(req);
     const id = (value: unknown) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
+    const despiteLanguage = form.despiteLanguage === 'on';
     try {
       const applicationId = id(form.applicationId);
       const reviewerId = id(form.reviewerId);
-      if (Number.isNaN(applicationId)) throw new Invalid({ applicationId: 'Choose an application.' });
-      if (Number.isNaN(reviewerId)) throw new Invalid({ reviewerId: 'Choose a reviewer.' });
-      await assignManually(context, { roundId, applicationId, reviewerId, adminId: req.user!.id });
+      if (Number.isNaN(applicationId)) throw new Invalid({ applicationId: msg('assignment.errors.chooseApplication') });
+      if (Number.isNaN(reviewerId)) throw new Invalid({ reviewerId: msg('assignment.errors.chooseReviewer') });
+      await assignManually(context, { roundId, applicationId, reviewerId, adminId: req.user!.id, despiteLanguage });
     } catch (error) {
-      return showAgainIfInvalid(error, (invalid) => renderAssign(req, res, { errors: invalid.fieldErrors, form }, 422));
+      return showAgainIfInvalid(error, (invalid) =>
+        renderAssign(
+          req,
+          res,
+          { errors: invalid.fieldErrors, form, askDespiteLanguage: invalid instanceof LanguageMismatch },
+          422,
+        ),
+      );
     }
     res.flash(
       'success',
-      `Reviewer assigned to application ${String(form.applicationId)}. E-mail reviewers from the round page when you are done.`,
+      msg(despiteLanguage ? 'assignment.flash.assignedDespiteLanguage' : 'assignment.flash.assigned', {
+        id: String(form.applicationId),
+      }),
     );
     res.redirect(303, `/admin/rounds/${roundId}/assign`);
   });
@@ -92,10 +110,10 @@ export function adminAssignmentRoutes(context: AppContext): Router {
     const roundId = idParam(req.params.roundId);
     try {
       await unassign(db, { roundId, assignmentId: idParam(req.params.assignmentId) });
-      res.flash('success', 'The assignment was removed.');
+      res.flash('success', msg('assignment.flash.removed'));
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.flash('error', Object.values(errorsIn(langOf(res), invalid.fieldErrors)!).join(' '));
       });
     }
     res.redirect(303, `/admin/rounds/${roundId}/assign`);
@@ -103,14 +121,23 @@ export function adminAssignmentRoutes(context: AppContext): Router {
 
   router.get('/rounds/:roundId/auto', async function showAutomaticPreview(req, res) {
     const { cycle } = await loadRound(req);
+    const lang = langOf(res);
     const preview = await previewAutomatic(db, idParam(req.params.roundId));
     const backlog = await firstRoundBacklog(db, preview.round);
     const page = pageParam(req.query.page);
     const size = ASSIGNMENT_PAGE_SIZE;
     res.render('admin/reviews/auto', {
-      title: `Automatic assignment — ${preview.round.name}`,
+      title: t(lang, 'assignment.auto.title', { round: preview.round.name }),
       cycle,
       ...preview,
+      uncovered: preview.uncovered.map((u) => ({
+        ...u,
+        reason: wordsIn(lang, u.reason),
+        languageWords: languagesInWords(lang, u.languages),
+      })),
+      languageShortages: preview.languageShortages.map((m) => wordsIn(lang, m)),
+      warnings: preview.warnings.map((w) => wordsIn(lang, w)),
+      loads: preview.loads.map((l) => ({ ...l, languageWords: languagesInWords(lang, l.reads) })),
       backlog: { ...backlog, pending: backlog.applications + backlog.reviewers > 0 },
       addedPage: preview.added.slice((page - 1) * size, page * size),
       prevPage: page > 1 ? page - 1 : undefined,
@@ -123,14 +150,11 @@ export function adminAssignmentRoutes(context: AppContext): Router {
     const fingerprint = formField(req, 'plan');
     try {
       const added = await confirmAutomatic(context, { roundId, adminId: req.user!.id, fingerprint });
-      res.flash(
-        'success',
-        `${counted(added, 'assignment', 'assignments')} made. Next: e-mail the reviewers their lists.`,
-      );
+      res.flash('success', msg('assignment.flash.confirmed', { count: added }));
       res.redirect(303, `/admin/rounds/${roundId}`);
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.flash('error', Object.values(errorsIn(langOf(res), invalid.fieldErrors)!).join(' '));
         res.redirect(303, `/admin/rounds/${roundId}/auto`);
       });
     }
@@ -141,13 +165,10 @@ export function adminAssignmentRoutes(context: AppContext): Router {
     const mailed = await notifyReviewers(context, roundId);
     res.flash(
       mailed > 0 ? 'success' : 'info',
-      mailed > 0
-        ? `E-mailed ${counted(mailed, 'reviewer their list', 'reviewers their lists')}.`
-        : 'Every reviewer already has their list; nothing was sent.',
+      mailed > 0 ? msg('assignment.flash.mailed', { count: mailed }) : msg('assignment.flash.nothingMailed'),
     );
     res.redirect(303, `/admin/rounds/${roundId}`);
   });
 
   return router;
 }
-// i18n: not yet translated

@@ -11,6 +11,7 @@ import { assignments, cycles, reviewRounds, type AssignmentStatus } from '../../
 import { REVIEW_PHASES, requirePhase } from '../programs/phase.js';
 import { jsonList, rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
+import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { matchScore, type ReviewerMatchProfile } from './match.js';
 import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './solver.js';
@@ -22,37 +23,55 @@ import type { ServiceContext } from '../../context.js';
 
 export const ASSIGNMENT_PAGE_SIZE = 100;
 
+/**
+ * The languages of application `a`'s answers that reviewers read: those of its chosen criteria
+ * (required, or chosen among the optional), as a text[] column of a query over applications `a`.
+ */
+const APPLICATION_LANGUAGES = sql`array(select distinct aa.language from application_answers aa
+        join criteria c on c.id = aa.criterion_id
+        where aa.application_id = a.id and (c.required or aa.chosen) order by aa.language)`;
+
 interface ProblemApplication {
   id: number;
   schoolName: string;
   state: string;
   level: string;
   focus: string[];
+  /** The languages its chosen answers are written in. */
+  languages: string[];
 }
 
 interface ProblemReviewer extends ReviewerMatchProfile {
   id: number;
   name: string;
   maxLoad: number;
+  /** The languages the reviewer reads (a reviewer without a profile reads the column's default, English). */
+  reads: string[];
 }
+
+/** A reviewer without a profile row reads what the column gives by default. */
+const DEFAULT_READS = ['en'];
 
 /** Reads a round into the planner's terms, in five queries whatever its size. */
 export async function buildProblem(db: Database, roundId: number) {
   const [round] = await db.select().from(reviewRounds).where(eq(reviewRounds.id, roundId));
-  if (!round) throw new NotFound('We could not find that review round.');
+  if (!round) throw new NotFound(msg('assignment.errors.noRound'));
   // Focus: the titles of the criteria the school answers (required, or chosen among the optional).
+  // Languages: those its answers to the same criteria are written in, in the same query.
   const apps = rowsOf<{
     id: string | number;
     school_name: string;
     state: string;
     level: string;
     focus: string[] | null;
+    languages: string[] | null;
   }>(
     await db.execute(sql`
     select a.id, s.name as school_name, s.state, s.level,
       array(select c.title from criteria c
         left join application_answers aa on aa.criterion_id = c.id and aa.application_id = a.id
-        where c.cycle_id = a.cycle_id and (c.required or coalesce(aa.chosen, false)) order by c.position) as focus
+        where c.cycle_id = a.cycle_id and (c.required or coalesce(aa.chosen, false)) order by c.position) as focus,
+      ${APPLICATION_LANGUAGES} as languages
     from round_applications ra
     join applications a on a.id = ra.application_id
     join schools s on s.id = a.school_id
@@ -64,6 +83,7 @@ export async function buildProblem(db: Database, roundId: number) {
     state: r.state,
     level: r.level,
     focus: r.focus ?? [],
+    languages: r.languages ?? [],
   }));
   const reviewers = rowsOf<{
     id: string | number;
@@ -72,9 +92,10 @@ export async function buildProblem(db: Database, roundId: number) {
     expertise: string[] | null;
     grade_levels: string[] | null;
     state: string | null;
+    languages_read: string[] | null;
   }>(
     await db.execute(sql`
-    select u.id, u.name, rr.max_load, p.expertise, p.grade_levels, p.state
+    select u.id, u.name, rr.max_load, p.expertise, p.grade_levels, p.state, p.languages_read
     from round_reviewers rr
     join users u on u.id = rr.user_id
     left join reviewer_profiles p on p.user_id = rr.user_id
@@ -87,6 +108,7 @@ export async function buildProblem(db: Database, roundId: number) {
     expertise: r.expertise ?? [],
     gradeLevels: r.grade_levels ?? [],
     state: r.state,
+    reads: r.languages_read ?? DEFAULT_READS,
   }));
   const reviewerById = new Map(reviewers.map((r) => [r.id, r]));
   const appById = new Map(apps.map((a) => [a.id, a]));
@@ -104,8 +126,8 @@ export async function buildProblem(db: Database, roundId: number) {
   });
   const problem: AssignmentProblem = {
     k: round.reviewersPerApplication,
-    applications: apps.map((a) => ({ id: a.id })),
-    reviewers: reviewers.map((r) => ({ id: r.id, maxLoad: r.maxLoad })),
+    applications: apps.map((a) => ({ id: a.id, languages: a.languages })),
+    reviewers: reviewers.map((r) => ({ id: r.id, maxLoad: r.maxLoad, reads: r.reads })),
     existing,
     conflicts,
     score: (reviewerId, applicationId) => matchScore(reviewerById.get(reviewerId)!, appById.get(applicationId)!),
@@ -122,35 +144,52 @@ function fingerprintOf(plan: AssignmentPlan): string {
 }
 
 function explainPlan(built: Built, plan: AssignmentPlan) {
-  const appLabel = (id: number) => `Application ${id} — ${built.apps.get(id)?.schoolName ?? 'not eligible now'}`;
-  const reviewerName = (id: number) => built.reviewers.get(id)?.name ?? `reviewer ${id}`;
+  const appLabel = (id: number) => {
+    const app = built.apps.get(id);
+    return app
+      ? msg('assignment.application', { id, school: app.schoolName })
+      : msg('assignment.applicationNotEligible', { id });
+  };
+  const reviewerName = (id: number) => built.reviewers.get(id)?.name ?? `#${id}`;
   const conflictsByApp = new Map<number, ConflictPair[]>();
   for (const c of built.conflicts)
     conflictsByApp.set(c.applicationId, [...(conflictsByApp.get(c.applicationId) ?? []), c]);
   const existingLoad = new Map<number, number>();
   for (const e of built.problem.existing) existingLoad.set(e.reviewerId, (existingLoad.get(e.reviewerId) ?? 0) + 1);
+  const warningOf = (w: AssignmentPlan['warnings'][number]) => {
+    const values = { name: reviewerName(w.reviewerId), id: w.applicationId ?? 0 };
+    if (w.kind === 'conflicted-existing') return msg('assignment.warnings.conflicted', values);
+    if (w.kind === 'unreadable-existing')
+      return msg('assignment.warnings.unreadable', {
+        ...values,
+        languages: built.apps.get(w.applicationId ?? 0)?.languages ?? [],
+      });
+    return msg('assignment.warnings.overloaded', values);
+  };
   return {
     added: plan.added.map((a) => ({
       ...a,
       application: appLabel(a.applicationId),
+      languages: built.apps.get(a.applicationId)?.languages ?? [],
       reviewer: reviewerName(a.reviewerId),
     })),
     loads: plan.loads.map((l) => ({
       ...l,
       reviewer: reviewerName(l.reviewerId),
+      reads: built.reviewers.get(l.reviewerId)?.reads ?? [],
       before: existingLoad.get(l.reviewerId) ?? 0,
       full: l.load >= l.maxLoad,
     })),
     uncovered: plan.uncovered.map((u) => ({
       ...u,
       application: appLabel(u.applicationId),
-      conflicts: (conflictsByApp.get(u.applicationId) ?? []).map((c) => `${reviewerName(c.reviewerId)} (${c.reason})`),
+      languages: built.apps.get(u.applicationId)?.languages ?? [],
+      conflicts: (conflictsByApp.get(u.applicationId) ?? []).map((c) =>
+        msg('assignment.conflictOf', { name: reviewerName(c.reviewerId), reason: c.reason }),
+      ),
     })),
-    warnings: plan.warnings.map((w) =>
-      w.kind === 'conflicted-existing'
-        ? `${reviewerName(w.reviewerId)} is already assigned to application ${w.applicationId} despite a conflict of interest; unassign them by hand.`
-        : `${reviewerName(w.reviewerId)} already has more assignments than their maximum load; none was added.`,
-    ),
+    languageShortages: plan.languageShortages.map((l) => l.message),
+    warnings: plan.warnings.map(warningOf),
   };
 }
 
@@ -175,9 +214,10 @@ export async function previewAutomatic(db: Database, roundId: number) {
 /** Holds the round for a change of its assignments, which belong to a cycle whose applications are closed. */
 async function lockRound(db: Database, roundId: number, now: Date) {
   const [round] = await db.select().from(reviewRounds).where(eq(reviewRounds.id, roundId)).for('update');
-  if (!round) throw new NotFound('We could not find that review round.');
+  if (!round) throw new NotFound(msg('assignment.errors.noRound'));
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, round.cycleId));
-  if (!cycle) throw new NotFound('We could not find that cycle.');
+  if (!cycle) throw new NotFound(msg('assignment.errors.noCycle'));
+  // requirePhase (programs/phase.ts) takes words, not yet a Message.
   await requirePhase(
     db,
     cycle,
@@ -200,9 +240,7 @@ export async function confirmAutomatic(
     await lockRound(tx, roundId, clock());
     const plan = planAssignments((await buildProblem(tx, roundId)).problem);
     if (fingerprint !== undefined && fingerprint !== fingerprintOf(plan)) {
-      throw new Invalid({
-        plan: 'The round changed since you looked at the preview (assignments, reviewers or conflicts). Check the new preview and confirm again.',
-      });
+      throw new Invalid({ plan: msg('assignment.errors.planChanged') });
     }
     if (plan.added.length === 0) return 0;
     const now = clock();
@@ -232,7 +270,12 @@ export async function confirmAutomatic(
   });
 }
 
-/** Assigns one reviewer to one application of the round, by the same rules as the planner. */
+/**
+ * Assigns one reviewer to one application of the round, by the same rules as the planner. The
+ * one rule an admin may set aside is language: a reviewer who does not read the application's
+ * languages is refused with a warning first, and assigned only when the admin confirms
+ * (`despiteLanguage`), for an admin may know the reviewer reads enough of it.
+ */
 export async function assignManually(
   { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   {
@@ -240,40 +283,49 @@ export async function assignManually(
     applicationId,
     reviewerId,
     adminId,
-  }: { roundId: number; applicationId: number; reviewerId: number; adminId: number },
+    despiteLanguage = false,
+  }: { roundId: number; applicationId: number; reviewerId: number; adminId: number; despiteLanguage?: boolean },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await lockRound(tx, roundId, clock());
-    const [app] = rowsOf<{ status: string }>(
+    const [app] = rowsOf<{ status: string; languages: string[] | null }>(
       await tx.execute(sql`
-      select a.status from round_applications ra join applications a on a.id = ra.application_id
+      select a.status, ${APPLICATION_LANGUAGES} as languages
+      from round_applications ra join applications a on a.id = ra.application_id
       where ra.round_id = ${roundId} and ra.application_id = ${applicationId}`),
     );
-    if (!app) throw new Invalid({ applicationId: 'Choose an application of this round.' });
+    if (!app) throw new Invalid({ applicationId: msg('assignment.errors.applicationNotInRound') });
     if (app.status !== 'eligible')
-      throw new Invalid({
-        applicationId: `Application ${applicationId} is no longer eligible, so it gets no new reviewers.`,
-      });
-    const [reviewer] = rowsOf<{ name: string; max_load: number; load: number; already: boolean }>(
+      throw new Invalid({ applicationId: msg('assignment.errors.notEligible', { id: applicationId }) });
+    const [reviewer] = rowsOf<{
+      name: string;
+      max_load: number;
+      load: number;
+      already: boolean;
+      languages_read: string[] | null;
+    }>(
       await tx.execute(sql`
-      select u.name, rr.max_load,
+      select u.name, rr.max_load, p.languages_read,
         (select count(*)::int from assignments x where x.round_id = ${roundId} and x.reviewer_id = rr.user_id) as load,
         exists (select 1 from assignments x where x.round_id = ${roundId} and x.reviewer_id = rr.user_id and x.application_id = ${applicationId}) as already
       from round_reviewers rr join users u on u.id = rr.user_id
+      left join reviewer_profiles p on p.user_id = rr.user_id
       where rr.round_id = ${roundId} and rr.user_id = ${reviewerId}`),
     );
-    if (!reviewer) throw new Invalid({ reviewerId: 'Choose a reviewer of this round.' });
-    if (reviewer.already)
-      throw new Invalid({ reviewerId: `${reviewer.name} already reviews application ${applicationId} in this round.` });
+    if (!reviewer) throw new Invalid({ reviewerId: msg('assignment.errors.reviewerNotInRound') });
+    const values = { name: reviewer.name, id: applicationId };
+    if (reviewer.already) throw new Invalid({ reviewerId: msg('assignment.errors.already', values) });
     const conflict = await conflictReason(tx, { reviewerId, applicationId });
-    if (conflict)
-      throw new Invalid({
-        reviewerId: `${reviewer.name} has a conflict of interest with application ${applicationId}: ${conflict}.`,
-      });
+    if (conflict) throw new Invalid({ reviewerId: msg('assignment.errors.conflict', { ...values, reason: conflict }) });
     if (reviewer.load >= reviewer.max_load) {
       throw new Invalid({
-        reviewerId: `${reviewer.name} already has ${reviewer.load} of at most ${reviewer.max_load} reviews in this round; raise their maximum load first.`,
+        reviewerId: msg('assignment.errors.full', { ...values, load: reviewer.load, max: reviewer.max_load }),
       });
+    }
+    const reads = reviewer.languages_read ?? DEFAULT_READS;
+    const unread = (app.languages ?? []).filter((language) => !reads.includes(language));
+    if (unread.length > 0 && !despiteLanguage) {
+      throw new LanguageMismatch({ reviewerId: msg('assignment.errors.language', { ...values, languages: unread }) });
     }
     const now = clock();
     await tx
@@ -284,10 +336,15 @@ export async function assignManually(
       action: 'assignment.manual',
       subjectType: 'application',
       subjectId: applicationId,
-      summary: `Assigned ${reviewer.name} to application ${applicationId} in round ${roundId}`,
+      summary:
+        `Assigned ${reviewer.name} to application ${applicationId} in round ${roundId}` +
+        (unread.length > 0 ? ` although they do not read ${unread.join(', ')}` : ''),
     });
   });
 }
+
+/** A manual assignment to a reviewer who does not read the application's language: confirm to make it. */
+export class LanguageMismatch extends Invalid {}
 
 /** Removes an assignment whose review is not submitted (a draft is discarded with it). */
 export async function unassign(
@@ -303,8 +360,8 @@ export async function unassign(
     .select({ status: assignments.status })
     .from(assignments)
     .where(and(eq(assignments.id, assignmentId), eq(assignments.roundId, roundId)));
-  if (!row) throw new NotFound('That assignment was already removed.');
-  throw new Invalid({ assignment: 'This review has been submitted; a submitted review cannot be unassigned.' });
+  if (!row) throw new NotFound(msg('assignment.errors.alreadyRemoved'));
+  throw new Invalid({ assignment: msg('assignment.errors.submitted') });
 }
 
 /** The round's assignments, a page at a time, for the manual page. */
@@ -343,23 +400,35 @@ export async function manualChoices(db: Database, roundId: number) {
   // One JSON value, the counts grouped once: 9,000 rows one by one cost three times as much on PGlite.
   const [listed] = rowsOf<{ list: unknown }>(
     await db.execute(sql`
-    select json_agg(json_build_array(a.id, s.name, coalesce(x.n, 0)) order by a.id) as list
+    select json_agg(json_build_array(a.id, s.name, coalesce(x.n, 0), ${APPLICATION_LANGUAGES}) order by a.id) as list
     from round_applications ra join applications a on a.id = ra.application_id join schools s on s.id = a.school_id
     left join (select application_id, count(*)::int as n from assignments where round_id = ${roundId} group by application_id) x
       on x.application_id = a.id
     where ra.round_id = ${roundId} and a.status = 'eligible'`),
   );
-  const apps = jsonList<[number, string, number]>(listed!.list).map(([id, schoolName, assigned]) => ({
-    id,
-    schoolName,
-    assigned,
-  }));
-  const reviewers = rowsOf<{ id: string | number; name: string; max_load: number; load: number }>(
+  const apps = jsonList<[number, string, number, string[] | null]>(listed!.list).map(
+    ([id, schoolName, assigned, languages]) => ({ id, schoolName, assigned, languages: languages ?? [] }),
+  );
+  const reviewers = rowsOf<{
+    id: string | number;
+    name: string;
+    max_load: number;
+    load: number;
+    languages_read: string[] | null;
+  }>(
     await db.execute(sql`
-    select u.id, u.name, rr.max_load, (select count(*)::int from assignments x where x.round_id = ${roundId} and x.reviewer_id = u.id) as load
+    select u.id, u.name, rr.max_load, p.languages_read,
+      (select count(*)::int from assignments x where x.round_id = ${roundId} and x.reviewer_id = u.id) as load
     from round_reviewers rr join users u on u.id = rr.user_id
+    left join reviewer_profiles p on p.user_id = rr.user_id
     where rr.round_id = ${roundId} order by u.name, u.id`),
-  ).map((r) => ({ id: Number(r.id), name: r.name, maxLoad: r.max_load, load: r.load }));
+  ).map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    maxLoad: r.max_load,
+    load: r.load,
+    reads: r.languages_read ?? DEFAULT_READS,
+  }));
   return { apps, reviewers };
 }
 
@@ -383,9 +452,10 @@ export async function notifyReviewers({ db, clock, mail }: ServiceContext, round
       status: AssignmentStatus;
       blind: boolean;
       cycle_name: string;
+      language: string | null;
     }>(
       await tx.execute(sql`
-      select x.id, x.reviewer_id, u.email, u.name, x.application_id, s.name as school_name, x.notified_at is null as is_new, x.status,
+      select x.id, x.reviewer_id, u.email, u.name, u.language, x.application_id, s.name as school_name, x.notified_at is null as is_new, x.status,
         c.blind_review as blind, c.name as cycle_name
       from assignments x
       join users u on u.id = x.reviewer_id
@@ -409,6 +479,7 @@ export async function notifyReviewers({ db, clock, mail }: ServiceContext, round
       }));
       await enqueueMail(tx, mail, {
         to: first.email,
+        ...(first.language ? { language: first.language } : {}),
         template: 'review-assignments',
         data: {
           name: first.name,
@@ -432,4 +503,3 @@ export async function notifyReviewers({ db, clock, mail }: ServiceContext, round
     return byReviewer.size;
   });
 }
-// i18n: not yet translated

@@ -38,16 +38,27 @@
 // min-cost-flow.ts), so the result is optimal over all pairs. 10,000 applications × 300
 // reviewers × k = 3 take a few seconds (bench/assignment.bench.ts).
 //
-// Existing assignments are never removed, even when they are conflicted or push a reviewer
-// over their maximum; such cases are reported in `warnings`, and an overloaded reviewer simply
-// gets nothing new. Conflicts naming unknown reviewers or applications are ignored.
+// Languages: an application written in some languages (its answers') goes only to reviewers who
+// read every one of them, a hard rule like a conflict: such a pair is never a candidate. An
+// application without languages, or a reviewer without `reads`, is not restricted.
+//
+// Existing assignments are never removed, even when they are conflicted, unreadable by their
+// reviewer or push a reviewer over their maximum; such cases are reported in `warnings`, and an
+// overloaded reviewer simply gets nothing new. Conflicts naming unknown reviewers or
+// applications are ignored.
+//
+// The reasons and shortages are Messages (server/i18n): the page puts them into the admin's
+// language. A value `languages` holds language codes, named in words where the page is written.
 import { Invalid } from '../../errors.js';
+import { msg, type Message } from '../../i18n/translate.js';
 import { ArcList, maximizeFlow, minimizeCost } from './min-cost-flow.js';
 
 export interface AssignmentProblem {
   k: number;
-  applications: Array<{ id: number }>;
-  reviewers: Array<{ id: number; maxLoad: number }>;
+  /** `languages`: the languages its answers are written in; only reviewers who read all of them may read it. */
+  applications: Array<{ id: number; languages?: readonly string[] }>;
+  /** `reads`: the languages the reviewer reads; without it, any. */
+  reviewers: Array<{ id: number; maxLoad: number; reads?: readonly string[] }>;
   existing: Array<{ reviewerId: number; applicationId: number }>; // kept; count toward loads and coverage
   conflicts: Array<{ reviewerId: number; applicationId: number }>;
   /** 0..100 integer match score of reviewer for application; higher is better. */
@@ -55,7 +66,7 @@ export interface AssignmentProblem {
 }
 
 export interface AssignmentWarning {
-  kind: 'conflicted-existing' | 'overloaded-existing';
+  kind: 'conflicted-existing' | 'unreadable-existing' | 'overloaded-existing';
   reviewerId: number;
   applicationId: number | null;
   message: string;
@@ -65,13 +76,31 @@ export interface AssignmentPlan {
   /** The new assignments, by application id then reviewer id. */
   added: Array<{ reviewerId: number; applicationId: number; score: number }>;
   /** Applications left with fewer than k reviewers (existing + added), in input order. */
-  uncovered: Array<{ applicationId: number; assigned: number; missing: number; reason: string }>;
+  uncovered: Array<{ applicationId: number; assigned: number; missing: number; reason: Message }>;
+  /**
+   * Languages the panel reads too little of: for each set of languages some applications are
+   * written in, when fewer than k reviewers read them or their room is less than those
+   * applications need. `message` says so in plain words.
+   */
+  languageShortages: LanguageShortage[];
   /** Every reviewer's load after the plan (existing + added), in input order. */
   loads: Array<{ reviewerId: number; load: number; maxLoad: number }>;
   /** Sum of the scores of the added assignments. */
   totalScore: number;
   /** Existing assignments kept although they break a rule. */
   warnings: AssignmentWarning[];
+}
+
+export interface LanguageShortage {
+  /** The languages the applications are written in (codes). */
+  languages: string[];
+  applications: number;
+  /** Reviewers of the round who read all of them. */
+  readers: number;
+  /** What those applications still need, and the room of those readers. */
+  need: number;
+  room: number;
+  message: Message;
 }
 
 /** Above this many reviewer–application pairs the dense pair table would not fit comfortably. */
@@ -81,6 +110,8 @@ const SHORTLIST_BEST = 4;
 const SHORTLIST_SPREAD = 2;
 const CONFLICT = 1;
 const ASSIGNED = 2;
+/** The reviewer does not read every language of the application. */
+const UNREADABLE = 4;
 
 /** Candidate reviewer–application pairs, listed reviewer by reviewer. */
 interface Pairs {
@@ -100,16 +131,18 @@ interface Prepared {
   existingCount: Int32Array;
   conflictedExisting: Int32Array;
   conflictCount: Int32Array;
+  /** Per application: how many reviewers do not read its languages, and its existing assignments by them. */
+  unreadableCount: Int32Array;
+  unreadableExisting: Int32Array;
+  /** Per application: the index of its language group in `groups`, or −1 when unrestricted. */
+  groupOf: Int32Array;
+  groups: Array<{ languages: string[] }>;
   warnings: AssignmentWarning[];
 }
 
 /** Bad input, with the field at fault, as the services report it (server/errors.ts). */
 function invalid(field: string, problem: string): Invalid {
   return new Invalid({ [field]: problem }, `Cannot plan reviewer assignments: ${problem}.`);
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function indexIds(items: Array<{ id: number }>, field: string): Map<number, number> {
@@ -145,9 +178,11 @@ function prepare(problem: AssignmentProblem): Prepared {
     pairs[ri * A + ai]! |= CONFLICT;
     conflictCount[ai]!++;
   }
+  const { groupOf, groups, unreadableCount } = markUnreadable(problem, pairs);
   const existingLoad = new Int32Array(R);
   const existingCount = new Int32Array(A);
   const conflictedExisting = new Int32Array(A);
+  const unreadableExisting = new Int32Array(A);
   const warnings: AssignmentWarning[] = [];
   const seenOutside = new Set<string>();
   for (const e of problem.existing) {
@@ -178,6 +213,15 @@ function prepare(problem: AssignmentProblem): Prepared {
           message: `reviewer ${e.reviewerId} is already assigned to application ${e.applicationId} despite a conflict of interest; the assignment was kept`,
         });
       }
+      if (pairs[p]! & UNREADABLE) {
+        unreadableExisting[ai]!++;
+        warnings.push({
+          kind: 'unreadable-existing',
+          reviewerId: e.reviewerId,
+          applicationId: e.applicationId,
+          message: `reviewer ${e.reviewerId} is already assigned to application ${e.applicationId} but does not read its language; the assignment was kept`,
+        });
+      }
     }
     existingLoad[ri]!++;
   }
@@ -201,8 +245,53 @@ function prepare(problem: AssignmentProblem): Prepared {
     existingCount,
     conflictedExisting,
     conflictCount,
+    unreadableCount,
+    unreadableExisting,
+    groupOf,
+    groups,
     warnings,
   };
+}
+
+/**
+ * Marks the pairs whose reviewer does not read every language of the application. Applications
+ * are grouped by their set of languages (a handful of groups), so each reviewer is checked once
+ * per group; a group every reviewer reads costs nothing more.
+ */
+function markUnreadable(problem: AssignmentProblem, pairs: Uint8Array) {
+  const A = problem.applications.length;
+  const R = problem.reviewers.length;
+  const groupOf = new Int32Array(A).fill(-1);
+  const groups: Array<{ languages: string[] }> = [];
+  const unreadableCount = new Int32Array(A);
+  const groupIndex = new Map<string, number>();
+  const readers: Uint8Array[] = [];
+  const reads = problem.reviewers.map((r) => (r.reads === undefined ? undefined : new Set(r.reads)));
+  problem.applications.forEach((app, ai) => {
+    const languages = [...new Set(app.languages ?? [])].sort();
+    if (languages.length === 0) return;
+    const key = languages.join(',');
+    let g = groupIndex.get(key);
+    if (g === undefined) {
+      const canRead = Uint8Array.from(reads, (set) => (!set || languages.every((l) => set.has(l)) ? 1 : 0));
+      // A language every reviewer reads restricts nothing: its applications are not a group.
+      g = canRead.every(Boolean) ? -1 : groups.length;
+      groupIndex.set(key, g);
+      if (g >= 0) {
+        groups.push({ languages });
+        readers.push(canRead);
+      }
+    }
+    if (g < 0) return;
+    groupOf[ai] = g;
+    const canRead = readers[g]!;
+    for (let ri = 0; ri < R; ri++) {
+      if (canRead[ri]) continue;
+      pairs[ri * A + ai]! |= UNREADABLE;
+      unreadableCount[ai]!++;
+    }
+  });
+  return { groupOf, groups, unreadableCount };
 }
 
 export function planAssignments(problem: AssignmentProblem): AssignmentPlan {
@@ -300,7 +389,38 @@ export function planAssignments(problem: AssignmentProblem): AssignmentPlan {
     reason: reasons[i]!,
   }));
   const totalScore = added.reduce((sum, a) => sum + a.score, 0);
-  return { added, uncovered, loads, totalScore, warnings: p.warnings };
+  const languageShortages = findLanguageShortages(p, need, room);
+  return { added, uncovered, loads, totalScore, warnings: p.warnings, languageShortages };
+}
+
+/** Per language group: too few reviewers who read it, or too little room among them. */
+function findLanguageShortages(p: Prepared, need: Int32Array, room: Int32Array): LanguageShortage[] {
+  const A = p.appIds.length;
+  const R = p.reviewerIds.length;
+  const shortages: LanguageShortage[] = [];
+  p.groups.forEach(({ languages }, g) => {
+    let applications = 0;
+    let groupNeed = 0;
+    let first = -1;
+    for (let ai = 0; ai < A; ai++) {
+      if (p.groupOf[ai] !== g || need[ai] === 0) continue;
+      if (first < 0) first = ai;
+      applications++;
+      groupNeed += need[ai]!;
+    }
+    if (applications === 0) return;
+    let readers = 0;
+    let groupRoom = 0;
+    for (let ri = 0; ri < R; ri++) {
+      if (p.pairs[ri * A + first]! & UNREADABLE) continue;
+      readers++;
+      groupRoom += room[ri]!;
+    }
+    const values = { languages, applications, k: p.k, readers, need: groupNeed, room: groupRoom };
+    if (readers < p.k) shortages.push({ ...values, message: msg('assignment.shortage.readers', values) });
+    else if (groupRoom < groupNeed) shortages.push({ ...values, message: msg('assignment.shortage.room', values) });
+  });
+  return shortages;
 }
 
 /**
@@ -365,9 +485,9 @@ function shortlist(
 
 /**
  * Why each short application is short. The flow is maximum, so a short application cannot be
- * reached from the source in the residual network: every reviewer free of conflicts with it
- * and not yet on it is full, and covering it would take a reviewer from another application.
- * The first fact is checked here; a failure would be a bug in the solver.
+ * reached from the source in the residual network: every reviewer free of conflicts with it,
+ * reading its languages and not yet on it is full, and covering it would take a reviewer from
+ * another application. The first fact is checked here; a failure would be a bug in the solver.
  */
 function explainShortfalls(
   p: Prepared,
@@ -375,22 +495,35 @@ function explainShortfalls(
   need: Int32Array,
   room: Int32Array,
   loads: AssignmentPlan['loads'],
-): string[] {
+): Message[] {
   const A = p.appIds.length;
   const R = p.reviewerIds.length;
   const totalNeed = need.reduce((sum, n) => sum + n, 0);
   const totalRoom = room.reduce((sum, r) => sum + r, 0);
+  const groupNeeds = new Int32Array(p.groups.length);
+  for (let ai = 0; ai < A; ai++) if (p.groupOf[ai]! >= 0) groupNeeds[p.groupOf[ai]!]! += need[ai]!;
   return shortApps.map((ai) => {
-    if (R === 0) return 'there are no reviewers';
-    const nonConflicted = R - p.conflictCount[ai]!;
-    if (nonConflicted + p.conflictedExisting[ai]! < p.k) {
-      return nonConflicted === 0
-        ? 'no reviewer is free of conflicts with this school'
-        : `only ${plural(nonConflicted, 'reviewer is', 'reviewers are')} free of conflicts with this school`;
+    if (R === 0) return msg('assignment.shortfall.noReviewers');
+    const g = p.groupOf[ai]!;
+    const languages = g < 0 ? [] : p.groups[g]!.languages;
+    // Existing assignments that break a rule still count toward the application's k.
+    const kept = p.conflictedExisting[ai]! + p.unreadableExisting[ai]!;
+    const readers = R - p.unreadableCount[ai]!;
+    if (g >= 0 && readers + p.unreadableExisting[ai]! < p.k) {
+      return msg('assignment.shortfall.readers', { languages, count: readers });
+    }
+    let usable = 0;
+    for (let ri = 0; ri < R; ri++) if ((p.pairs[ri * A + ai]! & (CONFLICT | UNREADABLE)) === 0) usable++;
+    if (usable + kept < p.k) {
+      return g >= 0
+        ? msg('assignment.shortfall.freeReaders', { languages, count: usable })
+        : msg('assignment.shortfall.free', { count: usable });
     }
     let free = 0;
+    let groupRoom = 0;
     for (let ri = 0; ri < R; ri++) {
-      if (p.pairs[ri * A + ai] !== 0) continue; // conflicted, or already on it
+      if (g >= 0 && !(p.pairs[ri * A + ai]! & UNREADABLE)) groupRoom += room[ri]!;
+      if (p.pairs[ri * A + ai] !== 0) continue; // conflicted, unreadable, or already on it
       free++;
       if (loads[ri]!.load < loads[ri]!.maxLoad) {
         throw new Error(
@@ -398,14 +531,13 @@ function explainShortfalls(
         );
       }
     }
-    const who =
-      free === 1
-        ? 'the only reviewer free of conflicts with this school and not yet on it is'
-        : `all ${free} reviewers free of conflicts with this school and not yet on it are`;
+    const groupNeed = g >= 0 ? groupNeeds[g]! : 0;
     const why =
-      totalRoom < totalNeed
-        ? `reviewers' remaining capacity (${totalRoom}) is less than what the applications need (${totalNeed})`
-        : 'covering it would take a reviewer from another application';
-    return `${who} at their maximum load; ${why}`;
+      g >= 0 && groupRoom < groupNeed
+        ? { why: 'language', room: groupRoom, need: groupNeed }
+        : totalRoom < totalNeed
+          ? { why: 'capacity', room: totalRoom, need: totalNeed }
+          : { why: 'other', room: totalRoom, need: totalNeed };
+    return msg('assignment.shortfall.full', { free, languages, ...why });
   });
 }

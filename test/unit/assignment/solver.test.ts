@@ -8,6 +8,12 @@ import {
   type AssignmentProblem,
 } from '../../../server/services/assignment/solver.js';
 import { ArcList, maximizeFlow, minimizeCost } from '../../../server/services/assignment/min-cost-flow.js';
+import type { Message } from '../../../server/i18n/translate.js';
+import { wordsIn } from '../../../routes/review/language-words.js';
+
+/** A reason or shortage as an English-reading admin sees it. */
+const english = (message: Message): string => wordsIn('en', message);
+const inEnglish = <T extends { reason: Message }>(list: T[]) => list.map((u) => ({ ...u, reason: english(u.reason) }));
 
 type Pair = { reviewerId: number; applicationId: number };
 type Objective = { coverage: number; squares: number; score: number };
@@ -110,7 +116,7 @@ function expectValid(problem: AssignmentProblem, plan: AssignmentPlan): void {
   expect(plan.uncovered.map(({ reason: _, ...u }) => u)).to.deep.equal(
     short.map((a) => ({ applicationId: a.id, assigned: perApp.get(a.id)!, missing: problem.k - perApp.get(a.id)! })),
   );
-  for (const u of plan.uncovered) expect(u.reason).to.be.a('string').and.not.equal('');
+  for (const u of plan.uncovered) expect(english(u.reason)).to.be.a('string').and.not.equal('');
   expect(plan.totalScore).to.equal(plan.added.reduce((sum, a) => sum + a.score, 0));
 }
 
@@ -294,14 +300,14 @@ describe('planAssignments', () => {
     const plan = planAssignments(
       base({ conflicts: [101, 102].map((reviewerId) => ({ reviewerId, applicationId: 1 })) }),
     );
-    expect(plan.uncovered).to.deep.equal([
+    expect(inEnglish(plan.uncovered)).to.deep.equal([
       { applicationId: 1, assigned: 2, missing: 1, reason: 'only 2 reviewers are free of conflicts with this school' },
     ]);
     const none = planAssignments(
       base({ conflicts: [101, 102, 103, 104].map((reviewerId) => ({ reviewerId, applicationId: 1 })) }),
     );
-    expect(none.uncovered[0]!.reason).to.equal('no reviewer is free of conflicts with this school');
-    expect(planAssignments(base({ reviewers: [] })).uncovered[0]).to.deep.equal({
+    expect(english(none.uncovered[0]!.reason)).to.equal('no reviewer is free of conflicts with this school');
+    expect(inEnglish(planAssignments(base({ reviewers: [] })).uncovered)[0]).to.deep.equal({
       applicationId: 1,
       assigned: 0,
       missing: 3,
@@ -319,7 +325,7 @@ describe('planAssignments', () => {
     );
     const reason =
       "all 3 reviewers free of conflicts with this school and not yet on it are at their maximum load; reviewers' remaining capacity (3) is less than what the applications need (6)";
-    expect(plan.uncovered).to.deep.equal([{ applicationId: 2, assigned: 0, missing: 3, reason }]);
+    expect(inEnglish(plan.uncovered)).to.deep.equal([{ applicationId: 2, assigned: 0, missing: 3, reason }]);
     expect(plan.totalScore).to.equal(240);
   });
 
@@ -343,7 +349,7 @@ describe('planAssignments', () => {
     );
     const reason =
       'the only reviewer free of conflicts with this school and not yet on it is at their maximum load; covering it would take a reviewer from another application';
-    expect(plan.uncovered.map((u) => [u.applicationId, u.missing, u.reason])).to.deep.equal([
+    expect(plan.uncovered.map((u) => [u.applicationId, u.missing, english(u.reason)])).to.deep.equal([
       [1, 1, reason],
       [2, 1, reason],
     ]);

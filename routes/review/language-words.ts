@@ -1,0 +1,28 @@
+// Languages named in words for the page: a Message whose value `languages` holds language codes
+// (a service decides which before it knows the reader) gets them as "Spanish" or "español" here.
+import { intlLocale, languageNameIn } from '../../server/i18n/languages.js';
+import { isMessage, textIn, type Text } from '../../server/i18n/translate.js';
+import type { FieldErrors } from '../../server/errors.js';
+
+/** "Spanish", "English and Spanish": language codes named in the reader's language. */
+export function languagesInWords(reader: string, codes: readonly string[]): string {
+  const names = codes.map((code) => languageNameIn(reader, code));
+  return new Intl.ListFormat(intlLocale(reader), { type: 'conjunction' }).format(names);
+}
+
+/** A Text in the reader's language, its `languages` value (codes) named in words. */
+export function wordsIn(reader: string, text: Text): string {
+  const languages = isMessage(text) ? text.values?.languages : undefined;
+  if (isMessage(text) && Array.isArray(languages)) {
+    return textIn(reader, {
+      key: text.key,
+      values: { ...text.values, languages: languagesInWords(reader, languages as string[]) },
+    });
+  }
+  return textIn(reader, text);
+}
+
+/** Field errors in the reader's language, for a page to show. */
+export function errorsIn(reader: string, errors: FieldErrors | undefined): FieldErrors | undefined {
+  return errors && Object.fromEntries(Object.entries(errors).map(([field, text]) => [field, wordsIn(reader, text)]));
+}
