@@ -1,10 +1,11 @@
 // Public nominations (no account needed), their confirmation, and the invitations to apply
 // they lead to.
-import { RELATIONSHIP_LABELS, US_STATES } from '../../models/schema.js';
+import { RELATIONSHIPS, US_STATES } from '../../models/schema.js';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../../server/errors.js';
+import { labelsOf, msg, t, textIn, type Text } from '../../server/i18n/translate.js';
 import { requireSignedIn } from '../../server/middleware/require-role.js';
 import { receiveFiles } from '../../server/middleware/upload.js';
 import { startApplication } from '../../server/services/applications/applications.js';
@@ -15,6 +16,7 @@ import {
   NOMINATION_MAX_FILES,
   NOMINATION_WORD_LIMIT,
   newSubmissionKey,
+  nominationCycleIn,
   nominationInputFrom,
   openNominationCycle,
   submitNomination,
@@ -34,10 +36,12 @@ export function nominationRoutes(context: AppContext): Router {
   async function renderForm(
     req: Request,
     res: Response,
-    cycle: OpenNominationCycle,
-    extra: { values?: NominationInput; errors?: FieldErrors; formError?: string } = {},
+    openCycle: OpenNominationCycle,
+    extra: { values?: NominationInput; errors?: FieldErrors; formError?: Text } = {},
     status = 200,
   ) {
+    const lang = res.locals.lang as string;
+    const cycle = nominationCycleIn(openCycle, lang);
     const values = extra.values;
     let picked: Awaited<ReturnType<typeof findListedSchool>>;
     const pickedId = values?.schoolId ?? (typeof req.query.school === 'string' ? req.query.school : '');
@@ -45,8 +49,8 @@ export function nominationRoutes(context: AppContext): Router {
     const query = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
     const found = query ? (await searchSchools(db, { query, page: 1 })).schools : [];
     res.status(status).render('nominations/form', {
-      title: `Nominate a school — ${cycle.name}`,
-      description: 'Nominate a public high school that closes opportunity gaps. No account needed.',
+      title: t(lang, 'nominations.form.pageTitle', { cycleName: cycle.name }),
+      description: t(lang, 'nominations.form.description'),
       cycle,
       values: values ?? {},
       errors: extra.errors,
@@ -55,10 +59,9 @@ export function nominationRoutes(context: AppContext): Router {
       query,
       found,
       searched: query.length > 0,
-      relationships: Object.entries(RELATIONSHIP_LABELS).map(([value, label]) => ({
-        value,
-        label,
-        selected: values?.relationship === value,
+      relationships: labelsOf(lang, 'relationship', RELATIONSHIPS).map((option) => ({
+        ...option,
+        selected: values?.relationship === option.value,
       })),
       states: US_STATES.map((s) => ({ value: s, selected: values?.state === s })),
       criteria: cycle.criteria.map((c, i) => ({
@@ -79,7 +82,8 @@ export function nominationRoutes(context: AppContext): Router {
 
   router.get('/nominate', async function showNominationForm(req, res) {
     const cycle = await openNominationCycle(db, clock());
-    if (!cycle) return res.render('nominations/closed', { title: 'Nominations are closed' });
+    if (!cycle)
+      return res.render('nominations/closed', { title: t(res.locals.lang as string, 'nominations.closed.title') });
     await renderForm(req, res, cycle);
   });
 
@@ -95,28 +99,29 @@ export function nominationRoutes(context: AppContext): Router {
     }),
     async function sendNomination(req, res) {
       const cycle = await openNominationCycle(db, clock());
-      if (!cycle) return res.status(410).render('nominations/closed', { title: 'Nominations are closed' });
+      const lang = res.locals.lang as string;
+      if (!cycle) return res.status(410).render('nominations/closed', { title: t(lang, 'nominations.closed.title') });
       const input = nominationInputFrom(formBody(req));
       try {
         if (req.uploadProblem)
-          throw new Invalid({ files: `${req.uploadProblem} Nothing was sent; choose your files again.` });
+          throw new Invalid({
+            files: msg('nominations.errors.uploadProblem', { problem: textIn(lang, req.uploadProblem) }),
+          });
         const { email } = await submitNomination(nominationContext, {
           cycle,
           input,
           files: req.uploadedFiles,
           address: req.ip ?? 'unknown',
+          language: lang,
         });
-        res.flash(
-          'success',
-          `Thank you! We sent a link to ${email}. Your nomination counts once you confirm it from that e-mail.`,
-        );
+        res.flash('success', msg('nominations.sent.flash', { email }));
         res.redirect(303, '/nominate/sent');
       } catch (error) {
         if (error instanceof Invalid)
           return renderForm(req, res, cycle, { values: input, errors: error.fieldErrors }, 422);
         if (error instanceof TooManyRequests) {
           res.set('Retry-After', String(error.retryAfterSeconds));
-          return renderForm(req, res, cycle, { values: input, formError: error.message }, 429);
+          return renderForm(req, res, cycle, { values: input, formError: error.text }, 429);
         }
         throw error;
       }
@@ -124,30 +129,29 @@ export function nominationRoutes(context: AppContext): Router {
   );
 
   router.get('/nominate/sent', function showNominationSent(_req, res) {
-    res.render('nominations/sent', { title: 'Check your e-mail' });
+    res.render('nominations/sent', { title: t(res.locals.lang as string, 'nominations.sent.title') });
   });
 
   const CONFIRM_PROBLEMS = {
-    unknown: {
-      status: 404,
-      text: 'This confirmation link is not valid. Check that you copied the whole address from the e-mail.',
-    },
-    expired: {
-      status: 410,
-      text: 'This confirmation link has expired, and the nomination was not counted. You are welcome to nominate the school again.',
-    },
+    unknown: { status: 404, text: msg('nominations.problem.unknown') },
+    expired: { status: 410, text: msg('nominations.problem.expired') },
   } as const;
+  const showProblem = (res: Response, status: number, message: Text) =>
+    res
+      .status(status)
+      .render('nominations/confirm-problem', {
+        title: t(res.locals.lang as string, 'nominations.problem.title'),
+        message,
+      });
 
   router.get('/nominations/confirm/:token', async function showConfirmNomination(req, res) {
     const found = await findNominationByToken(db, req.params.token, clock());
     if (found.outcome === 'unknown' || found.outcome === 'expired') {
       const problem = CONFIRM_PROBLEMS[found.outcome];
-      return res
-        .status(problem.status)
-        .render('nominations/confirm-problem', { title: 'This link does not work', message: problem.text });
+      return showProblem(res, problem.status, problem.text);
     }
     res.render('nominations/confirm', {
-      title: 'Confirm your nomination',
+      title: t(res.locals.lang as string, 'nominations.confirm.title'),
       schoolName: found.schoolName,
       already: found.outcome === 'already',
       token: req.params.token,
@@ -158,20 +162,17 @@ export function nominationRoutes(context: AppContext): Router {
     const result = await confirmNomination(nominationContext, { token: req.params.token });
     if (!('schoolName' in result)) {
       const problem = CONFIRM_PROBLEMS[result.outcome];
-      return res
-        .status(problem.status)
-        .render('nominations/confirm-problem', { title: 'This link does not work', message: problem.text });
+      return showProblem(res, problem.status, problem.text);
     }
     res.render('nominations/confirm', {
-      title: 'Nomination confirmed',
+      title: t(res.locals.lang as string, 'nominations.confirm.confirmedTitle'),
       schoolName: result.schoolName,
       already: true,
       justConfirmed: result.outcome === 'confirmed',
     });
   });
 
-  const UNKNOWN_INVITATION =
-    'This invitation link is not valid. Check that you copied the whole address from the e-mail.';
+  const UNKNOWN_INVITATION = msg('nominations.invitation.unknown');
 
   // Opening the link changes nothing (mail scanners and forwarded links open it too): the page
   // says what the button will do, and only the button acts.
@@ -179,25 +180,27 @@ export function nominationRoutes(context: AppContext): Router {
     const token = req.params.token;
     if (!req.user) {
       return res.render('nominations/invitation-sign-in', {
-        title: 'Your school is invited to apply',
+        title: t(res.locals.lang as string, 'nominations.invitation.title'),
         next: `/invitations/${token}`,
       });
     }
     const view = await describeInvitation(db, { token, user: req.user, now: clock() });
     switch (view.outcome) {
       case 'unknown':
-        return res
-          .status(404)
-          .render('nominations/confirm-problem', { title: 'This link does not work', message: UNKNOWN_INVITATION });
+        return showProblem(res, 404, UNKNOWN_INVITATION);
       case 'new-school': {
         const query = new URLSearchParams({ ...view.prefill, invitation: token }).toString();
-        res.flash('info', 'Check the details of your school and add it; then you can start its application.');
+        res.flash('info', msg('nominations.invitation.addSchool'));
         return res.redirect(303, `/schools/new?${query}`);
       }
       case 'application':
         return res.redirect(303, `/applications/${view.applicationId}`);
       default:
-        return res.render('nominations/invitation', { title: 'Your school is invited to apply', view, token });
+        return res.render('nominations/invitation', {
+          title: t(res.locals.lang as string, 'nominations.invitation.title'),
+          view,
+          token,
+        });
     }
   });
 
@@ -206,9 +209,7 @@ export function nominationRoutes(context: AppContext): Router {
     const result = await acceptInvitation(nominationContext, { token, user: req.user! });
     switch (result.outcome) {
       case 'unknown':
-        return res
-          .status(404)
-          .render('nominations/confirm-problem', { title: 'This link does not work', message: UNKNOWN_INVITATION });
+        return showProblem(res, 404, UNKNOWN_INVITATION);
       case 'pending':
         res.flash('info', JOIN_MESSAGES.pending);
         return res.redirect(303, '/my/applications');
@@ -216,7 +217,7 @@ export function nominationRoutes(context: AppContext): Router {
         res.flash('info', JOIN_MESSAGES.refused);
         return res.redirect(303, '/my/applications');
       case 'closed':
-        res.flash('info', `Applications for this cycle are closed, so ${result.schoolName} cannot start one now.`);
+        res.flash('info', msg('nominations.invitation.closedLead', { schoolName: result.schoolName }));
         return res.redirect(303, '/my/applications');
       case 'start': {
         const id = await startApplication(context, {
@@ -236,4 +237,3 @@ export function nominationRoutes(context: AppContext): Router {
 
   return router;
 }
-// i18n: not yet translated

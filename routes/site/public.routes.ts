@@ -2,17 +2,45 @@
 import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { databaseAnswers } from '../../server/db/client.js';
+import { inLanguage } from '../../server/i18n/content.js';
 import { migrationsCurrent } from '../../server/db/migration-state.js';
 import { findOpenCycles } from '../../server/services/applications/applications.js';
 import { programOverview } from '../../server/services/programs/overview.js';
 import { nominationsOpen } from '../../server/services/programs/phase.js';
+
+type Overview = NonNullable<Awaited<ReturnType<typeof programOverview>>>;
+type Criterion = NonNullable<Overview['cycle']>['required'][number];
+
+/** The program's own words on the home page in the reader's language, where it has them. */
+function overviewIn(overview: Overview | undefined, lang: string): Overview | undefined {
+  if (!overview) return undefined;
+  const { program, cycle } = overview;
+  const criterionIn = (c: Criterion) => ({
+    ...c,
+    title: inLanguage(c, 'title', lang),
+    guidance: inLanguage(c, 'guidance', lang),
+  });
+  return {
+    program: {
+      ...program,
+      name: inLanguage(program, 'name', lang),
+      description: inLanguage(program, 'description', lang),
+    },
+    cycle: cycle && {
+      ...cycle,
+      name: inLanguage(cycle, 'name', lang),
+      required: cycle.required.map(criterionIn),
+      optional: cycle.optional.map(criterionIn),
+    },
+  };
+}
 
 export function publicRoutes(context: AppContext): Router {
   const router = Router();
 
   router.get('/', async function showHome(_req, res) {
     const now = context.clock();
-    const overview = await programOverview(context.db, context.clock);
+    const overview = overviewIn(await programOverview(context.db, context.clock), res.locals.lang as string);
     const openCycles = await findOpenCycles(context.db, now);
     const cycle = overview?.cycle;
     const phase = cycle?.phase;

@@ -12,12 +12,14 @@ const SUBMITTED = ['submitted', 'eligible', 'ineligible'] as const;
 
 async function sendAppliedNotices(
   { db, clock, mail }: ServiceContext,
-  rows: Array<{ id: number; nominatorEmail: string; nominatorName: string; schoolName: string }>,
+  rows: Array<{ id: number; nominatorEmail: string; nominatorName: string; schoolName: string; language: string }>,
 ) {
   for (const row of rows) {
+    // In the language the nominator wrote the nomination in.
     await enqueueMail(db, mail, {
       to: row.nominatorEmail,
       template: 'nomination-school-applied',
+      language: row.language,
       data: { name: row.nominatorName, schoolName: row.schoolName },
     });
   }
@@ -131,6 +133,7 @@ export async function notifyNominatorsOfApplication(context: ServiceContext, app
       id: nominations.id,
       nominatorEmail: nominations.nominatorEmail,
       nominatorName: nominations.nominatorName,
+      language: nominations.language,
       schoolName: schools.name,
     })
     .from(nominations)

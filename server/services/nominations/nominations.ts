@@ -15,6 +15,9 @@ import {
 } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../../errors.js';
+import { inLanguage } from '../../i18n/content.js';
+import { SOURCE_LANGUAGE, isLanguage } from '../../i18n/languages.js';
+import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { countWords } from '../applications/applications.js';
 import { EMAIL, isUniqueViolation, singleLine } from '../shared/form-input.js';
@@ -40,8 +43,10 @@ export async function openNominationCycle(db: Database, now: Date) {
     .select({
       id: cycles.id,
       name: cycles.name,
+      translations: cycles.translations,
       nominationsCloseAt: cycles.nominationsCloseAt,
       programName: programs.name,
+      programTranslations: programs.translations,
       maxFileBytes: cycles.maxFileBytes,
       maxApplicationBytes: cycles.maxApplicationBytes,
       blindReview: cycles.blindReview,
@@ -53,7 +58,7 @@ export async function openNominationCycle(db: Database, now: Date) {
     .limit(1);
   if (!cycle) return undefined;
   const cycleCriteria = await db
-    .select({ id: criteria.id, title: criteria.title })
+    .select({ id: criteria.id, title: criteria.title, translations: criteria.translations })
     .from(criteria)
     .where(eq(criteria.cycleId, cycle.id))
     .orderBy(asc(criteria.position));
@@ -61,6 +66,16 @@ export async function openNominationCycle(db: Database, now: Date) {
 }
 
 export type OpenNominationCycle = NonNullable<Awaited<ReturnType<typeof openNominationCycle>>>;
+
+/** The cycle's own words (its name, its program's, its criteria's titles) in `language`, where it has them. */
+export function nominationCycleIn(cycle: OpenNominationCycle, language: string): OpenNominationCycle {
+  return {
+    ...cycle,
+    name: inLanguage(cycle, 'name', language),
+    programName: inLanguage({ name: cycle.programName, translations: cycle.programTranslations }, 'name', language),
+    criteria: cycle.criteria.map((c) => ({ ...c, title: inLanguage(c, 'title', language) })),
+  };
+}
 
 export interface NominationInput {
   nominatorName: string;
@@ -115,21 +130,21 @@ async function validate(db: Database, cycle: OpenNominationCycle, input: Nominat
   const nominatorEmail = input.nominatorEmail.trim().toLowerCase();
   const contactEmail = input.contactEmail.trim().toLowerCase();
   const reason = input.reason.replace(/\r\n/g, '\n').trim();
-  if (nominatorName === '') errors.nominatorName = 'Enter your name.';
-  else if (nominatorName.length > 120) errors.nominatorName = 'Use at most 120 characters.';
+  if (nominatorName === '') errors.nominatorName = msg('nominations.errors.nameRequired');
+  else if (nominatorName.length > 120) errors.nominatorName = msg('nominations.errors.tooLong', { max: 120 });
   if (!EMAIL.test(nominatorEmail) || nominatorEmail.length > 254)
-    errors.nominatorEmail = 'Enter your e-mail address, like name@example.org. We send a link to confirm it.';
+    errors.nominatorEmail = msg('nominations.errors.emailInvalid');
   if (!(RELATIONSHIPS as readonly string[]).includes(input.relationship))
-    errors.relationship = 'Choose how you know the school.';
+    errors.relationship = msg('nominations.errors.relationshipRequired');
   if (contactEmail !== '' && (!EMAIL.test(contactEmail) || contactEmail.length > 254))
-    errors.contactEmail = 'Enter an e-mail address like principal@school.org, or leave it empty.';
+    errors.contactEmail = msg('nominations.errors.contactEmailInvalid');
 
   let school:
     { id: number | null; name: string; district: string; city: string; state: string; matchKey: string } | undefined;
   if (/^\d{1,15}$/.test(input.schoolId)) {
     const listed = await findListedSchool(db, Number(input.schoolId));
     const [profile] = listed ? await db.select().from(schools).where(eq(schools.id, listed.id)) : [];
-    if (!profile) errors.schoolName = 'That school is no longer listed; type its name, city and state instead.';
+    if (!profile) errors.schoolName = msg('nominations.errors.schoolNotListed');
     else
       school = {
         id: profile.id,
@@ -147,9 +162,9 @@ async function validate(db: Database, cycle: OpenNominationCycle, input: Nominat
   }
 
   const words = countWords(reason);
-  if (words === 0) errors.reason = 'Tell us why this school deserves recognition.';
+  if (words === 0) errors.reason = msg('nominations.errors.reasonRequired');
   else if (words > NOMINATION_WORD_LIMIT || reason.length > 20_000)
-    errors.reason = `Use at most ${NOMINATION_WORD_LIMIT} words; you wrote ${words}.`;
+    errors.reason = msg('nominations.errors.reasonTooLong', { limit: NOMINATION_WORD_LIMIT, words });
   const known = new Set(cycle.criteria.map((c) => c.id));
   const criterionIds = [...new Set(input.criterionIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number))].filter((id) =>
     known.has(id),
@@ -173,8 +188,9 @@ export interface IncomingNominationFile {
 }
 
 /**
- * Records an unconfirmed nomination and e-mails the confirmation link. Nothing is kept when
- * any part is refused (a field, a file, a limit): the form comes back with everything typed.
+ * Records an unconfirmed nomination and e-mails the confirmation link, in the language the
+ * nominator wrote in (the page's). Nothing is kept when any part is refused (a field, a file, a
+ * limit): the form comes back with everything typed.
  */
 export async function submitNomination(
   context: ServiceContext & { storage: EvidenceStore },
@@ -183,7 +199,15 @@ export async function submitNomination(
     input,
     files,
     address,
-  }: { cycle: OpenNominationCycle; input: NominationInput; files: IncomingNominationFile[]; address: string },
+    language: asked,
+  }: {
+    cycle: OpenNominationCycle;
+    input: NominationInput;
+    files: IncomingNominationFile[];
+    address: string;
+    /** The language of the page the nomination was written on. */
+    language?: string;
+  },
 ): Promise<{ email: string; discarded: boolean }> {
   const { db, clock, mail, storage } = context;
   if (input.website.trim() !== '') {
@@ -191,6 +215,7 @@ export async function submitNomination(
     return { email: input.nominatorEmail.trim().toLowerCase(), discarded: true };
   }
   const values = await validate(db, cycle, input);
+  const language = isLanguage(asked) ? asked : SOURCE_LANGUAGE;
   let submissionKey = SUBMISSION_KEY.test(input.submissionKey) ? input.submissionKey : null;
   const earlier = submissionKey ? await nominationWithKey(db, submissionKey) : undefined;
   if (earlier && earlier.nominatorEmail === values.nominatorEmail && earlier.matchKey === values.school.matchKey) {
@@ -202,16 +227,19 @@ export async function submitNomination(
   // The same form sent again for another school or address (back, edit, send): a new nomination.
   if (earlier) submissionKey = null;
   if (files.length > NOMINATION_MAX_FILES)
-    throw new Invalid({ files: `Attach at most ${NOMINATION_MAX_FILES} files.` });
+    throw new Invalid({ files: msg('nominations.errors.tooManyFiles', { max: NOMINATION_MAX_FILES }) });
   const total = files.reduce((sum, f) => sum + f.size, 0);
   if (total > cycle.maxApplicationBytes)
-    throw new Invalid({ files: `The files together are larger than ${formatBytes(cycle.maxApplicationBytes)}.` });
+    throw new Invalid({
+      files: msg('nominations.errors.filesTooLarge', { size: formatBytes(cycle.maxApplicationBytes) }),
+    });
   const inspected: Array<{ file: IncomingNominationFile } & Awaited<ReturnType<typeof inspectUpload>>> = [];
   for (const file of files) {
     try {
       inspected.push({ file, ...(await inspectUpload(file)) });
     } catch (error) {
-      if (error instanceof UploadRefused) throw new Invalid({ files: `${error.message} Choose your files again.` });
+      if (error instanceof UploadRefused)
+        throw new Invalid({ files: msg('nominations.errors.fileRefused', { problem: error.message }) });
       throw error;
     }
   }
@@ -223,10 +251,7 @@ export async function submitNomination(
       ...dayAgo,
     }))
   ) {
-    throw new TooManyRequests(
-      `You have sent ${PER_ADDRESS_PER_DAY} nominations from this e-mail address today. Please try again tomorrow.`,
-      24 * 60 * 60,
-    );
+    throw new TooManyRequests(msg('nominations.errors.tooManyFromAddress', { max: PER_ADDRESS_PER_DAY }), 24 * 60 * 60);
   }
   if (
     !(await takeRateLimit(db, {
@@ -236,10 +261,7 @@ export async function submitNomination(
       clock,
     }))
   ) {
-    throw new TooManyRequests(
-      'Many nominations came from your network in the last hour. Please try again later.',
-      60 * 60,
-    );
+    throw new TooManyRequests(msg('nominations.errors.tooManyFromNetwork'), 60 * 60);
   }
 
   const token = randomBytes(32).toString('base64url');
@@ -253,7 +275,8 @@ export async function submitNomination(
       try {
         saved.push(await storage.put(item.file.path));
       } catch (error) {
-        if (error instanceof DiskFull) throw new Invalid({ files: `${error.message} Choose your files again.` });
+        if (error instanceof DiskFull)
+          throw new Invalid({ files: msg('nominations.errors.fileRefused', { problem: error.message }) });
         throw error;
       }
       stored.push(saved.at(-1)!.storedName);
@@ -274,6 +297,7 @@ export async function submitNomination(
           relationship: values.relationship,
           contactEmail: values.contactEmail,
           reason: values.reason,
+          language,
           criterionIds: values.criterionIds,
           submissionKey,
           confirmTokenHash: createHash('sha256').update(token).digest('hex'),
@@ -298,10 +322,11 @@ export async function submitNomination(
       await enqueueMail(tx, mail, {
         to: values.nominatorEmail,
         template: 'nomination-confirm',
+        language,
         data: {
           name: values.nominatorName,
           schoolName: values.school.name,
-          cycleName: cycle.name,
+          cycleName: inLanguage(cycle, 'name', language),
           link: `${mail.baseUrl}/nominations/confirm/${token}`,
           fileCount: inspected.length,
         },
@@ -395,4 +420,3 @@ export async function purgeUnconfirmedNominations(db: Database, storage: Evidenc
   await Promise.all(files.map((f) => storage.remove(f.storedName)));
   return ids.length;
 }
-// i18n: not yet translated
