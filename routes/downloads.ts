@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { NotFound } from '../server/errors.js';
+import { msg } from '../server/i18n/translate.js';
 import { csvStream, type CsvValue } from '../server/services/shared/csv.js';
 import { jsonListStream } from '../server/services/shared/json-stream.js';
 import { MissingStoredFile, type EvidenceStore } from '../server/storage/evidence-store.js';
@@ -34,7 +35,7 @@ export async function sendStoredFile(
     body = await storage.read(file.storedName);
   } catch (error) {
     if (error instanceof MissingStoredFile) {
-      throw new NotFound('The file is missing from storage. Please tell the program staff.');
+      throw new NotFound(msg('admin.files.missing'));
     }
     throw error;
   }
@@ -83,4 +84,3 @@ export async function sendJsonList(
   res.set('Content-Type', 'application/json; charset=utf-8');
   await streamTo(res, jsonListStream(fields, listName, items));
 }
-// i18n: not yet translated

@@ -6,20 +6,17 @@ import { applicationAccess } from '../../server/services/permissions.js';
 import { loadApplication } from '../../server/services/applications/applications.js';
 import { evaluateEligibility } from '../../server/services/programs/eligibility.js';
 import {
+  answerLanguages,
   cleanUnscreenedCount,
   listApplicationsForAdmin,
   markCleanEligible,
   SCREENABLE,
   screenApplication,
 } from '../../server/services/applications/screening.js';
-import { counted } from '../../server/text.js';
 import { cycleChoices } from '../../server/services/programs/programs.js';
-import {
-  APPLICATION_STATUSES,
-  type ApplicationStatus,
-  APPLICATION_STATUS_LABELS,
-  US_STATES,
-} from '../../models/schema.js';
+import { APPLICATION_STATUSES, type ApplicationStatus, US_STATES } from '../../models/schema.js';
+import { label, msg, t, textIn } from '../../server/i18n/translate.js';
+import { languageList } from '../language-names.js';
 import { idParam, optionalId, pageParam } from '../params.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
 import { extendDeadline, extensionTarget } from '../../server/services/applications/extensions.js';
@@ -51,19 +48,16 @@ export function adminScreeningRoutes(context: AppContext): Router {
         screening: needsScreening ? 'needed' : undefined,
       }).filter((entry): entry is [string, string] => Boolean(entry[1])),
     ).toString();
+    const lang = res.locals.lang as string;
     res.render('admin/applications/list', {
-      title: 'Applications',
-      rows: rows.map((r) => ({
-        ...r,
-        statusLabel: APPLICATION_STATUS_LABELS[r.status],
-        waiting: r.status === 'submitted',
-      })),
+      title: t(lang, 'screening.list.title'),
+      rows: rows.map((r) => ({ ...r, waiting: r.status === 'submitted' })),
       cycleId,
       clean,
       cycles: (await cycleChoices(db)).map((c) => ({ value: String(c.id), label: c.name, selected: c.id === cycleId })),
       statuses: APPLICATION_STATUSES.map((s) => ({
         value: s,
-        label: APPLICATION_STATUS_LABELS[s],
+        label: label(lang, 'applicationStatus', s),
         selected: s === status,
       })),
       states: US_STATES.map((s) => ({ value: s, selected: s === state })),
@@ -76,17 +70,19 @@ export function adminScreeningRoutes(context: AppContext): Router {
   async function renderScreening(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const access = await applicationAccess(db, req.user, idParam(req.params.id));
     const view = await loadApplication(db, access);
+    const lang = res.locals.lang as string;
     // Rules as they stand now, beside the flags recorded at submission.
     const current = evaluateEligibility(view.rules, {
       answers: view.application.eligibilityAnswers,
       school: view.school,
     });
     res.status(status).render('admin/applications/screening', {
-      title: `Screening — ${view.school.name}`,
+      title: t(lang, 'screening.page.title', { school: view.school.name }),
       app: view,
-      statusLabel: APPLICATION_STATUS_LABELS[view.application.status],
       answers: eligibilityAnswersOf(view),
-      facts: profileFactsOf(view).filter((f) => f.label !== 'School'),
+      answerLanguages: languageList(lang, await answerLanguages(db, view.application.id)),
+      // The first fact is the school's name, already the page's heading.
+      facts: profileFactsOf(view).slice(1),
       flags: view.application.screeningFlags,
       currentFlags: current,
       screenable: SCREENABLE.includes(view.application.status),
@@ -118,7 +114,7 @@ export function adminScreeningRoutes(context: AppContext): Router {
         ),
       );
     }
-    res.flash('success', body.decision === 'eligible' ? 'Marked eligible.' : 'Marked not eligible.');
+    res.flash('success', msg(body.decision === 'eligible' ? 'screening.flash.eligible' : 'screening.flash.ineligible'));
     res.redirect(303, '/admin/applications?screening=needed');
   });
 
@@ -131,7 +127,7 @@ export function adminScreeningRoutes(context: AppContext): Router {
     const target = await extensionTarget(db, idParam(req.params.id));
     const current = target.application.deadlineExtendedTo;
     res.status(status).render('admin/applications/extension', {
-      title: `Extend the deadline — ${target.schoolName}`,
+      title: t(res.locals.lang as string, 'screening.extension.title', { school: target.schoolName }),
       target,
       timeZone: target.zone,
       values: extra.values ?? { time: '23:59' },
@@ -157,7 +153,9 @@ export function adminScreeningRoutes(context: AppContext): Router {
       });
       res.flash(
         'success',
-        `The deadline of this application is now ${formatMoment(at, res.locals.timeZone as string)}.`,
+        msg('screening.flash.deadlineExtended', {
+          deadline: formatMoment(at, res.locals.timeZone as string, res.locals.lang as string),
+        }),
       );
       res.redirect(303, `/applications/${applicationId}`);
     } catch (error) {
@@ -177,13 +175,16 @@ export function adminScreeningRoutes(context: AppContext): Router {
     const cycleId = idParam(body.cycleId);
     try {
       const count = await markCleanEligible(context, { cycleId, adminId: req.user!.id, expected: body.expected });
-      res.flash(
-        'success',
-        `${counted(count, 'application is', 'applications are')} now eligible and in review round 1, if it exists.`,
-      );
+      res.flash('success', msg('screening.flash.cleanMarked', { count }));
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        const lang = res.locals.lang as string;
+        res.flash(
+          'error',
+          Object.values(invalid.fieldErrors)
+            .map((text) => textIn(lang, text))
+            .join(' '),
+        );
       });
     }
     res.redirect(303, `/admin/applications?cycle=${cycleId}&screening=needed`);

@@ -14,15 +14,14 @@ import {
   unmarkSpam,
   type NominationFilters,
 } from '../../server/services/nominations/groups.js';
-import { NOMINATION_CSV_HEADER, nominationExportRows } from '../../server/services/nominations/nomination-export.js';
-
 import {
-  NOMINATION_STATUSES,
-  type NominationStatus,
-  APPLICATION_STATUS_LABELS,
-  NOMINATION_STATUS_LABELS,
-  US_STATES,
-} from '../../models/schema.js';
+  EXPORT_BATCH_SIZE,
+  nominationCsvHeader,
+  nominationExportRows,
+} from '../../server/services/nominations/nomination-export.js';
+import { NOMINATION_STATUSES, type NominationStatus, US_STATES } from '../../models/schema.js';
+import { label, msg, t, textIn, type Text } from '../../server/i18n/translate.js';
+import { languageLabel } from '../language-names.js';
 import { idParam, optionalId, pageParam } from '../params.js';
 import { sendCsv, sendStoredFile } from '../downloads.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
@@ -55,6 +54,11 @@ function filterQuery(filters: NominationFilters): string {
   ).toString();
 }
 
+/** The group page's messages about fields it has no input for, in one line; undefined for none. */
+function formErrorOf(lang: string, texts: Text[]): string | undefined {
+  return texts.map((text) => textIn(lang, text)).join(' ') || undefined;
+}
+
 export function adminNominationRoutes(context: AppContext): Router {
   const router = Router();
   const { db, clock } = context;
@@ -64,18 +68,19 @@ export function adminNominationRoutes(context: AppContext): Router {
     const filters = filtersFrom(req.query);
     const [{ rows, hasMore, total }, cycles] = await Promise.all([listNominationGroups(db, filters), cycleChoices(db)]);
     const query = filterQuery(filters);
+    const lang = res.locals.lang as string;
     res.render('admin/nominations/list', {
-      title: 'Nominations',
+      title: t(lang, 'adminNominations.list.title'),
       total,
       rows: rows.map((r) => ({
         ...r,
         href: groupPath(r.cycleId, r.matchKey),
-        applicationStatusLabel: r.applicationStatus ? APPLICATION_STATUS_LABELS[r.applicationStatus] : undefined,
+        languageNames: r.languages.map((code) => languageLabel(lang, code)).join(', '),
       })),
       cycles: cycles.map((c) => ({ ...c, selected: c.id === filters.cycleId })),
       statuses: NOMINATION_STATUSES.map((s) => ({
         value: s,
-        label: NOMINATION_STATUS_LABELS[s],
+        label: label(lang, 'nominationStatus', s),
         selected: s === filters.status,
       })),
       states: US_STATES.map((s) => ({ value: s, selected: s === filters.state })),
@@ -90,8 +95,8 @@ export function adminNominationRoutes(context: AppContext): Router {
     const filters = filtersFrom(req.query);
     await sendCsv(res, {
       fileName: csvFileName('nominations', clock()),
-      header: NOMINATION_CSV_HEADER,
-      rows: nominationExportRows(db, filters),
+      header: nominationCsvHeader(res.locals.lang as string),
+      rows: nominationExportRows(db, filters, EXPORT_BATCH_SIZE, res.locals.lang as string),
     });
   });
 
@@ -102,12 +107,17 @@ export function adminNominationRoutes(context: AppContext): Router {
     status = 200,
   ) {
     const { group, nominations } = await nominationGroup(db, { cycleId, matchKey });
+    const lang = res.locals.lang as string;
     res.status(status).render('admin/nominations/group', {
-      title: `Nominations — ${group.schoolName}`,
+      title: t(lang, 'adminNominations.group.title', { school: group.schoolName }),
       group,
       href: groupPath(cycleId, matchKey),
-      applicationStatusLabel: group.applicationStatus ? APPLICATION_STATUS_LABELS[group.applicationStatus] : undefined,
-      nominations: nominations.map((nomination) => ({ ...nomination, isSpam: nomination.status === 'spam' })),
+      languageNames: group.languages.map((code) => languageLabel(lang, code)).join(', '),
+      nominations: nominations.map((nomination) => ({
+        ...nomination,
+        isSpam: nomination.status === 'spam',
+        languageName: languageLabel(lang, nomination.language),
+      })),
       values: { email: group.contactEmail ?? '' },
       ...extra,
     });
@@ -119,13 +129,13 @@ export function adminNominationRoutes(context: AppContext): Router {
 
   router.post('/nominations/:id/spam', async function markNominationSpam(req, res) {
     const row = await markSpam(db, { nominationId: idParam(req.params.id), adminId: req.user!.id });
-    res.flash('success', `The nomination by ${row.nominatorName} is marked as spam. It no longer counts.`);
+    res.flash('success', msg('adminNominations.flash.spam', { name: row.nominatorName }));
     res.redirect(303, groupPath(row.cycleId, row.matchKey));
   });
 
   router.post('/nominations/:id/unspam', async function unmarkNominationSpam(req, res) {
     const row = await unmarkSpam(db, { nominationId: idParam(req.params.id) });
-    res.flash('success', `The nomination by ${row.nominatorName} is no longer marked as spam.`);
+    res.flash('success', msg('adminNominations.flash.unspam', { name: row.nominatorName }));
     res.redirect(303, groupPath(row.cycleId, row.matchKey));
   });
 
@@ -134,7 +144,7 @@ export function adminNominationRoutes(context: AppContext): Router {
     const now = clock();
     const cycles = await invitableCycles(db, now);
     res.status(status).render('admin/nominations/invite', {
-      title: 'Invite a school to apply',
+      title: t(res.locals.lang as string, 'adminNominations.invite.title'),
       cycles: cycles.map((c) => ({ ...c, selected: String(c.id) === values.cycleId })),
       states: US_STATES.map((s) => ({ value: s, selected: s === values.state })),
       ...extra,
@@ -161,7 +171,7 @@ export function adminNominationRoutes(context: AppContext): Router {
           { cycleId: idParam(fields.cycleId), matchKey: String(fields.matchKey) },
           {
             errors: email ? { email } : undefined,
-            formError: Object.values(others).join(' ') || undefined,
+            formError: formErrorOf(res.locals.lang as string, Object.values(others)),
             values: { email: fields.email },
           },
           422,
@@ -169,14 +179,22 @@ export function adminNominationRoutes(context: AppContext): Router {
       });
     }
     if (outcome.invited) {
-      res.flash('success', `${outcome.schoolName} is invited to apply. We e-mailed ${outcome.email}.`);
+      res.flash('success', msg('adminNominations.flash.invited', { school: outcome.schoolName, email: outcome.email }));
     } else {
-      const by = outcome.invitedByName
-        ? ` by ${outcome.invitedByName}`
-        : ' automatically, after a confirmed nomination';
+      const told = {
+        school: outcome.schoolName,
+        name: outcome.invitedByName,
+        day: formatDay(outcome.invitedAt, res.locals.timeZone as string, res.locals.lang as string),
+        email: outcome.email,
+      };
       res.flash(
         'info',
-        `${outcome.schoolName} was already invited${by} on ${formatDay(outcome.invitedAt, res.locals.timeZone as string)} (to ${outcome.email}). No new e-mail was sent: a school is invited once per cycle.`,
+        msg(
+          outcome.invitedByName
+            ? 'adminNominations.flash.alreadyInvitedBy'
+            : 'adminNominations.flash.alreadyInvitedAutomatically',
+          told,
+        ),
       );
     }
     res.redirect(
@@ -195,4 +213,3 @@ export function adminNominationRoutes(context: AppContext): Router {
 
   return router;
 }
-// i18n: not yet translated

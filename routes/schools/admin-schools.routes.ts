@@ -1,6 +1,7 @@
 // Admins look after schools: find one, correct its name and profile, and see, approve and revoke
 // the people who act for it (the queue of requests to join is /admin/contacts).
-import { SCHOOL_LEVEL_LABELS, US_STATES } from '../../models/schema.js';
+import { SCHOOL_LEVELS, US_STATES } from '../../models/schema.js';
+import { labelsOf, msg, t } from '../../server/i18n/translate.js';
 import type { FieldErrors } from '../../server/errors.js';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
@@ -34,7 +35,7 @@ export function adminSchoolRoutes(context: AppContext): Router {
     });
     const q = encodeURIComponent(query);
     res.render('admin/schools/list', {
-      title: 'Schools',
+      title: t(res.locals.lang as string, 'adminSchools.list.title'),
       rows,
       query,
       prevHref: page > 1 ? `/admin/schools?q=${q}&page=${page - 1}` : undefined,
@@ -49,13 +50,14 @@ export function adminSchoolRoutes(context: AppContext): Router {
     status = 200,
   ) {
     const school = await schoolById(db, idParam(req.params.id));
+    const lang = res.locals.lang as string;
     res.status(status).render('admin/schools/edit', {
-      title: `School — ${school.name}`,
+      title: t(lang, 'adminSchools.edit.title', { school: school.name }),
       school,
       values: extra.values ?? profileInputOf(school),
       errors: extra.errors,
       states: US_STATES,
-      levels: SCHOOL_LEVEL_LABELS,
+      levels: labelsOf(lang, 'schoolLevel', SCHOOL_LEVELS),
       ...(await contactsOfSchool(db, { schoolId: school.id, actor: { id: req.user!.id, isAdmin: true } })),
     });
   }
@@ -74,10 +76,7 @@ export function adminSchoolRoutes(context: AppContext): Router {
         renderSchool(req, res, { values: profile, errors: invalid.fieldErrors }, 422),
       );
     }
-    res.flash(
-      'success',
-      'The school’s profile is saved. Published honoree pages keep the profile they were published with.',
-    );
+    res.flash('success', msg('adminSchools.flash.saved'));
     res.redirect(303, `/admin/schools/${schoolId}`);
   });
 
@@ -106,7 +105,7 @@ export function adminSchoolRoutes(context: AppContext): Router {
   router.post('/schools/:id/contacts/:userId/revoke', async function revokeSchoolContact(req, res) {
     const schoolId = idParam(req.params.id);
     await revokeContact(context, { schoolId, userId: idParam(req.params.userId), adminId: req.user!.id });
-    res.flash('success', 'The person is no longer a contact of the school, and was told so.');
+    res.flash('success', msg('adminSchools.flash.revoked'));
     res.redirect(303, `/admin/schools/${schoolId}`);
   });
 
@@ -114,7 +113,7 @@ export function adminSchoolRoutes(context: AppContext): Router {
     const page = pageParam(req.query.page);
     const { rows, hasMore } = await pendingContacts(db, page);
     res.render('admin/contacts', {
-      title: 'People asking to be school contacts',
+      title: t(res.locals.lang as string, 'adminSchools.contacts.title'),
       rows,
       prevPage: page > 1 ? page - 1 : undefined,
       nextPage: hasMore ? page + 1 : undefined,
@@ -131,4 +130,3 @@ export function adminSchoolRoutes(context: AppContext): Router {
 
   return router;
 }
-// i18n: not yet translated

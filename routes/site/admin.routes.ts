@@ -6,12 +6,16 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { NotFound } from '../../server/errors.js';
+import { msg, t } from '../../server/i18n/translate.js';
 import { buildEml, emlPath } from '../../server/mail/transport.js';
 import { findOutboxMessage, listOutbox, outboxCounts } from '../../server/mail/outbox-admin.js';
 import { describeSchedule, listBackupRuns } from '../../server/operations/backup-history.js';
 import { cycleDashboard } from '../../server/services/programs/dashboard.js';
 import { auditActionNames, listAudit } from '../../server/services/shared/audit.js';
 import { optionalId } from '../params.js';
+
+/** The commands the backups page names: the same in every language. */
+const BACKUP_COMMANDS = { backup: 'npm run backup -- FILE', restore: 'npm run restore -- FILE', force: '--force' };
 
 export function adminSiteRoutes(context: AppContext): Router {
   const router = Router();
@@ -21,10 +25,11 @@ export function adminSiteRoutes(context: AppContext): Router {
     const dashboard = await cycleDashboard(context.db, {
       requested: optionalId(req.query.cycle),
       now: context.clock(),
+      lang: res.locals.lang as string,
     });
     // The dashboard's dates are in its cycle's program zone.
     const zone = dashboard.cycle ? { timeZone: dashboard.timeZone } : {};
-    res.render('admin/index', { title: 'Administration', dashboard, ...zone });
+    res.render('admin/index', { title: t(res.locals.lang as string, 'admin.title'), dashboard, ...zone });
   });
 
   router.get('/outbox', async function showOutbox(req, res) {
@@ -33,13 +38,19 @@ export function adminSiteRoutes(context: AppContext): Router {
       listOutbox(context.db, { before }),
       outboxCounts(context.db),
     ]);
-    res.render('admin/outbox', { title: 'Outgoing e-mail', messages, nextBefore, counts, isFirstPage: !before });
+    res.render('admin/outbox', {
+      title: t(res.locals.lang as string, 'admin.outbox.title'),
+      messages,
+      nextBefore,
+      counts,
+      isFirstPage: !before,
+    });
   });
 
   router.get('/outbox/:id', async function showOutboxMessage(req, res) {
     const id = optionalId(req.params.id);
     const message = id ? await findOutboxMessage(context.db, id) : undefined;
-    if (!message) throw new NotFound('There is no such message in the outbox.');
+    if (!message) throw new NotFound(msg('admin.outbox.noSuchMessage'));
     res.render('admin/outbox-message', {
       title: message.subject,
       message,
@@ -52,7 +63,7 @@ export function adminSiteRoutes(context: AppContext): Router {
   router.get('/outbox/:id/raw', async function downloadOutboxMessage(req, res) {
     const id = optionalId(req.params.id);
     const message = id ? await findOutboxMessage(context.db, id) : undefined;
-    if (!message || !existsSync(emlPath(outboxDir, message.id))) throw new NotFound('This message has no .eml file.');
+    if (!message || !existsSync(emlPath(outboxDir, message.id))) throw new NotFound(msg('admin.outbox.noEml'));
     const eml = await buildEml({
       outboxId: message.id,
       from: context.config.mailFrom,
@@ -79,7 +90,7 @@ export function adminSiteRoutes(context: AppContext): Router {
     const query = (extra: Record<string, string>) =>
       new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString();
     res.render('admin/decisions/audit', {
-      title: 'Audit log',
+      title: t(res.locals.lang as string, 'admin.audit.title'),
       entries,
       actions: actions.map((a) => ({ value: a, selected: a === action })),
       action,
@@ -90,16 +101,17 @@ export function adminSiteRoutes(context: AppContext): Router {
 
   router.get('/backups', async function showBackups(req, res) {
     const before = optionalId(req.query.before);
-    const { runs, nextBefore } = await listBackupRuns(context.db, { before, now: context.clock() });
+    const lang = res.locals.lang as string;
+    const { runs, nextBefore } = await listBackupRuns(context.db, { before, now: context.clock(), lang });
     res.render('admin/backups', {
-      title: 'Backups',
+      title: t(lang, 'backups.title'),
       runs,
       nextBefore,
       isFirstPage: !before,
-      schedule: describeSchedule(context.config.backup),
+      schedule: describeSchedule(context.config.backup, lang),
+      commands: BACKUP_COMMANDS,
     });
   });
 
   return router;
 }
-// i18n: not yet translated

@@ -3,11 +3,13 @@
 import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { NotFound } from '../../server/errors.js';
+import { msg, t } from '../../server/i18n/translate.js';
 import { siteIdentity, siteLogo, sitePage } from '../../server/services/programs/identity.js';
 
+/** Each page's title, the footer's link to it. */
 const PAGES = {
-  privacy: 'Privacy notice',
-  accessibility: 'Accessibility statement',
+  privacy: 'common.footer.privacy',
+  accessibility: 'common.footer.accessibility',
 } as const;
 
 export function brandingRoutes(context: AppContext): Router {
@@ -25,16 +27,16 @@ export function brandingRoutes(context: AppContext): Router {
 
   router.get('/branding/logo.png', async function sendLogo(_req, res) {
     const logo = await siteLogo(db);
-    if (!logo) throw new NotFound('This program has no logo.');
+    if (!logo) throw new NotFound(msg('admin.branding.noLogo'));
     res.type('image/png').set('Cache-Control', 'public, max-age=86400').send(logo);
   });
 
   for (const page of Object.keys(PAGES) as Array<keyof typeof PAGES>) {
     router.get(`/${page}`, async function showProgramPage(_req, res) {
       const body = await sitePage(db, page);
-      if (body === '') throw new NotFound(`This program has not published its ${PAGES[page].toLowerCase()} yet.`);
+      if (body === '') throw new NotFound(msg(`admin.branding.notPublished.${page}`));
       res.render('public/program-page', {
-        title: PAGES[page],
+        title: t(res.locals.lang as string, PAGES[page]),
         // Paragraphs as typed: a blank line between them.
         paragraphs: body
           .split(/\r?\n\s*\r?\n/)
@@ -46,4 +48,3 @@ export function brandingRoutes(context: AppContext): Router {
 
   return router;
 }
-// i18n: not yet translated

@@ -4,41 +4,34 @@ import { desc, sql } from 'drizzle-orm';
 import { backupRuns, type BackupStatus, type BackupTrigger } from '../../models/schema.js';
 import type { BackupSchedule } from '../config.js';
 import type { Database } from '../db/client.js';
+import { intlLocale } from '../i18n/languages.js';
+import { t } from '../i18n/translate.js';
 import { formatBytes } from '../storage/evidence-files.js';
-import { counted } from '../text.js';
 import { formatAge } from '../time.js';
 
 export const BACKUP_PAGE_SIZE = 25;
 
-const NUMBERS = new Intl.NumberFormat('en-US');
 const MINUTE_MS = 60 * 1000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-const STATUS_LABELS: Record<BackupStatus, string> = { running: 'Being written', done: 'Done', failed: 'Failed' };
-
-/** "every 6 hours", "every day", "every 90 minutes". */
-export function describeInterval(ms: number): string {
+/** "Every 6 hours", "Every day", "Every 90 minutes", in `lang`. */
+export function describeInterval(ms: number, lang: string): string {
   const [unit, length] =
     ms % DAY_MS === 0 ? ['day', DAY_MS] : ms % HOUR_MS === 0 ? ['hour', HOUR_MS] : ['minute', MINUTE_MS];
-  const count = ms / length;
-  return count === 1 ? `every ${unit}` : `every ${counted(count, unit, `${unit}s`)}`;
+  return t(lang, `backups.every.${unit}`, { count: ms / length });
 }
 
-/** The schedule in one sentence, or how to turn it on. */
-export function describeSchedule(schedule: BackupSchedule | undefined): { on: boolean; text: string } {
-  if (!schedule) {
-    return {
-      on: false,
-      text:
-        'Scheduled backups are off: set BACKUP_DIR to the folder they go into (and BACKUP_EVERY, BACKUP_KEEP ' +
-        'if a backup a day, keeping 7, is not what you want), then restart the portal.',
-    };
-  }
-  const every = describeInterval(schedule.everyMs);
+/** The schedule in one sentence, or how to turn it on, in `lang`. */
+export function describeSchedule(schedule: BackupSchedule | undefined, lang: string): { on: boolean; text: string } {
+  if (!schedule) return { on: false, text: t(lang, 'backups.off') };
   return {
     on: true,
-    text: `${every[0]!.toUpperCase()}${every.slice(1)} into ${schedule.dir}, keeping the newest ${schedule.keep}.`,
+    text: t(lang, 'backups.schedule', {
+      every: describeInterval(schedule.everyMs, lang),
+      dir: schedule.dir,
+      keep: schedule.keep,
+    }),
   };
 }
 
@@ -72,7 +65,7 @@ export interface BackupRunView {
  */
 export async function listBackupRuns(
   db: Database,
-  { before, now }: { before?: number; now: Date },
+  { before, now, lang }: { before?: number; now: Date; lang: string },
 ): Promise<{ runs: BackupRunView[]; nextBefore: number | undefined }> {
   const rows = await db
     .select()
@@ -86,19 +79,20 @@ export async function listBackupRuns(
     .orderBy(desc(backupRuns.startedAt), desc(backupRuns.id))
     .limit(BACKUP_PAGE_SIZE + 1);
   const page = rows.slice(0, BACKUP_PAGE_SIZE);
+  const numbers = new Intl.NumberFormat(intlLocale(lang));
   const runs = page.map((row): BackupRunView => ({
     id: row.id,
     fileName: row.fileName,
     trigger: row.trigger,
     status: row.status,
-    statusLabel: STATUS_LABELS[row.status],
+    statusLabel: t(lang, `backups.status.${row.status}`),
     instance: row.instance,
     startedAt: row.startedAt,
-    age: formatAge(row.startedAt, now),
+    age: formatAge(row.startedAt, now, lang),
     took: row.finishedAt ? duration(row.finishedAt.getTime() - row.startedAt.getTime()) : undefined,
     size: row.sizeBytes === null ? undefined : formatBytes(row.sizeBytes),
-    rows: row.rowCount === null ? undefined : NUMBERS.format(row.rowCount),
-    files: row.fileCount === null ? undefined : NUMBERS.format(row.fileCount),
+    rows: row.rowCount === null ? undefined : numbers.format(row.rowCount),
+    files: row.fileCount === null ? undefined : numbers.format(row.fileCount),
     error: row.error,
     kept:
       row.status !== 'done'

@@ -25,6 +25,7 @@ import { conflictReason } from './review/conflicts.js';
 import { applicationClosedReason } from './programs/phase.js';
 import type { Database } from '../db/client.js';
 import { NotFound } from '../errors.js';
+import { msg, type Text } from '../i18n/translate.js';
 
 export type ApplicationRole = 'contact' | 'admin';
 
@@ -43,7 +44,7 @@ export async function applicationAccess(
   user: { id: number; roles: readonly string[] } | undefined,
   applicationId: number,
 ): Promise<ApplicationAccess> {
-  const missing = new NotFound('We could not find that application.');
+  const missing = new NotFound(msg('admin.access.applicationNotFound'));
   if (!user || !Number.isSafeInteger(applicationId)) throw missing;
   const [row] = await db
     .select({ application: applications, cycle: cycles, contactStatus: schoolContacts.status })
@@ -61,12 +62,10 @@ export async function applicationAccess(
 }
 
 /** Why this person cannot change the application now, or undefined when they can. */
-export function cannotEditApplication(access: ApplicationAccess, now: Date): string | undefined {
-  if (access.role !== 'contact') return 'Only the school’s contacts can change its application.';
+export function cannotEditApplication(access: ApplicationAccess, now: Date): Text | undefined {
+  if (access.role !== 'contact') return msg('admin.access.contactsOnly');
   if (access.application.status !== 'draft') {
-    return access.application.status === 'withdrawn'
-      ? 'This application was withdrawn. Reopen it to make changes.'
-      : 'This application has been submitted and can no longer be changed.';
+    return msg(access.application.status === 'withdrawn' ? 'admin.access.withdrawn' : 'admin.access.submitted');
   }
   return applicationClosedReason(access.cycle, access.application, now);
 }
@@ -89,7 +88,7 @@ export async function reviewerAccess(
   user: { id: number } | undefined,
   assignmentId: number,
 ): Promise<ReviewerAccess> {
-  const missing = new NotFound('We could not find that review.');
+  const missing = new NotFound(msg('admin.access.reviewNotFound'));
   if (!user || !Number.isSafeInteger(assignmentId)) throw missing;
   const [row] = await db
     .select({ assignment: assignments, round: reviewRounds, application: applications, cycle: cycles })
@@ -104,8 +103,7 @@ export async function reviewerAccess(
 }
 
 /** Why the reviewer cannot change this review now, or undefined when they can. */
-export function cannotEditReview(access: ReviewerAccess, now: Date): string | undefined {
-  if (now > access.round.dueAt) return 'The due date of this round has passed; reviews can no longer be changed.';
+export function cannotEditReview(access: ReviewerAccess, now: Date): Text | undefined {
+  if (now > access.round.dueAt) return msg('admin.access.roundDue');
   return undefined;
 }
-// i18n: not yet translated

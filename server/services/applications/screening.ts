@@ -2,10 +2,18 @@
 // an automatic rule failed or not: clean ones may be marked eligible together. An eligible
 // application joins review round 1 at once; one found not eligible loses any decision it had,
 // and its school is told why when the cycle is published.
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { applications, cycles, decisions, schools, type ApplicationStatus } from '../../../models/schema.js';
+import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import {
+  applicationAnswers,
+  applications,
+  cycles,
+  decisions,
+  schools,
+  type ApplicationStatus,
+} from '../../../models/schema.js';
 import { joinFirstRound } from '../review/rounds.js';
 import { counted } from '../../text.js';
+import { msg } from '../../i18n/translate.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { recordAudit } from '../shared/audit.js';
@@ -74,21 +82,20 @@ export async function screenApplication(
     .from(applications)
     .innerJoin(cycles, eq(cycles.id, applications.cycleId))
     .where(eq(applications.id, applicationId));
-  if (!row) throw new NotFound('We could not find that application.');
+  if (!row) throw new NotFound(msg('screening.errors.notFound'));
   const { application, cycle } = row;
   if (!SCREENABLE.includes(application.status)) {
-    throw new Forbidden('Only submitted applications can be screened.');
+    throw new Forbidden(msg('screening.errors.notScreenable'));
   }
-  if (cycle.publishedAt) throw new Forbidden('This cycle is published: its schools have been told their outcome.');
+  if (cycle.publishedAt) throw new Forbidden(msg('screening.errors.published'));
   const text = typeof reason === 'string' ? reason.trim() : '';
   const errors: FieldErrors = {};
-  if (decision !== 'eligible' && decision !== 'ineligible') errors.decision = 'Choose eligible or not eligible.';
-  if (decision === 'ineligible' && text === '')
-    errors.reason = 'Say why the school is not eligible; the school may be told.';
+  if (decision !== 'eligible' && decision !== 'ineligible') errors.decision = msg('screening.errors.chooseDecision');
+  if (decision === 'ineligible' && text === '') errors.reason = msg('screening.errors.reasonIneligible');
   if (decision === 'eligible' && application.screeningFlags.length > 0 && text === '') {
-    errors.reason = 'An automatic rule failed: say why the school is eligible anyway.';
+    errors.reason = msg('screening.errors.reasonOverride');
   }
-  if (text.length > 2000) errors.reason = 'Use at most 2,000 characters.';
+  if (text.length > 2000) errors.reason = msg('screening.errors.reasonTooLong');
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   const now = clock();
   await db.transaction(async (tx) => {
@@ -150,8 +157,8 @@ export async function markCleanEligible(
 ): Promise<number> {
   return db.transaction(async (tx) => {
     const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, cycleId)).for('update');
-    if (!cycle) throw new NotFound('We could not find that cycle.');
-    if (cycle.publishedAt) throw new Forbidden('This cycle is published: its schools have been told their outcome.');
+    if (!cycle) throw new NotFound(msg('screening.errors.cycleNotFound'));
+    if (cycle.publishedAt) throw new Forbidden(msg('screening.errors.published'));
     const now = clock();
     const marked = await tx
       .update(applications)
@@ -167,7 +174,7 @@ export async function markCleanEligible(
     if (String(marked.length) !== String(expected)) {
       // Thrown inside the transaction, so the update above is rolled back.
       throw new Invalid({
-        expected: `The applications waiting for screening changed since you looked: ${counted(marked.length, 'clean application waits', 'clean applications wait')} now. Check the list and confirm again.`,
+        expected: msg('screening.errors.countChanged', { count: marked.length }),
       });
     }
     if (marked.length === 0) return 0;
@@ -184,4 +191,13 @@ export async function markCleanEligible(
     return ids.length;
   });
 }
-// i18n: not yet translated
+
+/** The languages of an application's written answers (empty ones aside), as their authors said: ['en', 'es']. */
+export async function answerLanguages(db: Database, applicationId: number): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ language: applicationAnswers.language })
+    .from(applicationAnswers)
+    .where(and(eq(applicationAnswers.applicationId, applicationId), ne(applicationAnswers.answer, '')))
+    .orderBy(asc(applicationAnswers.language));
+  return rows.map((r) => r.language);
+}

@@ -12,11 +12,11 @@ import {
   schools,
   users,
   type NominationStatus,
-  NOMINATION_STATUS_LABELS,
   RELATIONSHIP_LABELS,
 } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { NotFound } from '../../errors.js';
+import { msg } from '../../i18n/translate.js';
 
 export const NOMINATION_PAGE_SIZE = 50;
 
@@ -60,6 +60,8 @@ function groupsOf(db: Database, where: SQL[], status: NominationStatus | undefin
       contactEmail: sql<string | null>`max(${n.contactEmail}) filter (where ${n.status} <> 'spam')`.as(
         'group_contact_email',
       ),
+      /** The languages the nominators wrote in: ['en', 'es']. */
+      languages: sql<string[]>`array_agg(distinct ${n.language} order by ${n.language})`.as('group_languages'),
     })
     .from(n)
     .where(where.length > 0 ? and(...where) : undefined)
@@ -118,6 +120,7 @@ export async function listNominationGroups(
       unconfirmed: grouped.unconfirmed,
       spam: grouped.spam,
       contactEmail: grouped.contactEmail,
+      languages: grouped.languages,
       invitedAt: schoolInvitations.createdAt,
       invitedEmail: schoolInvitations.email,
       invitedById: schoolInvitations.invitedBy,
@@ -179,7 +182,7 @@ async function titlesAndFiles(db: Database, cycleIds: number[], nominationIds: n
 /** Every nomination of one school in one cycle, with its files and the criteria it names. */
 export async function nominationGroup(db: Database, { cycleId, matchKey }: { cycleId: number; matchKey: string }) {
   const [group] = (await listNominationGroups(db, { cycleId, matchKey, page: 1 })).rows;
-  if (!group) throw new NotFound('No one has nominated that school in that cycle.');
+  if (!group) throw new NotFound(msg('adminNominations.errors.groupNotFound'));
   const markedBy = sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${n.markedSpamBy})`;
   const rows = await db
     .select({
@@ -189,6 +192,7 @@ export async function nominationGroup(db: Database, { cycleId, matchKey }: { cyc
       nominatorName: n.nominatorName,
       nominatorEmail: n.nominatorEmail,
       relationship: n.relationship,
+      language: n.language,
       contactEmail: n.contactEmail,
       reason: n.reason,
       criterionIds: n.criterionIds,
@@ -213,8 +217,6 @@ export async function nominationGroup(db: Database, { cycleId, matchKey }: { cyc
     group,
     nominations: rows.map((r) => ({
       ...r,
-      relationshipLabel: RELATIONSHIP_LABELS[r.relationship],
-      statusLabel: NOMINATION_STATUS_LABELS[r.status],
       criteria: criteriaTitles(r.criterionIds),
       files: filesOf(r.id),
     })),
@@ -228,7 +230,7 @@ export async function markSpam(db: Database, { nominationId, adminId }: { nomina
     .set({ status: 'spam', markedSpamBy: adminId, applicationId: null })
     .where(eq(n.id, nominationId))
     .returning({ cycleId: n.cycleId, matchKey: n.matchKey, nominatorName: n.nominatorName });
-  if (!row) throw new NotFound('We could not find that nomination.');
+  if (!row) throw new NotFound(msg('adminNominations.errors.nominationNotFound'));
   return row;
 }
 
@@ -251,7 +253,7 @@ export async function unmarkSpam(db: Database, { nominationId }: { nominationId:
         .select({ cycleId: n.cycleId, matchKey: n.matchKey, nominatorName: n.nominatorName })
         .from(n)
         .where(eq(n.id, nominationId));
-      if (!exists) throw new NotFound('We could not find that nomination.');
+      if (!exists) throw new NotFound(msg('adminNominations.errors.nominationNotFound'));
       return exists;
     }
     const [application] = await tx
@@ -313,12 +315,11 @@ export async function findNominationFile(
   { nominationId, publicId }: { nominationId: number; publicId: string },
 ) {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(publicId))
-    throw new NotFound('There is no such file.');
+    throw new NotFound(msg('adminNominations.errors.noSuchFile'));
   const [file] = await db
     .select()
     .from(evidenceFiles)
     .where(and(eq(evidenceFiles.publicId, publicId), eq(evidenceFiles.nominationId, nominationId)));
-  if (!file) throw new NotFound('There is no such file.');
+  if (!file) throw new NotFound(msg('adminNominations.errors.noSuchFile'));
   return file;
 }
-// i18n: not yet translated

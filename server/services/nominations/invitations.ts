@@ -21,6 +21,7 @@ import {
 import type { ServiceContext } from '../../context.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { formatMoment } from '../../time.js';
 import { applicationsCloseAt } from '../programs/phase.js';
@@ -138,8 +139,7 @@ export async function inviteSchool(
 
 function checkEmail(errors: FieldErrors, value: unknown): string {
   const email = text(value).toLowerCase();
-  if (!EMAIL.test(email) || email.length > 254)
-    errors.email = "Enter the school contact's e-mail address, like principal@school.org.";
+  if (!EMAIL.test(email) || email.length > 254) errors.email = msg('adminNominations.errors.email');
   return email;
 }
 
@@ -169,9 +169,9 @@ export async function inviteSchoolByHand(
   const errors: FieldErrors = {};
   const cycleId = /^\d{1,15}$/.test(text(fields.cycleId)) ? Number(text(fields.cycleId)) : undefined;
   const [cycle] = cycleId ? await db.select().from(cycles).where(eq(cycles.id, cycleId)) : [];
-  if (!cycle) errors.cycleId = 'Choose the cycle the school is invited to.';
+  if (!cycle) errors.cycleId = msg('adminNominations.errors.cycle');
   else if (!invitable(cycle, clock()))
-    errors.cycleId = `Applications for ${cycle.name} are closed; choose an open cycle.`;
+    errors.cycleId = msg('adminNominations.errors.cycleClosed', { cycle: cycle.name });
 
   let target:
     | {
@@ -188,21 +188,15 @@ export async function inviteSchoolByHand(
     const [group] = cycleId
       ? (await listNominationGroups(db, { cycleId, matchKey: fields.matchKey, page: 1 })).rows
       : [];
-    if (!group) throw new NotFound('No one has nominated that school in that cycle.');
+    if (!group) throw new NotFound(msg('adminNominations.errors.groupNotFound'));
     target = { matchKey: group.matchKey, schoolId: group.schoolId, schoolName: group.schoolName, hasNominations: true };
   } else {
-    const name = checkText(errors, 'schoolName', fields.schoolName, {
-      max: 200,
-      required: "Enter the school's name.",
-      singleLine: true,
-    });
-    const city = checkText(errors, 'city', fields.city, {
-      max: 120,
-      required: 'Enter the city or town.',
-      singleLine: true,
-    });
+    const name = checkText(errors, 'schoolName', fields.schoolName, { max: 200, singleLine: true });
+    if (name === '' && !errors.schoolName) errors.schoolName = msg('adminNominations.errors.schoolName');
+    const city = checkText(errors, 'city', fields.city, { max: 120, singleLine: true });
+    if (city === '' && !errors.city) errors.city = msg('adminNominations.errors.city');
     const state = text(fields.state).toUpperCase();
-    if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
+    if (!(US_STATES as readonly string[]).includes(state)) errors.state = msg('adminNominations.errors.state');
     if (Object.keys(errors).length === 0) {
       const matchKey = schoolMatchKey(name, city, state);
       const [profile] = await db
@@ -428,4 +422,3 @@ export async function invitedEmail(db: Database, token: string): Promise<string 
     .where(eq(schoolInvitations.tokenHash, createHash('sha256').update(token).digest('hex')));
   return row?.email;
 }
-// i18n: not yet translated

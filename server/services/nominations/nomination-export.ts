@@ -1,8 +1,10 @@
 // The nominations CSV for admins: every nomination matching the list's filters, each with its
 // own status, read in batches by id so memory stays flat whatever the count.
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
-import { criteria, cycles, nominations, schools, RELATIONSHIP_LABELS } from '../../../models/schema.js';
+import { criteria, cycles, nominations, schools } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
+import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
+import { label, t } from '../../i18n/translate.js';
 import type { CsvValue } from '../shared/csv.js';
 import type { NominationFilters } from './groups.js';
 
@@ -10,7 +12,7 @@ export const EXPORT_BATCH_SIZE = 1000;
 
 const n = nominations;
 
-export const NOMINATION_CSV_HEADER = [
+const COLUMNS = [
   'id',
   'cycle',
   'status',
@@ -18,23 +20,30 @@ export const NOMINATION_CSV_HEADER = [
   'district',
   'city',
   'state',
-  'nominator name',
-  'nominator e-mail',
+  'nominatorName',
+  'nominatorEmail',
   'relationship',
   'criteria',
   'reason',
-  'confirmed at',
-  'application id',
+  'confirmedAt',
+  'applicationId',
 ] as const;
+
+/** The header row in the reader's language (adminNominations.csv). */
+export function nominationCsvHeader(lang: string): string[] {
+  return COLUMNS.map((column) => t(lang, `adminNominations.csv.${column}`));
+}
 
 /**
  * Every nomination matching the filters (each by its own status), as CSV rows, read in batches
- * by id so that 100,000 nominations never sit in memory at once.
+ * by id so that 100,000 nominations never sit in memory at once. The relationship is written in
+ * the reader's language `lang`; the status stays the value a filter or a script matches.
  */
 export async function* nominationExportRows(
   db: Database,
   filters: NominationFilters,
   batchSize = EXPORT_BATCH_SIZE,
+  lang = SOURCE_LANGUAGE,
 ): AsyncGenerator<CsvValue[]> {
   const where: SQL[] = [];
   if (filters.cycleId) where.push(eq(n.cycleId, filters.cycleId));
@@ -77,7 +86,7 @@ export async function* nominationExportRows(
         r.state,
         r.nominatorName,
         r.nominatorEmail,
-        RELATIONSHIP_LABELS[r.relationship],
+        label(lang, 'relationship', r.relationship),
         r.criteria,
         r.reason,
         r.confirmedAt,

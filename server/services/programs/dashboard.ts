@@ -7,6 +7,9 @@
 // The funnel counts what reached each stage: a screened application is counted as submitted
 // too. "Reviews done" and the warning about missing reviews use review coverage (coverage.ts), the measure the
 // decisions page asks an override reason by, so the two pages never disagree.
+//
+// The page's words are worked out here, in the reader's language (admin.json), because they
+// carry dates in the program's zone and counts that agree with their nouns.
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import {
   applications,
@@ -24,13 +27,13 @@ import { decisionCounts } from '../decisions/decisions.js';
 import { firstRoundBacklog } from '../review/rounds.js';
 import { formatDay, formatMoment } from '../../time.js';
 import { cycleTimeZone } from './time-zone.js';
-import { counted } from '../../text.js';
+import { t } from '../../i18n/translate.js';
 import { applicationsCloseAt, withPhases, type CyclePhase } from './phase.js';
 
 /** At most this many late reviewers are listed; the rest are counted. */
 export const LATE_REVIEWERS_SHOWN = 20;
 
-type PhasedCycle = Cycle & { phase: CyclePhase; phaseLabel: string };
+type PhasedCycle = Cycle & { phase: CyclePhase };
 
 /**
  * The cycle the dashboard shows: the one asked for if it exists; else the newest (by opening)
@@ -262,151 +265,161 @@ const adminPaths = (cycleId: number) => {
   };
 };
 
-function stagesOf(cycleId: number, { nominated, invited, apps, decided, reviewed, reviews }: Counts): Stage[] {
+function stagesOf(
+  cycleId: number,
+  { nominated, invited, apps, decided, reviewed, reviews }: Counts,
+  lang: string,
+): Stage[] {
   const to = adminPaths(cycleId);
+  const say = (key: string, values?: Record<string, unknown>) => t(lang, `admin.stage.${key}`, values);
   return [
     {
       key: 'nominations',
-      label: 'Nominations',
+      label: say('nominations'),
       count: nominated.confirmed,
       href: `/admin/nominations?cycle=${cycleId}`,
       detail:
-        'Confirmed by the nominator.' +
-        (nominated.unconfirmed + nominated.spam > 0
-          ? ` Not counted: ${nominated.unconfirmed} not confirmed yet, ${nominated.spam} marked as spam.`
-          : ''),
+        nominated.unconfirmed + nominated.spam > 0
+          ? say('nominationsNotCounted', { unconfirmed: nominated.unconfirmed, spam: nominated.spam })
+          : say('nominationsDetail'),
     },
-    { key: 'invitations', label: 'Schools invited', count: invited.sent, detail: `${invited.accepted} accepted.` },
+    {
+      key: 'invitations',
+      label: say('invitations'),
+      count: invited.sent,
+      detail: say('invitationsDetail', { accepted: invited.accepted }),
+    },
     {
       key: 'started',
-      label: 'Applications started',
+      label: say('started'),
       count: apps.all,
       href: `/admin/applications?cycle=${cycleId}`,
-      detail: `${counted(apps.draft, 'draft', 'drafts')} not submitted, ${apps.withdrawn} withdrawn.`,
+      detail: say('startedDetail', { drafts: apps.draft, withdrawn: apps.withdrawn }),
     },
     {
       key: 'submitted',
-      label: 'Submitted',
+      label: say('submitted'),
       count: apps.submittedEver,
-      detail: `${apps.submitted} waiting for screening.`,
+      detail: say('submittedDetail', { waiting: apps.submitted }),
     },
     {
       key: 'screened',
-      label: 'Screened',
+      label: say('screened'),
       count: apps.eligible + apps.ineligible,
-      detail: `${apps.eligible} eligible, ${apps.ineligible} not eligible.`,
+      detail: say('screenedDetail', { eligible: apps.eligible, ineligible: apps.ineligible }),
     },
     {
       key: 'assigned',
-      label: 'Assigned to reviewers',
+      label: say('assigned'),
       count: apps.assigned,
-      detail: 'Eligible applications with at least one reviewer.',
+      detail: say('assignedDetail'),
     },
     {
       key: 'reviewed',
-      label: 'Reviews done',
+      label: say('reviewed'),
       count: reviewed,
-      detail:
-        'Eligible applications with all the reviews their round asked for. ' +
-        `${reviews.submitted} of ${counted(reviews.assigned, 'review', 'reviews')} submitted.`,
+      detail: say('reviewedDetail', { submitted: reviews.submitted, assigned: reviews.assigned }),
     },
     {
       key: 'decided',
-      label: 'Decided',
+      label: say('decided'),
       count: decided.all,
       href: to.decisions,
-      detail: `${decided.gold} Gold, ${decided.silver} Silver, ${decided.notSelected} not selected.`,
+      detail: say('decidedDetail', { gold: decided.gold, silver: decided.silver, notSelected: decided.notSelected }),
     },
   ];
 }
 
 /** What still needs an admin, each only while it holds. */
-function warningsOf(cycleId: number, c: Counts): Warning[] {
+function warningsOf(cycleId: number, c: Counts, lang: string): Warning[] {
   const to = adminPaths(cycleId);
-  const applications = (n: number) => counted(n, 'application', 'applications');
+  const say = (key: string, values?: Record<string, unknown>) => t(lang, `admin.warning.${key}`, values);
+  const applications = (count: number) => say('applications', { count });
   const all: Array<Warning & { n: number }> = [
     {
       key: 'unscreened',
       n: c.apps.submitted,
-      label: 'Submitted, not screened yet',
+      label: say('unscreened'),
       count: applications(c.apps.submitted),
-      link: { href: to.screening, text: 'Screen them' },
+      link: { href: to.screening, text: say('screenThem') },
     },
     {
       key: 'not-in-round-1',
       n: c.backlog,
-      label: 'Eligible, not in review round 1 yet',
+      label: say('notInRound1'),
       count: applications(c.backlog),
       link: c.firstRound
-        ? { href: `/admin/rounds/${c.firstRound.id}`, text: 'Take them into round 1' }
-        : { href: to.rounds, text: 'Set up round 1' },
+        ? { href: `/admin/rounds/${c.firstRound.id}`, text: say('takeIntoRound1') }
+        : { href: to.rounds, text: say('setUpRound1') },
     },
     {
       key: 'short',
       n: c.short,
-      label: 'Eligible, with fewer submitted reviews than their round asked for',
+      label: say('short'),
       count: applications(c.short),
-      link: { href: to.rounds, text: 'See the review rounds' },
+      link: { href: to.rounds, text: say('seeRounds') },
     },
     {
       key: 'overridden',
       n: c.apps.overridden,
-      label: 'Decided with fewer reviews than asked for',
-      count: counted(c.apps.overridden, 'decision', 'decisions'),
-      link: { href: to.publish, text: 'See the reasons given' },
+      label: say('overridden'),
+      count: say('decisions', { count: c.apps.overridden }),
+      link: { href: to.publish, text: say('seeReasons') },
     },
     {
       key: 'undecided',
       n: c.decided.undecided,
-      label: 'Eligible, without a decision',
+      label: say('undecided'),
       count: applications(c.decided.undecided),
-      link: { href: `${to.decisions}?filter=undecided`, text: 'Decide them' },
+      link: { href: `${to.decisions}?filter=undecided`, text: say('decideThem') },
     },
     {
       key: 'drafted-citations',
       n: c.apps.draftedCitations,
-      label: 'Honoree citations still as the portal drafted them',
-      count: counted(c.apps.draftedCitations, 'citation', 'citations'),
-      link: { href: to.publish, text: 'Read and edit them' },
+      label: say('draftedCitations'),
+      count: say('citations', { count: c.apps.draftedCitations }),
+      link: { href: to.publish, text: say('editCitations') },
     },
   ];
   return all.filter((w) => w.n > 0).map(({ n: _n, ...warning }) => warning);
 }
 
-function nextStepOf(cycle: PhasedCycle, c: Counts, zone: string): NextStep {
+function nextStepOf(cycle: PhasedCycle, c: Counts, zone: string, lang: string): NextStep {
   const to = adminPaths(cycle.id);
-  const applications = (n: number) => counted(n, 'application', 'applications');
+  const say = (key: string, values?: Record<string, unknown>) => t(lang, `admin.step.${key}`, values);
+  const day = (date: Date) => formatDay(date, zone, lang);
   switch (cycle.phase) {
     case 'draft':
       return {
-        text: `Applications open on ${formatDay(cycle.opensAt, zone)}. Before then, check the criteria and the eligibility questions and rules.`,
+        text: say('draft', { opens: day(cycle.opensAt) }),
         links: [
-          { href: to.cycle, text: 'Criteria and settings' },
-          { href: `${to.cycle}/eligibility`, text: 'Eligibility questions and rules' },
+          { href: to.cycle, text: say('criteriaAndSettings') },
+          { href: `${to.cycle}/eligibility`, text: say('eligibility') },
         ],
       };
     case 'open':
       return {
-        text: `Applications close on ${formatMoment(applicationsCloseAt(cycle), zone)}; ${applications(c.apps.submittedEver)} submitted so far.`,
-        links: [{ href: to.cycle, text: 'Dates and settings' }],
-        closeForm: {
-          action: `${to.cycle}/close`,
-          confirm: `Close applications and nominations for ${cycle.name} now? Schools can no longer start, change or submit an application.`,
-        },
+        text: say('open', {
+          closes: formatMoment(applicationsCloseAt(cycle), zone, lang),
+          count: c.apps.submittedEver,
+        }),
+        links: [{ href: to.cycle, text: say('datesAndSettings') }],
+        closeForm: { action: `${to.cycle}/close`, confirm: say('closeConfirm', { cycle: cycle.name }) },
       };
     case 'closed': {
       const waiting = c.apps.submitted;
-      const screen =
-        waiting > 0 ? `Screen the ${applications(waiting)} waiting, then` : 'Every application is screened:';
-      const screening = waiting > 0 ? [{ href: to.screening, text: 'Applications waiting for screening' }] : [];
+      const screening = waiting > 0 ? [{ href: to.screening, text: say('waitingForScreening') }] : [];
       return c.firstRound
         ? {
-            text: `${screen} assign reviewers in ${c.firstRound.name}.`,
+            text: say(waiting > 0 ? 'closedWaitingRound' : 'closedScreenedRound', {
+              count: waiting,
+              round: c.firstRound.name,
+            }),
             links: [...screening, { href: `/admin/rounds/${c.firstRound.id}`, text: c.firstRound.name }],
           }
         : {
-            text: `${screen} set up review round 1.`,
-            links: [...screening, { href: to.rounds, text: 'Review rounds' }],
+            text: say(waiting > 0 ? 'closedWaitingNoRound' : 'closedScreenedNoRound', { count: waiting }),
+            links: [...screening, { href: to.rounds, text: say('reviewRounds') }],
           };
     }
     case 'in_review': {
@@ -414,14 +427,20 @@ function nextStepOf(cycle: PhasedCycle, c: Counts, zone: string): NextStep {
       const outstanding = c.reviews.assigned - c.reviews.submitted;
       return {
         text:
-          outstanding > 0
-            ? `${counted(outstanding, 'review', 'reviews')} outstanding, ${c.reviews.late} late.` +
-              (round ? ` ${round.name} is due on ${formatDay(round.dueAt, zone)}.` : '')
-            : 'Every assigned review is in: read the ranking and decide.',
+          outstanding === 0
+            ? say('allReviewsIn')
+            : round
+              ? say('outstandingDue', {
+                  count: outstanding,
+                  late: c.reviews.late,
+                  round: round.name,
+                  due: day(round.dueAt),
+                })
+              : say('outstanding', { count: outstanding, late: c.reviews.late }),
         links: round
           ? [
-              { href: `/admin/rounds/${round.id}`, text: `How ${round.name} is going` },
-              { href: `/admin/rounds/${round.id}/ranking`, text: `Ranking of ${round.name}` },
+              { href: `/admin/rounds/${round.id}`, text: say('howRoundGoes', { round: round.name }) },
+              { href: `/admin/rounds/${round.id}/ranking`, text: say('rankingOf', { round: round.name }) },
             ]
           : [],
       };
@@ -429,56 +448,57 @@ function nextStepOf(cycle: PhasedCycle, c: Counts, zone: string): NextStep {
     case 'deciding': {
       const round = c.lastAssigned;
       return {
-        text:
-          c.decided.undecided > 0
-            ? `Decide on the ${applications(c.decided.undecided)} still without a decision, then preview publishing.`
-            : 'Every eligible application has a decision: preview publishing, then publish.',
+        text: c.decided.undecided > 0 ? say('undecided', { count: c.decided.undecided }) : say('allDecided'),
         links: [
-          ...(round ? [{ href: `/admin/rounds/${round.id}/ranking`, text: `Ranking of ${round.name}` }] : []),
-          { href: to.decisions, text: 'Decisions' },
-          { href: to.publish, text: 'Preview publishing' },
+          ...(round
+            ? [{ href: `/admin/rounds/${round.id}/ranking`, text: say('rankingOf', { round: round.name }) }]
+            : []),
+          { href: to.decisions, text: say('decisions') },
+          { href: to.publish, text: say('previewPublishing') },
         ],
       };
     }
     case 'published':
       return {
-        text: `The honorees are public${cycle.publishedAt ? ` since ${formatDay(cycle.publishedAt, zone)}` : ''}.`,
-        links: [{ href: `/honorees?year=${cycle.year}`, text: `The honorees of ${cycle.year}` }],
+        text: cycle.publishedAt ? say('publishedSince', { since: day(cycle.publishedAt) }) : say('published'),
+        links: [{ href: `/honorees?year=${cycle.year}`, text: say('honoreesOf', { year: String(cycle.year) }) }],
       };
   }
 }
 
 /**
  * The dashboard of one cycle (`requested`, or the one chooseCycle picks), with the list of all
- * cycles to switch to. With no cycle at all, `cycle` is undefined.
+ * cycles to switch to, in the reader's language `lang`. With no cycle at all, `cycle` is undefined.
  */
-export async function cycleDashboard(db: Database, { requested, now }: { requested?: number; now: Date }) {
-  const all = await dashboardCycles(db, now);
+export async function cycleDashboard(
+  db: Database,
+  { requested, now, lang }: { requested?: number; now: Date; lang: string },
+) {
+  const all = (await dashboardCycles(db, now)).map((c) => ({ ...c, phaseLabel: t(lang, `admin.phase.${c.phase}`) }));
   const cycle = chooseCycle(all, requested);
   const options = all.map((c) => ({
     value: String(c.id),
-    label: `${c.name} (${c.phaseLabel})`,
+    label: t(lang, 'admin.dashboard.cycleOption', { cycle: c.name, phase: c.phaseLabel }),
     selected: c.id === cycle?.id,
   }));
   const canSwitch = options.length > 1;
   if (!cycle) return { options, canSwitch, cycle: undefined };
   const counts = await countsOf(db, cycle.id, now);
   const zone = await cycleTimeZone(db, cycle.id);
-  const stages = stagesOf(cycle.id, counts);
+  const stages = stagesOf(cycle.id, counts, lang);
   const { late, reviews } = counts;
   return {
     options,
     canSwitch,
     cycle,
-    nextStep: nextStepOf(cycle, counts, zone),
+    nextStep: nextStepOf(cycle, counts, zone, lang),
     timeZone: zone,
     stages,
     chart: funnelChart(stages),
-    warnings: warningsOf(cycle.id, counts),
+    warnings: warningsOf(cycle.id, counts, lang),
     late: {
       ...late,
-      summary: `${counted(late.reviewers, 'reviewer', 'reviewers')} late with ${counted(reviews.late, 'review', 'reviews')}.`,
-      moreText: counted(late.more, 'more late reviewer', 'more late reviewers'),
+      summary: t(lang, 'admin.dashboard.lateSummary', { reviewers: late.reviewers, reviews: reviews.late }),
     },
   };
 }
