@@ -4,6 +4,7 @@
 import { Router, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { NotFound } from '../../server/errors.js';
+import { label, labelsOf, msg, t } from '../../server/i18n/translate.js';
 import { csvFileName } from '../../server/services/shared/csv.js';
 import {
   filterQuery,
@@ -21,14 +22,17 @@ import { US_STATES } from '../../models/schema.js';
 import { idParam } from '../params.js';
 import { sendCsv, sendJsonList } from '../downloads.js';
 
-const LEVEL_NAMES = { gold: 'Gold', silver: 'Silver' } as const;
-
-/** "Gold honorees in OR, 2026, matching “lincoln”" — the list's title says what it shows. */
-function listTitle(filters: HonoreeFilters): string {
-  let title = filters.level ? `${LEVEL_NAMES[filters.level]} honorees` : 'Honorees';
-  if (filters.state) title += ` in ${filters.state}`;
-  if (filters.year) title += filters.state ? `, ${filters.year}` : ` of ${filters.year}`;
-  if (filters.q) title += ` matching “${filters.q}”`;
+/** "Gold honorees in OR, 2026 matching “lincoln”" — the list's title says what it shows. */
+function listTitle(lang: string, filters: HonoreeFilters): string {
+  let title = filters.level
+    ? t(lang, 'honorees.list.title.level', { level: label(lang, 'decisionLevel', filters.level) })
+    : t(lang, 'honorees.list.title.all');
+  if (filters.state) title = t(lang, 'honorees.list.title.inState', { title, state: filters.state });
+  // The year as written, not as a number ("2,026").
+  const year = String(filters.year ?? '');
+  if (filters.year)
+    title = t(lang, filters.state ? 'honorees.list.title.stateYear' : 'honorees.list.title.ofYear', { title, year });
+  if (filters.q) title = t(lang, 'honorees.list.title.matching', { title, query: filters.q });
   return title;
 }
 
@@ -52,15 +56,16 @@ export function honoreeRoutes(context: AppContext): Router {
   const absolute = (path: string) => `${config.baseUrl}${path}`;
 
   router.get('/honorees', async function showHonorees(req, res) {
+    const lang = res.locals.lang as string;
     const { page, ...filters } = parseHonoreeFilters(req.query);
-    const [list, years] = [await listHonorees(db, filters, page), await honoreeYears(db)];
+    const [list, years] = [await listHonorees(db, filters, page, lang), await honoreeYears(db)];
     const query = filterQuery(filters);
     const pageHref = (n: number) => `/honorees?${query}${query ? '&' : ''}page=${n}`;
-    const title = listTitle(filters);
+    const title = listTitle(lang, filters);
     const description =
       list.total === 0
-        ? 'Schools recognized for closing opportunity gaps. No honoree matches these filters.'
-        : `${list.total} school${list.total === 1 ? '' : 's'} recognized for closing opportunity gaps: citations, profiles and school facts.`;
+        ? t(lang, 'honorees.list.descriptionNone')
+        : t(lang, 'honorees.list.description', { count: list.total });
     res.render('honorees/list', {
       title,
       description,
@@ -70,10 +75,9 @@ export function honoreeRoutes(context: AppContext): Router {
       filters,
       years: years.map((y) => ({ value: y, selected: y === filters.year })),
       states: US_STATES.map((s) => ({ value: s, selected: s === filters.state })),
-      levels: (['gold', 'silver'] as const).map((l) => ({
-        value: l,
-        label: LEVEL_NAMES[l],
-        selected: l === filters.level,
+      levels: labelsOf(lang, 'decisionLevel', ['gold', 'silver']).map((level) => ({
+        ...level,
+        selected: level.value === filters.level,
       })),
       jsonHref: `/honorees.json${query ? `?${query}` : ''}`,
       csvHref: `/honorees.csv${query ? `?${query}` : ''}`,
@@ -105,14 +109,15 @@ export function honoreeRoutes(context: AppContext): Router {
 
   router.get('/honorees/:year/:slug', async function showHonoree(req, res) {
     const { year, slug } = req.params;
-    if (!/^\d{4}$/.test(year) || !/^[a-z0-9-]{1,100}$/.test(slug))
-      throw new NotFound('We could not find that honoree.');
-    const honoree = await findHonoree(db, { year: Number(year), slug });
+    const lang = res.locals.lang as string;
+    if (!/^\d{4}$/.test(year) || !/^[a-z0-9-]{1,100}$/.test(slug)) throw new NotFound(msg('honorees.show.notFound'));
+    const honoree = await findHonoree(db, { year: Number(year), slug, language: lang });
     // The cycle's name is how the program names its year ("… 2025–2026"): the page says it that way only.
-    const title = `${honoree.schoolName}, ${honoree.levelLabel} honoree of ${honoree.cycleName}`;
+    const named = { schoolName: honoree.schoolName, level: honoree.levelLabel, cycleName: honoree.cycleName };
+    const title = t(lang, 'honorees.show.pageTitle', named);
     const description = summarize(
       honoree.citation ||
-        `${honoree.schoolName} in ${honoree.city}, ${honoree.state}: ${honoree.levelLabel} honoree of ${honoree.cycleName}.`,
+        t(lang, 'honorees.show.descriptionFallback', { ...named, city: honoree.city, state: honoree.state }),
     );
     res.render('honorees/show', {
       title,
@@ -125,10 +130,17 @@ export function honoreeRoutes(context: AppContext): Router {
 
   router.get('/cycles/:cycleId/criteria', async function showCycleCriteria(req, res) {
     const cycleId = idParam(req.params.cycleId);
-    const page = await publicCriteria(db, { cycleId, now: clock() });
-    const title = `The criteria of ${page.cycle.name}`;
+    const lang = res.locals.lang as string;
+    const page = await publicCriteria(db, { cycleId, now: clock(), language: lang });
+    const title = t(lang, 'honorees.criteria.pageTitle', { cycleName: page.cycle.name });
     const description = summarize(
-      `How ${page.programName} reviews applications for ${page.cycle.name}: ${page.required.length} required criteria and ${page.cycle.optionalChoiceCount} chosen from ${page.optional.length} others.`,
+      t(lang, 'honorees.criteria.description', {
+        programName: page.programName,
+        cycleName: page.cycle.name,
+        required: page.required.length,
+        chosen: page.cycle.optionalChoiceCount,
+        optional: page.optional.length,
+      }),
     );
     res.render('honorees/criteria', {
       title,
@@ -146,4 +158,3 @@ export function honoreeRoutes(context: AppContext): Router {
 
   return router;
 }
-// i18n: not yet translated

@@ -2,7 +2,9 @@
 // published. Every query here is filtered by publicConditions(), so an unpublished cycle, or a
 // school that was not selected, can never leak through a filter, a page or an export. The school
 // is shown as it stood at publishing (the decision's school_* copy, see snapshotHonoreeSchools),
-// never the live profile, which its contacts may edit.
+// never the live profile, which its contacts may edit. The program's own words (citations,
+// profiles, cycle and criteria names) come in the reader's language where the program wrote
+// them in it, else in its default language; open data carries every language.
 import { and, asc, desc, eq, gt, ilike, inArray, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgSelect } from 'drizzle-orm/pg-core';
 import {
@@ -14,8 +16,11 @@ import {
   DECISION_LEVEL_LABELS,
   US_STATES,
 } from '../../../models/schema.js';
+import type { Translations } from '../../../models/programs.js';
 import type { Database } from '../../db/client.js';
 import { NotFound } from '../../errors.js';
+import { LANGUAGES, SOURCE_LANGUAGE } from '../../i18n/languages.js';
+import { label, msg } from '../../i18n/translate.js';
 import type { CsvValue } from '../shared/csv.js';
 import { HONOREE_LEVELS } from '../decisions/decisions.js';
 
@@ -86,6 +91,10 @@ const honoreeColumns = {
   cycleName: cycles.name,
   publishedAt: cycles.publishedAt,
   programName: programs.name,
+  translations: decisions.translations,
+  cycleTranslations: cycles.translations,
+  programTranslations: programs.translations,
+  defaultLanguage: programs.defaultLanguage,
   schoolName: sql<string>`coalesce(${decisions.schoolName}, '')`,
   district: sql<string>`coalesce(${decisions.schoolDistrict}, '')`,
   city: sql<string>`coalesce(${decisions.schoolCity}, '')`,
@@ -99,12 +108,64 @@ function withHonoreeJoins<Q extends PgSelect>(query: Q) {
     .innerJoin(programs, eq(programs.id, cycles.programId));
 }
 
-function decorate<T extends { level: DecisionLevel; year: number; slug: string }>(row: T) {
-  return { ...row, levelLabel: DECISION_LEVEL_LABELS[row.level], path: `/honorees/${row.year}/${row.slug}` };
+/**
+ * `field` of a row in `language`, and the language those words are really in: the program's
+ * default where no translation was written (a page marks such text with its own lang attribute).
+ */
+export function contentIn(
+  row: { translations?: Translations | null; [field: string]: unknown },
+  field: string,
+  language: string,
+  defaultLanguage: string,
+): { text: string; language: string } {
+  const value = row[field];
+  const own = typeof value === 'string' ? value : '';
+  const translation = language === defaultLanguage ? undefined : row.translations?.[language]?.[field];
+  return translation && translation.trim() !== ''
+    ? { text: translation, language }
+    : { text: own, language: defaultLanguage };
+}
+
+type HonoreeRow = {
+  level: DecisionLevel;
+  year: number;
+  slug: string;
+  citation: string;
+  cycleName: string;
+  programName: string;
+  translations: Translations;
+  cycleTranslations: Translations;
+  programTranslations: Translations;
+  defaultLanguage: string;
+};
+
+/** A row for a page in `language`: the program's words in it where it has them, and its links. */
+function decorate<T extends HonoreeRow>(row: T, language: string) {
+  const { translations, cycleTranslations, programTranslations, ...rest } = row;
+  const citation = contentIn(row, 'citation', language, row.defaultLanguage);
+  return {
+    ...rest,
+    citation: citation.text,
+    citationLanguage: citation.language,
+    cycleName: contentIn(
+      { name: row.cycleName, translations: cycleTranslations },
+      'name',
+      language,
+      row.defaultLanguage,
+    ).text,
+    programName: contentIn(
+      { name: row.programName, translations: programTranslations },
+      'name',
+      language,
+      row.defaultLanguage,
+    ).text,
+    levelLabel: label(language, 'decisionLevel', row.level),
+    path: `/honorees/${row.year}/${row.slug}`,
+  };
 }
 
 /** One page of honorees, newest cycle first, Gold before Silver, then by school name. */
-export async function listHonorees(db: Database, filters: HonoreeFilters, page = 1) {
+export async function listHonorees(db: Database, filters: HonoreeFilters, page = 1, language = SOURCE_LANGUAGE) {
   const where = and(...publicConditions(filters));
   const [countRow] = await withHonoreeJoins(
     db
@@ -124,7 +185,7 @@ export async function listHonorees(db: Database, filters: HonoreeFilters, page =
     )
     .limit(HONOREES_PAGE_SIZE)
     .offset((page - 1) * HONOREES_PAGE_SIZE);
-  return { rows: rows.map(decorate), total, page, pageCount };
+  return { rows: rows.map((row) => decorate(row, language)), total, page, pageCount };
 }
 
 /** The years that have published honorees, newest first, for the filter. */
@@ -136,8 +197,11 @@ export async function honoreeYears(db: Database): Promise<number[]> {
   return rows.map((r) => r.year);
 }
 
-/** One honoree's public page: citation, profile, highlights and the school's facts. */
-export async function findHonoree(db: Database, { year, slug }: { year: number; slug: string }) {
+/** One honoree's public page: citation, profile, highlights and the school's facts, in `language`. */
+export async function findHonoree(
+  db: Database,
+  { year, slug, language = SOURCE_LANGUAGE }: { year: number; slug: string; language?: string },
+) {
   const [row] = await withHonoreeJoins(
     db
       .select({
@@ -158,30 +222,49 @@ export async function findHonoree(db: Database, { year, slug }: { year: number; 
     .where(and(...publicConditions({ year }), eq(decisions.slug, slug)))
     .orderBy(asc(programs.id))
     .limit(1);
-  if (!row) throw new NotFound('We could not find that honoree.');
+  if (!row) throw new NotFound(msg('honorees.show.notFound'));
+  const profile = contentIn(row, 'profile', language, row.defaultLanguage);
   return {
-    ...decorate(row),
+    ...decorate(row, language),
     // Only web addresses become links; anything else (a "javascript:" typed in) is dropped.
     website: /^https?:\/\//i.test(row.website) ? row.website : '',
-    paragraphs: row.profile
+    profileLanguage: profile.language,
+    paragraphs: profile.text
       .split(/\n\s*\n/)
       .map((p) => p.trim())
       .filter((p) => p !== ''),
   };
 }
 
-/** A cycle's criteria for the public page, once the cycle has opened; before that, not found. */
-export async function publicCriteria(db: Database, { cycleId, now }: { cycleId: number; now: Date }) {
+/**
+ * A cycle's criteria for the public page in `language`, once the cycle has opened; before that,
+ * not found.
+ */
+export async function publicCriteria(
+  db: Database,
+  { cycleId, now, language = SOURCE_LANGUAGE }: { cycleId: number; now: Date; language?: string },
+) {
   const [row] = await db
-    .select({ cycle: cycles, programName: programs.name, programDescription: programs.description })
+    .select({ cycle: cycles, program: programs })
     .from(cycles)
     .innerJoin(programs, eq(programs.id, cycles.programId))
     .where(and(eq(cycles.id, cycleId), lte(cycles.opensAt, now)));
-  if (!row) throw new NotFound('We could not find the criteria of that cycle.');
+  if (!row) throw new NotFound(msg('honorees.criteria.notFound'));
+  const { program } = row;
+  const words = (item: { translations: Translations }, field: string) =>
+    contentIn(item, field, language, program.defaultLanguage).text;
   const list = await db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position));
-  const numbered = list.map((c, index) => ({ ...c, number: index + 1 }));
+  const numbered = list.map((c, index) => ({
+    ...c,
+    title: words(c, 'title'),
+    guidance: words(c, 'guidance'),
+    evidenceRequested: words(c, 'evidenceRequested'),
+    number: index + 1,
+  }));
   return {
-    ...row,
+    cycle: { ...row.cycle, name: words(row.cycle, 'name') },
+    programName: words(program, 'name'),
+    programDescription: words(program, 'description'),
     required: numbered.filter((c) => c.required),
     optional: numbered.filter((c) => !c.required),
     published: row.cycle.publishedAt !== null,
@@ -197,9 +280,16 @@ export interface HonoreeExportRow {
   district: string;
   city: string;
   state: string;
+  /** In the program's default language, `language`. */
   citation: string;
   url: string;
   publishedAt: string;
+  /** The program's default language: that of `citation`, and of any citation not translated. */
+  language: string;
+  /** The citation in every language the portal speaks; the default's text where none was written. */
+  citations: Record<string, string>;
+  /** The language each of `citations` is really in: its own, or the default where it fell back. */
+  citationLanguages: Record<string, string>;
 }
 
 /** Every honoree matching the filters, read in batches so an export never loads them all. */
@@ -216,6 +306,13 @@ export async function* honoreeExportRows(
       .orderBy(asc(decisions.applicationId))
       .limit(batchSize);
     for (const r of batch) {
+      const citations: Record<string, string> = {};
+      const citationLanguages: Record<string, string> = {};
+      for (const language of LANGUAGES) {
+        const version = contentIn(r, 'citation', language, r.defaultLanguage);
+        citations[language] = version.text;
+        citationLanguages[language] = version.language;
+      }
       yield {
         year: r.year,
         cycle: r.cycleName,
@@ -228,6 +325,9 @@ export async function* honoreeExportRows(
         citation: r.citation,
         url: `${baseUrl}/honorees/${r.year}/${r.slug}`,
         publishedAt: r.publishedAt?.toISOString() ?? '',
+        language: r.defaultLanguage,
+        citations,
+        citationLanguages,
       };
     }
     if (batch.length < batchSize) return;
@@ -247,6 +347,9 @@ export const HONOREE_CSV_HEADER = [
   'citation',
   'url',
   'published_at',
+  // Added with languages, after the older columns so that readers of those keep working.
+  'language',
+  ...LANGUAGES.flatMap((language) => [`citation_${language}`, `citation_${language}_language`]),
 ];
 
 export async function* honoreeCsvRows(
@@ -267,6 +370,8 @@ export async function* honoreeCsvRows(
       r.citation,
       r.url,
       r.publishedAt,
+      r.language,
+      ...LANGUAGES.flatMap((language) => [r.citations[language] ?? '', r.citationLanguages[language] ?? '']),
     ];
   }
 }
@@ -295,4 +400,3 @@ export async function publishedOutcomes(
   }
   return outcomes;
 }
-// i18n: not yet translated

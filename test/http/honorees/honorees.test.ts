@@ -182,9 +182,8 @@ describe('the public honorees: list, pages, criteria and open data', () => {
       `${TEST_BASE_URL}/honorees?year&#x3D;2024&amp;state&#x3D;WA&amp;level&#x3D;gold&amp;q&#x3D;cmd`,
     );
     expect(filtered.text).to.contain('<option value="2024" selected>');
-    expect(filtered.text).to.contain(
-      'href="/honorees.csv?year&#x3D;2024&amp;state&#x3D;WA&amp;level&#x3D;gold&amp;q&#x3D;cmd"',
-    );
+    // The open-data link is inside a translated message, whose links are escaped as &#38;.
+    expect(filtered.text).to.contain('href="/honorees.csv?year=2024&#38;state=WA&#38;level=gold&#38;q=cmd"');
   });
 
   it('shows one honoree with its citation, profile, highlights, school facts and share tags', async () => {
@@ -284,6 +283,9 @@ describe('the public honorees: list, pages, criteria and open data', () => {
           citation: '+SUM(A1:A9) for "equity", always',
           url: `${TEST_BASE_URL}/honorees/2024/cmd`,
           publishedAt: '2025-05-01T12:00:00.000Z',
+          language: 'en',
+          citations: { en: '+SUM(A1:A9) for "equity", always', es: '+SUM(A1:A9) for "equity", always' },
+          citationLanguages: { en: 'en', es: 'en' },
         },
       ],
     });
@@ -300,9 +302,14 @@ describe('the public honorees: list, pages, criteria and open data', () => {
     expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).to.equal('attachment; filename=honorees-2026-11-22.csv');
     const lines = res.text.replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines[0]).to.equal('year,cycle,program,level,school,district,city,state,citation,url,published_at');
+    expect(lines[0]).to.equal(
+      'year,cycle,program,level,school,district,city,state,citation,url,published_at,' +
+        'language,citation_en,citation_en_language,citation_es,citation_es_language',
+    );
+    const citation = `"'+SUM(A1:A9) for ""equity"", always"`;
     expect(lines).to.include(
-      `2024,Schools of Opportunity 2024–2025,Schools of Opportunity,gold,'=cmd,Spokane District,Spokane,WA,"'+SUM(A1:A9) for ""equity"", always",${TEST_BASE_URL}/honorees/2024/cmd,2025-05-01T12:00:00.000Z`,
+      `2024,Schools of Opportunity 2024–2025,Schools of Opportunity,gold,'=cmd,Spokane District,Spokane,WA,${citation},${TEST_BASE_URL}/honorees/2024/cmd,2025-05-01T12:00:00.000Z,` +
+        `en,${citation},en,${citation},en`,
     );
     expect(lines.filter((l) => l !== '')).to.have.length(3);
     const all = await h.agent().get('/honorees.csv');
