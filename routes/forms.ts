@@ -3,6 +3,7 @@
 // when a service refuses them (Invalid), show the form again with everything that was typed.
 import type { Request, Response } from 'express';
 import { Invalid } from '../server/errors.js';
+import { msg } from '../server/i18n/translate.js';
 
 /** The posted form as sent; {} when there is none. */
 export type FormBody = Record<string, unknown>;
@@ -53,5 +54,5 @@ export function renderInvalid(res: Response, error: unknown, view: string, local
 export function approveOrDecline(body: unknown): boolean {
   const decision = (body as Record<string, unknown> | undefined)?.decision;
   if (decision === 'approve' || decision === 'decline') return decision === 'approve';
-  throw new Invalid({ decision: 'Choose approve or decline.' });
+  throw new Invalid({ decision: msg('forms.approveOrDecline') });
 }

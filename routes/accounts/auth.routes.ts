@@ -16,24 +16,32 @@ import {
 } from '../../server/services/accounts/accounts.js';
 import { invitedEmail } from '../../server/services/nominations/invitations.js';
 import { formField, showAgainIfInvalid } from '../forms.js';
+import { msg, t, type Message } from '../../server/i18n/translate.js';
 
 /** A school invitation's page, as its "Create an account" link names it in `next`. */
 const INVITATION_PATH = /^\/invitations\/([A-Za-z0-9_-]{1,200})$/;
 
-const TOKEN_PROBLEMS: Record<TokenProblem['reason'], { status: number; text: string }> = {
-  unknown: { status: 404, text: 'This link is not valid. Check that you copied the whole address from the e-mail.' },
+const TOKEN_PROBLEMS: Record<TokenProblem['reason'], { status: number; text: Message }> = {
+  unknown: { status: 404, text: msg('accounts.token.unknown') },
   // Used, or retired because a newer link was sent or another link was used: the same to the reader.
-  used: {
-    status: 410,
-    text: 'This link is no longer valid: it has been used, or a newer link replaced it. Each link works once.',
-  },
-  expired: { status: 410, text: 'This link has expired.' },
+  used: { status: 410, text: msg('accounts.token.used') },
+  expired: { status: 410, text: msg('accounts.token.expired') },
 };
+
+/** The page's title in its language (server/middleware/language.ts). */
+function titleOf(res: Response, key: string): string {
+  return t((res.locals.lang as string | undefined) ?? 'en', key);
+}
+
+/** Where "Sign in" on the registration page goes: back to `next` afterwards. */
+function signInHref(next: string): string {
+  return next ? `/login?next=${next}` : '/login';
+}
 
 function showTokenProblem(res: Response, reason: keyof typeof TOKEN_PROBLEMS, purpose: 'verify' | 'reset') {
   const problem = TOKEN_PROBLEMS[reason];
   res.status(problem.status).render('auth/token-problem', {
-    title: 'This link does not work',
+    title: titleOf(res, 'accounts.token.title'),
     message: problem.text,
     isVerify: purpose === 'verify',
   });
@@ -42,7 +50,7 @@ function showTokenProblem(res: Response, reason: keyof typeof TOKEN_PROBLEMS, pu
 /** Shows a form again with the reason nothing was sent, and when to try again. */
 function showTooMany(res: Response, error: TooManyRequests, view: string, locals: Record<string, unknown>) {
   res.set('Retry-After', String(error.retryAfterSeconds));
-  res.status(429).render(view, { ...locals, formError: error.message });
+  res.status(429).render(view, { ...locals, formError: error.text });
 }
 
 export function authRoutes(context: AppContext, passport: PassportInstance): Router {
@@ -56,8 +64,9 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     const invited = invitationToken ? await invitedEmail(context.db, invitationToken) : undefined;
     const typed = typeof req.query.email === 'string' ? req.query.email.slice(0, 254) : '';
     res.render('auth/register', {
-      title: 'Create an account',
+      title: titleOf(res, 'accounts.register.title'),
       next,
+      signInHref: signInHref(next),
       values: { email: typed || invited || '' },
       invited: Boolean(invited) && !typed,
     });
@@ -72,23 +81,29 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
       next,
     };
     try {
-      const { email } = await registerUser(context, { ...input, address: req.ip ?? 'unknown' });
-      res.flash('success', `Thanks! We sent a link to ${email}. Open it to confirm your address, then sign in.`);
+      const { email } = await registerUser(context, {
+        ...input,
+        address: req.ip ?? 'unknown',
+        language: res.locals.lang as string | undefined,
+      });
+      res.flash('success', msg('accounts.register.sent', { email }));
       res.redirect(303, '/login');
     } catch (error) {
       if (error instanceof TooManyRequests) {
         return showTooMany(res, error, 'auth/register', {
-          title: 'Create an account',
+          title: titleOf(res, 'accounts.register.title'),
           values: { name: input.name, email: input.email },
           next,
+          signInHref: signInHref(next),
         });
       }
       showAgainIfInvalid(error, (invalid) => {
         res.status(422).render('auth/register', {
-          title: 'Create an account',
+          title: titleOf(res, 'accounts.register.title'),
           errors: invalid.fieldErrors,
           values: { name: input.name, email: input.email },
           next,
+          signInHref: signInHref(next),
         });
       });
     }
@@ -100,7 +115,7 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     const outcome = await checkVerificationLink(context, { token: req.params.token });
     if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'verify');
     res.render('auth/verify-email', {
-      title: 'Confirm your e-mail address',
+      title: titleOf(res, 'accounts.verify.title'),
       email: outcome.email,
       token: req.params.token,
       next: safeNextPath(req.query.next),
@@ -111,13 +126,22 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     const email = formField(req, 'email');
     try {
       await resendVerification(context, { email, address: req.ip ?? 'unknown' });
-      res.flash('info', `If ${email.trim()} has an account waiting for confirmation, a new link is on its way.`);
+      res.flash('info', msg('accounts.verify.resent', { email: email.trim() }));
       res.redirect(303, '/login');
     } catch (error) {
       if (error instanceof TooManyRequests)
-        return showTooMany(res, error, 'auth/login', { title: 'Sign in', values: { email } });
+        return showTooMany(res, error, 'auth/login', {
+          title: titleOf(res, 'accounts.login.title'),
+          values: { email },
+        });
       showAgainIfInvalid(error, (invalid) => {
-        res.status(422).render('auth/login', { title: 'Sign in', errors: invalid.fieldErrors, values: { email } });
+        res
+          .status(422)
+          .render('auth/login', {
+            title: titleOf(res, 'accounts.login.title'),
+            errors: invalid.fieldErrors,
+            values: { email },
+          });
       });
     }
   });
@@ -125,7 +149,7 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
   router.post('/verify-email/:token', async function confirmEmail(req, res) {
     const outcome = await verifyEmail(context, { token: req.params.token });
     if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'verify');
-    res.flash('success', `Your e-mail address ${outcome.email} is confirmed. You can sign in now.`);
+    res.flash('success', msg('accounts.verify.confirmed', { email: outcome.email }));
     const next = safeNextPath(formField(req, 'next'));
     res.redirect(
       303,
@@ -136,7 +160,7 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
   router.get('/login', function showLogin(req, res) {
     if (req.user) return res.redirect(303, safeNextPath(req.query.next));
     res.render('auth/login', {
-      title: 'Sign in',
+      title: titleOf(res, 'accounts.login.title'),
       values: { email: typeof req.query.email === 'string' ? req.query.email.slice(0, 254) : '' },
       next: safeNextPath(req.query.next),
     });
@@ -151,8 +175,8 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
         if (error instanceof TooManyRequests) {
           res.set('Retry-After', String(error.retryAfterSeconds));
           return res.status(429).render('auth/login', {
-            title: 'Sign in',
-            formError: error.message,
+            title: titleOf(res, 'accounts.login.title'),
+            formError: error.text,
             values: { email },
             next: nextPath,
           });
@@ -161,10 +185,8 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
         if (!user) {
           const unverified = info?.reason === 'unverified';
           return res.status(unverified ? 403 : 401).render('auth/login', {
-            title: 'Sign in',
-            formError: unverified
-              ? 'Please confirm your e-mail address first: open the link we sent you. You can ask for a new link below.'
-              : 'That e-mail address and password do not match an account.',
+            title: titleOf(res, 'accounts.login.title'),
+            formError: msg(unverified ? 'accounts.login.unverified' : 'accounts.login.invalid'),
             unverified,
             values: { email },
             next: nextPath,
@@ -173,7 +195,7 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
         // passport regenerates the session id here, so a planted session id is useless.
         req.logIn(user, (loginError) => {
           if (loginError) return next(loginError);
-          res.flash('success', `Welcome, ${user.name}.`);
+          res.flash('success', msg('accounts.login.welcome', { name: user.name }));
           res.redirect(303, nextPath);
         });
       },
@@ -187,29 +209,26 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
       req.session.destroy((destroyError) => {
         if (destroyError) return next(destroyError);
         res.clearCookie(context.config.isProduction ? '__Host-laurel.sid' : 'laurel.sid', { path: '/' });
-        res.flash('info', 'You are signed out.');
+        res.flash('info', msg('accounts.login.signedOut'));
         res.redirect(303, '/');
       });
     });
   });
 
   router.get('/forgot-password', function showForgotPassword(_req, res) {
-    res.render('auth/forgot-password', { title: 'Reset your password' });
+    res.render('auth/forgot-password', { title: titleOf(res, 'accounts.forgot.title') });
   });
 
   router.post('/forgot-password', async function sendResetLink(req, res) {
     const email = formField(req, 'email');
     try {
       await requestPasswordReset(context, { email });
-      res.flash(
-        'info',
-        `If ${email.trim()} has an account, a link to choose a new password is on its way. It works for one hour.`,
-      );
+      res.flash('info', msg('accounts.forgot.sent', { email: email.trim() }));
       res.redirect(303, '/login');
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
         res.status(422).render('auth/forgot-password', {
-          title: 'Reset your password',
+          title: titleOf(res, 'accounts.forgot.title'),
           errors: invalid.fieldErrors,
           values: { email },
         });
@@ -224,7 +243,7 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
       clock: context.clock,
     });
     if (!check.ok) return showTokenProblem(res, check.reason, 'reset');
-    res.render('auth/reset-password', { title: 'Choose a new password', token: req.params.token });
+    res.render('auth/reset-password', { title: titleOf(res, 'accounts.reset.title'), token: req.params.token });
   });
 
   // The link proves who this is, so the person is signed in here: a sign-in paused by someone
@@ -240,9 +259,11 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
       });
     } catch (error) {
       return showAgainIfInvalid(error, (invalid) =>
-        res
-          .status(422)
-          .render('auth/reset-password', { title: 'Choose a new password', token, errors: invalid.fieldErrors }),
+        res.status(422).render('auth/reset-password', {
+          title: titleOf(res, 'accounts.reset.title'),
+          token,
+          errors: invalid.fieldErrors,
+        }),
       );
     }
     if (!outcome.ok) return showTokenProblem(res, outcome.reason, 'reset');
@@ -250,14 +271,10 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
     // passport regenerates the session id here, as at any sign-in.
     req.logIn(user, (loginError) => {
       if (loginError) return next(loginError);
-      res.flash(
-        'success',
-        `Your password is changed, and you are signed in, ${user.name}. Every other session was signed out.`,
-      );
+      res.flash('success', msg('accounts.reset.done', { name: user.name }));
       res.redirect(303, '/');
     });
   });
 
   return router;
 }
-// i18n: not yet translated

@@ -1,5 +1,5 @@
 // The applicant's pages: "My applications", and each section of one application.
-import { APPLICATION_STATUS_LABELS, SCHOOL_LEVEL_LABELS, US_STATES } from '../../models/schema.js';
+import { SCHOOL_LEVELS, US_STATES } from '../../models/schema.js';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
@@ -36,12 +36,31 @@ import {
   updateSchoolProfile,
 } from '../../server/services/schools/schools.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
-import { eligibilityAnswersOf, eligibilityChoices, nextChosenCriterion, profileFactsOf } from './application-views.js';
+import {
+  eligibilityAnswersOf,
+  eligibilityChoices,
+  nextChosenCriterion,
+  profileFactsOf,
+  viewIn,
+} from './application-views.js';
+import { LANGUAGES, isLanguage, languageName } from '../../server/i18n/languages.js';
+import { labelsOf, msg, t, textIn, type Text } from '../../server/i18n/translate.js';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg';
 
 function access(res: Response): ApplicationAccess {
   return res.locals.access as ApplicationAccess;
+}
+
+/** The language of the page (server/middleware/language.ts). */
+function langOf(res: Response): string {
+  return (res.locals.lang as string | undefined) ?? 'en';
+}
+
+/** The application with the program's own words in the page's language. */
+async function loadIn(db: AppContext['db'], res: Response) {
+  const site = res.locals.site as { defaultLanguage?: string } | undefined;
+  return viewIn(await loadApplication(db, access(res)), langOf(res), site?.defaultLanguage ?? 'en');
 }
 
 export function applicationRoutes(context: AppContext): Router {
@@ -62,12 +81,11 @@ export function applicationRoutes(context: AppContext): Router {
     loaded?: Awaited<ReturnType<typeof loadApplication>>,
   ) {
     const a = access(res);
-    const application = loaded ?? (await loadApplication(db, a));
+    const application = loaded ?? (await loadIn(db, res));
     const lockedReason = cannotEditApplication(a, clock());
     res.status(status).render(view, {
       title: `${application.school.name} — ${application.cycle.name}`,
       app: application,
-      statusLabel: APPLICATION_STATUS_LABELS[application.application.status],
       editable: !lockedReason,
       lockedReason: a.role === 'contact' ? lockedReason : undefined,
       base: `/applications/${application.application.id}`,
@@ -83,7 +101,7 @@ export function applicationRoutes(context: AppContext): Router {
     const user = req.user!;
     const now = clock();
     const [mine, schools, openCycles] = await Promise.all([
-      applicationsOfUser(db, user.id, now),
+      applicationsOfUser(db, user.id, now, langOf(res)),
       schoolsOfUser(db, user.id),
       findOpenCycles(db, now),
     ]);
@@ -96,7 +114,7 @@ export function applicationRoutes(context: AppContext): Router {
       .filter((s) => s.status === 'active')
       .flatMap((s) => openCycles.filter((c) => !started.has(`${s.id}:${c.id}`)).map((c) => ({ school: s, cycle: c })));
     res.render('applications/mine', {
-      title: 'My applications',
+      title: t(langOf(res), 'applications.mine.title'),
       applications: mine.map((a) => ({ ...a, outcome: outcomes.get(a.applicationId) })),
       schools: schools.map((s) => ({ ...s, pending: s.status === 'pending' })),
       canStart,
@@ -117,7 +135,7 @@ export function applicationRoutes(context: AppContext): Router {
       res.redirect(303, `/applications/${id}`);
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.flash('error', Object.values(invalid.fieldErrors)[0] ?? invalid.text);
         res.redirect(303, '/my/applications');
       });
     }
@@ -125,7 +143,7 @@ export function applicationRoutes(context: AppContext): Router {
 
   router.get('/applications/:id', loadAccess, async function showApplication(_req, res) {
     const a = access(res);
-    const view = await loadApplication(db, a);
+    const view = await loadIn(db, res);
     const outcomes = await publishedOutcomes(db, [a.application.id]);
     const open = !applicationClosedReason(a.cycle, a.application, clock());
     await renderSection(
@@ -140,7 +158,6 @@ export function applicationRoutes(context: AppContext): Router {
         outcome: outcomes.get(a.application.id),
         canWithdraw: a.role === 'contact' && a.application.status === 'submitted' && open,
         canReopen: a.role === 'contact' && ['submitted', 'withdrawn'].includes(a.application.status) && open,
-        levelLabel: SCHOOL_LEVEL_LABELS[view.school.level],
         // Nominations are private to the program: admins see them here, reviewers beside their review.
         nominations: a.role === 'admin' ? await nominationsForApplication(db, a.application.id) : undefined,
       },
@@ -151,11 +168,11 @@ export function applicationRoutes(context: AppContext): Router {
 
   /** The eligibility form's questions with their current value, error and options. */
   async function eligibilityForm(res: Response, values: Record<string, unknown>, errors: FieldErrors = {}) {
-    const view = await loadApplication(db, access(res));
+    const view = await loadIn(db, res);
     return view.questions.map((q) => {
       const field = `q_${q.key}`;
       const value = typeof values[q.key] === 'string' ? (values[q.key] as string) : '';
-      const choices = eligibilityChoices(q);
+      const choices = eligibilityChoices(q, langOf(res));
       return {
         key: q.key,
         field,
@@ -191,7 +208,7 @@ export function applicationRoutes(context: AppContext): Router {
       const questions = await eligibilityForm(res, values, errors);
       return renderSection(res, 'applications/eligibility', { errors, questions }, 422);
     }
-    res.flash('success', 'Eligibility answers saved.');
+    res.flash('success', msg('applications.eligibility.saved'));
     res.redirect(303, `/applications/${access(res).application.id}/profile`);
   });
 
@@ -200,7 +217,7 @@ export function applicationRoutes(context: AppContext): Router {
     await renderSection(res, 'applications/profile', {
       values: profileInputOf(view.school),
       states: US_STATES,
-      levels: SCHOOL_LEVEL_LABELS,
+      levels: labelsOf(langOf(res), 'schoolLevel', SCHOOL_LEVELS),
     });
   });
 
@@ -216,12 +233,17 @@ export function applicationRoutes(context: AppContext): Router {
         renderSection(
           res,
           'applications/profile',
-          { errors: invalid.fieldErrors, values: profile, states: US_STATES, levels: SCHOOL_LEVEL_LABELS },
+          {
+            errors: invalid.fieldErrors,
+            values: profile,
+            states: US_STATES,
+            levels: labelsOf(langOf(res), 'schoolLevel', SCHOOL_LEVELS),
+          },
           422,
         ),
       );
     }
-    res.flash('success', 'School profile saved.');
+    res.flash('success', msg('applications.profile.saved'));
     res.redirect(303, `/applications/${a.application.id}/criteria`);
   });
 
@@ -236,7 +258,7 @@ export function applicationRoutes(context: AppContext): Router {
       const ticked = new Set(([] as unknown[]).concat(chosenIds ?? []).map(String));
       return renderSection(res, 'applications/criteria', { errors, ticked: [...ticked] }, 422);
     }
-    res.flash('success', 'Your choice of criteria is saved.');
+    res.flash('success', msg('applications.criteria.saved'));
     res.redirect(303, `/applications/${access(res).application.id}/criteria`);
   });
 
@@ -247,19 +269,20 @@ export function applicationRoutes(context: AppContext): Router {
   async function renderCriterion(
     req: Request,
     res: Response,
-    extra: { errors?: FieldErrors; answer?: string; refusals?: string[] },
+    extra: { errors?: FieldErrors; answer?: string; language?: string; refusals?: Text[] },
     status = 200,
   ) {
     const a = access(res);
     const criterionId = idParam(req.params.criterionId);
-    const view = await loadApplication(db, a);
+    const view = await loadIn(db, res);
     const criterion = view.criteria.find((c) => c.id === criterionId);
-    if (!criterion) throw new NotFound('That criterion is not part of this application.');
+    if (!criterion) throw new NotFound(msg('applications.criterion.notFound'));
     const lockedReason = cannotEditApplication(a, clock());
+    // The language the answer is written in: as just sent, as saved, or the page's for a new one.
+    const written = extra.language ?? (criterion.answer !== '' ? criterion.answerLanguage : langOf(res));
     res.status(status).render('applications/criterion', {
       title: `${criterion.title} — ${view.school.name}`,
       app: view,
-      statusLabel: APPLICATION_STATUS_LABELS[view.application.status],
       editable: !lockedReason,
       lockedReason: a.role === 'contact' ? lockedReason : undefined,
       base: `/applications/${view.application.id}`,
@@ -268,6 +291,7 @@ export function applicationRoutes(context: AppContext): Router {
       answer: extra.answer ?? criterion.answer,
       errors: extra.errors,
       refusals: extra.refusals,
+      answerLanguages: LANGUAGES.map((code) => ({ code, name: languageName(code), selected: code === written })),
       accept: ACCEPTED_TYPES,
       maxFile: formatBytes(a.cycle.maxFileBytes),
       maxTotal: formatBytes(a.cycle.maxApplicationBytes),
@@ -293,11 +317,13 @@ export function applicationRoutes(context: AppContext): Router {
       const criterionId = idParam(req.params.criterionId);
       const fields = formBody(req);
       const answer = typeof fields.answer === 'string' ? fields.answer : undefined;
+      // Without the field the saved language stays; anything sent (a repeated field too) is checked.
+      const language = fields.language;
       const errors: FieldErrors = {};
-      const refusals: string[] = [];
+      const refusals: Text[] = [];
       if (req.uploadProblem) refusals.push(req.uploadProblem);
       if (answer !== undefined)
-        Object.assign(errors, await saveCriterionAnswer(context, { access: a, criterionId, answer }));
+        Object.assign(errors, await saveCriterionAnswer(context, { access: a, criterionId, answer, language }));
       let added: string[] = [];
       if (req.uploadedFiles.length > 0) {
         const outcome = await addEvidence(context, {
@@ -311,20 +337,32 @@ export function applicationRoutes(context: AppContext): Router {
         refusals.push(...outcome.refusals);
       }
       if (refusals.length > 0 || Object.keys(errors).length > 0) {
-        if (refusals.length > 0) errors.files = refusals.join(' ');
-        return renderCriterion(req, res, { errors, answer, refusals }, 422);
+        if (refusals.length > 0) errors.files = refusals.map((refusal) => textIn(langOf(res), refusal)).join(' ');
+        const typedLanguage = isLanguage(language) ? language : undefined;
+        return renderCriterion(req, res, { errors, answer, language: typedLanguage, refusals }, 422);
       }
-      const withFiles = added.length > 0 ? `, with ${added.length} new file${added.length === 1 ? '' : 's'}` : '';
+      const count = added.length;
       const base = `/applications/${a.application.id}`;
       if (fields.after !== 'next') {
-        res.flash('success', withFiles ? `Saved${withFiles}.` : 'Answer saved.');
+        res.flash(
+          'success',
+          count > 0
+            ? msg('applications.criterion.savedWithFiles', { count })
+            : msg('applications.criterion.answerSaved'),
+        );
         return res.redirect(303, `${base}/criteria/${criterionId}`);
       }
       // The next page is another criterion's: the message names the one just saved.
       const view = await loadApplication(db, a);
       const saved = view.criteria.find((c) => c.id === criterionId);
       const next = nextChosenCriterion(view, criterionId);
-      res.flash('success', `Criterion ${saved?.number ?? ''} is saved${withFiles}.`);
+      const number = saved?.number ?? '';
+      res.flash(
+        'success',
+        count > 0
+          ? msg('applications.criterion.numberSavedWithFiles', { number, count })
+          : msg('applications.criterion.numberSaved', { number }),
+      );
       res.redirect(303, next ? `${base}/criteria/${next.id}` : `${base}/review`);
     },
   );
@@ -336,7 +374,7 @@ export function applicationRoutes(context: AppContext): Router {
       publicId: String(req.params.publicId),
       storage: context.storage,
     });
-    res.flash('success', `“${name}” was deleted.`);
+    res.flash('success', msg('applications.criterion.fileDeleted', { name }));
     const back = typeof formBody(req).criterionId === 'string' ? `/criteria/${idParam(formBody(req).criterionId)}` : '';
     res.redirect(303, `/applications/${a.application.id}${back}`);
   });
@@ -347,19 +385,20 @@ export function applicationRoutes(context: AppContext): Router {
   });
 
   /** The review page: the application whole, as the program will read it, and what is missing. */
-  async function renderReview(res: Response, extra: { formError?: string } = {}, status = 200) {
-    const view = await loadApplication(db, access(res));
+  async function renderReview(res: Response, extra: { formError?: Text } = {}, status = 200) {
+    const view = await loadIn(db, res);
     return renderSection(
       res,
       'applications/review',
       {
         missing: missingItems(view),
-        profileFacts: profileFactsOf(view),
-        eligibility: eligibilityAnswersOf(view),
+        profileFacts: profileFactsOf(view, langOf(res)),
+        eligibility: eligibilityAnswersOf(view, langOf(res)),
         chosenCriteria: view.criteria.filter((c) => c.chosen),
         ...extra,
       },
       status,
+      view,
     );
   }
 
@@ -372,24 +411,23 @@ export function applicationRoutes(context: AppContext): Router {
     try {
       await submitApplication(context, { access: a });
     } catch (error) {
-      return showAgainIfInvalid(error, (invalid) => renderReview(res, { formError: invalid.message }, 422));
+      return showAgainIfInvalid(error, (invalid) => renderReview(res, { formError: invalid.text }, 422));
     }
-    res.flash('success', 'Your application is submitted. We e-mailed a confirmation to every contact of the school.');
+    res.flash('success', msg('applications.review.submitted'));
     res.redirect(303, `/applications/${a.application.id}`);
   });
 
   router.post('/applications/:id/withdraw', loadAccess, async function withdraw(_req, res) {
     await withdrawApplication(context, { access: access(res) });
-    res.flash('info', 'The application is withdrawn. You can reopen it until the deadline.');
+    res.flash('info', msg('applications.status.withdrawn'));
     res.redirect(303, `/applications/${access(res).application.id}`);
   });
 
   router.post('/applications/:id/reopen', loadAccess, async function reopen(_req, res) {
     await reopenApplication(context, { access: access(res) });
-    res.flash('info', 'The application is a draft again. Submit it again before the deadline.');
+    res.flash('info', msg('applications.status.reopened'));
     res.redirect(303, `/applications/${access(res).application.id}`);
   });
 
   return router;
 }
-// i18n: not yet translated

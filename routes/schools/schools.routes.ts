@@ -1,9 +1,10 @@
 // School profiles: create one (and become its contact), or find an existing one and ask to be
 // its contact.
-import { SCHOOL_LEVEL_LABELS, US_STATES } from '../../models/schema.js';
-import { Router } from 'express';
+import { SCHOOL_LEVELS, US_STATES } from '../../models/schema.js';
+import { Router, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { NotFound } from '../../server/errors.js';
+import { labelsOf, msg, t } from '../../server/i18n/translate.js';
 import { requireSignedIn } from '../../server/middleware/require-role.js';
 import {
   contactsOfSchool,
@@ -23,6 +24,9 @@ import {
 import { idParam } from '../params.js';
 import { approveOrDecline, formBody, formField, showAgainIfInvalid } from '../forms.js';
 
+/** The page's language (server/middleware/language.ts). */
+const langOf = (res: Response) => (res.locals.lang as string | undefined) ?? 'en';
+
 export function schoolRoutes(context: AppContext): Router {
   const router = Router();
   const { db, clock } = context;
@@ -33,11 +37,11 @@ export function schoolRoutes(context: AppContext): Router {
     const prefill = profileInputFrom(req.query as Record<string, unknown>);
     const invitation = typeof req.query.invitation === 'string' ? req.query.invitation.slice(0, 200) : '';
     res.render('schools/new', {
-      title: 'Add your school',
+      title: t(langOf(res), 'schools.new.title'),
       values: { ...EMPTY_PROFILE, ...prefill },
       invitation,
       states: US_STATES,
-      levels: SCHOOL_LEVEL_LABELS,
+      levels: labelsOf(langOf(res), 'schoolLevel', SCHOOL_LEVELS),
     });
   });
 
@@ -46,17 +50,17 @@ export function schoolRoutes(context: AppContext): Router {
     const invitation = formField(req, 'invitation').slice(0, 200);
     try {
       const school = await createSchool(db, { userId: req.user!.id, profile, clock });
-      res.flash('success', `${school.name} is added, and you are its contact.`);
+      res.flash('success', msg('schools.new.added', { name: school.name }));
       res.redirect(303, invitation ? `/invitations/${encodeURIComponent(invitation)}` : '/my/applications');
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
         res.status(422).render('schools/new', {
-          title: 'Add your school',
+          title: t(langOf(res), 'schools.new.title'),
           errors: invalid.fieldErrors,
           values: profile,
           invitation,
           states: US_STATES,
-          levels: SCHOOL_LEVEL_LABELS,
+          levels: labelsOf(langOf(res), 'schoolLevel', SCHOOL_LEVELS),
         });
       });
     }
@@ -72,7 +76,7 @@ export function schoolRoutes(context: AppContext): Router {
       typeof req.query.page === 'string' && /^\d{1,4}$/.test(req.query.page) ? Math.max(1, Number(req.query.page)) : 1;
     const result = await searchSchools(db, { query, state: state || undefined, page });
     res.render('schools/find', {
-      title: 'Find your school',
+      title: t(langOf(res), 'schools.find.title'),
       query,
       state,
       states: US_STATES,
@@ -88,7 +92,7 @@ export function schoolRoutes(context: AppContext): Router {
   router.post('/schools/:id/claim', async function askToBeContact(req, res) {
     // Only a school the public search lists can be asked to join.
     const school = await findListedSchool(db, idParam(req.params.id));
-    if (!school) throw new NotFound('We could not find that school.');
+    if (!school) throw new NotFound(msg('schools.errors.notFound'));
     const status = await requestToJoinSchool(context, { schoolId: school.id, user: req.user! });
     res.flash(status === 'active' ? 'success' : 'info', JOIN_MESSAGES[status]);
     res.redirect(303, '/my/applications');
@@ -99,7 +103,11 @@ export function schoolRoutes(context: AppContext): Router {
     const schoolId = idParam(req.params.id);
     const contacts = await contactsOfSchool(db, { schoolId, actor: { id: req.user!.id, isAdmin: false } });
     const school = await schoolById(db, schoolId);
-    res.render('schools/contacts', { title: `Contacts of ${school.name}`, school, ...contacts });
+    res.render('schools/contacts', {
+      title: t(langOf(res), 'schools.contacts.title', { name: school.name }),
+      school,
+      ...contacts,
+    });
   });
 
   router.post('/schools/:id/contacts/:userId', async function decideSchoolContact(req, res) {
@@ -117,4 +125,3 @@ export function schoolRoutes(context: AppContext): Router {
 
   return router;
 }
-// i18n: not yet translated

@@ -6,6 +6,7 @@ import { loginFailures } from '../../models/schema.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { TooManyRequests } from '../errors.js';
+import { msg } from '../i18n/translate.js';
 
 export interface ThrottlePolicy {
   windowMs: number;
@@ -52,12 +53,8 @@ export async function throttleBeforeLogin(
   for (const row of rows) {
     if (row.lockedUntil && row.lockedUntil > now) {
       const minutes = minutesUntil(row.lockedUntil, now);
-      const what = row.key.startsWith('account:') ? 'this account' : 'your network address';
-      throw new TooManyRequests(
-        `Too many failed sign-in attempts for ${what}. Sign-in is paused for ${minutes} minute${minutes === 1 ? '' : 's'}; ` +
-          'you can reset your password in the meantime.',
-        minutes * 60,
-      );
+      const paused = row.key.startsWith('account:') ? 'accounts.login.pausedAccount' : 'accounts.login.pausedNetwork';
+      throw new TooManyRequests(msg(paused, { minutes }), minutes * 60);
     }
     const inWindow = now.getTime() - row.windowStartedAt.getTime() < policy.windowMs;
     if (inWindow && row.key.startsWith('account:')) failures = row.failures;

@@ -1,6 +1,7 @@
 // argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane), which is also
 // @node-rs/argon2's default; spelled out so an upgrade of the library cannot weaken it.
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { msg, type Message } from '../i18n/translate.js';
 
 const ARGON2_OPTIONS = {
   // Algorithm.Argon2id; a const enum, which isolated modules cannot read by name.
@@ -75,26 +76,26 @@ export const PASSWORD_MAX_LENGTH = 200;
 export function passwordWeakness(
   password: string,
   context: { email?: string; name?: string } = {},
-): string | undefined {
+): Message | undefined {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
+    return msg('accounts.errors.passwordShort', { min: PASSWORD_MIN_LENGTH });
   }
   if (password.length > PASSWORD_MAX_LENGTH) {
-    return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
+    return msg('accounts.errors.passwordLong', { max: PASSWORD_MAX_LENGTH });
   }
   const lower = password.toLowerCase();
   if (COMMON_PASSWORDS.has(lower) || /^(.)\1+$/.test(password)) {
-    return 'This password is too common; choose one that is hard to guess.';
+    return msg('accounts.errors.passwordCommon');
   }
   const emailName = context.email?.split('@')[0]?.toLowerCase();
   if (emailName && emailName.length >= 4 && lower.includes(emailName)) {
-    return 'Do not use your e-mail address in your password.';
+    return msg('accounts.errors.passwordEmail');
   }
   if (context.name && context.name.trim().length >= 4 && lower.includes(context.name.trim().toLowerCase())) {
-    return 'Do not use your name in your password.';
+    return msg('accounts.errors.passwordName');
   }
   if (new Set(password).size < 4) {
-    return 'Use a greater variety of characters.';
+    return msg('accounts.errors.passwordVariety');
   }
   return undefined;
 }

@@ -11,6 +11,8 @@ import { checkToken, consumeToken, issueToken, newToken, retireTokens } from '..
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, TooManyRequests, type FieldErrors } from '../../errors.js';
+import { msg, type Message } from '../../i18n/translate.js';
+import { isLanguage } from '../../i18n/languages.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { isSuppressed } from '../../mail/unsubscribe.js';
 import { takeRateLimitSlot } from '../shared/rate-limit.js';
@@ -25,10 +27,10 @@ const RESETS_PER_HOUR = 3;
 const ACCOUNT_MAILS_PER_ADDRESS = 3;
 const ACCOUNT_MAILS_PER_NETWORK = 20;
 
-function emailProblem(email: string): string | undefined {
-  if (email === '') return 'Enter your e-mail address.';
+function emailProblem(email: string): Message | undefined {
+  if (email === '') return msg('accounts.errors.emailRequired');
   if (email.length > EMAIL_MAX || !EMAIL.test(email)) {
-    return 'Enter an e-mail address like name@school.org.';
+    return msg('accounts.errors.email');
   }
   return undefined;
 }
@@ -38,19 +40,19 @@ export function validateAccountFields(input: { name: unknown; email: unknown; pa
   const email = normalizeEmail(input.email);
   const password = typeof input.password === 'string' ? input.password : '';
   const errors: FieldErrors = {};
-  if (name === '') errors.name = 'Enter your name.';
-  else if (name.length > NAME_MAX) errors.name = `Use at most ${NAME_MAX} characters.`;
+  if (name === '') errors.name = msg('accounts.errors.nameRequired');
+  else if (name.length > NAME_MAX) errors.name = msg('forms.tooLong', { max: NAME_MAX });
   const emailError = emailProblem(email);
   if (emailError) errors.email = emailError;
-  const weakness = password === '' ? 'Choose a password.' : passwordWeakness(password, { email, name });
+  const weakness =
+    password === '' ? msg('accounts.errors.passwordRequired') : passwordWeakness(password, { email, name });
   if (weakness) errors.password = weakness;
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   return { name, email, password };
 }
 
-function inMinutes(seconds: number): string {
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+function inMinutes(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds / 60));
 }
 
 /**
@@ -71,8 +73,7 @@ async function limitAccountMail(
   });
   if (!perAddress.allowed) {
     throw new TooManyRequests(
-      `Several e-mails to ${email} were asked for in the last hour, so we are not sending another one yet. ` +
-        `Please look for them in that inbox (and its spam folder), or try again in ${inMinutes(perAddress.retryAfterSeconds)}.`,
+      msg('accounts.errors.mailPerAddress', { email, minutes: inMinutes(perAddress.retryAfterSeconds) }),
       perAddress.retryAfterSeconds,
     );
   }
@@ -84,8 +85,7 @@ async function limitAccountMail(
   });
   if (!perNetwork.allowed) {
     throw new TooManyRequests(
-      'Many accounts and confirmation links were asked for from your network in the last hour. ' +
-        `Please try again in ${inMinutes(perNetwork.retryAfterSeconds)}.`,
+      msg('accounts.errors.mailPerNetwork', { minutes: inMinutes(perNetwork.retryAfterSeconds) }),
       perNetwork.retryAfterSeconds,
     );
   }
@@ -98,8 +98,10 @@ async function limitAccountMail(
  */
 export async function registerUser(
   { db, mail, clock }: ServiceContext,
-  input: { name: unknown; email: unknown; password: unknown; next?: string; address: string },
+  input: { name: unknown; email: unknown; password: unknown; next?: string; address: string; language?: string },
 ): Promise<{ email: string }> {
+  // The language the page was read in: the account's, and its e-mail's, until the person picks one.
+  const language = isLanguage(input.language) ? input.language : undefined;
   // Where to go after signing in (an invitation link, say), carried through the e-mailed link.
   const nextQuery = input.next && input.next !== '/' ? `?next=${encodeURIComponent(input.next)}` : '';
   const { name, email, password } = validateAccountFields(input);
@@ -109,7 +111,7 @@ export async function registerUser(
   await db.transaction(async (tx) => {
     const [created] = await tx
       .insert(users)
-      .values({ name, email, passwordHash, roles: ['applicant'] })
+      .values({ name, email, passwordHash, roles: ['applicant'], language: language ?? null })
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id });
     if (!created) {
@@ -118,10 +120,11 @@ export async function registerUser(
         to: email,
         template: 'account-exists',
         data: { name: existing?.name ?? name, verified: Boolean(existing?.emailVerifiedAt) },
+        language: existing?.language ?? language,
       });
       return;
     }
-    await sendVerificationLink({ db: tx, mail, clock }, { user: { id: created.id, email, name }, nextQuery });
+    await sendVerificationLink({ db: tx, mail, clock }, { user: { id: created.id, email, name, language }, nextQuery });
   });
   return { email };
 }
@@ -143,13 +146,17 @@ export async function resendVerification(
 /** Issues a verification token and e-mails its link; call inside the transaction that needs it. */
 async function sendVerificationLink(
   { db, mail, clock }: ServiceContext,
-  { user, nextQuery = '' }: { user: { id: number; email: string; name: string }; nextQuery?: string },
+  {
+    user,
+    nextQuery = '',
+  }: { user: { id: number; email: string; name: string; language?: string | null }; nextQuery?: string },
 ): Promise<void> {
   const token = await issueToken(db, { userId: user.id, purpose: 'verify_email', clock });
   await enqueueMail(db, mail, {
     to: user.email,
     template: 'verify-email',
     data: { name: user.name, link: `${mail.baseUrl}/verify-email/${token}${nextQuery}` },
+    ...(user.language ? { language: user.language } : {}),
   });
 }
 
@@ -221,7 +228,7 @@ export async function requestPasswordReset(
 /** A new link replaces the ones sent before: only the latest e-mail's link works. */
 async function sendResetLink(
   { db, mail, clock }: ServiceContext,
-  user: { id: number; email: string; name: string },
+  user: { id: number; email: string; name: string; language: string | null },
 ): Promise<void> {
   await retireTokens(db, { userId: user.id, purpose: 'reset_password', clock });
   const token = await issueToken(db, { userId: user.id, purpose: 'reset_password', clock });
@@ -229,6 +236,7 @@ async function sendResetLink(
     to: user.email,
     template: 'password-reset',
     data: { name: user.name, link: `${mail.baseUrl}/reset-password/${token}` },
+    ...(user.language ? { language: user.language } : {}),
   });
 }
 
@@ -261,10 +269,10 @@ export async function resetPassword(
     if (!check.ok) return check;
     const [user] = await tx.select().from(users).where(eq(users.id, check.userId));
     if (!user) return { ok: false, reason: 'unknown' };
-    const weakness = password === '' ? 'Choose a password.' : passwordWeakness(password, user);
+    const weakness = password === '' ? msg('accounts.errors.passwordRequired') : passwordWeakness(password, user);
     const errors: FieldErrors = {};
     if (weakness) errors.password = weakness;
-    else if (input.confirm !== password) errors.confirm = 'The two passwords do not match.';
+    else if (input.confirm !== password) errors.confirm = msg('accounts.errors.passwordsDiffer');
     // Throwing rolls the transaction back, so the link still works for a second try.
     if (Object.keys(errors).length > 0) throw new Invalid(errors);
     await tx
@@ -279,7 +287,10 @@ export async function resetPassword(
     await retireTokens(tx, { userId: user.id, purpose: 'verify_email', clock });
     await tx.delete(sessions).where(sql`(${sessions.data} -> 'passport' ->> 'user') = ${String(user.id)}`);
     await clearLoginFailures(tx, user.email);
-    return { ok: true, user: { id: user.id, email: user.email, name: user.name, roles: user.roles, language: user.language } };
+    return {
+      ok: true,
+      user: { id: user.id, email: user.email, name: user.name, roles: user.roles, language: user.language },
+    };
   });
 }
 
@@ -317,4 +328,3 @@ export async function createOrPromoteAdmin(
 export async function setAccountLanguage(db: Database, userId: number, language: string): Promise<void> {
   await db.update(users).set({ language }).where(eq(users.id, userId));
 }
-// i18n: not yet translated

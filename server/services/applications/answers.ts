@@ -6,6 +6,8 @@ import { applicationAnswers, applications, criteria, eligibilityQuestions } from
 import { cannotEditApplication, type ApplicationAccess } from '../permissions.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, NotFound, type FieldErrors } from '../../errors.js';
+import { isLanguage } from '../../i18n/languages.js';
+import { msg } from '../../i18n/translate.js';
 import { countWords } from './applications.js';
 import type { ServiceContext } from '../../context.js';
 
@@ -37,11 +39,11 @@ export async function saveEligibilityAnswers(
       continue;
     }
     if (question.kind === 'choice' && !question.options.includes(value)) {
-      errors[`q_${question.key}`] = 'Choose one of the options.';
+      errors[`q_${question.key}`] = msg('applications.eligibility.errors.choose');
     } else if (question.kind === 'yes_no' && value !== 'yes' && value !== 'no') {
-      errors[`q_${question.key}`] = 'Choose yes or no.';
+      errors[`q_${question.key}`] = msg('applications.eligibility.errors.yesNo');
     } else if (question.kind === 'number' && !/^\d{1,9}(\.\d{1,2})?$/.test(value.replace(/%$/, ''))) {
-      errors[`q_${question.key}`] = 'Enter a number, like 12 or 12.5.';
+      errors[`q_${question.key}`] = msg('applications.eligibility.errors.number');
     } else {
       answers[question.key] = value.replace(/%$/, '');
     }
@@ -73,7 +75,7 @@ export async function saveCriteriaChoice(
   const chosen = optional.filter((c) => ids.has(c.id));
   const limit = access.cycle.optionalChoiceCount;
   if (chosen.length > limit) {
-    return { chosen: `Choose at most ${limit} of the optional criteria; you ticked ${chosen.length}.` };
+    return { chosen: msg('applications.criteria.tooMany', { limit, count: chosen.length }) };
   }
   if (optional.length === 0) return {};
   await db.transaction(async (tx) => {
@@ -104,28 +106,38 @@ export async function findCriterion(
     .select()
     .from(criteria)
     .where(and(eq(criteria.id, criterionId), eq(criteria.cycleId, access.cycle.id)));
-  if (!criterion) throw new NotFound('That criterion is not part of this application.');
+  if (!criterion) throw new NotFound(msg('applications.criterion.notFound'));
   return criterion;
 }
 
 /**
- * Saves one criterion's answer. An answer over the word limit is still saved (nothing typed is
- * lost) and reported; submission refuses it until it is shortened.
+ * Saves one criterion's answer and the language it is written in. An answer over the word limit
+ * is still saved (nothing typed is lost) and reported; submission refuses it until it is
+ * shortened. An unknown language saves nothing: the form comes back with the answer as typed.
  */
 export async function saveCriterionAnswer(
   { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
-  { access, criterionId, answer }: { access: ApplicationAccess; criterionId: number; answer: unknown },
+  {
+    access,
+    criterionId,
+    answer,
+    language,
+  }: { access: ApplicationAccess; criterionId: number; answer: unknown; language?: unknown },
 ): Promise<FieldErrors> {
   const now = clock();
   assertEditable(access, now);
   const criterion = await findCriterion(db, { access, criterionId });
   const text = typeof answer === 'string' ? answer.replace(/\r\n/g, '\n') : '';
+  if (language !== undefined && !isLanguage(language)) {
+    return { language: msg('applications.criterion.errors.language') };
+  }
   if (text.length > ANSWER_MAX_CHARS) {
     return {
-      answer: `This answer is too long to save (${text.length.toLocaleString('en-US')} characters). The limit is ${criterion.wordLimit} words.`,
+      answer: msg('applications.criterion.errors.tooLong', { length: text.length, limit: criterion.wordLimit }),
     };
   }
   const wordCount = countWords(text);
+  const written = language === undefined ? {} : { language };
   await db
     .insert(applicationAnswers)
     .values({
@@ -134,17 +146,15 @@ export async function saveCriterionAnswer(
       chosen: criterion.required,
       answer: text,
       wordCount,
+      ...written,
       updatedAt: now,
     })
     .onConflictDoUpdate({
       target: [applicationAnswers.applicationId, applicationAnswers.criterionId],
-      set: { answer: text, wordCount, updatedAt: now },
+      set: { answer: text, wordCount, ...written, updatedAt: now },
     });
   await db.update(applications).set({ updatedAt: now }).where(eq(applications.id, access.application.id));
   return wordCount > criterion.wordLimit
-    ? {
-        answer: `Saved, but the answer has ${wordCount} words and the limit is ${criterion.wordLimit}. Shorten it before you submit.`,
-      }
+    ? { answer: msg('applications.criterion.errors.overLimit', { words: wordCount, limit: criterion.wordLimit }) }
     : {};
 }
-// i18n: not yet translated

@@ -18,6 +18,7 @@ import {
 import { cannotEditApplication, type ApplicationAccess } from '../permissions.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound } from '../../errors.js';
+import { msg, type Message } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { evaluateEligibility } from '../programs/eligibility.js';
 import { attachNominations, notifyNominatorsOfApplication } from '../nominations/links.js';
@@ -53,10 +54,10 @@ export async function startApplication(
   { userId, schoolId, cycleId }: { userId: number; schoolId: number; cycleId: number },
 ): Promise<number> {
   if (!(await isActiveContact(db, { schoolId, userId }))) {
-    throw new Forbidden('You can start an application only for a school you are a contact of.');
+    throw new Forbidden(msg('applications.errors.notContact'));
   }
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
-  if (!cycle) throw new NotFound('There is no such cycle.');
+  if (!cycle) throw new NotFound(msg('applications.errors.noCycle'));
   const now = clock();
   const [existing] = await db
     .select({ id: applications.id })
@@ -95,7 +96,7 @@ export function countWords(text: string): number {
 export async function loadApplication(db: Database, access: ApplicationAccess) {
   const { application, cycle } = access;
   const [school] = await db.select().from(schools).where(eq(schools.id, application.schoolId));
-  if (!school) throw new NotFound('We could not find that application.');
+  if (!school) throw new NotFound(msg('applications.errors.notFound'));
   // One after another, not Promise.all: inside a transaction they share one connection, and
   // node-postgres does not allow overlapping queries on one client.
   const cycleCriteria = await db
@@ -139,6 +140,8 @@ export async function loadApplication(db: Database, access: ApplicationAccess) {
       number: index + 1,
       chosen: criterion.required || Boolean(answer?.chosen),
       answer: answer?.answer ?? '',
+      /** The language the applicant said the answer is written in. */
+      answerLanguage: answer?.language ?? 'en',
       wordCount: answer?.wordCount ?? 0,
       overLimit: (answer?.wordCount ?? 0) > criterion.wordLimit,
       files: criterionFiles,
@@ -162,7 +165,7 @@ export type ApplicationView = Awaited<ReturnType<typeof loadApplication>>;
 export interface MissingItem {
   section: 'eligibility' | 'profile' | 'criteria';
   href: string;
-  text: string;
+  text: Message;
 }
 
 /** What stands between this application and submission, in the order of its sections. */
@@ -175,7 +178,7 @@ export function missingItems(view: ApplicationView): MissingItem[] {
       items.push({
         section: 'eligibility',
         href: `${base}/eligibility#q-${question.key}`,
-        text: `Eligibility: answer “${question.prompt}”`,
+        text: msg('applications.missing.question', { prompt: question.prompt }),
       });
     }
   }
@@ -184,19 +187,19 @@ export function missingItems(view: ApplicationView): MissingItem[] {
     items.push({
       section: 'profile',
       href: `${base}/profile#enrollment`,
-      text: 'School profile: enter the number of students.',
+      text: msg('applications.missing.enrollment'),
     });
   if (school.frlPercent === null)
     items.push({
       section: 'profile',
       href: `${base}/profile#frlPercent`,
-      text: 'School profile: enter the share of students on free or reduced-price lunch.',
+      text: msg('applications.missing.frl'),
     });
   if (school.iepPercent === null)
     items.push({
       section: 'profile',
       href: `${base}/profile#iepPercent`,
-      text: 'School profile: enter the share of students with IEPs.',
+      text: msg('applications.missing.iep'),
     });
   const optionalChosen = view.criteria.filter((c) => !c.required && c.chosen).length;
   const needed = view.cycle.optionalChoiceCount;
@@ -204,22 +207,26 @@ export function missingItems(view: ApplicationView): MissingItem[] {
     items.push({
       section: 'criteria',
       href: `${base}/criteria`,
-      text: `Choose ${needed} of the optional criteria (${optionalChosen} chosen).`,
+      text: msg('applications.missing.choose', { needed, chosen: optionalChosen }),
     });
   }
   for (const criterion of view.criteria.filter((c) => c.chosen)) {
-    const label = `Criterion ${criterion.number} “${criterion.title}”`;
     if (criterion.wordCount === 0) {
       items.push({
         section: 'criteria',
         href: `${base}/criteria/${criterion.id}`,
-        text: `${label}: write your answer.`,
+        text: msg('applications.missing.write', { number: criterion.number, title: criterion.title }),
       });
     } else if (criterion.overLimit) {
       items.push({
         section: 'criteria',
         href: `${base}/criteria/${criterion.id}`,
-        text: `${label}: the answer has ${criterion.wordCount} words; the limit is ${criterion.wordLimit}.`,
+        text: msg('applications.missing.overLimit', {
+          number: criterion.number,
+          title: criterion.title,
+          words: criterion.wordCount,
+          limit: criterion.wordLimit,
+        }),
       });
     }
   }
@@ -239,14 +246,17 @@ export async function submitApplication(
       .from(applications)
       .where(eq(applications.id, access.application.id))
       .for('update');
-    if (!locked) throw new NotFound('We could not find that application.');
+    if (!locked) throw new NotFound(msg('applications.errors.notFound'));
     const current = { ...access, application: locked };
     const reason = cannotEditApplication(current, now);
     if (reason) throw new Forbidden(reason);
     const view = await loadApplication(tx, current);
     const missing = missingItems(view);
     if (missing.length > 0)
-      throw new Invalid({ submit: missing.map((m) => m.text).join(' ') }, 'The application is not complete yet.');
+      throw new Invalid(
+        { submit: msg('applications.missing.items', { count: missing.length }) },
+        msg('applications.review.incomplete'),
+      );
     const flags = evaluateEligibility(view.rules, {
       answers: locked.eligibilityAnswers,
       school: view.school,
@@ -292,15 +302,15 @@ export async function withdrawApplication(
   { access }: { access: ApplicationAccess },
 ): Promise<void> {
   const now = clock();
-  if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can withdraw its application.');
+  if (access.role !== 'contact') throw new Forbidden(msg('applications.errors.withdrawContacts'));
   const closed = applicationClosedReason(access.cycle, access.application, now);
-  if (closed) throw new Forbidden(`${closed} The application can no longer be withdrawn.`);
+  if (closed) throw new Forbidden(msg('applications.errors.withdrawClosed', { reason: closed }));
   const updated = await db
     .update(applications)
     .set({ status: 'withdrawn', withdrawnAt: now, updatedAt: now })
     .where(and(eq(applications.id, access.application.id), eq(applications.status, 'submitted')))
     .returning({ id: applications.id });
-  if (updated.length === 0) throw new Forbidden('Only a submitted application can be withdrawn.');
+  if (updated.length === 0) throw new Forbidden(msg('applications.errors.withdrawSubmitted'));
 }
 
 /** A withdrawn application (or a submitted one, to correct it) goes back to draft before the deadline. */
@@ -309,41 +319,46 @@ export async function reopenApplication(
   { access }: { access: ApplicationAccess },
 ): Promise<void> {
   const now = clock();
-  if (access.role !== 'contact') throw new Forbidden('Only the school’s contacts can reopen its application.');
+  if (access.role !== 'contact') throw new Forbidden(msg('applications.errors.reopenContacts'));
   const closed = applicationClosedReason(access.cycle, access.application, now);
-  if (closed) throw new Forbidden(`${closed} The application can no longer be changed.`);
+  if (closed) throw new Forbidden(msg('applications.errors.reopenClosed', { reason: closed }));
   const updated = await db
     .update(applications)
     .set({ status: 'draft', submittedAt: null, withdrawnAt: null, screeningFlags: [], updatedAt: now })
     .where(and(eq(applications.id, access.application.id), inArray(applications.status, ['submitted', 'withdrawn'])))
     .returning({ id: applications.id });
-  if (updated.length === 0) throw new Forbidden('Only a submitted or withdrawn application can be reopened.');
+  if (updated.length === 0) throw new Forbidden(msg('applications.errors.reopenStatus'));
 }
 
-export function nextStep(status: string, closesAt: Date, now: Date, zone: string): string {
+/** What the school should expect next, with the deadline written in `language`. */
+export function nextStep(
+  status: string,
+  closesAt: Date,
+  now: Date,
+  zone: string,
+  language = 'en',
+): Message | undefined {
   const open = now <= closesAt;
   switch (status) {
     case 'draft':
       return open
-        ? `Finish and submit by ${formatMoment(closesAt, zone)}.`
-        : 'The deadline passed before this application was submitted.';
+        ? msg('applications.nextStep.draftOpen', { deadline: formatMoment(closesAt, zone, language) })
+        : msg('applications.nextStep.draftClosed');
     case 'submitted':
-      return open
-        ? 'The program screens applications after the deadline. You can still withdraw or reopen it until then.'
-        : 'The program is checking eligibility; you will hear by e-mail.';
+      return msg(open ? 'applications.nextStep.submittedOpen' : 'applications.nextStep.submittedClosed');
     case 'withdrawn':
-      return open ? 'You can reopen it before the deadline.' : 'This application was withdrawn.';
+      return msg(open ? 'applications.nextStep.withdrawnOpen' : 'applications.nextStep.withdrawnClosed');
     case 'eligible':
-      return 'Reviewers are reading your application. Honorees are announced together.';
+      return msg('applications.nextStep.eligible');
     case 'ineligible':
-      return 'The program found the school not eligible this cycle.';
+      return msg('applications.nextStep.ineligible');
     default:
-      return '';
+      return undefined;
   }
 }
 
 /** "My applications": every school the person speaks for, with its applications, newest cycle first. */
-export async function applicationsOfUser(db: Database, userId: number, now: Date) {
+export async function applicationsOfUser(db: Database, userId: number, now: Date, language = 'en') {
   const rows = await db
     .select({
       applicationId: applications.id,
@@ -370,7 +385,6 @@ export async function applicationsOfUser(db: Database, userId: number, now: Date
     ...row,
     statusLabel: APPLICATION_STATUS_LABELS[row.status] ?? row.status,
     closesAt: applicationDeadline(row, row),
-    nextStep: nextStep(row.status, applicationDeadline(row, row), now, row.zone),
+    nextStep: nextStep(row.status, applicationDeadline(row, row), now, row.zone, language),
   }));
 }
-// i18n: not yet translated

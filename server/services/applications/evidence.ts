@@ -6,6 +6,7 @@ import { applications, evidenceFiles } from '../../../models/schema.js';
 import { cannotEditApplication, type ApplicationAccess } from '../permissions.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, NotFound } from '../../errors.js';
+import { msg, type Text } from '../../i18n/translate.js';
 import { findCriterion } from './answers.js';
 import { displayFileName, formatBytes, inspectUpload, UploadRefused } from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
@@ -20,7 +21,8 @@ export interface IncomingFile {
 
 export interface EvidenceOutcome {
   added: string[];
-  refusals: string[];
+  /** One sentence per refused file, saying why. */
+  refusals: Text[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,16 +53,17 @@ export async function addEvidence(
     if (reason) throw new Forbidden(reason);
     const criterion = await findCriterion(db, { access, criterionId });
     const { cycle } = access;
-    const limits = (used: { bytes: number; count: number }, file: IncomingFile): string | undefined => {
-      const label = `“${displayFileName(file.originalName)}”`;
+    const limits = (used: { bytes: number; count: number }, file: IncomingFile): Text | undefined => {
+      const name = displayFileName(file.originalName);
       if (used.count >= cycle.maxFilesPerCriterion) {
-        return `${label} was not added: a criterion can have at most ${cycle.maxFilesPerCriterion} files. Delete one first.`;
+        return msg('applications.errors.fileLimit', { name, max: cycle.maxFilesPerCriterion });
       }
       if (used.bytes + file.size > cycle.maxApplicationBytes) {
-        return (
-          `${label} was not added: it would take the application's files over their ${formatBytes(cycle.maxApplicationBytes)} limit ` +
-          `(${formatBytes(used.bytes)} used).`
-        );
+        return msg('applications.errors.bytesLimit', {
+          name,
+          limit: formatBytes(cycle.maxApplicationBytes),
+          used: formatBytes(used.bytes),
+        });
       }
       return undefined;
     };
@@ -164,12 +167,12 @@ export async function findEvidence(
   db: Database,
   { access, publicId }: { access: ApplicationAccess; publicId: string },
 ) {
-  if (!UUID.test(publicId)) throw new NotFound('There is no such file.');
+  if (!UUID.test(publicId)) throw new NotFound(msg('applications.errors.noFile'));
   const [file] = await db
     .select()
     .from(evidenceFiles)
     .where(and(eq(evidenceFiles.publicId, publicId), eq(evidenceFiles.applicationId, access.application.id)));
-  if (!file) throw new NotFound('There is no such file.');
+  if (!file) throw new NotFound(msg('applications.errors.noFile'));
   return file;
 }
 
@@ -184,4 +187,3 @@ export async function deleteEvidence(
   await storage.remove(file.storedName);
   return file.originalName;
 }
-// i18n: not yet translated

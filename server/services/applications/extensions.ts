@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { applications, cycles, programs, schools } from '../../../models/schema.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { msg } from '../../i18n/translate.js';
 import { recordAudit } from '../shared/audit.js';
 import { text } from '../shared/form-input.js';
 import { formatMoment, zonedTime } from '../../time.js';
@@ -25,7 +26,7 @@ export async function extensionTarget(db: Database, applicationId: number) {
     .innerJoin(programs, eq(programs.id, cycles.programId))
     .innerJoin(schools, eq(schools.id, applications.schoolId))
     .where(eq(applications.id, applicationId));
-  if (!row) throw new NotFound('We could not find that application.');
+  if (!row) throw new NotFound(msg('applications.errors.notFound'));
   return { ...row, cycleDeadline: applicationsCloseAt(row.cycle) };
 }
 
@@ -35,9 +36,9 @@ export async function extendDeadline(
 ): Promise<Date> {
   const target = await extensionTarget(db, input.applicationId);
   const { application, cycle, zone } = target;
-  if (cycle.publishedAt) throw new Forbidden('This cycle is published: its deadlines no longer change.');
+  if (cycle.publishedAt) throw new Forbidden(msg('applications.errors.extendPublished'));
   if (!EXTENDABLE.includes(application.status)) {
-    throw new Forbidden('This application has been screened already, so its deadline no longer matters.');
+    throw new Forbidden(msg('applications.errors.extendScreened'));
   }
   const errors: FieldErrors = {};
   const day = text(input.day);
@@ -47,12 +48,12 @@ export async function extendDeadline(
     /^\d{4}-\d{2}-\d{2}$/.test(day) && /^([01]\d|2[0-3]):[0-5]\d$/.test(time)
       ? zonedTime(day, `${time}:59`, zone)
       : undefined;
-  if (!at) errors.day = 'Enter the day of the new deadline, like 2027-03-22, and a time like 23:59.';
+  if (!at) errors.day = msg('applications.errors.extendDay');
   else if (at <= target.cycleDeadline) {
-    errors.day = `Choose a moment after the cycle’s deadline, ${formatMoment(target.cycleDeadline, zone)}.`;
-  } else if (at <= clock()) errors.day = 'The new deadline has to be in the future.';
-  if (reason === '') errors.reason = 'Say why this school gets more time; it is kept in the audit log.';
-  else if (reason.length > REASON_MAX) errors.reason = `Use at most ${REASON_MAX} characters.`;
+    errors.day = msg('applications.errors.extendAfter', { deadline: formatMoment(target.cycleDeadline, zone) });
+  } else if (at <= clock()) errors.day = msg('applications.errors.extendFuture');
+  if (reason === '') errors.reason = msg('applications.errors.extendReason');
+  else if (reason.length > REASON_MAX) errors.reason = msg('forms.tooLong', { max: REASON_MAX });
   if (Object.keys(errors).length > 0 || !at) throw new Invalid(errors);
   await db.transaction(async (tx) => {
     await tx
@@ -70,4 +71,3 @@ export async function extendDeadline(
   });
   return at;
 }
-// i18n: not yet translated

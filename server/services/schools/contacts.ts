@@ -8,6 +8,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { schoolContacts, schools, users, type ContactStatus, type School } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { NotFound, TooManyRequests } from '../../errors.js';
+import { msg, type Message } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { recordAudit } from '../shared/audit.js';
 import { PUBLIC_MAIL_DOMAINS } from '../shared/mail-domains.js';
@@ -65,15 +66,12 @@ export async function requestToJoinSchool(
       clock,
     });
     if (!slot.allowed) {
-      throw new TooManyRequests(
-        `You have asked to join ${REQUESTS_PER_DAY} schools today. Please wait for an answer, or try again tomorrow.`,
-        slot.retryAfterSeconds,
-      );
+      throw new TooManyRequests(msg('schools.join.tooMany', { count: REQUESTS_PER_DAY }), slot.retryAfterSeconds);
     }
   }
   return db.transaction(async (tx) => {
     const [school] = await tx.select().from(schools).where(eq(schools.id, schoolId));
-    if (!school) throw new NotFound('There is no such school.');
+    if (!school) throw new NotFound(msg('schools.errors.noSuchSchool'));
     const [existing] = await tx
       .select({ status: schoolContacts.status })
       .from(schoolContacts)
@@ -178,26 +176,23 @@ async function assertManagesContacts(
     .select({ status: schoolContacts.status })
     .from(schoolContacts)
     .where(and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, actor.id)));
-  if (row?.status !== 'active') throw new NotFound('We could not find that school.');
+  if (row?.status !== 'active') throw new NotFound(msg('schools.errors.notFound'));
 }
 
 export type ContactDecision = { outcome: 'decided'; personName: string } | { outcome: 'already'; personName: string };
 
 /** What the person who asked to join is told, by outcome. */
-export const JOIN_MESSAGES: Record<JoinOutcome, string> = {
-  active: 'You are now a contact of this school.',
-  pending:
-    'Your request is sent to the school’s contacts and the program staff. Until one of them confirms that you work at this school, you cannot see its applications; you will get an e-mail.',
-  refused:
-    'An earlier request of yours to join this school was declined, or you were removed as its contact. Write to the program staff if this is a mistake.',
+export const JOIN_MESSAGES: Record<JoinOutcome, Message> = {
+  active: msg('schools.join.active'),
+  pending: msg('schools.join.pending'),
+  refused: msg('schools.join.refused'),
 };
 
 /** What the person deciding is told. */
-export function decisionMessage(decision: ContactDecision, approve: boolean): string {
-  if (decision.outcome === 'already') return `${decision.personName}’s request was already answered by someone else.`;
-  return approve
-    ? `${decision.personName} is now a contact of the school.`
-    : `You declined ${decision.personName}’s request.`;
+export function decisionMessage(decision: ContactDecision, approve: boolean): Message {
+  const name = decision.personName;
+  if (decision.outcome === 'already') return msg('schools.decision.already', { name });
+  return approve ? msg('schools.decision.approved', { name }) : msg('schools.decision.declined', { name });
 }
 
 /**
@@ -213,7 +208,7 @@ export async function decideContactRequest(
     await assertManagesContacts(tx, { schoolId, actor });
     const [school] = await tx.select({ name: schools.name }).from(schools).where(eq(schools.id, schoolId));
     const [person] = await tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, userId));
-    if (!school || !person) throw new NotFound('We could not find that request.');
+    if (!school || !person) throw new NotFound(msg('schools.errors.noRequest'));
     const decidable: ContactStatus[] = actor.isAdmin && approve ? ['pending', 'declined', 'revoked'] : ['pending'];
     const now = clock();
     const [changed] = await tx
@@ -267,7 +262,7 @@ export async function revokeContact(
       .where(and(eq(schoolContacts.schoolId, schoolId), eq(schoolContacts.userId, userId)))
       .for('update');
     if (before?.status !== 'active' && before?.status !== 'pending')
-      throw new NotFound('That person is not a contact of this school.');
+      throw new NotFound(msg('schools.errors.notContact'));
     await tx
       .update(schoolContacts)
       .set({ status: 'revoked', approvedAt: null, approvedBy: adminId })
@@ -344,4 +339,3 @@ export async function pendingContacts(db: Database, page: number) {
     .offset((page - 1) * CONTACTS_PAGE_SIZE);
   return { rows: rows.slice(0, CONTACTS_PAGE_SIZE), hasMore: rows.length > CONTACTS_PAGE_SIZE };
 }
-// i18n: not yet translated

@@ -13,6 +13,7 @@ import { schoolMatchKey } from './match-key.js';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { msg, type Message } from '../../i18n/translate.js';
 import { recordAudit } from '../shared/audit.js';
 import { singleLine } from '../shared/form-input.js';
 import { linkNominationsToSchool } from '../nominations/links.js';
@@ -60,12 +61,12 @@ export function profileInputFrom(body: Record<string, unknown> | undefined): Sch
   };
 }
 
-function percent(value: string, errors: FieldErrors, field: string, label: string): number | null {
+function percent(value: string, errors: FieldErrors, field: string, problem: Message): number | null {
   const text = value.trim().replace(/%$/, '').trim();
   if (text === '') return null;
   const n = Number(text);
   if (!/^\d{1,3}(\.\d{1,2})?$/.test(text) || n > 100) {
-    errors[field] = `Enter ${label} as a number from 0 to 100, like 42 or 12.5.`;
+    errors[field] = problem;
     return null;
   }
   return n;
@@ -85,12 +86,12 @@ export function checkSchoolAddress(
   const city = singleLine(input.city);
   const district = singleLine(input.district);
   const state = input.state.trim().toUpperCase();
-  if (name === '') errors[nameField] = "Enter the school's name.";
-  else if (name.length > 200) errors[nameField] = 'Use at most 200 characters.';
-  if (district.length > 200) errors.district = 'Use at most 200 characters.';
-  if (city === '') errors.city = 'Enter the city or town.';
-  else if (city.length > 120) errors.city = 'Use at most 120 characters.';
-  if (!(US_STATES as readonly string[]).includes(state)) errors.state = 'Choose the state.';
+  if (name === '') errors[nameField] = msg('schools.errors.name');
+  else if (name.length > 200) errors[nameField] = msg('forms.tooLong', { max: 200 });
+  if (district.length > 200) errors.district = msg('forms.tooLong', { max: 200 });
+  if (city === '') errors.city = msg('schools.errors.city');
+  else if (city.length > 120) errors.city = msg('forms.tooLong', { max: 120 });
+  if (!(US_STATES as readonly string[]).includes(state)) errors.state = msg('schools.errors.state');
   return { name, district, city, state, matchKey: schoolMatchKey(name, city, state) };
 }
 
@@ -99,7 +100,7 @@ export function validateSchoolProfile(input: SchoolProfileInput, { complete = fa
   const errors: FieldErrors = {};
   const { name, district, city, state } = checkSchoolAddress(errors, input);
   const website = singleLine(input.website);
-  if (!(SCHOOL_LEVELS as readonly string[]).includes(input.level)) errors.level = 'Choose the kind of school.';
+  if (!(SCHOOL_LEVELS as readonly string[]).includes(input.level)) errors.level = msg('schools.errors.level');
   if (website !== '') {
     let ok = website.length <= 300;
     try {
@@ -108,26 +109,20 @@ export function validateSchoolProfile(input: SchoolProfileInput, { complete = fa
     } catch {
       ok = false;
     }
-    if (!ok) errors.website = 'Enter a web address like https://www.school.org, or leave it empty.';
+    if (!ok) errors.website = msg('schools.errors.website');
   }
   let enrollment: number | null = null;
   const enrollmentText = input.enrollment.trim().replace(/,/g, '');
   if (enrollmentText !== '') {
-    if (!/^\d{1,6}$/.test(enrollmentText)) errors.enrollment = 'Enter the number of students, like 1250.';
+    if (!/^\d{1,6}$/.test(enrollmentText)) errors.enrollment = msg('schools.errors.enrollmentFormat');
     else enrollment = Number(enrollmentText);
   }
-  const frlPercent = percent(
-    input.frlPercent,
-    errors,
-    'frlPercent',
-    'the share of students on free or reduced-price lunch',
-  );
-  const iepPercent = percent(input.iepPercent, errors, 'iepPercent', 'the share of students with IEPs');
+  const frlPercent = percent(input.frlPercent, errors, 'frlPercent', msg('schools.errors.frlFormat'));
+  const iepPercent = percent(input.iepPercent, errors, 'iepPercent', msg('schools.errors.iepFormat'));
   if (complete) {
-    if (enrollment === null && !errors.enrollment) errors.enrollment = 'Enter the number of students.';
-    if (frlPercent === null && !errors.frlPercent)
-      errors.frlPercent = 'Enter the share of students on free or reduced-price lunch.';
-    if (iepPercent === null && !errors.iepPercent) errors.iepPercent = 'Enter the share of students with IEPs.';
+    if (enrollment === null && !errors.enrollment) errors.enrollment = msg('schools.errors.enrollment');
+    if (frlPercent === null && !errors.frlPercent) errors.frlPercent = msg('schools.errors.frl');
+    if (iepPercent === null && !errors.iepPercent) errors.iepPercent = msg('schools.errors.iep');
   }
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   return {
@@ -194,8 +189,7 @@ export async function updateSchoolProfile(
     complete = false,
   }: { schoolId: number; userId: number; profile: SchoolProfileInput; clock: Clock; complete?: boolean },
 ) {
-  if (!(await isActiveContact(db, { schoolId, userId })))
-    throw new Forbidden('Only the school’s contacts can edit its profile.');
+  if (!(await isActiveContact(db, { schoolId, userId }))) throw new Forbidden(msg('schools.errors.onlyContacts'));
   const values = validateSchoolProfile(profile, { complete });
   await db
     .update(schools)
@@ -294,7 +288,7 @@ export async function listSchoolsForAdmin(db: Database, { query, page }: { query
 
 export async function schoolById(db: Database, id: number) {
   const [school] = await db.select().from(schools).where(eq(schools.id, id));
-  if (!school) throw new NotFound('We could not find that school.');
+  if (!school) throw new NotFound(msg('schools.errors.notFound'));
   return school;
 }
 
@@ -310,7 +304,7 @@ export async function updateSchoolByAdmin(
   const values = validateSchoolProfile(profile);
   await db.transaction(async (tx) => {
     const [before] = await tx.select().from(schools).where(eq(schools.id, schoolId)).for('update');
-    if (!before) throw new NotFound('We could not find that school.');
+    if (!before) throw new NotFound(msg('schools.errors.notFound'));
     const changed = (Object.keys(values) as Array<keyof typeof values>).filter(
       (key) => key !== 'matchKey' && values[key] !== before[key],
     );
@@ -328,4 +322,3 @@ export async function updateSchoolByAdmin(
     });
   });
 }
-// i18n: not yet translated

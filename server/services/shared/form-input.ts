@@ -2,6 +2,7 @@
 // record one message per field in a FieldErrors and let the caller throw a single Invalid.
 // Dates are whole days in UTC, and sizes are entered in MB.
 import type { FieldErrors } from '../../errors.js';
+import { msg, type Text } from '../../i18n/translate.js';
 import { oneLine } from '../../text.js';
 
 export type Fields<K extends string> = Partial<Record<K, unknown>>;
@@ -26,11 +27,11 @@ export function checkText(
   errors: FieldErrors,
   field: string,
   value: unknown,
-  rule: { max: number; required?: string; singleLine?: boolean },
+  rule: { max: number; required?: Text; singleLine?: boolean },
 ): string {
   const s = rule.singleLine ? singleLine(value) : text(value);
   if (s === '' && rule.required) errors[field] = rule.required;
-  else if (s.length > rule.max) errors[field] = `Use at most ${rule.max} characters (this has ${s.length}).`;
+  else if (s.length > rule.max) errors[field] = msg('forms.tooLongHas', { max: rule.max, length: s.length });
   return s.length > rule.max ? '' : s;
 }
 
@@ -43,16 +44,16 @@ export function checkInteger(
 ): number | undefined {
   const s = text(value);
   if (s === '') {
-    errors[field] = `Enter ${rule.label}.`;
+    errors[field] = msg('forms.enter', { label: rule.label });
     return undefined;
   }
   if (!/^-?\d{1,9}$/.test(s)) {
-    errors[field] = `Enter ${rule.label} as a whole number, like ${rule.min}.`;
+    errors[field] = msg('forms.wholeNumber', { label: rule.label, min: rule.min });
     return undefined;
   }
   const n = Number(s);
   if (n < rule.min || n > rule.max) {
-    errors[field] = `Enter ${rule.label} between ${rule.min} and ${rule.max}.`;
+    errors[field] = msg('forms.between', { label: rule.label, min: rule.min, max: rule.max });
     return undefined;
   }
   return n;
@@ -67,20 +68,20 @@ export function checkDecimal(
 ): number | undefined {
   const s = text(value);
   if (s === '') {
-    errors[field] = `Enter ${rule.label}.`;
+    errors[field] = msg('forms.enter', { label: rule.label });
     return undefined;
   }
   const pattern = new RegExp(`^-?\\d{1,9}(\\.\\d{1,${rule.decimals}})?$`);
   if (!pattern.test(s)) {
-    errors[field] = `Enter ${rule.label} as a number with at most ${rule.decimals} decimal places, like 1.5.`;
+    errors[field] = msg('forms.decimal', { label: rule.label, decimals: rule.decimals });
     return undefined;
   }
   const n = Number(s);
   const tooLow = rule.minExclusive ? n <= rule.min : n < rule.min;
   if (tooLow || n > rule.max) {
     errors[field] = rule.minExclusive
-      ? `Enter ${rule.label} greater than ${rule.min} and at most ${rule.max}.`
-      : `Enter ${rule.label} between ${rule.min} and ${rule.max}.`;
+      ? msg('forms.aboveAndAtMost', { label: rule.label, min: rule.min, max: rule.max })
+      : msg('forms.between', { label: rule.label, min: rule.min, max: rule.max });
     return undefined;
   }
   return n;
@@ -114,4 +115,3 @@ export function isForeignKeyViolation(error: unknown): boolean {
 
 /** An e-mail address as the forms accept it: something, @, a domain with a dot, no spaces. */
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// i18n: not yet translated
