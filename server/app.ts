@@ -18,6 +18,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { flashMessages } from './middleware/flash.js';
 import { createMetrics } from './middleware/metrics.js';
 import { chooseLanguageFor } from './middleware/language.js';
+import { setAccountLanguage } from './services/accounts/accounts.js';
 import { createPublicCache } from './middleware/public-cache.js';
 import { parseQuery, refuseNulInPath, stripNullsFromBody, unstorableTextIsBadRequest } from './middleware/sanitize.js';
 import { requestLogOptions } from './logging.js';
@@ -144,7 +145,13 @@ export function createApp(options: AppOptions): express.Express {
     res.locals.currentPath = req.path;
     next();
   });
-  app.use(chooseLanguageFor({ db: context.db, baseUrl: config.baseUrl, secureCookies }));
+  app.use(
+    chooseLanguageFor({
+      baseUrl: config.baseUrl,
+      secureCookies,
+      rememberOnAccount: (userId, language) => setAccountLanguage(context.db, userId, language),
+    }),
+  );
 
   // A POST may have queued e-mail in its transaction (a nomination, a decision, a request to join
   // a school...): once its answer is sent, that transaction has committed, so the worker is woken

@@ -34,8 +34,15 @@ export const viewHelpers = {
     }
     return new Handlebars.SafeString(tHtml(languageOf(options), String(key), values, links));
   },
-  /** {{label "schoolLevel" value}}: one value of a fixed list in the page's language (labels.json). */
-  label(list: unknown, value: unknown, options: Handlebars.HelperOptions) {
+  /**
+   * {{label "schoolLevel" value}}: one value of a fixed list in the page's language (labels.json).
+   * A bare {{label}} is the context's own `label` (a field's, an option's): Handlebars calls a
+   * helper of that name before it looks at the data, so the helper hands it back.
+   */
+  label(this: unknown, ...args: unknown[]) {
+    const options = args.pop() as Handlebars.HelperOptions;
+    if (args.length === 0) return (this as { label?: unknown } | undefined)?.label;
+    const [list, value] = args;
     return value === undefined || value === null || value === ''
       ? ''
       : label(languageOf(options), String(list), String(value));

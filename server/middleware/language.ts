@@ -2,10 +2,8 @@
 // others: the switcher's links (plain links, no script) and the hreflang alternates. A `?lang=`
 // link is remembered: in a cookie for a visitor, on the account for a signed-in person.
 import type { NextFunction, Request, Response } from 'express';
-import type { Database } from '../db/client.js';
 import { LANGUAGES, languageName } from '../i18n/languages.js';
 import { chooseLanguage, LANGUAGE_COOKIE, languageInCookie, languageInQuery } from '../i18n/negotiate.js';
-import { setAccountLanguage } from '../services/accounts/accounts.js';
 
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
@@ -17,7 +15,16 @@ function withLanguage(url: string, language: string | undefined): string {
   return parsed.pathname + parsed.search;
 }
 
-export function chooseLanguageFor({ db, baseUrl, secureCookies }: { db: Database; baseUrl: string; secureCookies: boolean }) {
+export function chooseLanguageFor({
+  baseUrl,
+  secureCookies,
+  rememberOnAccount,
+}: {
+  baseUrl: string;
+  secureCookies: boolean;
+  /** Stores a signed-in person's choice (services/accounts: setAccountLanguage). */
+  rememberOnAccount: (userId: number, language: string) => Promise<void>;
+}) {
   return async function language(req: Request, res: Response, next: NextFunction) {
     const site = res.locals.site as { defaultLanguage?: string } | undefined;
     const lang = chooseLanguage(req, { account: req.user?.language, programDefault: site?.defaultLanguage });
@@ -28,7 +35,7 @@ export function chooseLanguageFor({ db, baseUrl, secureCookies }: { db: Database
       }
       if (req.user && req.user.language !== asked) {
         try {
-          await setAccountLanguage(db, req.user.id, asked);
+          await rememberOnAccount(req.user.id, asked);
           req.user.language = asked;
         } catch {
           // Not remembered this time; the page is still in the language asked for.
