@@ -133,6 +133,7 @@ export function adminAssignmentRoutes(context: AppContext): Router {
       uncovered: preview.uncovered.map((u) => ({
         ...u,
         reason: wordsIn(lang, u.reason),
+        conflicts: u.conflicts.map((c) => wordsIn(lang, c)),
         languageWords: languagesInWords(lang, u.languages),
       })),
       languageShortages: preview.languageShortages.map((m) => wordsIn(lang, m)),

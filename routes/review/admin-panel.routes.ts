@@ -8,6 +8,7 @@ import {
   removeConflict,
 } from '../../server/services/review/conflicts.js';
 import { findCycle } from '../../server/services/programs/programs.js';
+import { msg, t } from '../../server/i18n/translate.js';
 import { inviteReviewers, panelInvitations } from '../../server/services/review/reviewers.js';
 import { idParam, optionalId, pageParam } from '../params.js';
 import { formBody, formField, showAgainIfInvalid } from '../forms.js';
@@ -21,9 +22,12 @@ export function adminPanelRoutes(context: AppContext): Router {
   async function renderInvitations(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const cycle = await loadCycle(req);
     const invitations = await panelInvitations(db, cycle.id);
-    res
-      .status(status)
-      .render('admin/panel/invitations', { title: `Invite reviewers — ${cycle.name}`, cycle, invitations, ...extra });
+    res.status(status).render('admin/panel/invitations', {
+      title: t(res.locals.lang, 'panel.admin.invitationsTitle', { cycle: cycle.name }),
+      cycle,
+      invitations,
+      ...extra,
+    });
   }
 
   router.get('/cycles/:cycleId/reviewer-invitations', async function showReviewerInvitations(req, res) {
@@ -41,7 +45,9 @@ export function adminPanelRoutes(context: AppContext): Router {
       });
       res.flash(
         'success',
-        `Invited ${invited.length}.${skipped.length ? ` Already on the panel: ${skipped.join(', ')}.` : ''}`,
+        skipped.length
+          ? msg('panel.admin.alreadyOnPanel', { count: invited.length, emails: skipped.join(', ') })
+          : msg('panel.admin.invited', { count: invited.length }),
       );
       res.redirect(303, `/admin/cycles/${cycle.id}/reviewer-invitations`);
     } catch (error) {
@@ -56,7 +62,7 @@ export function adminPanelRoutes(context: AppContext): Router {
     const page = pageParam(req.query.page);
     const { panel, total, conflicts, hasMore } = await cycleConflicts(db, { cycleId: cycle.id, page });
     res.status(status).render('admin/panel/conflicts', {
-      title: `Conflicts of interest — ${cycle.name}`,
+      title: t(res.locals.lang, 'panel.admin.conflictsTitle', { cycle: cycle.name }),
       cycle,
       total,
       prevPage: page > 1 ? page - 1 : undefined,
@@ -88,17 +94,16 @@ export function adminPanelRoutes(context: AppContext): Router {
         renderConflicts(req, res, { errors: invalid.fieldErrors, values: body }, 422),
       );
     }
-    res.flash('success', 'Conflict recorded.');
+    res.flash('success', msg('panel.admin.conflictRecorded'));
     res.redirect(303, `/admin/cycles/${cycle.id}/conflicts`);
   });
 
   router.post('/cycles/:cycleId/conflicts/:reviewerId/:schoolId/remove', async function deleteConflict(req, res) {
     const cycle = await loadCycle(req);
     await removeConflict(db, { reviewerId: idParam(req.params.reviewerId), schoolId: idParam(req.params.schoolId) });
-    res.flash('info', 'The recorded conflict was removed. Conflicts the portal detects itself stay.');
+    res.flash('info', msg('panel.admin.conflictRemoved'));
     res.redirect(303, `/admin/cycles/${cycle.id}/conflicts`);
   });
 
   return router;
 }
-// i18n: not yet translated

@@ -10,16 +10,23 @@ export function languagesInWords(reader: string, codes: readonly string[]): stri
   return new Intl.ListFormat(intlLocale(reader), { type: 'conjunction' }).format(names);
 }
 
-/** A Text in the reader's language, its `languages` value (codes) named in words. */
+/**
+ * A Text in the reader's language: its `languages` value (codes) named in words, and any value
+ * that is itself a Message (a conflict's reason inside an error) put into words first.
+ */
 export function wordsIn(reader: string, text: Text): string {
-  const languages = isMessage(text) ? text.values?.languages : undefined;
-  if (isMessage(text) && Array.isArray(languages)) {
-    return textIn(reader, {
-      key: text.key,
-      values: { ...text.values, languages: languagesInWords(reader, languages as string[]) },
-    });
-  }
-  return textIn(reader, text);
+  if (!isMessage(text) || !text.values) return textIn(reader, text);
+  const values = Object.fromEntries(
+    Object.entries(text.values).map(([name, value]) => [
+      name,
+      name === 'languages' && Array.isArray(value)
+        ? languagesInWords(reader, value as string[])
+        : isMessage(value)
+          ? wordsIn(reader, value)
+          : value,
+    ]),
+  );
+  return textIn(reader, { key: text.key, values });
 }
 
 /** Field errors in the reader's language, for a page to show. */

@@ -2,6 +2,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { Invalid } from '../../server/errors.js';
+import { LANGUAGES, languageName } from '../../server/i18n/languages.js';
+import { msg, t, textIn } from '../../server/i18n/translate.js';
 import { requireRole } from '../../server/middleware/require-role.js';
 import { findSessionUser } from '../../server/auth/sign-in.js';
 import {
@@ -20,7 +22,7 @@ import {
   type ProfileInput,
 } from '../../server/services/review/reviewers.js';
 
-import { GRADE_LEVELS, GRADE_LEVEL_LABELS, US_STATES } from '../../models/schema.js';
+import { GRADE_LEVELS, US_STATES } from '../../models/schema.js';
 import { idParam } from '../params.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
 
@@ -35,10 +37,12 @@ function profileView(values: Partial<ProfileInput>, areas: string[]) {
       checked: values.expertise?.includes(title) ?? false,
     })),
     states: US_STATES.map((s) => ({ value: s, selected: values.state === s })),
-    grades: GRADE_LEVELS.map((g) => ({
-      value: g,
-      label: GRADE_LEVEL_LABELS[g],
-      checked: values.gradeLevels?.includes(g) ?? false,
+    grades: GRADE_LEVELS.map((g) => ({ value: g, checked: values.gradeLevels?.includes(g) ?? false })),
+    // Each language in its own name, as a reader of it looks for it.
+    readable: LANGUAGES.map((code) => ({
+      code,
+      name: languageName(code),
+      checked: values.languagesRead?.includes(code) ?? false,
     })),
   };
 }
@@ -52,15 +56,13 @@ export function reviewerRoutes(context: AppContext): Router {
     const found = await findReviewerInvitation(db, token, clock());
     if (!found || found.expired) {
       return res.status(found ? 410 : 404).render('reviewers/invitation-problem', {
-        title: 'This link does not work',
-        message: found
-          ? 'This invitation has expired. Ask the program staff for a new one.'
-          : 'This invitation link is not valid. Check that you copied the whole address.',
+        title: t(res.locals.lang, 'panel.invitation.problemTitle'),
+        message: msg(found ? 'panel.invitation.expired' : 'panel.invitation.invalid'),
       });
     }
     const user = req.user;
     res.status(status).render('reviewers/invitation', {
-      title: `Join the review panel — ${found.cycleName}`,
+      title: t(res.locals.lang, 'panel.invitation.title', { cycle: found.cycleName }),
       cycleName: found.cycleName,
       email: found.invitation.email,
       token,
@@ -69,7 +71,12 @@ export function reviewerRoutes(context: AppContext): Router {
       needsAccount: !user && !found.hasAccount,
       next: `/reviewer-invitations/${token}`,
       ...profileView(
-        { maxLoad: '8', ...(extra.values as Partial<ProfileInput> | undefined) },
+        // A new reviewer reads the language of the page they are reading, and English.
+        {
+          maxLoad: '8',
+          languagesRead: [...new Set(['en', String(res.locals.lang)])],
+          ...(extra.values as Partial<ProfileInput> | undefined),
+        },
         await expertiseChoices(db, found.invitation.cycleId),
       ),
       ...extra,
@@ -108,7 +115,7 @@ export function reviewerRoutes(context: AppContext): Router {
     const user = await findSessionUser(db, outcome.userId);
     if (!user) return next(new Error('The new reviewer vanished'));
     const done = () => {
-      res.flash('success', 'Welcome to the review panel. Please tell us about any conflicts of interest now.');
+      res.flash('success', msg('panel.invitation.welcome'));
       res.redirect(303, '/reviewer/conflicts');
     };
     if (req.user) return done();
@@ -121,7 +128,7 @@ export function reviewerRoutes(context: AppContext): Router {
     const { profile, panels } = await reviewerProfileOf(db, req.user!.id);
     const panel = panels[panels.length - 1];
     res.render('reviewers/profile', {
-      title: 'Your reviewer profile',
+      title: t(res.locals.lang, 'panel.profile.title'),
       panel,
       ...profileView(
         {
@@ -130,6 +137,7 @@ export function reviewerRoutes(context: AppContext): Router {
           state: profile?.state ?? '',
           expertise: profile?.expertise ?? [],
           gradeLevels: profile?.gradeLevels ?? [],
+          languagesRead: profile?.languagesRead ?? ['en'],
           maxLoad: panel ? String(panel.maxLoad) : '8',
         },
         panel ? await expertiseChoices(db, panel.cycleId) : [],
@@ -142,20 +150,20 @@ export function reviewerRoutes(context: AppContext): Router {
     const { panels } = await reviewerProfileOf(db, req.user!.id);
     const panel = panels[panels.length - 1];
     try {
-      if (!panel) throw new Invalid({ maxLoad: 'You are not on a review panel.' });
+      if (!panel) throw new Invalid({ maxLoad: msg('panel.profile.notOnPanel') });
       await updateReviewerProfile(context, { userId: req.user!.id, cycleId: panel.cycleId, input });
     } catch (error) {
       return showAgainIfInvalid(error, async (invalid) => {
         const areas = panel ? await expertiseChoices(db, panel.cycleId) : [];
         return res.status(422).render('reviewers/profile', {
-          title: 'Your reviewer profile',
+          title: t(res.locals.lang, 'panel.profile.title'),
           panel,
           errors: invalid.fieldErrors,
           ...profileView(input, areas),
         });
       });
     }
-    res.flash('success', 'Your profile is saved.');
+    res.flash('success', msg('panel.profile.saved'));
     res.redirect(303, '/reviewer/profile');
   });
 
@@ -166,7 +174,7 @@ export function reviewerRoutes(context: AppContext): Router {
     const mine = await recordedConflictsOf(db, req.user!.id);
     const bySchool = new Map(mine.map((c) => [c.schoolId, c]));
     res.status(status).render('reviewers/conflicts', {
-      title: 'Conflicts of interest',
+      title: t(res.locals.lang, 'panel.conflicts.title'),
       panel,
       schools: schools.map((s) => ({
         ...s,
@@ -198,29 +206,25 @@ export function reviewerRoutes(context: AppContext): Router {
           req,
           res,
           {
-            formError: Object.values(invalid.fieldErrors).join(' '),
+            formError: Object.values(invalid.fieldErrors)
+              .map((text) => textIn(res.locals.lang, text))
+              .join(' '),
             failedSchoolId: invalid.fieldErrors.reason ? schoolId : undefined,
           },
           422,
         ),
       );
     }
-    res.flash('success', 'Conflict recorded. You will not be assigned this school, and cannot open its application.');
+    res.flash('success', msg('panel.conflicts.declared'));
     res.redirect(303, '/reviewer/conflicts');
   });
 
   router.post('/reviewer/conflicts/:schoolId/remove', async function withdrawConflict(req, res) {
     const schoolId = idParam(req.params.schoolId);
     const own = await withdrawDeclaredConflict(db, { reviewerId: req.user!.id, schoolId });
-    res.flash(
-      'info',
-      own
-        ? 'Your conflict declaration was withdrawn.'
-        : 'Only conflicts you declared yourself can be withdrawn; ask the program staff.',
-    );
+    res.flash('info', msg(own ? 'panel.conflicts.withdrawn' : 'panel.conflicts.notYours'));
     res.redirect(303, '/reviewer/conflicts');
   });
 
   return router;
 }
-// i18n: not yet translated

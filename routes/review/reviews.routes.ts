@@ -3,10 +3,13 @@
 // else's assignment, or one the reviewer is conflicted on, is "not found" (never "forbidden"),
 // in blind and open cycles alike.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { RECOMMENDATIONS, type Recommendation, RECOMMENDATION_LABELS } from '../../models/schema.js';
+import { RECOMMENDATIONS } from '../../models/schema.js';
 import type { AppContext } from '../../server/context.js';
 import { cannotEditReview, reviewerAccess, type ReviewerAccess } from '../../server/services/permissions.js';
 import { Forbidden, Invalid, StaleEdit, type FieldErrors } from '../../server/errors.js';
+import { translated } from '../../server/i18n/content.js';
+import { intlLocale, SOURCE_LANGUAGE } from '../../server/i18n/languages.js';
+import { label, msg, t, textIn, type Text } from '../../server/i18n/translate.js';
 import { requireRole } from '../../server/middleware/require-role.js';
 import {
   findReviewFile,
@@ -19,6 +22,7 @@ import {
   saveReview,
   type ReviewView,
 } from '../../server/services/review/reviewing.js';
+import { errorsIn, languagesInWords, wordsIn } from './language-words.js';
 import { idParam } from '../params.js';
 import { sendStoredFile } from '../downloads.js';
 import { formBody, typedValues } from '../forms.js';
@@ -27,22 +31,34 @@ function access(res: Response): ReviewerAccess {
   return res.locals.access as ReviewerAccess;
 }
 
+const langOf = (res: Response) => String(res.locals.lang);
+
 /** The radio buttons of one criterion's score: the scale, and "no score yet" for drafts. */
-function scoreOptions(view: ReviewView, field: string, value: string | undefined) {
+function scoreOptions(lang: string, view: ReviewView, field: string, value: string | undefined) {
   const { min, max } = view.scale;
   const chosen = (value ?? '').trim();
   const options = [];
   for (let score = min; score <= max; score += 1) {
-    const label = score === min ? `${score} (lowest)` : score === max ? `${score} (highest)` : String(score);
+    const text =
+      score === min
+        ? t(lang, 'reviews.review.lowest', { score })
+        : score === max
+          ? t(lang, 'reviews.review.highest', { score })
+          : String(score);
     options.push({
       id: score === min ? field : `${field}_${score}`,
       value: String(score),
-      label,
+      text,
       checked: chosen === String(score),
     });
   }
   const inScale = options.some((o) => o.checked);
-  options.push({ id: `${field}_none`, value: '', label: 'No score yet', checked: !inScale && chosen === '' });
+  options.push({
+    id: `${field}_none`,
+    value: '',
+    text: t(lang, 'reviews.review.noScoreYet'),
+    checked: !inScale && chosen === '',
+  });
   return options;
 }
 
@@ -53,10 +69,11 @@ export function reviewRoutes(context: AppContext): Router {
   router.use('/reviews', requireRole('reviewer'));
 
   router.get('/reviews', async function showReviewDashboard(req, res) {
+    const lang = langOf(res);
     const rows = await reviewerDashboard(db, req.user!.id, clock());
     res.render('reviews/dashboard', {
-      title: 'Your reviews',
-      rows,
+      title: t(lang, 'reviews.dashboard.title'),
+      rows: rows.map((row) => ({ ...row, languageWords: languagesInWords(lang, row.languages) })),
       open: rows.filter((r) => r.status !== 'submitted').length,
     });
   });
@@ -68,47 +85,76 @@ export function reviewRoutes(context: AppContext): Router {
 
   async function renderReview(
     res: Response,
-    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: string; staleSince?: Date } = {},
+    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: Text; staleSince?: Date } = {},
     status = 200,
   ) {
     const a = access(res);
+    const lang = langOf(res);
+    const defaultLanguage = (res.locals.site as { defaultLanguage?: string } | undefined)?.defaultLanguage;
     const [view, others] = await Promise.all([loadReviewView(db, a), othersReviews(db, a)]);
     const lockedReason = cannotEditReview(a, clock());
     const values = { ...view.saved, ...extra.values };
-    const errors = extra.errors ?? {};
+    const errors = errorsIn(lang, extra.errors) ?? {};
+    const number = (n: number) => n.toLocaleString(intlLocale(lang));
+    // The program's own words (criteria) in the reader's language where it has them.
+    const criteria = view.criteria.map((c) =>
+      translated(c, ['title', 'guidance', 'evidenceRequested'], lang, defaultLanguage ?? SOURCE_LANGUAGE),
+    );
     // After a stale save: what is saved now, beside the person's own text in the form.
     const savedVersion = extra.staleSince
       ? {
           changedAt: extra.staleSince,
-          criteria: view.criteria.map((c) => ({
+          criteria: criteria.map((c) => ({
             number: c.number,
             title: c.title,
-            score: view.saved[`score_${c.id}`] || 'no score',
+            score: view.saved[`score_${c.id}`] || t(lang, 'reviews.review.noScore'),
             comment: view.saved[`comment_${c.id}`] ?? '',
           })),
-          recommendation: RECOMMENDATION_LABELS[view.saved.recommendation as Recommendation] ?? 'none yet',
+          recommendation: view.saved.recommendation
+            ? label(lang, 'recommendation', view.saved.recommendation)
+            : t(lang, 'reviews.review.noneYet'),
           confidentialNote: view.saved.confidentialNote ?? '',
           siteVisitNotes: view.saved.siteVisitNotes ?? '',
         }
       : undefined;
+    const heading = textIn(lang, view.heading);
     res.status(status).render('reviews/review', {
-      title: `${view.heading} — ${view.round.name}`,
-      view,
+      title: t(lang, 'reviews.review.title', { heading, round: view.round.name }),
+      view: {
+        ...view,
+        heading,
+        nominations: {
+          ...view.nominations,
+          nominations: view.nominations.nominations.map((n) => ({
+            ...n,
+            nominatorName: textIn(lang, n.nominatorName),
+          })),
+        },
+      },
+      languageWords: languagesInWords(
+        lang,
+        [...new Set(view.criteria.map((c) => c.language).filter((l): l is string => Boolean(l)))].sort(),
+      ),
+      siteVisitChoice: view.round.siteVisit ? 'yes' : 'no',
       base: `/reviews/${view.assignmentId}`,
       nominationFilesBase: `/reviews/${view.assignmentId}/nominations`,
       editable: !lockedReason,
       lockedReason,
       submitted: view.status === 'submitted',
-      errors: extra.errors,
-      formError: extra.formError,
-      criteria: view.criteria.map((c) => {
+      errors: extra.errors ? errors : undefined,
+      formError: extra.formError === undefined ? undefined : wordsIn(lang, extra.formError),
+      criteria: criteria.map((c) => {
         const scoreField = `score_${c.id}`;
         const commentField = `comment_${c.id}`;
         return {
           ...c,
+          // The answer's language, named in the reader's and given to screen readers as lang="…".
+          writtenIn: c.language
+            ? t(lang, 'reviews.writtenIn', { language: languagesInWords(lang, [c.language]) })
+            : undefined,
           scoreField,
           commentField,
-          options: scoreOptions(view, scoreField, values[scoreField]),
+          options: scoreOptions(lang, view, scoreField, values[scoreField]),
           comment: values[commentField] ?? '',
           scoreError: errors[scoreField],
           commentError: errors[commentField],
@@ -116,7 +162,7 @@ export function reviewRoutes(context: AppContext): Router {
       }),
       recommendations: RECOMMENDATIONS.map((value, index) => ({
         value,
-        label: RECOMMENDATION_LABELS[value],
+        text: label(lang, 'recommendation', value),
         id: index === 0 ? 'recommendation' : `recommendation_${value}`,
         checked: values.recommendation === value,
       })),
@@ -125,13 +171,23 @@ export function reviewRoutes(context: AppContext): Router {
         comment: MAX_COMMENT_CHARS,
         note: MAX_NOTE_CHARS,
         siteVisit: MAX_SITE_VISIT_CHARS,
-        commentText: MAX_COMMENT_CHARS.toLocaleString('en-US'),
-        noteText: MAX_NOTE_CHARS.toLocaleString('en-US'),
-        siteVisitText: MAX_SITE_VISIT_CHARS.toLocaleString('en-US'),
+        commentText: number(MAX_COMMENT_CHARS),
+        noteText: number(MAX_NOTE_CHARS),
+        siteVisitText: number(MAX_SITE_VISIT_CHARS),
       },
       savedVersion,
       othersVisible: others !== undefined,
-      others: others ?? [],
+      others: (others ?? []).map((o) => ({
+        ...o,
+        reviewer: textIn(lang, o.reviewer),
+        recommendationLabel: o.recommendation
+          ? label(lang, 'recommendation', o.recommendation)
+          : t(lang, 'reviews.review.none'),
+        scores: o.scores.map((s) => ({
+          ...s,
+          title: criteria.find((c) => c.number === s.number)?.title ?? s.title,
+        })),
+      })),
     });
   }
 
@@ -149,17 +205,13 @@ export function reviewRoutes(context: AppContext): Router {
     } catch (error) {
       // Shown again with what was typed, so nothing is lost, past the due date included.
       if (error instanceof Invalid)
-        return renderReview(
-          res,
-          { values: typedValues(input), errors: error.fieldErrors, formError: error.message },
-          422,
-        );
+        return renderReview(res, { values: typedValues(input), errors: error.fieldErrors, formError: error.text }, 422);
       if (error instanceof Forbidden)
-        return renderReview(res, { values: typedValues(input), formError: error.message }, 403);
+        return renderReview(res, { values: typedValues(input), formError: error.text }, 403);
       if (error instanceof StaleEdit) {
         return renderReview(
           res,
-          { values: typedValues(input), formError: error.message, staleSince: error.changedAt },
+          { values: typedValues(input), formError: error.text, staleSince: error.changedAt },
           409,
         );
       }
@@ -168,11 +220,13 @@ export function reviewRoutes(context: AppContext): Router {
     const wasSubmitted = a.assignment.status === 'submitted';
     res.flash(
       'success',
-      wasSubmitted
-        ? 'Your changes to the submitted review are saved.'
-        : status === 'submitted'
-          ? 'Your review is submitted. You can still change it until the due date; the other reviews are below.'
-          : 'Your draft is saved. Nothing is sent to the program until you submit it.',
+      msg(
+        wasSubmitted
+          ? 'reviews.review.savedChanges'
+          : status === 'submitted'
+            ? 'reviews.review.submitted'
+            : 'reviews.review.savedDraft',
+      ),
     );
     res.redirect(303, `/reviews/${a.assignment.id}`);
   });

@@ -17,19 +17,12 @@ import { matchScore, type ReviewerMatchProfile } from './match.js';
 import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './solver.js';
 import { recordAudit } from '../shared/audit.js';
 import { conflictPairs, conflictReason, type ConflictPair } from '../review/conflicts.js';
+import { APPLICATION_LANGUAGES, DEFAULT_LANGUAGES_READ } from '../review/application-languages.js';
 import { formatDay } from '../../time.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 import type { ServiceContext } from '../../context.js';
 
 export const ASSIGNMENT_PAGE_SIZE = 100;
-
-/**
- * The languages of application `a`'s answers that reviewers read: those of its chosen criteria
- * (required, or chosen among the optional), as a text[] column of a query over applications `a`.
- */
-const APPLICATION_LANGUAGES = sql`array(select distinct aa.language from application_answers aa
-        join criteria c on c.id = aa.criterion_id
-        where aa.application_id = a.id and (c.required or aa.chosen) order by aa.language)`;
 
 interface ProblemApplication {
   id: number;
@@ -50,7 +43,7 @@ interface ProblemReviewer extends ReviewerMatchProfile {
 }
 
 /** A reviewer without a profile row reads what the column gives by default. */
-const DEFAULT_READS = ['en'];
+const DEFAULT_READS = DEFAULT_LANGUAGES_READ;
 
 /** Reads a round into the planner's terms, in five queries whatever its size. */
 export async function buildProblem(db: Database, roundId: number) {

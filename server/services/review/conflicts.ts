@@ -16,6 +16,7 @@ import {
 import { jsonList, rowsOf, type Database } from '../../db/client.js';
 import { PUBLIC_MAIL_DOMAINS } from '../shared/mail-domains.js';
 import { Invalid, type FieldErrors } from '../../errors.js';
+import { msg, type Message } from '../../i18n/translate.js';
 
 /** The applications the panel reads: those that reached the program. */
 const APPLYING = ['submitted', 'eligible', 'ineligible'] as const;
@@ -23,7 +24,20 @@ const APPLYING = ['submitted', 'eligible', 'ineligible'] as const;
 export interface ConflictPair {
   reviewerId: number;
   applicationId: number;
-  reason: string;
+  /** Why, for a person: put into words where the page is written. */
+  reason: Message;
+}
+
+type DetectedKind = 'contact' | 'district' | 'domain';
+
+/** The reason of a conflict, by its kind; a declared (or admin-added) one quotes its own words. */
+function reasonOf(kind: string, declared: string | null): Message {
+  const detected: Record<DetectedKind, Message> = {
+    contact: msg('panel.reason.contact'),
+    district: msg('panel.reason.district'),
+    domain: msg('panel.reason.domain'),
+  };
+  return detected[kind as DetectedKind] ?? msg('panel.reason.declared', { reason: declared ?? '' });
 }
 
 const domainList = sql.join(
@@ -43,7 +57,12 @@ export async function conflictPairs(
   const idArray = (ids: number[]) => `{${ids.filter((id) => Number.isSafeInteger(id)).join(',')}}`;
   // Each kind of conflict is found by its own join and the kinds are unioned: no cross product
   // of reviewers and applications, so 300 reviewers x 10,000 applications stays cheap.
-  const result = rowsOf<{ reviewer_id: string | number; application_id: string | number; reason: string | null }>(
+  const result = rowsOf<{
+    reviewer_id: string | number;
+    application_id: string | number;
+    kind: string;
+    reason: string | null;
+  }>(
     await db.execute(sql`
     with r as (select u.id, u.email, split_part(u.email, '@', 2) as domain, p.district, p.state
                from users u left join reviewer_profiles p on p.user_id = u.id
@@ -52,23 +71,23 @@ export async function conflictPairs(
                from applications app join schools s on s.id = app.school_id
                where app.id in (select unnest(${idArray(applicationIds)}::bigint[]))),
          found as (
-           select r.id as reviewer_id, a.id as application_id, 1 as rank, 'declared: ' || c.reason as reason
+           select r.id as reviewer_id, a.id as application_id, 1 as rank, 'declared' as kind, c.reason as reason
              from reviewer_conflicts c join r on r.id = c.reviewer_id join a on a.school_id = c.school_id
            union all
-           select r.id, a.id, 2, 'a contact of the school'
+           select r.id, a.id, 2, 'contact', ''
              from school_contacts sc join r on r.id = sc.user_id join a on a.school_id = sc.school_id
              where sc.status = 'active'
            union all
-           select r.id, a.id, 3, 'works in the school''s district'
+           select r.id, a.id, 3, 'district', ''
              from r join a on r.district <> '' and lower(trim(r.district)) = lower(trim(a.district))
                           and (r.state is null or r.state = a.state)
            union all
-           select distinct r.id, a.id, 4, 'same e-mail domain as the school''s contacts'
+           select distinct r.id, a.id, 4, 'domain', ''
              from r join users cu on split_part(cu.email, '@', 2) = r.domain and cu.id <> r.id
                     join school_contacts sc on sc.user_id = cu.id
                     join a on a.school_id = sc.school_id
              where r.domain not in (${domainList}) and sc.status = 'active')
-    select distinct on (reviewer_id, application_id) reviewer_id, application_id, reason
+    select distinct on (reviewer_id, application_id) reviewer_id, application_id, kind, reason
     from found order by reviewer_id, application_id, rank
   `),
   );
@@ -77,7 +96,7 @@ export async function conflictPairs(
     .map((row) => ({
       reviewerId: Number(row.reviewer_id),
       applicationId: Number(row.application_id),
-      reason: row.reason ?? '',
+      reason: reasonOf(row.kind, row.reason),
     }));
 }
 
@@ -202,7 +221,7 @@ export async function cycleConflicts(db: Database, { cycleId, page }: { cycleId:
   return { panel, total: pairs.length, conflicts: shown, hasMore: page * CONFLICTS_PAGE_SIZE < pairs.length };
 }
 
-function checkReason(errors: FieldErrors, field: string, value: unknown, message: string): string {
+function checkReason(errors: FieldErrors, field: string, value: unknown, message: Message): string {
   const reason = typeof value === 'string' ? value.trim() : '';
   if (reason === '' || reason.length > 500) errors[field] = message;
   return reason;
@@ -232,9 +251,10 @@ export async function recordConflictByAdmin(
         .from(cycleReviewers)
         .where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, reviewerId)))
     : [];
-  if (!onPanel) errors.reviewerId = 'Choose a reviewer of this cycle.';
-  if (!schoolId || !(await isApplying(db, { cycleId, schoolId }))) errors.schoolId = 'Choose an applying school.';
-  const text = checkReason(errors, 'reason', reason, 'Say why, in at most 500 characters.');
+  if (!onPanel) errors.reviewerId = msg('panel.admin.errors.chooseReviewer');
+  if (!schoolId || !(await isApplying(db, { cycleId, schoolId })))
+    errors.schoolId = msg('panel.admin.errors.chooseSchool');
+  const text = checkReason(errors, 'reason', reason, msg('panel.admin.errors.reason'));
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   await recordConflict(db, {
     reviewerId: reviewerId!,
@@ -262,14 +282,9 @@ export async function declareConflict(
 ): Promise<void> {
   const schoolsOfCycle = cycleId ? await applyingSchools(db, cycleId) : [];
   if (!schoolsOfCycle.some((s) => s.schoolId === schoolId))
-    throw new Invalid({ schoolId: 'That school has not applied to your cycle.' });
+    throw new Invalid({ schoolId: msg('panel.conflicts.errors.notApplying') });
   const errors: FieldErrors = {};
-  const text = checkReason(
-    errors,
-    'reason',
-    reason,
-    'Say in a few words why you have a conflict (at most 500 characters).',
-  );
+  const text = checkReason(errors, 'reason', reason, msg('panel.conflicts.errors.reason'));
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   await recordConflict(db, { reviewerId, schoolId, source: 'declared', reason: text, createdBy: reviewerId });
 }
@@ -291,4 +306,3 @@ export async function withdrawDeclaredConflict(
     .returning({ schoolId: reviewerConflicts.schoolId });
   return removed.length > 0;
 }
-// i18n: not yet translated

@@ -9,10 +9,12 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { reviewRounds, type AssignmentStatus } from '../../../models/schema.js';
 import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
+import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { formatDay } from '../../time.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 import { reminderFrom } from './rounds.js';
+import { APPLICATION_LANGUAGES, DEFAULT_LANGUAGES_READ } from './application-languages.js';
 import type { ServiceContext } from '../../context.js';
 
 export const PROGRESS_PAGE_SIZE = 50;
@@ -37,9 +39,11 @@ export async function reviewerProgress(db: Database, roundId: number, page: numb
     draft: number;
     submitted: number;
     unnotified: number;
+    languages_read: string[] | null;
   }>(
     await db.execute(sql`
     select u.id, u.name, u.email, rr.max_load,
+      (select p.languages_read from reviewer_profiles p where p.user_id = u.id) as languages_read,
       count(x.id)::int as assigned,
       (count(*) filter (where x.status = 'assigned'))::int as not_started,
       (count(*) filter (where x.status = 'draft'))::int as draft,
@@ -65,6 +69,7 @@ export async function reviewerProgress(db: Database, roundId: number, page: numb
       submitted: r.submitted,
       unnotified: r.unnotified,
       done: r.assigned > 0 && r.submitted === r.assigned,
+      reads: r.languages_read ?? DEFAULT_LANGUAGES_READ,
     })),
   );
 }
@@ -79,9 +84,11 @@ export async function applicationProgress(db: Database, roundId: number, page: n
     assigned: number;
     draft: number;
     submitted: number;
+    languages: string[] | null;
   }>(
     await db.execute(sql`
     select a.id, s.name as school_name, a.status, r.reviewers_per_application as k,
+      ${APPLICATION_LANGUAGES} as languages,
       count(x.id)::int as assigned,
       (count(*) filter (where x.status = 'draft'))::int as draft,
       (count(*) filter (where x.status = 'submitted'))::int as submitted
@@ -105,6 +112,7 @@ export async function applicationProgress(db: Database, roundId: number, page: n
       draft: r.draft,
       submitted: r.submitted,
       short: r.status === 'eligible' && r.assigned < r.k,
+      languages: r.languages ?? [],
     })),
   );
 }
@@ -139,7 +147,7 @@ export async function roundSummary(db: Database, roundId: number) {
       t.unnotified
     from review_rounds r cross join totals t where r.id = ${roundId}`),
   );
-  if (!row) throw new NotFound('We could not find that review round.');
+  if (!row) throw new NotFound(msg('reviews.errors.noRound'));
   return row;
 }
 
@@ -166,14 +174,11 @@ export async function sendReminders(
 ): Promise<ReminderResult> {
   return db.transaction(async (tx) => {
     const [round] = await tx.select().from(reviewRounds).where(eq(reviewRounds.id, roundId)).for('update');
-    if (!round) throw new NotFound('We could not find that review round.');
+    if (!round) throw new NotFound(msg('reviews.errors.noRound'));
     const now = clock();
     const windowOpen = now >= reminderFrom(round);
     if (now > round.dueAt) {
-      if (force)
-        throw new Invalid({
-          remind: 'This round is past its due date, so reviews can no longer be changed. Extend the due date first.',
-        });
+      if (force) throw new Invalid({ remind: msg('reviews.errors.pastDue') });
       return { sent: 0, skipped: 'past-due' };
     }
     if (!force && round.reminderSentAt) return { sent: 0, skipped: 'already-sent' };
@@ -187,9 +192,10 @@ export async function sendReminders(
       status: AssignmentStatus;
       blind: boolean;
       cycle_name: string;
+      language: string | null;
     }>(
       await tx.execute(sql`
-      select x.reviewer_id, u.email, u.name, x.application_id, s.name as school_name, x.status, c.blind_review as blind, c.name as cycle_name
+      select x.reviewer_id, u.email, u.name, u.language, x.application_id, s.name as school_name, x.status, c.blind_review as blind, c.name as cycle_name
       from assignments x
       join users u on u.id = x.reviewer_id
       join applications a on a.id = x.application_id
@@ -207,6 +213,7 @@ export async function sendReminders(
       const first = list[0]!;
       await enqueueMail(tx, mail, {
         to: first.email,
+        ...(first.language ? { language: first.language } : {}),
         template: 'review-reminder',
         data: {
           name: first.name,
@@ -264,4 +271,3 @@ export async function runDueReminders(
   if (failure) throw failure;
   return { rounds: due.length, sent };
 }
-// i18n: not yet translated

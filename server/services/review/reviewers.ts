@@ -16,6 +16,8 @@ import {
 import { hashPassword, passwordWeakness } from '../../auth/passwords.js';
 import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { isLanguage } from '../../i18n/languages.js';
+import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { checkInteger, EMAIL, singleLine } from '../shared/form-input.js';
 import { formatDay } from '../../time.js';
@@ -44,16 +46,14 @@ export async function inviteReviewers(
         .filter(Boolean),
     ),
   ];
-  if (candidates.length === 0) throw new Invalid({ emails: 'Enter at least one e-mail address.' });
+  if (candidates.length === 0) throw new Invalid({ emails: msg('panel.admin.errors.noEmails') });
   if (candidates.length > MAX_INVITES_AT_ONCE)
-    throw new Invalid({ emails: `Invite at most ${MAX_INVITES_AT_ONCE} people at once.` });
+    throw new Invalid({ emails: msg('panel.admin.errors.tooMany', { max: MAX_INVITES_AT_ONCE }) });
   const invalid = candidates.filter((e) => !EMAIL.test(e) || e.length > 254);
   if (invalid.length > 0)
-    throw new Invalid({
-      emails: `These are not e-mail addresses: ${invalid.slice(0, 10).join(', ')}. Nobody was invited.`,
-    });
+    throw new Invalid({ emails: msg('panel.admin.errors.notEmails', { emails: invalid.slice(0, 10).join(', ') }) });
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
-  if (!cycle) throw new Invalid({ emails: 'There is no such cycle.' });
+  if (!cycle) throw new Invalid({ emails: msg('panel.admin.errors.noCycle') });
   const dueAt = await reviewsDueAt(db, cycle);
   const zone = await cycleTimeZone(db, cycleId);
   const onPanel = new Set(
@@ -121,6 +121,8 @@ export interface ProfileInput {
   /** Titles of the cycle's criteria the reviewer knows well: matched against schools' choices. */
   expertise: string[];
   gradeLevels: string[];
+  /** The languages the reviewer reads: assignment gives them only applications written in these. */
+  languagesRead: string[];
   maxLoad: string;
 }
 
@@ -132,6 +134,9 @@ export function profileFormFrom(body: Record<string, unknown> | undefined): Prof
     state: text('state'),
     expertise: ([] as unknown[]).concat(body?.expertise ?? []).filter((v): v is string => typeof v === 'string'),
     gradeLevels: ([] as unknown[]).concat(body?.gradeLevels ?? []).filter((v): v is string => typeof v === 'string'),
+    languagesRead: ([] as unknown[])
+      .concat(body?.languagesRead ?? [])
+      .filter((v): v is string => typeof v === 'string'),
     maxLoad: text('maxLoad'),
   };
 }
@@ -140,17 +145,28 @@ export function validateProfile(input: ProfileInput, errors: FieldErrors) {
   const affiliation = singleLine(input.affiliation);
   const district = singleLine(input.district);
   const state = input.state.trim().toUpperCase();
-  if (affiliation.length > 200) errors.affiliation = 'Use at most 200 characters.';
-  if (district.length > 200) errors.district = 'Use at most 200 characters.';
+  if (affiliation.length > 200) errors.affiliation = msg('panel.fields.errors.tooLong');
+  if (district.length > 200) errors.district = msg('panel.fields.errors.tooLong');
   if (state !== '' && !(US_STATES as readonly string[]).includes(state))
-    errors.state = 'Choose a state, or leave it empty.';
+    errors.state = msg('panel.fields.errors.state');
   const expertise = [...new Set(input.expertise.map((t) => t.trim()).filter(Boolean))];
-  if (expertise.length > 20 || expertise.some((t) => t.length > 300)) errors.expertise = 'Choose at most 20 areas.';
+  if (expertise.length > 20 || expertise.some((t) => t.length > 300))
+    errors.expertise = msg('panel.fields.errors.expertise');
   const gradeLevels = input.gradeLevels.filter((g) => (GRADE_LEVELS as readonly string[]).includes(g));
+  const languagesRead = [...new Set(input.languagesRead)];
+  if (languagesRead.length === 0) errors.languagesRead = msg('panel.fields.errors.languagesNone');
+  else if (!languagesRead.every(isLanguage)) errors.languagesRead = msg('panel.fields.errors.languagesUnknown');
   const maxLoadText = input.maxLoad.trim();
-  if (!/^\d{1,3}$/.test(maxLoadText) || Number(maxLoadText) > 100)
-    errors.maxLoad = 'Enter how many applications you can review, from 0 to 100.';
-  return { affiliation, district, state: state || null, expertise, gradeLevels, maxLoad: Number(maxLoadText) };
+  if (!/^\d{1,3}$/.test(maxLoadText) || Number(maxLoadText) > 100) errors.maxLoad = msg('panel.fields.errors.maxLoad');
+  return {
+    affiliation,
+    district,
+    state: state || null,
+    expertise,
+    gradeLevels,
+    languagesRead: languagesRead.sort(),
+    maxLoad: Number(maxLoadText),
+  };
 }
 
 async function joinPanel(
@@ -203,23 +219,20 @@ export async function acceptReviewerInvitation(
 ): Promise<AcceptOutcome> {
   const now = clock();
   const found = await findReviewerInvitation(db, token, now);
-  if (!found || found.expired)
-    throw new Invalid({ token: 'This invitation link is not valid any more. Ask the program staff for a new one.' });
+  if (!found || found.expired) throw new Invalid({ token: msg('panel.invitation.errors.notValid') });
   const { invitation } = found;
   const errors: FieldErrors = {};
   if (signedIn && signedIn.email !== invitation.email) {
-    throw new Invalid({
-      token: `This invitation was sent to ${invitation.email}. Sign out, then open the link again.`,
-    });
+    throw new Invalid({ token: msg('panel.invitation.errors.otherAddress', { email: invitation.email }) });
   }
   let name = '';
   if (!signedIn) {
     name = singleLine(account?.name);
-    if (name === '') errors.name = 'Enter your name.';
-    else if (name.length > 120) errors.name = 'Use at most 120 characters.';
+    if (name === '') errors.name = msg('panel.invitation.errors.nameRequired');
+    else if (name.length > 120) errors.name = msg('panel.invitation.errors.nameTooLong');
     const weakness = account?.password
       ? passwordWeakness(account.password, { email: invitation.email, name })
-      : 'Choose a password.';
+      : msg('panel.invitation.errors.passwordRequired');
     if (weakness) errors.password = weakness;
   }
   const profile = validateProfile(profileInput, errors);
@@ -240,10 +253,7 @@ export async function acceptReviewerInvitation(
         })
         .onConflictDoNothing({ target: users.email })
         .returning({ id: users.id });
-      if (!row)
-        throw new Invalid({
-          token: `${invitation.email} already has an account: sign in first, then open the link again.`,
-        });
+      if (!row) throw new Invalid({ token: msg('panel.invitation.errors.accountExists', { email: invitation.email }) });
       userId = row.id;
       created = true;
     }
@@ -291,7 +301,7 @@ export async function updateReviewerProfile(
     .select({ userId: cycleReviewers.userId })
     .from(cycleReviewers)
     .where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, userId)));
-  if (!onPanel) throw new Invalid({ maxLoad: 'You are not on the review panel of this cycle.' });
+  if (!onPanel) throw new Invalid({ maxLoad: msg('panel.profile.notOnThisPanel') });
   await joinPanel(db, { userId, cycleId, profile, now: clock() });
 }
 
@@ -315,7 +325,8 @@ export const PANEL_PAGE_SIZE = 50;
 /** The cycle's panel with each reviewer's maximum load and their profile, a page at a time. */
 export async function cyclePanel(db: Database, cycleId: number, page: number) {
   const rows = await db.execute(sql`
-    select u.id as user_id, u.name, u.email, cr.max_load, p.affiliation, p.state, p.expertise, p.grade_levels
+    select u.id as user_id, u.name, u.email, cr.max_load, p.affiliation, p.state, p.expertise, p.grade_levels,
+      p.languages_read
     from cycle_reviewers cr
     join users u on u.id = cr.user_id
     left join reviewer_profiles p on p.user_id = cr.user_id
@@ -331,6 +342,7 @@ export async function cyclePanel(db: Database, cycleId: number, page: number) {
     state: (r.state as string | null) ?? '',
     expertise: (r.expertise as string[] | null) ?? [],
     gradeLevels: (r.grade_levels as string[] | null) ?? [],
+    languagesRead: (r.languages_read as string[] | null) ?? ['en'],
   }));
   const [total] = await db.select({ n: count() }).from(cycleReviewers).where(eq(cycleReviewers.cycleId, cycleId));
   return { rows: list.slice(0, PANEL_PAGE_SIZE), hasMore: list.length > PANEL_PAGE_SIZE, total: total?.n ?? 0 };
@@ -350,10 +362,9 @@ export async function setCycleMaxLoad(
       .set({ maxLoad: value })
       .where(and(eq(cycleReviewers.cycleId, cycleId), eq(cycleReviewers.userId, userId)))
       .returning({ userId: cycleReviewers.userId });
-    if (changed.length === 0) throw new NotFound('That person is not on this cycle’s panel.');
+    if (changed.length === 0) throw new NotFound(msg('panel.admin.errors.notOnPanel'));
     await tx.execute(sql`
       update round_reviewers rr set max_load = ${value}
       from review_rounds r where r.id = rr.round_id and r.cycle_id = ${cycleId} and r.number = 1 and rr.user_id = ${userId}`);
   });
 }
-// i18n: not yet translated

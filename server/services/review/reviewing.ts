@@ -18,12 +18,11 @@ import {
   type AssignmentStatus,
   type EvidenceKind,
   type Recommendation,
-  ASSIGNMENT_STATUS_LABELS,
-  RECOMMENDATION_LABELS,
 } from '../../../models/schema.js';
 import { cannotEditReview, type ReviewerAccess } from '../permissions.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, StaleEdit, type FieldErrors } from '../../errors.js';
+import { msg, type Message } from '../../i18n/translate.js';
 import { conflictPairs } from './conflicts.js';
 import { nominationsForApplication } from '../nominations/groups.js';
 import { createRedactor, type Redactor } from './redaction.js';
@@ -45,8 +44,8 @@ const EXTENSIONS: Record<EvidenceKind, string> = {
 };
 
 /** What the reviewer sees in place of the school in a blind cycle. */
-export function applicationLabel(applicationId: number): string {
-  return `Application no. ${applicationId}`;
+export function applicationLabel(applicationId: number): Message {
+  return msg('reviews.review.applicationNo', { id: applicationId });
 }
 
 /**
@@ -73,6 +72,9 @@ export async function reviewerDashboard(db: Database, userId: number, now: Date)
       state: unlessBlind(schools.state),
       scored: sql<number>`(select cast(count(*) as int) from ${reviewScores}
         where ${reviewScores.assignmentId} = ${assignments.id} and ${reviewScores.score} is not null)`,
+      languages: sql<string[]>`array(select distinct aa.language from ${applicationAnswers} aa
+        join ${criteria} c on c.id = aa.criterion_id
+        where aa.application_id = ${assignments.applicationId} and (c.required or aa.chosen) order by aa.language)`,
       toScore: sql<number>`(select cast(count(*) as int) from ${criteria}
         left join ${applicationAnswers} on ${applicationAnswers.criterionId} = ${criteria.id}
           and ${applicationAnswers.applicationId} = ${assignments.applicationId}
@@ -96,7 +98,7 @@ export async function reviewerDashboard(db: Database, userId: number, now: Date)
       ...row,
       label: row.schoolName ?? applicationLabel(row.applicationId),
       place: row.city === null ? undefined : `${row.city}, ${row.state}`,
-      statusLabel: ASSIGNMENT_STATUS_LABELS[row.status],
+      languages: row.languages ?? [],
     }));
 }
 
@@ -135,6 +137,7 @@ async function reviewableFiles(db: Database, access: ReviewerAccess) {
   return rows.map((file, index) => ({
     ...file,
     // Blind: a file name like "Lincoln HS budget.pdf" would give the school away.
+    // (The neutral name stays English: it is a file name, the same for every reader.)
     displayName: access.blind ? `Evidence ${index + 1}.${EXTENSIONS[file.kind]}` : file.originalName,
   }));
 }
@@ -145,13 +148,13 @@ export async function findReviewFile(
   access: ReviewerAccess,
   { publicId, nominationId }: { publicId: string; nominationId?: number },
 ) {
-  if (!UUID.test(publicId)) throw new NotFound('There is no such file.');
+  if (!UUID.test(publicId)) throw new NotFound(msg('reviews.errors.noFile'));
   const file = (await reviewableFiles(db, access)).find(
     (f) =>
       f.publicId.toLowerCase() === publicId.toLowerCase() &&
       (nominationId === undefined || f.nominationId === nominationId),
   );
-  if (!file) throw new NotFound('There is no such file.');
+  if (!file) throw new NotFound(msg('reviews.errors.noFile'));
   return file;
 }
 
@@ -164,7 +167,7 @@ async function schoolAndRedactor(
     .select({ name: schools.name, district: schools.district, city: schools.city, state: schools.state })
     .from(schools)
     .where(eq(schools.id, access.application.schoolId));
-  if (!school) throw new NotFound('We could not find that review.');
+  if (!school) throw new NotFound(msg('reviews.errors.noReview'));
   return access.blind ? { redact: createRedactor(school) } : { school, redact: (text) => text };
 }
 
@@ -177,7 +180,9 @@ async function chosenCriteria(db: Database, access: ReviewerAccess) {
       guidance: criteria.guidance,
       evidenceRequested: criteria.evidenceRequested,
       required: criteria.required,
+      translations: criteria.translations,
       answer: applicationAnswers.answer,
+      language: applicationAnswers.language,
       chosen: applicationAnswers.chosen,
     })
     .from(criteria)
@@ -230,7 +235,6 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
     status: assignment.status,
     /** Carried by the form, so a save from a page opened before another save is caught. */
     version: assignment.version,
-    statusLabel: ASSIGNMENT_STATUS_LABELS[assignment.status],
     submittedAt: assignment.submittedAt,
     criteria: chosen.map((c) => ({
       id: c.id,
@@ -239,7 +243,10 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
       guidance: c.guidance,
       evidenceRequested: c.evidenceRequested,
       required: c.required,
+      translations: c.translations,
       answer: redact(c.answer),
+      /** The language the answer is written in (none when there is no answer). */
+      language: c.answer.trim() === '' ? undefined : (c.language ?? undefined),
       files: files.filter((f) => f.nominationId === null && f.criterionId === c.id).map(view),
     })),
     otherFiles: files
@@ -249,7 +256,7 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
       count: nominated.count,
       nominations: nominated.nominations.map((n, index) => ({
         ...n,
-        nominatorName: blind ? `Nominator ${index + 1}` : n.nominatorName,
+        nominatorName: blind ? msg('reviews.review.nominator', { number: index + 1 }) : n.nominatorName,
         reason: redact(n.reason),
         files: files.filter((f) => f.nominationId === n.id).map(view),
       })),
@@ -278,17 +285,20 @@ function longText(
   errors: FieldErrors,
   field: string,
   value: unknown,
-  { max, label }: { max: number; label: string },
+  { max, label }: { max: number; label: Message },
 ): string {
   if (value === undefined) return '';
   if (typeof value !== 'string') {
-    errors[field] = `Send ${label} once.`;
+    errors[field] = msg('reviews.errors.sendOnce', { what: label });
     return '';
   }
   const cleaned = value.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
   if (cleaned.length > max)
-    errors[field] =
-      `Keep ${label} to ${max.toLocaleString('en-US')} characters (this has ${cleaned.length.toLocaleString('en-US')}).`;
+    errors[field] = msg('reviews.errors.tooLong', {
+      what: label,
+      max: max.toLocaleString('en-US'),
+      length: cleaned.length.toLocaleString('en-US'),
+    });
   return cleaned;
 }
 
@@ -316,14 +326,14 @@ function parseReview(
     let score: number | null = null;
     if (typeof raw === 'string' && /^\s*-?\d{1,9}\s*$/.test(raw)) score = Number(raw);
     if (raw !== undefined && raw !== '' && (score === null || score < min || score > max)) {
-      errors[field] = `Criterion ${c.number}: choose one score from ${min} to ${max}.`;
+      errors[field] = msg('reviews.errors.scoreRange', { number: c.number, min, max });
       score = null;
     } else if (score === null && complete) {
-      errors[field] = `Criterion ${c.number} “${c.title}”: choose a score.`;
+      errors[field] = msg('reviews.errors.scoreMissing', { number: c.number, title: c.title });
     }
     const comment = longText(errors, `comment_${c.id}`, input[`comment_${c.id}`], {
       max: MAX_COMMENT_CHARS,
-      label: `the comment on criterion ${c.number}`,
+      label: msg('reviews.errors.commentOn', { number: c.number }),
     });
     return { criterionId: c.id, score, comment };
   });
@@ -332,23 +342,23 @@ function parseReview(
   if ((RECOMMENDATIONS as readonly unknown[]).includes(rawRecommendation))
     recommendation = rawRecommendation as Recommendation;
   else if (rawRecommendation !== undefined && rawRecommendation !== '')
-    errors.recommendation = 'Choose Gold, Silver or Not recommended.';
-  else if (complete) errors.recommendation = 'Choose your overall recommendation.';
+    errors.recommendation = msg('reviews.errors.recommendationUnknown');
+  else if (complete) errors.recommendation = msg('reviews.errors.recommendationMissing');
   const confidentialNote = longText(errors, 'confidentialNote', input.confidentialNote, {
     max: MAX_NOTE_CHARS,
-    label: 'the note to the program staff',
+    label: msg('reviews.errors.note'),
   });
   let siteVisitNotes: string | undefined;
   if (access.round.siteVisit) {
     siteVisitNotes = longText(errors, 'siteVisitNotes', input.siteVisitNotes, {
       max: MAX_SITE_VISIT_CHARS,
-      label: 'the site-visit notes',
+      label: msg('reviews.errors.siteVisit'),
     });
     if (complete && siteVisitNotes === '' && !errors.siteVisitNotes)
-      errors.siteVisitNotes = 'Write your notes from the site visit.';
+      errors.siteVisitNotes = msg('reviews.errors.siteVisitMissing');
   }
   if (Object.keys(errors).length > 0) {
-    throw new Invalid(errors, complete ? 'The review cannot be submitted yet.' : 'The draft was not saved.');
+    throw new Invalid(errors, msg(complete ? 'reviews.errors.cannotSubmit' : 'reviews.errors.draftNotSaved'));
   }
   return { scores, recommendation, confidentialNote, siteVisitNotes };
 }
@@ -369,18 +379,14 @@ export async function saveReview(
     // Lock the row: a save racing a submit in another tab ends in one state, not a mix.
     const [locked] = await tx.select().from(assignments).where(eq(assignments.id, access.assignment.id)).for('update');
     const [round] = await tx.select().from(reviewRounds).where(eq(reviewRounds.id, access.round.id));
-    if (!locked || !round) throw new NotFound('We could not find that review.');
+    if (!locked || !round) throw new NotFound(msg('reviews.errors.noReview'));
     const current = { ...access, assignment: locked, round };
     const reason = cannotEditReview(current, now);
     if (reason) throw new Forbidden(reason);
     const openedVersion =
       typeof input.version === 'string' && /^\d{1,9}$/.test(input.version) ? Number(input.version) : undefined;
     if (openedVersion !== undefined && openedVersion !== locked.version) {
-      throw new StaleEdit(
-        'This review changed since you opened it (it was saved from another window or device). Nothing of yours was saved: ' +
-          'your text is in the form below, and the saved version is shown above it. Combine them as you wish, then save again.',
-        locked.updatedAt,
-      );
+      throw new StaleEdit(msg('reviews.errors.stale'), locked.updatedAt);
     }
     const complete = submit || locked.status === 'submitted';
     const parsed = parseReview(input, { chosen, access: current, complete });
@@ -410,8 +416,10 @@ export async function saveReview(
   });
 }
 
-function reviewerLetter(index: number): string {
-  return index < 26 ? `Reviewer ${String.fromCharCode(65 + index)}` : `Reviewer ${index + 1}`;
+function reviewerLetter(index: number): Message {
+  return msg('reviews.review.reviewerLetter', {
+    letter: index < 26 ? String.fromCharCode(65 + index) : String(index + 1),
+  });
 }
 
 /**
@@ -458,7 +466,7 @@ export async function othersReviews(db: Database, access: ReviewerAccess) {
   return lettered.map((o) => ({
     reviewer: o.reviewer,
     submittedAt: o.submittedAt,
-    recommendationLabel: o.recommendation ? RECOMMENDATION_LABELS[o.recommendation] : 'None',
+    recommendation: o.recommendation,
     siteVisitNotes: access.round.siteVisit ? redact(o.siteVisitNotes) : '',
     scores: chosen.map((c) => {
       const s = scores.find((row) => row.assignmentId === o.id && row.criterionId === c.id);
@@ -466,4 +474,3 @@ export async function othersReviews(db: Database, access: ReviewerAccess) {
     }),
   }));
 }
-// i18n: not yet translated

@@ -14,6 +14,7 @@ import {
   schools,
 } from '../../../models/schema.js';
 import { conflictPairs } from '../../../server/services/review/conflicts.js';
+import { textIn } from '../../../server/i18n/translate.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle, closeApplicationsOf } from '../../helpers/factories.js';
 import { csrfTokenFrom, submitForm } from '../../helpers/forms.js';
@@ -161,7 +162,7 @@ describe('assigning reviewers in a review round', () => {
     expect(loads.every((l) => l <= MAX_LOAD)).to.equal(true);
     expect([...loads].sort()).to.deep.equal([3, 3, 4, 4, 4]);
     const conflicts = await conflictPairs(h.db, { reviewerIds, applicationIds: appIds });
-    expect(conflicts.map((c) => [c.reviewerId, c.applicationId, c.reason])).to.deep.equal([
+    expect(conflicts.map((c) => [c.reviewerId, c.applicationId, textIn('en', c.reason)])).to.deep.equal([
       [reviewerIds[0], appIds[0], 'declared: I coached there'],
       [reviewerIds[1], appIds[1], "same e-mail domain as the school's contacts"],
     ]);

@@ -10,6 +10,7 @@ import {
   users,
 } from '../../../models/schema.js';
 import { conflictPairs } from '../../../server/services/review/conflicts.js';
+import { textIn } from '../../../server/i18n/translate.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { STRONG_PASSWORD, closeApplicationsOf, createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { linkIn, submitForm } from '../../helpers/forms.js';
@@ -86,6 +87,7 @@ describe('the review panel: invitations, profiles and conflicts', () => {
       state: 'CA',
       expertise: ['A healthy school culture', 'More and better learning time', 'A healthy school culture'],
       gradeLevels: ['high', 'bogus'],
+      languagesRead: ['en', 'es'],
       maxLoad: '6',
     });
     expect(joined.status, joined.text).to.equal(303);
@@ -100,6 +102,7 @@ describe('the review panel: invitations, profiles and conflicts', () => {
     const [profile] = await h.db.select().from(reviewerProfiles).where(eq(reviewerProfiles.userId, user!.id));
     expect(profile?.expertise).to.deep.equal(['A healthy school culture', 'More and better learning time']);
     expect(profile?.gradeLevels).to.deep.equal(['high']);
+    expect(profile?.languagesRead).to.deep.equal(['en', 'es']);
     const [seat] = await h.db.select().from(cycleReviewers).where(eq(cycleReviewers.userId, user!.id));
     expect(seat?.maxLoad).to.equal(6);
 
@@ -116,13 +119,13 @@ describe('the review panel: invitations, profiles and conflicts', () => {
     expect((await h.agent().get(link)).text).to.contain('already has an account');
     const other = h.agent();
     await signIn(other, 'admin@program.example.org');
-    const wrong = await submitForm(other, link, link, { maxLoad: '3' });
+    const wrong = await submitForm(other, link, link, { maxLoad: '3', languagesRead: 'en' });
     expect(wrong.status).to.equal(422);
     expect(wrong.text).to.contain('This invitation was sent to principal@lincoln.pps.example.org');
 
     const principal = h.agent();
     await signIn(principal, 'principal@lincoln.pps.example.org');
-    const ok = await submitForm(principal, link, link, { maxLoad: '3' });
+    const ok = await submitForm(principal, link, link, { maxLoad: '3', languagesRead: 'en' });
     expect(ok.status).to.equal(303);
     const [user] = await h.db.select().from(users).where(eq(users.email, 'principal@lincoln.pps.example.org'));
     expect(user?.roles).to.have.members(['applicant', 'reviewer']);
@@ -145,7 +148,7 @@ describe('the review panel: invitations, profiles and conflicts', () => {
       reviewerIds: [rosa!.id, principal!.id, colleague!.id, districtReviewer!.id, gmail!.id],
       applicationIds: [lincolnApp],
     });
-    expect(pairs.map((p) => [p.reviewerId, p.reason])).to.deep.equal(
+    expect(pairs.map((p) => [p.reviewerId, textIn('en', p.reason)])).to.deep.equal(
       [
         [principal!.id, 'a contact of the school'],
         [colleague!.id, "same e-mail domain as the school's contacts"],
@@ -165,9 +168,8 @@ describe('the review panel: invitations, profiles and conflicts', () => {
       reason: 'I coached there',
     });
     expect(declared.status).to.equal(303);
-    expect((await conflictPairs(h.db, { reviewerIds: [rosa!.id], applicationIds: [lincolnApp] }))[0]?.reason).to.equal(
-      'declared: I coached there',
-    );
+    const [rosaPair] = await conflictPairs(h.db, { reviewerIds: [rosa!.id], applicationIds: [lincolnApp] });
+    expect(textIn('en', rosaPair?.reason)).to.equal('declared: I coached there');
 
     await h.db.insert(cycleReviewers).values([
       { cycleId, userId: gmail!.id, maxLoad: 5 },
