@@ -137,12 +137,10 @@ export function nominationRoutes(context: AppContext): Router {
     expired: { status: 410, text: msg('nominations.problem.expired') },
   } as const;
   const showProblem = (res: Response, status: number, message: Text) =>
-    res
-      .status(status)
-      .render('nominations/confirm-problem', {
-        title: t(res.locals.lang as string, 'nominations.problem.title'),
-        message,
-      });
+    res.status(status).render('nominations/confirm-problem', {
+      title: t(res.locals.lang as string, 'nominations.problem.title'),
+      message,
+    });
 
   router.get('/nominations/confirm/:token', async function showConfirmNomination(req, res) {
     const found = await findNominationByToken(db, req.params.token, clock());

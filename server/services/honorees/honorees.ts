@@ -141,7 +141,8 @@ type HonoreeRow = {
 
 /** A row for a page in `language`: the program's words in it where it has them, and its links. */
 function decorate<T extends HonoreeRow>(row: T, language: string) {
-  const { translations, cycleTranslations, programTranslations, ...rest } = row;
+  // The translations stay here: a page needs only the words in its language.
+  const { translations: _translations, cycleTranslations, programTranslations, ...rest } = row;
   const citation = contentIn(row, 'citation', language, row.defaultLanguage);
   return {
     ...rest,
