@@ -4,6 +4,7 @@ import type { Criterion, Cycle } from '../../models/schema.js';
 import { Router } from 'express';
 import type { AppContext } from '../../server/context.js';
 import {
+  CRITERION_TRANSLATED,
   NEW_CRITERION_VALUES,
   createCriterion,
   criterionFormValues,
@@ -16,7 +17,15 @@ import {
 } from '../../server/services/programs/criteria.js';
 import { findCycle, findProgram, structureLock } from '../../server/services/programs/programs.js';
 import { idParam } from '../params.js';
-import { formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
+import { formBody, formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
+import { msg, t } from '../../server/i18n/translate.js';
+import {
+  contentLanguages,
+  postedTranslations,
+  translationValues,
+} from '../../server/services/programs/translations.js';
+
+const CRITERION_TEXTS = Object.keys(CRITERION_TRANSLATED);
 
 const CRITERION_FIELDS: readonly CriterionFieldName[] = [
   'title',
@@ -30,12 +39,15 @@ const CRITERION_FIELDS: readonly CriterionFieldName[] = [
 export function adminCriteriaRoutes(context: AppContext): Router {
   const router = Router();
 
-  async function formLocals(cycle: Cycle, criterion?: Criterion) {
+  async function formLocals(lang: string, cycle: Cycle, criterion?: Criterion) {
     const program = await findProgram(context.db, cycle.programId);
     const lock = await structureLock(context, cycle);
     return {
-      title: criterion ? `Edit criterion: ${criterion.title}` : `New criterion for ${cycle.name}`,
+      title: criterion
+        ? t(lang, 'criteria.form.editTitle', { title: criterion.title })
+        : t(lang, 'criteria.form.newTitle', { cycle: cycle.name }),
       program,
+      contentLanguages: contentLanguages(program.defaultLanguage, lang),
       cycle,
       criterion,
       isNew: !criterion,
@@ -47,47 +59,75 @@ export function adminCriteriaRoutes(context: AppContext): Router {
 
   router.get('/cycles/:cycleId/criteria/new', async function showNewCriterionForm(req, res) {
     const cycle = await findCycle(context.db, idParam(req.params.cycleId));
-    res.render('admin/criteria/form', { ...(await formLocals(cycle)), values: NEW_CRITERION_VALUES });
+    const locals = await formLocals(res.locals.lang, cycle);
+    res.render('admin/criteria/form', {
+      ...locals,
+      values: {
+        ...NEW_CRITERION_VALUES,
+        ...translationValues({}, CRITERION_TEXTS, locals.program.defaultLanguage),
+      },
+    });
   });
 
   router.post('/cycles/:cycleId/criteria/new', async function addCriterion(req, res) {
     const cycle = await findCycle(context.db, idParam(req.params.cycleId));
     const fields = formFields(req, CRITERION_FIELDS);
+    const body = formBody(req);
     try {
-      const criterion = await createCriterion(context, { cycleId: cycle.id, adminId: req.user!.id, ...fields });
-      res.flash('success', `The criterion “${criterion.title}” is added.`);
+      const criterion = await createCriterion(context, {
+        cycleId: cycle.id,
+        adminId: req.user!.id,
+        ...fields,
+        translations: body,
+      });
+      res.flash('success', msg('criteria.flash.added', { title: criterion.title }));
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
-      renderInvalid(res, error, 'admin/criteria/form', { ...(await formLocals(cycle)), values: fields });
+      const locals = await formLocals(res.locals.lang, cycle);
+      renderInvalid(res, error, 'admin/criteria/form', {
+        ...locals,
+        values: { ...fields, ...postedTranslations(body, CRITERION_TEXTS, locals.program.defaultLanguage) },
+      });
     }
   });
 
   router.get('/criteria/:criterionId/edit', async function showCriterionForm(req, res) {
     const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
+    const locals = await formLocals(res.locals.lang, cycle, criterion);
     res.render('admin/criteria/form', {
-      ...(await formLocals(cycle, criterion)),
-      values: criterionFormValues(criterion),
+      ...locals,
+      values: {
+        ...criterionFormValues(criterion),
+        ...translationValues(criterion.translations, CRITERION_TEXTS, locals.program.defaultLanguage),
+      },
     });
   });
 
   router.post('/criteria/:criterionId/edit', async function saveCriterion(req, res) {
     const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
     const fields = formFields(req, CRITERION_FIELDS);
+    const body = formBody(req);
     try {
-      await updateCriterion(context, { criterionId: criterion.id, adminId: req.user!.id, ...fields });
-      res.flash('success', 'The criterion is saved.');
+      await updateCriterion(context, {
+        criterionId: criterion.id,
+        adminId: req.user!.id,
+        ...fields,
+        translations: body,
+      });
+      res.flash('success', msg('criteria.flash.saved'));
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
-      const locals = await formLocals(cycle, criterion);
+      const locals = await formLocals(res.locals.lang, cycle, criterion);
       const stored = criterionFormValues(criterion);
-      const values = locals.lock.locked ? { ...fields, weight: stored.weight, required: stored.required } : fields;
+      const typed = { ...fields, ...postedTranslations(body, CRITERION_TEXTS, locals.program.defaultLanguage) };
+      const values = locals.lock.locked ? { ...typed, weight: stored.weight, required: stored.required } : typed;
       renderInvalid(res, error, 'admin/criteria/form', { ...locals, values });
     }
   });
 
-  async function deleteLocals(criterion: Criterion, cycle: Cycle) {
+  async function deleteLocals(lang: string, criterion: Criterion, cycle: Cycle) {
     return {
-      title: `Delete criterion: ${criterion.title}`,
+      title: t(lang, 'criteria.delete.title', { title: criterion.title }),
       criterion,
       cycle,
       program: await findProgram(context.db, cycle.programId),
@@ -97,7 +137,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
   router.get('/criteria/:criterionId/delete', async function showDeleteCriterion(req, res) {
     const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
     res.render('admin/criteria/delete', {
-      ...(await deleteLocals(criterion, cycle)),
+      ...(await deleteLocals(res.locals.lang, criterion, cycle)),
       problem: await deletionProblem(context, criterion, cycle),
     });
   });
@@ -106,13 +146,13 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     const { criterion, cycle } = await findCriterion(context.db, idParam(req.params.criterionId));
     try {
       await deleteCriterion(context, { criterionId: criterion.id, adminId: req.user!.id });
-      res.flash('success', `The criterion “${criterion.title}” is deleted.`);
+      res.flash('success', msg('criteria.flash.deleted', { title: criterion.title }));
       res.redirect(303, `/admin/cycles/${cycle.id}`);
     } catch (error) {
       await showAgainIfInvalid(error, async (invalid) => {
         res.status(422).render('admin/criteria/delete', {
-          ...(await deleteLocals(criterion, cycle)),
-          problem: Object.values(invalid.fieldErrors).join(' '),
+          ...(await deleteLocals(res.locals.lang, criterion, cycle)),
+          problem: Object.values(invalid.fieldErrors)[0],
         });
       });
     }
@@ -123,13 +163,14 @@ export function adminCriteriaRoutes(context: AppContext): Router {
     const { direction } = formFields(req, ['direction']);
     try {
       const { cycle, moved } = await moveCriterion(context, { criterionId, direction, adminId: req.user!.id });
-      if (moved) res.flash('success', `The criterion moved ${direction}.`);
-      else res.flash('info', `The criterion is already ${direction === 'up' ? 'first' : 'last'}.`);
+      const up = direction === 'up';
+      if (moved) res.flash('success', msg(up ? 'criteria.flash.movedUp' : 'criteria.flash.movedDown'));
+      else res.flash('info', msg(up ? 'criteria.flash.alreadyFirst' : 'criteria.flash.alreadyLast'));
       res.redirect(303, `/admin/cycles/${cycle.id}#criterion-${criterionId}`);
     } catch (error) {
       await showAgainIfInvalid(error, async (invalid) => {
         const { cycle } = await findCriterion(context.db, criterionId);
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.flash('error', Object.values(invalid.fieldErrors)[0] ?? invalid.text);
         res.redirect(303, `/admin/cycles/${cycle.id}`);
       });
     }
@@ -137,4 +178,3 @@ export function adminCriteriaRoutes(context: AppContext): Router {
 
   return router;
 }
-// i18n: not yet translated

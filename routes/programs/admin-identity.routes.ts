@@ -10,6 +10,7 @@ import { receiveFiles } from '../../server/middleware/upload.js';
 import { findProgram } from '../../server/services/programs/programs.js';
 import {
   DEFAULT_COLOR,
+  IDENTITY_TRANSLATED,
   LOGO_MAX_BYTES,
   removeLogo,
   saveIdentity,
@@ -17,7 +18,15 @@ import {
   type IdentityField,
 } from '../../server/services/programs/identity.js';
 import { idParam } from '../params.js';
-import { formFields, showAgainIfInvalid } from '../forms.js';
+import { formBody, formFields, showAgainIfInvalid } from '../forms.js';
+import { msg, t } from '../../server/i18n/translate.js';
+import {
+  contentLanguages,
+  postedTranslations,
+  translationValues,
+} from '../../server/services/programs/translations.js';
+
+const IDENTITY_TEXTS = Object.keys(IDENTITY_TRANSLATED);
 
 const IDENTITY_FIELDS: readonly IdentityField[] = [
   'shortName',
@@ -41,13 +50,18 @@ export function adminIdentityRoutes(context: AppContext): Router {
     status = 200,
   ) {
     const program = await findProgram(db, idParam(req.params.programId));
+    const lang = res.locals.lang;
     res.status(status).render('admin/programs/identity', {
-      title: `Identity — ${program.name}`,
+      title: t(lang, 'programs.identity.title', { name: program.name }),
       program,
       hasLogo: program.logoPng !== null,
       logoVersion: program.logoUpdatedAt?.getTime(),
       defaultColor: DEFAULT_COLOR,
-      values: extra.values ?? program,
+      contentLanguages: contentLanguages(program.defaultLanguage, lang),
+      values: extra.values ?? {
+        ...program,
+        ...translationValues(program.translations, IDENTITY_TEXTS, program.defaultLanguage),
+      },
       errors: extra.errors,
     });
   }
@@ -59,14 +73,17 @@ export function adminIdentityRoutes(context: AppContext): Router {
   router.post('/programs/:programId/identity', async function saveProgramIdentity(req, res) {
     const programId = idParam(req.params.programId);
     const fields = formFields(req, IDENTITY_FIELDS);
+    const body = formBody(req);
     try {
-      await saveIdentity(db, programId, fields);
-      res.flash('success', 'The program’s identity is saved; every page and e-mail uses it now.');
+      await saveIdentity(db, programId, { ...fields, translations: body });
+      res.flash('success', msg('programs.identity.saved'));
       res.redirect(303, `/admin/programs/${programId}/identity`);
     } catch (error) {
-      await showAgainIfInvalid(error, (invalid) =>
-        renderIdentity(req, res, { values: fields, errors: invalid.fieldErrors }, 422),
-      );
+      await showAgainIfInvalid(error, async (invalid) => {
+        const program = await findProgram(db, programId);
+        const values = { ...fields, ...postedTranslations(body, IDENTITY_TEXTS, program.defaultLanguage) };
+        await renderIdentity(req, res, { values, errors: invalid.fieldErrors }, 422);
+      });
     }
   });
 
@@ -81,12 +98,12 @@ export function adminIdentityRoutes(context: AppContext): Router {
           return await renderIdentity(
             req,
             res,
-            { errors: { logo: req.uploadProblem ?? 'Choose an image file for the logo.' } },
+            { errors: { logo: req.uploadProblem ?? msg('programs.identity.errors.logoMissing') } },
             422,
           );
         }
         await saveLogo(db, { programId, bytes: await readFile(file.path), now: context.clock() });
-        res.flash('success', 'The logo is saved.');
+        res.flash('success', msg('programs.identity.logoSaved'));
         res.redirect(303, `/admin/programs/${programId}/identity`);
       } catch (error) {
         await showAgainIfInvalid(error, (invalid) => renderIdentity(req, res, { errors: invalid.fieldErrors }, 422));
@@ -97,10 +114,9 @@ export function adminIdentityRoutes(context: AppContext): Router {
   router.post('/programs/:programId/logo/remove', async function deleteLogo(req, res) {
     const programId = idParam(req.params.programId);
     await removeLogo(db, programId);
-    res.flash('success', 'The logo is removed.');
+    res.flash('success', msg('programs.identity.logoRemoved'));
     res.redirect(303, `/admin/programs/${programId}/identity`);
   });
 
   return router;
 }
-// i18n: not yet translated

@@ -5,6 +5,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { applications, cycles } from '../../../models/schema.js';
 import { NotFound } from '../../errors.js';
+import { msg } from '../../i18n/translate.js';
 import type { ServiceContext } from '../../context.js';
 import { recordAudit } from '../shared/audit.js';
 import { requirePhase } from './phase.js';
@@ -24,7 +25,7 @@ export async function closeApplications(
 ): Promise<{ drafts: number }> {
   return db.transaction(async (tx) => {
     const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, cycleId)).for('update');
-    if (!cycle) throw new NotFound('We could not find that cycle.');
+    if (!cycle) throw new NotFound(msg('cycles.errors.closeNotFound'));
     const now = clock();
     await requirePhase(tx, cycle, now, ['open'], 'Only a cycle open for applications can be closed early.');
     const drafts = await draftsLeftBehind(tx, cycleId);
@@ -40,4 +41,3 @@ export async function closeApplications(
     return { drafts };
   });
 }
-// i18n: not yet translated

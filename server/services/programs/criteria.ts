@@ -14,7 +14,16 @@ import {
   text,
   type Fields,
 } from '../shared/form-input.js';
-import { choiceCountProblem, countOptionalCriteria, findCycle, structureLock } from './programs.js';
+import {
+  choiceCountProblem,
+  countOptionalCriteria,
+  findCycle,
+  findProgram,
+  lockReason,
+  structureLock,
+} from './programs.js';
+import { msg, type Text } from '../../i18n/translate.js';
+import { checkRequiredText, readTranslations, type TranslatableFields } from './translations.js';
 import type { ServiceContext } from '../../context.js';
 import { recordAudit } from '../shared/audit.js';
 
@@ -28,7 +37,7 @@ export async function findCriterion(
   criterionId: number,
 ): Promise<{ criterion: Criterion; cycle: Cycle }> {
   const [criterion] = await db.select().from(criteria).where(eq(criteria.id, criterionId));
-  if (!criterion) throw new NotFound('There is no such criterion.');
+  if (!criterion) throw new NotFound(msg('criteria.errors.notFound'));
   return { criterion, cycle: await findCycle(db, criterion.cycleId) };
 }
 
@@ -52,15 +61,44 @@ export const NEW_CRITERION_VALUES: Record<CriterionFieldName, string> = {
   wordLimit: '500',
 };
 
-function validateWording(errors: FieldErrors, input: Fields<CriterionFieldName>) {
+/** A criterion's texts that have translations, checked like their columns. */
+export const CRITERION_TRANSLATED: TranslatableFields = {
+  title: { max: 200, singleLine: true },
+  guidance: { max: 5000 },
+  evidenceRequested: { max: 2000 },
+};
+
+/** The wording in the program's language and its translations (the posted `<field>__<language>`). */
+async function validateWording(
+  db: Database,
+  errors: FieldErrors,
+  input: Fields<CriterionFieldName> & { translations?: Record<string, unknown> },
+  cycle: Cycle,
+  existing?: Criterion,
+) {
+  const program = await findProgram(db, cycle.programId);
   return {
-    title: checkText(errors, 'title', input.title, {
-      max: 200,
-      required: 'Enter the criterion’s title.',
-      singleLine: true,
-    }),
-    guidance: checkText(errors, 'guidance', input.guidance, { max: 5000 }),
-    evidenceRequested: checkText(errors, 'evidenceRequested', input.evidenceRequested, { max: 2000 }),
+    title: checkRequiredText(
+      errors,
+      'title',
+      input.title,
+      CRITERION_TRANSLATED.title!,
+      msg('criteria.errors.titleRequired'),
+    ),
+    guidance: checkText(errors, 'guidance', input.guidance, CRITERION_TRANSLATED.guidance!),
+    evidenceRequested: checkText(
+      errors,
+      'evidenceRequested',
+      input.evidenceRequested,
+      CRITERION_TRANSLATED.evidenceRequested!,
+    ),
+    translations: readTranslations(
+      errors,
+      input.translations ?? {},
+      CRITERION_TRANSLATED,
+      program.defaultLanguage,
+      existing?.translations,
+    ),
   };
 }
 
@@ -83,13 +121,13 @@ function checkRequired(errors: FieldErrors, value: unknown): boolean | undefined
   const s = text(value);
   if (s === 'required') return true;
   if (s === 'optional') return false;
-  errors.required = 'Choose whether every applicant answers this criterion, or applicants may choose it.';
+  errors.required = msg('criteria.errors.requiredChoice');
   return undefined;
 }
 
 async function assertStructureEditable(context: Pick<ServiceContext, 'db' | 'clock'>, cycle: Cycle) {
   const lock = await structureLock(context, cycle);
-  if (lock.locked) throw new Forbidden(lock.reason);
+  if (lock.locked) throw new Forbidden(lockReason(lock));
 }
 
 export async function listCriteria(db: Database, cycleId: number): Promise<Criterion[]> {
@@ -102,12 +140,12 @@ export async function listCriteria(db: Database, cycleId: number): Promise<Crite
 
 export async function createCriterion(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { cycleId: number; adminId: number } & Fields<CriterionFieldName>,
+  input: { cycleId: number; adminId: number; translations?: Record<string, unknown> } & Fields<CriterionFieldName>,
 ): Promise<Criterion> {
   const cycle = await findCycle(context.db, input.cycleId);
   await assertStructureEditable(context, cycle);
   const errors: FieldErrors = {};
-  const wording = validateWording(errors, input);
+  const wording = await validateWording(context.db, errors, input, cycle);
   const weight = checkWeight(errors, input.weight);
   const required = checkRequired(errors, input.required);
   const wordLimit = checkWordLimit(errors, input.wordLimit);
@@ -115,7 +153,7 @@ export async function createCriterion(
   return context.db.transaction(async (tx) => {
     const existing = await listCriteria(tx, cycle.id);
     if (existing.length >= MAX_CRITERIA) {
-      throw new Invalid({ title: `A cycle can have at most ${MAX_CRITERIA} criteria.` });
+      throw new Invalid({ title: msg('criteria.errors.tooMany', { max: MAX_CRITERIA }) });
     }
     const [last] = await tx
       .select({ position: max(criteria.position) })
@@ -150,24 +188,24 @@ export async function createCriterion(
  */
 export async function updateCriterion(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { criterionId: number; adminId: number } & Fields<CriterionFieldName>,
+  input: { criterionId: number; adminId: number; translations?: Record<string, unknown> } & Fields<CriterionFieldName>,
 ): Promise<Criterion> {
   const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
   const lock = await structureLock(context, cycle);
   const errors: FieldErrors = {};
-  const wording = validateWording(errors, input);
+  const wording = await validateWording(context.db, errors, input, cycle, criterion);
   const wordLimit = checkWordLimit(errors, input.wordLimit);
   let weight = criterion.weight;
   let required = criterion.required;
   if (lock.locked) {
     if (wordLimit !== undefined && wordLimit < criterion.wordLimit) {
-      errors.wordLimit = `The word limit can only go up now (it is ${criterion.wordLimit}): applicants may already have written that much.`;
+      errors.wordLimit = msg('criteria.errors.wordLimitDown', { limit: criterion.wordLimit });
     }
     if (text(input.weight) !== '' && Number(text(input.weight)) !== criterion.weight) {
-      errors.weight = `The weight cannot change. ${lock.reason}`;
+      errors.weight = lockReason(lock, 'weight');
     }
     if (text(input.required) !== '' && (text(input.required) === 'required') !== criterion.required) {
-      errors.required = `Whether this criterion is required cannot change. ${lock.reason}`;
+      errors.required = lockReason(lock, 'required');
     }
   } else {
     weight = checkWeight(errors, input.weight) ?? weight;
@@ -176,7 +214,10 @@ export async function updateCriterion(
       const optional = await countOptionalCriteria(context.db, cycle.id);
       const problem = choiceCountProblem(cycle.optionalChoiceCount, optional - 1);
       if (problem) {
-        errors.required = `Applicants choose ${cycle.optionalChoiceCount} of the optional criteria; making this one required would leave ${optional - 1}. Lower the number to choose in the cycle settings first.`;
+        errors.required = msg('criteria.errors.requiredShortfall', {
+          choose: cycle.optionalChoiceCount,
+          left: optional - 1,
+        });
       }
     }
   }
@@ -187,7 +228,7 @@ export async function updateCriterion(
       .set({ ...wording, wordLimit: wordLimit!, weight, required })
       .where(eq(criteria.id, criterion.id))
       .returning();
-    if (!saved) throw new NotFound('There is no such criterion.');
+    if (!saved) throw new NotFound(msg('criteria.errors.notFound'));
     await recordAudit(tx, context.clock, {
       actorId: input.adminId,
       action: 'criterion.edit',
@@ -205,11 +246,11 @@ async function optionalShortfall(
   context: Pick<ServiceContext, 'db' | 'clock'>,
   criterion: Criterion,
   cycle: Cycle,
-): Promise<string | undefined> {
+): Promise<Text | undefined> {
   if (criterion.required) return undefined;
   const optional = await countOptionalCriteria(context.db, cycle.id);
   if (!choiceCountProblem(cycle.optionalChoiceCount, optional - 1)) return undefined;
-  return `Applicants choose ${cycle.optionalChoiceCount} of the optional criteria; deleting this one would leave ${optional - 1}. Lower the number to choose in the cycle settings first.`;
+  return msg('criteria.errors.deleteShortfall', { choose: cycle.optionalChoiceCount, left: optional - 1 });
 }
 
 /** Why this criterion cannot be deleted now, if it cannot: for the confirmation page. */
@@ -217,7 +258,7 @@ export async function deletionProblem(
   context: Pick<ServiceContext, 'db' | 'clock'>,
   criterion: Criterion,
   cycle: Cycle,
-): Promise<string | undefined> {
+): Promise<Text | undefined> {
   const lock = await structureLock(context, cycle);
   return lock.reason ?? (await optionalShortfall(context, criterion, cycle));
 }
@@ -244,8 +285,7 @@ export async function deleteCriterion(
     });
   } catch (error) {
     // Answers and evidence point at criteria; the lock should have caught it, the database makes sure.
-    if (isForeignKeyViolation(error))
-      throw new Invalid({ criterion: 'Applications already refer to this criterion, so it cannot be deleted.' });
+    if (isForeignKeyViolation(error)) throw new Invalid({ criterion: msg('criteria.errors.inUse') });
     throw error;
   }
   return cycle;
@@ -269,8 +309,7 @@ export async function moveCriterion(
   input: { criterionId: number; direction: unknown; adminId: number },
 ): Promise<{ cycle: Cycle; moved: boolean }> {
   const direction = text(input.direction);
-  if (direction !== 'up' && direction !== 'down')
-    throw new Invalid({ direction: 'Choose to move the criterion up or down.' });
+  if (direction !== 'up' && direction !== 'down') throw new Invalid({ direction: msg('criteria.errors.direction') });
   const { criterion, cycle } = await findCriterion(context.db, input.criterionId);
   await assertStructureEditable(context, cycle);
   const moved = await context.db.transaction(async (tx) => {
@@ -291,4 +330,3 @@ export async function moveCriterion(
   });
   return { cycle, moved };
 }
-// i18n: not yet translated

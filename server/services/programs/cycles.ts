@@ -23,10 +23,13 @@ import {
   text,
   type Fields,
 } from '../shared/form-input.js';
-import { formatDay, formatMoment, localDay, localTime, startOfLocalDay, zonedTime } from '../../time.js';
+import { localDay, localTime, startOfLocalDay, zonedTime } from '../../time.js';
+import { msg } from '../../i18n/translate.js';
+import { readTranslations, type TranslatableFields } from './translations.js';
 import {
   choiceCountProblem,
   countOptionalCriteria,
+  dayValue,
   findCycle,
   findProgram,
   scaleLocked,
@@ -36,14 +39,18 @@ import {
 import type { ServiceContext } from '../../context.js';
 import { withPhases } from './phase.js';
 
+/** A cycle's dates, in the order they must come; messages name them by field (cycles.json). */
 export const DATE_FIELDS = [
-  { field: 'opensAt', label: 'Applications open' },
-  { field: 'nominationsCloseAt', label: 'Nominations close' },
-  { field: 'applicationsCloseAt', label: 'Applications close' },
-  { field: 'reviewsDueAt', label: 'Reviews due' },
-  { field: 'announcementAt', label: 'Honorees announced' },
+  { field: 'opensAt' },
+  { field: 'nominationsCloseAt' },
+  { field: 'applicationsCloseAt' },
+  { field: 'reviewsDueAt' },
+  { field: 'announcementAt' },
 ] as const;
 type DateField = (typeof DATE_FIELDS)[number]['field'];
+
+/** The cycle's texts that have translations: its name. */
+export const CYCLE_TRANSLATED: TranslatableFields = { name: { max: 160, singleLine: true } };
 
 export type CycleFieldName =
   | 'year'
@@ -113,7 +120,14 @@ type CycleValues = Omit<typeof cycles.$inferInsert, 'id' | 'programId' | 'create
  */
 function validateCycle(
   input: Fields<CycleFieldName>,
-  ctx: { program: Program; existing?: Cycle; lock: StructureLock; optionalCount: number; now: Date },
+  ctx: {
+    program: Program;
+    existing?: Cycle;
+    lock: StructureLock;
+    optionalCount: number;
+    now: Date;
+    body?: Record<string, unknown>;
+  },
 ): CycleValues {
   const { existing, lock, now } = ctx;
   const errors: FieldErrors = {};
@@ -125,10 +139,10 @@ function validateCycle(
   // The deadline is exact to the minute, in the program's zone: the whole minute shown counts.
   const closeTime = text(input.applicationsCloseTime) || '23:59';
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(closeTime)) {
-    errors.applicationsCloseTime = 'Enter the time applications close, like 23:59 or 17:00.';
+    errors.applicationsCloseTime = msg('cycles.errors.closeTime');
   }
   const dates: Partial<Record<DateField, Date>> = {};
-  for (const { field, label } of DATE_FIELDS) {
+  for (const { field } of DATE_FIELDS) {
     if (field === 'opensAt' && existing && lock.locked) {
       dates.opensAt = existing.opensAt;
       continue;
@@ -136,9 +150,9 @@ function validateCycle(
     const raw = text(input[field]);
     const year = Number(raw.slice(0, 4));
     const day = raw === '' ? undefined : zonedTime(raw, '00:00', zone);
-    if (raw === '') errors[field] = `Enter a date for “${label}”.`;
+    if (raw === '') errors[field] = msg('cycles.errors.dateMissing', { field });
     else if (!day || year < 2000 || year > 2200) {
-      errors[field] = `Enter a real date for “${label}”, like 2027-03-15.`;
+      errors[field] = msg('cycles.errors.dateInvalid', { field });
     } else if (
       existing &&
       localDay(existing[field], zone) === raw &&
@@ -151,21 +165,25 @@ function validateCycle(
     } else if (field === 'nominationsCloseAt') dates[field] = zonedTime(raw, '23:59:59', zone);
     else dates[field] = day;
   }
-  let previous: { date: Date; label: string } | undefined;
-  for (const { field, label } of DATE_FIELDS) {
+  let previous: { date: Date; field: DateField } | undefined;
+  for (const { field } of DATE_FIELDS) {
     const date = dates[field];
     if (!date) continue;
     if (previous && date < previous.date && !errors[field]) {
       errors[field] =
-        field === 'reviewsDueAt' && previous.label === 'Applications close'
-          ? `Reviews are due after applications close (${formatMoment(previous.date, zone)}): choose a later day.`
-          : `“${label}” cannot come before “${previous.label}” (${formatDay(previous.date, zone)}).`;
+        field === 'reviewsDueAt' && previous.field === 'applicationsCloseAt'
+          ? msg('cycles.errors.reviewsAfterClose', {
+              date: dayValue(previous.date, zone),
+              time: localTime(previous.date, zone),
+              zone,
+            })
+          : msg('cycles.errors.dateOrder', { field, previous: previous.field, date: dayValue(previous.date, zone) });
     }
-    previous = { date, label };
+    previous = { date, field };
   }
   const today = startOfLocalDay(now, zone);
   if (!existing && dates.opensAt && dates.opensAt < today) {
-    errors.opensAt = `The opening date has passed. A cycle opens with its criteria in place, so choose today (${formatDay(now, zone)}) or later.`;
+    errors.opensAt = msg('cycles.errors.openingPassed', { today: dayValue(now, zone) });
   }
   if (
     existing &&
@@ -174,7 +192,7 @@ function validateCycle(
     dates.opensAt < today &&
     dates.opensAt.getTime() !== existing.opensAt.getTime()
   ) {
-    errors.opensAt = `Moving the opening date into the past would open the cycle at once. Choose today (${formatDay(now, zone)}) or later.`;
+    errors.opensAt = msg('cycles.errors.openingIntoPast', { today: dayValue(now, zone) });
   }
   if (
     existing &&
@@ -183,8 +201,7 @@ function validateCycle(
     dates.applicationsCloseAt.getTime() !== existing.applicationsCloseAt.getTime() &&
     dates.applicationsCloseAt < now
   ) {
-    errors.applicationsCloseAt =
-      'The cycle is open: a deadline in the past would close applications retroactively. Choose today or a later day.';
+    errors.applicationsCloseAt = msg('cycles.errors.deadlineIntoPast');
   }
 
   let scoreMin: number | undefined;
@@ -196,7 +213,7 @@ function validateCycle(
     scoreMin = checkInteger(errors, 'scoreMin', input.scoreMin, { min: 0, max: 100, label: 'the lowest score' });
     scoreMax = checkInteger(errors, 'scoreMax', input.scoreMax, { min: 0, max: 100, label: 'the highest score' });
     if (scoreMin !== undefined && scoreMax !== undefined && scoreMin >= scoreMax) {
-      errors.scoreMax = `The highest score must be greater than the lowest (${scoreMin}).`;
+      errors.scoreMax = msg('cycles.errors.scaleOrder', { min: scoreMin });
     }
   }
 
@@ -234,27 +251,26 @@ function validateCycle(
   const maxFileBytes = fileMb === undefined ? undefined : Math.round(fileMb * MB);
   const maxApplicationBytes = applicationMb === undefined ? undefined : Math.round(applicationMb * MB);
   if (maxFileBytes !== undefined && maxApplicationBytes !== undefined && maxApplicationBytes < maxFileBytes) {
-    errors.maxApplicationMb = 'The total for one application cannot be smaller than the largest single file.';
+    errors.maxApplicationMb = msg('cycles.errors.totalBelowFile');
   }
   if (existing && lock.locked) {
-    const lowered = 'can only go up once the cycle has opened: applicants may already have uploaded that much';
     const asMb = (bytes: number) => Math.round((bytes / MB) * 100) / 100;
     if (maxFileBytes !== undefined && maxFileBytes < existing.maxFileBytes && !errors.maxFileMb) {
-      errors.maxFileMb = `The largest file size ${lowered} (it is ${asMb(existing.maxFileBytes)} MB).`;
+      errors.maxFileMb = msg('cycles.errors.fileLowered', { mb: asMb(existing.maxFileBytes) });
     }
     if (
       maxApplicationBytes !== undefined &&
       maxApplicationBytes < existing.maxApplicationBytes &&
       !errors.maxApplicationMb
     ) {
-      errors.maxApplicationMb = `The total size ${lowered} (it is ${asMb(existing.maxApplicationBytes)} MB).`;
+      errors.maxApplicationMb = msg('cycles.errors.totalLowered', { mb: asMb(existing.maxApplicationBytes) });
     }
     if (
       maxFilesPerCriterion !== undefined &&
       maxFilesPerCriterion < existing.maxFilesPerCriterion &&
       !errors.maxFilesPerCriterion
     ) {
-      errors.maxFilesPerCriterion = `The number of files per criterion ${lowered} (it is ${existing.maxFilesPerCriterion}).`;
+      errors.maxFilesPerCriterion = msg('cycles.errors.filesLowered', { count: existing.maxFilesPerCriterion });
     }
   }
 
@@ -268,10 +284,18 @@ function validateCycle(
           label: 'the number of days before the deadline',
         });
 
+  const translations = readTranslations(
+    errors,
+    ctx.body ?? {},
+    CYCLE_TRANSLATED,
+    ctx.program.defaultLanguage,
+    existing?.translations,
+  );
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   return {
     year: year!,
     name,
+    translations,
     opensAt: dates.opensAt!,
     nominationsCloseAt: dates.nominationsCloseAt!,
     applicationsCloseAt: dates.applicationsCloseAt!,
@@ -289,7 +313,7 @@ function validateCycle(
 }
 
 function yearTaken(year: number): Invalid {
-  return new Invalid({ year: `This program already has a ${year} cycle. Choose another year, or edit that cycle.` });
+  return new Invalid({ year: msg('cycles.errors.yearTaken', { year }) });
 }
 
 async function assertYearFree(db: Database, programId: number, year: number, exceptId?: number) {
@@ -304,10 +328,16 @@ async function assertYearFree(db: Database, programId: number, year: number, exc
 
 export async function createCycle(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { programId: number } & Fields<CycleFieldName>,
+  input: { programId: number; translations?: Record<string, unknown> } & Fields<CycleFieldName>,
 ): Promise<Cycle> {
   const program = await findProgram(context.db, input.programId);
-  const values = validateCycle(input, { program, lock: { locked: false }, optionalCount: 0, now: context.clock() });
+  const values = validateCycle(input, {
+    program,
+    lock: { locked: false },
+    optionalCount: 0,
+    now: context.clock(),
+    body: input.translations,
+  });
   await assertYearFree(context.db, program.id, values.year);
   try {
     const [cycle] = await context.db
@@ -324,7 +354,7 @@ export async function createCycle(
 
 export async function updateCycle(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { cycleId: number } & Fields<CycleFieldName>,
+  input: { cycleId: number; translations?: Record<string, unknown> } & Fields<CycleFieldName>,
 ): Promise<Cycle> {
   const existing = await findCycle(context.db, input.cycleId);
   const program = await findProgram(context.db, existing.programId);
@@ -333,11 +363,18 @@ export async function updateCycle(
   // Once review round 1 exists, its due date is the cycle's: it is changed on the round.
   if (await firstRoundId(context.db, existing.id))
     input = { ...input, reviewsDueAt: localDay(existing.reviewsDueAt, program.timeZone) };
-  const values = validateCycle(input, { program, existing, lock, optionalCount, now: context.clock() });
+  const values = validateCycle(input, {
+    program,
+    existing,
+    lock,
+    optionalCount,
+    now: context.clock(),
+    body: input.translations,
+  });
   await assertYearFree(context.db, program.id, values.year, existing.id);
   try {
     const [cycle] = await context.db.update(cycles).set(values).where(eq(cycles.id, existing.id)).returning();
-    if (!cycle) throw new NotFound('There is no such cycle.');
+    if (!cycle) throw new NotFound(msg('cycles.errors.notFound'));
     return cycle;
   } catch (error) {
     if (isUniqueViolation(error, 'cycles_program_year_key')) throw yearTaken(values.year);
@@ -389,10 +426,7 @@ export async function copyCycleToNextYear(
 ): Promise<Cycle> {
   const source = await findCycle(context.db, input.cycleId);
   const year = source.year + 1;
-  const refused = () =>
-    new Invalid({
-      year: `The program already has a ${year} cycle, so this one cannot be copied into it. Edit that cycle instead.`,
-    });
+  const refused = () => new Invalid({ year: msg('cycles.errors.copyYearTaken', { year }) });
   try {
     return await context.db.transaction(async (tx) => {
       const [existing] = await tx
@@ -407,6 +441,12 @@ export async function copyCycleToNextYear(
           ...settings,
           year,
           name: shiftYearsInName(source.name, source.year),
+          translations: Object.fromEntries(
+            Object.entries(source.translations).map(([language, texts]) => [
+              language,
+              texts.name ? { ...texts, name: shiftYearsInName(texts.name, source.year) } : texts,
+            ]),
+          ),
           opensAt: nextYear(source.opensAt),
           nominationsCloseAt: nextYear(source.nominationsCloseAt),
           applicationsCloseAt: nextYear(source.applicationsCloseAt),
@@ -494,4 +534,3 @@ async function cycleIdForYear(db: Database, programId: number, year: number): Pr
     .where(and(eq(cycles.programId, programId), eq(cycles.year, year)));
   return row?.id;
 }
-// i18n: not yet translated

@@ -10,8 +10,6 @@ import {
   eligibilityQuestions,
   eligibilityRules,
   type RuleOperator,
-  ELIGIBILITY_KIND_LABELS,
-  RULE_OPERATOR_LABELS,
   type Cycle,
   type EligibilityQuestion,
   type EligibilityRule,
@@ -19,13 +17,22 @@ import {
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { checkText, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
-import { formatDay } from '../../time.js';
 import { cycleTimeZone } from './time-zone.js';
-import { findCycle } from './programs.js';
+import { dayValue, findCycle, findProgram } from './programs.js';
+import { msg, type Message, type Text } from '../../i18n/translate.js';
+import {
+  checkRequiredText,
+  missingLanguageNames,
+  otherLanguages,
+  readTranslations,
+  splitLines,
+  translationFieldName,
+  type TranslatableFields,
+} from './translations.js';
 import { checkRuleShape, describeRule, joinValues, splitValues, subjectsFor, type Subject } from './rule-shape.js';
 import type { ServiceContext } from '../../context.js';
 
-export { RULE_OPERATOR_LABELS, describeRule, splitValues, subjectsFor, type Subject };
+export { describeRule, splitValues, subjectsFor, type Subject };
 
 export type QuestionFieldName = 'key' | 'prompt' | 'help' | 'kind' | 'options';
 export type RuleFieldName = 'subject' | 'operator' | 'values' | 'other' | 'margin' | 'message';
@@ -53,25 +60,46 @@ async function listRules(db: Database, cycleId: number): Promise<EligibilityRule
 export async function openedNote(
   context: Pick<ServiceContext, 'db' | 'clock'>,
   cycle: Cycle,
-): Promise<string | undefined> {
+): Promise<Message | undefined> {
   if (context.clock() < cycle.opensAt) return undefined;
   const zone = await cycleTimeZone(context.db, cycle.id);
-  return (
-    `This cycle opened on ${formatDay(cycle.opensAt, zone)}. Questions and rules can still change, but applications ` +
-    'submitted before a change keep the answers and screening flags they were submitted with: check those by hand ' +
-    'when screening. Question keys cannot change any more, because answers are stored under them.'
-  );
+  return msg('eligibility.index.opened', { date: dayValue(cycle.opensAt, zone) });
 }
 
-export async function eligibilityOverview(context: Pick<ServiceContext, 'db' | 'clock'>, cycleId: number) {
+/** The languages (by name, in `reader`'s) in which a question lacks a translation. */
+function questionMissing(question: EligibilityQuestion, defaultLanguage: string, reader: string): string[] {
+  const missing = new Set(missingLanguageNames(question, ['prompt', 'help'], defaultLanguage, reader));
+  if (question.kind === 'choice') {
+    for (const name of missingLanguageNames(
+      { options: question.options.join('\n'), translations: question.translations },
+      ['options'],
+      defaultLanguage,
+      reader,
+    ))
+      missing.add(name);
+  }
+  return [...missing];
+}
+
+/** The eligibility page, its words in `reader`'s language. */
+export async function eligibilityOverview(
+  context: Pick<ServiceContext, 'db' | 'clock'>,
+  cycleId: number,
+  reader: string,
+) {
   const cycle = await findCycle(context.db, cycleId);
+  const program = await findProgram(context.db, cycle.programId);
   const questions = await listQuestions(context.db, cycle.id);
-  const subjects = subjectsFor(questions);
+  const subjects = subjectsFor(questions, reader);
   const rules = await listRules(context.db, cycle.id);
   return {
     cycle,
-    questions: questions.map((q) => ({ ...q, kindLabel: ELIGIBILITY_KIND_LABELS[q.kind] })),
-    rules: rules.map((r) => ({ ...r, description: describeRule(r, subjects) })),
+    questions: questions.map((q) => ({ ...q, missing: questionMissing(q, program.defaultLanguage, reader) })),
+    rules: rules.map((r) => ({
+      ...r,
+      description: describeRule(r, subjects, reader),
+      missing: missingLanguageNames(r, ['message'], program.defaultLanguage, reader),
+    })),
     note: await openedNote(context, cycle),
   };
 }
@@ -83,9 +111,16 @@ export async function findQuestion(
   questionId: number,
 ): Promise<{ question: EligibilityQuestion; cycle: Cycle }> {
   const [question] = await db.select().from(eligibilityQuestions).where(eq(eligibilityQuestions.id, questionId));
-  if (!question) throw new NotFound('There is no such eligibility question.');
+  if (!question) throw new NotFound(msg('eligibility.errors.questionNotFound'));
   return { question, cycle: await findCycle(db, question.cycleId) };
 }
+
+/** A question's texts that have translations; `options` holds labels, one per line. */
+export const QUESTION_TRANSLATED: TranslatableFields = {
+  prompt: { max: 500, singleLine: true },
+  help: { max: 1000 },
+  options: { max: 6000 },
+};
 
 export function questionFormValues(question?: EligibilityQuestion): Record<QuestionFieldName, string> {
   return {
@@ -99,21 +134,23 @@ export function questionFormValues(question?: EligibilityQuestion): Record<Quest
 
 const KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 
-function validateQuestion(input: Fields<QuestionFieldName>) {
+type QuestionInput = Fields<QuestionFieldName> & { translations?: Record<string, unknown> };
+
+function validateQuestion(input: QuestionInput, defaultLanguage: string, existing?: EligibilityQuestion) {
   const errors: FieldErrors = {};
-  const key = checkText(errors, 'key', input.key, { max: 40, required: 'Enter a key, like school_type.' });
-  if (key && !KEY_PATTERN.test(key)) {
-    errors.key = 'Use lowercase letters a–z, digits and underscores, starting with a letter, like school_type.';
-  }
-  const prompt = checkText(errors, 'prompt', input.prompt, {
-    max: 500,
-    required: 'Enter the question as applicants will read it.',
-    singleLine: true,
-  });
-  const help = checkText(errors, 'help', input.help, { max: 1000 });
+  const key = checkRequiredText(errors, 'key', input.key, { max: 40 }, msg('eligibility.errors.keyRequired'));
+  if (key && !KEY_PATTERN.test(key)) errors.key = msg('eligibility.errors.keyPattern');
+  const prompt = checkRequiredText(
+    errors,
+    'prompt',
+    input.prompt,
+    QUESTION_TRANSLATED.prompt!,
+    msg('eligibility.errors.promptRequired'),
+  );
+  const help = checkText(errors, 'help', input.help, QUESTION_TRANSLATED.help!);
   const kindText = text(input.kind);
   const kind = ELIGIBILITY_KINDS.find((k) => k === kindText);
-  if (!kind) errors.kind = 'Choose the kind of answer: a choice from a list, a number, or yes or no.';
+  if (!kind) errors.kind = msg('eligibility.errors.kind');
   let options: string[] = [];
   if (kind === 'choice') {
     const raw = typeof input.options === 'string' ? input.options : '';
@@ -122,17 +159,37 @@ function validateQuestion(input: Fields<QuestionFieldName>) {
       .map((l) => l.trim())
       .filter((l) => l !== '');
     options = [...new Set(lines)];
-    if (raw.length > 6000) errors.options = 'The options are too long: use at most 6000 characters in all.';
-    else if (options.length < 2) errors.options = 'Enter at least two options, one per line.';
-    else if (options.length > 50) errors.options = 'Use at most 50 options.';
-    else if (options.some((o) => o.length > 100)) errors.options = 'Keep each option to at most 100 characters.';
-    else if (options.length !== lines.length) errors.options = 'Each option may appear only once.';
+    if (raw.length > 6000) errors.options = msg('eligibility.errors.optionsTooLong');
+    else if (options.length < 2) errors.options = msg('eligibility.errors.optionsTooFew');
+    else if (options.length > 50) errors.options = msg('eligibility.errors.optionsTooMany');
+    else if (options.some((o) => o.length > 100)) errors.options = msg('eligibility.errors.optionTooLong');
+    else if (options.length !== lines.length) errors.options = msg('eligibility.errors.optionRepeated');
+  }
+  const translations = readTranslations(
+    errors,
+    input.translations ?? {},
+    QUESTION_TRANSLATED,
+    defaultLanguage,
+    existing?.translations,
+  );
+  // Option labels: one per option, in order; none for a question without options.
+  for (const language of otherLanguages(defaultLanguage)) {
+    const labels = translations[language]?.options;
+    if (labels === undefined) continue;
+    const name = translationFieldName('options', language);
+    const lines = splitLines(labels);
+    if (kind !== 'choice') delete translations[language]!.options;
+    else if (!errors.options && lines.length !== options.length) {
+      errors[name] = msg('programs.translations.optionCount', { count: options.length });
+    } else if (!errors[name] && lines.some((line) => line.length > 100)) {
+      errors[name] = msg('eligibility.errors.optionTooLong');
+    } else translations[language]!.options = lines.join('\n');
   }
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
-  return { key, prompt, help, kind: kind!, options };
+  return { key, prompt, help, kind: kind!, options, translations };
 }
 
-const KEY_TAKEN = 'Another question of this cycle already uses this key. Choose a different one.';
+const KEY_TAKEN = msg('eligibility.errors.keyTaken');
 
 async function assertKeyFree(db: Database, cycleId: number, key: string, exceptId?: number) {
   const conditions = [eq(eligibilityQuestions.cycleId, cycleId), eq(eligibilityQuestions.key, key)];
@@ -146,16 +203,17 @@ async function assertKeyFree(db: Database, cycleId: number, key: string, exceptI
 
 export async function createQuestion(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { cycleId: number } & Fields<QuestionFieldName>,
+  input: { cycleId: number } & QuestionInput,
 ): Promise<EligibilityQuestion> {
   const cycle = await findCycle(context.db, input.cycleId);
-  const values = validateQuestion(input);
+  const program = await findProgram(context.db, cycle.programId);
+  const values = validateQuestion(input, program.defaultLanguage);
   await assertKeyFree(context.db, cycle.id, values.key);
   try {
     return await context.db.transaction(async (tx) => {
       const existing = await listQuestions(tx, cycle.id);
       if (existing.length >= MAX_QUESTIONS) {
-        throw new Invalid({ prompt: `A cycle can have at most ${MAX_QUESTIONS} eligibility questions.` });
+        throw new Invalid({ prompt: msg('eligibility.errors.tooManyQuestions', { max: MAX_QUESTIONS }) });
       }
       const position = Math.max(0, ...existing.map((q) => q.position)) + 1;
       const [question] = await tx
@@ -181,14 +239,13 @@ function rulesUsing(rules: EligibilityRule[], subject: string): EligibilityRule[
  */
 export async function updateQuestion(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { questionId: number } & Fields<QuestionFieldName>,
+  input: { questionId: number } & QuestionInput,
 ): Promise<EligibilityQuestion> {
   const { question, cycle } = await findQuestion(context.db, input.questionId);
-  const values = validateQuestion(input);
+  const program = await findProgram(context.db, cycle.programId);
+  const values = validateQuestion(input, program.defaultLanguage, question);
   if (values.key !== question.key && context.clock() >= cycle.opensAt) {
-    throw new Invalid({
-      key: `The key cannot change after the cycle opened: answers already given are stored under “${question.key}”.`,
-    });
+    throw new Invalid({ key: msg('eligibility.errors.keyLocked', { key: question.key }) });
   }
   await assertKeyFree(context.db, cycle.id, values.key, question.id);
 
@@ -215,9 +272,8 @@ export async function updateQuestion(
     const problem = Object.values(problems)[0];
     if (problem) {
       const field = values.kind !== question.kind ? 'kind' : 'options';
-      throw new Invalid({
-        [field]: `The rule “${rule.message}” uses this question and would no longer work: ${problem} Change or delete that rule first.`,
-      });
+      // The rule's own problem is a Message inside this one: routes put it into words (nestedIn).
+      throw new Invalid({ [field]: msg('eligibility.errors.breaksRule', { rule: rule.message, problem }) });
     }
   }
 
@@ -228,7 +284,7 @@ export async function updateQuestion(
         .set(values)
         .where(eq(eligibilityQuestions.id, question.id))
         .returning();
-      if (!saved) throw new NotFound('There is no such eligibility question.');
+      if (!saved) throw new NotFound(msg('eligibility.errors.questionNotFound'));
       for (const rule of affected) {
         await tx
           .update(eligibilityRules)
@@ -244,14 +300,11 @@ export async function updateQuestion(
 }
 
 /** Why this question cannot be deleted, if it cannot: rules that use it. */
-export async function questionDeletionProblem(
-  db: Database,
-  question: EligibilityQuestion,
-): Promise<string | undefined> {
+export async function questionDeletionProblem(db: Database, question: EligibilityQuestion): Promise<Text | undefined> {
   const using = rulesUsing(await listRules(db, question.cycleId), `answer.${question.key}`);
   if (using.length === 0) return undefined;
   const names = using.map((r) => `“${r.message}”`).join(', ');
-  return `${using.length === 1 ? 'A rule uses' : `${using.length} rules use`} this question (${names}). Change or delete ${using.length === 1 ? 'it' : 'them'} first.`;
+  return msg('eligibility.errors.usedByRules', { count: using.length, names });
 }
 
 export async function deleteQuestion(
@@ -269,7 +322,7 @@ export async function deleteQuestion(
 
 export async function findRule(db: Database, ruleId: number): Promise<{ rule: EligibilityRule; cycle: Cycle }> {
   const [rule] = await db.select().from(eligibilityRules).where(eq(eligibilityRules.id, ruleId));
-  if (!rule) throw new NotFound('There is no such eligibility rule.');
+  if (!rule) throw new NotFound(msg('eligibility.errors.ruleNotFound'));
   return { rule, cycle: await findCycle(db, rule.cycleId) };
 }
 
@@ -284,28 +337,45 @@ export function ruleFormValues(rule?: EligibilityRule): Record<RuleFieldName, st
   };
 }
 
-/** The subjects and operators a rule form offers. */
-export async function ruleFormChoices(db: Database, cycleId: number) {
-  const subjects = subjectsFor(await listQuestions(db, cycleId));
+/** The subjects a rule form offers, labelled in `reader`'s language; the operators are labels.json's. */
+export async function ruleFormChoices(db: Database, cycleId: number, reader: string) {
+  const subjects = subjectsFor(await listQuestions(db, cycleId), reader);
   return {
     subjects,
     numericSubjects: subjects.filter((s) => s.kind === 'number'),
-    operators: RULE_OPERATORS.map((value) => ({ value, label: RULE_OPERATOR_LABELS[value] })),
+    operatorValues: RULE_OPERATORS,
   };
 }
 
-async function validateRule(db: Database, cycleId: number, input: Fields<RuleFieldName>) {
+/** A rule's texts that have translations: its message. */
+export const RULE_TRANSLATED: TranslatableFields = { message: { max: 500 } };
+
+type RuleInput = Fields<RuleFieldName> & { translations?: Record<string, unknown> };
+
+async function validateRule(db: Database, cycle: Cycle, input: RuleInput, existing?: EligibilityRule) {
   const errors: FieldErrors = {};
+  const cycleId = cycle.id;
+  const program = await findProgram(db, cycle.programId);
   const subjects = subjectsFor(await listQuestions(db, cycleId));
-  const message = checkText(errors, 'message', input.message, {
-    max: 500,
-    required: 'Enter the message admins see when a school fails this rule.',
-  });
+  const message = checkRequiredText(
+    errors,
+    'message',
+    input.message,
+    RULE_TRANSLATED.message!,
+    msg('eligibility.errors.messageRequired'),
+  );
+  const translations = readTranslations(
+    errors,
+    input.translations ?? {},
+    RULE_TRANSLATED,
+    program.defaultLanguage,
+    existing?.translations,
+  );
   const subject = text(input.subject);
   const rawValues = typeof input.values === 'string' ? input.values : '';
-  if (!subject) errors.subject = 'Choose what the rule checks.';
-  if (!text(input.operator)) errors.operator = 'Choose how the rule compares.';
-  if (rawValues.length > 6000) errors.values = 'The values are too long: use at most 6000 characters in all.';
+  if (!subject) errors.subject = msg('eligibility.errors.subjectRequired');
+  if (!text(input.operator)) errors.operator = msg('eligibility.errors.operatorRequired');
+  if (rawValues.length > 6000) errors.values = msg('eligibility.errors.valuesTooLong');
   const operator = text(input.operator);
   const shape =
     subject && operator && !errors.values
@@ -318,18 +388,19 @@ async function validateRule(db: Database, cycleId: number, input: Fields<RuleFie
         })
       : undefined;
   if (Object.keys(errors).length > 0 || !shape) throw new Invalid(errors);
-  return { subject, operator: operator as RuleOperator, message, ...shape };
+  return { subject, operator: operator as RuleOperator, message, translations, ...shape };
 }
 
 export async function createRule(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { cycleId: number } & Fields<RuleFieldName>,
+  input: { cycleId: number } & RuleInput,
 ): Promise<EligibilityRule> {
   const cycle = await findCycle(context.db, input.cycleId);
-  const values = await validateRule(context.db, cycle.id, input);
+  const values = await validateRule(context.db, cycle, input);
   return context.db.transaction(async (tx) => {
     const existing = await listRules(tx, cycle.id);
-    if (existing.length >= MAX_RULES) throw new Invalid({ subject: `A cycle can have at most ${MAX_RULES} rules.` });
+    if (existing.length >= MAX_RULES)
+      throw new Invalid({ subject: msg('eligibility.errors.tooManyRules', { max: MAX_RULES }) });
     const position = Math.max(0, ...existing.map((r) => r.position)) + 1;
     const [rule] = await tx
       .insert(eligibilityRules)
@@ -342,16 +413,16 @@ export async function createRule(
 
 export async function updateRule(
   context: Pick<ServiceContext, 'db' | 'clock'>,
-  input: { ruleId: number } & Fields<RuleFieldName>,
+  input: { ruleId: number } & RuleInput,
 ): Promise<EligibilityRule> {
   const { rule, cycle } = await findRule(context.db, input.ruleId);
-  const values = await validateRule(context.db, cycle.id, input);
+  const values = await validateRule(context.db, cycle, input, rule);
   const [saved] = await context.db
     .update(eligibilityRules)
     .set(values)
     .where(eq(eligibilityRules.id, rule.id))
     .returning();
-  if (!saved) throw new NotFound('There is no such eligibility rule.');
+  if (!saved) throw new NotFound(msg('eligibility.errors.ruleNotFound'));
   return saved;
 }
 
@@ -363,4 +434,3 @@ export async function deleteRule(
   await context.db.delete(eligibilityRules).where(eq(eligibilityRules.id, rule.id));
   return cycle;
 }
-// i18n: not yet translated

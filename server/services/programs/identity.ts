@@ -12,6 +12,10 @@ import { oneLine } from '../../text.js';
 import { DEFAULT_TIME_ZONE } from '../../time.js';
 import { forgetMailSender } from '../../mail/sender.js';
 import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
+import { msg } from '../../i18n/translate.js';
+import { inLanguage } from '../../i18n/content.js';
+import type { Translations } from '../../../models/programs.js';
+import { readTranslations, type TranslatableFields } from './translations.js';
 
 export const DEFAULT_COLOR = '#2e6b3f';
 /** WCAG AA for normal text: white text on the colour, and the colour as text on white. */
@@ -40,6 +44,8 @@ export interface SiteIdentity {
   mailSenderName: string;
   /** Changes when the logo does, for cache-busting its address; undefined without a logo. */
   logoVersion: number | undefined;
+  /** The name and short name in other languages: inLanguage(site, 'name', lang). */
+  translations: Translations;
 }
 
 // ---------------------------------------------------------------- colour
@@ -91,6 +97,7 @@ export async function siteIdentity(db: Database): Promise<SiteIdentity> {
       shortName: programs.shortName,
       timeZone: programs.timeZone,
       defaultLanguage: programs.defaultLanguage,
+      translations: programs.translations,
       primaryColor: programs.primaryColor,
       contactEmail: programs.contactEmail,
       postalAddress: programs.postalAddress,
@@ -120,6 +127,13 @@ export async function siteIdentity(db: Database): Promise<SiteIdentity> {
     hasAccessibilityStatement: Boolean(row?.hasAccessibilityStatement),
     mailSenderName: row?.mailSenderName || row?.name || 'Laurel',
     logoVersion: row?.hasLogo && row.logoUpdatedAt ? row.logoUpdatedAt.getTime() : undefined,
+    // Only the words a page shows as the program's own: its name and short name.
+    translations: Object.fromEntries(
+      Object.entries(row?.translations ?? {}).map(([language, texts]) => [
+        language,
+        Object.fromEntries(Object.entries(texts).filter(([field]) => field === 'name' || field === 'shortName')),
+      ]),
+    ),
   };
   remembered.set(db, { identity, until: Date.now() + KEEP_MS });
   return identity;
@@ -137,15 +151,31 @@ export async function siteLogo(db: Database): Promise<Buffer | undefined> {
   return row?.logo ? Buffer.from(row.logo) : undefined;
 }
 
-/** The privacy notice or accessibility statement of the portal's first program. */
-export async function sitePage(db: Database, page: 'privacy' | 'accessibility'): Promise<string> {
+/**
+ * The privacy notice or accessibility statement of the portal's first program, in `language`
+ * when it is translated (else in the program's own language).
+ */
+export async function sitePage(db: Database, page: 'privacy' | 'accessibility', language?: string): Promise<string> {
   const [row] = await db
-    .select({ privacy: programs.privacyNotice, accessibility: programs.accessibilityStatement })
+    .select({
+      privacyNotice: programs.privacyNotice,
+      accessibilityStatement: programs.accessibilityStatement,
+      translations: programs.translations,
+    })
     .from(programs)
     .orderBy(asc(programs.id))
     .limit(1);
-  return row?.[page] ?? '';
+  if (!row) return '';
+  const field = page === 'privacy' ? 'privacyNotice' : 'accessibilityStatement';
+  return language ? inLanguage(row, field, language) : row[field];
 }
+
+/** The identity form's texts that have translations, checked like their columns. */
+export const IDENTITY_TRANSLATED: TranslatableFields = {
+  shortName: { max: 40, singleLine: true },
+  privacyNotice: { max: 20_000 },
+  accessibilityStatement: { max: 20_000 },
+};
 
 // ---------------------------------------------------------------- editing
 
@@ -158,22 +188,32 @@ export type IdentityField =
   | 'accessibilityStatement'
   | 'mailSenderName';
 
-export async function saveIdentity(db: Database, programId: number, input: Fields<IdentityField>): Promise<void> {
+/** `translations` is the posted form: its `<field>__<language>` entries (translations.ts). */
+export async function saveIdentity(
+  db: Database,
+  programId: number,
+  input: Fields<IdentityField> & { translations?: Record<string, unknown> },
+): Promise<void> {
+  const [program] = await db
+    .select({ defaultLanguage: programs.defaultLanguage, translations: programs.translations })
+    .from(programs)
+    .where(eq(programs.id, programId));
+  if (!program) throw new NotFound(msg('programs.errors.notFound'));
   const errors: FieldErrors = {};
   const shortName = checkText(errors, 'shortName', input.shortName, { max: 40, singleLine: true });
   const color = text(input.primaryColor).toLowerCase();
   if (color !== '' && !/^#[0-9a-f]{6}$/.test(color)) {
-    errors.primaryColor = 'Enter a colour as # and six hexadecimal digits, like #2e6b3f, or leave it empty.';
+    errors.primaryColor = msg('programs.identity.errors.colorFormat');
   } else if (color !== '') {
     const ratio = contrastRatio(color, '#ffffff');
     if (ratio < MIN_CONTRAST) {
-      errors.primaryColor = `This colour has a contrast of ${ratio.toFixed(1)}:1 with white; buttons and links need at least ${MIN_CONTRAST}:1 (WCAG AA). Choose a darker shade.`;
+      errors.primaryColor = msg('programs.identity.errors.contrast', { ratio: ratio.toFixed(1), min: MIN_CONTRAST });
     }
   }
   const contactEmail = text(input.contactEmail).toLowerCase();
   // Shown as a mailto: link on every page, so no quote or angle bracket either.
   if (contactEmail !== '' && (!EMAIL.test(contactEmail) || /[<>"]/.test(contactEmail) || contactEmail.length > 254)) {
-    errors.contactEmail = 'Enter an e-mail address like info@program.org, or leave it empty.';
+    errors.contactEmail = msg('programs.identity.errors.email');
   }
   const postalAddress = checkText(errors, 'postalAddress', input.postalAddress, { max: 500 });
   const privacyNotice = checkText(errors, 'privacyNotice', input.privacyNotice, { max: 20_000 });
@@ -183,10 +223,18 @@ export async function saveIdentity(db: Database, programId: number, input: Field
   const mailSenderName = oneLine(
     checkText(errors, 'mailSenderName', input.mailSenderName, { max: 80, singleLine: true }),
   );
+  const translations = readTranslations(
+    errors,
+    input.translations ?? {},
+    IDENTITY_TRANSLATED,
+    program.defaultLanguage,
+    program.translations,
+  );
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   const updated = await db
     .update(programs)
     .set({
+      translations,
       shortName,
       primaryColor: color,
       contactEmail,
@@ -197,7 +245,7 @@ export async function saveIdentity(db: Database, programId: number, input: Field
     })
     .where(eq(programs.id, programId))
     .returning({ id: programs.id });
-  if (updated.length === 0) throw new NotFound('There is no such program.');
+  if (updated.length === 0) throw new NotFound(msg('programs.errors.notFound'));
   forgetSiteIdentity(db);
 }
 
@@ -209,7 +257,7 @@ export async function saveLogo(
   db: Database,
   { programId, bytes, now }: { programId: number; bytes: Buffer; now: Date },
 ): Promise<void> {
-  const refused = new Invalid({ logo: 'Choose a PNG, JPEG or WebP image for the logo.' });
+  const refused = new Invalid({ logo: msg('programs.identity.errors.logo') });
   let png: Buffer;
   try {
     const image = sharp(bytes, { limitInputPixels: 40_000_000, failOn: 'error' });
@@ -229,7 +277,7 @@ export async function saveLogo(
     .set({ logoPng: png, logoUpdatedAt: now })
     .where(eq(programs.id, programId))
     .returning({ id: programs.id });
-  if (updated.length === 0) throw new NotFound('There is no such program.');
+  if (updated.length === 0) throw new NotFound(msg('programs.errors.notFound'));
   forgetSiteIdentity(db);
 }
 
@@ -237,4 +285,3 @@ export async function removeLogo(db: Database, programId: number): Promise<void>
   await db.update(programs).set({ logoPng: null, logoUpdatedAt: null }).where(eq(programs.id, programId));
   forgetSiteIdentity(db);
 }
-// i18n: not yet translated

@@ -9,12 +9,16 @@ import { and, asc, count, desc, eq, max, ne } from 'drizzle-orm';
 import { applications, criteria, cycles, programs, type Cycle, type Program } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { isLanguage } from '../../i18n/languages.js';
+import { msg, type Message } from '../../i18n/translate.js';
 import { checkText, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
 import type { ServiceContext } from '../../context.js';
 import { withPhases } from './phase.js';
-import { DEFAULT_TIME_ZONE, formatDay, isTimeZone } from '../../time.js';
+import { DEFAULT_TIME_ZONE, isTimeZone, localDay } from '../../time.js';
 import { cycleTimeZone } from './time-zone.js';
 import { forgetSiteIdentity } from './identity.js';
+import { checkRequiredText, readTranslations, type TranslatableFields } from './translations.js';
+import { swapDefaultLanguage } from './default-language.js';
 
 export const PROGRAMS_PAGE_SIZE = 20;
 
@@ -22,31 +26,41 @@ export const PROGRAMS_PAGE_SIZE = 20;
 
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-type ProgramField = 'name' | 'slug' | 'description' | 'timeZone';
+type ProgramField = 'name' | 'slug' | 'description' | 'timeZone' | 'defaultLanguage';
 
-function validateProgram(input: Fields<ProgramField>) {
+/** The program form's texts that have translations, checked like their columns. */
+export const PROGRAM_TRANSLATED: TranslatableFields = {
+  name: { max: 120, singleLine: true },
+  description: { max: 5000 },
+};
+
+function validateProgram(input: Fields<ProgramField>, body: Record<string, unknown>, existing?: Program) {
   const errors: FieldErrors = {};
-  const name = checkText(errors, 'name', input.name, {
-    max: 120,
-    required: 'Enter the program’s name.',
-    singleLine: true,
-  });
-  const slug = checkText(errors, 'slug', input.slug, {
-    max: 60,
-    required: 'Enter a short name for web addresses, like schools-of-opportunity.',
-  });
+  const name = checkRequiredText(
+    errors,
+    'name',
+    input.name,
+    { max: 120, singleLine: true },
+    msg('programs.errors.nameRequired'),
+  );
+  const slug = checkRequiredText(errors, 'slug', input.slug, { max: 60 }, msg('programs.errors.slugRequired'));
   if (slug && !SLUG_PATTERN.test(slug)) {
-    errors.slug =
-      'Use only lowercase letters a–z, digits and single hyphens between them, like schools-of-opportunity.';
+    errors.slug = msg('programs.errors.slugPattern');
   }
   const description = checkText(errors, 'description', input.description, { max: 5000 });
   const timeZone = text(input.timeZone) || DEFAULT_TIME_ZONE;
-  if (!isTimeZone(timeZone)) errors.timeZone = 'Choose the program’s time zone from the list, like America/Denver.';
+  if (!isTimeZone(timeZone)) errors.timeZone = msg('programs.errors.timeZone');
+  const languageText = text(input.defaultLanguage) || existing?.defaultLanguage || 'en';
+  const defaultLanguage = isLanguage(languageText) ? languageText : undefined;
+  if (!defaultLanguage) errors.defaultLanguage = msg('programs.errors.language');
+  // Translations are read against the language the texts were in when the form was opened.
+  const formLanguage = existing?.defaultLanguage ?? defaultLanguage ?? 'en';
+  const translations = readTranslations(errors, body, PROGRAM_TRANSLATED, formLanguage, existing?.translations);
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
-  return { name, slug, description, timeZone };
+  return { name, slug, description, timeZone, defaultLanguage: defaultLanguage!, translations };
 }
 
-const SLUG_TAKEN = 'Another program already uses this short name. Choose a different one.';
+const SLUG_TAKEN = msg('programs.errors.slugTaken');
 
 async function assertSlugFree(db: Database, slug: string, exceptId?: number) {
   const [taken] = await db
@@ -56,8 +70,12 @@ async function assertSlugFree(db: Database, slug: string, exceptId?: number) {
   if (taken) throw new Invalid({ slug: SLUG_TAKEN });
 }
 
-export async function createProgram(db: Database, input: Fields<ProgramField>): Promise<Program> {
-  const values = validateProgram(input);
+/** `translations` is the posted form: its `<field>__<language>` entries (translations.ts). */
+export async function createProgram(
+  db: Database,
+  input: Fields<ProgramField> & { translations?: Record<string, unknown> },
+): Promise<Program> {
+  const values = validateProgram(input, input.translations ?? {});
   await assertSlugFree(db, values.slug);
   try {
     const [program] = await db.insert(programs).values(values).returning();
@@ -72,14 +90,18 @@ export async function createProgram(db: Database, input: Fields<ProgramField>): 
 
 export async function updateProgram(
   db: Database,
-  input: { programId: number } & Fields<ProgramField>,
+  input: { programId: number; translations?: Record<string, unknown> } & Fields<ProgramField>,
 ): Promise<Program> {
-  await findProgram(db, input.programId);
-  const values = validateProgram(input);
+  const existing = await findProgram(db, input.programId);
+  const values = validateProgram(input, input.translations ?? {}, existing);
   await assertSlugFree(db, values.slug, input.programId);
   try {
-    const [program] = await db.update(programs).set(values).where(eq(programs.id, input.programId)).returning();
-    if (!program) throw new NotFound('There is no such program.');
+    const program = await db.transaction(async (tx) => {
+      const [saved] = await tx.update(programs).set(values).where(eq(programs.id, input.programId)).returning();
+      if (!saved) throw new NotFound(msg('programs.errors.notFound'));
+      if (saved.defaultLanguage === existing.defaultLanguage) return saved;
+      return swapDefaultLanguage(tx, saved, existing.defaultLanguage);
+    });
     forgetSiteIdentity(db);
     return program;
   } catch (error) {
@@ -90,7 +112,7 @@ export async function updateProgram(
 
 export async function findProgram(db: Database, programId: number): Promise<Program> {
   const [program] = await db.select().from(programs).where(eq(programs.id, programId));
-  if (!program) throw new NotFound('There is no such program.');
+  if (!program) throw new NotFound(msg('programs.errors.notFound'));
   return program;
 }
 
@@ -134,13 +156,30 @@ export async function cycleChoices(db: Database) {
 
 export async function findCycle(db: Database, cycleId: number): Promise<Cycle> {
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
-  if (!cycle) throw new NotFound('There is no such cycle.');
+  if (!cycle) throw new NotFound(msg('cycles.errors.notFound'));
   return cycle;
 }
 
 export interface StructureLock {
   locked: boolean;
-  reason?: string;
+  /** Why, as `prefix` none; lockReason gives the same words after another field's refusal. */
+  reason?: Message;
+  /** What the reason's message needs, to say it after "The weight cannot change." */
+  why?: { kind: 'opened' | 'applications'; date?: Date };
+}
+
+/** The lock's reason, after a refusal of one field ('weight', 'required') or alone ('none'). */
+export function lockReason(lock: StructureLock, prefix: 'weight' | 'required' | 'none' = 'none'): Message {
+  return msg('cycles.errors.locked', { prefix, kind: lock.why?.kind ?? 'applications', date: lock.why?.date });
+}
+
+/**
+ * A day in the program's zone as a Date a message can format with {date, date, long} in any
+ * zone the server runs in: noon UTC of that day.
+ */
+export function dayValue(date: Date, zone: string): Date {
+  const [y, m, d] = localDay(date, zone).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d, 12));
 }
 
 async function cycleHasApplications(db: Database, cycleId: number): Promise<boolean> {
@@ -160,18 +199,16 @@ export async function structureLock(
   context: Pick<ServiceContext, 'db' | 'clock'>,
   cycle: Cycle,
 ): Promise<StructureLock> {
-  const tail =
-    'so criteria can no longer be added, removed, reordered, reweighted or switched between required and optional, ' +
-    'and the number of optional criteria to choose stays as it is. The wording (title, guidance, evidence requested) ' +
-    'can still change, and word limits can go up.';
   if (context.clock() >= cycle.opensAt) {
-    return {
-      locked: true,
-      reason: `This cycle opened on ${formatDay(cycle.opensAt, await cycleTimeZone(context.db, cycle.id))}: applicants may already be answering these criteria, ${tail}`,
+    const why = {
+      kind: 'opened' as const,
+      date: dayValue(cycle.opensAt, await cycleTimeZone(context.db, cycle.id)),
     };
+    return { locked: true, why, reason: lockReason({ locked: true, why }) };
   }
   if (await cycleHasApplications(context.db, cycle.id)) {
-    return { locked: true, reason: `Schools have already started applications to this cycle, ${tail}` };
+    const why = { kind: 'applications' as const };
+    return { locked: true, why, reason: lockReason({ locked: true, why }) };
   }
   return { locked: false };
 }
@@ -189,10 +226,7 @@ export async function countOptionalCriteria(db: Database, cycleId: number): Prom
   return row?.n ?? 0;
 }
 
-export function choiceCountProblem(choose: number, optional: number): string | undefined {
+export function choiceCountProblem(choose: number, optional: number): Message | undefined {
   if (choose <= optional) return undefined;
-  return optional === 0
-    ? `This cycle has no optional criteria yet, so applicants cannot choose any: enter 0, or add optional criteria first.`
-    : `This cycle has ${optional} optional ${optional === 1 ? 'criterion' : 'criteria'}, so applicants can choose at most ${optional}.`;
+  return optional === 0 ? msg('cycles.errors.noOptional') : msg('cycles.errors.tooFewOptional', { optional });
 }
-// i18n: not yet translated

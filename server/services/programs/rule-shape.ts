@@ -4,11 +4,12 @@ import {
   RULE_OPERATORS,
   SCHOOL_LEVELS,
   type EligibilityKind,
-  RULE_OPERATOR_LABELS,
   type EligibilityQuestion,
   type EligibilityRule,
 } from '../../../models/schema.js';
 import type { FieldErrors } from '../../errors.js';
+import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
+import { label as labelOf, msg, t } from '../../i18n/translate.js';
 
 /** Something a rule can check, with the kind of value it holds. */
 export interface Subject {
@@ -18,29 +19,32 @@ export interface Subject {
   options: readonly string[];
 }
 
-const SCHOOL_SUBJECTS: Subject[] = [
-  {
-    value: 'school.frlPercent',
-    label: 'School profile: % of students on free or reduced-price lunch',
-    kind: 'number',
-    options: [],
-  },
-  { value: 'school.iepPercent', label: 'School profile: % of students with an IEP', kind: 'number', options: [] },
-  { value: 'school.enrollment', label: 'School profile: enrollment', kind: 'number', options: [] },
-  { value: 'school.level', label: 'School profile: level', kind: 'choice', options: SCHOOL_LEVELS },
+/** The school profile's facts a rule can check; their labels are eligibility.subjects.<field>. */
+const SCHOOL_SUBJECTS: Array<Omit<Subject, 'label'> & { field: string }> = [
+  { value: 'school.frlPercent', field: 'frlPercent', kind: 'number', options: [] },
+  { value: 'school.iepPercent', field: 'iepPercent', kind: 'number', options: [] },
+  { value: 'school.enrollment', field: 'enrollment', kind: 'number', options: [] },
+  { value: 'school.level', field: 'level', kind: 'choice', options: SCHOOL_LEVELS },
 ];
 
 const YES_NO = ['yes', 'no'] as const;
 
-export function subjectsFor(questions: EligibilityQuestion[]): Subject[] {
+/** What a rule of these questions' cycle can check, labelled in `language` (for the admin's lists). */
+export function subjectsFor(questions: EligibilityQuestion[], language: string = SOURCE_LANGUAGE): Subject[] {
   return [
     ...questions.map((q) => ({
       value: `answer.${q.key}`,
-      label: `Answer: ${q.prompt.length > 80 ? `${q.prompt.slice(0, 77)}…` : q.prompt} (${q.key})`,
+      label: t(language, 'eligibility.subjects.answer', {
+        prompt: q.prompt.length > 80 ? `${q.prompt.slice(0, 77)}…` : q.prompt,
+        key: q.key,
+      }),
       kind: q.kind,
       options: q.kind === 'yes_no' ? YES_NO : q.options,
     })),
-    ...SCHOOL_SUBJECTS,
+    ...SCHOOL_SUBJECTS.map(({ field, ...subject }) => ({
+      ...subject,
+      label: t(language, `eligibility.subjects.${field}`),
+    })),
   ];
 }
 
@@ -56,13 +60,26 @@ export function joinValues(values: string[]): string {
 
 export const NUMBER_PATTERN = /^-?\d{1,9}(\.\d{1,4})?$/;
 
-export function describeRule(rule: EligibilityRule, subjects: Subject[]): string {
+/** A rule in words, in `language`, with subjects labelled in it (subjectsFor). */
+export function describeRule(rule: EligibilityRule, subjects: Subject[], language: string = SOURCE_LANGUAGE): string {
   const label = (value: string | null) => subjects.find((s) => s.value === value)?.label ?? value ?? '';
-  const operator = RULE_OPERATOR_LABELS[rule.operator] ?? rule.operator;
   if (rule.operator === 'not_below') {
-    return `${label(rule.subject)} is not below ${label(rule.other)}${rule.margin ? ` minus ${rule.margin}` : ''}`;
+    return rule.margin
+      ? t(language, 'eligibility.describe.notBelowMargin', {
+          subject: label(rule.subject),
+          other: label(rule.other),
+          margin: rule.margin,
+        })
+      : t(language, 'eligibility.describe.notBelow', { subject: label(rule.subject), other: label(rule.other) });
   }
-  return `${label(rule.subject)} ${operator} ${rule.values.join(', ')}`;
+  const operator = RULE_OPERATORS.includes(rule.operator)
+    ? labelOf(language, 'ruleOperator', rule.operator)
+    : rule.operator;
+  return t(language, 'eligibility.describe.compare', {
+    subject: label(rule.subject),
+    operator,
+    values: rule.values.join(', '),
+  });
 }
 
 export interface RuleShape {
@@ -82,54 +99,55 @@ export function checkRuleShape(errors: FieldErrors, subjects: Subject[], shape: 
   const subject = subjects.find((s) => s.value === shape.subject);
   if (!subject) {
     errors.subject = shape.subject.startsWith('answer.')
-      ? `This cycle has no eligibility question with the key “${shape.subject.slice('answer.'.length).slice(0, 40)}”.`
-      : 'Choose what the rule checks from the list.';
+      ? msg('eligibility.errors.noSuchQuestion', { key: shape.subject.slice('answer.'.length).slice(0, 40) })
+      : msg('eligibility.errors.subjectFromList');
     return result;
   }
   const operator = RULE_OPERATORS.find((o) => o === shape.operator);
   if (!operator) {
-    errors.operator = 'Choose how the rule compares, from the list.';
+    errors.operator = msg('eligibility.errors.operatorFromList');
     return result;
   }
   const numeric = subject.kind === 'number';
   if (['at_least', 'at_most', 'not_below'].includes(operator) && !numeric) {
-    errors.operator = `“${RULE_OPERATOR_LABELS[operator]}” compares numbers, and the value checked is not a number. Use “is one of” or “equals”.`;
+    errors.operator = msg('eligibility.errors.notNumeric', { operator });
     return result;
   }
   if (operator === 'not_below') {
     const other = subjects.find((s) => s.value === shape.other);
-    if (!shape.other) errors.other = 'Choose the value to compare with, like the district’s share.';
-    else if (!other) errors.other = 'Choose the value to compare with from the list.';
-    else if (other.kind !== 'number') errors.other = 'Choose a number to compare with.';
-    else if (other.value === subject.value) errors.other = 'Compare with a different value than the one checked.';
+    if (!shape.other) errors.other = msg('eligibility.errors.otherRequired');
+    else if (!other) errors.other = msg('eligibility.errors.otherFromList');
+    else if (other.kind !== 'number') errors.other = msg('eligibility.errors.otherNotNumber');
+    else if (other.value === subject.value) errors.other = msg('eligibility.errors.otherSame');
     else result.other = other.value;
     if (shape.margin === '') result.margin = 0;
-    else if (!/^\d{1,6}(\.\d{1,2})?$/.test(shape.margin))
-      errors.margin = 'Enter the margin as a number of at least 0, like 2 or 2.5.';
+    else if (!/^\d{1,6}(\.\d{1,2})?$/.test(shape.margin)) errors.margin = msg('eligibility.errors.margin');
     else result.margin = Number(shape.margin);
     return result;
   }
   const values = shape.values;
   if (values.length === 0) {
-    errors.values = operator === 'one_of' ? 'Enter at least one allowed value.' : 'Enter the value to compare with.';
+    errors.values = operator === 'one_of' ? msg('eligibility.errors.oneOfEmpty') : msg('eligibility.errors.valueEmpty');
     return result;
   }
   if (operator !== 'one_of' && values.length > 1) {
-    errors.values = `“${RULE_OPERATOR_LABELS[operator]}” compares with one value; enter only one.`;
+    errors.values = msg('eligibility.errors.oneValue', { operator });
     return result;
   }
-  if (values.length > 50) errors.values = 'Use at most 50 values.';
-  else if (values.some((v) => v.length > 100)) errors.values = 'Keep each value to at most 100 characters.';
+  if (values.length > 50) errors.values = msg('eligibility.errors.tooManyValues');
+  else if (values.some((v) => v.length > 100)) errors.values = msg('eligibility.errors.valueTooLong');
   else if (numeric) {
     const bad = values.find((v) => !NUMBER_PATTERN.test(v));
-    if (bad !== undefined) errors.values = `“${bad.slice(0, 40)}” is not a number. Enter numbers like 10 or 12.5.`;
+    if (bad !== undefined) errors.values = msg('eligibility.errors.notANumber', { value: bad.slice(0, 40) });
   } else {
     const bad = values.find((v) => !subject.options.includes(v));
     if (bad !== undefined) {
-      errors.values = `“${bad.slice(0, 40)}” is not one of the possible answers: ${subject.options.join(', ')}.`;
+      errors.values = msg('eligibility.errors.notAnOption', {
+        value: bad.slice(0, 40),
+        options: subject.options.join(', '),
+      });
     }
   }
   result.values = values;
   return result;
 }
-// i18n: not yet translated

@@ -205,7 +205,7 @@ describe('admin: programs and cycles', () => {
         'reviews due on the deadline day',
         { reviewsDueAt: '2027-03-15' },
         'reviewsDueAt',
-        'Reviews are due after applications close (Monday, March 15, 2027, 11:59 PM UTC): choose a later day.',
+        'Reviews are due after applications close (Monday, March 15, 2027, 23:59, UTC): choose a later day.',
       ],
       [
         'a date that does not exist',
