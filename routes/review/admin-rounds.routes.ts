@@ -23,7 +23,8 @@ import {
   roundFormValues,
   type RoundMembers,
 } from '../../server/services/review/rounds.js';
-import { counted } from '../../server/text.js';
+import { msg, t } from '../../server/i18n/translate.js';
+import { errorsIn, languagesInWords } from './language-words.js';
 import { localDay } from '../../server/time.js';
 import { cycleTimeZone } from '../../server/services/programs/time-zone.js';
 import { idParam, pageParam } from '../params.js';
@@ -70,8 +71,9 @@ export function adminRoundRoutes(context: AppContext): Router {
     const rounds = await listRounds(db, cycle.id);
     const isFirst = rounds.length === 0;
     const zone = await cycleTimeZone(db, cycle.id);
+    const lang = String(res.locals.lang);
     res.status(status).render('admin/reviews/rounds', {
-      title: `Review rounds — ${cycle.name}`,
+      title: t(lang, 'reviews.rounds.title', { cycle: cycle.name }),
       timeZone: zone,
       cycle,
       rounds,
@@ -79,11 +81,11 @@ export function adminRoundRoutes(context: AppContext): Router {
       nextNumber: rounds.length + 1,
       values: extra.form ?? {
         ...roundFormValues(zone),
-        name: isFirst ? 'Round 1' : `Round ${rounds.length + 1}`,
+        name: t(lang, 'reviews.rounds.defaultName', { number: rounds.length + 1 }),
         // Round 1 is due when the cycle said reviews are due; saving it keeps the two the same.
         dueAt: isFirst && cycle.reviewsDueAt > context.clock() ? localDay(cycle.reviewsDueAt, zone) : '',
       },
-      errors: extra.errors,
+      errors: errorsIn(lang, extra.errors),
       choices: isFirst ? undefined : await memberChoices(context, cycle.id, extra.form),
     });
   }
@@ -101,7 +103,7 @@ export function adminRoundRoutes(context: AppContext): Router {
     } catch (error) {
       return showAgainIfInvalid(error, (invalid) => renderRounds(req, res, { errors: invalid.fieldErrors, form }, 422));
     }
-    res.flash('success', `${round.name} was created. Next: assign reviewers.`);
+    res.flash('success', msg('reviews.rounds.created', { round: round.name }));
     res.redirect(303, `/admin/rounds/${round.id}`);
   });
 
@@ -118,14 +120,15 @@ export function adminRoundRoutes(context: AppContext): Router {
     const reviewers = await reviewerProgress(db, round.id, rpage);
     const apps = await applicationProgress(db, round.id, apage);
     const link = (rp: number, ap: number) => `/admin/rounds/${round.id}?rpage=${rp}&apage=${ap}`;
+    const lang = String(res.locals.lang);
     res.render('admin/reviews/round', {
-      title: `${round.name} — ${cycle.name}`,
+      title: t(lang, 'reviews.round.title', { round: round.name, cycle: cycle.name }),
       round,
       cycle,
       summary: await roundSummary(db, round.id),
       backlog: await firstRoundBacklog(db, round).then((b) => ({ ...b, pending: b.applications + b.reviewers > 0 })),
-      reviewers: reviewers.rows,
-      apps: apps.rows,
+      reviewers: reviewers.rows.map((r) => ({ ...r, languageWords: languagesInWords(lang, r.reads) })),
+      apps: apps.rows.map((a) => ({ ...a, languageWords: languagesInWords(lang, a.languages) })),
       reviewersPrev: rpage > 1 ? link(rpage - 1, apage) : undefined,
       reviewersNext: reviewers.hasMore ? link(rpage + 1, apage) : undefined,
       appsPrev: apage > 1 ? link(rpage, apage - 1) : undefined,
@@ -137,10 +140,7 @@ export function adminRoundRoutes(context: AppContext): Router {
   router.post('/rounds/:roundId/refresh', async function takeInNewMembers(req, res) {
     const roundId = idParam(req.params.roundId);
     const added = await refreshRoundApplications(db, roundId);
-    res.flash(
-      'success',
-      `Added ${counted(added.applications, 'application', 'applications')} and ${counted(added.reviewers, 'reviewer', 'reviewers')} to the round.`,
-    );
+    res.flash('success', msg('reviews.round.added', { applications: added.applications, reviewers: added.reviewers }));
     // The automatic preview offers the same step, and shows the new plan after it.
     res.redirect(303, formBody(req).then === 'auto' ? `/admin/rounds/${roundId}/auto` : `/admin/rounds/${roundId}`);
   });
@@ -151,13 +151,11 @@ export function adminRoundRoutes(context: AppContext): Router {
       const result = await sendReminders(context, roundId, { force: true });
       res.flash(
         result.sent > 0 ? 'success' : 'info',
-        result.sent > 0
-          ? `Reminded ${counted(result.sent, 'reviewer', 'reviewers')}.`
-          : 'No reviewer has unfinished reviews they were told about; nothing was sent.',
+        result.sent > 0 ? msg('reviews.round.reminded', { count: result.sent }) : msg('reviews.round.nobodyToRemind'),
       );
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.flash('error', Object.values(errorsIn(String(res.locals.lang), invalid.fieldErrors)!).join(' '));
       });
     }
     res.redirect(303, `/admin/rounds/${roundId}`);
@@ -172,12 +170,12 @@ export function adminRoundRoutes(context: AppContext): Router {
     const { round, cycle } = await loadRound(req);
     const zone = await cycleTimeZone(db, cycle.id);
     res.status(status).render('admin/reviews/edit', {
-      title: `Edit ${round.name}`,
+      title: t(String(res.locals.lang), 'reviews.edit.title', { round: round.name }),
       timeZone: zone,
       round,
       cycle,
       values: extra.form ?? roundFormValues(zone, round),
-      errors: extra.errors,
+      errors: errorsIn(String(res.locals.lang), extra.errors),
       choices: round.number === 1 ? undefined : await memberChoices(context, cycle.id, extra.form, round.id),
     });
   }
@@ -194,7 +192,7 @@ export function adminRoundRoutes(context: AppContext): Router {
     } catch (error) {
       return showAgainIfInvalid(error, (invalid) => renderEdit(req, res, { errors: invalid.fieldErrors, form }, 422));
     }
-    res.flash('success', 'The round was saved.');
+    res.flash('success', msg('reviews.round.saved'));
     res.redirect(303, `/admin/rounds/${round.id}`);
   });
 
@@ -202,10 +200,12 @@ export function adminRoundRoutes(context: AppContext): Router {
     const cycle = await findCycle(db, idParam(req.params.cycleId));
     const page = pageParam(req.query.page);
     const panel = await cyclePanel(db, cycle.id, page);
+    const lang = String(res.locals.lang);
     res.render('admin/reviews/reviewers', {
-      title: `Reviewers — ${cycle.name}`,
+      title: t(lang, 'panel.reviewers.title', { cycle: cycle.name }),
       cycle,
       ...panel,
+      rows: panel.rows.map((r) => ({ ...r, languageWords: languagesInWords(lang, r.languagesRead) })),
       page,
       prevPage: page > 1 ? page - 1 : undefined,
       nextPage: panel.hasMore ? page + 1 : undefined,
@@ -217,10 +217,10 @@ export function adminRoundRoutes(context: AppContext): Router {
     const page = pageParam(req.query.page);
     try {
       await setCycleMaxLoad(db, { cycleId, userId: idParam(req.params.userId), maxLoad: formBody(req).maxLoad });
-      res.flash('success', 'Maximum load saved (for round 1 too).');
+      res.flash('success', msg('panel.reviewers.saved'));
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        res.flash('error', Object.values(errorsIn(String(res.locals.lang), invalid.fieldErrors)!).join(' '));
       });
     }
     res.redirect(303, `/admin/cycles/${cycleId}/reviewers?page=${page}`);
@@ -228,4 +228,3 @@ export function adminRoundRoutes(context: AppContext): Router {
 
   return router;
 }
-// i18n: not yet translated

@@ -20,6 +20,7 @@ import {
 } from '../../../models/schema.js';
 import { jsonList, type Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { msg } from '../../i18n/translate.js';
 import { checkbox, checkInteger, checkText, isUniqueViolation, text, type Fields } from '../shared/form-input.js';
 import { localDay, startOfLocalDay, zonedTime } from '../../time.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
@@ -49,7 +50,7 @@ export function reminderFrom(round: { dueAt: Date; reminderDaysBefore: number })
 
 export async function findRound(db: Database, roundId: number): Promise<ReviewRound> {
   const [round] = await db.select().from(reviewRounds).where(eq(reviewRounds.id, roundId));
-  if (!round) throw new NotFound('We could not find that review round.');
+  if (!round) throw new NotFound(msg('reviews.errors.noRound'));
   return round;
 }
 
@@ -89,7 +90,7 @@ function validateSettings(
 ) {
   const name = checkText(errors, 'name', input.name, {
     max: 120,
-    required: 'Name the round, like “Round 1” or “Finalists”.',
+    required: msg('reviews.rounds.errors.name'),
     singleLine: true,
   });
   const k = checkInteger(errors, 'k', input.k, { min: 1, max: 20, label: 'the number of reviewers per application' });
@@ -102,10 +103,10 @@ function validateSettings(
   // Reviews are due at the end of the day, in the program's zone.
   const day = raw === '' ? undefined : zonedTime(raw, '23:59:59', zone);
   let dueAt: Date | undefined;
-  if (raw === '') errors.dueAt = 'Enter the date reviews are due.';
-  else if (!day || Number(raw.slice(0, 4)) > 2200) errors.dueAt = 'Enter a real date, like 2027-04-30.';
+  if (raw === '') errors.dueAt = msg('reviews.rounds.errors.dueRequired');
+  else if (!day || Number(raw.slice(0, 4)) > 2200) errors.dueAt = msg('reviews.rounds.errors.dueInvalid');
   else if (existing && localDay(existing.dueAt, zone) === raw) dueAt = existing.dueAt;
-  else if (day < now) errors.dueAt = 'The due date cannot be in the past.';
+  else if (day < now) errors.dueAt = msg('reviews.rounds.errors.duePast');
   else dueAt = day;
   return { name, k, reminderDaysBefore, dueAt, siteVisit: checkbox(input.siteVisit) };
 }
@@ -121,8 +122,8 @@ function idList(value: unknown): number[] {
 async function validateMembers(db: Database, cycleId: number, members: RoundMembers, errors: FieldErrors) {
   const applicationIds = idList(members.applicationIds);
   const reviewerIds = idList(members.reviewerIds);
-  if (applicationIds.length === 0) errors.applicationIds = 'Choose the applications this round reviews.';
-  if (reviewerIds.length === 0) errors.reviewerIds = 'Choose the reviewers of this round.';
+  if (applicationIds.length === 0) errors.applicationIds = msg('reviews.rounds.errors.chooseApplications');
+  if (reviewerIds.length === 0) errors.reviewerIds = msg('reviews.rounds.errors.chooseReviewers');
   const eligible =
     applicationIds.length === 0
       ? []
@@ -139,7 +140,7 @@ async function validateMembers(db: Database, cycleId: number, members: RoundMemb
   if (eligible.length < applicationIds.length) {
     const found = new Set(eligible.map((a) => a.id));
     const bad = applicationIds.filter((id) => !found.has(id));
-    errors.applicationIds = `Only eligible applications of this cycle can be reviewed; not application ${bad.join(', ')}.`;
+    errors.applicationIds = msg('reviews.rounds.errors.notEligible', { ids: bad.join(', ') });
   }
   const panel =
     reviewerIds.length === 0
@@ -148,7 +149,7 @@ async function validateMembers(db: Database, cycleId: number, members: RoundMemb
           .select({ userId: cycleReviewers.userId })
           .from(cycleReviewers)
           .where(and(eq(cycleReviewers.cycleId, cycleId), inArray(cycleReviewers.userId, reviewerIds)));
-  if (panel.length < reviewerIds.length) errors.reviewerIds = 'Choose reviewers from this cycle’s panel.';
+  if (panel.length < reviewerIds.length) errors.reviewerIds = msg('reviews.rounds.errors.notOnPanel');
   const reviewers = reviewerIds.map((userId) => {
     const field = `maxLoad-${userId}`;
     const maxLoad = checkInteger(errors, field, members.maxLoads?.[String(userId)], {
@@ -173,7 +174,7 @@ export async function createRound(
 ): Promise<ReviewRound> {
   const { db, clock } = context;
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
-  if (!cycle) throw new NotFound('We could not find that cycle.');
+  if (!cycle) throw new NotFound(msg('reviews.errors.noCycle'));
   await requirePhase(db, cycle, clock(), REVIEW_PHASES, 'Review rounds begin once applications have closed.');
   const [last] = await db
     .select({ number: max(reviewRounds.number) })
@@ -212,9 +213,7 @@ export async function createRound(
     });
   } catch (error) {
     if (isUniqueViolation(error, 'review_rounds_cycle_number_key')) {
-      throw new Invalid({
-        name: 'Another admin created a round of this cycle just now. Reload the page and check the rounds.',
-      });
+      throw new Invalid({ name: msg('reviews.rounds.errors.raced') });
     }
     throw error;
   }
@@ -285,11 +284,7 @@ export async function joinFirstRound(
 /** Round 1: takes in applications found eligible, and panel members who joined, since it began. */
 export async function refreshRoundApplications(db: Database, roundId: number) {
   const round = await findRound(db, roundId);
-  if (round.number !== 1)
-    throw new Invalid({
-      round:
-        'Only the first round takes in new eligible applications; choose a later round’s applications when editing it.',
-    });
+  if (round.number !== 1) throw new Invalid({ round: msg('reviews.rounds.errors.onlyFirst') });
   return addNewMembersOfFirstRound(db, round);
 }
 
@@ -333,9 +328,8 @@ export async function editRound(
     const droppedApps = [...new Set(busy.map((b) => b.applicationId))].filter((id) => !keptApps.has(id));
     const droppedReviewers = [...new Set(busy.map((b) => b.reviewerId))].filter((id) => !keptReviewers.has(id));
     if (droppedApps.length > 0)
-      errors.applicationIds = `Application ${droppedApps.join(', ')} already has reviewers in this round; unassign them first.`;
-    if (droppedReviewers.length > 0)
-      errors.reviewerIds = 'A reviewer with assignments in this round cannot be removed; unassign them first.';
+      errors.applicationIds = msg('reviews.rounds.errors.busyApplications', { ids: droppedApps.join(', ') });
+    if (droppedReviewers.length > 0) errors.reviewerIds = msg('reviews.rounds.errors.busyReviewers');
   }
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   const dueAt = settings.dueAt!;
@@ -442,7 +436,7 @@ export async function findRoundWithCycle(db: Database, roundId: number) {
     .from(reviewRounds)
     .innerJoin(cycles, eq(cycles.id, reviewRounds.cycleId))
     .where(eq(reviewRounds.id, roundId));
-  if (!found) throw new NotFound('We could not find that review round.');
+  if (!found) throw new NotFound(msg('reviews.errors.noRound'));
   return found;
 }
 
@@ -476,10 +470,10 @@ export async function advanceToRound(
     findRoundWithCycle(db, toRoundId),
   ]);
   if (to.cycleId !== from.cycleId || to.number <= from.number) {
-    throw new Invalid({ toRoundId: 'Choose a later round of the same cycle.' });
+    throw new Invalid({ toRoundId: msg('reviews.rounds.errors.laterRound') });
   }
   const ids = [...new Set(applicationIds)];
-  if (ids.length === 0) throw new Invalid({ applicationIds: 'Choose at least one application to advance.' });
+  if (ids.length === 0) throw new Invalid({ applicationIds: msg('reviews.rounds.errors.chooseToAdvance') });
   return db.transaction(async (tx) => {
     const inRound = await tx
       .select({ id: applications.id, status: applications.status })
@@ -490,13 +484,13 @@ export async function advanceToRound(
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) {
       throw new Invalid({
-        applicationIds: `Not in ${from.name}: application no. ${missing.join(', ')}. Nothing was advanced.`,
+        applicationIds: msg('reviews.rounds.errors.notInRound', { round: from.name, ids: missing.join(', ') }),
       });
     }
     const notEligible = inRound.filter((a) => a.status !== 'eligible').map((a) => a.id);
     if (notEligible.length) {
       throw new Invalid({
-        applicationIds: `No longer eligible: application no. ${notEligible.join(', ')}. Nothing was advanced.`,
+        applicationIds: msg('reviews.rounds.errors.noLongerEligible', { ids: notEligible.join(', ') }),
       });
     }
     const added = await tx
@@ -517,4 +511,3 @@ export async function advanceToRound(
     return { toRound: to, added: added.length, alreadyThere: ids.length - added.length };
   });
 }
-// i18n: not yet translated
