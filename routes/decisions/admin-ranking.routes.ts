@@ -1,7 +1,7 @@
 // The ranking of a review round for admins: scores, normalized scores, disagreement, charts of
 // the distribution and of each reviewer's leniency, advancing finalists, and the CSV exports.
 // Mounted under /admin. The definitions are in server/services/decisions/ranking.ts and on the page.
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { reviewExport } from '../../server/services/decisions/ranking-export.js';
 import { advanceToRound } from '../../server/services/review/rounds.js';
@@ -23,12 +23,10 @@ import {
   SCHOOL_LEVELS,
   type ApplicationStatus,
   type SchoolLevel,
-  APPLICATION_STATUS_LABELS,
   DECISION_LEVELS,
-  DECISION_LEVEL_LABELS,
-  SCHOOL_LEVEL_LABELS,
   US_STATES,
 } from '../../models/schema.js';
+import { label, t, textIn } from '../../server/i18n/translate.js';
 import { idParam, pageParam } from '../params.js';
 import { sendCsv } from '../downloads.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
@@ -78,26 +76,33 @@ function queryString({ sort, dir, filters, page }: RankingQuery): string {
   ).toString();
 }
 
-export const RANKING_CSV_HEADER = [
-  'Rank',
-  'Application no.',
-  'School',
-  'City',
-  'State',
-  'Level',
-  'Status',
-  'Reviews in',
-  'Reviews expected',
-  'Weighted mean',
-  'Normalized',
-  'Spread',
-  'Gold',
-  'Silver',
-  'Not recommended',
-  'Disagreement flag',
-];
+/** The page's language (server/middleware/language.ts). */
+const langOf = (res: Response): string => res.locals.lang as string;
 
-function rankingCsvRows(rows: readonly RankedApplication[]): CsvValue[][] {
+/** The ranking CSV's header, in the language of the admin who downloads it. */
+export function rankingCsvHeader(language: string): string[] {
+  return [
+    'rank',
+    'applicationNumber',
+    'school',
+    'city',
+    'state',
+    'level',
+    'status',
+    'reviewsIn',
+    'reviewsExpected',
+    'mean',
+    'normalized',
+    'spread',
+    'gold',
+    'silver',
+    'notRecommended',
+    'flag',
+  ].map((column) => t(language, `decisions.csv.${column}`));
+}
+
+/** The rows: codes (high, eligible) as data; only the flag is a word, in `language`. */
+function rankingCsvRows(rows: readonly RankedApplication[], language: string): CsvValue[][] {
   return rows.map((r, i) => [
     i + 1,
     r.applicationId,
@@ -114,17 +119,12 @@ function rankingCsvRows(rows: readonly RankedApplication[]): CsvValue[][] {
     r.gold,
     r.silver,
     r.notRecommended,
-    r.flagged ? 'yes' : 'no',
+    t(language, r.flagged ? 'decisions.csv.yes' : 'decisions.csv.no'),
   ]);
 }
 
-const COLUMN_LABELS: Record<RankSort, string> = {
-  name: 'School',
-  reviews: 'Reviews in',
-  mean: 'Weighted mean',
-  normalized: 'Normalized',
-  spread: 'Spread',
-};
+/** A sortable column's heading in `language`. */
+const columnLabel = (language: string, sort: RankSort) => t(language, `decisions.ranking.columns.${sort}`);
 
 export function adminRankingRoutes(context: AppContext): Router {
   const router = Router();
@@ -148,7 +148,7 @@ export function adminRankingRoutes(context: AppContext): Router {
         return [
           sort,
           {
-            label: COLUMN_LABELS[sort],
+            label: columnLabel(langOf(res), sort),
             href: href({ sort, dir }),
             ariaSort: current ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined,
             arrow: current ? (view.dir === 'asc' ? '▲' : '▼') : '',
@@ -164,8 +164,9 @@ export function adminRankingRoutes(context: AppContext): Router {
       now: clock(),
     });
     const returnTo = queryString({ ...view, page });
+    const lang = langOf(res);
     res.render('admin/ranking/show', {
-      title: `Ranking — ${round.name}`,
+      title: t(lang, 'decisions.ranking.title', { round: round.name }),
       round,
       cycle,
       nextRound: ranking.nextRound,
@@ -180,8 +181,8 @@ export function adminRankingRoutes(context: AppContext): Router {
       rows: shown.map((r, i) => ({
         ...r,
         rank: offset + i + 1,
-        statusLabel: APPLICATION_STATUS_LABELS[r.status] ?? r.status,
-        levelLabel: SCHOOL_LEVEL_LABELS[r.level],
+        statusLabel: label(lang, 'applicationStatus', r.status),
+        levelLabel: label(lang, 'schoolLevel', r.level),
         mean: formatScore(r.mean),
         normalized: formatScore(r.normalized),
         spread: formatScore(r.spread),
@@ -190,25 +191,29 @@ export function adminRankingRoutes(context: AppContext): Router {
         decision: ((d) => ({
           ...d,
           canDecide: decided.open && r.status === 'eligible',
-          levels: DECISION_LEVELS.map((l) => ({ value: l, label: DECISION_LEVEL_LABELS[l], selected: l === d.level })),
+          levels: DECISION_LEVELS.map((l) => ({
+            value: l,
+            label: label(lang, 'decisionLevel', l),
+            selected: l === d.level,
+          })),
         }))(decided.of(r.applicationId)),
       })),
       columns,
       states: US_STATES.map((s) => ({ value: s, selected: s === view.filters.state })),
       levels: SCHOOL_LEVELS.map((l) => ({
         value: l,
-        label: SCHOOL_LEVEL_LABELS[l],
+        label: label(lang, 'schoolLevel', l),
         selected: l === view.filters.level,
       })),
       statuses: APPLICATION_STATUSES.map((s) => ({
         value: s,
-        label: APPLICATION_STATUS_LABELS[s],
+        label: label(lang, 'applicationStatus', s),
         selected: s === view.filters.status,
       })),
       flagged: { yes: view.filters.flagged === true, no: view.filters.flagged === false },
-      sorts: RANK_SORTS.map((s) => ({ value: s, label: COLUMN_LABELS[s], selected: s === view.sort })),
+      sorts: RANK_SORTS.map((s) => ({ value: s, label: columnLabel(lang, s), selected: s === view.sort })),
       dirAsc: view.dir === 'asc',
-      histogramSvg: scoreHistogramSvg({ id: 'score-histogram', bins: ranking.histogram }),
+      histogramSvg: scoreHistogramSvg({ id: 'score-histogram', bins: ranking.histogram, language: lang }),
       histogramRows: ranking.histogram.map((b) => ({
         label: `${b.from.toFixed(1)}–${b.to.toFixed(1)}`,
         count: b.count,
@@ -218,6 +223,7 @@ export function adminRankingRoutes(context: AppContext): Router {
         reviewers: ranking.reviewers,
         roundMean: ranking.roundMean,
         scale,
+        language: lang,
       }),
       reviewers: ranking.reviewers.map((r) => ({
         ...r,
@@ -243,13 +249,13 @@ export function adminRankingRoutes(context: AppContext): Router {
     const { round, rows } = await rankRound(db, idParam(req.params.roundId), view);
     await sendCsv(res, {
       fileName: csvFileName(`ranking ${round.name}`, clock()),
-      header: RANKING_CSV_HEADER,
-      rows: rankingCsvRows(rows),
+      header: rankingCsvHeader(langOf(res)),
+      rows: rankingCsvRows(rows, langOf(res)),
     });
   });
 
   router.get('/rounds/:roundId/reviews.csv', async function downloadReviewsCsv(req, res) {
-    const { round, header, rows } = await reviewExport(db, idParam(req.params.roundId));
+    const { round, header, rows } = await reviewExport(db, idParam(req.params.roundId), undefined, langOf(res));
     await sendCsv(res, { fileName: csvFileName(`reviews ${round.name}`, clock()), header, rows });
   });
 
@@ -271,16 +277,17 @@ export function adminRankingRoutes(context: AppContext): Router {
         applicationIds,
         adminId: req.user!.id,
       });
+      const lang = langOf(res);
+      const added = t(lang, 'decisions.flash.advanced', { count: outcome.added, round: outcome.toRound.name });
       const already = outcome.alreadyThere
-        ? ` ${outcome.alreadyThere} ${outcome.alreadyThere === 1 ? 'was' : 'were'} already there.`
+        ? ` ${t(lang, 'decisions.flash.alreadyThere', { count: outcome.alreadyThere })}`
         : '';
-      res.flash(
-        'success',
-        `${outcome.added} application${outcome.added === 1 ? '' : 's'} added to ${outcome.toRound.name}.${already}`,
-      );
+      res.flash('success', added + already);
     } catch (error) {
       showAgainIfInvalid(error, (invalid) => {
-        res.flash('error', Object.values(invalid.fieldErrors).join(' '));
+        // One Message as it is, so the next page puts it in its own language.
+        const texts = Object.values(invalid.fieldErrors);
+        res.flash('error', texts.length === 1 ? texts[0]! : texts.map((text) => textIn(langOf(res), text)).join(' '));
       });
     }
     res.redirect(303, back);

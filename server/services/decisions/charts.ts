@@ -3,6 +3,8 @@
 // the page puts a table with the same numbers beside it. Only SVG presentation attributes
 // (fill, stroke, font-size): the CSP forbids style attributes.
 import type { Scale } from '../../../models/schema.js';
+import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
+import { t } from '../../i18n/translate.js';
 
 const INK = '#1b1b1b';
 const MUTED = '#595959';
@@ -80,14 +82,16 @@ function ticks({ scoreMin, scoreMax }: Scale): number[] {
 
 const binLabel = (bin: HistogramBin) => `${bin.from.toFixed(1)}–${bin.to.toFixed(1)}`;
 
-/** Bars counting applications by weighted mean score, one per bin. */
+/** Bars counting applications by weighted mean score, one per bin; its words in `language`. */
 export function scoreHistogramSvg({
   id,
   bins,
-  title = 'Distribution of weighted mean scores',
+  language = SOURCE_LANGUAGE,
+  title = t(language, 'decisions.charts.histogramTitle'),
 }: {
   id: string;
   bins: readonly HistogramBin[];
+  language?: string;
   title?: string;
 }): string {
   const width = 640;
@@ -101,16 +105,18 @@ export function scoreHistogramSvg({
   const total = bins.reduce((sum, b) => sum + b.count, 0);
   const maxCount = Math.max(1, ...bins.map((b) => b.count));
   const barWidth = plotWidth / Math.max(1, bins.length);
-  const desc =
-    `${total} application${total === 1 ? '' : 's'} with scores, counted by weighted mean score: ` +
-    bins.map((b) => `${binLabel(b)}: ${b.count}`).join('; ') +
-    '.';
+  const desc = t(language, 'decisions.charts.histogramDesc', {
+    count: total,
+    bins: bins.map((b) => `${binLabel(b)}: ${b.count}`).join('; '),
+  });
   const parts = [opening({ id, width, height, title, desc })];
   const baseY = top + plotHeight;
   parts.push(
     `<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`,
   );
-  parts.push(`<text x="${left - 8}" y="${top - 8}" fill="${INK}">Applications</text>`);
+  parts.push(
+    `<text x="${left - 8}" y="${top - 8}" fill="${INK}">${escapeXml(t(language, 'decisions.charts.histogramCount'))}</text>`,
+  );
   bins.forEach((bin, i) => {
     const x = left + i * barWidth;
     const h = (bin.count / maxCount) * plotHeight;
@@ -132,7 +138,7 @@ export function scoreHistogramSvg({
       `<text x="${width - right}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${last.to.toFixed(1)}</text>`,
     );
   parts.push(
-    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">Weighted mean score</text>`,
+    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">${escapeXml(t(language, 'decisions.charts.histogramAxis'))}</text>`,
   );
   parts.push('</svg>');
   return parts.join('');
@@ -154,11 +160,13 @@ export function reviewerSpreadSvg({
   reviewers,
   roundMean,
   scale,
+  language = SOURCE_LANGUAGE,
 }: {
   id: string;
   reviewers: readonly ReviewerPoint[];
   roundMean: number | null;
   scale: Scale;
+  language?: string;
 }): string {
   const sorted = [...reviewers].sort((a, b) => a.mean - b.mean);
   const width = 640;
@@ -177,13 +185,18 @@ export function reviewerSpreadSvg({
   const mostLenient = sorted[sorted.length - 1];
   const desc =
     sorted.length === 0
-      ? 'No reviewer has submitted a scored review yet.'
-      : `Mean review score of each of ${sorted.length} reviewer${sorted.length === 1 ? '' : 's'}, with a whisker of one standard deviation either side, ` +
-        `sorted from the harshest to the most lenient` +
-        (roundMean === null ? '. ' : `; the dashed line is the round mean, ${formatScore(roundMean)}. `) +
-        `Harshest: ${harshest!.name}, mean ${formatScore(harshest!.mean)}; most lenient: ${mostLenient!.name}, mean ${formatScore(mostLenient!.mean)}. ` +
-        'The table below lists every reviewer.';
-  const parts = [opening({ id, width, height, title: 'Reviewers: mean score ± one standard deviation', desc })];
+      ? t(language, 'decisions.charts.reviewersNone')
+      : t(language, 'decisions.charts.reviewersDesc', {
+          count: sorted.length,
+          hasMean: roundMean === null ? 'no' : 'yes',
+          mean: formatScore(roundMean),
+          harshest: harshest!.name,
+          harshestMean: formatScore(harshest!.mean),
+          lenient: mostLenient!.name,
+          lenientMean: formatScore(mostLenient!.mean),
+        });
+  const title = t(language, 'decisions.charts.reviewersTitle');
+  const parts = [opening({ id, width, height, title, desc })];
   const baseY = height - bottom;
   parts.push(
     `<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`,
@@ -195,7 +208,7 @@ export function reviewerSpreadSvg({
     parts.push(`<text x="${x(tick).toFixed(1)}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${tick}</text>`);
   }
   parts.push(
-    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">Mean review score</text>`,
+    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">${escapeXml(t(language, 'decisions.charts.reviewersAxis'))}</text>`,
   );
   sorted.forEach((r, i) => {
     const y = top + i * rowHeight + rowHeight / 2;
@@ -215,7 +228,7 @@ export function reviewerSpreadSvg({
       `<line x1="${rx}" y1="${top - 6}" x2="${rx}" y2="${baseY}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>`,
     );
     parts.push(
-      `<text x="${rx}" y="${top - 12}" text-anchor="middle" fill="${REFERENCE}">Round mean ${formatScore(roundMean)}</text>`,
+      `<text x="${rx}" y="${top - 12}" text-anchor="middle" fill="${REFERENCE}">${escapeXml(t(language, 'decisions.charts.roundMean', { mean: formatScore(roundMean) }))}</text>`,
     );
   }
   parts.push('</svg>');

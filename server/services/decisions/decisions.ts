@@ -8,6 +8,7 @@ import {
   cycles,
   decisions,
   DECISION_LEVELS,
+  programs,
   schools,
   users,
   type Cycle,
@@ -19,12 +20,20 @@ import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { counted } from '../../text.js';
 import { Forbidden, Invalid, NotFound } from '../../errors.js';
+import { msg } from '../../i18n/translate.js';
 import { recordAudit } from '../shared/audit.js';
 import type { ServiceContext } from '../../context.js';
 import { HONOREE_LEVELS } from './levels.js';
-import { cyclePhase, REVIEW_PHASES, requirePhase } from '../programs/phase.js';
-import { chosenAnswers, draftHonoreeTexts, freeSlug, uniqueSlug } from './honoree-texts.js';
-import { coverageCounts, coverageWords, reviewCoverage, type Coverage } from './coverage.js';
+import { cyclePhase, REVIEW_PHASES } from '../programs/phase.js';
+import {
+  chosenAnswers,
+  draftHonoreeTexts,
+  freeSlug,
+  missingHonoreeTexts,
+  programLanguage,
+  uniqueSlug,
+} from './honoree-texts.js';
+import { coverageCounts, reviewCoverage, type Coverage } from './coverage.js';
 
 export { HONOREE_LEVELS };
 
@@ -42,8 +51,11 @@ function checkOverride(value: unknown, coverage: Coverage | undefined, field: st
   if (!coverage || coverage.submitted >= coverage.required) return null;
   const reason = typeof value === 'string' ? value.trim() : '';
   if (reason === '')
-    throw new Invalid({ [field]: `This application has ${coverageWords(coverage)}. Say why you decide on it anyway.` });
-  if (reason.length > OVERRIDE_MAX) throw new Invalid({ [field]: `Use at most ${OVERRIDE_MAX} characters.` });
+    throw new Invalid({
+      [field]: msg('decisions.errors.overrideNeeded', { submitted: coverage.submitted, required: coverage.required }),
+    });
+  if (reason.length > OVERRIDE_MAX)
+    throw new Invalid({ [field]: msg('decisions.errors.tooLong', { max: OVERRIDE_MAX }) });
   return reason;
 }
 
@@ -67,7 +79,14 @@ async function writeDecision(tx: Database, clock: Clock, d: Deciding): Promise<D
   const needsDraft =
     HONOREE_LEVELS.includes(d.level) && (!existing || (existing.citation === '' && existing.highlights.length === 0));
   const drafted = needsDraft
-    ? { ...draftHonoreeTexts(d.school, await chosenAnswers(tx, d.application.id, d.cycle.id)), textsDrafted: true }
+    ? {
+        ...draftHonoreeTexts(
+          d.school,
+          await chosenAnswers(tx, d.application.id, d.cycle.id),
+          await programLanguage(tx, d.cycle.programId),
+        ),
+        textsDrafted: true,
+      }
     : undefined;
   const values = {
     level: d.level,
@@ -105,15 +124,10 @@ async function writeDecision(tx: Database, clock: Clock, d: Deciding): Promise<D
 /** Locks the cycle (serializing decisions, their slugs, and publishing) and checks its phase. */
 async function lockCycleForDeciding(tx: Database, cycleId: number, now: Date): Promise<Cycle> {
   const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, cycleId)).for('update');
-  if (!cycle) throw new NotFound('We could not find that cycle.');
-  if (cycle.publishedAt) throw new Forbidden('This cycle is published. Unpublish it before changing a decision.');
-  await requirePhase(
-    tx,
-    cycle,
-    now,
-    REVIEW_PHASES,
-    'Decisions come once applications have closed and the reviews are in.',
-  );
+  if (!cycle) throw new NotFound(msg('decisions.errors.cycleNotFound'));
+  if (cycle.publishedAt) throw new Forbidden(msg('decisions.errors.published'));
+  const phase = await cyclePhase(tx, cycle, now);
+  if (!REVIEW_PHASES.includes(phase)) throw new Forbidden(msg('decisions.errors.phase', { cycle: cycle.name, phase }));
   return cycle;
 }
 
@@ -132,17 +146,16 @@ export async function decide(
   }: { applicationId: number; level: unknown; adminId: number; overrideReason?: unknown },
 ): Promise<{ level: DecisionLevel; previous: DecisionLevel | undefined }> {
   const chosenLevel = parseLevel(level);
-  if (!chosenLevel) throw new Invalid({ level: 'Choose Gold, Silver or not selected.' });
+  if (!chosenLevel) throw new Invalid({ level: msg('decisions.errors.level') });
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ application: applications, school: schools })
       .from(applications)
       .innerJoin(schools, eq(schools.id, applications.schoolId))
       .where(eq(applications.id, applicationId));
-    if (!row) throw new NotFound('We could not find that application.');
+    if (!row) throw new NotFound(msg('decisions.errors.applicationNotFound'));
     const cycle = await lockCycleForDeciding(tx, row.application.cycleId, clock());
-    if (row.application.status !== 'eligible')
-      throw new Forbidden('Only applications screened as eligible can be decided.');
+    if (row.application.status !== 'eligible') throw new Forbidden(msg('decisions.errors.notEligible'));
     const coverage = (await reviewCoverage(tx, { cycleId: cycle.id, applicationIds: [applicationId] })).get(
       applicationId,
     );
@@ -190,9 +203,7 @@ export async function decideRestNotSelected(
       )
       .orderBy(asc(applications.id));
     if (String(rows.length) !== String(expected)) {
-      throw new Invalid({
-        expected: `The undecided applications changed since you looked: there are ${rows.length} now. Check the list and confirm again.`,
-      });
+      throw new Invalid({ expected: msg('decisions.errors.restChanged', { count: rows.length }) });
     }
     if (rows.length === 0) return 0;
     const coverage = await reviewCoverage(tx, { cycleId, applicationIds: rows.map((r) => r.application.id) });
@@ -204,11 +215,9 @@ export async function decideRestNotSelected(
     if (short.length > 0) {
       reason = typeof overrideReason === 'string' ? overrideReason.trim() : '';
       if (reason === '')
-        throw new Invalid({
-          overrideReason: `${counted(short.length, 'of these applications has', 'of these applications have')} fewer reviews than its round asked for. Say why you decide on them anyway.`,
-        });
+        throw new Invalid({ overrideReason: msg('decisions.errors.overrideNeededRest', { count: short.length }) });
       if (reason.length > OVERRIDE_MAX)
-        throw new Invalid({ overrideReason: `Use at most ${OVERRIDE_MAX} characters.` });
+        throw new Invalid({ overrideReason: msg('decisions.errors.tooLong', { max: OVERRIDE_MAX }) });
     }
     const shortIds = new Set(short.map((r) => r.application.id));
     // In bulk: one read of the cycle's slugs, inserts in batches, one audit entry naming them all.
@@ -256,8 +265,13 @@ export async function listDecisions(
   db: Database,
   { cycleId, page, filter }: { cycleId: number; page: number; filter?: DecisionFilter },
 ) {
-  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
-  if (!cycle) throw new NotFound('We could not find that cycle.');
+  const [found] = await db
+    .select({ cycle: cycles, defaultLanguage: programs.defaultLanguage })
+    .from(cycles)
+    .innerJoin(programs, eq(programs.id, cycles.programId))
+    .where(eq(cycles.id, cycleId));
+  if (!found) throw new NotFound(msg('decisions.errors.cycleNotFound'));
+  const { cycle, defaultLanguage } = found;
   const conditions: SQL[] = [eq(applications.cycleId, cycleId)];
   const inScope = or(eq(applications.status, 'eligible'), sql`${decisions.applicationId} is not null`);
   if (inScope) conditions.push(inScope);
@@ -276,6 +290,9 @@ export async function listDecisions(
       slug: decisions.slug,
       overrideReason: decisions.overrideReason,
       textsDrafted: decisions.textsDrafted,
+      citation: decisions.citation,
+      profile: decisions.profile,
+      translations: decisions.translations,
     })
     .from(applications)
     .innerJoin(schools, eq(schools.id, applications.schoolId))
@@ -292,10 +309,11 @@ export async function listDecisions(
     cycle,
     rows: shown.map((r) => {
       const c = coverage.get(r.applicationId);
+      const isHonoree = r.level ? HONOREE_LEVELS.includes(r.level) : false;
       return {
         ...r,
-        levelLabel: r.level ? DECISION_LEVEL_LABELS[r.level] : undefined,
-        isHonoree: r.level ? HONOREE_LEVELS.includes(r.level) : false,
+        isHonoree,
+        missingTranslations: isHonoree ? missingHonoreeTexts(r, defaultLanguage) : [],
         reviews: c,
         short: c !== undefined && c.submitted < c.required,
       };
@@ -314,7 +332,7 @@ export async function decisionsBeside(
   { cycleId, applicationIds, now }: { cycleId: number; applicationIds: readonly number[]; now: Date },
 ) {
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
-  if (!cycle) throw new NotFound('We could not find that cycle.');
+  if (!cycle) throw new NotFound(msg('decisions.errors.cycleNotFound'));
   const open = !cycle.publishedAt && REVIEW_PHASES.includes(await cyclePhase(db, cycle, now));
   const ids = applicationIds.filter(Number.isSafeInteger);
   const [rows, coverage] = await Promise.all([
@@ -338,7 +356,6 @@ export async function decisionsBeside(
       const c = coverage.get(applicationId);
       return {
         level: d?.level ?? null,
-        levelLabel: d ? DECISION_LEVEL_LABELS[d.level] : undefined,
         overrideReason: d?.overrideReason ?? '',
         reviews: c,
         short: c !== undefined && c.submitted < c.required,
@@ -366,4 +383,3 @@ export async function decisionCounts(db: Database, cycleId: number) {
     undecided: row?.undecided ?? 0,
   };
 }
-// i18n: not yet translated

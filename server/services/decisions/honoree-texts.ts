@@ -2,6 +2,10 @@
 // a highlight per chosen criterion. The portal drafts them from the application's answers when a
 // school first becomes an honoree; they stay marked as drafts until an admin edits or approves
 // them. Public only once the cycle is published (see publishing.ts and ../honorees/).
+//
+// The citation and profile are the program's own words: the columns hold them in the program's
+// main (default) language, decisions.translations the other languages' (server/i18n/content.ts).
+// Drafts are written in the main language only; a language left empty shows the main text.
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import {
   applicationAnswers,
@@ -9,15 +13,18 @@ import {
   criteria,
   cycles,
   decisions,
+  programs,
   schools,
   users,
   type CriterionHighlight,
-  DECISION_LEVEL_LABELS,
   type School,
-  SCHOOL_LEVEL_PHRASES,
 } from '../../../models/schema.js';
+import type { Translations } from '../../../models/programs.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { missingTranslations } from '../../i18n/content.js';
+import { LANGUAGES, SOURCE_LANGUAGE } from '../../i18n/languages.js';
+import { msg, t } from '../../i18n/translate.js';
 import { recordAudit } from '../shared/audit.js';
 import type { ServiceContext } from '../../context.js';
 import { HONOREE_LEVELS } from './levels.js';
@@ -26,6 +33,52 @@ export const CITATION_MAX = 300;
 export const PROFILE_MAX = 5000;
 export const HIGHLIGHT_MAX = 1000;
 export const HIGHLIGHT_DRAFT_WORDS = 60;
+
+/** The texts an honoree has in each language: the columns, and their translations. */
+export const TRANSLATED_FIELDS = ['citation', 'profile'] as const;
+export type TranslatedField = (typeof TRANSLATED_FIELDS)[number];
+
+/** The form field of a text in another language: citation__es, profile__es (as programs/translations.ts names them). */
+export const translationField = (field: TranslatedField, language: string) => `${field}__${language}`;
+
+/** The languages other than the program's main one: those a citation and profile are translated into. */
+export const otherLanguages = (defaultLanguage: string) => LANGUAGES.filter((language) => language !== defaultLanguage);
+
+/** The program's main language: its own texts (and the drafts) are written in it. */
+export async function programLanguage(db: Database, programId: number): Promise<string> {
+  const [row] = await db
+    .select({ language: programs.defaultLanguage })
+    .from(programs)
+    .where(eq(programs.id, programId));
+  return row?.language ?? SOURCE_LANGUAGE;
+}
+
+/**
+ * For each language but the main one, which of an honoree's texts have no translation there
+ * (a text empty in the main language needs none): what the decisions list and the publishing
+ * preview point out. It never blocks publishing: the public pages show the main text instead.
+ */
+export function missingHonoreeTexts(
+  row: { citation: string | null; profile: string | null; translations: Translations | null },
+  defaultLanguage: string,
+): Array<{ language: string; fields: 'both' | TranslatedField }> {
+  const others = otherLanguages(defaultLanguage);
+  const citation = new Set(missingTranslations(row, ['citation'], others, defaultLanguage));
+  const profile = new Set(missingTranslations(row, ['profile'], others, defaultLanguage));
+  return others
+    .filter((language) => citation.has(language) || profile.has(language))
+    .map((language) => ({
+      language,
+      fields:
+        citation.has(language) && profile.has(language) ? 'both' : citation.has(language) ? 'citation' : 'profile',
+    }));
+}
+
+/**
+ * Characters no one types into a text box (NUL, other C0 controls but tab and line ends, DEL):
+ * pasted or forged, and the database refuses NUL outright. Refused with a message, not a 500.
+ */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** "Lincoln High School" → "lincoln-high-school"; accents folded, at most 80 characters. */
 export function slugify(text: string): string {
@@ -86,21 +139,29 @@ export async function chosenAnswers(db: Database, applicationId: number, cycleId
     .map((r) => ({ id: r.id, title: r.title, answer: r.answer ?? '' }));
 }
 
-/** First drafts of the honoree texts, for the admin to edit. */
+/**
+ * First drafts of the honoree texts, for the admin to edit, in the program's main language
+ * `language`: the school's facts are put into words in it, and the excerpts quote the answers as
+ * the school wrote them. No other language is drafted: an admin writes those.
+ */
 export function draftHonoreeTexts(
   school: School,
   answers: Array<{ id: number; title: string; answer: string }>,
+  language: string = SOURCE_LANGUAGE,
 ): { citation: string; profile: string; highlights: CriterionHighlight[] } {
   const highlights = answers
     .map((a) => ({ criterionId: a.id, title: a.title, text: draftExcerpt(a.answer) }))
     .filter((h) => h.text !== '');
   const firstSentence = highlights[0] ? draftExcerpt(highlights[0].text.split(/(?<=[.!?])\s+/)[0] ?? '', 50) : '';
-  const facts = [
-    `${school.name} is ${SCHOOL_LEVEL_PHRASES[school.level]} in ${school.city}, ${school.state}${school.district ? ` (${school.district})` : ''}`,
-    school.enrollment !== null ? `, serving ${school.enrollment.toLocaleString('en-US')} students` : '',
-    school.frlPercent !== null ? `; ${school.frlPercent}% qualify for free or reduced-price lunch` : '',
-    '.',
-  ].join('');
+  const facts = t(language, 'decisions.draft.facts', {
+    school: school.name,
+    level: school.level,
+    city: school.city,
+    state: school.state,
+    district: school.district || 'none',
+    enrollment: school.enrollment ?? 'none',
+    frl: school.frlPercent ?? 'none',
+  });
   // With no answer to quote, the draft citation states the school's facts: true, and plainly a draft.
   return { citation: clip(firstSentence || facts, CITATION_MAX), profile: facts, highlights };
 }
@@ -144,20 +205,29 @@ export function freeSlug(
 
 /** One decision with what its profile form needs: the school, the cycle, the chosen criteria. */
 export async function loadDecision(db: Database, applicationId: number) {
-  const [row] = await db
-    .select({ decision: decisions, school: schools, cycle: cycles, deciderName: users.name })
+  const [found] = await db
+    .select({
+      decision: decisions,
+      school: schools,
+      cycle: cycles,
+      deciderName: users.name,
+      defaultLanguage: programs.defaultLanguage,
+    })
     .from(decisions)
     .innerJoin(applications, eq(applications.id, decisions.applicationId))
     .innerJoin(schools, eq(schools.id, applications.schoolId))
     .innerJoin(cycles, eq(cycles.id, decisions.cycleId))
+    .innerJoin(programs, eq(programs.id, cycles.programId))
     .leftJoin(users, eq(users.id, decisions.decidedBy))
     .where(eq(decisions.applicationId, applicationId));
-  if (!row) throw new NotFound('This application has no decision yet.');
+  if (!found) throw new NotFound(msg('decisions.errors.noDecision'));
+  const { defaultLanguage, ...row } = found;
   const chosen = await chosenAnswers(db, applicationId, row.cycle.id);
   const byCriterion = new Map(row.decision.highlights.map((h) => [h.criterionId, h.text]));
   return {
     ...row,
-    levelLabel: DECISION_LEVEL_LABELS[row.decision.level],
+    defaultLanguage,
+    otherLanguages: otherLanguages(defaultLanguage),
     isHonoree: HONOREE_LEVELS.includes(row.decision.level),
     criteria: chosen.map((c) => ({
       id: c.id,
@@ -170,9 +240,24 @@ export async function loadDecision(db: Database, applicationId: number) {
 
 export type DecisionView = Awaited<ReturnType<typeof loadDecision>>;
 
+/** A text as sent: a string trimmed (line ends made \n), anything else (repeated, missing) empty. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : '';
+}
+
+/** The message for a text too long or holding control characters, or undefined when it is fine. */
+function textProblem(text: string, max: number) {
+  if (CONTROL_CHARACTERS.test(text)) return msg('decisions.errors.controlCharacters');
+  if (text.length > max) return msg('decisions.errors.tooLongHas', { max, length: text.length });
+  return undefined;
+}
+
 /**
  * Saves the admin's citation, profile and highlights (keyed by criterion id; an empty one is
- * left out). Allowed after publishing: corrections show on the public page at once.
+ * left out), and the citation and profile in the other languages (`translations`, by language:
+ * { es: { citation, profile } }; an empty one is removed, so the main text shows there; a field
+ * the form did not send keeps its text). Allowed after publishing: corrections show on the
+ * public page at once.
  */
 export async function editProfile(
   { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
@@ -182,31 +267,51 @@ export async function editProfile(
     citation,
     profile,
     highlights,
+    translations = {},
   }: {
     applicationId: number;
     adminId: number;
     citation: unknown;
     profile: unknown;
     highlights: Record<string, unknown>;
+    translations?: Record<string, Partial<Record<TranslatedField, unknown>>>;
   },
 ): Promise<void> {
   const view = await loadDecision(db, applicationId);
-  if (!view.isHonoree) throw new Forbidden('Only honorees (Gold or Silver) have a public citation and profile.');
+  if (!view.isHonoree) throw new Forbidden(msg('decisions.errors.notHonoree'));
   const errors: FieldErrors = {};
-  const citationText = typeof citation === 'string' ? citation.trim() : '';
-  const profileText = typeof profile === 'string' ? profile.replace(/\r\n/g, '\n').trim() : '';
-  if (citationText === '') errors.citation = 'Write the citation: one or two sentences shown with the school’s name.';
-  else if (citationText.length > CITATION_MAX)
-    errors.citation = `Use at most ${CITATION_MAX} characters (this has ${citationText.length}).`;
-  if (profileText.length > PROFILE_MAX)
-    errors.profile = `Use at most ${PROFILE_MAX} characters (this has ${profileText.length}).`;
+  const citationText = textOf(citation);
+  const profileText = textOf(profile);
+  if (citationText === '') errors.citation = msg('decisions.errors.citationRequired');
+  else {
+    const problem = textProblem(citationText, CITATION_MAX);
+    if (problem) errors.citation = problem;
+  }
+  const profileProblem = textProblem(profileText, PROFILE_MAX);
+  if (profileProblem) errors.profile = profileProblem;
+  const savedTranslations: Translations = { ...view.decision.translations };
+  for (const language of view.otherLanguages) {
+    const kept = { ...savedTranslations[language] };
+    for (const field of TRANSLATED_FIELDS) {
+      // Not sent, or sent twice (forged): the saved text stays.
+      const sent = translations[language]?.[field];
+      if (typeof sent !== 'string') continue;
+      const text = textOf(sent);
+      const problem = textProblem(text, field === 'citation' ? CITATION_MAX : PROFILE_MAX);
+      if (problem) errors[translationField(field, language)] = problem;
+      else if (text === '') delete kept[field];
+      else kept[field] = text;
+    }
+    if (Object.keys(kept).length > 0) savedTranslations[language] = kept;
+    else delete savedTranslations[language];
+  }
   const saved: CriterionHighlight[] = [];
   for (const criterion of view.criteria) {
     // A field the form did not send keeps its text; an emptied one is left off the page.
     const raw = highlights[String(criterion.id)] ?? criterion.highlight;
     const value = typeof raw === 'string' ? raw.replace(/\s+/g, ' ').trim() : '';
-    if (value.length > HIGHLIGHT_MAX)
-      errors[`highlight_${criterion.id}`] = `Use at most ${HIGHLIGHT_MAX} characters (this has ${value.length}).`;
+    const problem = textProblem(value, HIGHLIGHT_MAX);
+    if (problem) errors[`highlight_${criterion.id}`] = problem;
     else if (value !== '') saved.push({ criterionId: criterion.id, title: criterion.title, text: value });
   }
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
@@ -214,7 +319,14 @@ export async function editProfile(
     const now = clock();
     await tx
       .update(decisions)
-      .set({ citation: citationText, profile: profileText, highlights: saved, updatedAt: now, textsDrafted: false })
+      .set({
+        citation: citationText,
+        profile: profileText,
+        translations: savedTranslations,
+        highlights: saved,
+        updatedAt: now,
+        textsDrafted: false,
+      })
       .where(eq(decisions.applicationId, applicationId));
     await recordAudit(tx, clock, {
       actorId: adminId,
@@ -226,4 +338,3 @@ export async function editProfile(
     });
   });
 }
-// i18n: not yet translated

@@ -23,18 +23,20 @@ import {
   schools,
   users,
   type DecisionLevel,
-  DECISION_LEVEL_LABELS,
 } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
+import { inLanguage } from '../../i18n/content.js';
+import { msg, type Message } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import type { MailTemplate } from '../../mail/registry.js';
 import { recordAudit } from '../shared/audit.js';
 import { counted } from '../../text.js';
 import { jsonList, rowsOf } from '../../db/client.js';
-import { cyclePhase, CYCLE_PHASE_LABELS, type CyclePhase } from '../programs/phase.js';
-import { coverageWords, reviewCoverage } from './coverage.js';
+import { cyclePhase, type CyclePhase } from '../programs/phase.js';
+import { reviewCoverage } from './coverage.js';
 import { decisionCounts, HONOREE_LEVELS } from './decisions.js';
+import { missingHonoreeTexts } from './honoree-texts.js';
 import type { ServiceContext } from '../../context.js';
 
 export const DECISION_TEMPLATES = {
@@ -60,12 +62,12 @@ async function notifiedApplicationIds(db: Database, cycleId: number): Promise<Se
 
 async function loadCycle(db: Database, cycleId: number, { lock = false } = {}) {
   const query = db
-    .select({ cycle: cycles, programName: programs.name })
+    .select({ cycle: cycles, programName: programs.name, defaultLanguage: programs.defaultLanguage })
     .from(cycles)
     .innerJoin(programs, eq(programs.id, cycles.programId))
     .where(eq(cycles.id, cycleId));
   const [row] = lock ? await query.for('update', { of: cycles }) : await query;
-  if (!row) throw new NotFound('We could not find that cycle.');
+  if (!row) throw new NotFound(msg('decisions.errors.cycleNotFound'));
   return row;
 }
 
@@ -135,6 +137,8 @@ async function schoolOutcomes(db: Database, cycleId: number) {
       level: decisions.level,
       slug: decisions.slug,
       citation: decisions.citation,
+      profile: decisions.profile,
+      translations: decisions.translations,
       textsDrafted: decisions.textsDrafted,
       overrideReason: decisions.overrideReason,
       updatedAt: decisions.updatedAt,
@@ -166,7 +170,7 @@ async function schoolOutcomes(db: Database, cycleId: number) {
 
 /** Everything publishing would do now: the honorees and every e-mail, before any is sent. */
 async function planPublication(db: Database, cycleId: number, now: Date, lock = false) {
-  const { cycle, programName } = await loadCycle(db, cycleId, { lock });
+  const { cycle, programName, defaultLanguage } = await loadCycle(db, cycleId, { lock });
   const phase = await cyclePhase(db, cycle, now);
   const statuses = await statusCounts(db, cycleId);
   const { decided, ineligible } = await schoolOutcomes(db, cycleId);
@@ -175,11 +179,16 @@ async function planPublication(db: Database, cycleId: number, now: Date, lock = 
     ...decided.filter((d) => !notified.has(d.applicationId)).map((d) => ({ ...d, reason: null })),
     ...ineligible
       .filter((a) => !notified.has(a.applicationId))
-      .map((a) => ({ ...a, level: 'ineligible' as const, slug: null, citation: '' })),
+      .map((a) => ({ ...a, level: 'ineligible' as const, slug: null, citation: '', profile: '', translations: {} })),
   ];
   const contacts = toNotify.length
     ? await db
-        .select({ schoolId: schoolContacts.schoolId, email: users.email, name: users.name })
+        .select({
+          schoolId: schoolContacts.schoolId,
+          email: users.email,
+          name: users.name,
+          language: users.language,
+        })
         .from(schoolContacts)
         .innerJoin(users, eq(users.id, schoolContacts.userId))
         .where(
@@ -198,12 +207,22 @@ async function planPublication(db: Database, cycleId: number, now: Date, lock = 
   );
   // A nomination follows its application; one made before the school applied may only know the school.
   // One JSON value rather than 20,000 rows: on PGlite, a third of the time.
-  type NominationRow = [number, string, string, string, string, string | null, DecisionLevel | null, string | null];
+  type NominationRow = [
+    number,
+    string,
+    string,
+    string,
+    string,
+    string | null,
+    DecisionLevel | null,
+    string | null,
+    string,
+  ];
   const [nominationList] = rowsOf<{ list: unknown }>(
     await db.execute(sql`
       select json_agg(json_build_array(n.id, n.nominator_email, n.nominator_name,
                coalesce(a.id::text, 's' || n.school_id::text, 'k' || n.match_key),
-               coalesce(s.name, n.school_name), a.status, d.level, d.slug) order by n.id) as list
+               coalesce(s.name, n.school_name), a.status, d.level, d.slug, n.language) order by n.id) as list
       from nominations n
       left join applications linked on linked.id = n.application_id
       left join applications applied on n.application_id is null
@@ -215,7 +234,7 @@ async function planPublication(db: Database, cycleId: number, now: Date, lock = 
       where n.cycle_id = ${cycleId} and n.status = 'confirmed' and n.result_notice_sent_at is null`),
   );
   const nominations_ = jsonList<NominationRow>(nominationList!.list).map(
-    ([id, email, name, match, school_name, status, level, slug]) => ({
+    ([id, email, name, match, school_name, status, level, slug, language]) => ({
       id,
       email,
       name,
@@ -224,6 +243,7 @@ async function planPublication(db: Database, cycleId: number, now: Date, lock = 
       status,
       level,
       slug,
+      language,
       outcome: nominatorOutcome(status, level),
     }),
   );
@@ -248,19 +268,17 @@ async function planPublication(db: Database, cycleId: number, now: Date, lock = 
     .digest('hex')
     .slice(0, 32);
   const { undecided } = await decisionCounts(db, cycleId);
-  const problems: string[] = [];
-  if (cycle.publishedAt) problems.push('This cycle is already published.');
+  const problems: Message[] = [];
+  if (cycle.publishedAt) problems.push(msg('decisions.publish.problems.alreadyPublished'));
   else if (phase !== 'deciding') problems.push(notDecidingYet(phase));
   if (statuses.submitted > 0)
-    problems.push(
-      `${counted(statuses.submitted, 'application waits', 'applications wait')} for eligibility screening: each needs an outcome before anyone is told.`,
-    );
-  if (undecided > 0)
-    problems.push(`${counted(undecided, 'eligible application has', 'eligible applications have')} no decision yet.`);
-  if (decided.length === 0) problems.push('No application of this cycle has a decision yet.');
+    problems.push(msg('decisions.publish.problems.waitingScreening', { count: statuses.submitted }));
+  if (undecided > 0) problems.push(msg('decisions.publish.problems.undecided', { count: undecided }));
+  if (decided.length === 0) problems.push(msg('decisions.publish.problems.noneDecided'));
   return {
     cycle,
     programName,
+    defaultLanguage,
     phase,
     statuses,
     decided,
@@ -274,10 +292,9 @@ async function planPublication(db: Database, cycleId: number, now: Date, lock = 
   };
 }
 
-function notDecidingYet(phase: CyclePhase): string {
-  if (phase === 'open' || phase === 'draft')
-    return 'Applications are still open: close them, screen and decide before publishing.';
-  return 'The cycle has no decision yet: decide the eligible applications before publishing.';
+function notDecidingYet(phase: CyclePhase): Message {
+  if (phase === 'open' || phase === 'draft') return msg('decisions.publish.problems.stillOpen');
+  return msg('decisions.publish.problems.noDecisionYet');
 }
 
 /** What the admin confirms: honorees, counts, and how many people get which e-mail. */
@@ -288,25 +305,30 @@ export async function publishPreview(db: Database, cycleId: number, now: Date) {
     plan.contactMails.filter((m) => m.decision.level === level).length;
   const honorees = plan.decided
     .filter((d) => HONOREE_LEVELS.includes(d.level))
-    .map((d) => ({ ...d, levelLabel: DECISION_LEVEL_LABELS[d.level], path: `/honorees/${plan.cycle.year}/${d.slug}` }));
+    .map((d) => ({
+      ...d,
+      path: `/honorees/${plan.cycle.year}/${d.slug}`,
+      missingTranslations: missingHonoreeTexts(d, plan.defaultLanguage),
+    }));
+  // How many honorees lack a translation, per language, for the note above the list.
+  const untranslated = new Map<string, number>();
+  for (const h of honorees)
+    for (const { language } of h.missingTranslations) untranslated.set(language, (untranslated.get(language) ?? 0) + 1);
   const coverage = await reviewCoverage(db, {
     cycleId,
     applicationIds: plan.decided.filter((d) => d.overrideReason).map((d) => d.applicationId),
   });
   const overrides = plan.decided
     .filter((d) => d.overrideReason)
-    .map((d) => ({
-      ...d,
-      levelLabel: DECISION_LEVEL_LABELS[d.level],
-      coverage: coverageWords(coverage.get(d.applicationId) ?? { submitted: 0, required: 1 }),
-    }));
+    .map((d) => ({ ...d, coverage: coverage.get(d.applicationId) ?? { submitted: 0, required: 1 } }));
   const nominatorsBy = (outcome: NominatorOutcome) => plan.nominatorMails.filter((n) => n.outcome === outcome).length;
   const schoolMails = plan.contactMails.length;
   const nominatorMails = plan.nominatorMails.length;
   return {
     cycle: plan.cycle,
     programName: plan.programName,
-    phaseLabel: CYCLE_PHASE_LABELS[plan.phase],
+    defaultLanguage: plan.defaultLanguage,
+    phase: plan.phase,
     counts,
     statuses: plan.statuses,
     honorees,
@@ -326,8 +348,11 @@ export async function publishPreview(db: Database, cycleId: number, now: Date) {
       },
       alreadyNotified: [...plan.decided, ...plan.ineligible].filter((d) => plan.notified.has(d.applicationId)).length,
       withComments: plan.cycle.shareReviewComments,
-      button: `Publish and send ${counted(schoolMails + nominatorMails, 'e-mail', 'e-mails')} (${schoolMails} to schools, ${nominatorMails} to nominators)`,
+      totalCount: schoolMails + nominatorMails,
+      schoolCount: schoolMails,
+      nominatorCount: nominatorMails,
     },
+    untranslated: [...untranslated].map(([language, count]) => ({ language, count })),
     withoutCitation: honorees.filter((h) => h.citation === '').length,
     drafted: honorees.filter((h) => h.textsDrafted).length,
     problems: plan.problems,
@@ -368,10 +393,7 @@ export async function publish(
     const [problem] = plan.problems;
     if (problem) throw new Invalid({ publish: problem });
     if (fingerprint !== undefined && fingerprint !== plan.fingerprint) {
-      throw new Invalid({
-        publish:
-          'Decisions or recipients changed since you opened this preview. Check the new numbers and confirm again.',
-      });
+      throw new Invalid({ publish: msg('decisions.publish.problems.changed') });
     }
     // Publishing ends the cycle's intake for good: unpublishing later does not reopen applications.
     await tx
@@ -387,7 +409,7 @@ export async function publish(
         ])
       : new Map();
     const honoreeUrl = (slug: string | null) => (slug ? `${mail.baseUrl}/honorees/${cycle.year}/${slug}` : '');
-    for (const { email, name, decision } of plan.contactMails) {
+    for (const { email, name, language, decision } of plan.contactMails) {
       if (decision.level === 'ineligible') {
         await enqueueMail(tx, mail, {
           to: email,
@@ -415,7 +437,8 @@ export async function publish(
           schoolName: decision.schoolName,
           cycleName: cycle.name,
           programName: plan.programName,
-          citation: decision.citation,
+          // The citation in the contact's language when it has one (their e-mail is written in it).
+          citation: inLanguage(decision, 'citation', language ?? plan.defaultLanguage),
           honoreeUrl: HONOREE_LEVELS.includes(decision.level) ? honoreeUrl(decision.slug) : '',
           applicationsUrl: `${mail.baseUrl}/my/applications`,
           criteriaComments,
@@ -427,6 +450,7 @@ export async function publish(
       const { outcome } = nominator;
       await enqueueMail(tx, mail, {
         to: nominator.email,
+        language: nominator.language,
         template: 'nomination-result',
         data: {
           name: nominator.name,
@@ -439,7 +463,7 @@ export async function publish(
           withdrawn: outcome === 'withdrawn',
           notSubmitted: outcome === 'notSubmitted',
           didNotApply: outcome === 'didNotApply',
-          levelLabel: outcome === 'recognized' && nominator.level ? DECISION_LEVEL_LABELS[nominator.level] : '',
+          levelLabel: outcome === 'recognized' && nominator.level ? msg(`labels.decisionLevel.${nominator.level}`) : '',
           honoreeUrl: outcome === 'recognized' ? honoreeUrl(nominator.slug) : '',
           honoreesUrl: `${mail.baseUrl}/honorees?year=${cycle.year}`,
         },
@@ -473,7 +497,7 @@ export async function unpublish(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const { cycle } = await loadCycle(tx, cycleId, { lock: true });
-    if (!cycle.publishedAt) throw new Invalid({ publish: 'This cycle is not published.' });
+    if (!cycle.publishedAt) throw new Invalid({ publish: msg('decisions.publish.problems.notPublished') });
     await tx.update(cycles).set({ publishedAt: null, publishedBy: null }).where(eq(cycles.id, cycleId));
     await recordAudit(tx, clock, {
       actorId: adminId,
@@ -484,4 +508,3 @@ export async function unpublish(
     });
   });
 }
-// i18n: not yet translated

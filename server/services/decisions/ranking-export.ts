@@ -1,16 +1,11 @@
 // The round's reviews as a spreadsheet, for the admins and the committee: every submitted review
-// with its criterion scores, comments and the reviewer's confidential note.
+// with its criterion scores, comments and the reviewer's confidential note. The headers and the
+// recommendations are in the language of the admin who downloads it.
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
-import {
-  applications,
-  assignments,
-  criteria,
-  reviewScores,
-  schools,
-  users,
-  RECOMMENDATION_LABELS,
-} from '../../../models/schema.js';
+import { applications, assignments, criteria, reviewScores, schools, users } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
+import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
+import { label, t } from '../../i18n/translate.js';
 import { findRoundWithCycle } from '../review/rounds.js';
 import type { CsvValue } from '../shared/csv.js';
 import { reviewScore, round4 } from './ranking-math.js';
@@ -19,7 +14,7 @@ import { reviewScore, round4 } from './ranking-math.js';
  * Every submitted review of a round with its criterion scores and comments, in batches of
  * reviews (two queries a batch). Admins only: it carries reviewers' confidential notes.
  */
-export async function reviewExport(db: Database, roundId: number, batchSize = 500) {
+export async function reviewExport(db: Database, roundId: number, batchSize = 500, language = SOURCE_LANGUAGE) {
   const { round, cycle } = await findRoundWithCycle(db, roundId);
   const rubric = await db
     .select({ id: criteria.id, position: criteria.position, title: criteria.title, weight: criteria.weight })
@@ -27,18 +22,23 @@ export async function reviewExport(db: Database, roundId: number, batchSize = 50
     .where(eq(criteria.cycleId, cycle.id))
     .orderBy(asc(criteria.position), asc(criteria.id));
   const position = new Map(rubric.map((c, i) => [c.id, i]));
+  const words = (key: string, values?: Record<string, unknown>) => t(language, `decisions.csv.${key}`, values);
   const header = [
-    'Application no.',
-    'School',
-    'State',
-    'Reviewer',
-    'Reviewer e-mail',
-    'Submitted',
-    'Review score (weighted mean)',
-    'Recommendation',
-    ...rubric.flatMap((c) => [`${c.position}. ${c.title}: score`, `${c.position}. ${c.title}: comment`]),
-    ...(round.siteVisit ? ['Site-visit notes'] : []),
-    'Confidential note (admins only)',
+    words('applicationNumber'),
+    words('school'),
+    words('state'),
+    words('reviewer'),
+    words('reviewerEmail'),
+    words('submitted'),
+    words('reviewScore'),
+    words('recommendation'),
+    ...rubric.flatMap((c) => {
+      // The position as written, not as a number in the reader's language.
+      const values = { position: String(c.position), title: c.title };
+      return [words('criterionScore', values), words('criterionComment', values)];
+    }),
+    ...(round.siteVisit ? [words('siteVisit')] : []),
+    words('confidential'),
   ];
   async function* rows(): AsyncGenerator<CsvValue[]> {
     let after = 0;
@@ -92,7 +92,7 @@ export async function reviewExport(db: Database, roundId: number, batchSize = 50
           r.reviewerEmail,
           r.submittedAt,
           round4(reviewScore(rubric.map((c, i) => ({ score: given[i]?.score ?? null, weight: c.weight })))),
-          r.recommendation ? RECOMMENDATION_LABELS[r.recommendation] : '',
+          r.recommendation ? label(language, 'recommendation', r.recommendation) : '',
           ...rubric.flatMap((_c, i) => [given[i]?.score ?? null, given[i]?.comment ?? '']),
           ...(round.siteVisit ? [r.siteVisitNotes] : []),
           r.confidentialNote,

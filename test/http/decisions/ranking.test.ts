@@ -208,7 +208,7 @@ describe('admins: the ranking of a review round', () => {
       recommendations: 'Gold 0, Silver 1, No 1',
     });
     expect(page.text).to.contain('3 + z × 1 (the midpoint plus z times a quarter of the range)');
-    expect(page.text).to.contain("more than the cycle's threshold, 1.50");
+    expect(page.text).to.contain('more than the cycle’s threshold, 1.50');
   });
 
   it('sorts by each column either way, ties by school name', async () => {
@@ -366,6 +366,41 @@ describe('admins: the ranking of a review round', () => {
     const batched: unknown[] = [];
     for await (const row of (await reviewExport(h.db, round1, 3)).rows) batched.push(row);
     expect(batched.map((row) => csvLine(row as CsvValue[]).trimEnd())).to.deep.equal(rows.slice(1));
+  });
+
+  it('writes the CSV headers, the flag and the recommendations in the admin’s language', async () => {
+    const linesOf = (text: string) =>
+      text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+    const ranking = linesOf(
+      (await admin.get(`/admin/rounds/${round1}/ranking.csv?sort=normalized`).set('Accept-Language', 'es')).text,
+    );
+    expect(ranking[0]).to.equal(
+      'Puesto,N.º de postulación,Escuela,Ciudad,Estado,Nivel,Situación,Evaluaciones recibidas,Evaluaciones esperadas,' +
+        'Promedio ponderado,Normalizado,Dispersión,Oro,Plata,No recomendada,Marca de desacuerdo',
+    );
+    expect(ranking[1]).to.equal(`1,${ids.A},Alder High School,Portland,OR,high,eligible,2,3,4,3.9333,2,1,1,0,sí`);
+    const reviews = linesOf((await admin.get(`/admin/rounds/${round1}/reviews.csv`).set('Accept-Language', 'es')).text);
+    expect(reviews[0]).to.match(
+      /^N\.º de postulación,Escuela,Estado,Evaluador\/a,Correo electrónico del evaluador\/a,Enviada,Puntaje de la evaluación \(promedio ponderado\),Recomendación,1\. Broadening and enriching learning opportunities: puntaje,1\. Broadening and enriching learning opportunities: comentario,/,
+    );
+    expect(reviews[0]).to.match(/,Nota confidencial \(solo para administradores\)$/);
+    expect(reviews.find((r) => r.includes('Hal Harsh') && r.includes('Cedar'))).to.contain(',1,No recomendada,1,');
+  });
+
+  it('writes the ranking page and its charts in Spanish', async () => {
+    const page = readable((await admin.get(`/admin/rounds/${round1}/ranking`).set('Accept-Language', 'es')).text);
+    expect(page).to.contain('<html lang="es">');
+    expect(page).to.contain('Cómo se calculan las cifras');
+    expect(page).to.contain('4 postulaciones coinciden. Seleccione el título de una columna');
+    expect(page).to.contain('⚑ Los evaluadores no coinciden');
+    expect(page).to.contain('Oro 1, Plata 1, No 0');
+    expect(page).to.contain('<title id="score-histogram-title">Distribución de los promedios ponderados</title>');
+    expect(page).to.contain('4 postulaciones con puntajes, contadas por promedio ponderado: 1.0–1.5: 0;');
+    expect(page).to.contain('Más estricto: Hal Harsh, promedio 2.75; más generoso: Mo Middle, promedio 4.00.');
+    expect(page).not.to.match(/Weighted mean|Reviewers disagree|How the numbers|Download this ranking/);
   });
 
   it('pages 100 at a time, applications without reviews last', async () => {
