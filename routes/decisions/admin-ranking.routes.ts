@@ -133,7 +133,7 @@ export function adminRankingRoutes(context: AppContext): Router {
   router.get('/rounds/:roundId/ranking', async function showRanking(req, res) {
     const roundId = idParam(req.params.roundId);
     const view = rankingQuery(req.query);
-    const ranking = await rankRound(db, roundId, view);
+    const ranking = await rankRound(db, roundId, { ...view, language: langOf(res) });
     const { round, cycle, rows } = ranking;
     const scale = { scoreMin: cycle.scoreMin, scoreMax: cycle.scoreMax };
     const pageCount = Math.max(1, Math.ceil(rows.length / RANKING_PAGE_SIZE));

@@ -75,9 +75,11 @@ export function missingHonoreeTexts(
 }
 
 /**
- * Characters no one types into a text box (NUL, other C0 controls but tab and line ends, DEL):
- * pasted or forged, and the database refuses NUL outright. Refused with a message, not a 500.
+ * Characters no one types into a text box (C0 controls but tab and line ends, DEL): pasted or
+ * forged, and invisible on a page. Refused with a message beside the field. (A NUL never gets
+ * here: server/middleware/sanitize.ts removes it from every form.)
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** "Lincoln High School" → "lincoln-high-school"; accents folded, at most 80 characters. */

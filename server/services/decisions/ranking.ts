@@ -8,6 +8,8 @@
 //   scale as midpoint + z × (range / 4), clamped to the scale (1–5: 3 + z; z = ±2 at the ends);
 // - the spread is the highest review score minus the lowest;
 // - reviewers disagree (the flag) when the spread exceeds the cycle's disagreement threshold.
+import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
+import { t } from '../../i18n/translate.js';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import {
   applications,
@@ -47,6 +49,8 @@ export interface RankOptions {
   sort?: RankSort;
   dir?: 'asc' | 'desc';
   filters?: RankFilters;
+  /** The language a reviewer's placeholder name is written in (one whose account is gone). */
+  language?: string;
 }
 
 export interface RankedApplication {
@@ -134,7 +138,7 @@ async function namesOf(db: Database, userIds: number[]): Promise<Map<number, str
 export async function rankRound(
   db: Database,
   roundId: number,
-  { sort = 'mean', dir = 'desc', filters = {} }: RankOptions = {},
+  { sort = 'mean', dir = 'desc', filters = {}, language = SOURCE_LANGUAGE }: RankOptions = {},
 ) {
   const { round, cycle } = await findRoundWithCycle(db, roundId);
   const scale = { scoreMin: cycle.scoreMin, scoreMax: cycle.scoreMax };
@@ -171,7 +175,11 @@ export async function rankRound(
     dir,
   );
   const reviewers = [...reviews.reviewers]
-    .map(([reviewerId, s]) => ({ reviewerId, name: names.get(reviewerId) ?? `Reviewer ${reviewerId}`, ...s }))
+    .map(([reviewerId, s]) => ({
+      reviewerId,
+      name: names.get(reviewerId) ?? t(language, 'decisions.ranking.reviewerNumber', { id: String(reviewerId) }),
+      ...s,
+    }))
     .sort((a, b) => a.mean - b.mean || collator.compare(a.name, b.name));
   return {
     round,
