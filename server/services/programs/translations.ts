@@ -51,14 +51,16 @@ export function readTranslations(
   }
   for (const language of otherLanguages(defaultLanguage)) {
     const texts: Record<string, string> = {};
-    // A field this form does not edit (another form's, like the identity's) keeps its text.
+    // A text not posted (another form's, like the identity's, or a repeated field) keeps its
+    // translation; one posted empty is removed.
     for (const [field, text] of Object.entries(existing[language] ?? {})) {
-      if (!(field in fields) && typeof text === 'string') texts[field] = text;
+      if (typeof text === 'string') texts[field] = text;
     }
     for (const [field, rule] of Object.entries(fields)) {
       const name = translationFieldName(field, language);
       const raw = Object.hasOwn(body, name) ? body[name] : undefined;
       if (typeof raw !== 'string') continue;
+      delete texts[field];
       const value = rule.singleLine ? oneLine(raw) : raw.trim();
       if (value.length > rule.max) {
         errors[name] = msg('programs.translations.tooLong', { max: rule.max, length: value.length });
