@@ -199,6 +199,8 @@ const CONTROL_ATTRIBUTES = [
   'required',
   'autocapitalize',
   'spellcheck',
+  // The language of what is typed, for a field in another language than the page's.
+  'lang',
 ];
 
 const FIELD_PARAMETERS = new Set([
