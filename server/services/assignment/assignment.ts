@@ -18,7 +18,6 @@ import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './
 import { recordAudit } from '../shared/audit.js';
 import { conflictPairs, conflictReason, type ConflictPair } from '../review/conflicts.js';
 import { APPLICATION_LANGUAGES, DEFAULT_LANGUAGES_READ } from '../review/application-languages.js';
-import { formatDay } from '../../time.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 import type { ServiceContext } from '../../context.js';
 
@@ -482,7 +481,7 @@ export async function notifyReviewers({ db, clock, mail }: ServiceContext, round
           items,
           newCount: items.filter((i) => i.isNew).length,
           total: items.length,
-          dueDate: formatDay(round.dueAt, zone),
+          dueDate: { at: round.dueAt, zone },
           siteVisit: round.siteVisit,
           link: `${mail.baseUrl}/reviews`,
         },

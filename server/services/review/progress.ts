@@ -11,7 +11,6 @@ import { rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { formatDay } from '../../time.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 import { reminderFrom } from './rounds.js';
 import { APPLICATION_LANGUAGES, DEFAULT_LANGUAGES_READ } from './application-languages.js';
@@ -157,11 +156,6 @@ export interface ReminderResult {
   skipped?: 'already-sent' | 'not-yet' | 'past-due' | 'nobody';
 }
 
-const STATUS_WORDS: Partial<Record<AssignmentStatus, string>> = {
-  assigned: 'not started',
-  draft: 'draft saved, not submitted',
-};
-
 /**
  * Reminds every reviewer with unfinished reviews in the round, one e-mail each. Without
  * `force`, only once per round and only inside the reminder window; with it (an admin's
@@ -220,13 +214,14 @@ export async function sendReminders(
           roundName: round.name,
           cycleName: first.cycle_name,
           count: list.length,
-          verb: list.length === 1 ? 'is' : 'are',
           items: list.map((r) => ({
             number: Number(r.application_id),
             schoolName: r.blind ? undefined : r.school_name,
-            state: STATUS_WORDS[r.status] ?? r.status,
+            state: msg(
+              r.status === 'draft' ? 'emails.reviewReminder.state.draft' : 'emails.reviewReminder.state.assigned',
+            ),
           })),
-          dueDate: formatDay(round.dueAt, zone),
+          dueDate: { at: round.dueAt, zone },
           daysLeft,
           link: `${mail.baseUrl}/reviews`,
         },

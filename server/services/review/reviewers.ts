@@ -20,7 +20,6 @@ import { isLanguage } from '../../i18n/languages.js';
 import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { checkInteger, EMAIL, singleLine } from '../shared/form-input.js';
-import { formatDay } from '../../time.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 
 import type { ServiceContext } from '../../context.js';
@@ -93,7 +92,7 @@ export async function inviteReviewers(
         data: {
           cycleName: cycle.name,
           link: `${mail.baseUrl}/reviewer-invitations/${token}`,
-          deadline: formatDay(dueAt, zone),
+          deadline: { at: dueAt, zone },
         },
       });
       invited.push(email);
