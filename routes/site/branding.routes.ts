@@ -33,7 +33,7 @@ export function brandingRoutes(context: AppContext): Router {
 
   for (const page of Object.keys(PAGES) as Array<keyof typeof PAGES>) {
     router.get(`/${page}`, async function showProgramPage(_req, res) {
-      const body = await sitePage(db, page);
+      const body = await sitePage(db, page, res.locals.lang as string);
       if (body === '') throw new NotFound(msg(`admin.branding.notPublished.${page}`));
       res.render('public/program-page', {
         title: t(res.locals.lang as string, PAGES[page]),

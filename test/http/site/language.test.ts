@@ -71,6 +71,28 @@ describe('the language of a page', () => {
     }
   });
 
+  it('names the program, and shows its privacy notice, in the reader’s language where it has one', async () => {
+    await h.db
+      .update(programs)
+      .set({
+        privacyNotice: 'We keep your name private.',
+        translations: { es: { name: 'Escuelas de Oportunidad', privacyNotice: 'Mantenemos su nombre en privado.' } },
+      })
+      .where(eq(programs.id, programId));
+    forgetSiteIdentity(h.db);
+    try {
+      const spanish = await h.agent().get('/privacy').set('Accept-Language', 'es').expect(200);
+      expect(spanish.text).to.include('Escuelas de Oportunidad');
+      expect(spanish.text).to.include('Mantenemos su nombre en privado.');
+      const english = await h.agent().get('/privacy').expect(200);
+      expect(english.text).to.not.include('Escuelas de Oportunidad');
+      expect(english.text).to.include('We keep your name private.');
+    } finally {
+      await h.db.update(programs).set({ privacyNotice: '', translations: {} }).where(eq(programs.id, programId));
+      forgetSiteIdentity(h.db);
+    }
+  });
+
   it('opens a shared ?lang=es link in Spanish and remembers it in a cookie until switched back', async () => {
     const visitor = h.agent();
     const first = await visitor.get('/no-such-page?lang=es').set('Accept-Language', 'en').expect(404);
