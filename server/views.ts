@@ -9,12 +9,24 @@ import { intlLocale, SOURCE_LANGUAGE } from './i18n/languages.js';
 import { clientMessages, label, t, textIn, tHtml, type Text } from './i18n/translate.js';
 import { DEFAULT_TIME_ZONE, formatDay, formatMoment, formatShortMoment } from './time.js';
 
+/**
+ * A value the page's root data holds (res.locals and the render's data). Inside a block passed to
+ * a partial ({{#> field}}…{{/field}}) Handlebars' own frame has an empty root, so the frames it
+ * came from are searched too.
+ */
+function fromRoot<T>(options: Handlebars.HelperOptions, name: string): T | undefined {
+  for (let data = options.data as { root?: Record<string, unknown>; _parent?: unknown } | undefined; data;) {
+    const value = data.root?.[name];
+    if (value !== undefined) return value as T;
+    data = data._parent as typeof data;
+  }
+  return undefined;
+}
+
 /** The zone a page writes dates in: the one the request set (res.locals.timeZone), or UTC. */
-const zoneOf = (options: Handlebars.HelperOptions) =>
-  (options.data.root as { timeZone?: string }).timeZone ?? DEFAULT_TIME_ZONE;
+const zoneOf = (options: Handlebars.HelperOptions) => fromRoot<string>(options, 'timeZone') ?? DEFAULT_TIME_ZONE;
 /** The language a page is written in (res.locals.lang, server/middleware/language.ts). */
-export const languageOf = (options: Handlebars.HelperOptions) =>
-  (options.data.root as { lang?: string }).lang ?? SOURCE_LANGUAGE;
+export const languageOf = (options: Handlebars.HelperOptions) => fromRoot<string>(options, 'lang') ?? SOURCE_LANGUAGE;
 
 export const viewHelpers = {
   /** {{t "common.nav.signedInAs" name=user.name}}: the message in the page's language (server/i18n/translate.ts). */
