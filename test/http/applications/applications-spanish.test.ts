@@ -38,7 +38,7 @@ describe('the application journey in Spanish', () => {
     required = (
       await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position))
     ).filter((c) => c.required);
-    // The program translated one question and one criterion; the others have only English.
+    // The program translated this question and criterion; the zero-tolerance question has only English.
     await h.db
       .update(eligibilityQuestions)
       .set({
@@ -51,6 +51,10 @@ describe('the application journey in Spanish', () => {
         },
       })
       .where(and(eq(eligibilityQuestions.cycleId, cycleId), eq(eligibilityQuestions.key, 'school_type')));
+    await h.db
+      .update(eligibilityQuestions)
+      .set({ translations: {} })
+      .where(and(eq(eligibilityQuestions.cycleId, cycleId), eq(eligibilityQuestions.key, 'zero_tolerance')));
     await h.db
       .update(criteria)
       .set({ translations: { es: { title: 'Ampliar las oportunidades de aprendizaje' } } })
@@ -115,7 +119,7 @@ describe('the application journey in Spanish', () => {
     expect(page).to.contain('Escriba el nombre de la escuela.');
     expect(page).to.contain('Escriba el número de estudiantes, como 1250.');
     expect(page).to.contain('como un número del 0 al 100');
-    expect(page).to.contain('<option value="high" selected>Escuela secundaria</option>');
+    expect(page).to.match(/<option value="high" selected>Escuela secundaria[^<]*<\/option>/);
   });
 
   it('offers the answer’s language, the page’s by default, and stores the one chosen', async () => {
