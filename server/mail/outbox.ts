@@ -1,7 +1,15 @@
 // Putting a message in the outbox is part of the caller's transaction: if the change is rolled
 // back, no e-mail goes out; if it commits, the worker will send it.
+//
+// A message is written in its reader's language: the one the caller knows (a nominator's, given
+// as `language`), else the one the account with that address chose, else the program's default.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { outbox } from '../../models/schema.js';
+import { rowsOf } from '../db/client.js';
+import { isLanguage, SOURCE_LANGUAGE } from '../i18n/languages.js';
+import { t } from '../i18n/translate.js';
+import { DEFAULT_TIME_ZONE } from '../time.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import type { MailOf, MailTemplate } from './registry.js';
@@ -23,13 +31,32 @@ export interface MailSettings {
 }
 
 /**
+ * The language to write to `address` in, and the program's time zone for its dates: one query,
+ * as a message to a large group asks it once a person.
+ */
+async function readerOf(
+  db: Database,
+  address: string,
+  given: string | undefined,
+): Promise<{ language: string; timeZone: string }> {
+  const [row] = rowsOf<{ account: string | null; program: string | null; zone: string | null }>(
+    await db.execute(sql`
+      select (select language from users where email = ${address} limit 1) as account,
+             (select default_language from programs order by id limit 1) as program,
+             (select time_zone from programs order by id limit 1) as zone`),
+  );
+  const language = [given, row?.account, row?.program].find(isLanguage) ?? SOURCE_LANGUAGE;
+  return { language, timeZone: row?.zone || DEFAULT_TIME_ZONE };
+}
+
+/**
  * Renders and queues a message. Returns its outbox id, or undefined when the address has
  * unsubscribed and the message is not one the person just asked for.
  */
 export async function enqueueMail<T extends MailTemplate>(
   db: Database,
   settings: MailSettings,
-  { to, template, data }: MailOf<T>,
+  { to, template, data, language: given }: MailOf<T>,
   { programMessageId }: { programMessageId?: number } = {},
 ): Promise<number | undefined> {
   const address = to.trim().toLowerCase();
@@ -39,16 +66,20 @@ export async function enqueueMail<T extends MailTemplate>(
   if (unsubscribe && !REQUESTED_TEMPLATES.has(template) && (await isSuppressed(db, address))) return undefined;
   // Every message speaks as the program: its name in the footer and as the sender's name.
   const sender = await mailSender(db);
+  const { language, timeZone } = await readerOf(db, address, given);
   const values: Record<string, unknown> = {
     ...(data as Record<string, unknown>),
     baseUrl: settings.baseUrl,
     unsubscribeUrl: unsubscribe,
     siteName: sender.name,
     siteColor: sender.color,
+    lang: language,
+    timeZone,
   };
-  // The admins' words when they edited this message (checked when saved); the shipped ones if
-  // theirs cannot be rendered with this message's data after all.
-  const edit = (await editedMails(db)).get(template);
+  // The admins' words when they edited this message in this language (checked when saved); the
+  // shipped ones in this language when they did not, or when theirs cannot be rendered with this
+  // message's data after all.
+  const edit = (await editedMails(db)).get(template)?.get(language);
   let rendered: RenderedMail | undefined;
   if (edit) {
     try {
@@ -68,8 +99,9 @@ export async function enqueueMail<T extends MailTemplate>(
       subject: rendered.subject,
       fromName: sender.senderName || null,
       textBody: unsubscribe
-        ? `${rendered.text.trimEnd()}\n\n--\nTo stop e-mail from ${sender.name}: ${unsubscribe}\n`
+        ? `${rendered.text.trimEnd()}\n\n--\n${t(language, 'emails.layout.unsubscribeLine', { siteName: sender.name, link: unsubscribe })}\n`
         : rendered.text,
+      language,
       htmlBody: rendered.html,
       messageId: `<${randomUUID()}@${domain}>`,
       unsubscribeUrl: unsubscribe,

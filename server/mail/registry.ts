@@ -2,6 +2,12 @@
 // and NAME.html.hbs). enqueueMail takes a name from this list and the data of that name, so a
 // misspelt template or a missing field fails the type check, not a send at run time. A unit test
 // checks that each name here has both template files and every file here has a name.
+//
+// A message is written in its reader's language (server/mail/templates.ts): dates are MailDate,
+// best a Date, which the message writes in that language; words a service chooses are a Text
+// (a Message from the catalogues, msg('labels.decisionLevel.gold')), put into words there too.
+import type { Text } from '../i18n/translate.js';
+import type { MailDate } from './templates.js';
 
 /** The criteria of a submitted application, as its confirmation lists them. */
 interface SubmittedCriterion {
@@ -33,8 +39,8 @@ export interface MailTemplates {
     schoolName: string;
     cycleName: string;
     applicationId: number;
-    submittedAt: string;
-    deadline: string;
+    submittedAt: MailDate;
+    deadline: MailDate;
     criteria: SubmittedCriterion[];
     link: string;
   };
@@ -43,7 +49,7 @@ export interface MailTemplates {
     name: string;
     schoolName: string;
     cycleName: string;
-    deadline: string;
+    deadline: MailDate;
     daysLeft: number;
     link: string;
   };
@@ -63,11 +69,12 @@ export interface MailTemplates {
     withdrawn: boolean;
     notSubmitted: boolean;
     didNotApply: boolean;
-    levelLabel: string;
+    /** The level's words: msg('labels.decisionLevel.gold'), so the reader gets them in their language. */
+    levelLabel: Text;
     honoreeUrl: string;
     honoreesUrl: string;
   };
-  'school-invitation': { schoolName: string; cycleName: string; deadline: string; nominators: number; link: string };
+  'school-invitation': { schoolName: string; cycleName: string; deadline: MailDate; nominators: number; link: string };
   'contact-request': {
     schoolName: string;
     requesterName: string;
@@ -83,7 +90,7 @@ export interface MailTemplates {
     asAdmin: boolean;
   };
   'contact-decision': { name: string; schoolName: string; approved: boolean; removed: boolean; link: string };
-  'reviewer-invitation': { cycleName: string; link: string; deadline: string };
+  'reviewer-invitation': { cycleName: string; link: string; deadline: MailDate };
   'review-assignments': {
     name: string;
     roundName: string;
@@ -92,7 +99,7 @@ export interface MailTemplates {
     items: Array<{ number: number; schoolName: string | undefined; isNew: boolean; submitted: boolean }>;
     newCount: number;
     total: number;
-    dueDate: string;
+    dueDate: MailDate;
     siteVisit: boolean;
     link: string;
   };
@@ -101,9 +108,11 @@ export interface MailTemplates {
     roundName: string;
     cycleName: string;
     count: number;
-    verb: string;
-    items: Array<{ number: number; schoolName: string | undefined; state: string }>;
-    dueDate: string;
+    /** Not read any more: the message chooses "is" or "are" (or its language's words) by `count`. */
+    verb?: string;
+    /** Each review's state: msg('emails.reviewReminder.state.draft') or msg('…state.assigned'). */
+    items: Array<{ number: number; schoolName: string | undefined; state: Text }>;
+    dueDate: MailDate;
     daysLeft: number;
     link: string;
   };
@@ -123,7 +132,6 @@ export interface MailTemplates {
 
 export type MailTemplate = keyof MailTemplates;
 
-/** A message to queue: a template and exactly the data it reads. */
 /**
  * One e-mail to send. `language`: the one it is written in, the recipient's (server/i18n); without
  * it, the language of the account with that address, else the program's default.

@@ -1,9 +1,15 @@
 // Sample data for every e-mail, as the admins see it when they edit a message: the preview and
 // "send me a test" use it, and an edited template must render with it before it is accepted.
 // Typed against the registry, so a field added to a message is added here too.
+import { msg } from '../i18n/translate.js';
 import type { MailTemplate, MailTemplates } from './registry.js';
 
 const URL = 'https://awards.example.org';
+// Dates in a program's zone, written in each reader's language: "Saturday, January 30, 2027, 11:59 PM MT".
+const ZONE = 'America/Denver';
+const DEADLINE = { at: new Date('2027-01-31T06:59:00Z'), zone: ZONE };
+const SUBMITTED = { at: new Date('2027-01-29T23:12:00Z'), zone: ZONE };
+const REVIEWS_DUE = { at: new Date('2027-04-01T05:59:00Z'), zone: ZONE };
 const DECISION = {
   name: 'Pat Principal',
   schoolName: 'Lincoln High School',
@@ -25,8 +31,8 @@ export const MAIL_SAMPLES: { [K in MailTemplate]: MailTemplates[K] } = {
     schoolName: 'Lincoln High School',
     cycleName: 'Schools of Opportunity 2026–2027',
     applicationId: 42,
-    submittedAt: 'Friday, January 29, 2027, 4:12 PM MT',
-    deadline: 'Saturday, January 30, 2027, 11:59 PM MT',
+    submittedAt: SUBMITTED,
+    deadline: DEADLINE,
     criteria: [{ number: 1, title: 'Broadening learning opportunities', wordCount: 480, fileCount: 2 }],
     link: `${URL}/applications/42`,
   },
@@ -34,7 +40,7 @@ export const MAIL_SAMPLES: { [K in MailTemplate]: MailTemplates[K] } = {
     name: 'Pat Principal',
     schoolName: 'Lincoln High School',
     cycleName: 'Schools of Opportunity 2026–2027',
-    deadline: 'Saturday, January 30, 2027, 11:59 PM MT',
+    deadline: DEADLINE,
     daysLeft: 3,
     link: `${URL}/applications/42`,
   },
@@ -63,14 +69,14 @@ export const MAIL_SAMPLES: { [K in MailTemplate]: MailTemplates[K] } = {
     withdrawn: false,
     notSubmitted: false,
     didNotApply: false,
-    levelLabel: 'Gold',
+    levelLabel: msg('labels.decisionLevel.gold'),
     honoreeUrl: `${URL}/honorees/2026/lincoln-high-school`,
     honoreesUrl: `${URL}/honorees`,
   },
   'school-invitation': {
     schoolName: 'Lincoln High School',
     cycleName: 'Schools of Opportunity 2026–2027',
-    deadline: 'Saturday, January 30, 2027, 11:59 PM MT',
+    deadline: DEADLINE,
     nominators: 2,
     link: `${URL}/invitations/sample`,
   },
@@ -98,7 +104,7 @@ export const MAIL_SAMPLES: { [K in MailTemplate]: MailTemplates[K] } = {
   'reviewer-invitation': {
     cycleName: 'Schools of Opportunity 2026–2027',
     link: `${URL}/reviewer-invitations/sample`,
-    deadline: 'March 31, 2027',
+    deadline: REVIEWS_DUE,
   },
   'review-assignments': {
     name: 'Rosa Researcher',
@@ -108,7 +114,7 @@ export const MAIL_SAMPLES: { [K in MailTemplate]: MailTemplates[K] } = {
     items: [{ number: 42, schoolName: 'Lincoln High School', isNew: true, submitted: false }],
     newCount: 1,
     total: 1,
-    dueDate: 'March 31, 2027',
+    dueDate: REVIEWS_DUE,
     siteVisit: false,
     link: `${URL}/reviews`,
   },
@@ -117,9 +123,8 @@ export const MAIL_SAMPLES: { [K in MailTemplate]: MailTemplates[K] } = {
     roundName: 'Round 1',
     cycleName: 'Schools of Opportunity 2026–2027',
     count: 2,
-    verb: 'are',
-    items: [{ number: 42, schoolName: 'Lincoln High School', state: 'draft saved, not submitted' }],
-    dueDate: 'March 31, 2027',
+    items: [{ number: 42, schoolName: 'Lincoln High School', state: msg('emails.reviewReminder.state.draft') }],
+    dueDate: REVIEWS_DUE,
     daysLeft: 3,
     link: `${URL}/reviews`,
   },

@@ -18,11 +18,12 @@ const HOSTILE =
 
 /** Every field any e-mail template reads, each hostile; `flag` chooses each template's branches. */
 function hostileData(flag: boolean): Record<string, unknown> {
+  // Counts are numbers (the registry's types): the messages choose their words by them.
   const item = {
-    number: HOSTILE,
+    number: 7,
     title: HOSTILE,
-    wordCount: HOSTILE,
-    fileCount: HOSTILE,
+    wordCount: 1234,
+    fileCount: 1,
     schoolName: HOSTILE,
     isNew: flag,
     submitted: flag,
@@ -42,19 +43,11 @@ function hostileData(flag: boolean): Record<string, unknown> {
     'deadline',
     'dueDate',
     'submittedAt',
-    'applicationId',
     'citation',
     'honoreeUrl',
     'honoreesUrl',
     'applicationsUrl',
     'levelLabel',
-    'verb',
-    'total',
-    'count',
-    'daysLeft',
-    'newCount',
-    'nominators',
-    'fileCount',
     'requesterName',
     'requesterEmail',
     'reason',
@@ -77,7 +70,8 @@ function hostileData(flag: boolean): Record<string, unknown> {
     'asAdmin',
   ])
     data[field] = flag;
-  if (!flag) for (const field of ['newCount', 'nominators', 'fileCount']) data[field] = 0;
+  for (const field of ['applicationId', 'total', 'count', 'daysLeft', 'newCount', 'nominators', 'fileCount'])
+    data[field] = flag ? 2 : 0;
   return {
     ...data,
     criteria: [item, item],
