@@ -12,8 +12,9 @@ import {
   sentMessage,
   type MessageField,
 } from '../../server/services/messages/messages.js';
-import { MESSAGE_SEGMENTS, MESSAGE_SEGMENT_LABELS } from '../../models/schema.js';
-import { counted } from '../../server/text.js';
+import { MESSAGE_SEGMENTS } from '../../models/schema.js';
+import { languageNameIn } from '../../server/i18n/languages.js';
+import { label, msg, t } from '../../server/i18n/translate.js';
 import { idParam, pageParam } from '../params.js';
 import { formBody, formFields, showAgainIfInvalid } from '../forms.js';
 
@@ -29,15 +30,16 @@ export function adminMessageRoutes(context: AppContext): Router {
     extra: { values?: Record<string, unknown>; errors?: FieldErrors } = {},
     status = 200,
   ) {
+    const lang = res.locals.lang as string;
     const cycle = await findCycle(db, idParam(req.params.cycleId));
     const counts = await segmentCounts(db, cycle.id);
     const chosen = typeof extra.values?.segment === 'string' ? extra.values.segment : '';
     res.status(status).render('admin/messages/index', {
-      title: `Messages — ${cycle.name}`,
+      title: t(lang, 'messages.compose.pageTitle', { cycleName: cycle.name }),
       cycle,
       segments: MESSAGE_SEGMENTS.map((s) => ({
         value: s,
-        label: `${MESSAGE_SEGMENT_LABELS[s]} (${counted(counts[s], 'person', 'people')})`,
+        label: t(lang, 'messages.compose.segment', { group: label(lang, 'messageSegment', s), count: counts[s] }),
         selected: s === chosen,
       })),
       values: extra.values ?? {},
@@ -55,7 +57,12 @@ export function adminMessageRoutes(context: AppContext): Router {
     const fields = formFields(req, FIELDS);
     try {
       const preview = await previewMessage(db, cycle.id, fields);
-      res.render('admin/messages/preview', { title: `Preview — ${preview.draft.subject}`, cycle, preview });
+      res.render('admin/messages/preview', {
+        title: t(res.locals.lang as string, 'messages.preview.pageTitle', { subject: preview.draft.subject }),
+        cycle,
+        preview,
+        sampleNames: preview.sample.map((person) => person.name).join(', '),
+      });
     } catch (error) {
       await showAgainIfInvalid(error, (invalid) =>
         renderCompose(req, res, { values: fields, errors: invalid.fieldErrors }, 422),
@@ -76,7 +83,9 @@ export function adminMessageRoutes(context: AppContext): Router {
       const skipped = sent.recipients - sent.queued;
       res.flash(
         'success',
-        `${counted(sent.queued, 'e-mail is', 'e-mails are')} on the way.${skipped > 0 ? ` ${counted(skipped, 'person has', 'people have')} unsubscribed and got nothing.` : ''}`,
+        skipped > 0
+          ? msg('messages.flash.sentSkipped', { queued: sent.queued, skipped })
+          : msg('messages.flash.sent', { queued: sent.queued }),
       );
       res.redirect(303, `/admin/cycles/${cycle.id}/messages/${sent.messageId}`);
     } catch (error) {
@@ -90,12 +99,16 @@ export function adminMessageRoutes(context: AppContext): Router {
     const cycle = await findCycle(db, idParam(req.params.cycleId));
     const page = pageParam(req.query.page);
     const message = await sentMessage(db, { messageId: idParam(req.params.messageId), page });
-    if (message.cycleId !== cycle.id) throw new NotFound('We could not find that message.');
+    if (message.cycleId !== cycle.id) throw new NotFound(msg('messages.errors.noSuchMessage'));
+    const lang = res.locals.lang as string;
     const base = `/admin/cycles/${cycle.id}/messages/${message.id}`;
     res.render('admin/messages/show', {
       title: message.subject,
       cycle,
-      message,
+      message: {
+        ...message,
+        copies: message.copies.map((copy) => ({ ...copy, languageName: languageNameIn(lang, copy.language) })),
+      },
       prevHref: page > 1 ? `${base}?page=${page - 1}` : undefined,
       nextHref: message.hasMore ? `${base}?page=${page + 1}` : undefined,
     });
@@ -103,4 +116,3 @@ export function adminMessageRoutes(context: AppContext): Router {
 
   return router;
 }
-// i18n: not yet translated

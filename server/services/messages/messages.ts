@@ -1,6 +1,10 @@
 // The staff write one message to a group of people in a cycle, see how many it reaches and
 // what it says, and send it through the outbox: one e-mail a person (by address), none to those
 // who unsubscribed. The outbox rows point back to the message, so its page lists who got it.
+//
+// Languages: the staff's subject and words go out as they wrote them; the words around them
+// (the greeting, the line saying what cycle it is about, the footer) are in each person's own
+// language (their account's, or the one a nominator wrote in), through enqueueMail.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import {
   cycles,
@@ -16,6 +20,7 @@ import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { recordAudit } from '../shared/audit.js';
 import { checkText, text } from '../shared/form-input.js';
+import { msg } from '../../i18n/translate.js';
 import { counted } from '../../text.js';
 import type { ServiceContext } from '../../context.js';
 
@@ -26,6 +31,8 @@ export const RECIPIENTS_PAGE_SIZE = 200;
 export interface Recipient {
   email: string;
   name: string;
+  /** The language they read: their account's choice, a nominator's nomination's; null: not known. */
+  language: string | null;
 }
 
 /** Each group as one query: one row a person, by address, with the name to greet them by. */
@@ -35,7 +42,7 @@ function segmentQuery(segment: MessageSegment, cycleId: number): SQL {
     case 'submitted': {
       const statuses = segment === 'drafts' ? sql`('draft')` : sql`('submitted','eligible','ineligible')`;
       return sql`
-        select distinct on (lower(u.email)) lower(u.email) as email, u.name
+        select distinct on (lower(u.email)) lower(u.email) as email, u.name, u.language
         from applications a
         join school_contacts sc on sc.school_id = a.school_id and sc.status = 'active'
         join users u on u.id = sc.user_id
@@ -44,7 +51,7 @@ function segmentQuery(segment: MessageSegment, cycleId: number): SQL {
     }
     case 'unfinished_reviews':
       return sql`
-        select distinct on (lower(u.email)) lower(u.email) as email, u.name
+        select distinct on (lower(u.email)) lower(u.email) as email, u.name, u.language
         from assignments x
         join review_rounds r on r.id = x.round_id
         join users u on u.id = x.reviewer_id
@@ -52,7 +59,8 @@ function segmentQuery(segment: MessageSegment, cycleId: number): SQL {
         order by lower(u.email), u.id`;
     case 'nominators_not_applied':
       return sql`
-        select distinct on (lower(n.nominator_email)) lower(n.nominator_email) as email, n.nominator_name as name
+        select distinct on (lower(n.nominator_email)) lower(n.nominator_email) as email, n.nominator_name as name,
+          coalesce((select u.language from users u where u.email = lower(n.nominator_email)), n.language) as language
         from nominations n
         where n.cycle_id = ${cycleId} and n.status = 'confirmed'
           and not exists (
@@ -61,7 +69,7 @@ function segmentQuery(segment: MessageSegment, cycleId: number): SQL {
         order by lower(n.nominator_email), n.id`;
     case 'reviewers':
       return sql`
-        select distinct on (lower(u.email)) lower(u.email) as email, u.name
+        select distinct on (lower(u.email)) lower(u.email) as email, u.name, u.language
         from cycle_reviewers cr
         join users u on u.id = cr.user_id
         where cr.cycle_id = ${cycleId}
@@ -99,13 +107,11 @@ export interface MessageDraft {
 export function checkMessage(input: Partial<Record<MessageField, unknown>>): MessageDraft {
   const errors: FieldErrors = {};
   const segment = text(input.segment) as MessageSegment;
-  if (!MESSAGE_SEGMENTS.includes(segment)) errors.segment = 'Choose who the message is for.';
-  const subject = checkText(errors, 'subject', input.subject, {
-    max: 150,
-    required: 'Write the subject line.',
-    singleLine: true,
-  });
-  const body = checkText(errors, 'body', input.body, { max: 10_000, required: 'Write the message.' });
+  if (!MESSAGE_SEGMENTS.includes(segment)) errors.segment = msg('messages.errors.segmentRequired');
+  const subject = checkText(errors, 'subject', input.subject, { max: 150, singleLine: true });
+  if (subject === '' && !errors.subject) errors.subject = msg('messages.errors.subjectRequired');
+  const body = checkText(errors, 'body', input.body, { max: 10_000 });
+  if (body === '' && !errors.body) errors.body = msg('messages.errors.bodyRequired');
   if (Object.keys(errors).length > 0) throw new Invalid(errors);
   const paragraphs = body
     .replace(/\r\n/g, '\n')
@@ -138,17 +144,15 @@ export async function sendMessage(
 ): Promise<{ messageId: number; queued: number; recipients: number }> {
   const draft = checkMessage(input);
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, input.cycleId));
-  if (!cycle) throw new NotFound('We could not find that cycle.');
+  if (!cycle) throw new NotFound(msg('messages.errors.noSuchCycle'));
   return db.transaction(async (tx) => {
     const recipients = await recipientsOf(tx, draft.segment, cycle.id);
     if (String(recipients.length) !== String(input.expected)) {
-      throw new Invalid({
-        expected: `The group changed since you looked: it has ${counted(recipients.length, 'person', 'people')} now. Check the preview and send again.`,
-      });
+      throw new Invalid({ expected: msg('messages.errors.groupChanged', { count: recipients.length }) });
     }
-    if (recipients.length === 0) throw new Invalid({ segment: 'Nobody is in this group: there is no one to send to.' });
+    if (recipients.length === 0) throw new Invalid({ segment: msg('messages.errors.nobody') });
     if (recipients.length > MAX_RECIPIENTS) {
-      throw new Invalid({ segment: `One message reaches at most ${MAX_RECIPIENTS} people.` });
+      throw new Invalid({ segment: msg('messages.errors.tooMany', { max: MAX_RECIPIENTS }) });
     }
     const [message] = await tx
       .insert(programMessages)
@@ -169,6 +173,7 @@ export async function sendMessage(
         mail,
         {
           to: person.email,
+          language: person.language ?? undefined,
           template: 'program-message',
           data: { name: person.name, subject: draft.subject, paragraphs: draft.paragraphs, cycleName: cycle.name },
         },
@@ -211,9 +216,15 @@ export async function sentMessage(db: Database, { messageId, page }: { messageId
     .from(programMessages)
     .leftJoin(users, eq(users.id, programMessages.sentBy))
     .where(eq(programMessages.id, messageId));
-  if (!row) throw new NotFound('We could not find that message.');
+  if (!row) throw new NotFound(msg('messages.errors.noSuchMessage'));
   const copies = await db
-    .select({ id: outbox.id, to: outbox.toAddress, status: outbox.status, sentAt: outbox.sentAt })
+    .select({
+      id: outbox.id,
+      to: outbox.toAddress,
+      status: outbox.status,
+      sentAt: outbox.sentAt,
+      language: outbox.language,
+    })
     .from(outbox)
     .where(and(eq(outbox.programMessageId, messageId)))
     .orderBy(asc(outbox.toAddress))
@@ -228,4 +239,3 @@ export async function sentMessage(db: Database, { messageId, page }: { messageId
     hasMore: copies.length > RECIPIENTS_PAGE_SIZE,
   };
 }
-// i18n: not yet translated
