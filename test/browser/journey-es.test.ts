@@ -2,16 +2,14 @@
 // Spanish (Accept-Language es-MX), with axe on every page and <html lang="es">. The words the test
 // looks for come from the Spanish catalogue, so it follows the catalogue as it is edited.
 import { expect } from 'chai';
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { BrowserContext, Page } from 'playwright-core';
-import { applicationAnswers, applications, criteria, nominations, outbox } from '../../models/schema.js';
+import { nominations, outbox } from '../../models/schema.js';
 import { t } from '../../server/i18n/translate.js';
 import { createOpenCycle } from '../helpers/factories.js';
-import { fixture } from '../helpers/applicant.js';
 import { accessibilityViolations, mailLink, screenshots, startLivePortal, type LivePortal } from './helpers.js';
 import { tabAndCheck, tabAndType, tabTo } from './keyboard.js';
 
-const PASSWORD = 'correct horse battery staple';
 const es = (key: string, values?: Record<string, unknown>) => t('es', key, values);
 /** A label as the field partial writes it: the words, then "(obligatorio)" when required. */
 const labelled = (key: string) => new RegExp(`^${es(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
@@ -19,7 +17,6 @@ const labelled = (key: string) => new RegExp(`^${es(key).replace(/[.*+?^${}()|[\
 describe('the journeys in Spanish, in a real browser', function () {
   this.timeout(180_000);
   let live: LivePortal;
-  let cycleId: number;
 
   async function check(page: Page, name: string) {
     expect(await page.locator('html').getAttribute('lang'), `${name}: <html lang>`).to.equal('es');
@@ -37,7 +34,7 @@ describe('the journeys in Spanish, in a real browser', function () {
 
   before(async () => {
     live = await startLivePortal();
-    cycleId = await createOpenCycle(live.harness.db, live.harness.clock());
+    await createOpenCycle(live.harness.db, live.harness.clock());
   });
   after(async () => {
     await live?.close();
