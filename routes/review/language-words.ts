@@ -1,14 +1,11 @@
 // Languages named in words for the page: a Message whose value `languages` holds language codes
 // (a service decides which before it knows the reader) gets them as "Spanish" or "español" here.
-import { intlLocale, languageNameIn } from '../../server/i18n/languages.js';
+import { languageList } from '../language-names.js';
 import { isMessage, textIn, type Text } from '../../server/i18n/translate.js';
 import type { FieldErrors } from '../../server/errors.js';
 
 /** "Spanish", "English and Spanish": language codes named in the reader's language. */
-export function languagesInWords(reader: string, codes: readonly string[]): string {
-  const names = codes.map((code) => languageNameIn(reader, code));
-  return new Intl.ListFormat(intlLocale(reader), { type: 'conjunction' }).format(names);
-}
+export const languagesInWords = languageList;
 
 /**
  * A Text in the reader's language: its `languages` value (codes) named in words, and any value
