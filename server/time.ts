@@ -48,7 +48,10 @@ function formatter(
         hourCycle: 'h23',
       },
     };
-    found = new Intl.DateTimeFormat(kind === 'parts' ? 'en-US' : intlLocale(language), { ...options[kind], timeZone: zone });
+    found = new Intl.DateTimeFormat(kind === 'parts' ? 'en-US' : intlLocale(language), {
+      ...options[kind],
+      timeZone: zone,
+    });
     formatters.set(key, found);
   }
   return found;

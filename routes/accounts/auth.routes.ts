@@ -135,13 +135,11 @@ export function authRoutes(context: AppContext, passport: PassportInstance): Rou
           values: { email },
         });
       showAgainIfInvalid(error, (invalid) => {
-        res
-          .status(422)
-          .render('auth/login', {
-            title: titleOf(res, 'accounts.login.title'),
-            errors: invalid.fieldErrors,
-            values: { email },
-          });
+        res.status(422).render('auth/login', {
+          title: titleOf(res, 'accounts.login.title'),
+          errors: invalid.fieldErrors,
+          values: { email },
+        });
       });
     }
   });

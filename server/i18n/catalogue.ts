@@ -22,7 +22,9 @@ function flatten(prefix: string, value: unknown, into: Map<string, string>, file
 export function readCatalogue(language: string): Catalogue {
   const dir = path.join(localesDir, language);
   const messages = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     const where = path.join(dir, file);
     flatten(path.basename(file, '.json'), JSON.parse(readFileSync(where, 'utf8')) as unknown, messages, where);
   }
