@@ -27,8 +27,7 @@ import {
 import { findCycle, findProgram } from '../../server/services/programs/programs.js';
 import { idParam } from '../params.js';
 import { formBody, formFields, renderInvalid, showAgainIfInvalid } from '../forms.js';
-import type { FieldErrors } from '../../server/errors.js';
-import { isMessage, labelsOf, msg, t, textIn } from '../../server/i18n/translate.js';
+import { labelsOf, msg, t } from '../../server/i18n/translate.js';
 import {
   contentLanguages,
   postedTranslations,
@@ -39,29 +38,6 @@ const QUESTION_FIELDS: readonly QuestionFieldName[] = ['key', 'prompt', 'help', 
 const RULE_FIELDS: readonly RuleFieldName[] = ['subject', 'operator', 'values', 'other', 'margin', 'message'];
 const QUESTION_TEXTS = Object.keys(QUESTION_TRANSLATED);
 const RULE_TEXTS = Object.keys(RULE_TRANSLATED);
-
-/**
- * Field messages whose values hold another message (a rule a question's change would break, and
- * why), with the inner one put into `lang`'s words, for the page.
- */
-function nestedIn(lang: string, errors: FieldErrors): FieldErrors {
-  return Object.fromEntries(
-    Object.entries(errors).map(([field, text]) => [
-      field,
-      isMessage(text) && text.values
-        ? msg(
-            text.key,
-            Object.fromEntries(
-              Object.entries(text.values).map(([name, value]) => [
-                name,
-                isMessage(value) ? textIn(lang, value) : value,
-              ]),
-            ),
-          )
-        : text,
-    ]),
-  );
-}
 
 export function adminEligibilityRoutes(context: AppContext): Router {
   const router = Router();
@@ -123,7 +99,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
         res.status(422).render('admin/eligibility/question-form', {
           ...locals,
           values: { ...fields, ...postedTranslations(body, QUESTION_TEXTS, locals.program.defaultLanguage) },
-          errors: nestedIn(res.locals.lang, invalid.fieldErrors),
+          errors: invalid.fieldErrors,
         }),
       );
     }
@@ -155,7 +131,7 @@ export function adminEligibilityRoutes(context: AppContext): Router {
         res.status(422).render('admin/eligibility/question-form', {
           ...locals,
           values: { ...fields, ...postedTranslations(body, QUESTION_TEXTS, locals.program.defaultLanguage) },
-          errors: nestedIn(res.locals.lang, invalid.fieldErrors),
+          errors: invalid.fieldErrors,
         }),
       );
     }

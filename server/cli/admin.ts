@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { DataDirLockedError } from '../db/lock.js';
 import { Invalid } from '../errors.js';
+import { textIn } from '../i18n/translate.js';
 import { createOrPromoteAdmin } from '../services/accounts/accounts.js';
 
 const USAGE = `Usage: npm run admin -- create --email EMAIL --password PASSWORD --name "FULL NAME"`;
@@ -48,7 +49,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof Invalid) {
-      for (const [field, message] of Object.entries(error.fieldErrors)) console.error(`--${field}: ${message}`);
+      for (const [field, message] of Object.entries(error.fieldErrors))
+        console.error(`--${field}: ${textIn('en', message)}`);
     } else if (error instanceof ConfigError || error instanceof DataDirLockedError) {
       console.error(error.message);
     } else {

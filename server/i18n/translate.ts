@@ -51,9 +51,20 @@ function formatOf(language: string, key: string): IntlMessageFormat {
   return format;
 }
 
+/** Values with any that is itself a Message (a rule's problem inside a field's) in `language`'s words. */
+function wordsOfValues(language: string, values: Values | undefined): Values | undefined {
+  if (!values || !Object.values(values).some(isMessage)) return values;
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [
+      name,
+      isMessage(value) ? t(language, value.key, value.values) : value,
+    ]),
+  );
+}
+
 /** The message `key` in `language`, with its values: plain text, for a page to escape. */
 export function t(language: string, key: string, values?: Values): string {
-  return String(formatOf(language, key).format(values as Record<string, string>));
+  return String(formatOf(language, key).format(wordsOfValues(language, values) as Record<string, string>));
 }
 
 /** A Text in `language`: a Message formatted, a string as it is. */
@@ -95,7 +106,7 @@ export function tHtml(language: string, key: string, values: Values = {}, links:
   });
   const tags: Values = { strong: wrap('<strong>', '</strong>'), em: wrap('<em>', '</em>') };
   for (const [name, href] of Object.entries(links)) tags[name] = wrap(`<a href="${escapeHtml(href)}">`, '</a>');
-  const result = format.format({ ...values, ...tags } as Record<string, string>) as unknown;
+  const result = format.format({ ...wordsOfValues(language, values), ...tags } as Record<string, string>) as unknown;
   return (Array.isArray(result) ? result : [result]).map(partHtml).join('');
 }
 

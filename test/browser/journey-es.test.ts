@@ -2,14 +2,15 @@
 // Spanish (Accept-Language es-MX), with axe on every page and <html lang="es">. The words the test
 // looks for come from the Spanish catalogue, so it follows the catalogue as it is edited.
 import { expect } from 'chai';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { BrowserContext, Page } from 'playwright-core';
-import { nominations, outbox } from '../../models/schema.js';
+import { applicationAnswers, applications, criteria, nominations, outbox } from '../../models/schema.js';
 import { t } from '../../server/i18n/translate.js';
 import { createOpenCycle } from '../helpers/factories.js';
 import { accessibilityViolations, mailLink, screenshots, startLivePortal, type LivePortal } from './helpers.js';
 import { tabAndCheck, tabAndType, tabTo } from './keyboard.js';
 
+const PASSWORD = 'correct horse battery staple';
 const es = (key: string, values?: Record<string, unknown>) => t('es', key, values);
 /** A label as the field partial writes it: the words, then "(obligatorio)" when required. */
 const labelled = (key: string) => new RegExp(`^${es(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
@@ -100,6 +101,143 @@ describe('the journeys in Spanish, in a real browser', function () {
     await page.getByRole('button', { name: es('nominations.confirm.button') }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.contain(es('nominations.confirm.thanks'));
     await check(page, '06-confirmada');
+    await context.close();
+  });
+
+  it('lets the principal follow the Spanish invitation, register, fill the application in Spanish and submit it', async () => {
+    const { context, page } = await newPage();
+    const invitedSubject = es('emails.schoolInvitation.subject', {
+      schoolName: 'Escuela Secundaria César Chávez',
+      cycleName: '',
+    });
+    const invitation = await mailLink(
+      live.harness,
+      (subject, to) => subject.startsWith(invitedSubject.trim()) && to.includes('directora@chavez.example.org'),
+      '/invitations/',
+    );
+    const [invitationMail] = await live.harness.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.toAddress, 'directora@chavez.example.org'));
+    expect(invitationMail?.language, 'the invitation follows the nomination').to.equal('es');
+    await page.goto(invitation);
+    await check(page, '07-invitacion');
+    await page
+      .locator('#main')
+      .getByRole('link', { name: es('accounts.login.register') })
+      .click();
+    await page.getByLabel(labelled('accounts.register.name')).fill('Rosa Martínez');
+    await page.getByLabel(labelled('accounts.register.email')).fill('directora@chavez.example.org');
+    await page.getByLabel(labelled('accounts.register.password')).fill(PASSWORD);
+    await check(page, '08-registro');
+    await page.getByRole('button', { name: es('accounts.register.submit') }).click();
+    await check(page, '09-registrada');
+
+    const verifySubject = es('emails.verifyEmail.subject', { siteName: '' });
+    const verify = await mailLink(
+      live.harness,
+      (subject, to) => subject.startsWith(verifySubject.trim()) && to.includes('directora@chavez.example.org'),
+      '/verify-email/',
+    );
+    await page.goto(verify);
+    await check(page, '10-confirmar-direccion');
+    await page.getByRole('button', { name: es('accounts.verify.submit') }).click();
+    await page.getByLabel(labelled('accounts.login.password')).fill(PASSWORD);
+    await page.getByRole('button', { name: es('accounts.login.submit') }).click();
+    await page.waitForURL('**/schools/new?**');
+    await check(page, '11-agregar-escuela');
+    await page.getByLabel(labelled('schools.fields.level')).selectOption('high');
+    await page.getByLabel(labelled('schools.fields.enrollment')).fill('1210');
+    await page.getByLabel(labelled('schools.fields.frl')).fill('71');
+    await page.getByLabel(labelled('schools.fields.iep')).fill('14');
+    await page.getByRole('button', { name: es('schools.new.add') }).click();
+    await page.waitForURL('**/invitations/**');
+    await check(page, '12-comenzar');
+    await page.getByRole('button', { name: es('nominations.invitation.start') }).click();
+    await page.waitForURL(/\/applications\/\d+$/);
+    const applicationPath = new URL(page.url()).pathname;
+    await check(page, '13-postulacion');
+
+    await page.goto(`${applicationPath}/eligibility`);
+    await check(page, '14-elegibilidad');
+    for (const radio of await page.locator('#main input[type=radio]').all()) {
+      const value = await radio.getAttribute('value');
+      if (value === 'public' || value === 'yes') await radio.check();
+    }
+    for (const input of await page.locator('#main input[type=text], #main input[inputmode]').all())
+      await input.fill('13');
+    await Promise.all([
+      page.waitForURL('**/profile'),
+      page.getByRole('button', { name: es('applications.eligibility.save') }).click(),
+    ]);
+    await check(page, '15-perfil');
+    await Promise.all([
+      page.waitForURL(/\/criteria$/),
+      page.getByRole('button', { name: es('applications.profile.save') }).click(),
+    ]);
+    await check(page, '16-criterios');
+    const rows = await live.harness.db.select().from(criteria).orderBy(asc(criteria.position));
+    const optional = rows.filter((r) => !r.required).slice(0, 4);
+    for (const c of optional) await page.getByLabel(new RegExp(`^${c.position}\\. `)).check();
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: es('applications.criteria.save') }).click(),
+    ]);
+
+    const chosen = rows.filter((r) => r.required).concat(optional);
+    for (const [index, c] of chosen.entries()) {
+      await page.goto(`${applicationPath}/criteria/${c.id}`);
+      if (index === 0) await check(page, '17-criterio');
+      await page.getByLabel(labelled('applications.criterion.languageLabel')).selectOption('es');
+      await page
+        .getByLabel(labelled('applications.criterion.answerLabel'))
+        .fill(
+          `Nuestra escuela trabaja en el criterio ${c.position} con todos los estudiantes y sus familias, en español y en inglés.`,
+        );
+      expect(await page.locator('#answer-count').textContent()).to.match(/^\d+ de 500 palabras/);
+      await Promise.all([
+        page.waitForNavigation(),
+        page.getByRole('button', { name: es('applications.criterion.save'), exact: true }).click(),
+      ]);
+    }
+
+    await page.goto(`${applicationPath}/review`);
+    await check(page, '18-revisar');
+    expect(await page.getByText(es('applications.review.ready')).isVisible()).to.equal(true);
+    await Promise.all([
+      page.waitForURL(/\/applications\/\d+$/),
+      page.getByRole('button', { name: es('applications.review.submit') }).click(),
+    ]);
+    expect(await page.getByText(es('applications.review.submitted')).first().isVisible()).to.equal(true);
+    await check(page, '19-enviada');
+
+    const [application] = await live.harness.db.select().from(applications);
+    expect(application?.status).to.equal('submitted');
+    const answers = (
+      await live.harness.db
+        .select()
+        .from(applicationAnswers)
+        .where(eq(applicationAnswers.applicationId, application!.id))
+    ).filter((a) => a.chosen);
+    expect(answers).to.have.length(chosen.length);
+    expect(answers.every((a) => a.answer.startsWith('Nuestra escuela'))).to.equal(true);
+    expect(answers.every((a) => a.language === 'es')).to.equal(true);
+    const submittedSubject = es('emails.applicationSubmitted.subject', {
+      schoolName: 'Escuela Secundaria César Chávez',
+      cycleName: '',
+    });
+    const receipts = await live.harness.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.toAddress, 'directora@chavez.example.org'));
+    const receipt = receipts.find((m) => m.subject.startsWith(submittedSubject.replace(/, $/, '')));
+    expect(receipt?.language, "the receipt is in the applicant's language").to.equal('es');
+    // Its dates are written in Spanish too ("… de enero de 2027"), not in English words.
+    expect(receipt?.textBody).to.match(/\d{1,2} de [a-z]+ de \d{4}/);
+    expect(receipt?.textBody).not.to.match(
+      /January|February|March|April|May|June|July|August|September|October|November|December/,
+    );
+    expect(invitationMail?.textBody).to.match(/\d{1,2} de [a-z]+ de \d{4}/);
     await context.close();
   });
 });

@@ -282,8 +282,8 @@ export async function submitApplication(
           schoolName: view.school.name,
           cycleName: view.cycle.name,
           applicationId: locked.id,
-          submittedAt: formatMoment(now, zone),
-          deadline: formatMoment(applicationsCloseAt(view.cycle), zone),
+          submittedAt: { at: now, zone },
+          deadline: { at: applicationsCloseAt(view.cycle), zone },
           criteria: chosen.map((c) => ({
             number: c.number,
             title: c.title,

@@ -5,7 +5,6 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../db/client.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { formatMoment } from '../../time.js';
 import type { ServiceContext } from '../../context.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -67,7 +66,7 @@ export async function runDraftReminders(context: ServiceContext & { mailQueued?:
             name: contact.name,
             schoolName: draft.school_name,
             cycleName: draft.cycle_name,
-            deadline: formatMoment(closes, draft.zone),
+            deadline: { at: closes, zone: draft.zone },
             daysLeft,
             link: `${mail.baseUrl}/applications/${Number(draft.application_id)}`,
           },

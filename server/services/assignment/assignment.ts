@@ -209,14 +209,7 @@ async function lockRound(db: Database, roundId: number, now: Date) {
   if (!round) throw new NotFound(msg('assignment.errors.noRound'));
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, round.cycleId));
   if (!cycle) throw new NotFound(msg('assignment.errors.noCycle'));
-  // requirePhase (programs/phase.ts) takes words, not yet a Message.
-  await requirePhase(
-    db,
-    cycle,
-    now,
-    REVIEW_PHASES,
-    'Reviewers are assigned once applications have closed and before the honorees are published.',
-  );
+  await requirePhase(db, cycle, now, REVIEW_PHASES, msg('programs.phaseThen.assign'));
   return round;
 }
 

@@ -23,7 +23,6 @@ import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { formatMoment } from '../../time.js';
 import { applicationsCloseAt } from '../programs/phase.js';
 import { emailMatchesSchoolDomain, requestToJoinSchool } from '../schools/contacts.js';
 import { schoolMatchKey } from '../schools/match-key.js';
@@ -58,6 +57,7 @@ export async function inviteSchool(
     invitedBy,
     city = '',
     state = '',
+    language,
   }: {
     cycleId: number;
     matchKey: string;
@@ -67,6 +67,8 @@ export async function inviteSchool(
     invitedBy: number | null;
     city?: string;
     state?: string;
+    /** The language to write in; without it, the address's account or the program's default. */
+    language?: string;
   },
 ): Promise<boolean> {
   const token = randomBytes(32).toString('base64url');
@@ -126,10 +128,11 @@ export async function inviteSchool(
   await enqueueMail(db, mail, {
     to: email,
     template: 'school-invitation',
+    language,
     data: {
       schoolName,
       cycleName: cycle?.name ?? '',
-      deadline: cycle ? formatMoment(applicationsCloseAt(cycle), cycle.zone) : '',
+      deadline: cycle ? { at: applicationsCloseAt(cycle), zone: cycle.zone } : '',
       nominators: await confirmedCount(db, cycleId, matchKey),
       link: `${mail.baseUrl}/invitations/${token}`,
     },

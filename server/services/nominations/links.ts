@@ -65,10 +65,12 @@ export async function onNominationConfirmed(context: ServiceContext, row: Nomina
     }
     return;
   }
+  // The invitation is written in the language of the nomination that gave the school's address:
+  // the nominator knows the school, and the invitation page offers the other languages.
   const [withContact] = row.contactEmail
-    ? [{ email: row.contactEmail }]
+    ? [{ email: row.contactEmail, language: row.language }]
     : await db
-        .select({ email: nominations.contactEmail })
+        .select({ email: nominations.contactEmail, language: nominations.language })
         .from(nominations)
         .where(
           and(
@@ -86,6 +88,7 @@ export async function onNominationConfirmed(context: ServiceContext, row: Nomina
     schoolId,
     schoolName: row.schoolName,
     email: withContact.email,
+    language: withContact.language,
     invitedBy: null,
     city: row.city,
     state: row.state,

@@ -27,7 +27,7 @@ export async function closeApplications(
     const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, cycleId)).for('update');
     if (!cycle) throw new NotFound(msg('cycles.errors.closeNotFound'));
     const now = clock();
-    await requirePhase(tx, cycle, now, ['open'], 'Only a cycle open for applications can be closed early.');
+    await requirePhase(tx, cycle, now, ['open'], msg('programs.phaseThen.closeEarly'));
     const drafts = await draftsLeftBehind(tx, cycleId);
     await tx.update(cycles).set({ closedAt: now }).where(eq(cycles.id, cycleId));
     await recordAudit(tx, clock, {

@@ -103,7 +103,7 @@ async function validateWording(
 }
 
 function checkWordLimit(errors: FieldErrors, value: unknown) {
-  return checkInteger(errors, 'wordLimit', value, { min: 10, max: 20000, label: 'the word limit' });
+  return checkInteger(errors, 'wordLimit', value, { min: 10, max: 20000, label: msg('forms.label.wordLimit') });
 }
 
 function checkWeight(errors: FieldErrors, value: unknown) {
@@ -111,7 +111,7 @@ function checkWeight(errors: FieldErrors, value: unknown) {
     min: 0,
     max: 100,
     decimals: 3,
-    label: 'the weight',
+    label: msg('forms.label.weight'),
     minExclusive: true,
   });
 }

@@ -131,7 +131,7 @@ function validateCycle(
 ): CycleValues {
   const { existing, lock, now } = ctx;
   const errors: FieldErrors = {};
-  const year = checkInteger(errors, 'year', input.year, { min: 2000, max: 2200, label: 'the year' });
+  const year = checkInteger(errors, 'year', input.year, { min: 2000, max: 2200, label: msg('forms.label.year') });
   let name = checkText(errors, 'name', input.name, { max: 160, singleLine: true });
   if (!name && year !== undefined && !errors.name) name = `${ctx.program.name} ${year}–${year + 1}`;
 
@@ -210,8 +210,16 @@ function validateCycle(
     scoreMin = existing.scoreMin;
     scoreMax = existing.scoreMax;
   } else {
-    scoreMin = checkInteger(errors, 'scoreMin', input.scoreMin, { min: 0, max: 100, label: 'the lowest score' });
-    scoreMax = checkInteger(errors, 'scoreMax', input.scoreMax, { min: 0, max: 100, label: 'the highest score' });
+    scoreMin = checkInteger(errors, 'scoreMin', input.scoreMin, {
+      min: 0,
+      max: 100,
+      label: msg('forms.label.scoreMin'),
+    });
+    scoreMax = checkInteger(errors, 'scoreMax', input.scoreMax, {
+      min: 0,
+      max: 100,
+      label: msg('forms.label.scoreMax'),
+    });
     if (scoreMin !== undefined && scoreMax !== undefined && scoreMin >= scoreMax) {
       errors.scoreMax = msg('cycles.errors.scaleOrder', { min: scoreMin });
     }
@@ -224,7 +232,7 @@ function validateCycle(
     optionalChoiceCount = checkInteger(errors, 'optionalChoiceCount', input.optionalChoiceCount, {
       min: 0,
       max: 100,
-      label: 'how many optional criteria applicants choose',
+      label: msg('forms.label.optionalChoiceCount'),
     });
     const problem =
       optionalChoiceCount === undefined ? undefined : choiceCountProblem(optionalChoiceCount, ctx.optionalCount);
@@ -235,18 +243,18 @@ function validateCycle(
     min: 0.1,
     max: 2048,
     decimals: 2,
-    label: 'the largest file size in MB',
+    label: msg('forms.label.maxFileMb'),
   });
   const applicationMb = checkDecimal(errors, 'maxApplicationMb', input.maxApplicationMb, {
     min: 0.1,
     max: 20480,
     decimals: 2,
-    label: 'the total size in MB',
+    label: msg('forms.label.maxApplicationMb'),
   });
   const maxFilesPerCriterion = checkInteger(errors, 'maxFilesPerCriterion', input.maxFilesPerCriterion, {
     min: 1,
     max: 100,
-    label: 'the number of files per criterion',
+    label: msg('forms.label.maxFilesPerCriterion'),
   });
   const maxFileBytes = fileMb === undefined ? undefined : Math.round(fileMb * MB);
   const maxApplicationBytes = applicationMb === undefined ? undefined : Math.round(applicationMb * MB);
@@ -281,7 +289,7 @@ function validateCycle(
       : checkInteger(errors, 'draftReminderDays', input.draftReminderDays, {
           min: 1,
           max: 60,
-          label: 'the number of days before the deadline',
+          label: msg('forms.label.draftReminderDays'),
         });
 
   const translations = readTranslations(

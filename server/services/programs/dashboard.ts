@@ -474,7 +474,7 @@ export async function cycleDashboard(
   db: Database,
   { requested, now, lang }: { requested?: number; now: Date; lang: string },
 ) {
-  const all = (await dashboardCycles(db, now)).map((c) => ({ ...c, phaseLabel: t(lang, `admin.phase.${c.phase}`) }));
+  const all = (await dashboardCycles(db, now)).map((c) => ({ ...c, phaseLabel: t(lang, `programs.phase.${c.phase}`) }));
   const cycle = chooseCycle(all, requested);
   const options = all.map((c) => ({
     value: String(c.id),

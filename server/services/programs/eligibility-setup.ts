@@ -272,7 +272,7 @@ export async function updateQuestion(
     const problem = Object.values(problems)[0];
     if (problem) {
       const field = values.kind !== question.kind ? 'kind' : 'options';
-      // The rule's own problem is a Message inside this one: routes put it into words (nestedIn).
+      // The rule's own problem is a Message inside this one: t() puts it into words with the outer one.
       throw new Invalid({ [field]: msg('eligibility.errors.breaksRule', { rule: rule.message, problem }) });
     }
   }

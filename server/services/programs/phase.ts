@@ -13,18 +13,13 @@ import { and, eq, inArray, max, sql } from 'drizzle-orm';
 import { assignments, cycles, decisions, reviewRounds, type Cycle } from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden } from '../../errors.js';
+import { msg, type Message } from '../../i18n/translate.js';
 
 export const CYCLE_PHASES = ['draft', 'open', 'closed', 'in_review', 'deciding', 'published'] as const;
 export type CyclePhase = (typeof CYCLE_PHASES)[number];
 
-export const CYCLE_PHASE_LABELS: Record<CyclePhase, string> = {
-  draft: 'Not open yet',
-  open: 'Open for applications',
-  closed: 'Applications closed',
-  in_review: 'In review',
-  deciding: 'Deciding',
-  published: 'Published',
-};
+/** A phase's name, for a list or a heading (programs.phase in the catalogues). */
+export const phaseLabel = (phase: CyclePhase): Message => msg(`programs.phase.${phase}`);
 
 type CycleDates = Pick<Cycle, 'opensAt' | 'applicationsCloseAt' | 'closedAt' | 'publishedAt'>;
 
@@ -39,13 +34,13 @@ export function applicationsOpen(cycle: CycleDates, now: Date): boolean {
 }
 
 /** Why applications cannot be started, changed or submitted now, or undefined while they can. */
-export function applicationsClosedReason(cycle: CycleDates, now: Date): string | undefined {
-  if (cycle.publishedAt) return 'This cycle’s honorees are published: it takes no more applications.';
-  if (now < cycle.opensAt) return 'Applications for this cycle are not open yet.';
+export function applicationsClosedReason(cycle: CycleDates, now: Date): Message | undefined {
+  if (cycle.publishedAt) return msg('programs.closedReason.published');
+  if (now < cycle.opensAt) return msg('programs.closedReason.notOpen');
   if (cycle.closedAt && now >= cycle.closedAt && cycle.closedAt < cycle.applicationsCloseAt) {
-    return 'The program staff closed applications for this cycle.';
+    return msg('programs.closedReason.closedEarly');
   }
-  if (now > cycle.applicationsCloseAt) return 'The deadline for applications has passed.';
+  if (now > cycle.applicationsCloseAt) return msg('programs.closedReason.deadlinePassed');
   return undefined;
 }
 
@@ -67,11 +62,11 @@ export function applicationClosedReason(
   cycle: CycleDates,
   application: { deadlineExtendedTo: Date | null },
   now: Date,
-): string | undefined {
+): Message | undefined {
   const extended = application.deadlineExtendedTo;
   if (!cycle.publishedAt && now >= cycle.opensAt && extended && now <= extended) return undefined;
   const reason = applicationsClosedReason(cycle, now);
-  return reason && extended && now > extended ? 'The extended deadline for this application has passed.' : reason;
+  return reason && extended && now > extended ? msg('programs.closedReason.extensionPassed') : reason;
 }
 
 /** Whether the public may nominate now: the cycle is open and its nominations deadline not passed. */
@@ -137,7 +132,7 @@ export async function withPhases<C extends Cycle>(db: Database, list: readonly C
   );
   return list.map((cycle) => {
     const phase = phaseOf(cycle, facts.get(cycle.id)!, now);
-    return { ...cycle, phase, phaseLabel: CYCLE_PHASE_LABELS[phase] };
+    return { ...cycle, phase, phaseLabel: phaseLabel(phase) };
   });
 }
 
@@ -149,30 +144,20 @@ export async function cyclePhase(db: Database, cycle: Cycle & CycleDates, now: D
 /** The phases in which rounds are set up and reviewers assigned: after applications close, before publishing. */
 export const REVIEW_PHASES: readonly CyclePhase[] = ['closed', 'in_review', 'deciding'];
 
-/** A phase in the middle of a sentence: "Schools of Opportunity 2026–2027 is …". */
-const PHASE_IN_A_SENTENCE: Record<CyclePhase, string> = {
-  draft: 'not open yet',
-  open: 'still open for applications',
-  closed: 'closed to applications, with no review under way',
-  in_review: 'in review',
-  deciding: 'in its decisions',
-  published: 'published',
-};
-
 /**
  * Refuses an act outside the phases it belongs to, saying where the cycle stands and what to do
- * first (`then`, a whole sentence).
+ * first (`then`, a whole sentence: a Message from programs.phaseThen).
  */
 export async function requirePhase(
   db: Database,
   cycle: Cycle,
   now: Date,
   allowed: readonly CyclePhase[],
-  then: string,
+  then: Message,
 ): Promise<CyclePhase> {
   const phase = await cyclePhase(db, cycle, now);
   if (allowed.includes(phase)) return phase;
-  throw new Forbidden(`${cycle.name} is ${PHASE_IN_A_SENTENCE[phase]}. ${then}`);
+  throw new Forbidden(msg('programs.phaseRefused', { cycle: cycle.name, phase, then }));
 }
 
 /** Cycles whose applications are open now (for "Apply" and for starting an application). */
@@ -186,4 +171,3 @@ export function openForApplicationsCondition(now: Date) {
     sql`(${cycles.closedAt} is null or ${cycles.closedAt} > ${iso}::timestamptz)`,
   );
 }
-// i18n: not yet translated

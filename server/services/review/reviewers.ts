@@ -353,7 +353,7 @@ export async function setCycleMaxLoad(
   { cycleId, userId, maxLoad }: { cycleId: number; userId: number; maxLoad: unknown },
 ) {
   const errors: FieldErrors = {};
-  const value = checkInteger(errors, 'maxLoad', maxLoad, { min: 0, max: 1000, label: 'a maximum load' });
+  const value = checkInteger(errors, 'maxLoad', maxLoad, { min: 0, max: 1000, label: msg('forms.label.maxLoad') });
   if (value === undefined) throw new Invalid(errors);
   await db.transaction(async (tx) => {
     const changed = await tx

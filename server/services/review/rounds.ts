@@ -93,11 +93,11 @@ function validateSettings(
     required: msg('reviews.rounds.errors.name'),
     singleLine: true,
   });
-  const k = checkInteger(errors, 'k', input.k, { min: 1, max: 20, label: 'the number of reviewers per application' });
+  const k = checkInteger(errors, 'k', input.k, { min: 1, max: 20, label: msg('forms.label.k') });
   const reminderDaysBefore = checkInteger(errors, 'reminderDaysBefore', input.reminderDaysBefore, {
     min: 0,
     max: 60,
-    label: 'the number of days before the due date',
+    label: msg('forms.label.reminderDaysBefore'),
   });
   const raw = text(input.dueAt);
   // Reviews are due at the end of the day, in the program's zone.
@@ -155,7 +155,7 @@ async function validateMembers(db: Database, cycleId: number, members: RoundMemb
     const maxLoad = checkInteger(errors, field, members.maxLoads?.[String(userId)], {
       min: 0,
       max: 1000,
-      label: 'a maximum load',
+      label: msg('forms.label.maxLoad'),
     });
     return { userId, maxLoad: maxLoad ?? 0 };
   });
@@ -175,7 +175,7 @@ export async function createRound(
   const { db, clock } = context;
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
   if (!cycle) throw new NotFound(msg('reviews.errors.noCycle'));
-  await requirePhase(db, cycle, clock(), REVIEW_PHASES, 'Review rounds begin once applications have closed.');
+  await requirePhase(db, cycle, clock(), REVIEW_PHASES, msg('programs.phaseThen.rounds'));
   const [last] = await db
     .select({ number: max(reviewRounds.number) })
     .from(reviewRounds)

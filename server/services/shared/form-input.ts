@@ -40,7 +40,7 @@ export function checkInteger(
   errors: FieldErrors,
   field: string,
   value: unknown,
-  rule: { min: number; max: number; label: string },
+  rule: { min: number; max: number; label: Text },
 ): number | undefined {
   const s = text(value);
   if (s === '') {
@@ -64,7 +64,7 @@ export function checkDecimal(
   errors: FieldErrors,
   field: string,
   value: unknown,
-  rule: { min: number; max: number; decimals: number; label: string; minExclusive?: boolean },
+  rule: { min: number; max: number; decimals: number; label: Text; minExclusive?: boolean },
 ): number | undefined {
   const s = text(value);
   if (s === '') {

@@ -147,7 +147,10 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     });
     expect(rule.text).to.contain('The rule is added.');
     expect(rule.text).to.contain('Answer: What kind of school is it? (school_type) is one of public, charter');
-    expect(rule.text).to.contain('<td>Only public and charter schools are eligible.</td>');
+    // The program has not written it in Spanish yet, and the page says so.
+    expect(rule.text).to.contain(
+      '<td>Only public and charter schools are eligible.<br><span class="muted missing-translation">Spanish missing</span></td>',
+    );
     expect((await admin.get(`/admin/cycles/${cycleId}`)).text).to.contain('1 question and 1 automatic rule.');
   });
 

@@ -29,6 +29,8 @@ describe('nominations in Spanish', () => {
       .update(criteria)
       .set({ translations: { es: { title: 'Ampliar las oportunidades de aprendizaje' } } })
       .where(eq(criteria.id, list[0]!.id));
+    // The demo criteria come with Spanish: this one is left without, as a program may.
+    await h.db.update(criteria).set({ translations: {} }).where(eq(criteria.id, list[1]!.id));
     await h.db
       .update(cycles)
       .set({ translations: { es: { name: 'Escuelas de Oportunidad 2026–2027' } } })

@@ -208,6 +208,15 @@ describe('admin: the program’s texts in English and Spanish', () => {
     );
     expect(refused.status).to.equal(422);
     expect(readable(refused.text)).to.contain('Escriba el título del criterio.');
+    // A number's message names the field in Spanish too, not only the sentence around it.
+    const tiny = await submitForm(
+      admin,
+      `/admin/cycles/${cycleId}/criteria/new?lang=es`,
+      `/admin/cycles/${cycleId}/criteria/new`,
+      { ...CRITERION, wordLimit: '5' },
+    );
+    expect(tiny.status).to.equal(422);
+    expect(readable(tiny.text)).to.contain('Escriba el límite de palabras entre 10 y 20000.');
     const eligibility = await admin.get(`/admin/cycles/${cycleId}/eligibility?lang=es`);
     expect(eligibility.text).to.contain('Reglas automáticas');
     expect(eligibility.text).to.contain('Elección de una lista');

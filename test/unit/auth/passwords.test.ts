@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { hashPassword, passwordWeakness, verifyPassword } from '../../../server/auth/passwords.js';
 import { safeNextPath } from '../../../server/auth/sign-in.js';
+import { textIn } from '../../../server/i18n/translate.js';
+
+/** The weakness in English words (passwordWeakness gives a Message, put into words by the page). */
+const weakness = (...args: Parameters<typeof passwordWeakness>) => textIn('en', passwordWeakness(...args));
 
 describe('passwords', () => {
   it('hashes with argon2id and verifies only the right password', async () => {
@@ -12,17 +16,15 @@ describe('passwords', () => {
   });
 
   it('explains why a password is too weak', () => {
-    expect(passwordWeakness('short')).to.equal('Use at least 10 characters.');
-    expect(passwordWeakness('x'.repeat(201))).to.equal('Use at most 200 characters.');
-    expect(passwordWeakness('Password123')).to.equal('This password is too common; choose one that is hard to guess.');
-    expect(passwordWeakness('aaaaaaaaaaaa')).to.equal('This password is too common; choose one that is hard to guess.');
-    expect(passwordWeakness('abababababab')).to.equal('Use a greater variety of characters.');
-    expect(passwordWeakness('mjohnson-2026!', { email: 'mjohnson@school.org' })).to.equal(
+    expect(weakness('short')).to.equal('Use at least 10 characters.');
+    expect(weakness('x'.repeat(201))).to.equal('Use at most 200 characters.');
+    expect(weakness('Password123')).to.equal('This password is too common; choose one that is hard to guess.');
+    expect(weakness('aaaaaaaaaaaa')).to.equal('This password is too common; choose one that is hard to guess.');
+    expect(weakness('abababababab')).to.equal('Use a greater variety of characters.');
+    expect(weakness('mjohnson-2026!', { email: 'mjohnson@school.org' })).to.equal(
       'Do not use your e-mail address in your password.',
     );
-    expect(passwordWeakness('Maria Lopez 2026', { name: 'Maria Lopez' })).to.equal(
-      'Do not use your name in your password.',
-    );
+    expect(weakness('Maria Lopez 2026', { name: 'Maria Lopez' })).to.equal('Do not use your name in your password.');
     expect(passwordWeakness('correct horse battery staple', { email: 'pat@example.org', name: 'Pat' })).to.equal(
       undefined,
     );

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { asc, count, eq } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import { auditLog, rateCounters, users } from '../../../models/schema.js';
 import { seedDemo } from '../../../server/cli/seed-demo.js';
 import type { DatabaseHandle } from '../../../server/db/client.js';
@@ -185,9 +185,10 @@ describe('backup and restore', function () {
     ) as { entries: Array<{ when: number }> };
     const previous = journal.entries.at(-2)!.when;
     await migrateUpTo(older.handle, previous);
-    await older.handle.db
-      .insert(users)
-      .values({ email: 'older@example.org', name: 'Older Portal', passwordHash: 'x', roles: ['admin'] });
+    // In SQL, not through today's schema: the older table lacks columns added since.
+    await older.handle.db.execute(
+      sql`insert into users (email, name, password_hash, roles) values ('older@example.org', 'Older Portal', 'x', '{admin}')`,
+    );
     const olderArchive = path.join(dir, 'older.tar.gz');
     const manifest = await writeBackup(
       { db: older.handle.db, databaseKind: older.handle.kind, store: older.store },

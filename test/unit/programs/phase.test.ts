@@ -7,6 +7,7 @@ import {
   phaseOf,
   type PhaseFacts,
 } from '../../../server/services/programs/phase.js';
+import { msg, textIn } from '../../../server/i18n/translate.js';
 
 const day = (d: number) => new Date(Date.UTC(2027, 0, d, 12));
 const cycle = {
@@ -38,7 +39,7 @@ describe('cycle phases', () => {
   it('is published whatever else is true, and a published cycle takes nothing more', () => {
     const published = { ...cycle, publishedAt: day(8) };
     expect(phaseOf(published, none, day(5))).to.equal('published');
-    expect(applicationsClosedReason(published, day(5))).to.match(/published/);
+    expect(applicationsClosedReason(published, day(5))).to.deep.equal(msg('programs.closedReason.published'));
     expect(nominationsOpen(published, day(5))).to.equal(false);
   });
 
@@ -47,14 +48,17 @@ describe('cycle phases', () => {
     expect(applicationsCloseAt(closedEarly)).to.deep.equal(day(15));
     expect(phaseOf(closedEarly, none, day(14))).to.equal('open');
     expect(phaseOf(closedEarly, none, day(16))).to.equal('closed');
-    expect(applicationsClosedReason(closedEarly, day(16))).to.equal(
+    expect(textIn('en', applicationsClosedReason(closedEarly, day(16)))).to.equal(
       'The program staff closed applications for this cycle.',
+    );
+    expect(textIn('es', applicationsClosedReason(closedEarly, day(16)))).to.equal(
+      'El equipo del programa cerró las postulaciones para esta convocatoria.',
     );
     expect(nominationsOpen(closedEarly, day(9))).to.equal(true);
     expect(nominationsOpen({ ...cycle, closedAt: day(8) }, day(9))).to.equal(false);
     // A closedAt after the deadline (set when publishing late) does not move the deadline.
     expect(applicationsCloseAt({ ...cycle, closedAt: day(30) })).to.deep.equal(day(20));
-    expect(applicationsClosedReason({ ...cycle, closedAt: day(30) }, day(25))).to.equal(
+    expect(textIn('en', applicationsClosedReason({ ...cycle, closedAt: day(30) }, day(25)))).to.equal(
       'The deadline for applications has passed.',
     );
   });
