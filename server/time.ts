@@ -5,8 +5,7 @@
 import { intlLocale, SOURCE_LANGUAGE } from './i18n/languages.js';
 import { t } from './i18n/translate.js';
 
-/** The zone of a program that has not chosen one. */
-export const DEFAULT_TIME_ZONE = 'UTC';
+import { DEFAULT_TIME_ZONE } from './i18n/dates.js';
 
 /** Every zone the platform knows, for the program form's list (UTC first). */
 export function timeZoneChoices(): string[] {
@@ -24,58 +23,26 @@ export function isTimeZone(zone: unknown): zone is string {
   }
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(
-  zone: string,
-  kind: 'day' | 'longDay' | 'time' | 'shortDay' | 'parts',
-  language = SOURCE_LANGUAGE,
-): Intl.DateTimeFormat {
-  const key = `${kind} ${zone} ${language}`;
-  let found = formatters.get(key);
+export { DEFAULT_TIME_ZONE, formatDay, formatMoment, formatShortMoment } from './i18n/dates.js';
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Numeric parts of a moment in `zone`, for reading the wall clock. */
+function partsFormatter(zone: string): Intl.DateTimeFormat {
+  let found = partsFormatters.get(zone);
   if (!found) {
-    const options: Record<typeof kind, Intl.DateTimeFormatOptions> = {
-      day: { year: 'numeric', month: 'long', day: 'numeric' },
-      longDay: { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' },
-      shortDay: { year: 'numeric', month: 'short', day: 'numeric' },
-      time: { hour: 'numeric', minute: '2-digit', timeZoneName: 'shortGeneric' },
-      parts: {
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-      },
-    };
-    found = new Intl.DateTimeFormat(kind === 'parts' ? 'en-US' : intlLocale(language), {
-      ...options[kind],
+    found = new Intl.DateTimeFormat('en-US', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
       timeZone: zone,
     });
-    formatters.set(key, found);
+    partsFormatters.set(zone, found);
   }
   return found;
-}
-
-/** "11:59 PM MT"; UTC is written "UTC", not "GMT+0". */
-function timeOfDay(date: Date, zone: string, language: string): string {
-  const text = formatter(zone, 'time', language).format(date);
-  return zone === 'UTC' ? text.replace(/GMT\+?0?$/, 'UTC') : text;
-}
-
-/** "January 30, 2027": the day in the program's zone. */
-export function formatDay(date: Date, zone: string = DEFAULT_TIME_ZONE, language = SOURCE_LANGUAGE): string {
-  return formatter(zone, 'day', language).format(date);
-}
-
-/** "Saturday, January 30, 2027, 11:59 PM MT": a deadline or a moment, whole. */
-export function formatMoment(date: Date, zone: string = DEFAULT_TIME_ZONE, language = SOURCE_LANGUAGE): string {
-  return `${formatter(zone, 'longDay', language).format(date)}, ${timeOfDay(date, zone, language)}`;
-}
-
-/** "Jan 30, 2027, 11:59 PM MT": a moment in a table. */
-export function formatShortMoment(date: Date, zone: string = DEFAULT_TIME_ZONE, language = SOURCE_LANGUAGE): string {
-  return `${formatter(zone, 'shortDay', language).format(date)}, ${timeOfDay(date, zone, language)}`;
 }
 
 const relative = new Map<string, Intl.RelativeTimeFormat>();
@@ -110,7 +77,7 @@ export function formatAge(date: Date, now: Date, language = SOURCE_LANGUAGE): st
 /** The wall-clock reading of `date` in `zone`. */
 function wallClock(date: Date, zone: string) {
   const parts = Object.fromEntries(
-    formatter(zone, 'parts')
+    partsFormatter(zone)
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );

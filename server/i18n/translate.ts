@@ -7,6 +7,7 @@
 // a Message: msg(key, values), put into words where the page or e-mail is written (textIn).
 import { IntlMessageFormat } from 'intl-messageformat';
 import { allCatalogues } from './catalogue.js';
+import { formatMoment } from './dates.js';
 import { SOURCE_LANGUAGE } from './languages.js';
 
 export type Values = Record<string, unknown>;
@@ -51,13 +52,30 @@ function formatOf(language: string, key: string): IntlMessageFormat {
   return format;
 }
 
-/** Values with any that is itself a Message (a rule's problem inside a field's) in `language`'s words. */
+/** A moment for a message to write in its reader's language, in the program's time zone. */
+export interface Moment {
+  readonly at: Date;
+  readonly zone: string;
+}
+
+export function isMoment(value: unknown): value is Moment {
+  return typeof value === 'object' && value !== null && (value as Moment).at instanceof Date;
+}
+
+/**
+ * Values put into `language`'s words: one that is itself a Message (a rule's problem inside a
+ * field's) formatted first, a Moment written as a whole date and time.
+ */
 function wordsOfValues(language: string, values: Values | undefined): Values | undefined {
-  if (!values || !Object.values(values).some(isMessage)) return values;
+  if (!values || !Object.values(values).some((value) => isMessage(value) || isMoment(value))) return values;
   return Object.fromEntries(
     Object.entries(values).map(([name, value]) => [
       name,
-      isMessage(value) ? t(language, value.key, value.values) : value,
+      isMessage(value)
+        ? t(language, value.key, value.values)
+        : isMoment(value)
+          ? formatMoment(value.at, value.zone, language)
+          : value,
     ]),
   );
 }

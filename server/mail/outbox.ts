@@ -60,13 +60,15 @@ export async function enqueueMail<T extends MailTemplate>(
   { programMessageId }: { programMessageId?: number } = {},
 ): Promise<number | undefined> {
   const address = to.trim().toLowerCase();
-  const unsubscribe = settings.unsubscribeSecret
+  const signed = settings.unsubscribeSecret
     ? unsubscribeUrl(settings.baseUrl, settings.unsubscribeSecret, address)
     : undefined;
-  if (unsubscribe && !REQUESTED_TEMPLATES.has(template) && (await isSuppressed(db, address))) return undefined;
+  if (signed && !REQUESTED_TEMPLATES.has(template) && (await isSuppressed(db, address))) return undefined;
   // Every message speaks as the program: its name in the footer and as the sender's name.
   const sender = await mailSender(db);
   const { language, timeZone } = await readerOf(db, address, given);
+  // The unsubscribe page opens in the message's language.
+  const unsubscribe = signed && `${signed}&lang=${language}`;
   const values: Record<string, unknown> = {
     ...(data as Record<string, unknown>),
     baseUrl: settings.baseUrl,

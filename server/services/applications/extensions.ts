@@ -50,7 +50,7 @@ export async function extendDeadline(
       : undefined;
   if (!at) errors.day = msg('applications.errors.extendDay');
   else if (at <= target.cycleDeadline) {
-    errors.day = msg('applications.errors.extendAfter', { deadline: formatMoment(target.cycleDeadline, zone) });
+    errors.day = msg('applications.errors.extendAfter', { deadline: { at: target.cycleDeadline, zone } });
   } else if (at <= clock()) errors.day = msg('applications.errors.extendFuture');
   if (reason === '') errors.reason = msg('applications.errors.extendReason');
   else if (reason.length > REASON_MAX) errors.reason = msg('forms.tooLong', { max: REASON_MAX });

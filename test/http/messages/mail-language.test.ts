@@ -55,6 +55,10 @@ describe('e-mail in each reader’s language', () => {
     expect(mail.htmlBody).to.contain('<strong>Lincoln High School</strong>');
     expect(mail.htmlBody).to.contain('Enviado por Schools of Opportunity');
     expect(mail.htmlBody).to.contain('Comenzar la postulación');
+    // Its unsubscribe link opens the page in Spanish too.
+    expect(mail.unsubscribeUrl).to.match(/&lang=es$/);
+    const unsubscribePage = await h.agent().get(mail.unsubscribeUrl!.slice(TEST_BASE_URL.length));
+    expect(unsubscribePage.text).to.contain('<html lang="es"');
 
     // The same message in English reads as it always did.
     const english = await row(await invitation('principal@grant.example.org', 'en'));
