@@ -2,7 +2,8 @@
 // back, no e-mail goes out; if it commits, the worker will send it.
 //
 // A message is written in its reader's language: the one the caller knows (a nominator's, given
-// as `language`), else the one the account with that address chose, else the program's default.
+// as `language`), else the one the account with that address chose, else the caller's likely
+// one (`languageHint`), else the program's default.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { outbox } from '../../models/schema.js';
@@ -38,6 +39,7 @@ async function readerOf(
   db: Database,
   address: string,
   given: string | undefined,
+  hint: string | undefined,
 ): Promise<{ language: string; timeZone: string }> {
   const [row] = rowsOf<{ account: string | null; program: string | null; zone: string | null }>(
     await db.execute(sql`
@@ -45,7 +47,7 @@ async function readerOf(
              (select default_language from programs order by id limit 1) as program,
              (select time_zone from programs order by id limit 1) as zone`),
   );
-  const language = [given, row?.account, row?.program].find(isLanguage) ?? SOURCE_LANGUAGE;
+  const language = [given, row?.account, hint, row?.program].find(isLanguage) ?? SOURCE_LANGUAGE;
   return { language, timeZone: row?.zone || DEFAULT_TIME_ZONE };
 }
 
@@ -56,7 +58,7 @@ async function readerOf(
 export async function enqueueMail<T extends MailTemplate>(
   db: Database,
   settings: MailSettings,
-  { to, template, data, language: given }: MailOf<T>,
+  { to, template, data, language: given, languageHint }: MailOf<T>,
   { programMessageId }: { programMessageId?: number } = {},
 ): Promise<number | undefined> {
   const address = to.trim().toLowerCase();
@@ -66,7 +68,7 @@ export async function enqueueMail<T extends MailTemplate>(
   if (signed && !REQUESTED_TEMPLATES.has(template) && (await isSuppressed(db, address))) return undefined;
   // Every message speaks as the program: its name in the footer and as the sender's name.
   const sender = await mailSender(db);
-  const { language, timeZone } = await readerOf(db, address, given);
+  const { language, timeZone } = await readerOf(db, address, given, languageHint);
   // The unsubscribe page opens in the message's language.
   const unsubscribe = signed && `${signed}&lang=${language}`;
   const values: Record<string, unknown> = {

@@ -136,7 +136,15 @@ export type MailTemplate = keyof MailTemplates;
  * One e-mail to send. `language`: the one it is written in, the recipient's (server/i18n); without
  * it, the language of the account with that address, else the program's default.
  */
-export type MailOf<T extends MailTemplate> = { to: string; template: T; data: MailTemplates[T]; language?: string };
+export type MailOf<T extends MailTemplate> = {
+  to: string;
+  template: T;
+  data: MailTemplates[T];
+  /** The reader's language when the caller knows it (a nominator's): it wins. */
+  language?: string;
+  /** A likely language, for an address with no account that chose one (a school invited from a nomination). */
+  languageHint?: string;
+};
 
 /** The names, for tests and for checks that walk them all. */
 export const MAIL_TEMPLATES = [

@@ -67,7 +67,7 @@ export async function inviteSchool(
     invitedBy: number | null;
     city?: string;
     state?: string;
-    /** The language to write in; without it, the address's account or the program's default. */
+    /** The nomination's language: the invitation's, unless the address's account chose another. */
     language?: string;
   },
 ): Promise<boolean> {
@@ -128,7 +128,8 @@ export async function inviteSchool(
   await enqueueMail(db, mail, {
     to: email,
     template: 'school-invitation',
-    language,
+    // The principal's own choice, when they have an account, comes before the nomination's.
+    languageHint: language,
     data: {
       schoolName,
       cycleName: cycle?.name ?? '',
