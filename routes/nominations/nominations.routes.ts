@@ -25,7 +25,7 @@ import {
 } from '../../server/services/nominations/nominations.js';
 import { JOIN_MESSAGES } from '../../server/services/schools/contacts.js';
 import { findListedSchool, searchSchools } from '../../server/services/schools/schools.js';
-import { formatBytes } from '../../server/storage/evidence-files.js';
+import { sizeText } from '../../server/storage/evidence-files.js';
 import { formBody } from '../forms.js';
 
 export function nominationRoutes(context: AppContext): Router {
@@ -76,7 +76,7 @@ export function nominationRoutes(context: AppContext): Router {
           : newSubmissionKey(),
       wordLimit: NOMINATION_WORD_LIMIT,
       maxFiles: NOMINATION_MAX_FILES,
-      maxFile: formatBytes(cycle.maxFileBytes),
+      maxFile: sizeText(cycle.maxFileBytes),
     });
   }
 

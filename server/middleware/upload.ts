@@ -13,7 +13,8 @@ import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { displayFileName, formatBytes } from '../storage/evidence-files.js';
+import { msg, textIn, type Message, type Text } from '../i18n/translate.js';
+import { displayFileName, sizeText } from '../storage/evidence-files.js';
 import { withoutNulls } from './sanitize.js';
 
 export interface UploadedFile {
@@ -31,8 +32,8 @@ export interface UploadLimits {
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** Why the upload was not received, for the person; unset when all went well. */
-    uploadProblem?: string;
+    /** Why the upload was not received, in words for the person (a Message); unset when all went well. */
+    uploadProblem?: Text;
     /** Files received by receiveFiles, in the order sent; [] when none. */
     uploadedFiles: UploadedFile[];
   }
@@ -49,10 +50,15 @@ const FORM_LIMITS = { fields: 100, fieldSize: 200 * 1024, parts: 200, fieldNameS
 /** busboy takes "boundary=" as a boundary that matches nothing and reads an empty form. */
 const BOUNDARY = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;"]+))/i;
 
-export const DISK_FULL_MESSAGE = 'The portal’s disk is full, so your files could not be saved. Please try again later.';
+export const DISK_FULL_MESSAGE: Message = msg('uploads.diskFull.files');
 
 /** An upload problem of our own making, raised from the file filter. */
-class UploadProblem extends Error {}
+class UploadProblem extends Error {
+  constructor(public readonly text: Message) {
+    super(textIn('en', text));
+    this.name = 'UploadProblem';
+  }
+}
 
 /** A body that cut off or does not follow the multipart format: the error handler's 400 page. */
 export class MalformedUpload extends Error {
@@ -186,8 +192,7 @@ export function receiveFiles(options: {
       fileFilter: (_req, _file, callback) => {
         accepted += 1;
         if (accepted > limits.maxFiles) {
-          const files = limits.maxFiles === 1 ? '1 file' : `${limits.maxFiles} files`;
-          return callback(new UploadProblem(`You can upload at most ${files} at once.`));
+          return callback(new UploadProblem(msg('uploads.limits.tooManyFiles', { max: limits.maxFiles })));
         }
         callback(null, true);
       },
@@ -211,7 +216,7 @@ export function receiveFiles(options: {
         if (failure.kind === 'ours') return next(error);
         if (failure.kind === 'malformed') return next(new MalformedUpload(error));
         if (failure.kind === 'disk full') req.log?.error({ err: error }, 'upload refused: the disk is full');
-        req.uploadProblem = failure.message;
+        req.uploadProblem = failure.text;
         next();
       };
       // The answer waits for the rest of the body: a browser still sending a file too large for
@@ -226,7 +231,7 @@ function closed(stream: Writable): Promise<void> {
   return stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
 }
 
-type Failure = { kind: 'problem' | 'disk full'; message: string } | { kind: 'malformed' } | { kind: 'ours' };
+type Failure = { kind: 'problem' | 'disk full'; text: Message } | { kind: 'malformed' } | { kind: 'ours' };
 
 /** busboy's limits the person can fix by sending less; every other multer code is a malformed body. */
 const LIMIT_CODES = new Set([
@@ -242,13 +247,13 @@ const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
 const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 function describeFailure(error: unknown, limits: UploadLimits, origins: WeakMap<object, 'read' | 'write'>): Failure {
-  if (error instanceof UploadProblem) return { kind: 'problem', message: error.message };
+  if (error instanceof UploadProblem) return { kind: 'problem', text: error.text };
   if (error instanceof multer.MulterError) {
     if (!LIMIT_CODES.has(error.code)) return { kind: 'malformed' };
-    return { kind: 'problem', message: limitMessage(error, limits) };
+    return { kind: 'problem', text: limitMessage(error, limits) };
   }
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return { kind: 'disk full', message: DISK_FULL_MESSAGE };
+  if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return { kind: 'disk full', text: DISK_FULL_MESSAGE };
   const origin = error instanceof Object ? origins.get(error) : undefined;
   if (origin === 'write') return { kind: 'ours' };
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return { kind: 'malformed' };
@@ -259,18 +264,20 @@ function describeFailure(error: unknown, limits: UploadLimits, origins: WeakMap<
   return { kind: 'ours' };
 }
 
-function limitMessage(error: multer.MulterError, limits: UploadLimits): string {
+function limitMessage(error: multer.MulterError, limits: UploadLimits): Message {
   switch (error.code) {
     case 'LIMIT_FILE_SIZE': {
       const { filename } = error as multer.MulterError & { filename?: string };
-      const which = filename ? `“${displayFileName(filename)}”` : 'One of the files';
-      return `${which} is larger than the ${formatBytes(limits.maxFileBytes)} limit for one file.`;
+      const limit = sizeText(limits.maxFileBytes);
+      return filename
+        ? msg('uploads.limits.fileTooLarge', { name: displayFileName(filename), limit })
+        : msg('uploads.limits.aFileTooLarge', { limit });
     }
     case 'LIMIT_UNEXPECTED_FILE':
-      return 'The form sent a file where none was expected. Please reload the page and try again.';
+      return msg('uploads.limits.unexpectedFile');
     case 'LIMIT_FIELD_VALUE':
-      return `One of the answers is longer than ${formatBytes(FORM_LIMITS.fieldSize)}. Please shorten it.`;
+      return msg('uploads.limits.answerTooLong', { limit: sizeText(FORM_LIMITS.fieldSize) });
     default:
-      return 'The form sent too many fields at once. Please reload the page and try again.';
+      return msg('uploads.limits.tooManyFields');
   }
 }

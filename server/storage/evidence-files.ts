@@ -4,12 +4,16 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fileTypeFromFile } from 'file-type';
 import type { EvidenceKind } from '../../models/evidence.js';
+import { msg, textIn, type Message } from '../i18n/translate.js';
 import { OFFICE_ARCHIVE_LIMITS, officeArchiveProblem } from './office-archive.js';
 
-/** An upload we will not keep; the message is shown to the person next to the form. */
+/**
+ * An upload we will not keep: `text` is shown to the person next to the form, in their language;
+ * the Error's message is the English one, for logs.
+ */
 export class UploadRefused extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(public readonly text: Message) {
+    super(textIn('en', text));
     this.name = 'UploadRefused';
   }
 }
@@ -45,50 +49,50 @@ const DETECTED_KINDS: Record<string, EvidenceKind> = {
   jpg: 'jpeg',
 };
 
-export const ACCEPTED_TYPES_TEXT = 'a PDF, Word (.doc, .docx), Excel (.xls, .xlsx), PNG or JPEG file';
+export const ACCEPTED_TYPES_TEXT: Message = msg('uploads.acceptedTypes');
 
 /** What a name's extension promises, for "looks like X, not Y". */
-const CLAIMED_BY_EXTENSION: Record<string, string> = {
-  pdf: 'a PDF',
-  doc: 'a Word document',
-  docx: 'a Word document',
-  xls: 'an Excel spreadsheet',
-  xlsx: 'an Excel spreadsheet',
-  png: 'a PNG image',
-  jpg: 'a JPEG image',
-  jpeg: 'a JPEG image',
+const CLAIMED_BY_EXTENSION: Record<string, Message> = {
+  pdf: msg('uploads.claimed.pdf'),
+  doc: msg('uploads.claimed.word'),
+  docx: msg('uploads.claimed.word'),
+  xls: msg('uploads.claimed.excel'),
+  xlsx: msg('uploads.claimed.excel'),
+  png: msg('uploads.claimed.png'),
+  jpg: msg('uploads.claimed.jpeg'),
+  jpeg: msg('uploads.claimed.jpeg'),
 };
 
 /** Plain words for what people most often send by mistake; anything else is named by extension. */
-const DESCRIPTIONS: Record<string, string> = {
-  zip: 'a zip archive',
-  exe: 'a Windows program',
-  elf: 'a program',
-  gif: 'a GIF image',
-  webp: 'a WebP image',
-  heic: 'an iPhone photo (HEIC)',
-  avif: 'an AVIF image',
-  tif: 'a TIFF image',
-  bmp: 'a BMP image',
-  svg: 'an SVG drawing',
-  xml: 'an XML file',
-  rtf: 'a Rich Text document',
-  pptx: 'a PowerPoint presentation',
-  ppsx: 'a PowerPoint slide show',
-  docm: 'a Word document with macros',
-  dotx: 'a Word template',
-  xlsm: 'an Excel workbook with macros',
-  xltx: 'an Excel template',
-  odt: 'an OpenDocument text',
-  ods: 'an OpenDocument spreadsheet',
-  odp: 'an OpenDocument presentation',
-  epub: 'an e-book',
-  rar: 'a RAR archive',
-  '7z': 'a 7-Zip archive',
-  gz: 'a compressed (gzip) file',
-  mp4: 'a video',
-  mov: 'a video',
-  mp3: 'an audio file',
+const DESCRIPTIONS: Record<string, Message> = {
+  zip: msg('uploads.what.zip'),
+  exe: msg('uploads.what.windowsProgram'),
+  elf: msg('uploads.what.program'),
+  gif: msg('uploads.what.gif'),
+  webp: msg('uploads.what.webp'),
+  heic: msg('uploads.what.heic'),
+  avif: msg('uploads.what.avif'),
+  tif: msg('uploads.what.tiff'),
+  bmp: msg('uploads.what.bmp'),
+  svg: msg('uploads.what.svg'),
+  xml: msg('uploads.what.xml'),
+  rtf: msg('uploads.what.richText'),
+  pptx: msg('uploads.what.powerPoint'),
+  ppsx: msg('uploads.what.powerPointShow'),
+  docm: msg('uploads.what.wordMacros'),
+  dotx: msg('uploads.what.wordTemplate'),
+  xlsm: msg('uploads.what.excelMacros'),
+  xltx: msg('uploads.what.excelTemplate'),
+  odt: msg('uploads.what.openDocumentText'),
+  ods: msg('uploads.what.openDocumentSpreadsheet'),
+  odp: msg('uploads.what.openDocumentPresentation'),
+  epub: msg('uploads.what.ebook'),
+  rar: msg('uploads.what.rar'),
+  '7z': msg('uploads.what.sevenZip'),
+  gz: msg('uploads.what.gzip'),
+  mp4: msg('uploads.what.video'),
+  mov: msg('uploads.what.video'),
+  mp3: msg('uploads.what.audio'),
 };
 
 /**
@@ -100,26 +104,19 @@ export async function inspectUpload(file: {
   originalName: string;
   size: number;
 }): Promise<{ kind: EvidenceKind; contentType: string; safeName: string }> {
-  const shownName = displayFileName(file.originalName);
-  const quoted = `“${shownName}”`;
+  const name = displayFileName(file.originalName);
+  const accepted = ACCEPTED_TYPES_TEXT;
   const { size } = await stat(file.path);
-  if (file.size === 0 || size === 0) {
-    throw new UploadRefused(`${quoted} is empty. Please check the file and choose it again.`);
-  }
+  if (file.size === 0 || size === 0) throw new UploadRefused(msg('uploads.refused.empty', { name }));
 
   const detected = await fileTypeFromFile(file.path);
-  const nameExtension = extensionOf(shownName);
+  const nameExtension = extensionOf(name);
   let kind: EvidenceKind | undefined = detected ? DETECTED_KINDS[detected.ext] : undefined;
 
   if (detected?.ext === 'cfb') {
     // Word 97-2003 and Excel 97-2003 files share one container; only the name tells them apart.
     if (nameExtension === 'doc' || nameExtension === 'xls') kind = nameExtension;
-    else {
-      throw new UploadRefused(
-        `${quoted} looks like an older Microsoft Office file, but its name does not end in .doc or .xls, ` +
-          `so we cannot tell what it is. Please upload ${ACCEPTED_TYPES_TEXT}.`,
-      );
-    }
+    else throw new UploadRefused(msg('uploads.refused.olderOffice', { name, accepted }));
   }
 
   if (!kind) {
@@ -127,52 +124,46 @@ export async function inspectUpload(file: {
     const claimed = CLAIMED_BY_EXTENSION[nameExtension];
     if (detected?.ext === 'zip') {
       throw new UploadRefused(
-        `${quoted} is a zip archive, not ${claimed ?? 'a Word or Excel document'}. ` +
-          `Please upload the files inside it one by one, as ${ACCEPTED_TYPES_TEXT}.`,
+        msg('uploads.refused.zip', { name, claimed: claimed ?? msg('uploads.claimed.office'), accepted }),
       );
     }
-    const not = claimed ? `, not ${claimed}` : '';
+    if (!what) throw new UploadRefused(msg('uploads.refused.unrecognised', { name, accepted }));
     throw new UploadRefused(
-      what
-        ? `${quoted} looks like ${what}${not}. Please upload ${ACCEPTED_TYPES_TEXT}.`
-        : `We could not recognise the type of ${quoted}. Please upload ${ACCEPTED_TYPES_TEXT}.`,
+      claimed
+        ? msg('uploads.refused.looksLikeNot', { name, what, claimed, accepted })
+        : msg('uploads.refused.looksLike', { name, what, accepted }),
     );
   }
 
-  if (kind === 'docx' || kind === 'xlsx') await refuseHostileArchive(file.path, quoted, kind);
+  if (kind === 'docx' || kind === 'xlsx') await refuseHostileArchive(file.path, name, kind);
   return { kind, contentType: KINDS[kind].contentType, safeName: safeNameFor(file.originalName, kind) };
 }
 
-async function refuseHostileArchive(filePath: string, quoted: string, kind: 'docx' | 'xlsx'): Promise<void> {
+async function refuseHostileArchive(filePath: string, name: string, kind: 'docx' | 'xlsx'): Promise<void> {
   const found = await officeArchiveProblem(filePath);
   if (!found) return;
-  const what = kind === 'docx' ? 'Word document' : 'Excel spreadsheet';
-  const saveAgain = `Please open it, save it again as a new ${what}, and upload that copy, or upload it as a PDF.`;
+  const saveAgain = msg('uploads.office.saveAgain', { kind });
   const { maxEntries, maxUnpackedBytes, maxRatio } = OFFICE_ARCHIVE_LIMITS;
   switch (found.problem) {
     case 'damaged':
-      throw new UploadRefused(`${quoted} looks damaged: we could not open it as a ${what}. ${saveAgain}`);
+      throw new UploadRefused(msg('uploads.office.damaged', { name, kind, saveAgain }));
     case 'too many parts':
-      throw new UploadRefused(
-        `${quoted} is made of more than ${maxEntries} parts, far more than a real ${what} has. ${saveAgain}`,
-      );
+      throw new UploadRefused(msg('uploads.office.tooManyParts', { name, kind, max: maxEntries, saveAgain }));
     case 'too large unpacked':
       throw new UploadRefused(
-        `${quoted} would take more than ${formatBytes(maxUnpackedBytes)} once opened, far more than a real ${what} needs. ${saveAgain}`,
+        msg('uploads.office.tooLargeUnpacked', { name, kind, size: sizeText(maxUnpackedBytes), saveAgain }),
       );
     case 'packed too tightly':
-      throw new UploadRefused(
-        `${quoted} is packed in a way real documents never are (one part grows more than ${maxRatio} times when opened). ${saveAgain}`,
-      );
+      throw new UploadRefused(msg('uploads.office.packedTooTightly', { name, ratio: maxRatio, saveAgain }));
   }
 }
 
-function describeDetected(ext: string): string {
-  return DESCRIPTIONS[ext] ?? `a .${ext} file`;
+function describeDetected(ext: string): Message {
+  return DESCRIPTIONS[ext] ?? msg('uploads.what.other', { ext });
 }
 
 /** file-type only knows binary formats; the usual text ones are told apart here. */
-async function describeUnknown(filePath: string): Promise<string | undefined> {
+async function describeUnknown(filePath: string): Promise<Message | undefined> {
   const head = await readHead(filePath, 4096);
   // Text has no control bytes other than tab, line breaks and form feed.
   if (head.some((byte) => (byte < 0x20 && ![0x09, 0x0a, 0x0c, 0x0d].includes(byte)) || byte === 0x7f)) {
@@ -183,12 +174,12 @@ async function describeUnknown(filePath: string): Promise<string | undefined> {
     .replace(/^\uFEFF/, '')
     .trimStart()
     .toLowerCase();
-  if (/^<!doctype html|^<html[\s>]|^<head[\s>]/.test(text)) return 'an HTML page';
-  if (text.startsWith('{\\rtf')) return 'a Rich Text document';
-  if (text.startsWith('<svg') || (text.startsWith('<?xml') && text.includes('<svg'))) return 'an SVG drawing';
-  if (text.startsWith('<?xml')) return 'an XML file';
-  if (text.startsWith('%!ps')) return 'a PostScript file';
-  return 'plain text';
+  if (/^<!doctype html|^<html[\s>]|^<head[\s>]/.test(text)) return msg('uploads.what.html');
+  if (text.startsWith('{\\rtf')) return msg('uploads.what.richText');
+  if (text.startsWith('<svg') || (text.startsWith('<?xml') && text.includes('<svg'))) return msg('uploads.what.svg');
+  if (text.startsWith('<?xml')) return msg('uploads.what.xml');
+  if (text.startsWith('%!ps')) return msg('uploads.what.postScript');
+  return msg('uploads.what.plainText');
 }
 
 async function readHead(filePath: string, bytes: number): Promise<Buffer> {
@@ -233,20 +224,31 @@ function safeNameFor(originalName: string, kind: EvidenceKind): string {
 
 const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const;
 
-/** A size for people, in 1024-byte units as the limits are set: "20 MB", "512 KB", "1.5 MB". */
-export function formatBytes(n: number): string {
-  if (n === 1) return '1 byte';
+/** A size in 1024-byte units as the limits are set, rounded for people: 1.5 and 'MB'. */
+function sizeParts(n: number): { value: number; unit: (typeof UNITS)[number] } {
   let value = n;
   let unit = 0;
   while (unit < UNITS.length - 1 && Math.abs(value) >= 1024) {
     value /= 1024;
     unit += 1;
   }
-  if (unit === 0) return `${n} bytes`;
+  if (unit === 0) return { value: n, unit: 'bytes' };
   let rounded = value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
   if (rounded >= 1024 && unit < UNITS.length - 1) {
     rounded = 1;
     unit += 1;
   }
-  return `${rounded} ${UNITS[unit]}`;
+  return { value: rounded, unit: UNITS[unit]! };
+}
+
+/** A size for people, in their language: "20 MB", "512 KB", "1.5 MB" (in Spanish "1,5 MB"). */
+export function sizeText(n: number): Message {
+  const { value, unit } = sizeParts(n);
+  return unit === 'bytes' ? msg('uploads.size.bytes', { value }) : msg('uploads.size.unit', { value, unit });
+}
+
+/** The same size in English for logs and the command line: "20 MB", "1.5 MB", "1023 bytes". */
+export function formatBytes(n: number): string {
+  const { value, unit } = sizeParts(n);
+  return value === 1 && unit === 'bytes' ? '1 byte' : `${value} ${unit}`;
 }

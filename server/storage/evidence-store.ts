@@ -5,6 +5,7 @@
 // the routes before they ask the store for it; the store itself answers anyone who asks.
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { msg } from '../i18n/translate.js';
 import { UploadRefused } from './evidence-files.js';
 
 /** What the database keeps about a stored file. */
@@ -56,7 +57,7 @@ export class MissingStoredFile extends Error {
  */
 export class DiskFull extends UploadRefused {
   constructor() {
-    super('The portal’s disk is full, so your file could not be saved. Nothing was added; please try again later.');
+    super(msg('uploads.diskFull.file'));
     this.name = 'DiskFull';
   }
 }

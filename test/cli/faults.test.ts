@@ -35,6 +35,7 @@ import { systemClock } from '../../server/clock.js';
 import { openDatabase } from '../../server/db/client.js';
 import { projectRoot } from '../../server/paths.js';
 import { DISK_FULL_MESSAGE, receiveFiles } from '../../server/middleware/upload.js';
+import { textIn } from '../../server/i18n/translate.js';
 import { storedPath } from '../../server/storage/disk-store.js';
 import {
   addSchool,
@@ -284,7 +285,7 @@ describe('faults in the running portal (server/index.ts)', function () {
       files: [{ name: 'report.pdf', bytes: big }],
     });
     expect(refused.status).to.equal(422);
-    expect(readable(refused.text)).to.contain(DISK_FULL_MESSAGE);
+    expect(readable(refused.text)).to.contain(textIn('en', DISK_FULL_MESSAGE));
     expect(readable(refused.text)).not.to.contain('report.pdf</a>');
     expect(await leftIn(tmpDir)).to.deep.equal([]);
     expect(storedFiles(uploadDir)).to.deep.equal(storedBefore);

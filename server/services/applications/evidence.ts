@@ -8,7 +8,7 @@ import type { Database } from '../../db/client.js';
 import { Forbidden, NotFound } from '../../errors.js';
 import { msg, type Text } from '../../i18n/translate.js';
 import { findCriterion } from './answers.js';
-import { displayFileName, formatBytes, inspectUpload, UploadRefused } from '../../storage/evidence-files.js';
+import { displayFileName, inspectUpload, sizeText, UploadRefused } from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
 import { DiskFull, type EvidenceStore, type StoredFile } from '../../storage/evidence-store.js';
 import type { ServiceContext } from '../../context.js';
@@ -61,8 +61,8 @@ export async function addEvidence(
       if (used.bytes + file.size > cycle.maxApplicationBytes) {
         return msg('applications.errors.bytesLimit', {
           name,
-          limit: formatBytes(cycle.maxApplicationBytes),
-          used: formatBytes(used.bytes),
+          limit: sizeText(cycle.maxApplicationBytes),
+          used: sizeText(used.bytes),
         });
       }
       return undefined;
@@ -84,7 +84,7 @@ export async function addEvidence(
         inspected = await inspectUpload(file);
       } catch (error) {
         if (error instanceof UploadRefused) {
-          outcome.refusals.push(error.message);
+          outcome.refusals.push(error.text);
           continue;
         }
         throw error;
@@ -95,7 +95,7 @@ export async function addEvidence(
       } catch (error) {
         // A full disk refuses this file and every one after it; those already stored stay.
         if (!(error instanceof DiskFull)) throw error;
-        outcome.refusals.push(error.message);
+        outcome.refusals.push(error.text);
         break;
       }
       storedThisTime.push(stored.storedName);

@@ -21,7 +21,7 @@ import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import { countWords } from '../applications/applications.js';
 import { EMAIL, isUniqueViolation, singleLine } from '../shared/form-input.js';
-import { displayFileName, formatBytes, inspectUpload, UploadRefused } from '../../storage/evidence-files.js';
+import { displayFileName, inspectUpload, sizeText, UploadRefused } from '../../storage/evidence-files.js';
 import { discardUnreferenced } from '../../storage/sweep.js';
 import { DiskFull, type EvidenceStore, type StoredFile } from '../../storage/evidence-store.js';
 import { onNominationConfirmed } from './links.js';
@@ -231,7 +231,7 @@ export async function submitNomination(
   const total = files.reduce((sum, f) => sum + f.size, 0);
   if (total > cycle.maxApplicationBytes)
     throw new Invalid({
-      files: msg('nominations.errors.filesTooLarge', { size: formatBytes(cycle.maxApplicationBytes) }),
+      files: msg('nominations.errors.filesTooLarge', { size: sizeText(cycle.maxApplicationBytes) }),
     });
   const inspected: Array<{ file: IncomingNominationFile } & Awaited<ReturnType<typeof inspectUpload>>> = [];
   for (const file of files) {
@@ -239,7 +239,7 @@ export async function submitNomination(
       inspected.push({ file, ...(await inspectUpload(file)) });
     } catch (error) {
       if (error instanceof UploadRefused)
-        throw new Invalid({ files: msg('nominations.errors.fileRefused', { problem: error.message }) });
+        throw new Invalid({ files: msg('nominations.errors.fileRefused', { problem: error.text }) });
       throw error;
     }
   }
@@ -276,7 +276,7 @@ export async function submitNomination(
         saved.push(await storage.put(item.file.path));
       } catch (error) {
         if (error instanceof DiskFull)
-          throw new Invalid({ files: msg('nominations.errors.fileRefused', { problem: error.message }) });
+          throw new Invalid({ files: msg('nominations.errors.fileRefused', { problem: error.text }) });
         throw error;
       }
       stored.push(saved.at(-1)!.storedName);

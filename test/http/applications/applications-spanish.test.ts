@@ -3,11 +3,11 @@
 // each answer stored with the language the applicant says it is written in.
 import { expect } from 'chai';
 import { and, asc, eq } from 'drizzle-orm';
-import { applicationAnswers, criteria, eligibilityQuestions } from '../../../models/schema.js';
+import { applicationAnswers, criteria, eligibilityQuestions, evidenceFiles } from '../../../models/schema.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createOpenCycle, createUser, signIn } from '../../helpers/factories.js';
 import { csrfTokenFrom, readable, submitForm } from '../../helpers/forms.js';
-import { addSchool, startApplication } from '../../helpers/applicant.js';
+import { addSchool, saveCriterion, startApplication } from '../../helpers/applicant.js';
 
 type Agent = ReturnType<Harness['agent']>;
 
@@ -198,5 +198,22 @@ describe('the application journey in Spanish', () => {
     const res = await submitForm(applicant, `${base}/criteria`, `${base}/criteria`, { chosen: ids.slice(0, 5) });
     expect(res.status).to.equal(422);
     expect(readable(res.text)).to.contain('Elija como máximo 4 de los criterios opcionales; usted marcó 5.');
+  });
+
+  it('lists in Spanish why each file was refused', async () => {
+    const res = await saveCriterion(applicant, applicationId, required[0]!.id, {
+      files: [{ name: 'fake.pdf' }, { name: 'empty.pdf' }],
+    });
+    expect(res.status).to.equal(422);
+    const page = readable(res.text);
+    expect(page).to.contain(
+      '<li>“fake.pdf” parece ser texto sin formato, no un PDF. ' +
+        'Suba un archivo PDF, Word (.doc, .docx), Excel (.xls, .xlsx), PNG o JPEG.</li>',
+    );
+    expect(page).to.contain('<li>“empty.pdf” está vacío. Revise el archivo y vuelva a elegirlo.</li>');
+    expect(page).not.to.contain('looks like');
+    expect(await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, applicationId))).to.deep.equal(
+      [],
+    );
   });
 });

@@ -132,6 +132,25 @@ describe('nominations in Spanish', () => {
     expect(englishMail?.language).to.equal('en');
   });
 
+  it('says in Spanish why a file is refused, and stores nothing', async () => {
+    const before = await h.db.select().from(nominations);
+    const agent = h.agent();
+    await agent.get('/nominate?lang=es');
+    // fake.pdf is plain text named like a PDF.
+    const res = await nominate(agent, { ...NOMINATION, nominatorEmail: 'archivos@example.com' }, [
+      { name: 'fake.pdf' },
+    ]);
+    expect(res.status).to.equal(422);
+    const text = readable(res.text);
+    expect(text).to.contain(
+      '“fake.pdf” parece ser texto sin formato, no un PDF. ' +
+        'Suba un archivo PDF, Word (.doc, .docx), Excel (.xls, .xlsx), PNG o JPEG. Elija sus archivos de nuevo.',
+    );
+    expect(text).not.to.contain('looks like');
+    expect(text).to.contain('value="Lincoln H.S."');
+    expect(await h.db.select().from(nominations)).to.have.length(before.length);
+  });
+
   it('says a bad confirmation link does not work, in Spanish', async () => {
     const res = await h.agent().get('/nominations/confirm/not-a-token').set('Accept-Language', 'es');
     expect(res.status).to.equal(404);

@@ -10,6 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { pino } from 'pino';
 import request from 'supertest';
 import { DISK_FULL_MESSAGE, receiveFiles, type OpenTempFile } from '../../../server/middleware/upload.js';
+import { textIn } from '../../../server/i18n/translate.js';
 import { fixture } from '../../helpers/applicant.js';
 
 function systemError(code: string, syscall: string): NodeJS.ErrnoException {
@@ -70,7 +71,8 @@ describe('receiveFiles when the temp file cannot be written', () => {
         openTempFile,
       }),
       (req: Request, res: Response) => {
-        res.json({ problem: req.uploadProblem ?? null, files: req.uploadedFiles.length, body: req.body as unknown });
+        const problem = req.uploadProblem === undefined ? null : textIn('en', req.uploadProblem);
+        res.json({ problem, files: req.uploadedFiles.length, body: req.body as unknown });
       },
     );
     app.use((error: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
@@ -88,9 +90,10 @@ describe('receiveFiles when the temp file cannot be written', () => {
       .field('answer', 'Our garden')
       .attach('files', fixture('sample.pdf'))
       .expect(200);
-    expect(response.body).to.deep.equal({ problem: DISK_FULL_MESSAGE, files: 0, body: { answer: 'Our garden' } });
-    expect(DISK_FULL_MESSAGE).to.equal(
-      'The portal’s disk is full, so your files could not be saved. Please try again later.',
+    const diskFull = 'The portal’s disk is full, so your files could not be saved. Please try again later.';
+    expect(response.body).to.deep.equal({ problem: diskFull, files: 0, body: { answer: 'Our garden' } });
+    expect(textIn('es', DISK_FULL_MESSAGE)).to.equal(
+      'El disco del portal está lleno, así que no se pudieron guardar sus archivos. Vuelva a intentarlo más tarde.',
     );
     const errors = logged.filter((line) => line.level >= 50);
     expect(errors.map((line) => [line.msg, line.err?.code])).to.deep.equal([
@@ -102,7 +105,7 @@ describe('receiveFiles when the temp file cannot be written', () => {
   it('treats a quota as a full disk too', async () => {
     const app = appWith(failingDisk(0, () => systemError('EDQUOT', 'write')));
     const response = await request(app).post('/upload').attach('files', fixture('sample.png')).expect(200);
-    expect((response.body as { problem: string }).problem).to.equal(DISK_FULL_MESSAGE);
+    expect((response.body as { problem: string }).problem).to.equal(textIn('en', DISK_FULL_MESSAGE));
   });
 
   it('sends any other failure to write to the error handler: it is ours, not the sender’s', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { receiveFiles, type UploadLimits } from '../../../server/middleware/upload.js';
+import { textIn } from '../../../server/i18n/translate.js';
 import { DiskStore, storedPath } from '../../../server/storage/disk-store.js';
 import { projectRoot } from '../../../server/paths.js';
 
@@ -308,7 +309,7 @@ function buildApp(options: {
 
   app.post('/echo', upload, (req: Request, res: Response) => {
     const echo: Echo = {
-      problem: req.uploadProblem ?? null,
+      problem: req.uploadProblem === undefined ? null : textIn('en', req.uploadProblem),
       files: req.uploadedFiles.map((file) => ({
         originalName: file.originalName,
         size: file.size,

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { UploadRefused, formatBytes, inspectUpload } from '../../../server/storage/evidence-files.js';
+import { UploadRefused, formatBytes, inspectUpload, sizeText } from '../../../server/storage/evidence-files.js';
+import { textIn } from '../../../server/i18n/translate.js';
 import { DiskStore, storedPath } from '../../../server/storage/disk-store.js';
 import { projectRoot } from '../../../server/paths.js';
 
@@ -84,6 +85,21 @@ describe('inspectUpload', () => {
       `“exe-as.docx” looks like a Windows program, not a Word document. ${ACCEPTED}`,
     );
     expect(await refusalOf('exe-as.docx', 'setup')).to.equal(`“setup” looks like a Windows program. ${ACCEPTED}`);
+  });
+
+  it('gives the person the refusal in their language', async () => {
+    try {
+      await inspectFixture('fake.pdf');
+      expect.fail('accepted');
+    } catch (error) {
+      expect(error).to.be.instanceOf(UploadRefused);
+      const { text } = error as UploadRefused;
+      expect(textIn('en', text)).to.equal(`“fake.pdf” looks like plain text, not a PDF. ${ACCEPTED}`);
+      expect(textIn('es', text)).to.equal(
+        '“fake.pdf” parece ser texto sin formato, no un PDF. ' +
+          'Suba un archivo PDF, Word (.doc, .docx), Excel (.xls, .xlsx), PNG o JPEG.',
+      );
+    }
   });
 
   it('refuses a zip that is not a Word or Excel document', async () => {
@@ -288,5 +304,22 @@ describe('formatBytes', () => {
   ];
   for (const [bytes, text] of cases) {
     it(`writes ${bytes} as ${text}`, () => expect(formatBytes(bytes)).to.equal(text));
+  }
+});
+
+describe('sizeText', () => {
+  const cases: Array<[number, string, string]> = [
+    [1, '1 byte', '1 byte'],
+    [500, '500 bytes', '500 bytes'],
+    [1536, '1.5 KB', '1,5 KB'],
+    [1.5 * 1024 * 1024, '1.5 MB', '1,5 MB'],
+    [20 * 1024 * 1024, '20 MB', '20 MB'],
+    [2.5 * 1024 ** 3, '2.5 GB', '2,5 GB'],
+  ];
+  for (const [bytes, english, spanish] of cases) {
+    it(`writes ${bytes} as ${english} in English and ${spanish} in Spanish`, () => {
+      expect(textIn('en', sizeText(bytes))).to.equal(english);
+      expect(textIn('es', sizeText(bytes))).to.equal(spanish);
+    });
   }
 });
