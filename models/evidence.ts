@@ -9,6 +9,8 @@ import { users } from './users.js';
 
 export const EVIDENCE_KINDS = ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'png', 'jpeg'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+/** The kinds a browser shows itself (its PDF viewer, an image); Office files are downloaded. */
+export const VIEWABLE_KINDS: readonly EvidenceKind[] = ['pdf', 'png', 'jpeg'];
 
 /**
  * An uploaded file. It lives under UPLOAD_DIR by a random name; it is reached only through an

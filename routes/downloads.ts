@@ -17,17 +17,36 @@ export async function streamTo(res: Response, source: Readable): Promise<void> {
   }
 }
 
-/** An evidence file, always as an attachment that browsers may not sniff or cache. */
+/**
+ * What a file shown in the browser may do: nothing. An image is shown in a sandboxed document
+ * with no script; a PDF gets the browser's own viewer, which Chromium refuses to run in a
+ * sandboxed document, so it is served with no script, no connection and no framing by another site
+ * instead (and its bytes were checked to be a PDF when it was uploaded).
+ */
+const INLINE_POLICIES: Record<string, string> = {
+  'application/pdf':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; object-src 'self'; frame-ancestors 'self'; form-action 'none'; base-uri 'none'",
+  'image/png': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox",
+  'image/jpeg': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox",
+};
+
+/**
+ * An evidence file the browser may not sniff or cache: as an attachment, or, with `inline` and
+ * a type the browser shows itself (a PDF, an image), opened in the browser under a strict policy.
+ * Any other type is an attachment whatever is asked.
+ */
 export async function sendStoredFile(
   res: Response,
   {
     storage,
     file,
     downloadName,
+    inline = false,
   }: {
     storage: EvidenceStore;
     file: { storedName: string; contentType: string; sizeBytes: number };
     downloadName: string;
+    inline?: boolean;
   },
 ): Promise<void> {
   let body: Readable;
@@ -40,6 +59,12 @@ export async function sendStoredFile(
     throw error;
   }
   res.attachment(downloadName);
+  const policy = inline ? INLINE_POLICIES[file.contentType] : undefined;
+  if (policy) {
+    // The same encoded file name, shown rather than saved.
+    res.set('Content-Disposition', res.get('Content-Disposition')!.replace(/^attachment/, 'inline'));
+    res.set({ 'Content-Security-Policy': policy, 'Cross-Origin-Resource-Policy': 'same-origin' });
+  }
   res.set({
     'Content-Type': file.contentType,
     'Content-Length': String(file.sizeBytes),

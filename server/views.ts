@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import Handlebars from 'handlebars';
+import { VIEWABLE_KINDS, type EvidenceKind } from '../models/evidence.js';
+import { sizeText } from './storage/evidence-files.js';
 import { viewsDir } from './paths.js';
 import { counted, formatNumber } from './text.js';
 import { intlLocale, SOURCE_LANGUAGE } from './i18n/languages.js';
@@ -118,15 +120,17 @@ export const viewHelpers = {
   concat(...parts: unknown[]) {
     return parts.slice(0, -1).map(String).join('');
   },
+  /** Whether the browser can show an evidence file of this kind itself (views/partials/evidence-file.hbs). */
+  viewable(kind: unknown) {
+    return VIEWABLE_KINDS.includes(kind as EvidenceKind);
+  },
   includes(list: unknown, value: unknown) {
     return Array.isArray(list) && list.map(String).includes(String(value));
   },
-  bytes(value: unknown) {
+  /** A file's size in the page's language: "1.5 MB", "1,5 MB". */
+  bytes(value: unknown, options: Handlebars.HelperOptions) {
     const n = Number(value);
-    if (!Number.isFinite(n)) return '';
-    if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
-    if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-    return `${n} bytes`;
+    return Number.isFinite(n) ? textIn(languageOf(options), sizeText(n)) : '';
   },
 
   /** aria-describedby / aria-invalid attributes for a field with an error. */

@@ -26,7 +26,7 @@ import { addEvidence, deleteEvidence, findEvidence } from '../../server/services
 import { nominationsForApplication } from '../../server/services/nominations/groups.js';
 import { publishedOutcomes } from '../../server/services/honorees/honorees.js';
 import { applicationClosedReason, applicationDeadline } from '../../server/services/programs/phase.js';
-import { formatBytes } from '../../server/storage/evidence-files.js';
+import { sizeText } from '../../server/storage/evidence-files.js';
 import { sendStoredFile } from '../downloads.js';
 import { idParam } from '../params.js';
 import {
@@ -293,9 +293,9 @@ export function applicationRoutes(context: AppContext): Router {
       refusals: extra.refusals,
       answerLanguages: LANGUAGES.map((code) => ({ code, name: languageName(code), selected: code === written })),
       accept: ACCEPTED_TYPES,
-      maxFile: formatBytes(a.cycle.maxFileBytes),
-      maxTotal: formatBytes(a.cycle.maxApplicationBytes),
-      used: formatBytes(view.totalBytes),
+      maxFile: sizeText(a.cycle.maxFileBytes),
+      maxTotal: sizeText(a.cycle.maxApplicationBytes),
+      used: sizeText(view.totalBytes),
       maxFiles: a.cycle.maxFilesPerCriterion,
     });
   }
@@ -382,6 +382,11 @@ export function applicationRoutes(context: AppContext): Router {
   router.get('/applications/:id/files/:publicId', loadAccess, async function downloadFile(req, res) {
     const file = await findEvidence(db, { access: access(res), publicId: String(req.params.publicId) });
     await sendStoredFile(res, { storage: context.storage, file, downloadName: file.originalName });
+  });
+
+  router.get('/applications/:id/files/:publicId/view', loadAccess, async function viewFile(req, res) {
+    const file = await findEvidence(db, { access: access(res), publicId: String(req.params.publicId) });
+    await sendStoredFile(res, { storage: context.storage, file, downloadName: file.originalName, inline: true });
   });
 
   /** The review page: the application whole, as the program will read it, and what is missing. */

@@ -211,5 +211,13 @@ export function adminNominationRoutes(context: AppContext): Router {
     await sendStoredFile(res, { storage: context.storage, file, downloadName: file.originalName });
   });
 
+  router.get('/nominations/:id/files/:publicId/view', async function viewNominationFile(req, res) {
+    const file = await findNominationFile(db, {
+      nominationId: idParam(req.params.id),
+      publicId: String(req.params.publicId),
+    });
+    await sendStoredFile(res, { storage: context.storage, file, downloadName: file.originalName, inline: true });
+  });
+
   return router;
 }

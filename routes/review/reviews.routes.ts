@@ -231,14 +231,24 @@ export function reviewRoutes(context: AppContext): Router {
     res.redirect(303, `/reviews/${a.assignment.id}`);
   });
 
-  async function sendFile(req: Request, res: Response, nominationId?: number) {
+  interface FileOptions {
+    nominationId?: number;
+    /** Shown in the browser when it can be (a PDF, an image), else downloaded. */
+    inline?: boolean;
+  }
+
+  async function sendFile(req: Request, res: Response, { nominationId, inline = false }: FileOptions = {}) {
     const file = await findReviewFile(db, access(res), { publicId: String(req.params.publicId), nominationId });
     // In a blind cycle the name offered is the neutral one the page shows ("Evidence 3.pdf").
-    await sendStoredFile(res, { storage: context.storage, file, downloadName: file.displayName });
+    await sendStoredFile(res, { storage: context.storage, file, downloadName: file.displayName, inline });
   }
 
   router.get('/reviews/:assignmentId/files/:publicId', loadAccess, async function downloadReviewFile(req, res) {
     await sendFile(req, res);
+  });
+
+  router.get('/reviews/:assignmentId/files/:publicId/view', loadAccess, async function viewReviewFile(req, res) {
+    await sendFile(req, res, { inline: true });
   });
 
   // The nominations partial links files as <base>/<nominationId>/files/<publicId>.
@@ -246,7 +256,15 @@ export function reviewRoutes(context: AppContext): Router {
     '/reviews/:assignmentId/nominations/:nominationId/files/:publicId',
     loadAccess,
     async function downloadNominationFile(req, res) {
-      await sendFile(req, res, idParam(req.params.nominationId));
+      await sendFile(req, res, { nominationId: idParam(req.params.nominationId) });
+    },
+  );
+
+  router.get(
+    '/reviews/:assignmentId/nominations/:nominationId/files/:publicId/view',
+    loadAccess,
+    async function viewNominationFile(req, res) {
+      await sendFile(req, res, { nominationId: idParam(req.params.nominationId), inline: true });
     },
   );
 

@@ -26,6 +26,7 @@ import { msg, type Message } from '../../i18n/translate.js';
 import { conflictPairs } from './conflicts.js';
 import { nominationsForApplication } from '../nominations/groups.js';
 import { createRedactor, type Redactor } from './redaction.js';
+import { schoolFacts, type SchoolFacts } from './school-facts.js';
 import type { ServiceContext } from '../../context.js';
 
 export const MAX_COMMENT_CHARS = 5000;
@@ -162,13 +163,28 @@ export async function findReviewFile(
 async function schoolAndRedactor(
   db: Database,
   access: ReviewerAccess,
-): Promise<{ school?: { name: string; district: string; city: string; state: string }; redact: Redactor }> {
-  const [school] = await db
-    .select({ name: schools.name, district: schools.district, city: schools.city, state: schools.state })
+): Promise<{
+  school?: { name: string; district: string; city: string; state: string };
+  profile: SchoolFacts;
+  redact: Redactor;
+}> {
+  const [row] = await db
+    .select({
+      name: schools.name,
+      district: schools.district,
+      city: schools.city,
+      state: schools.state,
+      level: schools.level,
+      enrollment: schools.enrollment,
+      frlPercent: schools.frlPercent,
+      iepPercent: schools.iepPercent,
+    })
     .from(schools)
     .where(eq(schools.id, access.application.schoolId));
-  if (!school) throw new NotFound(msg('reviews.errors.noReview'));
-  return access.blind ? { redact: createRedactor(school) } : { school, redact: (text) => text };
+  if (!row) throw new NotFound(msg('reviews.errors.noReview'));
+  const { level, enrollment, frlPercent, iepPercent, ...school } = row;
+  const profile = schoolFacts({ level, enrollment, frlPercent, iepPercent }, access.blind);
+  return access.blind ? { profile, redact: createRedactor(school) } : { school, profile, redact: (text) => text };
 }
 
 /** The cycle's criteria with the application's answers; the chosen ones are what a reviewer scores. */
@@ -208,7 +224,7 @@ async function chosenCriteria(db: Database, access: ReviewerAccess) {
  */
 export async function loadReviewView(db: Database, access: ReviewerAccess) {
   const { application, assignment, round, cycle, blind } = access;
-  const [{ school, redact }, chosen, files, nominated, scores] = await Promise.all([
+  const [{ school, profile, redact }, chosen, files, nominated, scores] = await Promise.all([
     schoolAndRedactor(db, access),
     chosenCriteria(db, access),
     reviewableFiles(db, access),
@@ -228,6 +244,7 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
     applicationId: application.id,
     heading: school?.name ?? applicationLabel(application.id),
     school,
+    profile,
     blind,
     cycleName: cycle.name,
     scale: { min: cycle.scoreMin, max: cycle.scoreMax },

@@ -160,6 +160,27 @@ describe('a school applies', () => {
     expect(download.headers['content-type']).to.equal('application/pdf');
     expect(download.headers['content-disposition']).to.equal('attachment; filename="Course guide 2026.pdf"');
     expect(Buffer.compare(download.body as Buffer, fixtureBytes('sample.pdf'))).to.equal(0);
+
+    // Shown in the browser: an image in a sandboxed document, a Word file downloaded all the same.
+    const image = await agent().get(`/applications/${applicationId}/files/${files[2]!.publicId}/view`);
+    expect(image.status).to.equal(200);
+    expect(image.headers['content-type']).to.equal('image/png');
+    expect(image.headers['content-disposition']).to.equal('inline; filename=schedule.pdf.png');
+    expect(image.headers['content-security-policy']).to.match(/^default-src 'none'; img-src 'self';.*; sandbox$/);
+    const word = await agent().get(`/applications/${applicationId}/files/${files[1]!.publicId}/view`);
+    expect(word.headers['content-disposition']).to.equal('attachment; filename=sample.docx');
+    // Another person gets nothing, whichever address they try.
+    const stranger = h.agent();
+    await createUser(h.db, { email: 'stranger@example.org' });
+    await signIn(stranger, 'stranger@example.org');
+    for (const suffix of ['', '/view']) {
+      const res = await stranger.get(`/applications/${applicationId}/files/${files[2]!.publicId}${suffix}`);
+      expect(res.status).to.equal(404);
+      expect(res.headers['content-disposition']).to.equal(undefined);
+    }
+    const page = await agent().get(`/applications/${applicationId}/criteria/${required[0]!}`);
+    expect(page.text).to.contain(`href="/applications/${applicationId}/files/${files[2]!.publicId}/view"`);
+    expect(page.text).not.to.contain(`href="/applications/${applicationId}/files/${files[1]!.publicId}/view"`);
   });
 
   it('refuses disguised, empty, too large and too many files with a reason, keeping the answer', async () => {

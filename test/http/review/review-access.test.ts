@@ -235,8 +235,47 @@ describe('who may open an application for review, and its files', () => {
           else expect(res.headers['content-disposition']).to.contain('Lincoln');
         }
       });
+
+      it('shows a PDF in the browser under a policy with no script, and downloads a spreadsheet asked to be shown', async () => {
+        for (const url of fileUrls(assigned.fair)) {
+          const res = await agents.fair.get(`${url}/view`);
+          expect(res.status, url).to.equal(200);
+          expect(res.headers['cache-control']).to.equal('private, no-store');
+          expect(res.headers['x-content-type-options']).to.equal('nosniff');
+          if (res.headers['content-type'] === 'application/pdf') {
+            expect(res.headers['content-disposition']).to.match(
+              mode === 'blind' ? /^inline; filename="Evidence \d\.pdf"$/ : /^inline; filename=.*Lincoln/,
+            );
+            const policy = String(res.headers['content-security-policy']);
+            expect(policy).to.contain("default-src 'none'");
+            expect(policy).not.to.match(/script-src/);
+            expect(policy).to.contain("form-action 'none'");
+          } else {
+            // An Office file cannot be shown safely: it is downloaded, whatever the address asks.
+            expect(res.headers['content-disposition']).to.match(/^attachment; /);
+            expect(String(res.headers['content-security-policy'])).not.to.contain('sandbox');
+          }
+        }
+        const page = await agents.fair.get(`/reviews/${assigned.fair}`);
+        expect(page.text).to.match(/<a href="\/reviews\/\d+\/files\/[0-9a-f-]+\/view"/);
+      });
+
+      it('shows the school’s facts beside the answers, the enrollment rounded when blind', async () => {
+        const page = (await agents.fair.get(`/reviews/${assigned.fair}`)).text;
+        expect(page).to.contain('About the school');
+        expect(page).to.contain('<dd>High school</dd>');
+        expect(page).to.contain('<dd>38.5%</dd>');
+        expect(page).to.contain('<dd>12%</dd>');
+        if (mode === 'blind') {
+          expect(page).to.contain('about 1,500 (rounded in blind review)');
+          expect(page).not.to.contain('1,540');
+        } else expect(page).to.contain('<dd>1,540</dd>');
+      });
     });
   }
+
+  /** Each file's download address and the address that shows it in the browser. */
+  const withViews = (urls: string[]) => urls.flatMap((url) => [url, `${url}/view`]);
 
   /** The review page, the form post and every file: all "not found", and nothing of Lincoln shows. */
   async function expectNothingOpens(agent: Agent, assignmentId: number) {
@@ -249,7 +288,7 @@ describe('who may open an application for review, and its files', () => {
       recommendation: 'gold',
     });
     expect(post.status).to.equal(404);
-    for (const url of fileUrls(assignmentId)) {
+    for (const url of withViews(fileUrls(assignmentId))) {
       const res = await agent.get(url);
       expect(res.status, url).to.equal(404);
       expect(res.headers['content-disposition'], url).to.equal(undefined);
