@@ -114,7 +114,9 @@ describe('answering criteria one after another, and reviewing the whole applicat
     expect(whole).not.to.contain(optional[0]!.title);
     expect(whole).to.contain('Answer 3: equity');
     expect(whole).to.match(/520 of 500 words — <strong>over the limit<\/strong>/);
-    expect(whole).to.match(new RegExp(`<a href="${base}/files/[^"]+">sample\\.pdf</a>`));
+    // A PDF opens in the browser, with a download link beside it.
+    expect(whole).to.match(new RegExp(`<a href="${base}/files/[^"]+/view"[^>]*>sample\\.pdf</a>`));
+    expect(whole).to.match(new RegExp(`<a href="${base}/files/[^"/]+" download[^>]*>Download</a>`));
   });
 
   it('shows eligibility answers by the words of their options, not the values sent', async () => {

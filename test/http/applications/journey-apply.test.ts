@@ -276,7 +276,7 @@ describe('the whole journey: an admin opens a cycle and a principal applies thro
     const firstPage = (await principal.get(first.headers.location!)).text;
     expect(firstPage).to.contain('Saved, with 1 new file.');
     expect(firstPage).to.contain('120 of 500 words saved.');
-    expect(firstPage).to.match(/<a href="\/applications\/\d+\/files\/[^"]+">Course guide 2026\.pdf<\/a>/);
+    expect(firstPage).to.match(/<a href="\/applications\/\d+\/files\/[^"]+\/view"[^>]*>Course guide 2026\.pdf<\/a>/);
 
     const second = await saveCriterion(principal, applicationId, criterionIds[1]!, { answer: words(80, 'culture') });
     expect(second.status, second.text).to.equal(303);

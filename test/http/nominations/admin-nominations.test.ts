@@ -486,7 +486,10 @@ describe('admins: nominations grouped by school, spam, invitations and the CSV e
     );
     expect(html).to.contain('Nominated by 2 people');
     expect(html).to.contain('Teachers here know every student by name.');
-    expect(html).to.contain(`href="/admin/nominations/${mariaFirst.id}/files/${filePublicId}">newsletter.pdf</a>`);
+    expect(html).to.match(
+      new RegExp(`href="/admin/nominations/${mariaFirst.id}/files/${filePublicId}/view"[^>]*>newsletter\\.pdf</a>`),
+    );
+    expect(html).to.contain(`href="/admin/nominations/${mariaFirst.id}/files/${filePublicId}" download`);
     expect(html, 'nominators’ addresses stay with the admins').not.to.contain('maria@example.com');
     expect(html).not.to.contain('una@example.com');
   });

@@ -80,7 +80,7 @@ describe('mail headers built from stored data', () => {
     expectOnlyOurHeaders(mail);
     expect(headerText(mail, 'from')).to.equal('"Laurel Bcc: attacker@example.org" <no-reply@laurel.test>');
     expect(headerText(mail, 'list-unsubscribe')).to.match(
-      /^<http:\/\/laurel\.test\/unsubscribe\?e=[\w-]+&t=[\w-]{43}>$/,
+      /^<http:\/\/laurel\.test\/unsubscribe\?e=[\w-]+&t=[\w-]{43}&lang=en>$/,
     );
     expect(
       mail.text.startsWith(
