@@ -29,6 +29,8 @@ import {
 import { label, t, textIn } from '../../server/i18n/translate.js';
 import { idParam, pageParam } from '../params.js';
 import { sendCsv } from '../downloads.js';
+import { rankSolidity } from '../../server/services/decisions/rank-solidity.js';
+import { chosenLines, solidityLocals } from './ranking-solidity.js';
 import { formBody, showAgainIfInvalid } from '../forms.js';
 
 export const RANKING_PAGE_SIZE = 100;
@@ -165,6 +167,11 @@ export function adminRankingRoutes(context: AppContext): Router {
     });
     const returnTo = queryString({ ...view, page });
     const lang = langOf(res);
+    const asked = chosenLines(req.query);
+    const solidity = solidityLocals(lang, await rankSolidity(db, roundId, { chosen: asked.chosen }), {
+      shown,
+      names: new Map(rows.map((r) => [r.applicationId, r.schoolName])),
+    });
     res.render('admin/ranking/show', {
       title: t(lang, 'decisions.ranking.title', { round: round.name }),
       round,
@@ -178,8 +185,17 @@ export function adminRankingRoutes(context: AppContext): Router {
       roundMean: formatScore(ranking.roundMean),
       decisionsOpen: decided.open,
       decideReturnTo: `${base}/ranking${returnTo ? `?${returnTo}` : ''}`,
+      solidity,
+      lines: {
+        values: asked.values,
+        errors: asked.errors,
+        query: queryString({ ...view, page: 1 }),
+        // The filters and order stay when the lines are drawn.
+        hidden: [...new URLSearchParams(queryString({ ...view, page: 1 }))].map(([name, value]) => ({ name, value })),
+      },
       rows: shown.map((r, i) => ({
         ...r,
+        possible: solidity.cells.get(r.applicationId),
         rank: offset + i + 1,
         statusLabel: label(lang, 'applicationStatus', r.status),
         levelLabel: label(lang, 'schoolLevel', r.level),

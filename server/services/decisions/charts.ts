@@ -6,11 +6,11 @@ import type { Scale } from '../../../models/schema.js';
 import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
 import { t } from '../../i18n/translate.js';
 
-const INK = '#1b1b1b';
-const MUTED = '#595959';
+export const INK = '#1b1b1b';
+export const MUTED = '#595959';
 const BAR = '#2e6b3f';
-const DOT = '#1f4a2b';
-const REFERENCE = '#b50909';
+export const DOT = '#1f4a2b';
+export const REFERENCE = '#b50909';
 const FONT = 'font-family="system-ui, sans-serif"';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -52,7 +52,7 @@ function label(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function opening({
+export function opening({
   id,
   width,
   height,

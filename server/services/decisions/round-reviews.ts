@@ -35,6 +35,8 @@ export interface ApplicationReviews {
   mean: number | null;
   meanZ: number | null;
   spread: number | null;
+  /** The scores of the scored reviews, for how solid the ranking is (rank-intervals.ts). */
+  scores: number[];
   gold: number;
   silver: number;
   notRecommended: number;
@@ -217,6 +219,7 @@ function summarize(listed: Listed, scores: ReadonlyArray<number | null | undefin
       mean: null,
       meanZ: null,
       spread: null,
+      scores: [],
       gold: 0,
       silver: 0,
       notRecommended: 0,
@@ -238,6 +241,7 @@ function summarize(listed: Listed, scores: ReadonlyArray<number | null | undefin
       const score = scores[i];
       if (typeof score !== 'number') continue;
       count++;
+      e.scores.push(score);
       sum += score;
       sumZ += zScore(score, reviewers.get(listed.reviewerId[i]!)!);
       low = Math.min(low, score);
