@@ -15,6 +15,7 @@ import { applicationRoutes } from './applications/applications.routes.js';
 import { adminAssignmentRoutes } from './assignment/admin-assignment.routes.js';
 import { adminDecisionRoutes } from './decisions/admin-decisions.routes.js';
 import { adminRankingRoutes } from './decisions/admin-ranking.routes.js';
+import { adminCommitteeRoutes } from './decisions/admin-committee.routes.js';
 import { honoreeRoutes } from './honorees/honorees.routes.js';
 import { adminNominationRoutes } from './nominations/admin-nominations.routes.js';
 import { nominationRoutes } from './nominations/nominations.routes.js';
@@ -115,6 +116,11 @@ export const ADMIN_ROUTES: RouteEntry[] = [
     domain: 'decisions',
     urls: ['/rounds/:roundId/ranking', '/rounds/:roundId/reviews', '/rounds/:roundId/advance'],
     routes: adminRankingRoutes,
+  },
+  {
+    domain: 'decisions',
+    urls: ['/rounds/:roundId/committee'],
+    routes: adminCommitteeRoutes,
   },
   {
     domain: 'decisions',

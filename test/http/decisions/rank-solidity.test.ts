@@ -2,26 +2,15 @@
 // lines of the decisions (or drawn by hand) and the fragile decisions they run through, which
 // applications one more review would settle, a chart, and a new review changing the answer.
 import { expect } from 'chai';
-import { asc, eq } from 'drizzle-orm';
-import {
-  applications,
-  assignments,
-  criteria,
-  decisions,
-  reviewRounds,
-  reviewScores,
-  roundApplications,
-  schools,
-} from '../../../models/schema.js';
+import { decisions } from '../../../models/schema.js';
 import { rankSolidity } from '../../../server/services/decisions/rank-solidity.js';
-import { schoolMatchKey } from '../../../server/services/schools/match-key.js';
 import { createOpenCycle, createUser, signIn } from '../../helpers/factories.js';
 import { readable } from '../../helpers/forms.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { scoredRound, type ScoredRound } from '../../helpers/scored-round.js';
 
 type Agent = ReturnType<Harness['agent']>;
 
-// Every review scores the three criteria alike, so a review's score is the number given.
 // Summit is far ahead; Ridge and Valley tie just behind it with reviewers who disagree; the rest
 // are well below.
 const SCORES: Record<string, number[]> = {
@@ -36,11 +25,10 @@ const SCORES: Record<string, number[]> = {
 describe('admins: how solid the ranking is', () => {
   let h: Harness;
   let admin: Agent;
-  let roundId: number;
   let cycleId: number;
-  const ids: Record<string, number> = {};
-  let reviewerIds: number[];
-  let rubric: number[];
+  let round: ScoredRound;
+  let roundId: number;
+  let ids: Record<string, number>;
 
   const page = async (query = '') => {
     const res = await admin.get(`/admin/rounds/${roundId}/ranking${query}`);
@@ -55,54 +43,12 @@ describe('admins: how solid the ranking is', () => {
       .trim();
   };
 
-  async function review(reviewerId: number, applicationId: number, score: number) {
-    const [assignment] = await h.db
-      .insert(assignments)
-      .values({ roundId, applicationId, reviewerId, status: 'submitted', submittedAt: h.clock() })
-      .returning();
-    await h.db
-      .insert(reviewScores)
-      .values(rubric.map((criterionId) => ({ assignmentId: assignment!.id, criterionId, score, comment: 'Read.' })));
-  }
-
   before(async () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
-    rubric = (await h.db.select().from(criteria).where(eq(criteria.cycleId, cycleId)).orderBy(asc(criteria.position)))
-      .slice(0, 3)
-      .map((c) => c.id);
     await createUser(h.db, { email: 'admin@program.example.org', name: 'Ada Admin', roles: ['admin'] });
-    reviewerIds = [];
-    for (const n of [1, 2, 3, 4]) {
-      reviewerIds.push(
-        (await createUser(h.db, { email: `r${n}@panel.example.org`, name: `Reviewer ${n}`, roles: ['reviewer'] })).id,
-      );
-    }
-    const [round] = await h.db
-      .insert(reviewRounds)
-      .values({ cycleId, number: 1, name: 'First reading', reviewersPerApplication: 3, dueAt: h.clock() })
-      .returning();
-    roundId = round!.id;
-    for (const [name, scores] of Object.entries(SCORES)) {
-      const full = `${name} High School`;
-      const [school] = await h.db
-        .insert(schools)
-        .values({
-          name: full,
-          city: 'Salem',
-          state: 'OR',
-          level: 'high',
-          matchKey: schoolMatchKey(full, 'Salem', 'OR'),
-        })
-        .returning();
-      const [app] = await h.db
-        .insert(applications)
-        .values({ cycleId, schoolId: school!.id, status: 'eligible', submittedAt: h.clock() })
-        .returning();
-      ids[name] = app!.id;
-      await h.db.insert(roundApplications).values({ roundId, applicationId: app!.id });
-      for (const [i, score] of scores.entries()) await review(reviewerIds[i]!, app!.id, score);
-    }
+    round = await scoredRound(h, cycleId, SCORES);
+    ({ roundId, ids } = round);
     admin = h.agent();
     await signIn(admin, 'admin@program.example.org');
   });
@@ -164,7 +110,7 @@ describe('admins: how solid the ranking is', () => {
     const again = await rankSolidity(h.db, roundId);
     expect(again.intervals?.get(ids.Ridge!)).to.deep.equal(before.intervals?.get(ids.Ridge!));
     // A fourth reviewer who rates Ridge highly settles it above Valley.
-    await review(reviewerIds[3]!, ids.Ridge!, 5);
+    await round.review(round.reviewerIds[3]!, ids.Ridge!, 5);
     const after = await rankSolidity(h.db, roundId);
     expect(after.intervals?.get(ids.Ridge!)?.rank).to.equal(2);
     expect(after.intervals?.get(ids.Valley!)?.rank).to.equal(3);
