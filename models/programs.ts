@@ -135,6 +135,13 @@ export const criteria = pgTable(
     title: text('title').notNull(),
     guidance: text('guidance').notNull().default(''),
     evidenceRequested: text('evidence_requested').notNull().default(''),
+    /**
+     * Score anchors, what the lowest, the middle and the highest score of the cycle's scale look
+     * like for this criterion: reviewers read them beside the scores.
+     */
+    anchorLow: text('anchor_low').notNull().default(''),
+    anchorMiddle: text('anchor_middle').notNull().default(''),
+    anchorHigh: text('anchor_high').notNull().default(''),
     translations: translations(),
     weight: numeric('weight', { precision: 6, scale: 3, mode: 'number' }).notNull().default(1),
     required: boolean('required').notNull().default(false),

@@ -6,6 +6,7 @@ import type { AppContext } from '../../server/context.js';
 import {
   CRITERION_TRANSLATED,
   NEW_CRITERION_VALUES,
+  anchorScores,
   createCriterion,
   criterionFormValues,
   deleteCriterion,
@@ -31,6 +32,9 @@ const CRITERION_FIELDS: readonly CriterionFieldName[] = [
   'title',
   'guidance',
   'evidenceRequested',
+  'anchorLow',
+  'anchorMiddle',
+  'anchorHigh',
   'weight',
   'required',
   'wordLimit',
@@ -54,6 +58,7 @@ export function adminCriteriaRoutes(context: AppContext): Router {
       action: criterion ? `/admin/criteria/${criterion.id}/edit` : `/admin/cycles/${cycle.id}/criteria/new`,
       lock,
       cannotAdd: !criterion && lock.locked,
+      anchorScores: anchorScores(cycle),
     };
   }
 

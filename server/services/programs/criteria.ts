@@ -27,7 +27,24 @@ import { checkRequiredText, readTranslations, type TranslatableFields } from './
 import type { ServiceContext } from '../../context.js';
 import { recordAudit } from '../shared/audit.js';
 
-export type CriterionFieldName = 'title' | 'guidance' | 'evidenceRequested' | 'weight' | 'required' | 'wordLimit';
+export type CriterionFieldName =
+  | 'title'
+  | 'guidance'
+  | 'evidenceRequested'
+  | 'anchorLow'
+  | 'anchorMiddle'
+  | 'anchorHigh'
+  | 'weight'
+  | 'required'
+  | 'wordLimit';
+
+/** The score anchors: what the lowest, middle and highest scores look like. */
+export const ANCHOR_FIELDS = ['anchorLow', 'anchorMiddle', 'anchorHigh'] as const;
+
+/** The scores the anchors describe on the cycle's scale: 1, 3 and 5 on a 1–5 scale. */
+export function anchorScores({ scoreMin, scoreMax }: { scoreMin: number; scoreMax: number }) {
+  return { low: scoreMin, middle: Math.round((scoreMin + scoreMax) / 2), high: scoreMax };
+}
 
 /** The cycle can have at most this many criteria; the real program has ten. */
 export const MAX_CRITERIA = 40;
@@ -46,6 +63,9 @@ export function criterionFormValues(criterion: Criterion): Record<CriterionField
     title: criterion.title,
     guidance: criterion.guidance,
     evidenceRequested: criterion.evidenceRequested,
+    anchorLow: criterion.anchorLow,
+    anchorMiddle: criterion.anchorMiddle,
+    anchorHigh: criterion.anchorHigh,
     weight: String(criterion.weight),
     required: criterion.required ? 'required' : 'optional',
     wordLimit: String(criterion.wordLimit),
@@ -56,6 +76,9 @@ export const NEW_CRITERION_VALUES: Record<CriterionFieldName, string> = {
   title: '',
   guidance: '',
   evidenceRequested: '',
+  anchorLow: '',
+  anchorMiddle: '',
+  anchorHigh: '',
   weight: '1',
   required: 'optional',
   wordLimit: '500',
@@ -66,6 +89,9 @@ export const CRITERION_TRANSLATED: TranslatableFields = {
   title: { max: 200, singleLine: true },
   guidance: { max: 5000 },
   evidenceRequested: { max: 2000 },
+  anchorLow: { max: 1000 },
+  anchorMiddle: { max: 1000 },
+  anchorHigh: { max: 1000 },
 };
 
 /** The wording in the program's language and its translations (the posted `<field>__<language>`). */
@@ -92,6 +118,9 @@ async function validateWording(
       input.evidenceRequested,
       CRITERION_TRANSLATED.evidenceRequested!,
     ),
+    anchorLow: checkText(errors, 'anchorLow', input.anchorLow, CRITERION_TRANSLATED.anchorLow!),
+    anchorMiddle: checkText(errors, 'anchorMiddle', input.anchorMiddle, CRITERION_TRANSLATED.anchorMiddle!),
+    anchorHigh: checkText(errors, 'anchorHigh', input.anchorHigh, CRITERION_TRANSLATED.anchorHigh!),
     translations: readTranslations(
       errors,
       input.translations ?? {},

@@ -226,6 +226,37 @@ describe('admin: criteria and the rule of choice', () => {
       expect(lower.text).to.contain('The word limit can only go up now (it is 750)');
     });
 
+    it('keeps score anchors for the lowest, middle and highest scores, in both languages, checked like the rest', async () => {
+      h.clock.set(AFTER_OPENING);
+      const first = (await cycleCriteria())[0]!;
+      const page = `/admin/criteria/${first.id}/edit`;
+      const form = readable((await admin.get(page)).text);
+      // The cycle scores 1 to 5: the anchors describe a 1, a 3 and a 5.
+      expect(form).to.contain('What a 1 looks like');
+      expect(form).to.contain('What a 3 looks like');
+      expect(form).to.contain('What a 5 looks like');
+      const anchors = {
+        title: first.title,
+        wordLimit: '750',
+        anchorLow: 'Advanced courses are for a few.',
+        anchorMiddle: 'Open to all, with little support.',
+        anchorHigh: 'Every student takes one, with the support to succeed.',
+        anchorHigh__es: 'Cada estudiante toma uno, con el apoyo para lograrlo.',
+      };
+      expect((await post(page, page, anchors)).status).to.equal(303);
+      const [saved] = await h.db.select().from(criteria).where(eq(criteria.id, first.id));
+      expect(saved).to.include({
+        anchorLow: 'Advanced courses are for a few.',
+        anchorMiddle: 'Open to all, with little support.',
+        anchorHigh: 'Every student takes one, with the support to succeed.',
+      });
+      expect(saved?.translations.es?.anchorHigh).to.equal('Cada estudiante toma uno, con el apoyo para lograrlo.');
+      const long = await post(page, page, { ...anchors, anchorLow: 'x'.repeat(1001) });
+      expect(long.status).to.equal(422);
+      expect(long.text).to.contain('Use at most 1000 characters (this has 1001).');
+      expect(long.text).to.contain('Open to all, with little support.');
+    });
+
     it('refuses a different weight or a switch to optional, with a message', async () => {
       h.clock.set(AFTER_OPENING);
       const first = (await cycleCriteria())[0]!;
