@@ -18,6 +18,7 @@ import {
 import { findCycle } from '../../server/services/programs/programs.js';
 import { findRound, firstRoundBacklog } from '../../server/services/review/rounds.js';
 import { errorsIn, languagesInWords, wordsIn } from '../review/language-words.js';
+import { explainAutomatic } from '../../server/services/assignment/explain-plan.js';
 import { idParam, pageParam } from '../params.js';
 import { formBody, formField, showAgainIfInvalid } from '../forms.js';
 
@@ -143,6 +144,25 @@ export function adminAssignmentRoutes(context: AppContext): Router {
       addedPage: preview.added.slice((page - 1) * size, page * size),
       prevPage: page > 1 ? page - 1 : undefined,
       nextPage: page * size < preview.added.length ? page + 1 : undefined,
+    });
+  });
+
+  router.get('/rounds/:roundId/auto/why', async function showWhyTheseReviewers(req, res) {
+    const { cycle } = await loadRound(req);
+    const lang = langOf(res);
+    const explained = await explainAutomatic(db, idParam(req.params.roundId), pageParam(req.query.page));
+    res.render('admin/reviews/why', {
+      title: t(lang, 'assignment.why.title', { round: explained.round.name }),
+      cycle,
+      ...explained,
+      rows: explained.rows.map((row) => ({
+        ...row,
+        application: wordsIn(lang, row.application),
+        chosen: row.chosen.map((c) => ({ ...c, why: c.why.map((m) => wordsIn(lang, m)) })),
+        passedOver: row.passedOver.map((p) => ({ ...p, reason: wordsIn(lang, p.reason) })),
+      })),
+      prevPage: explained.page > 1 ? explained.page - 1 : undefined,
+      nextPage: explained.page < explained.pageCount ? explained.page + 1 : undefined,
     });
   });
 

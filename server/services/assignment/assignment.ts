@@ -18,6 +18,7 @@ import { planAssignments, type AssignmentPlan, type AssignmentProblem } from './
 import { recordAudit } from '../shared/audit.js';
 import { conflictPairs, conflictReason, type ConflictPair } from '../review/conflicts.js';
 import { APPLICATION_LANGUAGES, DEFAULT_LANGUAGES_READ } from '../review/application-languages.js';
+import { whyMatched } from './match-words.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 import type { ServiceContext } from '../../context.js';
 
@@ -164,6 +165,10 @@ function explainPlan(built: Built, plan: AssignmentPlan) {
       application: appLabel(a.applicationId),
       languages: built.apps.get(a.applicationId)?.languages ?? [],
       reviewer: reviewerName(a.reviewerId),
+      why: ((reviewer, app) => (reviewer && app ? whyMatched(reviewer, app) : []))(
+        built.reviewers.get(a.reviewerId),
+        built.apps.get(a.applicationId),
+      ),
     })),
     loads: plan.loads.map((l) => ({
       ...l,

@@ -131,6 +131,34 @@ function regionPoints(reviewer: ReviewerMatchProfile, school: SchoolMatchProfile
   return region !== undefined && region === censusRegionOf(school.state) ? MATCH_WEIGHTS.region / 2 : 0;
 }
 
+/** What the match score is made of, for an admin or a reviewer to read why a pair was made. */
+export interface MatchParts {
+  /** The school's focus topics the reviewer lists, as the school's criteria name them. */
+  sharedTopics: string[];
+  focusCount: number;
+  /** 'level': the school's level or K–12; 'near': a neighbouring or partial level; 'none'. */
+  gradeLevel: 'level' | 'near' | 'none';
+  /** 'state': the same state; 'region': the same census region; 'none'. */
+  region: 'state' | 'region' | 'none';
+  score: number;
+}
+
+export function matchParts(reviewer: ReviewerMatchProfile, school: SchoolMatchProfile): MatchParts {
+  const known = new Set(reviewer.expertise.map(fold));
+  const focus = [...new Map(school.focus.map((topic) => [fold(topic), topic] as const)).entries()].filter(
+    ([folded]) => folded !== '',
+  );
+  const level = gradeLevelPoints(reviewer, school);
+  const region = regionPoints(reviewer, school);
+  return {
+    sharedTopics: focus.filter(([folded]) => known.has(folded)).map(([, topic]) => topic),
+    focusCount: focus.length,
+    gradeLevel: level === MATCH_WEIGHTS.gradeLevel ? 'level' : level > 0 ? 'near' : 'none',
+    region: region === MATCH_WEIGHTS.region ? 'state' : region > 0 ? 'region' : 'none',
+    score: matchScore(reviewer, school),
+  };
+}
+
 /** The match score, 0..100; see the module note for the weights. */
 export function matchScore(reviewer: ReviewerMatchProfile, school: SchoolMatchProfile): number {
   const total = expertisePoints(reviewer, school) + gradeLevelPoints(reviewer, school) + regionPoints(reviewer, school);

@@ -17,7 +17,7 @@ import { conflictPairs } from '../../../server/services/review/conflicts.js';
 import { textIn } from '../../../server/i18n/translate.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle, closeApplicationsOf } from '../../helpers/factories.js';
-import { csrfTokenFrom, submitForm } from '../../helpers/forms.js';
+import { csrfTokenFrom, readable, submitForm } from '../../helpers/forms.js';
 
 type Agent = ReturnType<Harness['agent']>;
 
@@ -130,6 +130,37 @@ describe('assigning reviewers in a review round', () => {
     firstPlan = planOf(page.text);
     expect(firstPlan).to.have.length(24);
     expect(await roundAssignments()).to.have.length(0);
+  });
+
+  it('says why each reviewer was matched, and why the best matches left out were not chosen', async () => {
+    const preview = readable((await admin.get(`/admin/rounds/${roundId}/auto`)).text);
+    expect(preview).to.contain('<th scope="col">Why</th>');
+    expect(preview).to.contain('knows schools of its level');
+    expect(preview).to.contain(`href="/admin/rounds/${roundId}/auto/why"`);
+
+    const page = await admin.get(`/admin/rounds/${roundId}/auto/why`);
+    expect(page.status).to.equal(200);
+    const html = readable(page.text);
+    expect(html).to.contain('Page 1 of 1, 6 applications');
+    const section = (i: number) => html.split(`data-application="${appIds[i]}">`)[1]!.split('</section>')[0]!;
+    // Rita declared a conflict with Lincoln; Sam shares Roosevelt's e-mail domain.
+    expect(section(0)).to.match(/<li><strong>Rita Alvarez<\/strong> \(match \d+\): a conflict of interest<\/li>/);
+    expect(section(1)).to.match(/<li><strong>Sam Okafor<\/strong> \(match \d+\): a conflict of interest<\/li>/);
+    // Three reviewers each, with what they have in common with the school and the load it leaves them.
+    const chosen = section(2).split('<ul class="why-chosen">')[1]!.split('</ul>')[0]!;
+    expect(chosen.match(/<li>/g)).to.have.length(3);
+    expect(chosen).to.match(/knows schools of its level; .*of at most 4 reviews after this plan/);
+    // Tess lives in Texas like Vista Academy.
+    expect(section(2)).to.match(/Tess Nguyen<\/strong> \(match \d+\): [^<]*lives in the same state/);
+
+    const spanish = readable((await admin.get(`/admin/rounds/${roundId}/auto/why?lang=es`)).text);
+    expect(spanish).to.contain('Por qué estos evaluadores');
+    expect(spanish).to.contain('un conflicto de interés');
+    // The admin's account remembers a language asked for: back to English for the tests after.
+    await admin.get(`/admin/rounds/${roundId}/auto/why?lang=en`);
+    const reviewer = h.agent();
+    await signIn(reviewer, REVIEWERS[2]!.email);
+    expect((await reviewer.get(`/admin/rounds/${roundId}/auto/why`)).status).to.equal(403);
   });
 
   it('refuses to assign while the cycle is open for applications', async () => {

@@ -1,0 +1,75 @@
+// The automatic plan explained in words an admin can check: why each reviewer was matched to an
+// application (shared focus topics, grade level, region, and the load it leaves them), and for
+// each application the best-matched reviewers it did not get, and why (explain.ts).
+import { msg, type Message } from '../../i18n/translate.js';
+import { buildProblem } from './assignment.js';
+import { explainer, type PassedOverReason } from './explain.js';
+import { whyMatched } from './match-words.js';
+import { planAssignments } from './solver.js';
+
+export const EXPLAIN_PAGE_SIZE = 25;
+
+type Built = Awaited<ReturnType<typeof buildProblem>>;
+
+function reasonWords(built: Built, reason: PassedOverReason, applicationId: number): Message {
+  const name = (id: number) => built.reviewers.get(id)?.name ?? `#${id}`;
+  switch (reason.kind) {
+    case 'conflict':
+      return msg('assignment.why.conflict');
+    case 'language':
+      return msg('assignment.why.language', { languages: built.apps.get(applicationId)?.languages ?? [] });
+    case 'full':
+      return msg('assignment.why.full', { load: reason.load, max: reason.maxLoad });
+    case 'kept':
+      return msg('assignment.why.kept');
+    case 'lowerMatch':
+      return msg('assignment.why.lowerMatch', { chosen: name(reason.chosenReviewerId), score: reason.chosenScore });
+    case 'evenness':
+      return msg('assignment.why.evenness', {
+        load: reason.load,
+        chosen: name(reason.chosenReviewerId),
+        chosenLoad: reason.chosenLoad,
+      });
+    case 'unexplained':
+      return msg('assignment.why.unexplained');
+  }
+}
+
+/** A page of the round's eligible applications, each with its reviewers and those passed over. */
+export async function explainAutomatic(db: Parameters<typeof buildProblem>[0], roundId: number, page: number) {
+  const built = await buildProblem(db, roundId);
+  const plan = planAssignments(built.problem);
+  const explain = explainer(built.problem, plan);
+  const loads = new Map(plan.loads.map((l) => [l.reviewerId, l]));
+  const ids = [...built.apps.keys()];
+  const pageCount = Math.max(1, Math.ceil(ids.length / EXPLAIN_PAGE_SIZE));
+  const current = Math.min(page, pageCount);
+  const rows = ids.slice((current - 1) * EXPLAIN_PAGE_SIZE, current * EXPLAIN_PAGE_SIZE).map((applicationId) => {
+    const app = built.apps.get(applicationId)!;
+    const { chosen, passedOver } = explain(applicationId);
+    return {
+      applicationId,
+      application: msg('assignment.application', { id: applicationId, school: app.schoolName }),
+      chosen: chosen.map((c) => {
+        const reviewer = built.reviewers.get(c.reviewerId);
+        const load = loads.get(c.reviewerId);
+        return {
+          reviewer: reviewer?.name ?? `#${c.reviewerId}`,
+          score: c.score,
+          why: [
+            ...(reviewer ? whyMatched(reviewer, app) : []),
+            c.added
+              ? msg('assignment.why.load', { load: load?.load ?? 0, max: load?.maxLoad ?? 0 })
+              : msg('assignment.why.existing'),
+          ],
+        };
+      }),
+      passedOver: passedOver.map((p) => ({
+        reviewer: built.reviewers.get(p.reviewerId)?.name ?? `#${p.reviewerId}`,
+        score: p.score,
+        reason: reasonWords(built, p.reason, applicationId),
+      })),
+    };
+  });
+  return { round: built.round, rows, page: current, pageCount, total: ids.length };
+}
