@@ -85,12 +85,13 @@ export function adminSiteRoutes(context: AppContext): Router {
         ? req.query.action
         : undefined;
     const before = optionalId(req.query.before);
-    const { entries, nextBefore } = await listAudit(context.db, { before, action });
+    const lang = res.locals.lang as string;
+    const { entries, nextBefore } = await listAudit(context.db, { before, action, lang });
     const actions = await auditActionNames(context.db);
     const query = (extra: Record<string, string>) =>
       new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString();
     res.render('admin/decisions/audit', {
-      title: t(res.locals.lang as string, 'admin.audit.title'),
+      title: t(lang, 'admin.audit.title'),
       entries,
       actions: actions.map((a) => ({ value: a, selected: a === action })),
       action,

@@ -6,7 +6,7 @@ import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js'
 import { msg } from '../../i18n/translate.js';
 import { recordAudit } from '../shared/audit.js';
 import { text } from '../shared/form-input.js';
-import { formatMoment, zonedTime } from '../../time.js';
+import { zonedTime } from '../../time.js';
 import { applicationsCloseAt } from '../programs/phase.js';
 import type { ServiceContext } from '../../context.js';
 import type { Database } from '../../db/client.js';
@@ -65,7 +65,12 @@ export async function extendDeadline(
       action: 'application.extend_deadline',
       subjectType: 'application',
       subjectId: application.id,
-      summary: `Extended the deadline of ${target.schoolName} (${cycle.name}) to ${formatMoment(at, zone)}: ${reason}`,
+      summary: msg('audit.applications.deadlineExtended', {
+        school: target.schoolName,
+        cycle: cycle.name,
+        deadline: { at, zone },
+        reason,
+      }),
       details: { cycleId: cycle.id, deadline: at.toISOString(), previous: application.deadlineExtendedTo, reason },
     });
   });

@@ -12,7 +12,6 @@ import {
   type ApplicationStatus,
 } from '../../../models/schema.js';
 import { joinFirstRound } from '../review/rounds.js';
-import { counted } from '../../text.js';
 import { msg } from '../../i18n/translate.js';
 import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
@@ -112,9 +111,11 @@ export async function screenApplication(
       action: 'application.screen',
       subjectType: 'application',
       subjectId: applicationId,
-      summary:
-        `Marked application ${applicationId} ${decision === 'eligible' ? 'eligible' : 'not eligible'}` +
-        (dropped[0] ? `; its decision (${dropped[0].level}) is withdrawn` : ''),
+      summary: msg('audit.applications.screened', {
+        application: applicationId,
+        decision,
+        dropped: dropped[0]?.level ?? 'none',
+      }),
       details: { reason: text, flags: application.screeningFlags.length, droppedDecision: dropped[0]?.level ?? null },
     });
     await tx
@@ -185,7 +186,7 @@ export async function markCleanEligible(
       action: 'application.screen_bulk',
       subjectType: 'cycle',
       subjectId: cycleId,
-      summary: `Marked ${counted(ids.length, 'application', 'applications')} of ${cycle.name} eligible together: no automatic rule had failed`,
+      summary: msg('audit.applications.screenedTogether', { count: ids.length, cycle: cycle.name }),
       details: { applicationIds: ids },
     });
     return ids.length;

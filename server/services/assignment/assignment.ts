@@ -253,7 +253,7 @@ export async function confirmAutomatic(
       action: 'assignment.automatic',
       subjectType: 'round',
       subjectId: roundId,
-      summary: `Assigned reviewers automatically: ${inserted.length} assignments in round ${roundId}`,
+      summary: msg('audit.assignment.automatic', { count: inserted.length, round: roundId }),
       details: { added: plan.added.length, uncovered: plan.uncovered.map((u) => u.applicationId) },
     });
     return inserted.length;
@@ -326,9 +326,13 @@ export async function assignManually(
       action: 'assignment.manual',
       subjectType: 'application',
       subjectId: applicationId,
-      summary:
-        `Assigned ${reviewer.name} to application ${applicationId} in round ${roundId}` +
-        (unread.length > 0 ? ` although they do not read ${unread.join(', ')}` : ''),
+      summary: msg('audit.assignment.manual', {
+        reviewer: reviewer.name,
+        application: applicationId,
+        round: roundId,
+        unread: unread.length,
+        languages: unread.join(', '),
+      }),
     });
   });
 }

@@ -13,12 +13,10 @@ import {
   users,
   type Cycle,
   type DecisionLevel,
-  DECISION_LEVEL_LABELS,
   type School,
 } from '../../../models/schema.js';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
-import { counted } from '../../text.js';
 import { Forbidden, Invalid, NotFound } from '../../errors.js';
 import { msg } from '../../i18n/translate.js';
 import { recordAudit } from '../shared/audit.js';
@@ -112,10 +110,15 @@ async function writeDecision(tx: Database, clock: Clock, d: Deciding): Promise<D
     action: 'decision.decide',
     subjectType: 'application',
     subjectId: d.application.id,
-    summary:
-      `${DECISION_LEVEL_LABELS[d.level]} for ${d.school.name} (${d.cycle.name})` +
-      (previous && previous !== d.level ? `, was ${DECISION_LEVEL_LABELS[previous]}` : '') +
-      (d.overrideReason ? ` — with fewer reviews than asked: ${d.overrideReason}` : ''),
+    summary: msg('audit.decisions.decided', {
+      level: msg(`labels.decisionLevel.${d.level}`),
+      school: d.school.name,
+      cycle: d.cycle.name,
+      changed: previous && previous !== d.level ? 'yes' : 'no',
+      previous: previous ? msg(`labels.decisionLevel.${previous}`) : '',
+      short: d.overrideReason ? 'yes' : 'no',
+      reason: d.overrideReason ?? '',
+    }),
     details: { cycleId: d.cycle.id, level: d.level, previous: previous ?? null, overrideReason: d.overrideReason },
   });
   return previous;
@@ -249,9 +252,12 @@ export async function decideRestNotSelected(
       action: 'decision.decide_rest',
       subjectType: 'cycle',
       subjectId: cycleId,
-      summary:
-        `Marked ${counted(rows.length, 'application', 'applications')} of ${cycle.name} not selected together` +
-        (short.length > 0 ? `; ${short.length} with fewer reviews than asked: ${reason}` : ''),
+      summary: msg('audit.decisions.decidedRest', {
+        count: rows.length,
+        cycle: cycle.name,
+        short: short.length,
+        reason: reason ?? '',
+      }),
       details: { applicationIds: values.map((v) => v.applicationId), shortIds: [...shortIds], overrideReason: reason },
     });
     return rows.length;

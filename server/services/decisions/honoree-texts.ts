@@ -335,7 +335,11 @@ export async function editProfile(
       action: 'decision.edit_profile',
       subjectType: 'application',
       subjectId: applicationId,
-      summary: `Edited the profile of ${view.school.name} (${view.cycle.name})${view.cycle.publishedAt ? ', after publishing' : ''}`,
+      summary: msg('audit.decisions.profileEdited', {
+        school: view.school.name,
+        cycle: view.cycle.name,
+        published: view.cycle.publishedAt ? 'yes' : 'no',
+      }),
       details: { cycleId: view.cycle.id },
     });
   });

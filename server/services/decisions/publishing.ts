@@ -31,7 +31,6 @@ import { msg, type Message } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
 import type { MailTemplate } from '../../mail/registry.js';
 import { recordAudit } from '../shared/audit.js';
-import { counted } from '../../text.js';
 import { jsonList, rowsOf } from '../../db/client.js';
 import { cyclePhase, type CyclePhase } from '../programs/phase.js';
 import { reviewCoverage } from './coverage.js';
@@ -479,7 +478,12 @@ export async function publish(
       action: 'cycle.publish',
       subjectType: 'cycle',
       subjectId: cycleId,
-      summary: `Published ${cycle.name}: ${counted(honorees, 'honoree', 'honorees')}; ${counted(plan.contactMails.length, 'e-mail', 'e-mails')} to school contacts, ${plan.nominatorMails.length} to nominators`,
+      summary: msg('audit.cycles.published', {
+        cycle: cycle.name,
+        honorees,
+        contactMails: plan.contactMails.length,
+        nominatorMails: plan.nominatorMails.length,
+      }),
       details: {
         notifiedApplicationIds: notifiedNow,
         contactMails: plan.contactMails.length,
@@ -504,7 +508,7 @@ export async function unpublish(
       action: 'cycle.unpublish',
       subjectType: 'cycle',
       subjectId: cycleId,
-      summary: `Unpublished ${cycle.name}: its honorees are no longer public`,
+      summary: msg('audit.cycles.unpublished', { cycle: cycle.name }),
     });
   });
 }

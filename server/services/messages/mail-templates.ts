@@ -174,7 +174,7 @@ export async function saveMailTemplate(
         action: 'mail.edit',
         subjectType: 'mail_template',
         subjectId: input.name,
-        summary: `Edited the e-mail “${input.name}” (${language})`,
+        summary: msg('audit.mails.edited', { template: input.name, language }),
         details: { template: input.name, language, subject: words.subject },
       });
     }
@@ -193,7 +193,7 @@ async function deleteEdit(
     action: 'mail.reset',
     subjectType: 'mail_template',
     subjectId: name,
-    summary: `Reset the e-mail “${name}” (${language}) to the words it shipped with`,
+    summary: msg('audit.mails.reset', { template: name, language }),
     details: { template: name, language },
   });
 }

@@ -21,7 +21,6 @@ import { enqueueMail } from '../../mail/outbox.js';
 import { recordAudit } from '../shared/audit.js';
 import { checkText, text } from '../shared/form-input.js';
 import { msg } from '../../i18n/translate.js';
-import { counted } from '../../text.js';
 import type { ServiceContext } from '../../context.js';
 
 /** The most people one message may reach (the largest group of a national program, with room). */
@@ -186,7 +185,12 @@ export async function sendMessage(
       action: 'message.send',
       subjectType: 'cycle',
       subjectId: cycle.id,
-      summary: `Sent “${draft.subject}” to ${MESSAGE_SEGMENT_LABELS[draft.segment].toLowerCase()} of ${cycle.name}: ${counted(queued, 'e-mail', 'e-mails')}`,
+      summary: msg('audit.messages.sent', {
+        subject: draft.subject,
+        segment: draft.segment,
+        cycle: cycle.name,
+        queued,
+      }),
       details: { messageId: message!.id, segment: draft.segment, recipients: recipients.length, queued },
     });
     return { messageId: message!.id, queued, recipients: recipients.length };

@@ -35,7 +35,7 @@ export async function closeApplications(
       action: 'cycle.close',
       subjectType: 'cycle',
       subjectId: cycleId,
-      summary: `Closed applications to ${cycle.name} before the deadline; ${drafts} unsubmitted ${drafts === 1 ? 'draft stays a draft' : 'drafts stay drafts'}`,
+      summary: msg('audit.cycles.closed', { cycle: cycle.name, drafts }),
       details: { drafts, deadline: cycle.applicationsCloseAt.toISOString() },
     });
     return { drafts };

@@ -205,7 +205,7 @@ export async function createCriterion(
       action: 'criterion.create',
       subjectType: 'criterion',
       subjectId: criterion.id,
-      summary: `Added criterion “${criterion.title}” to ${cycle.name}`,
+      summary: msg('audit.criteria.added', { title: criterion.title, cycle: cycle.name }),
     });
     return criterion;
   });
@@ -263,7 +263,7 @@ export async function updateCriterion(
       action: 'criterion.edit',
       subjectType: 'criterion',
       subjectId: criterion.id,
-      summary: `Edited criterion “${saved.title}” of ${cycle.name}`,
+      summary: msg('audit.criteria.edited', { title: saved.title, cycle: cycle.name }),
       details: { before: criterionFormValues(criterion), after: criterionFormValues(saved) },
     });
     return saved;
@@ -309,7 +309,7 @@ export async function deleteCriterion(
         action: 'criterion.delete',
         subjectType: 'criterion',
         subjectId: criterion.id,
-        summary: `Deleted criterion “${criterion.title}” of ${cycle.name}`,
+        summary: msg('audit.criteria.deleted', { title: criterion.title, cycle: cycle.name }),
       });
     });
   } catch (error) {
@@ -353,7 +353,7 @@ export async function moveCriterion(
       action: 'criterion.move',
       subjectType: 'criterion',
       subjectId: criterion.id,
-      summary: `Moved a criterion of ${cycle.name} ${direction}`,
+      summary: msg('audit.criteria.moved', { cycle: cycle.name, direction }),
     });
     return true;
   });

@@ -26,7 +26,6 @@ import { localDay, startOfLocalDay, zonedTime } from '../../time.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 import type { ServiceContext } from '../../context.js';
 import { recordAudit } from '../shared/audit.js';
-import { counted } from '../../text.js';
 import { REVIEW_PHASES, requirePhase } from '../programs/phase.js';
 
 export type RoundField = 'name' | 'k' | 'dueAt' | 'reminderDaysBefore' | 'siteVisit';
@@ -503,9 +502,12 @@ export async function advanceToRound(
       action: 'round.advance',
       subjectType: 'review_round',
       subjectId: toRoundId,
-      summary:
-        `Advanced ${counted(added.length, 'application', 'applications')} from ${from.name} to ${to.name}` +
-        (added.length < ids.length ? ` (${ids.length - added.length} already there)` : ''),
+      summary: msg('audit.rounds.advanced', {
+        added: added.length,
+        from: from.name,
+        to: to.name,
+        already: ids.length - added.length,
+      }),
       details: { fromRoundId, toRoundId, applicationIds: ids, added: added.map((a) => a.applicationId) },
     });
     return { toRound: to, added: added.length, alreadyThere: ids.length - added.length };

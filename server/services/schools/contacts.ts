@@ -232,7 +232,9 @@ export async function decideContactRequest(
       action: approve ? 'contact.approve' : 'contact.decline',
       subjectType: 'school',
       subjectId: schoolId,
-      summary: `${approve ? 'Approved' : 'Declined'} ${person.email} as a contact of ${school.name}`,
+      summary: approve
+        ? msg('audit.contacts.approved', { email: person.email, school: school.name })
+        : msg('audit.contacts.declined', { email: person.email, school: school.name }),
       details: { userId, by: actor.isAdmin ? 'admin' : 'school contact' },
     });
     await enqueueMail(tx, mail, {
@@ -274,7 +276,10 @@ export async function revokeContact(
       action: 'contact.revoke',
       subjectType: 'school',
       subjectId: schoolId,
-      summary: `Removed ${person?.email ?? `user ${userId}`} as a contact of ${school?.name ?? `school ${schoolId}`}`,
+      summary: msg('audit.contacts.removed', {
+        email: person?.email ?? msg('audit.contacts.someUser', { id: userId }),
+        school: school?.name ?? msg('audit.contacts.someSchool', { id: schoolId }),
+      }),
       details: { userId, status: before.status },
     });
     if (person) {

@@ -317,7 +317,11 @@ export async function updateSchoolByAdmin(
       action: 'school.edit',
       subjectType: 'school',
       subjectId: schoolId,
-      summary: `Edited the profile of ${values.name}${changed.length > 0 ? ` (${changed.join(', ')})` : ' (no change)'}`,
+      summary: msg('audit.schools.edited', {
+        school: values.name,
+        changed: changed.length,
+        fields: changed.join(', '),
+      }),
       details: { before: Object.fromEntries(changed.map((key) => [key, before[key]])) },
     });
   });

@@ -356,4 +356,23 @@ describe('admins decide applications, with who and when, and draft the honoree t
     const [lincoln] = await h.db.select().from(decisions).where(eq(decisions.applicationId, apps.lincoln));
     expect(lincoln!.level).to.equal('silver');
   });
+
+  it('writes the audit log in the reader’s language, and an older entry in the English it was kept in', async () => {
+    const spanish = readable((await admin.get('/admin/audit?action=decision.decide&lang=es')).text);
+    expect(spanish).to.contain(
+      'Decisión para Lincoln High School (Schools of Opportunity 2026–2027): Plata; antes era Oro — ' +
+        'con menos evaluaciones de las pedidas: The texts are under test, not the reviews.',
+    );
+    expect(spanish).not.to.contain('was Gold');
+    expect(readable((await admin.get('/admin/audit?action=decision.decide_rest&lang=es')).text)).to.match(
+      /Se marcaron 2 postulaciones de .+ como no seleccionadas en un solo paso; 2 con menos evaluaciones de las pedidas: Late applications; the panel had finished\./,
+    );
+    // Written straight into the table, as entries were before summaries became messages.
+    expect((await admin.get('/admin/audit?action=criteria.edit&lang=es')).text).to.contain('Edited criterion 59<');
+    const english = readable((await admin.get('/admin/audit?action=decision.decide&lang=en')).text);
+    expect(english).to.contain(
+      'Silver for Lincoln High School (Schools of Opportunity 2026–2027), was Gold — with fewer reviews than asked',
+    );
+    expect(english).not.to.contain('Decisión para');
+  });
 });

@@ -303,7 +303,9 @@ describe('admins: the ranking of a review round', () => {
       'Advanced 2 applications from First reading to Finalists',
       'Advanced 1 application from First reading to Finalists (1 already there)',
     ]);
-    expect(entries[0]!.details).to.deep.equal({
+    const { summaryMessage, ...details } = entries[0]!.details;
+    expect(summaryMessage).to.deep.include({ key: 'audit.rounds.advanced' });
+    expect(details).to.deep.equal({
       fromRoundId: round1,
       toRoundId: round2,
       applicationIds: [ids.A, ids.B],
