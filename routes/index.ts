@@ -28,6 +28,7 @@ import { adminMailTemplateRoutes } from './messages/admin-mail-templates.routes.
 import { adminPanelRoutes } from './review/admin-panel.routes.js';
 import { adminRoundRoutes } from './review/admin-rounds.routes.js';
 import { reviewerRoutes } from './review/reviewers.routes.js';
+import { reviewBundleRoutes } from './review/review-bundles.routes.js';
 import { reviewRoutes } from './review/reviews.routes.js';
 import { adminSchoolRoutes } from './schools/admin-schools.routes.js';
 import { schoolRoutes } from './schools/schools.routes.js';
@@ -61,6 +62,8 @@ export const SITE_ROUTES: RouteEntry[] = [
   { domain: 'nominations', urls: ['/nominate', '/nominations/confirm', '/invitations'], routes: nominationRoutes },
   { domain: 'applications', urls: ['/my/applications', '/applications'], routes: applicationRoutes }, // contacts, admins
   { domain: 'honorees', urls: ['/honorees', '/cycles/:cycleId/criteria'], routes: honoreeRoutes },
+  // Before reviewRoutes, whose /reviews/:assignmentId would take /reviews/bundle.zip for an id.
+  { domain: 'review', urls: ['/reviews'], routes: reviewBundleRoutes }, // printable pages and ZIPs of them
   { domain: 'review', urls: ['/reviews'], routes: reviewRoutes }, // reviewers, their own assignments
   { domain: 'review', urls: ['/reviewer-invitations', '/reviewer'], routes: reviewerRoutes },
 ];

@@ -11,6 +11,7 @@ import { translated } from '../../server/i18n/content.js';
 import { intlLocale, SOURCE_LANGUAGE } from '../../server/i18n/languages.js';
 import { label, msg, t, textIn, type Text } from '../../server/i18n/translate.js';
 import { requireRole } from '../../server/middleware/require-role.js';
+import { anchorScores } from '../../server/services/programs/criteria.js';
 import {
   findReviewFile,
   loadReviewView,
@@ -19,6 +20,7 @@ import {
   MAX_SITE_VISIT_CHARS,
   othersReviews,
   reviewerDashboard,
+  reviewVersion,
   saveReview,
   type ReviewView,
 } from '../../server/services/review/reviewing.js';
@@ -62,6 +64,19 @@ function scoreOptions(lang: string, view: ReviewView, field: string, value: stri
   return options;
 }
 
+/** What the lowest, middle and highest scores look like for a criterion, where the admins said. */
+function scoreAnchors(
+  view: ReviewView,
+  criterion: { anchorLow: string; anchorMiddle: string; anchorHigh: string },
+): Array<{ score: number; text: string }> {
+  const scores = anchorScores({ scoreMin: view.scale.min, scoreMax: view.scale.max });
+  return [
+    { score: scores.low, text: criterion.anchorLow },
+    { score: scores.middle, text: criterion.anchorMiddle },
+    { score: scores.high, text: criterion.anchorHigh },
+  ].filter((anchor) => anchor.text.trim() !== '');
+}
+
 export function reviewRoutes(context: AppContext): Router {
   const router = Router();
   const { db, clock } = context;
@@ -98,7 +113,12 @@ export function reviewRoutes(context: AppContext): Router {
     const number = (n: number) => n.toLocaleString(intlLocale(lang));
     // The program's own words (criteria) in the reader's language where it has them.
     const criteria = view.criteria.map((c) =>
-      translated(c, ['title', 'guidance', 'evidenceRequested'], lang, defaultLanguage ?? SOURCE_LANGUAGE),
+      translated(
+        c,
+        ['title', 'guidance', 'evidenceRequested', 'anchorLow', 'anchorMiddle', 'anchorHigh'],
+        lang,
+        defaultLanguage ?? SOURCE_LANGUAGE,
+      ),
     );
     // After a stale save: what is saved now, beside the person's own text in the form.
     const savedVersion = extra.staleSince
@@ -141,6 +161,8 @@ export function reviewRoutes(context: AppContext): Router {
       editable: !lockedReason,
       lockedReason,
       submitted: view.status === 'submitted',
+      // A draft is saved in the background as it is written; a submitted review only by its button.
+      autosave: !lockedReason && view.status !== 'submitted' ? `/reviews/${view.assignmentId}/autosave` : undefined,
       errors: extra.errors ? errors : undefined,
       formError: extra.formError === undefined ? undefined : wordsIn(lang, extra.formError),
       criteria: criteria.map((c) => {
@@ -154,6 +176,7 @@ export function reviewRoutes(context: AppContext): Router {
             : undefined,
           scoreField,
           commentField,
+          anchors: scoreAnchors(view, c),
           options: scoreOptions(lang, view, scoreField, values[scoreField]),
           comment: values[commentField] ?? '',
           scoreError: errors[scoreField],
@@ -236,6 +259,26 @@ export function reviewRoutes(context: AppContext): Router {
     /** Shown in the browser when it can be (a PDF, an image), else downloaded. */
     inline?: boolean;
   }
+
+  // A draft saved in the background by the page's script (server/public/js/review-autosave.js),
+  // answered in JSON. It keeps the session alive too, so a long review is not lost to it.
+  router.post('/reviews/:assignmentId/autosave', loadAccess, async function autosaveReview(req, res) {
+    const a = access(res);
+    const lang = langOf(res);
+    const refuse = (status: number, kind: string, text: Text) =>
+      res.status(status).json({ status: kind, message: wordsIn(lang, text) });
+    if (a.assignment.status === 'submitted') return refuse(409, 'submitted', msg('reviews.autosave.submitted'));
+    try {
+      await saveReview(context, { access: a, input: formBody(req), submit: false });
+    } catch (error) {
+      if (error instanceof Invalid) return refuse(422, 'invalid', Object.values(error.fieldErrors)[0] ?? error.text);
+      if (error instanceof Forbidden) return refuse(403, 'locked', error.text);
+      if (error instanceof StaleEdit) return refuse(409, 'stale', error.text);
+      throw error;
+    }
+    const { version } = await reviewVersion(db, a.assignment.id);
+    res.set('Cache-Control', 'no-store').json({ status: 'saved', version });
+  });
 
   async function sendFile(req: Request, res: Response, { nominationId, inline = false }: FileOptions = {}) {
     const file = await findReviewFile(db, access(res), { publicId: String(req.params.publicId), nominationId });

@@ -208,16 +208,17 @@ describe('the journey in a real browser', function () {
           .setInputFiles({ name: 'master-schedule.pdf', mimeType: 'application/pdf', buffer: big });
         await tabTo(page, 'Save');
         await page.keyboard.press('Enter');
-        await page.getByRole('link', { name: 'master-schedule.pdf' }).waitFor();
+        // The PDF opens in the browser from its name; "Download" beside it saves it.
+        await page.getByRole('link', { name: 'View master-schedule.pdf in the browser' }).waitFor();
         expect(page.url()).to.match(new RegExp(`/criteria/${c.id}$`));
         continue;
       }
       await tabTo(page, 'Save');
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     }
-    expect(await page.getByRole('link', { name: 'sample.pdf' }).isVisible()).to.equal(false);
+    expect(await page.getByRole('link', { name: 'View sample.pdf in the browser' }).isVisible()).to.equal(false);
     await page.goto(`${applicationPath}/criteria/${chosen[0]!.id}`);
-    expect(await page.getByRole('link', { name: 'sample.pdf' }).isVisible()).to.equal(true);
+    expect(await page.getByRole('link', { name: 'View sample.pdf in the browser' }).isVisible()).to.equal(true);
 
     await page.goto(`${applicationPath}/review`);
     await check(page, '16-review');
@@ -315,6 +316,20 @@ describe('the journey in a real browser', function () {
         .first()
         .click();
       await check(page, `28-review-form-${email.split('@')[0]}`);
+      if (email.startsWith('rosa')) {
+        // A comment is saved in the background a few seconds after the last keystroke, and is
+        // there after a reload; the form's buttons still save after it.
+        const comment = page.getByLabel(/^Comment on criterion 1/);
+        await comment.fill('Every ninth grader takes an honors course, with tutoring after school.');
+        await page.getByText(/^Draft saved at /).waitFor({ timeout: 20_000 });
+        const [saved] = await live.harness.db.select().from(assignments).where(eq(assignments.status, 'draft'));
+        expect(saved, 'the draft is saved').not.to.equal(undefined);
+        await page.reload();
+        expect(await page.getByLabel(/^Comment on criterion 1/).inputValue()).to.equal(
+          'Every ninth grader takes an honors course, with tutoring after school.',
+        );
+        await check(page, '28b-review-form-autosaved');
+      }
       for (const group of await page.getByRole('group', { name: /Your score for criterion/ }).all()) {
         await group.getByLabel(score, { exact: true }).check();
       }
@@ -445,7 +460,7 @@ describe('the journey in a real browser', function () {
     ).to.equal(true);
     await check(page, '36-identity-refused-colour');
     await page.getByLabel('Primary colour').fill('#8a1538');
-    await page.getByLabel('Short name').fill('SOO');
+    await page.getByRole('textbox', { name: 'Short name (English)' }).fill('SOO');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save the identity' }).click()]);
     await context.close();
 

@@ -108,7 +108,7 @@ export async function reviewerDashboard(db: Database, userId: number, now: Date)
  * its chosen criteria, then the files of its confirmed nominations. The download route serves
  * nothing else, so a file of an unchosen criterion or of another application is "not found".
  */
-async function reviewableFiles(db: Database, access: ReviewerAccess) {
+export async function reviewableFiles(db: Database, access: ReviewerAccess) {
   const applicationId = access.application.id;
   const confirmedNominations = db
     .select({ id: nominations.id })
@@ -195,6 +195,9 @@ async function chosenCriteria(db: Database, access: ReviewerAccess) {
       title: criteria.title,
       guidance: criteria.guidance,
       evidenceRequested: criteria.evidenceRequested,
+      anchorLow: criteria.anchorLow,
+      anchorMiddle: criteria.anchorMiddle,
+      anchorHigh: criteria.anchorHigh,
       required: criteria.required,
       translations: criteria.translations,
       answer: applicationAnswers.answer,
@@ -259,6 +262,9 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
       title: c.title,
       guidance: c.guidance,
       evidenceRequested: c.evidenceRequested,
+      anchorLow: c.anchorLow,
+      anchorMiddle: c.anchorMiddle,
+      anchorHigh: c.anchorHigh,
       required: c.required,
       translations: c.translations,
       answer: redact(c.answer),
@@ -490,4 +496,14 @@ export async function othersReviews(db: Database, access: ReviewerAccess) {
       return { number: c.number, title: c.title, score: s?.score ?? null, comment: redact(s?.comment ?? '') };
     }),
   }));
+}
+
+/** The review's version and when it was last saved, for a draft saved in the background. */
+export async function reviewVersion(db: Database, assignmentId: number) {
+  const [row] = await db
+    .select({ version: assignments.version, updatedAt: assignments.updatedAt })
+    .from(assignments)
+    .where(eq(assignments.id, assignmentId));
+  if (!row) throw new NotFound(msg('reviews.errors.noReview'));
+  return row;
 }

@@ -106,6 +106,78 @@ describe('saving one review from two windows', () => {
     expect(await savedComment()).to.equal('Both: detracking, and the master schedule proves it.');
   });
 
+  /** What the page's script posts to save a draft in the background. */
+  async function autosave(agent: Agent, opened: { token: string; version: string }, fields: Record<string, string>) {
+    const form = new URLSearchParams({ _csrf: opened.token, version: opened.version, action: 'save', ...fields });
+    return agent.post(`/reviews/${assignmentId}/autosave`).type('form').send(form.toString());
+  }
+
+  it('saves a draft in the background, answering the new version, which the buttons then save with', async () => {
+    const html = (await laptop.get(`/reviews/${assignmentId}`)).text;
+    expect(html).to.contain(`data-autosave="/reviews/${assignmentId}/autosave"`);
+    expect(html).to.contain('<div class="form-actions sticky-actions">');
+    expect(html).to.contain('<script src="/static/js/review-autosave.js" defer></script>');
+    const opened = formOf(html);
+    const saved = await autosave(laptop, opened, { [`comment_${firstCriterion}`]: 'Typed, then saved by itself.' });
+    expect(saved.status).to.equal(200);
+    expect(saved.headers['content-type']).to.match(/^application\/json/);
+    expect(saved.body).to.deep.equal({ status: 'saved', version: Number(opened.version) + 1 });
+    expect(await savedComment()).to.equal('Typed, then saved by itself.');
+    const [row] = await h.db.select().from(assignments).where(eq(assignments.id, assignmentId));
+    expect(row?.status).to.equal('draft');
+    // The page's script puts the new version in the form: its button saves without a conflict.
+    const after = await post(laptop, { ...opened, version: String(saved.body.version) }, 'Saved with the button.');
+    expect(after.status).to.equal(303);
+  });
+
+  it('answers a stale, too long or unsigned background save in words, and saves nothing', async () => {
+    const opened = formOf((await laptop.get(`/reviews/${assignmentId}`)).text);
+    await post(laptop, opened, 'The newest text.');
+    // The phone's page was opened before the laptop saved: its version is the older one.
+    const phoneToken = formOf((await phone.get(`/reviews/${assignmentId}`)).text).token;
+    const stale = await autosave(
+      phone,
+      { token: phoneToken, version: opened.version },
+      { [`comment_${firstCriterion}`]: 'Old page.' },
+    );
+    expect(stale.status).to.equal(409);
+    expect(stale.body.status).to.equal('stale');
+    expect(stale.body.message).to.contain('This review changed since you opened it');
+    const current = formOf((await laptop.get(`/reviews/${assignmentId}`)).text);
+    const long = await autosave(laptop, current, { [`comment_${firstCriterion}`]: 'x'.repeat(20_000) });
+    expect(long.status).to.equal(422);
+    expect(long.body.status).to.equal('invalid');
+    expect(long.body.message).to.match(/^Keep the comment on criterion 1 to /);
+    const forged = await laptop
+      .post(`/reviews/${assignmentId}/autosave`)
+      .type('form')
+      .send(`version=${current.version}&comment_${firstCriterion}=forged`);
+    expect(forged.status).to.equal(403);
+    expect(forged.headers['content-type']).not.to.match(/json/);
+    const visitor = await h.agent().post(`/reviews/${assignmentId}/autosave`).type('form').send('x=1');
+    expect(visitor.headers['content-type'] ?? '').not.to.match(/json/);
+    expect(await savedComment()).to.equal('The newest text.');
+  });
+
+  it('shows the score anchors beside the scores, and leaves a submitted review to its button', async () => {
+    await h.db
+      .update(criteria)
+      .set({ anchorLow: 'Advanced courses are for a few.', anchorHigh: 'Every student takes one, with support.' })
+      .where(eq(criteria.id, firstCriterion));
+    const html = readable((await laptop.get(`/reviews/${assignmentId}`)).text);
+    expect(html).to.contain('What scores look like');
+    expect(html).to.contain(
+      '<dl class="score-anchors"><dt>1</dt><dd>Advanced courses are for a few.</dd><dt>5</dt><dd>Every student takes one, with support.</dd></dl>',
+    );
+    await h.db.update(assignments).set({ status: 'submitted' }).where(eq(assignments.id, assignmentId));
+    const submitted = (await laptop.get(`/reviews/${assignmentId}`)).text;
+    expect(submitted).not.to.contain('data-autosave');
+    const refused = await autosave(laptop, formOf(submitted), { [`comment_${firstCriterion}`]: 'Quietly changed.' });
+    expect(refused.status).to.equal(409);
+    expect(refused.body.status).to.equal('submitted');
+    await h.db.update(assignments).set({ status: 'draft' }).where(eq(assignments.id, assignmentId));
+  });
+
   it('keeps one edit when two saves from the same page race', async () => {
     const opened = formOf((await laptop.get(`/reviews/${assignmentId}`)).text);
     const [a, b] = await Promise.all([
