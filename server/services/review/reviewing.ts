@@ -27,6 +27,7 @@ import { conflictPairs } from './conflicts.js';
 import { nominationsForApplication } from '../nominations/groups.js';
 import { createRedactor, type Redactor } from './redaction.js';
 import { schoolFacts, type SchoolFacts } from './school-facts.js';
+import { whyAsked } from './why-asked.js';
 import type { ServiceContext } from '../../context.js';
 
 export const MAX_COMMENT_CHARS = 5000;
@@ -166,6 +167,8 @@ async function schoolAndRedactor(
 ): Promise<{
   school?: { name: string; district: string; city: string; state: string };
   profile: SchoolFacts;
+  /** The school's state, for matching only: blind review never shows it. */
+  state: string;
   redact: Redactor;
 }> {
   const [row] = await db
@@ -184,7 +187,10 @@ async function schoolAndRedactor(
   if (!row) throw new NotFound(msg('reviews.errors.noReview'));
   const { level, enrollment, frlPercent, iepPercent, ...school } = row;
   const profile = schoolFacts({ level, enrollment, frlPercent, iepPercent }, access.blind);
-  return access.blind ? { profile, redact: createRedactor(school) } : { school, profile, redact: (text) => text };
+  const { state } = school;
+  return access.blind
+    ? { profile, state, redact: createRedactor(school) }
+    : { school, profile, state, redact: (text) => text };
 }
 
 /** The cycle's criteria with the application's answers; the chosen ones are what a reviewer scores. */
@@ -227,7 +233,7 @@ async function chosenCriteria(db: Database, access: ReviewerAccess) {
  */
 export async function loadReviewView(db: Database, access: ReviewerAccess) {
   const { application, assignment, round, cycle, blind } = access;
-  const [{ school, profile, redact }, chosen, files, nominated, scores] = await Promise.all([
+  const [{ school, profile, state, redact }, chosen, files, nominated, scores] = await Promise.all([
     schoolAndRedactor(db, access),
     chosenCriteria(db, access),
     reviewableFiles(db, access),
@@ -248,6 +254,11 @@ export async function loadReviewView(db: Database, access: ReviewerAccess) {
     heading: school?.name ?? applicationLabel(application.id),
     school,
     profile,
+    whyAsked: await whyAsked(db, {
+      reviewerId: assignment.reviewerId,
+      school: { state, level: profile.level, focus: chosen.map((c) => c.title) },
+      blind,
+    }),
     blind,
     cycleName: cycle.name,
     scale: { min: cycle.scoreMin, max: cycle.scoreMax },

@@ -206,6 +206,19 @@ describe('assigning reviewers in a review round', () => {
     expect(overview.text).to.contain('6 eligible, 0 still short of 3 reviewers');
   });
 
+  it('tells each reviewer why they were asked, without the region in a blind cycle', async () => {
+    const [row] = (await roundAssignments()).filter((r) => r.reviewerId === reviewerIds[2]);
+    const tess = h.agent();
+    await signIn(tess, REVIEWERS[2]!.email);
+    const page = readable((await tess.get(`/reviews/${row!.id}`)).text);
+    expect(page).to.match(/<p class="why-asked" id="why-asked">Why you were asked: [^<]*knows schools of its level/);
+    await h.db.update(cycles).set({ blindReview: true }).where(eq(cycles.id, cycleId));
+    const blind = readable((await tess.get(`/reviews/${row!.id}`)).text);
+    expect(blind).to.contain('Why you were asked:');
+    expect(blind).not.to.contain('lives in the same');
+    await h.db.update(cycles).set({ blindReview: false }).where(eq(cycles.id, cycleId));
+  });
+
   it('refuses a stale preview and adds nothing twice', async () => {
     const again = await postForm(admin, `/admin/rounds/${roundId}/auto`, `/admin/rounds/${roundId}/auto`, {
       plan: firstPlan,
