@@ -27,9 +27,21 @@ function renderPart(res: Response, view: string, locals: Record<string, unknown>
   });
 }
 
-/** Waits for the response to take more when it is full, so a slow reader holds back the database. */
+/**
+ * Waits for the response to take more when it is full, so a slow reader holds back the database;
+ * a reader who leaves meanwhile ends the wait too (the loop then sees the response destroyed).
+ */
 function write(res: Response, html: string): Promise<void> {
-  return res.write(html) ? Promise.resolve() : new Promise((resolve) => res.once('drain', () => resolve()));
+  if (res.write(html)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 export function adminCommitteeRoutes(context: AppContext): Router {

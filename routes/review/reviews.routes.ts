@@ -20,7 +20,6 @@ import {
   MAX_SITE_VISIT_CHARS,
   othersReviews,
   reviewerDashboard,
-  reviewVersion,
   saveReview,
   type ReviewView,
 } from '../../server/services/review/reviewing.js';
@@ -224,7 +223,7 @@ export function reviewRoutes(context: AppContext): Router {
     const submit = input.action === 'submit';
     let status;
     try {
-      status = await saveReview(context, { access: a, input, submit });
+      ({ status } = await saveReview(context, { access: a, input, submit }));
     } catch (error) {
       // Shown again with what was typed, so nothing is lost, past the due date included.
       if (error instanceof Invalid)
@@ -268,15 +267,15 @@ export function reviewRoutes(context: AppContext): Router {
     const refuse = (status: number, kind: string, text: Text) =>
       res.status(status).json({ status: kind, message: wordsIn(lang, text) });
     if (a.assignment.status === 'submitted') return refuse(409, 'submitted', msg('reviews.autosave.submitted'));
+    let version: number;
     try {
-      await saveReview(context, { access: a, input: formBody(req), submit: false });
+      ({ version } = await saveReview(context, { access: a, input: formBody(req), submit: false }));
     } catch (error) {
       if (error instanceof Invalid) return refuse(422, 'invalid', Object.values(error.fieldErrors)[0] ?? error.text);
       if (error instanceof Forbidden) return refuse(403, 'locked', error.text);
       if (error instanceof StaleEdit) return refuse(409, 'stale', error.text);
       throw error;
     }
-    const { version } = await reviewVersion(db, a.assignment.id);
     res.set('Cache-Control', 'no-store').json({ status: 'saved', version });
   });
 

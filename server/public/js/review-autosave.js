@@ -19,7 +19,12 @@
     });
   }
   var language = document.documentElement.lang || 'en';
+  // dirty: something typed is not saved yet (the warning before leaving follows it); edits counts
+  // changes, so a save only clears dirty when nothing was typed while it was on its way; paused:
+  // a save was refused for a reason only the buttons can settle (another tab, the due date).
   var dirty = false;
+  var edits = 0;
+  var paused = false;
   var saving = false;
   var timer = null;
   var QUIET_MS = 4000;
@@ -34,8 +39,9 @@
   }
   function changed() {
     dirty = true;
+    edits += 1;
     show(words('autosaveUnsaved', 'Changes not saved yet'));
-    later(QUIET_MS);
+    if (!paused) later(QUIET_MS);
   }
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
@@ -69,7 +75,7 @@
   }
 
   function save() {
-    if (!dirty) return;
+    if (!dirty || paused) return;
     if (saving) return later(QUIET_MS);
     if (signedOut) {
       saving = true;
@@ -82,7 +88,7 @@
         });
     }
     saving = true;
-    dirty = false;
+    var sentAt = edits;
     show(words('autosaveSaving', 'Saving your draft…'));
     var body = new URLSearchParams(new FormData(form));
     body.set('action', 'save');
@@ -97,7 +103,6 @@
         var json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0;
         if (!json) {
           // A redirect to the sign-in page, or a page where JSON was expected: signed out.
-          dirty = true;
           signedOut = true;
           show(words('autosaveSignedOut', 'Not saved: you are signed out.'));
           return later(RETRY_MS);
@@ -106,19 +111,21 @@
           if (answer.status === 'saved') {
             var version = form.querySelector('input[name="version"]');
             if (version) version.value = String(answer.version);
+            if (edits !== sentAt) return later(QUIET_MS);
+            dirty = false;
             var time = new Date().toLocaleTimeString(language, { hour: 'numeric', minute: '2-digit' });
             show(words('autosaveSaved', 'Draft saved at {time}', { time: time }));
             return;
           }
-          // Refused (another tab saved, the due date passed, a comment too long): the buttons
-          // still show why in full; the text stays in the page.
-          dirty = answer.status !== 'stale' && answer.status !== 'locked';
+          // Refused (another tab saved, the due date passed, a comment too long): the text stays
+          // in the page and unsaved; the buttons show why in full. Another tab's save or the due
+          // date is the reviewer's to settle, so the background saves stop.
+          paused = answer.status === 'stale' || answer.status === 'locked' || answer.status === 'submitted';
           show(words('autosaveFailed', 'Not saved: {reason}', { reason: answer.message || '' }));
-          if (dirty) later(RETRY_MS);
+          if (!paused) later(RETRY_MS);
         });
       })
       .catch(function () {
-        dirty = true;
         show(words('autosaveOffline', 'Not saved: no connection.'));
         later(RETRY_MS);
       })

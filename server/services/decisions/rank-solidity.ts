@@ -7,9 +7,11 @@
 // them by hand (the page's "what if" form), and until then the page shows intervals alone.
 //
 // The work (about a second and a half at 10,000 applications) runs in the background, yielding
-// to other requests, and is kept per round for as long as its reviews do not change: it is keyed
-// by the round's summary of reviews, which round-reviews.ts replaces whenever a review changes.
-// A view that finds it still under way says so rather than wait.
+// to other requests, and is kept for as long as the round's submitted scores do not change: it is
+// keyed by a digest of them, so a draft saved while reviewing goes on does not start it again.
+// A few rounds and a few sets of lines are kept, the oldest forgotten first. A view that finds the
+// work still under way says so rather than wait.
+import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { setTimeout as wait } from 'node:timers/promises';
 import { decisions, roundApplications } from '../../../models/schema.js';
@@ -38,7 +40,33 @@ export interface RankSolidity {
 const WAIT_MS = 400;
 const SUGGESTIONS = 10;
 
-const work = new WeakMap<RoundReviews, Map<string, Promise<RankInterval[]>>>();
+/** Sets of scores kept, and sets of lines kept for each. */
+const SCORES_KEPT = 8;
+const LINES_KEPT = 8;
+const work = new Map<string, Map<string, Promise<RankInterval[]>>>();
+const digests = new WeakMap<RoundReviews, string>();
+
+/** A digest of the scores the intervals are drawn from, the same whatever their order. */
+function scoresDigest(summary: RoundReviews): string {
+  let digest = digests.get(summary);
+  if (!digest) {
+    const hash = createHash('sha256');
+    for (const id of [...summary.byApplication.keys()].sort((a, b) => a - b)) {
+      hash.update(`${id}:${[...summary.byApplication.get(id)!.scores].sort((a, b) => a - b).join(',')};`);
+    }
+    digest = hash.digest('hex');
+    digests.set(summary, digest);
+  }
+  return digest;
+}
+
+/** Keeps `key` last in `map`, forgetting the oldest beyond `limit`. */
+function remember<V>(map: Map<string, V>, key: string, value: V, limit: number): V {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value!);
+  return value;
+}
 
 /** The Gold and Silver decisions among the round's applications. */
 async function decidedLines(db: Database, roundId: number): Promise<DecisionLines> {
@@ -63,8 +91,8 @@ export function linePositions({ gold, silver }: DecisionLines): number[] {
 }
 
 function intervalsOf(summary: RoundReviews, lines: number[]): Promise<RankInterval[]> {
-  let byLines = work.get(summary);
-  if (!byLines) work.set(summary, (byLines = new Map()));
+  const digest = scoresDigest(summary);
+  const byLines = remember(work, digest, work.get(digest) ?? new Map<string, Promise<RankInterval[]>>(), SCORES_KEPT);
   const key = lines.join(',');
   let found = byLines.get(key);
   if (!found) {
@@ -72,9 +100,8 @@ function intervalsOf(summary: RoundReviews, lines: number[]): Promise<RankInterv
     found = rankIntervals(apps, { lines });
     // A failure is not kept: the next view tries again.
     found.catch(() => byLines.delete(key));
-    byLines.set(key, found);
   }
-  return found;
+  return remember(byLines, key, found, LINES_KEPT);
 }
 
 /**

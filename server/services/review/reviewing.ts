@@ -406,7 +406,7 @@ function parseReview(
 export async function saveReview(
   { db, clock }: Pick<ServiceContext, 'db' | 'clock'>,
   { access, input, submit }: { access: ReviewerAccess; input: Record<string, unknown>; submit: boolean },
-): Promise<AssignmentStatus> {
+): Promise<{ status: AssignmentStatus; version: number }> {
   const now = clock();
   const chosen = await chosenCriteria(db, access);
   return db.transaction(async (tx) => {
@@ -434,7 +434,7 @@ export async function saveReview(
         });
     }
     const status: AssignmentStatus = complete ? 'submitted' : 'draft';
-    await tx
+    const [saved] = await tx
       .update(assignments)
       .set({
         status,
@@ -445,8 +445,11 @@ export async function saveReview(
         version: sql`${assignments.version} + 1`,
         updatedAt: now,
       })
-      .where(eq(assignments.id, locked.id));
-    return status;
+      .where(eq(assignments.id, locked.id))
+      .returning({ version: assignments.version });
+    // The version this save made, read in its own statement: a save from another tab right
+    // after cannot give this page that one's version.
+    return { status, version: saved!.version };
   });
 }
 
@@ -507,14 +510,4 @@ export async function othersReviews(db: Database, access: ReviewerAccess) {
       return { number: c.number, title: c.title, score: s?.score ?? null, comment: redact(s?.comment ?? '') };
     }),
   }));
-}
-
-/** The review's version and when it was last saved, for a draft saved in the background. */
-export async function reviewVersion(db: Database, assignmentId: number) {
-  const [row] = await db
-    .select({ version: assignments.version, updatedAt: assignments.updatedAt })
-    .from(assignments)
-    .where(eq(assignments.id, assignmentId));
-  if (!row) throw new NotFound(msg('reviews.errors.noReview'));
-  return row;
 }

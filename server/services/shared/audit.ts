@@ -84,7 +84,14 @@ export function messageOf(row: { details?: Record<string, unknown> | null }): Me
 /** An entry's summary in `lang`: its message when it has one, else the English it was stored in. */
 export function summaryIn(lang: string, row: { summary: string; details?: Record<string, unknown> | null }): string {
   const message = messageOf(row);
-  return message ? textIn(lang, message) : row.summary;
+  if (!message) return row.summary;
+  try {
+    return textIn(lang, message);
+  } catch {
+    // A key renamed or removed since, or a message that now wants a value the entry lacks:
+    // the entry keeps its words as written rather than take the page down.
+    return row.summary;
+  }
 }
 
 export const AUDIT_PAGE_SIZE = 50;
