@@ -88,6 +88,8 @@ try {
   const started = performance.now();
   const res = await agent
     .get(`/reviews/${assignment!.id}/bundle.zip`)
+    // Counted, not kept: the client's own limit on what it keeps does not apply.
+    .maxResponseSize(Number.MAX_SAFE_INTEGER)
     .buffer(true)
     .parse((stream, done) => {
       stream.pipe(

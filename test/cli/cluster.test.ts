@@ -373,7 +373,9 @@ describe('several instances behind nginx (needs TEST_DATABASE_URL, nginx and ope
     const receivedBy = await cluster.servedBy(upload);
 
     const page = await proxy().request(criterionPath, { jar: applicantJar });
-    download = new RegExp(`href="(${applicationPath}/files/[^"]+)"`).exec(page.text)?.[1] ?? 'no link on the page';
+    // The "Download" link beside the name (the name itself opens the PDF in the browser).
+    download =
+      new RegExp(`href="(${applicationPath}/files/[^"/]+)" download`).exec(page.text)?.[1] ?? 'no link on the page';
     const served = await cluster.onBothInstances(
       () => proxy().request(download, { jar: applicantJar }),
       (reply) => {
