@@ -143,7 +143,8 @@ describe('npm run db:move: an embedded portal moved to PostgreSQL (needs TEST_DA
     });
     expect(saved.status, saved.text).to.equal(303);
     const page = await admin.get(`/applications/${applicationId}/criteria/${criterionId}`);
-    download = new RegExp(`href="(/applications/${applicationId}/files/[^"]+)"`).exec(page.text)?.[1] ?? 'no link';
+    download =
+      new RegExp(`href="(/applications/${applicationId}/files/[^"/]+)" download`).exec(page.text)?.[1] ?? 'no link';
     const file = await admin.get(download).buffer(true);
     expect(file.status).to.equal(200);
     expect(Buffer.compare(file.body as Buffer, fixtureBytes('sample.pdf'))).to.equal(0);
