@@ -19,6 +19,7 @@ import type { Database } from '../../db/client.js';
 import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
 import { label, t } from '../../i18n/translate.js';
 import type { CsvValue } from '../shared/csv.js';
+import { reviewTextHeader } from './ranking-export.js';
 import { reviewScore, round4 } from './ranking-math.js';
 import { rankRound, type RankedApplication } from './ranking.js';
 import { rankSolidity } from './rank-solidity.js';
@@ -65,6 +66,12 @@ export async function committeeEntries(db: Database, roundId: number) {
     for (let start = 0; start < ranking.rows.length; start += BATCH) {
       const batch = ranking.rows.slice(start, start + BATCH);
       const ids = batch.map((r) => r.applicationId);
+      // The batch's submitted reviews: their rows, and their scores.
+      const submittedInBatch = and(
+        eq(assignments.roundId, roundId),
+        eq(assignments.status, 'submitted'),
+        inArray(assignments.applicationId, ids),
+      );
       const [reviews, scores, decided] = await Promise.all([
         db
           .select({
@@ -77,13 +84,7 @@ export async function committeeEntries(db: Database, roundId: number) {
           })
           .from(assignments)
           .innerJoin(users, eq(users.id, assignments.reviewerId))
-          .where(
-            and(
-              eq(assignments.roundId, roundId),
-              eq(assignments.status, 'submitted'),
-              inArray(assignments.applicationId, ids),
-            ),
-          )
+          .where(submittedInBatch)
           .orderBy(asc(assignments.applicationId), asc(assignments.id)),
         db
           .select({
@@ -94,13 +95,7 @@ export async function committeeEntries(db: Database, roundId: number) {
           })
           .from(reviewScores)
           .innerJoin(assignments, eq(assignments.id, reviewScores.assignmentId))
-          .where(
-            and(
-              eq(assignments.roundId, roundId),
-              eq(assignments.status, 'submitted'),
-              inArray(assignments.applicationId, ids),
-            ),
-          ),
+          .where(submittedInBatch),
         db
           .select({ applicationId: decisions.applicationId, level: decisions.level })
           .from(decisions)
@@ -162,12 +157,7 @@ export async function committeeCsv(db: Database, roundId: number, language = SOU
     words('reviewer'),
     words('reviewScore'),
     words('recommendation'),
-    ...rubric.flatMap((c) => {
-      const values = { position: String(c.position), title: c.title };
-      return [words('criterionScore', values), words('criterionComment', values)];
-    }),
-    ...(round.siteVisit ? [words('siteVisit')] : []),
-    words('confidential'),
+    ...reviewTextHeader(language, rubric, round.siteVisit),
   ];
   async function* rows(): AsyncGenerator<CsvValue[]> {
     for await (const entry of entries) {

@@ -11,6 +11,28 @@ import type { CsvValue } from '../shared/csv.js';
 import { reviewScore, round4 } from './ranking-math.js';
 
 /**
+ * The columns of a review's own words, at the end of both exports of a round (this one and the
+ * committee's): each criterion's score and comment, the site-visit notes in a finalist round,
+ * and the reviewer's confidential note.
+ */
+export function reviewTextHeader(
+  language: string,
+  rubric: ReadonlyArray<{ position: number; title: string }>,
+  siteVisit: boolean,
+): string[] {
+  const words = (key: string, values?: Record<string, unknown>) => t(language, `decisions.csv.${key}`, values);
+  return [
+    ...rubric.flatMap((c) => {
+      // The position as written, not as a number in the reader's language.
+      const values = { position: String(c.position), title: c.title };
+      return [words('criterionScore', values), words('criterionComment', values)];
+    }),
+    ...(siteVisit ? [words('siteVisit')] : []),
+    words('confidential'),
+  ];
+}
+
+/**
  * Every submitted review of a round with its criterion scores and comments, in batches of
  * reviews (two queries a batch). Admins only: it carries reviewers' confidential notes.
  */
@@ -32,13 +54,7 @@ export async function reviewExport(db: Database, roundId: number, batchSize = 50
     words('submitted'),
     words('reviewScore'),
     words('recommendation'),
-    ...rubric.flatMap((c) => {
-      // The position as written, not as a number in the reader's language.
-      const values = { position: String(c.position), title: c.title };
-      return [words('criterionScore', values), words('criterionComment', values)];
-    }),
-    ...(round.siteVisit ? [words('siteVisit')] : []),
-    words('confidential'),
+    ...reviewTextHeader(language, rubric, round.siteVisit),
   ];
   async function* rows(): AsyncGenerator<CsvValue[]> {
     let after = 0;
