@@ -8,6 +8,7 @@ export * from './applications.js';
 export * from './evidence.js';
 export * from './nominations.js';
 export * from './reviews.js';
+export * from './calibration.js';
 export * from './decisions.js';
 export * from './audit.js';
 export * from './messages.js';

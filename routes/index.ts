@@ -28,6 +28,8 @@ import { adminMailTemplateRoutes } from './messages/admin-mail-templates.routes.
 import { adminPanelRoutes } from './review/admin-panel.routes.js';
 import { adminRoundRoutes } from './review/admin-rounds.routes.js';
 import { reviewerRoutes } from './review/reviewers.routes.js';
+import { calibrationRoutes } from './review/calibration.routes.js';
+import { adminCalibrationRoutes } from './review/admin-calibration.routes.js';
 import { reviewBundleRoutes } from './review/review-bundles.routes.js';
 import { reviewRoutes } from './review/reviews.routes.js';
 import { adminSchoolRoutes } from './schools/admin-schools.routes.js';
@@ -64,6 +66,7 @@ export const SITE_ROUTES: RouteEntry[] = [
   { domain: 'honorees', urls: ['/honorees', '/cycles/:cycleId/criteria'], routes: honoreeRoutes },
   // Before reviewRoutes, whose /reviews/:assignmentId would take /reviews/bundle.zip for an id.
   { domain: 'review', urls: ['/reviews'], routes: reviewBundleRoutes }, // printable pages and ZIPs of them
+  { domain: 'review', urls: ['/reviews/calibration'], routes: calibrationRoutes }, // before the assignments
   { domain: 'review', urls: ['/reviews'], routes: reviewRoutes }, // reviewers, their own assignments
   { domain: 'review', urls: ['/reviewer-invitations', '/reviewer'], routes: reviewerRoutes },
 ];
@@ -93,6 +96,7 @@ export const ADMIN_ROUTES: RouteEntry[] = [
     urls: ['/cycles/:cycleId/reviewer-invitations', '/cycles/:cycleId/conflicts'],
     routes: adminPanelRoutes,
   },
+  { domain: 'review', urls: ['/cycles/:cycleId/calibration'], routes: adminCalibrationRoutes },
   {
     domain: 'review',
     urls: [

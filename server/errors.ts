@@ -16,9 +16,18 @@ export class NotFound extends Error {
   }
 }
 
+/** Where a refused person can go to be let in, shown under the message. */
+export interface WayIn {
+  href: string;
+  text: Text;
+}
+
 export class Forbidden extends Error {
   readonly status = 403;
-  constructor(readonly text: Text = msg('errors.forbidden.message')) {
+  constructor(
+    readonly text: Text = msg('errors.forbidden.message'),
+    readonly wayIn?: WayIn,
+  ) {
     super(keyOrWords(text));
     this.name = 'Forbidden';
   }

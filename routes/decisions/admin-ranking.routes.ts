@@ -249,7 +249,11 @@ export function adminRankingRoutes(context: AppContext): Router {
           ranking.roundMean === null
             ? '—'
             : `${r.mean >= ranking.roundMean ? '+' : '−'}${Math.abs(r.mean - ranking.roundMean).toFixed(2)}`,
+        calibration: r.calibration
+          ? `${r.calibration.offset >= 0 ? '+' : '−'}${Math.abs(r.calibration.offset).toFixed(2)}`
+          : '—',
       })),
+      calibrated: ranking.reviewers.some((r) => r.calibration),
       returnTo,
       rankingCsvHref: `${base}/ranking.csv${exportQuery ? `?${exportQuery}` : ''}`,
       reviewsCsvHref: `${base}/reviews.csv`,

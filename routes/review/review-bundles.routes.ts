@@ -18,7 +18,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { ZipFile } from 'yazl';
 import type { EvidenceKind } from '../../models/schema.js';
 import type { AppContext } from '../../server/context.js';
-import { NotFound } from '../../server/errors.js';
+import { Forbidden, NotFound } from '../../server/errors.js';
 import { translated } from '../../server/i18n/content.js';
 import { SOURCE_LANGUAGE } from '../../server/i18n/languages.js';
 import { t, textIn } from '../../server/i18n/translate.js';
@@ -306,9 +306,10 @@ export function reviewBundleRoutes(context: AppContext): Router {
         let a: ReviewerAccess;
         try {
           // The dashboard leaves conflicts out already; the review page's own check, once more.
+          // Applications of a cycle whose calibration is not done stay out too.
           a = await reviewerAccess(db, req.user, row.assignmentId);
         } catch (error) {
-          if (error instanceof NotFound) continue;
+          if (error instanceof NotFound || error instanceof Forbidden) continue;
           throw error;
         }
         // One application in two open rounds: a folder each.

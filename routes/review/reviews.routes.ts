@@ -23,6 +23,7 @@ import {
   saveReview,
   type ReviewView,
 } from '../../server/services/review/reviewing.js';
+import { calibrationDue } from '../../server/services/review/calibration-scoring.js';
 import { errorsIn, languagesInWords, wordsIn } from './language-words.js';
 import { idParam } from '../params.js';
 import { sendStoredFile } from '../downloads.js';
@@ -84,10 +85,19 @@ export function reviewRoutes(context: AppContext): Router {
 
   router.get('/reviews', async function showReviewDashboard(req, res) {
     const lang = langOf(res);
-    const rows = await reviewerDashboard(db, req.user!.id, clock());
+    const [rows, calibration] = await Promise.all([
+      reviewerDashboard(db, req.user!.id, clock()),
+      calibrationDue(db, req.user!.id, clock()),
+    ]);
+    const awaiting = new Set(calibration.map((c) => c.cycleId));
     res.render('reviews/dashboard', {
       title: t(lang, 'reviews.dashboard.title'),
-      rows: rows.map((row) => ({ ...row, languageWords: languagesInWords(lang, row.languages) })),
+      calibration,
+      rows: rows.map((row) => ({
+        ...row,
+        languageWords: languagesInWords(lang, row.languages),
+        awaitingCalibration: awaiting.has(row.cycleId),
+      })),
       open: rows.filter((r) => r.status !== 'submitted').length,
     });
   });

@@ -27,6 +27,7 @@ export function errorHandler(options: { showStack: boolean; isCsrfError: (error:
     let status = 500;
     let kind = 'server';
     let message: string | undefined;
+    let wayIn: { href: string; text: string } | undefined;
     if (options.isCsrfError(error)) {
       status = 403;
       kind = 'expiredForm';
@@ -38,6 +39,7 @@ export function errorHandler(options: { showStack: boolean; isCsrfError: (error:
       status = 403;
       kind = 'forbidden';
       message = textIn(lang, error.text);
+      if (error.wayIn) wayIn = { href: error.wayIn.href, text: textIn(lang, error.wayIn.text) };
     } else if (error instanceof TooManyRequests) {
       status = 429;
       kind = 'tooMany';
@@ -59,6 +61,7 @@ export function errorHandler(options: { showStack: boolean; isCsrfError: (error:
       title: t(lang, `errors.${kind}.title`),
       status,
       message: message ?? t(lang, `errors.${kind}.message`),
+      wayIn,
       stack: options.showStack && status >= 500 ? e.stack : undefined,
     });
   };

@@ -6,6 +6,7 @@
 //   open an application, its sections, files     its school's active contacts; admins      applicationAccess
 //   change an application                        its active contacts, before the deadline  cannotEditApplication
 //   open an application to review, its files    the assigned reviewer, if not conflicted  reviewerAccess
+//                                                and done with the cycle's calibration
 //   save or submit a review                      that reviewer, until the round is due     cannotEditReview
 //   see or decide a school's contact requests    its active contacts; admins               schools/contacts.ts
 //   anything under /admin                        admins                                    routes/index.ts (one guard)
@@ -21,10 +22,11 @@ import {
   type Cycle,
   type ReviewRound,
 } from '../../models/schema.js';
+import { pendingCalibration } from './review/calibration-scoring.js';
 import { conflictReason } from './review/conflicts.js';
 import { applicationClosedReason } from './programs/phase.js';
 import type { Database } from '../db/client.js';
-import { NotFound } from '../errors.js';
+import { Forbidden, NotFound } from '../errors.js';
 import { msg, type Text } from '../i18n/translate.js';
 
 export type ApplicationRole = 'contact' | 'admin';
@@ -99,6 +101,13 @@ export async function reviewerAccess(
     .where(and(eq(assignments.id, assignmentId), eq(assignments.reviewerId, user.id)));
   if (!row) throw missing;
   if (await conflictReason(db, { reviewerId: user.id, applicationId: row.application.id })) throw missing;
+  const pending = await pendingCalibration(db, user.id, row.cycle.id);
+  if (pending > 0) {
+    throw new Forbidden(msg('calibration.reviewer.first', { count: pending }), {
+      href: `/reviews/calibration/${row.cycle.id}`,
+      text: msg('calibration.reviewer.scoreThem'),
+    });
+  }
   return { ...row, blind: row.cycle.blindReview };
 }
 

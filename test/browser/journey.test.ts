@@ -299,6 +299,15 @@ describe('the journey in a real browser', function () {
     await page.getByRole('button', { name: /Confirm these 2 assignments/ }).click();
     await page.getByRole('button', { name: 'E-mail reviewers their lists' }).click();
     expect(await db.select().from(assignments)).to.have.length(2);
+    // One calibration example, which both reviewers score before their assignments open.
+    await page.goto(`/admin/cycles/${cycleId}/calibration`);
+    await page.getByLabel('Title (required)', { exact: true }).first().fill('A detracked ninth grade');
+    await page
+      .getByLabel(/^The example as reviewers read it/)
+      .fill('Every ninth grader takes the same college-preparatory courses, with support classes alongside.');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add the example' }).click()]);
+    expect(await page.getByText('The example was added.').isVisible()).to.equal(true);
+    await check(page, '26b-calibration-admin');
     await context.close();
   });
 
@@ -309,6 +318,18 @@ describe('the journey in a real browser', function () {
     ] as const) {
       const { context, page } = await newPage();
       await signInAs(page, email);
+      await page.goto('/reviews');
+      await Promise.all([
+        page.waitForNavigation(),
+        page.getByRole('link', { name: 'Score the calibration examples' }).click(),
+      ]);
+      await check(page, `26c-calibration-${email.split('@')[0]}`);
+      await page
+        .getByRole('group', { name: /Your score for A detracked ninth grade/ })
+        .getByLabel(email.startsWith('rosa') ? '4' : '3', { exact: true })
+        .check();
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send my scores' }).click()]);
+      await check(page, `26d-calibration-result-${email.split('@')[0]}`);
       await page.goto('/reviews');
       await check(page, `27-reviews-${email.split('@')[0]}`);
       await page

@@ -74,3 +74,15 @@ export function inputValues(html: string): Record<string, string> {
     ),
   );
 }
+
+/** GETs `url` with its body as bytes, whatever its type (a ZIP, a PDF). */
+export function download(agent: Agent, url: string) {
+  return agent
+    .get(url)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+}

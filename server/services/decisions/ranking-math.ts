@@ -2,6 +2,9 @@
 // mean and spread, z-scores, the normalized score, the spread and the disagreement flag. The
 // vocabulary is stated in ranking.ts and on the ranking page.
 import type { Scale } from '../../../models/schema.js';
+import type { CalibrationPrior } from '../review/calibration-math.js';
+
+export type { CalibrationPrior };
 
 export interface ReviewerStats {
   n: number;
@@ -42,16 +45,62 @@ export function zScore(score: number, stats: ReviewerStats): number {
   return stats.n < 2 || stats.sd === 0 ? 0 : (score - stats.mean) / stats.sd;
 }
 
-/** Each review's z-score within its reviewer's reviews; `z[i]` belongs to `reviews[i]`. */
-export function zScores(reviews: ReadonlyArray<{ reviewerId: number; score: number }>) {
+/**
+ * Each reviewer's stats: their own (`own`), and those their z-scores are taken against
+ * (`normalizing`): their own again, or with their calibration as a prior when `priors` has one.
+ */
+export function normalizingStats(
+  byReviewer: ReadonlyMap<number, readonly number[]>,
+  priors?: ReadonlyMap<number, CalibrationPrior>,
+) {
+  const own = new Map([...byReviewer].map(([id, scores]) => [id, reviewerStats(scores)] as const));
+  if (!priors || priors.size === 0) return { own, normalizing: own };
+  const all = [...byReviewer.values()].flat();
+  const round = reviewerStats(all);
+  const roundFacts = { mean: all.length > 0 ? round.mean : null, sd: round.sd };
+  const normalizing = new Map([...own].map(([id, s]) => [id, calibratedStats(s, priors.get(id), roundFacts)] as const));
+  return { own, normalizing };
+}
+
+/**
+ * Each review's z-score within its reviewer's reviews (with their calibration, when `priors` has
+ * it); `z[i]` belongs to `reviews[i]`.
+ */
+export function zScores(
+  reviews: ReadonlyArray<{ reviewerId: number; score: number }>,
+  priors?: ReadonlyMap<number, CalibrationPrior>,
+) {
   const byReviewer = new Map<number, number[]>();
   for (const r of reviews) {
     const list = byReviewer.get(r.reviewerId);
     if (list) list.push(r.score);
     else byReviewer.set(r.reviewerId, [r.score]);
   }
-  const reviewers = new Map([...byReviewer].map(([id, scores]) => [id, reviewerStats(scores)] as const));
-  return { z: reviews.map((r) => zScore(r.score, reviewers.get(r.reviewerId)!)), reviewers };
+  const { own, normalizing } = normalizingStats(byReviewer, priors);
+  return { z: reviews.map((r) => zScore(r.score, normalizing.get(r.reviewerId)!)), reviewers: own, normalizing };
+}
+
+/**
+ * A reviewer's stats with their calibration as prior information. Without calibration a
+ * reviewer's mean is the mean of their own reviews, which says as much about the applications
+ * they happened to read as about how harsh they are. With it, their mean is taken as if they had
+ * also scored `weight` typical applications (one per example compared) at the round's mean plus
+ * their calibration offset:
+ *   mean = (n × own mean + weight × (round mean + offset)) / (n + weight)
+ * so a few reviews lean on the calibration and many reviews outweigh it. The spread is their own
+ * when they scored two applications or more differently, else the round's; and a reviewer with
+ * a single review, whose z-score is otherwise 0, is normalized too. No prior, or a round with no
+ * scored review: their own stats, unchanged.
+ */
+export function calibratedStats(
+  own: ReviewerStats,
+  prior: CalibrationPrior | undefined,
+  round: { mean: number | null; sd: number },
+): ReviewerStats {
+  if (!prior || prior.weight <= 0 || round.mean === null || own.n === 0) return own;
+  const n = own.n + prior.weight;
+  const mean = (own.n * own.mean + prior.weight * (round.mean + prior.offset)) / n;
+  return { n, mean, sd: own.n >= 2 && own.sd > 0 ? own.sd : round.sd };
 }
 
 /** A mean z put on the cycle's scale: midpoint + z × range/4, clamped. */

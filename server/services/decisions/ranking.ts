@@ -6,6 +6,8 @@
 //   0 when the reviewer scored only one application or gave every application the same score;
 // - the normalized score is the mean z of the application's reviews put back on the cycle's
 //   scale as midpoint + z × (range / 4), clamped to the scale (1–5: 3 + z; z = ±2 at the ends);
+// - when the cycle has a calibration set, a reviewer's mean (and, with fewer than two distinct
+//   scores, their spread) takes their calibration into account (calibratedStats in ranking-math.ts);
 // - the spread is the highest review score minus the lowest;
 // - reviewers disagree (the flag) when the spread exceeds the cycle's disagreement threshold.
 import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
@@ -179,6 +181,8 @@ export async function rankRound(
       reviewerId,
       name: names.get(reviewerId) ?? t(language, 'decisions.ranking.reviewerNumber', { id: String(reviewerId) }),
       ...s,
+      /** Their calibration offset and the examples it rests on, when normalization uses it. */
+      calibration: reviews.priors.get(reviewerId),
     }))
     .sort((a, b) => a.mean - b.mean || collator.compare(a.name, b.name));
   return {

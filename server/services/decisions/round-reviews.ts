@@ -5,7 +5,8 @@
 // database and round, and checked on every use against a fingerprint read from the database:
 // - the round's assignments: how many, and a sum of hashes of (id, version), again over the
 //   submitted ones only;
-// - the weights of the cycle's criteria.
+// - the weights of the cycle's criteria;
+// - the calibration scores of the round's cycle (a prior of the z-scores: ranking-math.ts).
 // Every change to a review goes through saveReview, which bumps the assignment's version in the
 // transaction that writes its scores; assignments are only ever added or deleted otherwise. So a
 // review submitted, edited, reopened or withdrawn, an assignment added or removed, or a criterion
@@ -17,6 +18,8 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import {
   assignments,
+  calibrationItems,
+  calibrationScores,
   criteria,
   reviewRounds,
   reviewScores,
@@ -24,7 +27,8 @@ import {
   type Recommendation,
 } from '../../../models/schema.js';
 import { jsonList, rowsOf, type Database } from '../../db/client.js';
-import { reviewerStats, zScore, type ReviewerStats } from './ranking-math.js';
+import { calibrationPriorsOfRound } from '../review/calibration-report.js';
+import { normalizingStats, zScore, type CalibrationPrior, type ReviewerStats } from './ranking-math.js';
 
 export interface ApplicationReviews {
   /** Reviewers assigned, whatever the state of their review. */
@@ -46,6 +50,8 @@ export interface RoundReviews {
   /** Every application with at least one assignment in the round. */
   byApplication: ReadonlyMap<number, ApplicationReviews>;
   reviewers: ReadonlyMap<number, ReviewerStats>;
+  /** The calibration of the cycle's reviewers, by reviewer: a prior for their z-scores. */
+  priors: ReadonlyMap<number, CalibrationPrior>;
   /** The mean of every scored review of the round. */
   roundMean: number | null;
   /** Submitted reviews. */
@@ -83,7 +89,7 @@ const cached = new WeakMap<Database, Map<number, CachedRound>>();
 
 /** One row whatever the round's size: the fingerprint of its reviews and the criterion weights. */
 async function readFingerprint(db: Database, roundId: number) {
-  const [row] = rowsOf<{ fingerprint: string; weights: string | null }>(
+  const [row] = rowsOf<{ fingerprint: string; weights: string | null; calibration: string }>(
     await db.execute(sql`
       select concat_ws('|', count(*),
           coalesce(sum(hashint8extended(${assignments.id}, ${assignments.version})), 0),
@@ -92,10 +98,16 @@ async function readFingerprint(db: Database, roundId: number) {
             filter (where ${assignments.status} = 'submitted'), 0)) as fingerprint,
         (select string_agg(${criteria.id} || ':' || ${criteria.weight}, ',' order by ${criteria.id})
           from ${criteria} join ${reviewRounds} on ${reviewRounds.cycleId} = ${criteria.cycleId}
-          where ${reviewRounds.id} = ${roundId}) as weights
+          where ${reviewRounds.id} = ${roundId}) as weights,
+        (select concat_ws(':', count(*), coalesce(sum(hashint8extended(
+            ${calibrationScores.itemId} * 1000003 + ${calibrationScores.reviewerId}, ${calibrationScores.score})), 0))
+          from ${calibrationScores}
+          join ${calibrationItems} on ${calibrationItems.id} = ${calibrationScores.itemId}
+          join ${reviewRounds} on ${reviewRounds.cycleId} = ${calibrationItems.cycleId}
+          where ${reviewRounds.id} = ${roundId}) as calibration
       from ${assignments} where ${assignments.roundId} = ${roundId}`),
   );
-  return { fingerprint: String(row!.fingerprint), weights: row!.weights ?? '' };
+  return { fingerprint: `${row!.fingerprint}|${row!.calibration}`, weights: row!.weights ?? '' };
 }
 
 /**
@@ -194,7 +206,11 @@ async function scoresOf(db: Database, roundId: number, listed: Listed, scored: M
 }
 
 /** The summary, from the assignments grouped by application and their scores. */
-function summarize(listed: Listed, scores: ReadonlyArray<number | null | undefined>): RoundReviews {
+function summarize(
+  listed: Listed,
+  scores: ReadonlyArray<number | null | undefined>,
+  priors: ReadonlyMap<number, CalibrationPrior>,
+): RoundReviews {
   const length = listed.id.length;
   const byReviewer = new Map<number, number[]>();
   for (let i = 0; i < length; i++) {
@@ -205,7 +221,7 @@ function summarize(listed: Listed, scores: ReadonlyArray<number | null | undefin
     if (list) list.push(score);
     else byReviewer.set(reviewerId, [score]);
   }
-  const reviewers = new Map([...byReviewer].map(([id, list]) => [id, reviewerStats(list)] as const));
+  const { own: reviewers, normalizing } = normalizingStats(byReviewer, priors);
 
   const byApplication = new Map<number, ApplicationReviews>();
   let total = 0;
@@ -243,7 +259,7 @@ function summarize(listed: Listed, scores: ReadonlyArray<number | null | undefin
       count++;
       e.scores.push(score);
       sum += score;
-      sumZ += zScore(score, reviewers.get(listed.reviewerId[i]!)!);
+      sumZ += zScore(score, normalizing.get(listed.reviewerId[i]!)!);
       low = Math.min(low, score);
       high = Math.max(high, score);
       total += score;
@@ -254,13 +270,20 @@ function summarize(listed: Listed, scores: ReadonlyArray<number | null | undefin
     reviewCount += e.n;
     start = i;
   }
-  return { byApplication, reviewers, roundMean: scoredCount ? total / scoredCount : null, reviewCount };
+  return {
+    byApplication,
+    reviewers,
+    priors,
+    roundMean: scoredCount ? total / scoredCount : null,
+    reviewCount,
+  };
 }
 
 /** The summary read and scored whole, remembering nothing: what roundReviews keeps. */
 export async function readRoundReviews(db: Database, roundId: number): Promise<RoundReviews> {
   const listed = await readAssignments(db, roundId);
-  return summarize(listed, await scoresOf(db, roundId, listed, new Map()));
+  const scores = await scoresOf(db, roundId, listed, new Map());
+  return summarize(listed, scores, await calibrationPriorsOfRound(db, roundId));
 }
 
 /** The summary of the round's reviews, from memory when nothing changed since it was made. */
@@ -275,7 +298,8 @@ export async function roundReviews(db: Database, roundId: number): Promise<Round
     const scored = before?.weights === weights ? before.scored : new Map<number, Scored>();
     const listed = await readAssignments(db, roundId);
     const scores = await scoresOf(db, roundId, listed, scored);
-    current = { fingerprint, weights, scored, summary: summarize(listed, scores) };
+    const priors = await calibrationPriorsOfRound(db, roundId);
+    current = { fingerprint, weights, scored, summary: summarize(listed, scores, priors) };
   }
   rounds.delete(roundId);
   rounds.set(roundId, current!);

@@ -67,6 +67,7 @@ export async function reviewerDashboard(db: Database, userId: number, now: Date)
       roundName: reviewRounds.name,
       dueAt: reviewRounds.dueAt,
       siteVisit: reviewRounds.siteVisit,
+      cycleId: cycles.id,
       cycleName: cycles.name,
       blind: cycles.blindReview,
       schoolName: unlessBlind(schools.name),

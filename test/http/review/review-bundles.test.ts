@@ -25,6 +25,7 @@ import {
 import { storedPath } from '../../../server/storage/disk-store.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
+import { download } from '../../helpers/forms.js';
 import {
   LINCOLN,
   addSchool,
@@ -72,17 +73,6 @@ async function readZip(source: Buffer | string): Promise<Map<string, ZipEntry>> 
   zip.close();
   return entries;
 }
-
-/** The response with its body as bytes, whatever its type. */
-const download = (agent: Agent, url: string) =>
-  agent
-    .get(url)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
 
 describe('a reviewer’s printable application and its ZIPs', () => {
   let h: Harness;

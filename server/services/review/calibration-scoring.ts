@@ -1,0 +1,180 @@
+// A reviewer's side of calibration: the examples of a cycle they still have to score (their
+// assignments in that cycle stay closed until they have: permissions.ts asks pendingCalibration),
+// scoring them once, and afterwards how their scores compare with the rest of the panel.
+import { and, asc, eq, exists, isNull, or, sql } from 'drizzle-orm';
+import {
+  assignments,
+  calibrationItems,
+  calibrationScores,
+  cycleReviewers,
+  cycles,
+  reviewRounds,
+  type Cycle,
+} from '../../../models/schema.js';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
+import { msg } from '../../i18n/translate.js';
+import { checkText, text, type Fields } from '../shared/form-input.js';
+import { calibrate, harshnessOf, type CalibrationEntry } from './calibration-math.js';
+
+export const MAX_CALIBRATION_COMMENT_CHARS = 5000;
+
+/** Joins an example to the reviewer's score of it. */
+const scoredBy = (reviewerId: number) =>
+  and(eq(calibrationScores.itemId, calibrationItems.id), eq(calibrationScores.reviewerId, reviewerId));
+
+/** How many of the cycle's examples the reviewer has not scored yet. */
+export async function pendingCalibration(db: Database, reviewerId: number, cycleId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`cast(count(*) as int)` })
+    .from(calibrationItems)
+    .leftJoin(calibrationScores, scoredBy(reviewerId))
+    .where(and(eq(calibrationItems.cycleId, cycleId), isNull(calibrationScores.itemId)));
+  return row?.n ?? 0;
+}
+
+/** Whether the person reviews for the cycle: on its panel, or assigned in one of its rounds. */
+const reviewsFor = (reviewerId: number) =>
+  or(
+    exists(
+      sql`(select 1 from ${cycleReviewers} where ${cycleReviewers.cycleId} = ${cycles.id}
+        and ${cycleReviewers.userId} = ${reviewerId})`,
+    ),
+    exists(
+      sql`(select 1 from ${assignments} join ${reviewRounds} on ${reviewRounds.id} = ${assignments.roundId}
+        where ${reviewRounds.cycleId} = ${cycles.id} and ${assignments.reviewerId} = ${reviewerId})`,
+    ),
+  );
+
+/**
+ * The cycles whose examples the reviewer still has to score, for their dashboard: those they
+ * review for that have a round still open, or no round yet.
+ */
+export async function calibrationDue(db: Database, reviewerId: number, now: Date) {
+  const rows = await db
+    .select({
+      cycleId: cycles.id,
+      cycleName: cycles.name,
+      items: sql<number>`cast(count(*) as int)`,
+      scored: sql<number>`cast(count(${calibrationScores.itemId}) as int)`,
+    })
+    .from(cycles)
+    .innerJoin(calibrationItems, eq(calibrationItems.cycleId, cycles.id))
+    .leftJoin(calibrationScores, scoredBy(reviewerId))
+    .where(
+      and(
+        reviewsFor(reviewerId),
+        or(
+          exists(
+            sql`(select 1 from ${reviewRounds} where ${reviewRounds.cycleId} = ${cycles.id}
+              and ${reviewRounds.dueAt} >= ${now})`,
+          ),
+          sql`not exists (select 1 from ${reviewRounds} where ${reviewRounds.cycleId} = ${cycles.id})`,
+        ),
+      ),
+    )
+    .groupBy(cycles.id)
+    .orderBy(asc(cycles.id));
+  return rows.filter((r) => r.scored < r.items);
+}
+
+async function cycleReviewedBy(db: Database, reviewerId: number, cycleId: number): Promise<Cycle> {
+  const [cycle] = await db
+    .select()
+    .from(cycles)
+    .where(and(eq(cycles.id, cycleId), reviewsFor(reviewerId)));
+  if (!cycle) throw new NotFound(msg('calibration.reviewer.notFound'));
+  return cycle;
+}
+
+async function cycleEntries(db: Database, cycleId: number): Promise<CalibrationEntry[]> {
+  return db
+    .select({
+      itemId: calibrationScores.itemId,
+      reviewerId: calibrationScores.reviewerId,
+      score: calibrationScores.score,
+    })
+    .from(calibrationScores)
+    .innerJoin(calibrationItems, eq(calibrationItems.id, calibrationScores.itemId))
+    .where(eq(calibrationItems.cycleId, cycleId));
+}
+
+/**
+ * The calibration page of one cycle for one reviewer: the examples with what they gave each, and
+ * once they have scored them all, how that compares with the rest of the panel. Another cycle,
+ * or one they do not review for, is "not found".
+ */
+export async function reviewerCalibration(db: Database, reviewerId: number, cycleId: number) {
+  const cycle = await cycleReviewedBy(db, reviewerId, cycleId);
+  const items = await db
+    .select({
+      id: calibrationItems.id,
+      title: calibrationItems.title,
+      body: calibrationItems.body,
+      score: calibrationScores.score,
+      comment: calibrationScores.comment,
+    })
+    .from(calibrationItems)
+    .leftJoin(calibrationScores, scoredBy(reviewerId))
+    .where(eq(calibrationItems.cycleId, cycleId))
+    .orderBy(asc(calibrationItems.id));
+  if (items.length === 0) throw new NotFound(msg('calibration.reviewer.notFound'));
+  const done = items.every((i) => i.score !== null);
+  if (!done) return { cycle, items, done, result: undefined };
+  // Compared only after scoring: nobody sees the panel's scores before giving their own.
+  const calibration = calibrate(await cycleEntries(db, cycleId));
+  const own = calibration.reviewers.get(reviewerId);
+  return {
+    cycle,
+    items: items.map((item) => {
+      const panel = calibration.items.get(item.id);
+      const others = panel && panel.n > 1 ? (panel.mean! * panel.n - item.score!) / (panel.n - 1) : null;
+      return { ...item, othersMean: others, othersCount: panel ? panel.n - 1 : 0 };
+    }),
+    done,
+    result: {
+      offset: own?.offset ?? null,
+      compared: own?.compared ?? 0,
+      harshness: harshnessOf(own?.offset ?? null, cycle),
+    },
+  };
+}
+
+/**
+ * Scores every example the reviewer has not scored yet, each on the cycle's scale with an
+ * optional comment. A score once given is final: it is what the reviewer thought before reading
+ * the panel's, and their normalization rests on it.
+ */
+export async function submitCalibration(
+  db: Database,
+  clock: Clock,
+  { reviewerId, cycleId, input }: { reviewerId: number; cycleId: number; input: Fields<string> },
+): Promise<void> {
+  const cycle = await cycleReviewedBy(db, reviewerId, cycleId);
+  await db.transaction(async (tx) => {
+    const open = await tx
+      .select({ id: calibrationItems.id })
+      .from(calibrationItems)
+      .leftJoin(calibrationScores, scoredBy(reviewerId))
+      .where(and(eq(calibrationItems.cycleId, cycleId), isNull(calibrationScores.itemId)))
+      .orderBy(asc(calibrationItems.id));
+    if (open.length === 0) throw new Forbidden(msg('calibration.reviewer.alreadyDone'));
+    const errors: FieldErrors = {};
+    const rows = open.map(({ id }) => {
+      const field = `score_${id}`;
+      const raw = text(input[field]);
+      const score = /^-?\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+      if (raw === '') errors[field] = msg('calibration.reviewer.scoreRequired');
+      else if (!(score >= cycle.scoreMin && score <= cycle.scoreMax))
+        errors[field] = msg('calibration.reviewer.scoreOutOfScale', { min: cycle.scoreMin, max: cycle.scoreMax });
+      const comment = checkText(errors, `comment_${id}`, input[`comment_${id}`], {
+        max: MAX_CALIBRATION_COMMENT_CHARS,
+      });
+      return { itemId: id, reviewerId, score, comment, submittedAt: clock() };
+    });
+    if (Object.keys(errors).length) throw new Invalid(errors);
+    // Two tabs sending at once: the first one's scores stand, the second writes nothing.
+    await tx.insert(calibrationScores).values(rows).onConflictDoNothing();
+  });
+}
