@@ -36,7 +36,10 @@ export interface CommitteeReview {
 }
 
 export interface CommitteeEntry {
-  rank: number;
+  /** Where it comes in the committee's discussion: 1, 2, 3 … */
+  position: number;
+  /** Its rank by weighted mean, shared by equal means ("1, 2, 2, 4"); null while unreviewed. */
+  rank: number | null;
   application: RankedApplication;
   interval?: RankInterval;
   decision?: DecisionLevel;
@@ -45,6 +48,8 @@ export interface CommitteeEntry {
 
 /** How many applications are read at a time. */
 const BATCH = 200;
+/** Means this close are equal: the same scores summed in another order. */
+const TIE_EPSILON = 1e-9;
 /** The committee waits for the possible ranks rather than go without them. */
 const SOLIDITY_WAIT_MS = 60_000;
 
@@ -61,6 +66,16 @@ export async function committeeEntries(db: Database, roundId: number) {
     rankSolidity(db, roundId, { waitMs: SOLIDITY_WAIT_MS }),
   ]);
   const position = new Map(rubric.map((c, i) => [c.id, i]));
+  // The rows come best mean first, unreviewed last: equal means share the better rank, as the
+  // possible ranks count them (rank-intervals.ts).
+  const ranks: Array<number | null> = [];
+  for (const [i, row] of ranking.rows.entries()) {
+    const before = ranking.rows[i - 1];
+    if (row.mean === null) ranks.push(null);
+    else if (before && before.mean !== null && Math.abs(before.mean - row.mean) <= TIE_EPSILON)
+      ranks.push(ranks[i - 1]!);
+    else ranks.push(i + 1);
+  }
 
   async function* entries(): AsyncGenerator<CommitteeEntry> {
     for (let start = 0; start < ranking.rows.length; start += BATCH) {
@@ -111,7 +126,8 @@ export async function committeeEntries(db: Database, roundId: number) {
       const levels = new Map(decided.map((d) => [d.applicationId, d.level]));
       for (const [i, application] of batch.entries()) {
         yield {
-          rank: start + i + 1,
+          position: start + i + 1,
+          rank: ranks[start + i]!,
           application,
           interval: solidity.intervals?.get(application.applicationId),
           decision: levels.get(application.applicationId),

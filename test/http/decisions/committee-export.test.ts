@@ -13,6 +13,8 @@ type Agent = ReturnType<Harness['agent']>;
 const SCORES: Record<string, number[]> = {
   Summit: [5, 5, 5],
   Ridge: [4, 3, 4],
+  // The same scores as Ridge: the same rank, discussed first by name.
+  Glen: [4, 3, 4],
   Meadow: [1, 2, 1],
   Quiet: [],
 };
@@ -73,14 +75,17 @@ describe('admins: the committee’s export of a round', () => {
       ['1', 'Summit High School'],
       ['1', 'Summit High School'],
       ['1', 'Summit High School'],
+      ['2', 'Glen High School'],
+      ['2', 'Glen High School'],
+      ['2', 'Glen High School'],
       ['2', 'Ridge High School'],
       ['2', 'Ridge High School'],
       ['2', 'Ridge High School'],
-      ['3', 'Meadow High School'],
-      ['3', 'Meadow High School'],
-      ['3', 'Meadow High School'],
-      // Not reviewed yet: still on the list, last.
-      ['4', 'Quiet High School'],
+      ['4', 'Meadow High School'],
+      ['4', 'Meadow High School'],
+      ['4', 'Meadow High School'],
+      // Not reviewed yet: still on the list, last, without a rank.
+      ['', 'Quiet High School'],
     ]);
     expect(rows.every((r) => r.length === header!.length)).to.equal(true);
     const summit = rows[0]!;
@@ -101,7 +106,10 @@ describe('admins: the committee’s export of a round', () => {
     expect(html).not.to.contain('<script');
     expect(html).to.contain('<h1>Committee report — First reading</h1>');
     const order = [...html.matchAll(/<h2 id="entry-\d+">(\d+)\. (\w+) High School/g)].map((m) => `${m[1]} ${m[2]}`);
-    expect(order).to.deep.equal(['1 Summit', '2 Ridge', '3 Meadow', '4 Quiet']);
+    expect(order).to.deep.equal(['1 Summit', '2 Glen', '3 Ridge', '4 Meadow', '5 Quiet']);
+    // Glen and Ridge share rank 2, as their possible ranks count it.
+    expect(html).to.match(/Glen High School[\s\S]*?<dt>Rank<\/dt><dd>2<\/dd>[\s\S]*?<dt>Possible ranks<\/dt><dd>2–/);
+    expect(html).to.match(/Ridge High School[\s\S]*?<dt>Rank<\/dt><dd>2<\/dd>[\s\S]*?<dt>Possible ranks<\/dt><dd>2–/);
     expect(html).to.match(
       /<p class="confidential-note"><strong>Confidential note \(admins only\):<\/strong> I taught there in 2010\.<\/p>/,
     );
