@@ -153,6 +153,20 @@ describe('assigning reviewers in a review round', () => {
     // Tess lives in Texas like Vista Academy.
     expect(section(2)).to.match(/Tess Nguyen<\/strong> \(match \d+\): [^<]*lives in the same state/);
 
+    // A conflict recorded since is in the next view: the plan kept between pages is solved again.
+    const tess = reviewerIds[REVIEWERS.findIndex((r) => r.name === 'Tess Nguyen')]!;
+    await h.db
+      .insert(reviewerConflicts)
+      .values({ reviewerId: tess, schoolId: schoolIds[2]!, source: 'admin', reason: 'On the board' });
+    try {
+      const again = readable((await admin.get(`/admin/rounds/${roundId}/auto/why`)).text);
+      expect(again.split(`data-application="${appIds[2]}">`)[1]!.split('</section>')[0]).to.match(
+        /<li><strong>Tess Nguyen<\/strong> \(match \d+\): a conflict of interest<\/li>/,
+      );
+    } finally {
+      await h.db.delete(reviewerConflicts).where(eq(reviewerConflicts.reviewerId, tess));
+    }
+
     const spanish = readable((await admin.get(`/admin/rounds/${roundId}/auto/why?lang=es`)).text);
     expect(spanish).to.contain('Por qué estos evaluadores');
     expect(spanish).to.contain('un conflicto de interés');
