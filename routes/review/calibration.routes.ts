@@ -5,7 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { type FieldErrors } from '../../server/errors.js';
 import { intlLocale } from '../../server/i18n/languages.js';
-import { msg, t } from '../../server/i18n/translate.js';
+import { msg, t, type Text } from '../../server/i18n/translate.js';
 import { requireRole } from '../../server/middleware/require-role.js';
 import {
   MAX_CALIBRATION_COMMENT_CHARS,
@@ -24,7 +24,7 @@ export function calibrationRoutes(context: AppContext): Router {
   async function renderCalibration(
     req: Request,
     res: Response,
-    extra: { values?: Record<string, string>; errors?: FieldErrors } = {},
+    extra: { values?: Record<string, string>; errors?: FieldErrors; formError?: Text } = {},
     status = 200,
   ) {
     const lang = String(res.locals.lang);
@@ -44,6 +44,7 @@ export function calibrationRoutes(context: AppContext): Router {
         const chosen = values[field] ?? (item.score === null ? '' : String(item.score));
         return {
           ...item,
+          scored: item.score !== null,
           scoreField: field,
           commentField: `comment_${item.id}`,
           comment: values[`comment_${item.id}`] ?? item.comment ?? '',
@@ -62,7 +63,9 @@ export function calibrationRoutes(context: AppContext): Router {
         ...page.result,
         points: page.result.offset === null ? '' : number(Math.abs(page.result.offset)),
       },
+      seen: page.seen,
       errors: extra.errors,
+      formError: extra.formError,
       commentMax: MAX_CALIBRATION_COMMENT_CHARS,
     });
   }
@@ -78,7 +81,10 @@ export function calibrationRoutes(context: AppContext): Router {
       await submitCalibration(db, clock, { reviewerId: req.user!.id, cycleId, input: body });
     } catch (error) {
       return showAgainIfInvalid(error, (invalid) =>
-        renderCalibration(req, res, { values: typedValues(body), errors: invalid.fieldErrors }, 422),
+        Object.keys(invalid.fieldErrors).length > 0
+          ? renderCalibration(req, res, { values: typedValues(body), errors: invalid.fieldErrors }, 422)
+          : // The examples changed since the page was read: read them again, nothing chosen.
+            renderCalibration(req, res, { formError: invalid.text }, 409),
       );
     }
     res.flash('success', msg('calibration.reviewer.thanks'));

@@ -83,14 +83,17 @@ export function zScores(
 /**
  * A reviewer's stats with their calibration as prior information. Without calibration a
  * reviewer's mean is the mean of their own reviews, which says as much about the applications
- * they happened to read as about how harsh they are. With it, their mean is taken as if they had
- * also scored `weight` typical applications (one per example compared) at the round's mean plus
- * their calibration offset:
- *   mean = (n × own mean + weight × (round mean + offset)) / (n + weight)
- * so a few reviews lean on the calibration and many reviews outweigh it. The spread is their own
- * when they scored two applications or more differently, else the round's; and a reviewer with
- * a single review, whose z-score is otherwise 0, is normalized too. No prior, or a round with no
- * scored review: their own stats, unchanged.
+ * they happened to read as about how harsh they are. With it, the reviewer is taken as if they
+ * had also written `weight` pseudo-reviews (one per example compared) centred on the round's mean
+ * plus their calibration offset, spread like the round's reviews:
+ *   prior = round mean + offset
+ *   mean  = (n × own mean + weight × prior) / (n + weight)
+ *   sd²   = (n × (own sd² + (own mean − mean)²) + weight × (round sd² + (prior − mean)²)) / (n + weight)
+ * the mean and variance of the two together. So a few reviews lean on the calibration and many
+ * outweigh it; two close reviews cannot make a tiny spread that throws their z-scores to the
+ * ends of the scale; and a reviewer with a single review, whose z-score is otherwise 0, is
+ * normalized too. No prior, no review of their own, or a round with no scored review: their own
+ * stats, unchanged.
  */
 export function calibratedStats(
   own: ReviewerStats,
@@ -99,8 +102,12 @@ export function calibratedStats(
 ): ReviewerStats {
   if (!prior || prior.weight <= 0 || round.mean === null || own.n === 0) return own;
   const n = own.n + prior.weight;
-  const mean = (own.n * own.mean + prior.weight * (round.mean + prior.offset)) / n;
-  return { n, mean, sd: own.n >= 2 && own.sd > 0 ? own.sd : round.sd };
+  const centre = round.mean + prior.offset;
+  const mean = (own.n * own.mean + prior.weight * centre) / n;
+  const variance =
+    (own.n * (own.sd ** 2 + (own.mean - mean) ** 2) + prior.weight * (round.sd ** 2 + (centre - mean) ** 2)) / n;
+  const sd = Math.sqrt(variance);
+  return { n, mean, sd: sd < SD_EPSILON * (1 + Math.abs(mean)) ? 0 : sd };
 }
 
 /** A mean z put on the cycle's scale: midpoint + z × range/4, clamped. */

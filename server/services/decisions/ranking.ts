@@ -6,8 +6,8 @@
 //   0 when the reviewer scored only one application or gave every application the same score;
 // - the normalized score is the mean z of the application's reviews put back on the cycle's
 //   scale as midpoint + z × (range / 4), clamped to the scale (1–5: 3 + z; z = ±2 at the ends);
-// - when the cycle has a calibration set, a reviewer's mean (and, with fewer than two distinct
-//   scores, their spread) takes their calibration into account (calibratedStats in ranking-math.ts);
+// - when the cycle has a calibration set, a reviewer's mean and standard deviation take their
+//   calibration into account (calibratedStats in ranking-math.ts);
 // - the spread is the highest review score minus the lowest;
 // - reviewers disagree (the flag) when the spread exceeds the cycle's disagreement threshold.
 import { SOURCE_LANGUAGE } from '../../i18n/languages.js';

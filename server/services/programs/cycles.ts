@@ -32,6 +32,7 @@ import {
   dayValue,
   findCycle,
   findProgram,
+  scaleCalibrated,
   scaleLocked,
   structureLock,
   type StructureLock,
@@ -127,6 +128,8 @@ function validateCycle(
     optionalCount: number;
     now: Date;
     body?: Record<string, unknown>;
+    /** Reviewers have scored calibration examples on the cycle's scale. */
+    calibrated?: boolean;
   },
 ): CycleValues {
   const { existing, lock, now } = ctx;
@@ -206,7 +209,7 @@ function validateCycle(
 
   let scoreMin: number | undefined;
   let scoreMax: number | undefined;
-  if (existing && scaleLocked(existing, now)) {
+  if (existing && (scaleLocked(existing, now) || ctx.calibrated)) {
     scoreMin = existing.scoreMin;
     scoreMax = existing.scoreMax;
   } else {
@@ -378,6 +381,7 @@ export async function updateCycle(
     optionalCount,
     now: context.clock(),
     body: input.translations,
+    calibrated: await scaleCalibrated(context.db, existing.id),
   });
   await assertYearFree(context.db, program.id, values.year, existing.id);
   try {
@@ -405,6 +409,7 @@ export async function cycleFormState(context: Pick<ServiceContext, 'db' | 'clock
     lock,
     firstRoundId: await firstRoundId(context.db, cycle.id),
     scaleLocked: scaleLocked(cycle, context.clock()),
+    scaleCalibrated: await scaleCalibrated(context.db, cycle.id),
     optionalCount: await countOptionalCriteria(context.db, cycle.id),
   };
 }

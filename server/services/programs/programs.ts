@@ -6,7 +6,16 @@
 // its criteria, so the structure of the rubric (and the rule of choice) is frozen. See
 // criteria.ts for what stays editable.
 import { and, asc, count, desc, eq, max, ne } from 'drizzle-orm';
-import { applications, criteria, cycles, programs, type Cycle, type Program } from '../../../models/schema.js';
+import {
+  applications,
+  calibrationItems,
+  calibrationScores,
+  criteria,
+  cycles,
+  programs,
+  type Cycle,
+  type Program,
+} from '../../../models/schema.js';
 import type { Database } from '../../db/client.js';
 import { Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { isLanguage } from '../../i18n/languages.js';
@@ -216,6 +225,20 @@ export async function structureLock(
 /** Reviewers may be scoring once applications close: the scale stays as it was. */
 export function scaleLocked(cycle: Cycle, now: Date): boolean {
   return now > cycle.applicationsCloseAt;
+}
+
+/**
+ * Reviewers have scored the cycle's calibration examples on its scale: their offsets are in its
+ * points, so the scale stays as it was.
+ */
+export async function scaleCalibrated(db: Database, cycleId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ itemId: calibrationScores.itemId })
+    .from(calibrationScores)
+    .innerJoin(calibrationItems, eq(calibrationItems.id, calibrationScores.itemId))
+    .where(eq(calibrationItems.cycleId, cycleId))
+    .limit(1);
+  return row !== undefined;
 }
 
 export async function countOptionalCriteria(db: Database, cycleId: number): Promise<number> {

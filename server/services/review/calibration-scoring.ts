@@ -1,6 +1,7 @@
 // A reviewer's side of calibration: the examples of a cycle they still have to score (their
 // assignments in that cycle stay closed until they have: permissions.ts asks pendingCalibration),
 // scoring them once, and afterwards how their scores compare with the rest of the panel.
+import { createHash } from 'node:crypto';
 import { and, asc, eq, exists, isNull, or, sql } from 'drizzle-orm';
 import {
   assignments,
@@ -19,6 +20,18 @@ import { checkText, text, type Fields } from '../shared/form-input.js';
 import { calibrate, harshnessOf, type CalibrationEntry } from './calibration-math.js';
 
 export const MAX_CALIBRATION_COMMENT_CHARS = 5000;
+/** The others' mean score of an example is shown to a reviewer once this many others gave one. */
+export const MIN_OTHERS_SHOWN = 2;
+
+/**
+ * A digest of the examples a form shows to be scored: the form carries it, so scores sent for
+ * examples that changed (or went, or came) since the page was read are not taken for them.
+ */
+function seenDigest(items: ReadonlyArray<{ id: number; title: string; body: string }>): string {
+  const hash = createHash('sha256');
+  for (const item of items) hash.update(JSON.stringify([item.id, item.title, item.body]));
+  return hash.digest('base64url').slice(0, 22);
+}
 
 /** Joins an example to the reviewer's score of it. */
 const scoredBy = (reviewerId: number) =>
@@ -68,7 +81,7 @@ export async function calibrationDue(db: Database, reviewerId: number, now: Date
         or(
           exists(
             sql`(select 1 from ${reviewRounds} where ${reviewRounds.cycleId} = ${cycles.id}
-              and ${reviewRounds.dueAt} >= ${now})`,
+              and ${reviewRounds.dueAt} >= ${now.toISOString()}::timestamptz)`,
           ),
           sql`not exists (select 1 from ${reviewRounds} where ${reviewRounds.cycleId} = ${cycles.id})`,
         ),
@@ -121,7 +134,7 @@ export async function reviewerCalibration(db: Database, reviewerId: number, cycl
     .orderBy(asc(calibrationItems.id));
   if (items.length === 0) throw new NotFound(msg('calibration.reviewer.notFound'));
   const done = items.every((i) => i.score !== null);
-  if (!done) return { cycle, items, done, result: undefined };
+  if (!done) return { cycle, items, done, seen: seenDigest(items.filter((i) => i.score === null)), result: undefined };
   // Compared only after scoring: nobody sees the panel's scores before giving their own.
   const calibration = calibrate(await cycleEntries(db, cycleId));
   const own = calibration.reviewers.get(reviewerId);
@@ -129,10 +142,13 @@ export async function reviewerCalibration(db: Database, reviewerId: number, cycl
     cycle,
     items: items.map((item) => {
       const panel = calibration.items.get(item.id);
-      const others = panel && panel.n > 1 ? (panel.mean! * panel.n - item.score!) / (panel.n - 1) : null;
-      return { ...item, othersMean: others, othersCount: panel ? panel.n - 1 : 0 };
+      const othersCount = panel ? panel.n - 1 : 0;
+      // Shown from two others on: the mean of one would be that reviewer's own score.
+      const othersMean = othersCount >= MIN_OTHERS_SHOWN ? (panel!.mean! * panel!.n - item.score!) / othersCount : null;
+      return { ...item, othersMean, othersCount };
     }),
     done,
+    seen: '',
     result: {
       offset: own?.offset ?? null,
       compared: own?.compared ?? 0,
@@ -153,13 +169,19 @@ export async function submitCalibration(
 ): Promise<void> {
   const cycle = await cycleReviewedBy(db, reviewerId, cycleId);
   await db.transaction(async (tx) => {
+    // The examples still to score, held until commit: an admin cannot change or remove one
+    // between this check and the scores' insert.
     const open = await tx
-      .select({ id: calibrationItems.id })
+      .select({ id: calibrationItems.id, title: calibrationItems.title, body: calibrationItems.body })
       .from(calibrationItems)
       .leftJoin(calibrationScores, scoredBy(reviewerId))
       .where(and(eq(calibrationItems.cycleId, cycleId), isNull(calibrationScores.itemId)))
-      .orderBy(asc(calibrationItems.id));
+      .orderBy(asc(calibrationItems.id))
+      .for('share', { of: calibrationItems });
     if (open.length === 0) throw new Forbidden(msg('calibration.reviewer.alreadyDone'));
+    if (text(input.seen) !== seenDigest(open)) {
+      throw new Invalid({}, msg('calibration.reviewer.changed'));
+    }
     const errors: FieldErrors = {};
     const rows = open.map(({ id }) => {
       const field = `score_${id}`;

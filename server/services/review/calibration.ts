@@ -4,7 +4,7 @@
 // is fixed once it is in use: an example someone scored cannot change or go, and nothing can be
 // added once a review of the cycle has been started, so every reviewer is measured against the
 // same examples and no one is locked out of reviews they began.
-import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import {
   applicationAnswers,
   applications,
@@ -12,9 +12,11 @@ import {
   calibrationItems,
   calibrationScores,
   criteria,
+  cycleReviewers,
   cycles,
   reviewRounds,
   schools,
+  users,
   type CalibrationItem,
 } from '../../../models/schema.js';
 import type { Clock } from '../../clock.js';
@@ -23,6 +25,7 @@ import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js'
 import { msg, type Message } from '../../i18n/translate.js';
 import { recordAudit } from '../shared/audit.js';
 import { checkText, text, type Fields } from '../shared/form-input.js';
+import { conflictPairs } from './conflicts.js';
 import { createRedactor } from './redaction.js';
 
 export const MAX_CALIBRATION_ITEMS = 20;
@@ -48,7 +51,10 @@ export async function calibrationClosedReason(db: Database, cycleId: number): Pr
   return started ? msg('calibration.admin.reviewsStarted') : undefined;
 }
 
+/** In a transaction: refuses an addition the set cannot take, holding the cycle until commit. */
 async function lockedForAdding(db: Database, cycleId: number) {
+  // Two additions at once, or one beside a review being started, wait for each other here.
+  await db.execute(sql`select id from ${cycles} where ${cycles.id} = ${cycleId} for update`);
   const reason = await calibrationClosedReason(db, cycleId);
   if (reason) throw new Forbidden(reason);
   const [{ n }] = (await db
@@ -127,11 +133,31 @@ export async function copyCalibrationItem(
       and(
         eq(applications.id, applicationId),
         ne(applications.cycleId, cycleId),
-        ne(applications.status, 'draft'),
+        inArray(applications.status, ['submitted', 'eligible', 'ineligible']),
         eq(cycles.programId, sql`(select ${cycles.programId} from ${cycles} where ${cycles.id} = ${cycleId})`),
       ),
     );
   if (!source) throw missing();
+  // Every reviewer of the panel reads the examples: none may have a conflict with the school,
+  // whose own words they would know through any redaction.
+  const panel = await db
+    .select({ id: cycleReviewers.userId, name: users.name })
+    .from(cycleReviewers)
+    .innerJoin(users, eq(users.id, cycleReviewers.userId))
+    .where(eq(cycleReviewers.cycleId, cycleId));
+  const conflicted = await conflictPairs(db, { reviewerIds: panel.map((p) => p.id), applicationIds: [applicationId] });
+  if (conflicted.length > 0) {
+    const names = new Set(conflicted.map((c) => c.reviewerId));
+    throw new Invalid({
+      applicationNumber: msg('calibration.admin.pastApplicationConflicted', {
+        count: names.size,
+        names: panel
+          .filter((p) => names.has(p.id))
+          .map((p) => p.name)
+          .join(', '),
+      }),
+    });
+  }
   const answers = await db
     .select({ title: criteria.title, answer: applicationAnswers.answer })
     .from(applicationAnswers)

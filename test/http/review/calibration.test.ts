@@ -13,6 +13,7 @@ import {
   criteria,
   cycleReviewers,
   cycles,
+  reviewerConflicts,
   reviewRounds,
   roundApplications,
   schools,
@@ -21,7 +22,7 @@ import { DEMO_CRITERIA } from '../../../server/cli/demo-data.js';
 import { rankRound } from '../../../server/services/decisions/ranking.js';
 import { schoolMatchKey } from '../../../server/services/schools/match-key.js';
 import { createOpenCycle, createUser, signIn } from '../../helpers/factories.js';
-import { download, readable, submitForm } from '../../helpers/forms.js';
+import { csrfTokenFrom, download, readable, submitForm } from '../../helpers/forms.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { scoredRound } from '../../helpers/scored-round.js';
 
@@ -37,6 +38,8 @@ describe('calibration: examples every reviewer scores before their assignments o
   let assignmentId: number;
   let applicationId: number;
   let pastApplicationId: number;
+  let pastSchoolId: number;
+  let withdrawnApplicationId: number;
   let otherProgramApplicationId: number;
 
   async function addSchool(name: string, city = 'Portland') {
@@ -87,6 +90,18 @@ describe('calibration: examples every reviewer scores before their assignments o
 
   const page = (cycle = cycleId) => `/admin/cycles/${cycle}/calibration`;
   const reviewerPage = () => `/reviews/calibration/${cycleId}`;
+  /** Sends the reviewer's calibration form as a browser would, with the examples it showed. */
+  async function sendScores(agent: Agent, fields: Record<string, string | string[]>, form?: { text: string }) {
+    const shown = form ?? (await agent.get(reviewerPage()));
+    const body = new URLSearchParams({
+      _csrf: csrfTokenFrom(shown.text),
+      seen: /name="seen" value="([^"]*)"/.exec(shown.text)?.[1] ?? '',
+    });
+    for (const [name, value] of Object.entries(fields)) {
+      for (const item of ([] as string[]).concat(value)) body.append(name, item);
+    }
+    return agent.post(reviewerPage()).type('form').send(body.toString());
+  }
   const items = () =>
     h.db.select().from(calibrationItems).where(eq(calibrationItems.cycleId, cycleId)).orderBy(asc(calibrationItems.id));
 
@@ -110,6 +125,12 @@ describe('calibration: examples every reviewer scores before their assignments o
       .returning();
     await h.db.insert(criteria).values(DEMO_CRITERIA.map((c, i) => ({ ...c, cycleId: past!.id, position: i + 1 })));
     pastApplicationId = await pastApplication(past!.id, 'Lincoln High School');
+    [{ schoolId: pastSchoolId }] = (await h.db
+      .select({ schoolId: applications.schoolId })
+      .from(applications)
+      .where(eq(applications.id, pastApplicationId))) as [{ schoolId: number }];
+    withdrawnApplicationId = await pastApplication(past!.id, 'Harbor High School');
+    await h.db.update(applications).set({ status: 'withdrawn' }).where(eq(applications.id, withdrawnApplicationId));
     otherProgramApplicationId = await pastApplication(
       await createOpenCycle(h.db, h.clock(), { name: 'Another Program' }),
       'Roosevelt High School',
@@ -178,11 +199,29 @@ describe('calibration: examples every reviewer scores before their assignments o
   });
 
   it("copies a past cycle's application of the same program, without the school, its district or its city", async () => {
-    for (const number of ['abc', '999999', String(otherProgramApplicationId), String(applicationId)]) {
+    const refused = ['abc', '999999', otherProgramApplicationId, applicationId, withdrawnApplicationId].map(String);
+    for (const number of refused) {
       const res = await submitForm(admin, page(), `${page()}/copy`, { copyTitle: 'Copied', applicationNumber: number });
       expect(res.status, number).to.equal(422);
       expect(readable(res.text)).to.include('Enter the number of a submitted application of another cycle');
     }
+    // A reviewer of the panel with a conflict of interest with the school: not copied.
+    await h.db.insert(reviewerConflicts).values({
+      reviewerId: reviewers.middle.id,
+      schoolId: pastSchoolId,
+      source: 'declared',
+      reason: 'I taught there',
+    });
+    const conflicted = await submitForm(admin, page(), `${page()}/copy`, {
+      copyTitle: 'A past honoree',
+      applicationNumber: String(pastApplicationId),
+    });
+    expect(conflicted.status).to.equal(422);
+    expect(readable(conflicted.text)).to.include(
+      '1 reviewer of the panel has a conflict of interest with that school (middle)',
+    );
+    expect(await items()).to.have.length(1);
+    await h.db.delete(reviewerConflicts).where(eq(reviewerConflicts.reviewerId, reviewers.middle.id));
     const res = await submitForm(admin, page(), `${page()}/copy`, {
       copyTitle: 'A past honoree',
       applicationNumber: `#${pastApplicationId}`,
@@ -239,7 +278,7 @@ describe('calibration: examples every reviewer scores before their assignments o
       ],
     ];
     for (const [fields, message] of cases) {
-      const res = await submitForm(agent, reviewerPage(), reviewerPage(), fields);
+      const res = await sendScores(agent, fields);
       expect(res.status, message).to.equal(422);
       expect(readable(res.text), message).to.include(message);
       expect(res.text).not.to.include('<script>alert(1)</script>');
@@ -247,10 +286,27 @@ describe('calibration: examples every reviewer scores before their assignments o
     expect(await h.db.select().from(calibrationScores)).to.have.length(0);
   });
 
+  it('takes no score for an example that changed while the reviewer was reading', async () => {
+    const [written, copied] = await items();
+    const { agent } = reviewers.middle;
+    const form = await agent.get(reviewerPage());
+    const itemPage = `${page()}/${copied!.id}`;
+    const edited = await submitForm(admin, itemPage, itemPage, {
+      title: copied!.title,
+      body: `${copied!.body}\n\nMore about advisory.`,
+    });
+    expect(edited.status).to.equal(303);
+    const sent = await sendScores(agent, { [`score_${written!.id}`]: '3', [`score_${copied!.id}`]: '3' }, form);
+    expect(sent.status).to.equal(409);
+    expect(readable(sent.text)).to.include('An example changed while you were reading');
+    expect(sent.text).to.include('More about advisory.');
+    expect(await h.db.select().from(calibrationScores)).to.have.length(0);
+  });
+
   it('opens the assignments once every example is scored, and shows how the scores compare', async () => {
     const [written, copied] = await items();
     const score = (who: keyof typeof reviewers, a: string, b: string) =>
-      submitForm(reviewers[who].agent, reviewerPage(), reviewerPage(), {
+      sendScores(reviewers[who].agent, {
         [`score_${written!.id}`]: a,
         [`score_${copied!.id}`]: b,
         [`comment_${written!.id}`]: 'Strong, but the support classes are vague.',
@@ -265,7 +321,7 @@ describe('calibration: examples every reviewer scores before their assignments o
     expect((await score('middle', '3', '3')).status).to.equal(303);
     // Harsh: 2 − (5+3)/2 = −2 and 1 − (4+3)/2 = −2.5: −2.25.
     const result = readable((await reviewers.harsh.agent.get(reviewerPage())).text);
-    expect(result).to.include('you scored 2.25 points lower than the rest of the panel on average');
+    expect(result).to.include('you scored 2.25 points lower than the rest of the panel, on average');
     expect(result).to.include('4 (2 reviewers)');
     // Scores once sent are final.
     const again = await score('harsh', '5', '5');
@@ -286,6 +342,9 @@ describe('calibration: examples every reviewer scores before their assignments o
     expect(text).to.include('3 of 3 reviewers on the panel have scored every example');
     expect(text).to.include('-2.25').and.include('+2.25').and.include('Harsher than the panel');
     expect(text).to.include('More lenient than the panel');
+    // Reviewers scored on the cycle's scale: it no longer changes.
+    const edit = readable((await admin.get(`/admin/cycles/${cycleId}/edit`)).text);
+    expect(edit).to.include('1 to 5 — reviewers have scored the calibration examples on this scale');
     const spanish = await admin.get(`${page()}?lang=es`);
     expect(readable(spanish.text)).to.include('Más severo que el panel');
     await admin.get(`${page()}?lang=en`);
@@ -362,11 +421,13 @@ describe('calibration: examples every reviewer scores before their assignments o
       .insert(calibrationScores)
       .values(made.flatMap((item) => given.map(([reviewerId, score]) => ({ itemId: item.id, reviewerId, score }))));
     // Offsets −1.5, +1.5 (and 0) on two examples; round mean 3.5, sd 0.5.
-    // Harsh: mean (3 + 2 × 2) / 3 = 7/3, z (3 − 7/3) / 0.5 = 4/3: normalized 13/3.
-    // Lenient: mean (4 + 2 × 5) / 3 = 14/3, z −4/3: normalized 5/3.
+    // Harsh: two pseudo-reviews centred on 2: mean (3 + 2 × 2) / 3 = 7/3,
+    // variance ((3 − 7/3)² + 2 × (1/4 + (2 − 7/3)²)) / 3 = 7/18, z (2/3) / √(7/18): about 4.07.
+    // Lenient: the mirror image, about 1.93.
+    const z = 2 / 3 / Math.sqrt(7 / 18);
     const after = await normalized();
-    expect(after.P).to.be.closeTo(13 / 3, 1e-9);
-    expect(after.Q).to.be.closeTo(5 / 3, 1e-9);
+    expect(after.P).to.be.closeTo(3 + z, 1e-9);
+    expect(after.Q).to.be.closeTo(3 - z, 1e-9);
 
     const res = await admin.get(`/admin/rounds/${round.roundId}/ranking`);
     expect(res.status).to.equal(200);

@@ -6,6 +6,7 @@ import {
   calibratedStats,
   normalize,
   reviewerStats,
+  zScore,
   zScores,
   type CalibrationPrior,
 } from '../../../server/services/decisions/ranking-math.js';
@@ -62,9 +63,11 @@ describe('calibration changes normalized scores as designed', () => {
    * H is harsh (offset −1 on 2 examples), L lenient (+1 on 2). H read only P and gave it 3;
    * L read only Q and gave it 4. Round: mean 3.5, population sd 0.5.
    * Without calibration each reviewer has one review, so both z are 0: P and Q tie at 3.
-   * With it, H's mean is (1 × 3 + 2 × (3.5 − 1)) / 3 = 8/3, sd the round's 0.5:
-   *   z(P) = (3 − 8/3) / 0.5 = 2/3, normalized 3 + 2/3 = 11/3;
-   * L's mean is (1 × 4 + 2 × (3.5 + 1)) / 3 = 13/3: z(Q) = −2/3, normalized 7/3.
+   * With it, H counts two pseudo-reviews centred on 3.5 − 1 = 2.5 with the round's sd 0.5:
+   *   mean (1 × 3 + 2 × 2.5) / 3 = 8/3;
+   *   variance (1 × (0 + (3 − 8/3)²) + 2 × (0.25 + (2.5 − 8/3)²)) / 3 = (1/9 + 2 × (1/4 + 1/36)) / 3 = 2/9;
+   *   z(P) = (3 − 8/3) / √(2/9) = 1/√2, normalized 3 + 1/√2.
+   * L likewise around 4.5: mean 13/3, variance 2/9, z(Q) = −1/√2, normalized 3 − 1/√2.
    * The harsh reviewer's 3 now ranks above the lenient reviewer's 4.
    */
   const H = 1;
@@ -90,30 +93,43 @@ describe('calibration changes normalized scores as designed', () => {
   it("lifts a harsh reviewer's scores and lowers a lenient one's, by the formula", () => {
     const { z, reviewers, normalizing } = zScores(reviews, priors);
     expect(normalizing.get(H)!.mean).to.be.closeTo(8 / 3, EPS);
-    expect(normalizing.get(H)!.sd).to.be.closeTo(0.5, EPS);
+    expect(normalizing.get(H)!.sd).to.be.closeTo(Math.sqrt(2 / 9), EPS);
     expect(normalizing.get(L)!.mean).to.be.closeTo(13 / 3, EPS);
-    expect(z[0]).to.be.closeTo(2 / 3, EPS);
-    expect(z[1]).to.be.closeTo(-2 / 3, EPS);
-    expect(normalize(z[0]!, SCALE)).to.be.closeTo(11 / 3, EPS);
-    expect(normalize(z[1]!, SCALE)).to.be.closeTo(7 / 3, EPS);
+    expect(z[0]).to.be.closeTo(1 / Math.SQRT2, EPS);
+    expect(z[1]).to.be.closeTo(-1 / Math.SQRT2, EPS);
+    expect(normalize(z[0]!, SCALE)).to.be.closeTo(3 + 1 / Math.SQRT2, EPS);
+    expect(normalize(z[1]!, SCALE)).to.be.closeTo(3 - 1 / Math.SQRT2, EPS);
     // What the page shows of a reviewer stays their own reviews.
     expect(reviewers.get(H)).to.deep.equal({ n: 1, mean: 3, sd: 0 });
   });
 
   it('weighs the calibration less as a reviewer writes more reviews', () => {
-    // R: 8 reviews, mean 3.5 and sd 0.5 of their own; offset −1 on 2 examples; the round is R's
-    // reviews and one more of 2 by S: mean (28 + 2)/9 = 10/3.
+    // R: 8 reviews, mean 3.5 and sd 0.5 of their own; offset −1 on 2 examples. The round is R's
+    // reviews and one of 2 by S: mean 30/9 = 10/3, sd 2/3 (squared deviations: four 3s 1/9 each,
+    // four 4s 4/9 each, the 2 16/9: 36/9 = 4 in all, variance 4/9).
+    // Centre 10/3 − 1 = 7/3; mean (8 × 3.5 + 2 × 7/3) / 10 = 98/30;
+    // variance (8 × (1/4 + (7/30)²) + 2 × (4/9 + (28/30)²)) / 10 = (8 × 274 + 2 × 1184) / 9000.
     const own = [3, 4, 3, 4, 3, 4, 3, 4];
     const mixed = [...own.map((score) => ({ reviewerId: 7, score })), { reviewerId: 8, score: 2 }];
     const { normalizing } = zScores(mixed, new Map([[7, { offset: -1, weight: 2 }]]));
-    // (8 × 3.5 + 2 × (10/3 − 1)) / 10 = (28 + 14/3) / 10 = 98/30
     expect(normalizing.get(7)!.mean).to.be.closeTo(98 / 30, EPS);
-    expect(normalizing.get(7)!.sd).to.equal(0.5);
+    expect(normalizing.get(7)!.sd).to.be.closeTo(Math.sqrt(4560 / 9000), EPS);
     // A reviewer without calibration keeps their own stats, and z = 0 for a single review.
     expect(normalizing.get(8)).to.deep.equal({ n: 1, mean: 2, sd: 0 });
     const few = zScores([{ reviewerId: 7, score: 3 }, ...mixed.slice(8)], new Map([[7, { offset: -1, weight: 2 }]]));
     const many = zScores(mixed, new Map([[7, { offset: -1, weight: 2 }]]));
     const shift = (stats: { mean: number }, ownMean: number) => Math.abs(stats.mean - ownMean);
     expect(shift(few.normalizing.get(7)!, 3)).to.be.greaterThan(shift(many.normalizing.get(7)!, 3.5));
+  });
+
+  it('keeps two close reviews from throwing their z-scores to the ends of the scale', () => {
+    // 3.0 and 3.2 (sd 0.1) by a reviewer 1 point harsh on 5 examples, round mean 3.5, sd 0.5.
+    // Their own sd around the moved mean would give z of +3.3 and +5.3; the pooled spread keeps
+    // them near 1: mean 18.7/7, variance (2 × (0.01 + 0.4286²) + 5 × (0.25 + 0.1714²)) / 7 ≈ 0.255.
+    const stats = calibratedStats(reviewerStats([3, 3.2]), { offset: -1, weight: 5 }, { mean: 3.5, sd: 0.5 });
+    expect(stats.mean).to.be.closeTo(18.7 / 7, EPS);
+    const variance = (2 * (0.01 + (3.1 - 18.7 / 7) ** 2) + 5 * (0.25 + (2.5 - 18.7 / 7) ** 2)) / 7;
+    expect(stats.sd).to.be.closeTo(Math.sqrt(variance), EPS);
+    for (const score of [3, 3.2]) expect(Math.abs(zScore(score, stats))).to.be.lessThan(1.2);
   });
 });
