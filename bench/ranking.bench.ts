@@ -1,6 +1,6 @@
 // Times the ranking of a review round at the required scale: 10,000 applications, each with 3
 // submitted reviews scoring 6 criteria (180,000 criterion scores), 300 reviewers with their own
-// leniency, in an in-memory PGlite (or, with BENCH_DATABASE_URL, an empty PostgreSQL database).
+// leniency who each scored a calibration set of 5 examples, in an in-memory PGlite (or, with BENCH_DATABASE_URL, an empty PostgreSQL database).
 // No assertions; run with `npx tsx bench/ranking.bench.ts [applications] [reviewers]`.
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
@@ -66,6 +66,14 @@ await timed(`seeding ${applicationCount} applications × ${K} submitted reviews`
            'Comment on criterion ' || c.position
     from assignments a cross join criteria c
     where c.position <= 6`);
+  // A calibration set of 5 examples that every reviewer scored, with the same leniency.
+  await db.execute(sql`
+    insert into calibration_items (cycle_id, title, body)
+    select ${cycleId}, 'Example ' || i, 'An example application.' from generate_series(1, 5) i`);
+  await db.execute(sql`
+    insert into calibration_scores (item_id, reviewer_id, score)
+    select ci.id, u.id, least(5, greatest(1, round(3 + ((u.id % 21) - 10) / 10.0 + (random() - 0.5) * 2)))::int
+    from calibration_items ci cross join users u where u.email like 'reviewer%@bench.example.org'`);
   await db.execute(sql`analyze`);
 });
 
@@ -76,6 +84,10 @@ await timed('rankRound (again: the reviews kept, checked against the database)',
 // What saving a review does to its assignment (see round-reviews.ts): only that review is scored again.
 await db.execute(sql`update assignments set version = version + 1 where id = (select min(id) from assignments)`);
 await timed('rankRound after one review changed', () => rankRound(db, roundId));
+// A reviewer joining late and calibrating: every z-score is redone in memory, no review scored again.
+await db.execute(sql`update calibration_scores set score = 6 - score
+  where reviewer_id = (select min(reviewer_id) from calibration_scores)`);
+await timed('rankRound after a calibration changed', () => rankRound(db, roundId));
 await timed('rankRound sorted by normalized score, flagged only', () =>
   rankRound(db, roundId, { sort: 'normalized', filters: { flagged: true } }),
 );
