@@ -15,14 +15,16 @@ import { anchorScores } from '../../server/services/programs/criteria.js';
 import {
   findReviewFile,
   loadReviewView,
+  othersReviews,
+  reviewerDashboard,
+  type ReviewView,
+} from '../../server/services/review/reviewing.js';
+import {
   MAX_COMMENT_CHARS,
   MAX_NOTE_CHARS,
   MAX_SITE_VISIT_CHARS,
-  othersReviews,
-  reviewerDashboard,
   saveReview,
-  type ReviewView,
-} from '../../server/services/review/reviewing.js';
+} from '../../server/services/review/saving.js';
 import { calibrationDue } from '../../server/services/review/calibration-scoring.js';
 import { errorsIn, languagesInWords, wordsIn } from './language-words.js';
 import { idParam } from '../params.js';

@@ -3,7 +3,7 @@
 // each application the best-matched reviewers it did not get, and why (explain.ts).
 import { createHash } from 'node:crypto';
 import { msg, type Message } from '../../i18n/translate.js';
-import { buildProblem } from './assignment.js';
+import { buildProblem } from './problem.js';
 import { explainer, type PassedOverReason } from './explain.js';
 import { whyMatched } from './match-words.js';
 import { planAssignments } from './solver.js';
