@@ -72,6 +72,53 @@ export function opening({
   );
 }
 
+/** Where a chart draws: its size and the margins around the plot; the axis runs along the bottom margin. */
+export interface Frame {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * The horizontal axis: its line, a label under each tick (with a light grid line up the plot
+ * when `grid`), and its title centred below.
+ */
+export function xAxis(
+  frame: Frame,
+  ticks: ReadonlyArray<{ x: number; text: string | number }>,
+  title: string,
+  { grid = false }: { grid?: boolean } = {},
+): string[] {
+  const { width, height, left, right, top, bottom } = frame;
+  const baseY = height - bottom;
+  const parts = [
+    `<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`,
+  ];
+  for (const tick of ticks) {
+    const tx = tick.x.toFixed(1);
+    if (grid)
+      parts.push(`<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${baseY}" stroke="#e1e5dd" stroke-width="1"/>`);
+    parts.push(`<text x="${tx}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${tick.text}</text>`);
+  }
+  parts.push(
+    `<text x="${left + (width - left - right) / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">${escapeXml(title)}</text>`,
+  );
+  return parts;
+}
+
+/** A row's name at the left of a row chart, trimmed to fit. */
+export function rowLabel(frame: Frame, y: number, text: string): string {
+  return `<text x="${frame.left - 8}" y="${y + 4}" text-anchor="end" fill="${INK}">${escapeXml(label(text, 30))}</text>`;
+}
+
+/** A dashed red line from the top of the plot to the axis: a reference (a mean, a decision line). */
+export function referenceLine(frame: Frame, x: string): string {
+  return `<line x1="${x}" y1="${frame.top - 6}" x2="${x}" y2="${frame.height - frame.bottom}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>`;
+}
+
 /** Ticks at whole points on small scales, at tenths of the range on wide ones. */
 function ticks({ scoreMin, scoreMax }: Scale): number[] {
   const step = scoreMax - scoreMin <= 10 ? 1 : (scoreMax - scoreMin) / 10;
@@ -109,11 +156,18 @@ export function scoreHistogramSvg({
     count: total,
     bins: bins.map((b) => `${binLabel(b)}: ${b.count}`).join('; '),
   });
+  const frame = { width, height, left, right, top, bottom };
   const parts = [opening({ id, width, height, title, desc })];
   const baseY = top + plotHeight;
-  parts.push(
-    `<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`,
+  const axis = xAxis(
+    frame,
+    [
+      ...bins.map((bin, i) => ({ x: left + i * barWidth, text: bin.from.toFixed(1) })),
+      ...bins.slice(-1).map((bin) => ({ x: width - right, text: bin.to.toFixed(1) })),
+    ],
+    t(language, 'decisions.charts.histogramAxis'),
   );
+  parts.push(axis[0]!);
   parts.push(
     `<text x="${left - 8}" y="${top - 8}" fill="${INK}">${escapeXml(t(language, 'decisions.charts.histogramCount'))}</text>`,
   );
@@ -128,19 +182,8 @@ export function scoreHistogramSvg({
     parts.push(
       `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(baseY - h - 4).toFixed(1)}" text-anchor="middle" fill="${INK}">${bin.count}</text>`,
     );
-    parts.push(
-      `<text x="${x.toFixed(1)}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${bin.from.toFixed(1)}</text>`,
-    );
   });
-  const last = bins[bins.length - 1];
-  if (last)
-    parts.push(
-      `<text x="${width - right}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${last.to.toFixed(1)}</text>`,
-    );
-  parts.push(
-    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">${escapeXml(t(language, 'decisions.charts.histogramAxis'))}</text>`,
-  );
-  parts.push('</svg>');
+  parts.push(...axis.slice(1), '</svg>');
   return parts.join('');
 }
 
@@ -196,27 +239,21 @@ export function reviewerSpreadSvg({
           lenientMean: formatScore(mostLenient!.mean),
         });
   const title = t(language, 'decisions.charts.reviewersTitle');
+  const frame = { width, height, left, right, top, bottom };
   const parts = [opening({ id, width, height, title, desc })];
-  const baseY = height - bottom;
   parts.push(
-    `<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`,
-  );
-  for (const tick of ticks(scale)) {
-    parts.push(
-      `<line x1="${x(tick).toFixed(1)}" y1="${top - 6}" x2="${x(tick).toFixed(1)}" y2="${baseY}" stroke="#e1e5dd" stroke-width="1"/>`,
-    );
-    parts.push(`<text x="${x(tick).toFixed(1)}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${tick}</text>`);
-  }
-  parts.push(
-    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">${escapeXml(t(language, 'decisions.charts.reviewersAxis'))}</text>`,
+    ...xAxis(
+      frame,
+      ticks(scale).map((tick) => ({ x: x(tick), text: tick })),
+      t(language, 'decisions.charts.reviewersAxis'),
+      { grid: true },
+    ),
   );
   sorted.forEach((r, i) => {
     const y = top + i * rowHeight + rowHeight / 2;
     const low = x(r.mean - r.sd).toFixed(1);
     const high = x(r.mean + r.sd).toFixed(1);
-    parts.push(
-      `<text x="${left - 8}" y="${y + 4}" text-anchor="end" fill="${INK}">${escapeXml(label(`${r.name} (${r.n})`, 30))}</text>`,
-    );
+    parts.push(rowLabel(frame, y, `${r.name} (${r.n})`));
     parts.push(`<line x1="${low}" y1="${y}" x2="${high}" y2="${y}" stroke="${DOT}" stroke-width="2"/>`);
     parts.push(`<line x1="${low}" y1="${y - 5}" x2="${low}" y2="${y + 5}" stroke="${DOT}" stroke-width="2"/>`);
     parts.push(`<line x1="${high}" y1="${y - 5}" x2="${high}" y2="${y + 5}" stroke="${DOT}" stroke-width="2"/>`);
@@ -224,9 +261,7 @@ export function reviewerSpreadSvg({
   });
   if (roundMean !== null) {
     const rx = x(roundMean).toFixed(1);
-    parts.push(
-      `<line x1="${rx}" y1="${top - 6}" x2="${rx}" y2="${baseY}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>`,
-    );
+    parts.push(referenceLine(frame, rx));
     parts.push(
       `<text x="${rx}" y="${top - 12}" text-anchor="middle" fill="${REFERENCE}">${escapeXml(t(language, 'decisions.charts.roundMean', { mean: formatScore(roundMean) }))}</text>`,
     );

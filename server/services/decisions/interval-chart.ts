@@ -3,7 +3,7 @@
 // possible rank, a dot at its rank, and the decision lines dashed across. Fragile rows are red.
 import { SOURCE_LANGUAGE } from '../../i18n/languages.js';
 import { t } from '../../i18n/translate.js';
-import { DOT, escapeXml, INK, MUTED, opening, REFERENCE } from './charts.js';
+import { DOT, opening, REFERENCE, referenceLine, rowLabel, xAxis } from './charts.js';
 
 export interface IntervalRow {
   label: string;
@@ -47,28 +47,20 @@ export function rankIntervalSvg({
     fragile: shown.filter((r) => r.fragile).length,
     count: shown.length,
   });
+  const frame = { width, height, left, right, top, bottom };
   const parts = [opening({ id, width, height, title, desc })];
-  const baseY = height - bottom;
   parts.push(
-    `<line x1="${left}" y1="${baseY}" x2="${width - right}" y2="${baseY}" stroke="${MUTED}" stroke-width="1"/>`,
+    ...xAxis(
+      frame,
+      [1, Math.round((1 + last) / 2), last].map((tick) => ({ x: x(tick), text: tick })),
+      t(language, 'decisions.solidity.chartAxis'),
+    ),
   );
-  for (const tick of [1, Math.round((1 + last) / 2), last]) {
-    parts.push(`<text x="${x(tick).toFixed(1)}" y="${baseY + 16}" text-anchor="middle" fill="${MUTED}">${tick}</text>`);
-  }
-  parts.push(
-    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle" fill="${INK}">${escapeXml(t(language, 'decisions.solidity.chartAxis'))}</text>`,
-  );
-  for (const line of lines) {
-    const lx = x(line + 0.5).toFixed(1);
-    parts.push(
-      `<line x1="${lx}" y1="${top - 6}" x2="${lx}" y2="${baseY}" stroke="${REFERENCE}" stroke-width="2" stroke-dasharray="6 4"/>`,
-    );
-  }
+  for (const line of lines) parts.push(referenceLine(frame, x(line + 0.5).toFixed(1)));
   shown.forEach((row, i) => {
     const y = top + i * rowHeight + rowHeight / 2;
     const color = row.fragile ? REFERENCE : DOT;
-    const text = row.label.length > 30 ? `${row.label.slice(0, 29)}…` : row.label;
-    parts.push(`<text x="${left - 8}" y="${y + 4}" text-anchor="end" fill="${INK}">${escapeXml(text)}</text>`);
+    parts.push(rowLabel(frame, y, row.label));
     parts.push(
       `<line x1="${x(row.low).toFixed(1)}" y1="${y}" x2="${x(row.high).toFixed(1)}" y2="${y}" stroke="${color}" stroke-width="3"/>`,
     );
