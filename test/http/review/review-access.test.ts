@@ -1,29 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
-import { asc, eq } from 'drizzle-orm';
-import {
-  assignments,
-  criteria,
-  cycles,
-  evidenceFiles,
-  nominations,
-  reviewerConflicts,
-  reviewRounds,
-} from '../../../models/schema.js';
-import { storedPath } from '../../../server/storage/disk-store.js';
+import { eq } from 'drizzle-orm';
+import { assignments, cycles, evidenceFiles, reviewerConflicts, reviewRounds } from '../../../models/schema.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
-import {
-  LINCOLN,
-  addSchool,
-  completeAndSubmit,
-  fixtureBytes,
-  saveCriterion,
-  startApplication,
-} from '../../helpers/applicant.js';
+import { LINCOLN } from '../../helpers/applicant.js';
+import { confirmedNomination, submittedApplication } from '../../helpers/review-setup.js';
 
 type Agent = ReturnType<Harness['agent']>;
 const DAY = 24 * 60 * 60 * 1000;
@@ -46,25 +29,8 @@ describe('who may open an application for review, and its files', () => {
   };
   const agents = {} as Record<keyof typeof assigned, Agent>;
 
-  async function submitSchool(
-    email: string,
-    profile: Record<string, string>,
-    files: Array<{ name: string; as: string }>,
-  ) {
-    await createUser(h.db, { email });
-    const agent = h.agent();
-    await signIn(agent, email);
-    const schoolId = await addSchool(agent, profile);
-    const applicationId = await startApplication(agent, schoolId, cycleId);
-    const cycleCriteria = await h.db
-      .select()
-      .from(criteria)
-      .where(eq(criteria.cycleId, cycleId))
-      .orderBy(asc(criteria.position));
-    await saveCriterion(agent, applicationId, cycleCriteria[0]!.id, { answer: 'draft', files });
-    await completeAndSubmit(agent, applicationId, cycleCriteria);
-    return { schoolId, applicationId, cycleCriteria };
-  }
+  const submitSchool = (email: string, profile: Record<string, string>, files: Array<{ name: string; as: string }>) =>
+    submittedApplication(h, cycleId, { email, profile, files });
 
   before(async () => {
     h = await startHarness();
@@ -82,54 +48,34 @@ describe('who may open an application for review, and its files', () => {
     );
     rooseveltId = roosevelt.applicationId;
 
-    const [nomination] = await h.db
-      .insert(nominations)
-      .values({
-        cycleId,
-        schoolId: lincolnSchoolId,
-        schoolName: 'Lincoln High School',
-        city: 'Portland',
-        state: 'OR',
-        matchKey: 'lincoln',
-        nominatorName: 'Nia Neighbor',
-        nominatorEmail: 'nia@neighbors.example.net',
-        relationship: 'parent',
-        reason: 'Open doors.',
-        status: 'confirmed',
-        confirmTokenHash: 'review-access-token',
-        confirmExpiresAt: h.clock(),
-        confirmedAt: h.clock(),
-        applicationId: lincolnId,
-      })
-      .returning();
-    const storedName = 'cd/cd' + '1'.repeat(30);
-    const uploadDir = path.join(h.dataDir, 'uploads');
-    mkdirSync(path.dirname(storedPath(uploadDir, storedName)), { recursive: true });
-    writeFileSync(storedPath(uploadDir, storedName), fixtureBytes('sample.pdf'));
-    const bytes = fixtureBytes('sample.pdf').length;
-    const pdf = {
-      kind: 'pdf' as const,
-      contentType: 'application/pdf',
-      sizeBytes: bytes,
-      sha256: '1'.repeat(64),
-      storedName,
-    };
-    const [nominationFile] = await h.db
-      .insert(evidenceFiles)
-      .values({ ...pdf, nominationId: nomination!.id, originalName: 'Lincoln letter.pdf' })
-      .returning();
+    const { nomination, letter: nominationFile } = await confirmedNomination(h, {
+      cycleId,
+      schoolId: lincolnSchoolId,
+      applicationId: lincolnId,
+      reason: 'Open doors.',
+      storedName: 'cd/cd' + '1'.repeat(30),
+    });
     // A file left on a criterion the school did not choose: not part of what reviewers read.
     const unchosen = lincoln.cycleCriteria.filter((c) => !c.required)[5]!;
     const [stray] = await h.db
       .insert(evidenceFiles)
-      .values({ ...pdf, applicationId: lincolnId, criterionId: unchosen.id, originalName: 'Stray.pdf' })
+      .values({
+        kind: 'pdf',
+        contentType: 'application/pdf',
+        sizeBytes: nominationFile.sizeBytes,
+        sha256: nominationFile.sha256,
+        storedName: nominationFile.storedName,
+        applicationId: lincolnId,
+        criterionId: unchosen.id,
+        originalName: 'Stray.pdf',
+      })
       .returning();
 
     const lincolnFiles = await h.db.select().from(evidenceFiles).where(eq(evidenceFiles.applicationId, lincolnId));
     fileUrls = (id) => [
       ...lincolnFiles.filter((f) => f.id !== stray!.id).map((f) => `/reviews/${id}/files/${f.publicId}`),
-      `/reviews/${id}/files/${nominationFile!.publicId}`,
-      `/reviews/${id}/nominations/${nomination!.id}/files/${nominationFile!.publicId}`,
+      `/reviews/${id}/files/${nominationFile.publicId}`,
+      `/reviews/${id}/nominations/${nomination.id}/files/${nominationFile.publicId}`,
     ];
     const [rooseveltEvidence] = await h.db
       .select()

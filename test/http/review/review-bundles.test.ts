@@ -2,7 +2,7 @@
 // evidence byte for byte), what blind review keeps out of them, who gets them, a stored file gone
 // missing, and that a large ZIP is streamed rather than held in memory.
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
@@ -17,7 +17,6 @@ import {
   criteria,
   cycles,
   evidenceFiles,
-  nominations,
   reviewerConflicts,
   reviewRounds,
   type EvidenceFile,
@@ -27,13 +26,11 @@ import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { download } from '../../helpers/forms.js';
 import {
-  LINCOLN,
-  addSchool,
-  completeAndSubmit,
-  fixtureBytes,
-  saveCriterion,
-  startApplication,
-} from '../../helpers/applicant.js';
+  confirmedNomination,
+  submittedApplication,
+  writeStored as writeStoredFile,
+} from '../../helpers/review-setup.js';
+import { LINCOLN, fixtureBytes } from '../../helpers/applicant.js';
 
 type Agent = ReturnType<Harness['agent']>;
 const DAY = 24 * 60 * 60 * 1000;
@@ -87,30 +84,10 @@ describe('a reviewer’s printable application and its ZIPs', () => {
   const agents = {} as Record<'fair' | 'declared' | 'elsewhere', Agent>;
   const LINCOLN_WORDS = ['lincoln', 'portland'];
 
-  async function submitSchool(
-    email: string,
-    profile: Record<string, string>,
-    files: Array<{ name: string; as: string }>,
-  ) {
-    await createUser(h.db, { email });
-    const agent = h.agent();
-    await signIn(agent, email);
-    const schoolId = await addSchool(agent, profile);
-    const applicationId = await startApplication(agent, schoolId, cycleId);
-    const cycleCriteria = await h.db
-      .select()
-      .from(criteria)
-      .where(eq(criteria.cycleId, cycleId))
-      .orderBy(asc(criteria.position));
-    await saveCriterion(agent, applicationId, cycleCriteria[0]!.id, { answer: 'draft', files });
-    await completeAndSubmit(agent, applicationId, cycleCriteria);
-    return { schoolId, applicationId, cycleCriteria };
-  }
+  const submitSchool = (email: string, profile: Record<string, string>, files: Array<{ name: string; as: string }>) =>
+    submittedApplication(h, cycleId, { email, profile, files });
 
-  function writeStored(storedName: string, bytes: Buffer) {
-    mkdirSync(path.dirname(storedPath(uploadDir, storedName)), { recursive: true });
-    writeFileSync(storedPath(uploadDir, storedName), bytes);
-  }
+  const writeStored = (storedName: string, bytes: Buffer) => writeStoredFile(h, storedName, bytes);
 
   const setBlind = (blind: boolean) => h.db.update(cycles).set({ blindReview: blind }).where(eq(cycles.id, cycleId));
 
@@ -147,43 +124,25 @@ describe('a reviewer’s printable application and its ZIPs', () => {
     );
     rooseveltId = roosevelt.applicationId;
 
-    const [nomination] = await h.db
-      .insert(nominations)
-      .values({
-        cycleId,
-        schoolId: lincoln.schoolId,
-        schoolName: 'Lincoln High School',
-        city: 'Portland',
-        state: 'OR',
-        matchKey: 'lincoln',
-        nominatorName: 'Nia Neighbor',
-        nominatorEmail: 'nia@neighbors.example.net',
-        relationship: 'parent',
-        reason: 'Lincoln opens its advanced classes to every student in Portland.',
-        status: 'confirmed',
-        confirmTokenHash: 'review-bundles-token',
-        confirmExpiresAt: h.clock(),
-        confirmedAt: h.clock(),
-        applicationId: lincolnId,
-      })
-      .returning();
-    const letter = fixtureBytes('sample.pdf');
-    const storedName = 'cd/cd' + '2'.repeat(30);
-    writeStored(storedName, letter);
-    const pdf = {
-      kind: 'pdf' as const,
-      contentType: 'application/pdf',
-      sizeBytes: letter.length,
-      sha256: '2'.repeat(64),
-    };
-    await h.db
-      .insert(evidenceFiles)
-      .values({ ...pdf, storedName, nominationId: nomination!.id, originalName: 'Lincoln letter.pdf' });
+    const { nomination, letter } = await confirmedNomination(h, {
+      cycleId,
+      schoolId: lincoln.schoolId,
+      applicationId: lincolnId,
+      reason: 'Lincoln opens its advanced classes to every student in Portland.',
+      storedName: 'cd/cd' + '2'.repeat(30),
+    });
     // A file on a criterion the school did not choose: no reviewer reads it, so no ZIP holds it.
     const unchosen = lincoln.cycleCriteria.filter((c) => !c.required)[5]!;
-    await h.db
-      .insert(evidenceFiles)
-      .values({ ...pdf, storedName, applicationId: lincolnId, criterionId: unchosen.id, originalName: 'Stray.pdf' });
+    await h.db.insert(evidenceFiles).values({
+      kind: 'pdf',
+      contentType: 'application/pdf',
+      sizeBytes: letter.sizeBytes,
+      sha256: letter.sha256,
+      storedName: letter.storedName,
+      applicationId: lincolnId,
+      criterionId: unchosen.id,
+      originalName: 'Stray.pdf',
+    });
 
     const fixtureOf: Record<string, string> = { pdf: 'sample.pdf', xlsx: 'sample.xlsx', png: 'sample.png' };
     const withBytes = (rows: EvidenceFile[]) => rows.map((row) => ({ row, bytes: fixtureBytes(fixtureOf[row.kind]!) }));
@@ -201,7 +160,7 @@ describe('a reviewer’s printable application and its ZIPs', () => {
     const [nominationFile] = await h.db
       .select()
       .from(evidenceFiles)
-      .where(eq(evidenceFiles.nominationId, nomination!.id));
+      .where(eq(evidenceFiles.nominationId, nomination.id));
     lincolnFiles = withBytes([...(await ofApplication(lincolnId)), nominationFile!]);
     rooseveltFiles = withBytes(await ofApplication(rooseveltId));
     expect(lincolnFiles.map((f) => f.row.originalName)).to.deep.equal([

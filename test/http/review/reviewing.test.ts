@@ -1,28 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
-import { and, asc, eq } from 'drizzle-orm';
-import {
-  applicationAnswers,
-  assignments,
-  criteria,
-  cycles,
-  evidenceFiles,
-  nominations,
-  reviewRounds,
-  reviewScores,
-} from '../../../models/schema.js';
-import { storedPath } from '../../../server/storage/disk-store.js';
+import { and, eq } from 'drizzle-orm';
+import { applicationAnswers, assignments, cycles, reviewRounds, reviewScores } from '../../../models/schema.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle } from '../../helpers/factories.js';
 import { submitForm } from '../../helpers/forms.js';
-import {
-  addSchool,
-  completeAndSubmit,
-  fixtureBytes,
-  saveCriterion,
-  startApplication,
-} from '../../helpers/applicant.js';
+import { LINCOLN } from '../../helpers/applicant.js';
+import { confirmedNomination, submittedApplication } from '../../helpers/review-setup.js';
 
 type Agent = ReturnType<Harness['agent']>;
 const DAY = 24 * 60 * 60 * 1000;
@@ -57,22 +40,15 @@ describe('reviewers score their assigned applications', () => {
   before(async () => {
     h = await startHarness();
     cycleId = await createOpenCycle(h.db, h.clock());
-    const cycleCriteria = await h.db
-      .select()
-      .from(criteria)
-      .where(eq(criteria.cycleId, cycleId))
-      .orderBy(asc(criteria.position));
-    await createUser(h.db, { email: 'principal@lincoln.pps.example.org', name: 'Pat Principal' });
-    const lincoln = h.agent();
-    await signIn(lincoln, 'principal@lincoln.pps.example.org');
-    const schoolId = await addSchool(lincoln);
-    applicationId = await startApplication(lincoln, schoolId, cycleId);
-    const first = cycleCriteria[0]!;
-    await saveCriterion(lincoln, applicationId, first.id, {
-      answer: 'draft',
+    const lincoln = await submittedApplication(h, cycleId, {
+      email: 'principal@lincoln.pps.example.org',
+      name: 'Pat Principal',
+      profile: LINCOLN,
       files: [{ name: 'sample.pdf', as: 'Lincoln HS budget.pdf' }],
     });
-    await completeAndSubmit(lincoln, applicationId, cycleCriteria);
+    applicationId = lincoln.applicationId;
+    const { cycleCriteria, schoolId } = lincoln;
+    const first = cycleCriteria[0]!;
     scored = cycleCriteria.filter((c) => c.required).concat(cycleCriteria.filter((c) => !c.required).slice(0, 4));
     await h.db
       .update(applicationAnswers)
@@ -83,39 +59,15 @@ describe('reviewers score their assigned applications', () => {
       .where(and(eq(applicationAnswers.applicationId, applicationId), eq(applicationAnswers.criterionId, first.id)));
 
     // A confirmed nomination with a letter, made directly: its path through the pages is tested elsewhere.
-    const [nomination] = await h.db
-      .insert(nominations)
-      .values({
-        cycleId,
-        schoolId,
-        schoolName: 'Lincoln High School',
-        district: 'Portland Public Schools',
-        city: 'Portland',
-        state: 'OR',
-        matchKey: 'lincoln',
-        nominatorName: 'Nia Neighbor',
-        nominatorEmail: 'nia@neighbors.example.net',
-        relationship: 'parent',
-        reason: 'Lincoln HS opened its AP classes to everyone in Portland.',
-        criterionIds: [first.id],
-        status: 'confirmed',
-        confirmTokenHash: 'reviewing-test-token',
-        confirmExpiresAt: h.clock(),
-        confirmedAt: h.clock(),
-        applicationId,
-      })
-      .returning();
-    const storedName = 'ab/ab' + '0'.repeat(30);
-    mkdirSync(path.dirname(storedPath(path.join(h.dataDir, 'uploads'), storedName)), { recursive: true });
-    writeFileSync(storedPath(path.join(h.dataDir, 'uploads'), storedName), fixtureBytes('sample.pdf'));
-    await h.db.insert(evidenceFiles).values({
-      nominationId: nomination!.id,
-      originalName: 'Letter from Lincoln parents.pdf',
-      storedName,
-      kind: 'pdf',
-      contentType: 'application/pdf',
-      sizeBytes: fixtureBytes('sample.pdf').length,
-      sha256: '0'.repeat(64),
+    await confirmedNomination(h, {
+      cycleId,
+      schoolId,
+      applicationId,
+      district: 'Portland Public Schools',
+      reason: 'Lincoln HS opened its AP classes to everyone in Portland.',
+      criterionIds: [first.id],
+      storedName: 'ab/ab' + '0'.repeat(30),
+      letterName: 'Letter from Lincoln parents.pdf',
     });
 
     const [round] = await h.db
