@@ -69,6 +69,30 @@ export const DEMO_DECLARED_CONFLICTS = [
   },
 ];
 
+/**
+ * The in-review cycle's calibration set: two examples written by the staff, scored by every
+ * reviewer before their lists went out. Ben Okafor and Marcus Bell score low, David Park high.
+ */
+export const DEMO_CALIBRATION: Array<{ title: string; body: string; scores: Record<DemoReviewerKey, number> }> = [
+  {
+    title: 'Example A: one ninth grade for everyone',
+    body:
+      'All ninth graders take the same English, mathematics and science courses; the honors track was ' +
+      'closed three years ago. Students who need more time get a second period of mathematics with the ' +
+      'same teacher, and the school tutors after class four days a week. Course failures fell from 14% ' +
+      'to 6%; the share of Black and Latino students in eleventh-grade AP courses doubled.',
+    scores: { moreno: 4, okafor: 3, liu: 4, park: 5, bell: 3 },
+  },
+  {
+    title: 'Example B: a new advisory period',
+    body:
+      'This year every student has an advisory period twice a week with the same adult for four years. ' +
+      'Advisors were trained over the summer; the school plans to survey students in the spring. No ' +
+      'other change to courses, discipline or family outreach is described.',
+    scores: { moreno: 2, okafor: 1, liu: 2, park: 3, bell: 2 },
+  },
+];
+
 /** A criterion's score (null: not scored yet, in a draft) and the reviewer's comment. */
 export type DemoScore = [position: number, score: number | null, comment: string];
 

@@ -12,6 +12,8 @@ import {
   applicationAnswers,
   applications,
   assignments,
+  calibrationItems,
+  calibrationScores,
   auditLog,
   criteria,
   cycleReviewers,
@@ -56,7 +58,13 @@ import {
   DEMO_NOMINATIONS_THIS_YEAR,
   type DemoNomination,
 } from './demo-nominations.js';
-import { DEMO_DECLARED_CONFLICTS, DEMO_REVIEWERS, DEMO_REVIEWS, recommendationFor } from './demo-reviews.js';
+import {
+  DEMO_CALIBRATION,
+  DEMO_DECLARED_CONFLICTS,
+  DEMO_REVIEWERS,
+  DEMO_REVIEWS,
+  recommendationFor,
+} from './demo-reviews.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
@@ -386,6 +394,30 @@ async function seedReviewRound(seeding: Seeding, cycleId: number, apps: Awaited<
       createdBy: reviewerId.get(c.reviewer)!,
       createdAt: daysFrom(now, -20),
     })),
+  );
+
+  // The calibration examples, scored by every reviewer a week before the lists went out.
+  const examples = await db
+    .insert(calibrationItems)
+    .values(
+      DEMO_CALIBRATION.map((example) => ({
+        cycleId,
+        title: example.title,
+        body: example.body,
+        createdBy: adminId,
+        createdAt: joined,
+      })),
+    )
+    .returning({ id: calibrationItems.id });
+  await db.insert(calibrationScores).values(
+    DEMO_CALIBRATION.flatMap((example, i) =>
+      DEMO_REVIEWERS.map((r) => ({
+        itemId: examples[i]!.id,
+        reviewerId: reviewerId.get(r.key)!,
+        score: example.scores[r.key],
+        submittedAt: daysFrom(now, -11),
+      })),
+    ),
   );
 
   // The day after screening; reviewers got their lists the same day.

@@ -112,6 +112,10 @@ describe('the demo program of a fresh start', () => {
       [`/admin/cycles/${inReview.id}`, ['Broadening and enriching learning opportunities']],
       [`/admin/cycles/${inReview.id}/reviewers`, ['Dr. Alice Moreno', 'Prof. Ben Okafor', 'Carmen Liu']],
       [`/admin/cycles/${inReview.id}/conflicts`, ['Conflicts of interest', 'Madison High School']],
+      [
+        `/admin/cycles/${inReview.id}/calibration`,
+        ['Example A: one ninth grade for everyone', 'Harsher than the panel'],
+      ],
       [`/admin/cycles/${inReview.id}/rounds`, ['Round 1']],
       [`/admin/rounds/${roundId}`, ['Dr. David Park', 'Marcus Bell']],
       [`/admin/rounds/${roundId}/ranking`, ['Franklin High School', 'Kennedy High School']],
