@@ -13,7 +13,8 @@ import { jsonList, rowsOf, type Database } from '../../db/client.js';
 import { Invalid, NotFound } from '../../errors.js';
 import { msg } from '../../i18n/translate.js';
 import { enqueueMail } from '../../mail/outbox.js';
-import { planAssignments, type AssignmentPlan } from './solver.js';
+import { planFor } from './plan-cache.js';
+import type { AssignmentPlan } from './solver.js';
 import { recordAudit } from '../shared/audit.js';
 import { conflictReason, type ConflictPair } from '../review/conflicts.js';
 import { APPLICATION_LANGUAGES, DEFAULT_LANGUAGES_READ } from '../review/application-languages.js';
@@ -23,6 +24,8 @@ import { cycleTimeZone } from '../programs/time-zone.js';
 import type { ServiceContext } from '../../context.js';
 
 export const ASSIGNMENT_PAGE_SIZE = 100;
+/** Assignments written per statement when a plan is confirmed. */
+const INSERT_BATCH = 1000;
 
 type Built = Awaited<ReturnType<typeof buildProblem>>;
 
@@ -89,7 +92,7 @@ function explainPlan(built: Built, plan: AssignmentPlan) {
 /** The plan automatic assignment would carry out now, in words an admin can check. */
 export async function previewAutomatic(db: Database, roundId: number) {
   const built = await buildProblem(db, roundId);
-  const plan = planAssignments(built.problem);
+  const plan = planFor(db, built);
   return {
     round: built.round,
     fingerprint: fingerprintOf(plan),
@@ -124,35 +127,41 @@ export async function confirmAutomatic(
 ): Promise<number> {
   return db.transaction(async (tx) => {
     await lockRound(tx, roundId, clock());
-    const plan = planAssignments((await buildProblem(tx, roundId)).problem);
+    // Read again under the lock; the plan previewed is reused only if the problem is unchanged.
+    const plan = planFor(db, await buildProblem(tx, roundId));
     if (fingerprint !== undefined && fingerprint !== fingerprintOf(plan)) {
       throw new Invalid({ plan: msg('assignment.errors.planChanged') });
     }
     if (plan.added.length === 0) return 0;
     const now = clock();
-    const inserted = await tx
-      .insert(assignments)
-      .values(
-        plan.added.map((a) => ({
-          roundId,
-          applicationId: a.applicationId,
-          reviewerId: a.reviewerId,
-          assignedBy: adminId,
-          assignedAt: now,
-          updatedAt: now,
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ id: assignments.id });
+    // In batches: one statement of 30,000 rows would pass PostgreSQL's 65,535 parameters.
+    let inserted = 0;
+    for (let start = 0; start < plan.added.length; start += INSERT_BATCH) {
+      const rows = await tx
+        .insert(assignments)
+        .values(
+          plan.added.slice(start, start + INSERT_BATCH).map((a) => ({
+            roundId,
+            applicationId: a.applicationId,
+            reviewerId: a.reviewerId,
+            assignedBy: adminId,
+            assignedAt: now,
+            updatedAt: now,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ id: assignments.id });
+      inserted += rows.length;
+    }
     await recordAudit(tx, clock, {
       actorId: adminId,
       action: 'assignment.automatic',
       subjectType: 'round',
       subjectId: roundId,
-      summary: msg('audit.assignment.automatic', { count: inserted.length, round: roundId }),
+      summary: msg('audit.assignment.automatic', { count: inserted, round: roundId }),
       details: { added: plan.added.length, uncovered: plan.uncovered.map((u) => u.applicationId) },
     });
-    return inserted.length;
+    return inserted;
   });
 }
 

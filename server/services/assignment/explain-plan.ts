@@ -1,12 +1,12 @@
 // The automatic plan explained in words an admin can check: why each reviewer was matched to an
 // application (shared focus topics, grade level, region, and the load it leaves them), and for
 // each application the best-matched reviewers it did not get, and why (explain.ts).
-import { createHash } from 'node:crypto';
 import { msg, type Message } from '../../i18n/translate.js';
 import { buildProblem } from './problem.js';
 import { explainer, type PassedOverReason } from './explain.js';
 import { whyMatched } from './match-words.js';
-import { planAssignments } from './solver.js';
+import { planFor } from './plan-cache.js';
+import type { AssignmentPlan } from './solver.js';
 
 export const EXPLAIN_PAGE_SIZE = 25;
 
@@ -36,45 +36,13 @@ function reasonWords(built: Built, reason: PassedOverReason, applicationId: numb
   }
 }
 
-type Solved = { plan: ReturnType<typeof planAssignments>; explain: ReturnType<typeof explainer> };
+/** Explainers kept with their plan (plan-cache.ts keeps the plan while its problem holds). */
+const explainers = new WeakMap<AssignmentPlan, ReturnType<typeof explainer>>();
 
-/** Plans kept per database by the digest of their problem, the least recently used forgotten first. */
-const PLANS_KEPT = 4;
-const solved = new WeakMap<object, Map<string, Solved>>();
-
-/**
- * Everything the plan depends on: the round's k, its applications and reviewers with what their
- * match scores are computed from, the assignments it keeps and the conflicts. The solver is
- * deterministic, so an equal digest means an equal plan.
- */
-function problemDigest(built: Built): string {
-  const hash = createHash('sha256');
-  hash.update(`k${built.problem.k}`);
-  for (const a of built.apps.values()) hash.update(JSON.stringify([a.id, a.state, a.level, a.focus, a.languages]));
-  hash.update('|');
-  for (const r of built.reviewers.values())
-    hash.update(JSON.stringify([r.id, r.maxLoad, r.state, r.expertise, r.gradeLevels, r.reads]));
-  hash.update('|');
-  for (const e of built.problem.existing) hash.update(`${e.reviewerId}:${e.applicationId},`);
-  hash.update('|');
-  for (const c of built.problem.conflicts) hash.update(`${c.reviewerId}:${c.applicationId},`);
-  return hash.digest('hex');
-}
-
-/** The plan and its explainer: solved again only when the problem changed (seconds at national scale). */
-function solve(db: object, built: Built): Solved {
-  let plans = solved.get(db);
-  if (!plans) solved.set(db, (plans = new Map()));
-  const digest = problemDigest(built);
-  let found = plans.get(digest);
-  if (!found) {
-    const plan = planAssignments(built.problem);
-    found = { plan, explain: explainer(built.problem, plan) };
-  }
-  plans.delete(digest);
-  plans.set(digest, found);
-  if (plans.size > PLANS_KEPT) plans.delete(plans.keys().next().value!);
-  return found;
+function explainerFor(built: Built, plan: AssignmentPlan) {
+  let explain = explainers.get(plan);
+  if (!explain) explainers.set(plan, (explain = explainer(built.problem, plan)));
+  return explain;
 }
 
 /**
@@ -83,7 +51,8 @@ function solve(db: object, built: Built): Solved {
  */
 export async function explainAutomatic(db: Parameters<typeof buildProblem>[0], roundId: number, page: number) {
   const built = await buildProblem(db, roundId);
-  const { plan, explain } = solve(db, built);
+  const plan = planFor(db, built);
+  const explain = explainerFor(built, plan);
   const loads = new Map(plan.loads.map((l) => [l.reviewerId, l]));
   const ids = [...built.apps.keys()];
   const pageCount = Math.max(1, Math.ceil(ids.length / EXPLAIN_PAGE_SIZE));

@@ -116,3 +116,5 @@ export async function buildProblem(db: Database, roundId: number) {
   };
   return { round, problem, apps: appById, reviewers: reviewerById, conflicts };
 }
+
+export type BuiltProblem = Awaited<ReturnType<typeof buildProblem>>;
