@@ -112,9 +112,40 @@ export async function buildProblem(db: Database, roundId: number) {
     reviewers: reviewers.map((r) => ({ id: r.id, maxLoad: r.maxLoad, reads: r.reads })),
     existing,
     conflicts,
-    score: (reviewerId, applicationId) => matchScore(reviewerById.get(reviewerId)!, appById.get(applicationId)!),
+    score: memoizedScore(reviewers, apps),
   };
   return { round, problem, apps: appById, reviewers: reviewerById, conflicts };
+}
+
+/**
+ * The match score of a pair, computed once per reviewer and kind of school: applications alike in
+ * all the score reads (state, level, focus topics) share their scores with each reviewer, so the
+ * 2.7 million pairs of a national round come down to a few thousand computations (matchScore
+ * folds strings and builds sets; called for every pair it was most of the solving time).
+ */
+function memoizedScore(reviewers: ProblemReviewer[], apps: ProblemApplication[]) {
+  const kinds = new Map<string, number>();
+  const kindOf = new Map<number, number>();
+  const example: ProblemApplication[] = [];
+  for (const app of apps) {
+    const key = JSON.stringify([app.state, app.level, app.focus]);
+    let kind = kinds.get(key);
+    if (kind === undefined) {
+      kinds.set(key, (kind = kinds.size));
+      example.push(app);
+    }
+    kindOf.set(app.id, kind);
+  }
+  const reviewerIndex = new Map(reviewers.map((r, i) => [r.id, i]));
+  const scores = new Int16Array(reviewers.length * kinds.size).fill(-1);
+  return (reviewerId: number, applicationId: number): number => {
+    const index = reviewerIndex.get(reviewerId)!;
+    const kind = kindOf.get(applicationId)!;
+    const cell = index * kinds.size + kind;
+    let score = scores[cell]!;
+    if (score < 0) scores[cell] = score = matchScore(reviewers[index]!, example[kind]!);
+    return score;
+  };
 }
 
 export type BuiltProblem = Awaited<ReturnType<typeof buildProblem>>;
