@@ -14,6 +14,8 @@ import {
   schools,
 } from '../../../models/schema.js';
 import { conflictPairs } from '../../../server/services/review/conflicts.js';
+import { matchScore } from '../../../server/services/assignment/match.js';
+import { buildProblem } from '../../../server/services/assignment/problem.js';
 import { textIn } from '../../../server/i18n/translate.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { createUser, signIn, createOpenCycle, closeApplicationsOf } from '../../helpers/factories.js';
@@ -130,6 +132,24 @@ describe('assigning reviewers in a review round', () => {
     firstPlan = planOf(page.text);
     expect(firstPlan).to.have.length(24);
     expect(await roundAssignments()).to.have.length(0);
+  });
+
+  it('gives the solver the match score of every pair, computed once per reviewer and kind of school', async () => {
+    const built = await buildProblem(h.db, roundId);
+    let pairs = 0;
+    for (const reviewer of built.reviewers.values()) {
+      for (const app of built.apps.values()) {
+        expect(built.problem.score(reviewer.id, app.id), `${reviewer.name} × ${app.schoolName}`).to.equal(
+          matchScore(reviewer, app),
+        );
+        pairs++;
+      }
+    }
+    expect(pairs).to.equal(REVIEWERS.length * SCHOOLS.length);
+    // The schools differ in state, so the scores do too: the memo is not one score for all.
+    expect(new Set([...built.apps.values()].map((a) => built.problem.score(reviewerIds[2]!, a.id))).size).to.be.above(
+      1,
+    );
   });
 
   it('says why each reviewer was matched, and why the best matches left out were not chosen', async () => {
