@@ -19,6 +19,11 @@ const entriesOf = (db: Database) =>
     .from(calibrationScores)
     .innerJoin(calibrationItems, eq(calibrationItems.id, calibrationScores.itemId));
 
+/** Every score of the cycle's examples, by whom and of which. */
+export function cycleCalibrationEntries(db: Database, cycleId: number): Promise<CalibrationEntry[]> {
+  return entriesOf(db).where(eq(calibrationItems.cycleId, cycleId));
+}
+
 export async function calibrationReport(
   db: Database,
   cycle: { id: number; scoreMin: number; scoreMax: number },
@@ -30,7 +35,7 @@ export async function calibrationReport(
       .from(calibrationItems)
       .where(eq(calibrationItems.cycleId, cycle.id))
       .orderBy(asc(calibrationItems.id)),
-    entriesOf(db).where(eq(calibrationItems.cycleId, cycle.id)) as Promise<CalibrationEntry[]>,
+    cycleCalibrationEntries(db, cycle.id),
     db
       .select({ id: users.id, name: users.name, email: users.email })
       .from(cycleReviewers)

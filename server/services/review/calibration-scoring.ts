@@ -17,7 +17,8 @@ import type { Database } from '../../db/client.js';
 import { Forbidden, Invalid, NotFound, type FieldErrors } from '../../errors.js';
 import { msg } from '../../i18n/translate.js';
 import { checkText, text, type Fields } from '../shared/form-input.js';
-import { calibrate, harshnessOf, type CalibrationEntry } from './calibration-math.js';
+import { calibrate, harshnessOf } from './calibration-math.js';
+import { cycleCalibrationEntries } from './calibration-report.js';
 
 export const MAX_CALIBRATION_COMMENT_CHARS = 5000;
 /** The others' mean score of an example is shown to a reviewer once this many others gave one. */
@@ -101,18 +102,6 @@ async function cycleReviewedBy(db: Database, reviewerId: number, cycleId: number
   return cycle;
 }
 
-async function cycleEntries(db: Database, cycleId: number): Promise<CalibrationEntry[]> {
-  return db
-    .select({
-      itemId: calibrationScores.itemId,
-      reviewerId: calibrationScores.reviewerId,
-      score: calibrationScores.score,
-    })
-    .from(calibrationScores)
-    .innerJoin(calibrationItems, eq(calibrationItems.id, calibrationScores.itemId))
-    .where(eq(calibrationItems.cycleId, cycleId));
-}
-
 /**
  * The calibration page of one cycle for one reviewer: the examples with what they gave each, and
  * once they have scored them all, how that compares with the rest of the panel. Another cycle,
@@ -136,7 +125,7 @@ export async function reviewerCalibration(db: Database, reviewerId: number, cycl
   const done = items.every((i) => i.score !== null);
   if (!done) return { cycle, items, done, seen: seenDigest(items.filter((i) => i.score === null)), result: undefined };
   // Compared only after scoring: nobody sees the panel's scores before giving their own.
-  const calibration = calibrate(await cycleEntries(db, cycleId));
+  const calibration = calibrate(await cycleCalibrationEntries(db, cycleId));
   const own = calibration.reviewers.get(reviewerId);
   return {
     cycle,
