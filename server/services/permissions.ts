@@ -22,7 +22,7 @@ import {
   type Cycle,
   type ReviewRound,
 } from '../../models/schema.js';
-import { pendingCalibration } from './review/calibration-scoring.js';
+import { unscoredExamples } from './review/calibration-scoring.js';
 import { conflictReason } from './review/conflicts.js';
 import { applicationClosedReason } from './programs/phase.js';
 import type { Database } from '../db/client.js';
@@ -93,7 +93,13 @@ export async function reviewerAccess(
   const missing = new NotFound(msg('admin.access.reviewNotFound'));
   if (!user || !Number.isSafeInteger(assignmentId)) throw missing;
   const [row] = await db
-    .select({ assignment: assignments, round: reviewRounds, application: applications, cycle: cycles })
+    .select({
+      assignment: assignments,
+      round: reviewRounds,
+      application: applications,
+      cycle: cycles,
+      unscoredExamples: unscoredExamples(user.id, cycles.id),
+    })
     .from(assignments)
     .innerJoin(reviewRounds, eq(reviewRounds.id, assignments.roundId))
     .innerJoin(applications, eq(applications.id, assignments.applicationId))
@@ -101,14 +107,14 @@ export async function reviewerAccess(
     .where(and(eq(assignments.id, assignmentId), eq(assignments.reviewerId, user.id)));
   if (!row) throw missing;
   if (await conflictReason(db, { reviewerId: user.id, applicationId: row.application.id })) throw missing;
-  const pending = await pendingCalibration(db, user.id, row.cycle.id);
-  if (pending > 0) {
-    throw new Forbidden(msg('calibration.reviewer.first', { count: pending }), {
+  if (row.unscoredExamples > 0) {
+    throw new Forbidden(msg('calibration.reviewer.first', { count: row.unscoredExamples }), {
       href: `/reviews/calibration/${row.cycle.id}`,
       text: msg('calibration.reviewer.scoreThem'),
     });
   }
-  return { ...row, blind: row.cycle.blindReview };
+  const { unscoredExamples: _done, ...access } = row;
+  return { ...access, blind: row.cycle.blindReview };
 }
 
 /** Why the reviewer cannot change this review now, or undefined when they can. */

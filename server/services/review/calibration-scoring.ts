@@ -1,8 +1,8 @@
 // A reviewer's side of calibration: the examples of a cycle they still have to score (their
-// assignments in that cycle stay closed until they have: permissions.ts asks pendingCalibration),
+// assignments in that cycle stay closed until they have: permissions.ts asks unscoredExamples),
 // scoring them once, and afterwards how their scores compare with the rest of the panel.
 import { createHash } from 'node:crypto';
-import { and, asc, eq, exists, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, isNull, or, sql, type SQLWrapper } from 'drizzle-orm';
 import {
   assignments,
   calibrationItems,
@@ -38,15 +38,14 @@ function seenDigest(items: ReadonlyArray<{ id: number; title: string; body: stri
 const scoredBy = (reviewerId: number) =>
   and(eq(calibrationScores.itemId, calibrationItems.id), eq(calibrationScores.reviewerId, reviewerId));
 
-/** How many of the cycle's examples the reviewer has not scored yet. */
-export async function pendingCalibration(db: Database, reviewerId: number, cycleId: number): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`cast(count(*) as int)` })
-    .from(calibrationItems)
-    .leftJoin(calibrationScores, scoredBy(reviewerId))
-    .where(and(eq(calibrationItems.cycleId, cycleId), isNull(calibrationScores.itemId)));
-  return row?.n ?? 0;
-}
+/**
+ * How many examples of the cycle `cycleId` (a value or a column of the outer query) the reviewer
+ * has not scored yet, as a column: reviewerAccess reads it in the query that finds the assignment.
+ */
+export const unscoredExamples = (reviewerId: number, cycleId: SQLWrapper | number) =>
+  sql<number>`(select cast(count(*) as int) from ${calibrationItems}
+    left join ${calibrationScores} on ${scoredBy(reviewerId)}
+    where ${calibrationItems.cycleId} = ${cycleId} and ${calibrationScores.itemId} is null)`;
 
 /** Whether the person reviews for the cycle: on its panel, or assigned in one of its rounds. */
 const reviewsFor = (reviewerId: number) =>
