@@ -19,7 +19,7 @@ import { recordAudit } from '../shared/audit.js';
 import { conflictReason, type ConflictPair } from '../review/conflicts.js';
 import { APPLICATION_LANGUAGES, DEFAULT_LANGUAGES_READ } from '../review/application-languages.js';
 import { whyMatched } from './match-words.js';
-import { buildProblem } from './problem.js';
+import { buildProblem, type BuiltProblem } from './problem.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 import type { ServiceContext } from '../../context.js';
 
@@ -27,15 +27,13 @@ export const ASSIGNMENT_PAGE_SIZE = 100;
 /** Assignments written per statement when a plan is confirmed. */
 const INSERT_BATCH = 1000;
 
-type Built = Awaited<ReturnType<typeof buildProblem>>;
-
 /** A short digest of the pairs a plan adds: the confirm form carries the one the admin saw. */
 function fingerprintOf(plan: AssignmentPlan): string {
   const pairs = plan.added.map((a) => `${a.applicationId}:${a.reviewerId}`).join(',');
   return createHash('sha256').update(pairs).digest('hex').slice(0, 24);
 }
 
-function explainPlan(built: Built, plan: AssignmentPlan) {
+function explainPlan(built: BuiltProblem, plan: AssignmentPlan) {
   const appLabel = (id: number) => {
     const app = built.apps.get(id);
     return app

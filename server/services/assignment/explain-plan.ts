@@ -1,8 +1,9 @@
 // The automatic plan explained in words an admin can check: why each reviewer was matched to an
 // application (shared focus topics, grade level, region, and the load it leaves them), and for
 // each application the best-matched reviewers it did not get, and why (explain.ts).
+import type { Database } from '../../db/client.js';
 import { msg, type Message } from '../../i18n/translate.js';
-import { buildProblem } from './problem.js';
+import { buildProblem, type BuiltProblem } from './problem.js';
 import { explainer, type PassedOverReason } from './explain.js';
 import { whyMatched } from './match-words.js';
 import { planFor } from './plan-cache.js';
@@ -10,9 +11,7 @@ import type { AssignmentPlan } from './solver.js';
 
 export const EXPLAIN_PAGE_SIZE = 25;
 
-type Built = Awaited<ReturnType<typeof buildProblem>>;
-
-function reasonWords(built: Built, reason: PassedOverReason, applicationId: number): Message {
+function reasonWords(built: BuiltProblem, reason: PassedOverReason, applicationId: number): Message {
   const name = (id: number) => built.reviewers.get(id)?.name ?? `#${id}`;
   switch (reason.kind) {
     case 'conflict':
@@ -39,7 +38,7 @@ function reasonWords(built: Built, reason: PassedOverReason, applicationId: numb
 /** Explainers kept with their plan (plan-cache.ts keeps the plan while its problem holds). */
 const explainers = new WeakMap<AssignmentPlan, ReturnType<typeof explainer>>();
 
-function explainerFor(built: Built, plan: AssignmentPlan) {
+function explainerFor(built: BuiltProblem, plan: AssignmentPlan) {
   let explain = explainers.get(plan);
   if (!explain) explainers.set(plan, (explain = explainer(built.problem, plan)));
   return explain;
@@ -49,7 +48,7 @@ function explainerFor(built: Built, plan: AssignmentPlan) {
  * A page of the round's eligible applications, each with its reviewers and those passed over.
  * Paging through them reads the round again but solves it once.
  */
-export async function explainAutomatic(db: Parameters<typeof buildProblem>[0], roundId: number, page: number) {
+export async function explainAutomatic(db: Database, roundId: number, page: number) {
   const built = await buildProblem(db, roundId);
   const plan = planFor(db, built);
   const explain = explainerFor(built, plan);
