@@ -19,6 +19,12 @@ export function formatNumber(value: number, locale = 'en-US'): string {
   return new Intl.NumberFormat(locale).format(value);
 }
 
+/** A score or a difference of scores: at most two decimals, '' for none; `signed` writes +0.5. */
+export function formatPoints(value: number | null, locale = 'en-US', { signed = false } = {}): string {
+  if (value === null) return '';
+  return value.toLocaleString(locale, { maximumFractionDigits: 2, signDisplay: signed ? 'exceptZero' : 'auto' });
+}
+
 /**
  * A count with its noun: "1 application", "2,417 applications", never "application(s)".
  * `one` and `other` are whole phrases, so a verb can agree: counted(n, 'review is', 'reviews are').

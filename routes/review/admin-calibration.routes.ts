@@ -5,6 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../server/context.js';
 import { intlLocale } from '../../server/i18n/languages.js';
 import { msg, t } from '../../server/i18n/translate.js';
+import { formatPoints } from '../../server/text.js';
 import { findCycle } from '../../server/services/programs/programs.js';
 import {
   addCalibrationItem,
@@ -38,13 +39,7 @@ export function adminCalibrationRoutes(context: AppContext): Router {
       calibrationReport(db, cycle, page),
       calibrationClosedReason(db, cycle.id),
     ]);
-    const number = (n: number | null, signed = false) =>
-      n === null
-        ? ''
-        : n.toLocaleString(intlLocale(lang), {
-            maximumFractionDigits: 2,
-            signDisplay: signed ? 'exceptZero' : 'auto',
-          });
+    const number = (n: number | null, signed = false) => formatPoints(n, intlLocale(lang), { signed });
     res.status(status).render('admin/calibration/show', {
       title: t(lang, 'calibration.admin.title', { cycle: cycle.name }),
       cycle,

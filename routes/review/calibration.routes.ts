@@ -6,6 +6,7 @@ import type { AppContext } from '../../server/context.js';
 import { type FieldErrors } from '../../server/errors.js';
 import { intlLocale } from '../../server/i18n/languages.js';
 import { msg, t, type Text } from '../../server/i18n/translate.js';
+import { formatPoints } from '../../server/text.js';
 import { requireRole } from '../../server/middleware/require-role.js';
 import {
   MAX_CALIBRATION_COMMENT_CHARS,
@@ -31,8 +32,7 @@ export function calibrationRoutes(context: AppContext): Router {
     const page = await reviewerCalibration(db, req.user!.id, idParam(req.params.cycleId));
     const { cycle } = page;
     const values = extra.values ?? {};
-    const number = (n: number | null) =>
-      n === null ? '' : n.toLocaleString(intlLocale(lang), { maximumFractionDigits: 2 });
+    const number = (n: number | null) => formatPoints(n, intlLocale(lang));
     const scores: number[] = [];
     for (let s = cycle.scoreMin; s <= cycle.scoreMax; s++) scores.push(s);
     res.status(status).render('reviews/calibration', {
