@@ -16,10 +16,10 @@ import { enqueueMail } from '../../mail/outbox.js';
 import { planFor } from './plan-cache.js';
 import type { AssignmentPlan } from './solver.js';
 import { recordAudit } from '../shared/audit.js';
-import { conflictReason, type ConflictPair } from '../review/conflicts.js';
+import { conflictReason } from '../review/conflicts.js';
 import { APPLICATION_LANGUAGES, DEFAULT_LANGUAGES_READ } from '../review/application-languages.js';
-import { whyMatched } from './match-words.js';
-import { buildProblem, type BuiltProblem } from './problem.js';
+import { explainPlan } from './explain-plan.js';
+import { buildProblem } from './problem.js';
 import { cycleTimeZone } from '../programs/time-zone.js';
 import type { ServiceContext } from '../../context.js';
 
@@ -31,60 +31,6 @@ const INSERT_BATCH = 1000;
 function fingerprintOf(plan: AssignmentPlan): string {
   const pairs = plan.added.map((a) => `${a.applicationId}:${a.reviewerId}`).join(',');
   return createHash('sha256').update(pairs).digest('hex').slice(0, 24);
-}
-
-function explainPlan(built: BuiltProblem, plan: AssignmentPlan) {
-  const appLabel = (id: number) => {
-    const app = built.apps.get(id);
-    return app
-      ? msg('assignment.application', { id, school: app.schoolName })
-      : msg('assignment.applicationNotEligible', { id });
-  };
-  const reviewerName = (id: number) => built.reviewers.get(id)?.name ?? `#${id}`;
-  const conflictsByApp = new Map<number, ConflictPair[]>();
-  for (const c of built.conflicts)
-    conflictsByApp.set(c.applicationId, [...(conflictsByApp.get(c.applicationId) ?? []), c]);
-  const existingLoad = new Map<number, number>();
-  for (const e of built.problem.existing) existingLoad.set(e.reviewerId, (existingLoad.get(e.reviewerId) ?? 0) + 1);
-  const warningOf = (w: AssignmentPlan['warnings'][number]) => {
-    const values = { name: reviewerName(w.reviewerId), id: w.applicationId ?? 0 };
-    if (w.kind === 'conflicted-existing') return msg('assignment.warnings.conflicted', values);
-    if (w.kind === 'unreadable-existing')
-      return msg('assignment.warnings.unreadable', {
-        ...values,
-        languages: built.apps.get(w.applicationId ?? 0)?.languages ?? [],
-      });
-    return msg('assignment.warnings.overloaded', values);
-  };
-  return {
-    added: plan.added.map((a) => ({
-      ...a,
-      application: appLabel(a.applicationId),
-      languages: built.apps.get(a.applicationId)?.languages ?? [],
-      reviewer: reviewerName(a.reviewerId),
-      why: ((reviewer, app) => (reviewer && app ? whyMatched(reviewer, app) : []))(
-        built.reviewers.get(a.reviewerId),
-        built.apps.get(a.applicationId),
-      ),
-    })),
-    loads: plan.loads.map((l) => ({
-      ...l,
-      reviewer: reviewerName(l.reviewerId),
-      reads: built.reviewers.get(l.reviewerId)?.reads ?? [],
-      before: existingLoad.get(l.reviewerId) ?? 0,
-      full: l.load >= l.maxLoad,
-    })),
-    uncovered: plan.uncovered.map((u) => ({
-      ...u,
-      application: appLabel(u.applicationId),
-      languages: built.apps.get(u.applicationId)?.languages ?? [],
-      conflicts: (conflictsByApp.get(u.applicationId) ?? []).map((c) =>
-        msg('assignment.conflictOf', { name: reviewerName(c.reviewerId), reason: c.reason }),
-      ),
-    })),
-    languageShortages: plan.languageShortages.map((l) => l.message),
-    warnings: plan.warnings.map(warningOf),
-  };
 }
 
 /** The plan automatic assignment would carry out now, in words an admin can check. */

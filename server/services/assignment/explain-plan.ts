@@ -2,6 +2,7 @@
 // application (shared focus topics, grade level, region, and the load it leaves them), and for
 // each application the best-matched reviewers it did not get, and why (explain.ts).
 import type { Database } from '../../db/client.js';
+import type { ConflictPair } from '../review/conflicts.js';
 import { msg, type Message } from '../../i18n/translate.js';
 import { buildProblem, type BuiltProblem } from './problem.js';
 import { explainer, type PassedOverReason } from './explain.js';
@@ -10,6 +11,61 @@ import { planFor } from './plan-cache.js';
 import type { AssignmentPlan } from './solver.js';
 
 export const EXPLAIN_PAGE_SIZE = 25;
+
+/** The preview's plan in words: each pair added with why, the loads it leaves, what stays uncovered. */
+export function explainPlan(built: BuiltProblem, plan: AssignmentPlan) {
+  const appLabel = (id: number) => {
+    const app = built.apps.get(id);
+    return app
+      ? msg('assignment.application', { id, school: app.schoolName })
+      : msg('assignment.applicationNotEligible', { id });
+  };
+  const reviewerName = (id: number) => built.reviewers.get(id)?.name ?? `#${id}`;
+  const conflictsByApp = new Map<number, ConflictPair[]>();
+  for (const c of built.conflicts)
+    conflictsByApp.set(c.applicationId, [...(conflictsByApp.get(c.applicationId) ?? []), c]);
+  const existingLoad = new Map<number, number>();
+  for (const e of built.problem.existing) existingLoad.set(e.reviewerId, (existingLoad.get(e.reviewerId) ?? 0) + 1);
+  const warningOf = (w: AssignmentPlan['warnings'][number]) => {
+    const values = { name: reviewerName(w.reviewerId), id: w.applicationId ?? 0 };
+    if (w.kind === 'conflicted-existing') return msg('assignment.warnings.conflicted', values);
+    if (w.kind === 'unreadable-existing')
+      return msg('assignment.warnings.unreadable', {
+        ...values,
+        languages: built.apps.get(w.applicationId ?? 0)?.languages ?? [],
+      });
+    return msg('assignment.warnings.overloaded', values);
+  };
+  return {
+    added: plan.added.map((a) => ({
+      ...a,
+      application: appLabel(a.applicationId),
+      languages: built.apps.get(a.applicationId)?.languages ?? [],
+      reviewer: reviewerName(a.reviewerId),
+      why: ((reviewer, app) => (reviewer && app ? whyMatched(reviewer, app) : []))(
+        built.reviewers.get(a.reviewerId),
+        built.apps.get(a.applicationId),
+      ),
+    })),
+    loads: plan.loads.map((l) => ({
+      ...l,
+      reviewer: reviewerName(l.reviewerId),
+      reads: built.reviewers.get(l.reviewerId)?.reads ?? [],
+      before: existingLoad.get(l.reviewerId) ?? 0,
+      full: l.load >= l.maxLoad,
+    })),
+    uncovered: plan.uncovered.map((u) => ({
+      ...u,
+      application: appLabel(u.applicationId),
+      languages: built.apps.get(u.applicationId)?.languages ?? [],
+      conflicts: (conflictsByApp.get(u.applicationId) ?? []).map((c) =>
+        msg('assignment.conflictOf', { name: reviewerName(c.reviewerId), reason: c.reason }),
+      ),
+    })),
+    languageShortages: plan.languageShortages.map((l) => l.message),
+    warnings: plan.warnings.map(warningOf),
+  };
+}
 
 function reasonWords(built: BuiltProblem, reason: PassedOverReason, applicationId: number): Message {
   const name = (id: number) => built.reviewers.get(id)?.name ?? `#${id}`;
