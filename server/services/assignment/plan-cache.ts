@@ -16,7 +16,7 @@ const plans = new WeakMap<object, Map<string, AssignmentPlan>>();
  * Everything the plan depends on: the round's k, its applications and reviewers with what their
  * match scores are computed from, the assignments it keeps and the conflicts.
  */
-export function problemDigest(built: BuiltProblem): string {
+function problemDigest(built: BuiltProblem): string {
   const hash = createHash('sha256');
   hash.update(`k${built.problem.k}`);
   for (const a of built.apps.values()) hash.update(JSON.stringify([a.id, a.state, a.level, a.focus, a.languages]));

@@ -7,7 +7,7 @@ import { calibrationItems, calibrationScores, cycleReviewers, reviewRounds, user
 import type { Database } from '../../db/client.js';
 import { calibrate, harshnessOf, type CalibrationEntry, type CalibrationPrior } from './calibration-math.js';
 
-export const REPORT_PAGE_SIZE = 100;
+const REPORT_PAGE_SIZE = 100;
 
 const entriesOf = (db: Database) =>
   db

@@ -22,7 +22,7 @@ import { cycleCalibrationEntries } from './calibration-report.js';
 
 export const MAX_CALIBRATION_COMMENT_CHARS = 5000;
 /** The others' mean score of an example is shown to a reviewer once this many others gave one. */
-export const MIN_OTHERS_SHOWN = 2;
+const MIN_OTHERS_SHOWN = 2;
 
 /**
  * A digest of the examples a form shows to be scored: the form carries it, so scores sent for

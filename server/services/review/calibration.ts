@@ -32,14 +32,6 @@ export const MAX_CALIBRATION_ITEMS = 20;
 export const MAX_TITLE_CHARS = 200;
 export const MAX_BODY_CHARS = 50_000;
 
-export async function calibrationItemsOf(db: Database, cycleId: number): Promise<CalibrationItem[]> {
-  return db
-    .select()
-    .from(calibrationItems)
-    .where(eq(calibrationItems.cycleId, cycleId))
-    .orderBy(asc(calibrationItems.id));
-}
-
 /** Why nothing can be added to the cycle's set now: a review of the cycle has been started. */
 export async function calibrationClosedReason(db: Database, cycleId: number): Promise<Message | undefined> {
   const [started] = await db
